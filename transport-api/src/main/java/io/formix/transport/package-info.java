@@ -1,0 +1,2 @@
+/** The {@link io.formix.transport.Transport} contract, party ids, frames and an in-memory transport. */
+package io.formix.transport;

@@ -1,0 +1,10 @@
+package io.formix.transport;
+
+class InMemoryTransportContractTest extends TransportContractTest {
+    private final InMemoryNetwork network = new InMemoryNetwork(configuredMax(), 1024);
+
+    @Override
+    protected Transport openTransport(PartyId self) throws Exception {
+        return network.open(self);
+    }
+}

@@ -1,0 +1,398 @@
+package io.formix.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link Transport} must have. Each backend subclasses this and supplies only
+ * {@link #open(PartyId)}; durable backends also return {@code true} from {@link #durable()}.
+ *
+ * <p>Parties in these tests are {@code a}, {@code b} and {@code c}; {@link #open} opens (or
+ * reopens, after a close) the endpoint of one of them in the network under test.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class TransportContractTest {
+
+    protected static final PartyId A = PartyId.of("a");
+    protected static final PartyId B = PartyId.of("b");
+    protected static final PartyId C = PartyId.of("c");
+    protected static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final List<Transport> opened = new ArrayList<>();
+
+    /** Opens the endpoint of {@code self} (one of a, b, c) in the network under test. */
+    protected abstract Transport openTransport(PartyId self) throws Exception;
+
+    /** The max message size the backend is configured with in these tests. */
+    protected int configuredMax() {
+        return 4 * 1024 * 1024;
+    }
+
+    /** Whether the backend is durable across restarts. */
+    protected boolean durable() {
+        return false;
+    }
+
+    protected final Transport open(PartyId self) throws Exception {
+        Transport t = openTransport(self);
+        opened.add(t);
+        return t;
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (Transport t : opened) {
+            t.close();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] numbered(int i, int size) {
+        byte[] p = new byte[Math.max(4, size)];
+        ByteBuffer.wrap(p).putInt(i);
+        return p;
+    }
+
+    private static int number(byte[] p) {
+        return ByteBuffer.wrap(p).getInt();
+    }
+
+    @Test
+    void deliversOneMessage() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        a.send(B, bytes("hello"));
+        Message m = b.receive(A, WAIT).orElseThrow();
+        assertEquals(A, m.from());
+        assertArrayEquals(bytes("hello"), m.payload());
+        assertEquals(A, a.self());
+        assertEquals(durable(), a.isDurable());
+    }
+
+    @Test
+    void deliversEmptyPayload() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        a.send(B, new byte[0]);
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().payload().length);
+    }
+
+    @Test
+    void keepsFifoOrderPerDirectionWithIncreasingSequence() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            a.send(B, numbered(i, 16));
+        }
+        long lastSeq = -1;
+        for (int i = 0; i < n; i++) {
+            Message m = b.receive(A, WAIT).orElseThrow();
+            assertEquals(i, number(m.payload()));
+            assertTrue(m.sequence() > lastSeq, "sequence must increase");
+            lastSeq = m.sequence();
+        }
+    }
+
+    @Test
+    void bothDirectionsAtOnce() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        for (int i = 0; i < 50; i++) {
+            a.send(B, numbered(i, 8));
+            b.send(A, numbered(1000 + i, 8));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, number(b.receive(A, WAIT).orElseThrow().payload()));
+            assertEquals(1000 + i, number(a.receive(B, WAIT).orElseThrow().payload()));
+        }
+    }
+
+    @Test
+    void receiveTimesOutEmpty() throws Exception {
+        Transport a = open(A);
+        open(B);
+        long start = System.nanoTime();
+        Optional<Message> m = a.receive(B, Duration.ofMillis(200));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertFalse(m.isPresent());
+        assertTrue(tookMs >= 150, "returned after " + tookMs + " ms, before the timeout");
+        assertFalse(a.receiveAny(Duration.ofMillis(50)).isPresent());
+    }
+
+    @Test
+    void receiveFromOnePartyLeavesOthersQueued() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        Transport c = open(C);
+        a.send(C, bytes("from-a"));
+        b.send(C, bytes("from-b"));
+        Message fromB = c.receive(B, WAIT).orElseThrow();
+        assertArrayEquals(bytes("from-b"), fromB.payload());
+        assertFalse(c.receive(B, Duration.ofMillis(100)).isPresent());
+        assertArrayEquals(bytes("from-a"), c.receive(A, WAIT).orElseThrow().payload());
+    }
+
+    @Test
+    void receiveAnyMergesSendersKeepingPerSenderOrder() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        Transport c = open(C);
+        int n = 100;
+        for (int i = 0; i < n; i++) {
+            a.send(C, numbered(i, 8));
+            b.send(C, numbered(i, 8));
+        }
+        Map<PartyId, Integer> next = new HashMap<>(Map.of(A, 0, B, 0));
+        for (int i = 0; i < 2 * n; i++) {
+            Message m = c.receiveAny(WAIT).orElseThrow();
+            int expected = next.get(m.from());
+            assertEquals(expected, number(m.payload()), "order from " + m.from());
+            next.put(m.from(), expected + 1);
+        }
+        assertEquals(n, next.get(A));
+        assertEquals(n, next.get(B));
+    }
+
+    @Test
+    void receiveAnyDoesNotStarveASender() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        Transport c = open(C);
+        for (int i = 0; i < 200; i++) {
+            a.send(C, numbered(i, 8));
+        }
+        b.send(C, bytes("b!"));
+        boolean sawB = false;
+        for (int i = 0; i < 150 && !sawB; i++) {
+            sawB = c.receiveAny(WAIT).orElseThrow().from().equals(B);
+        }
+        assertTrue(sawB, "a message from b waited behind 150 messages from a");
+    }
+
+    @Test
+    void largeMessagesRoundTripByteForByte() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        byte[] big = new byte[configuredMax()];
+        new Random(42).nextBytes(big);
+        a.send(B, big);
+        assertArrayEquals(big, b.receive(A, WAIT).orElseThrow().payload());
+        assertEquals(configuredMax(), a.maxMessageBytes());
+    }
+
+    @Test
+    void oversizedSendIsRejectedAndTransportStaysUsable() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
+                () -> a.send(B, new byte[a.maxMessageBytes() + 1]));
+        assertEquals(a.maxMessageBytes() + 1L, e.length());
+        a.send(B, bytes("after"));
+        assertArrayEquals(bytes("after"), b.receive(A, WAIT).orElseThrow().payload());
+        assertFalse(b.receive(A, Duration.ofMillis(100)).isPresent(), "nothing of the oversized message arrived");
+    }
+
+    @Test
+    void senderMayReuseItsArray() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        byte[] buf = bytes("first");
+        a.send(B, buf);
+        buf[0] = 'X';
+        a.send(B, buf);
+        assertArrayEquals(bytes("first"), b.receive(A, WAIT).orElseThrow().payload());
+        assertArrayEquals(bytes("Xirst"), b.receive(A, WAIT).orElseThrow().payload());
+    }
+
+    @Test
+    void sendingToSelfIsRefused() throws Exception {
+        Transport a = open(A);
+        assertThrows(IllegalArgumentException.class, () -> a.send(A, bytes("me")));
+    }
+
+    @Test
+    void closeWakesABlockedReceiver() throws Exception {
+        Transport a = open(A);
+        open(B);
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            Future<?> blocked = ex.submit(() -> {
+                started.countDown();
+                return a.receive(B, Duration.ofSeconds(30));
+            });
+            started.await();
+            // Give the receiver a moment to block; correctness does not depend on it.
+            Thread.yield();
+            a.close();
+            var e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> blocked.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof TransportClosedException, "got " + e.getCause());
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void callsAfterCloseThrowClosedAndCloseIsIdempotent() throws Exception {
+        Transport a = open(A);
+        open(B);
+        a.close();
+        a.close();
+        assertThrows(TransportClosedException.class, () -> a.send(B, bytes("x")));
+        assertThrows(TransportClosedException.class, () -> a.receive(B, Duration.ofMillis(10)));
+        assertThrows(TransportClosedException.class, () -> a.receiveAny(Duration.ofMillis(10)));
+    }
+
+    @Test
+    void concurrentSendersAreSerialisedWithoutLossOrTearing() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        int threads = 4;
+        int perThread = 100;
+        ExecutorService ex = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int tid = t;
+                fs.add(ex.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] p = new byte[64 + i];
+                        ByteBuffer.wrap(p).putInt(tid).putInt(i);
+                        a.send(B, p);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+        int[] next = new int[threads];
+        for (int k = 0; k < threads * perThread; k++) {
+            ByteBuffer m = ByteBuffer.wrap(b.receive(A, WAIT).orElseThrow().payload());
+            int tid = m.getInt();
+            int i = m.getInt();
+            assertEquals(next[tid], i, "per-thread order of thread " + tid);
+            assertEquals(64 + i, m.capacity(), "message length");
+            next[tid]++;
+        }
+        for (int t = 0; t < threads; t++) {
+            assertEquals(perThread, next[t]);
+        }
+    }
+
+    @Test
+    void concurrentReceiversGetDistinctMessages() throws Exception {
+        Transport a = open(A);
+        Transport b = open(B);
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            a.send(B, numbered(i, 8));
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<Integer>>> fs = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                fs.add(ex.submit(() -> {
+                    List<Integer> got = new ArrayList<>();
+                    Optional<Message> m;
+                    while ((m = b.receive(A, Duration.ofMillis(500))).isPresent()) {
+                        got.add(number(m.get().payload()));
+                    }
+                    return got;
+                }));
+            }
+            boolean[] seen = new boolean[n];
+            int total = 0;
+            for (Future<List<Integer>> f : fs) {
+                for (int i : f.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    assertFalse(seen[i], "message " + i + " delivered twice");
+                    seen[i] = true;
+                    total++;
+                }
+            }
+            assertEquals(n, total);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void durableBackendKeepsMessagesAcrossAReceiverRestart() throws Exception {
+        assumeTrue(durable(), "backend is not durable");
+        Transport a = open(A);
+        Transport b = open(B);
+        for (int i = 0; i < 10; i++) {
+            a.send(B, numbered(i, 8));
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i, number(b.receive(A, WAIT).orElseThrow().payload()));
+        }
+        b.close();
+        for (int i = 10; i < 15; i++) {
+            a.send(B, numbered(i, 8));
+        }
+        Transport b2 = open(B);
+        for (int i = 4; i < 15; i++) {
+            assertEquals(i, number(b2.receive(A, WAIT).orElseThrow().payload()));
+        }
+        assertFalse(b2.receive(A, Duration.ofMillis(200)).isPresent(), "no duplicate after restart");
+    }
+
+    @Test
+    void durableBackendContinuesNumberingAcrossASenderRestart() throws Exception {
+        assumeTrue(durable(), "backend is not durable");
+        Transport a = open(A);
+        Transport b = open(B);
+        a.send(B, numbered(0, 8));
+        a.send(B, numbered(1, 8));
+        a.close();
+        Transport a2 = open(A);
+        a2.send(B, numbered(2, 8));
+        long last = -1;
+        for (int i = 0; i < 3; i++) {
+            Message m = b.receive(A, WAIT).orElseThrow();
+            assertEquals(i, number(m.payload()));
+            assertTrue(m.sequence() > last, "numbers are never reused");
+            last = m.sequence();
+        }
+    }
+
+    @Test
+    void messagesSentBeforeTheReceiverOpensArrive() throws Exception {
+        assumeTrue(durable(), "backend is not durable");
+        Transport a = open(A);
+        a.send(B, bytes("early"));
+        Transport b = open(B);
+        assertArrayEquals(bytes("early"), b.receive(A, WAIT).orElseThrow().payload());
+    }
+}
