@@ -1,0 +1,177 @@
+package io.formix.transport.tcp;
+
+import io.formix.transport.PartyId;
+import io.formix.transport.TransportException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Directory mode: the party listens on one port; peers' addresses come from a resolver. Each TCP
+ * connection carries one direction: the sender dials on its first send to a peer (and again after
+ * the connection ended), introduces itself with a {@link Hello}, and waits for the listener's
+ * answer before sending frames. The dialler then watches the connection for its end (the
+ * listener never sends after the answer), so a restarted peer is redialled on the next send.
+ */
+final class DirectoryConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryConnector.class);
+
+    private final TcpTransport owner;
+    private final InetSocketAddress bindAddress;
+    private final Function<PartyId, InetSocketAddress> resolver;
+    private volatile ServerSocket server;
+
+    DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
+            Function<PartyId, InetSocketAddress> resolver) {
+        this.owner = owner;
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    @Override
+    public void start() throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        try {
+            s.bind(bindAddress);
+        } catch (IOException e) {
+            s.close();
+            throw new IOException(owner.self() + ": cannot listen on " + bindAddress + ": " + e, e);
+        }
+        server = s;
+        owner.startThread("accept", this::acceptLoop);
+    }
+
+    /** The port the listening socket is bound to. */
+    int localPort() {
+        return server.getLocalPort();
+    }
+
+    @Override
+    public void checkPeer(PartyId peer) {
+        // Any valid id may be addressed; the resolver decides whether it can be reached.
+    }
+
+    @Override
+    public FramedConnection outbound(Link link, long deadlineNanos) throws TransportException, InterruptedException {
+        FramedConnection current = link.outbound();
+        if (current != null) {
+            return current;
+        }
+        PartyId peer = link.peer;
+        FramedConnection c = new Dialer(owner).dial(peer, () -> resolver.apply(peer), deadlineNanos,
+                s -> introduce(s, peer));
+        owner.track(c);
+        link.setOutbound(c);
+        owner.startThread("watch-" + peer, () -> watch(link, c));
+        return c;
+    }
+
+    @Override
+    public void close() {
+        ServerSocket s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // nothing left to release
+            }
+        }
+    }
+
+    /** Dialler side of the handshake: send the hello, wait for the answer. */
+    private FramedConnection introduce(Socket s, PartyId peer) throws IOException {
+        FramedConnection c = new FramedConnection(s, owner.options().maxMessageBytes());
+        c.setReadTimeout(owner.options().helloTimeout());
+        c.writeFrame(new Hello(owner.self(), peer).encode());
+        byte[] reply = c.readFrame(Hello.MAX_BYTES);
+        if (reply == null) {
+            throw new IOException("the party at " + c.remoteAddress() + " closed the connection instead of answering the hello");
+        }
+        String refusal = Hello.refusal(reply);
+        if (refusal != null) {
+            throw new IOException("the party at " + c.remoteAddress() + " refused the connection: " + refusal);
+        }
+        c.setReadTimeout(Duration.ZERO);
+        return c;
+    }
+
+    /** Reads the outbound connection only to notice its end; the listener sends nothing after the answer. */
+    private void watch(Link link, FramedConnection c) {
+        try {
+            byte[] unexpected = c.readFrame(Hello.MAX_BYTES);
+            if (unexpected != null && !owner.isClosed()) {
+                LOG.warn("{}: {} sent data on a send-only connection; closing it", owner.self(), link.peer);
+            }
+        } catch (IOException e) {
+            if (!owner.isClosed() && !c.isClosed()) {
+                LOG.debug("{}: connection to {} ended: {}", owner.self(), link.peer, e.toString());
+            }
+        } finally {
+            c.close();
+            owner.untrack(c);
+            link.outboundLost(c);
+        }
+    }
+
+    private void acceptLoop() {
+        ServerSocket s = server;
+        while (!owner.isClosed()) {
+            try {
+                Socket accepted = s.accept();
+                owner.startThread("in-" + accepted.getPort(), () -> welcome(accepted));
+            } catch (IOException e) {
+                if (!owner.isClosed()) {
+                    LOG.warn("{}: accepting on port {} failed: {}", owner.self(), s.getLocalPort(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Listener side of the handshake, then the connection's reader. */
+    private void welcome(Socket s) {
+        FramedConnection c;
+        try {
+            c = new FramedConnection(s, owner.options().maxMessageBytes());
+            owner.track(c);
+        } catch (IOException e) {
+            Dialer.closeQuietly(s);
+            return;
+        }
+        Hello hello;
+        try {
+            c.setReadTimeout(owner.options().helloTimeout());
+            byte[] frame = c.readFrame(Hello.MAX_BYTES);
+            if (frame == null) {
+                throw new IOException("closed before its hello");
+            }
+            hello = Hello.parse(frame);
+            if (!hello.to().equals(owner.self())) {
+                c.writeFrame(Hello.refuse("this is " + owner.self() + ", not " + hello.to()));
+                throw new IOException("hello for " + hello.to() + " refused");
+            }
+            if (hello.from().equals(owner.self())) {
+                c.writeFrame(Hello.refuse("a party cannot connect to itself"));
+                throw new IOException("hello from itself refused");
+            }
+            c.writeFrame(Hello.accept());
+            c.setReadTimeout(Duration.ZERO);
+        } catch (IOException e) {
+            if (!owner.isClosed()) {
+                LOG.warn("{}: rejected a connection from {}: {}", owner.self(), c.remoteAddress(), e.getMessage());
+            }
+            c.close();
+            owner.untrack(c);
+            return;
+        }
+        Link link = owner.link(hello.from());
+        new Reader(owner, link, c, () -> { }).run();
+    }
+}

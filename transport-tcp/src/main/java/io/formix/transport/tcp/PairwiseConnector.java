@@ -1,0 +1,139 @@
+package io.formix.transport.tcp;
+
+import io.formix.transport.PartyId;
+import io.formix.transport.PeerUnavailableException;
+import io.formix.transport.TransportClosedException;
+import io.formix.transport.TransportException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sbproxy layout: one bidirectional connection per pair, on {@link PairwisePorts#port}; the
+ * lower pid listens (on all interfaces), the higher dials and redials whenever the connection
+ * ends. Plain frames only, no handshake, so Sequre and formix-proxy speak it. Connections are set
+ * up eagerly at start, as Sequre does; a send waits for its pair's connection until the connect
+ * timeout.
+ */
+final class PairwiseConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairwiseConnector.class);
+
+    /** The background dialler of a pair never gives up while the transport is open. */
+    private static final long FOREVER_NANOS = TimeUnit.DAYS.toNanos(365L * 100);
+
+    private final TcpTransport owner;
+    private final PairwiseLayout layout;
+    private final List<ServerSocket> servers = new ArrayList<>();
+
+    PairwiseConnector(TcpTransport owner, PairwiseLayout layout) {
+        this.owner = owner;
+        this.layout = layout;
+    }
+
+    @Override
+    public void start() throws IOException {
+        int self = layout.selfPid();
+        try {
+            for (int peer = 0; peer < layout.size(); peer++) {
+                if (peer != self && PairwisePorts.listens(self, peer)) {
+                    ServerSocket server = new ServerSocket();
+                    server.setReuseAddress(true);
+                    server.bind(new InetSocketAddress(layout.portWith(peer)));
+                    servers.add(server);
+                    Link link = owner.link(layout.party(peer));
+                    owner.startThread("accept-" + layout.party(peer), () -> acceptLoop(server, link));
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw new IOException(owner.self() + ": cannot listen on the pairwise ports of " + layout + ": " + e, e);
+        }
+        for (int peer = 0; peer < layout.size(); peer++) {
+            if (peer != self && !PairwisePorts.listens(self, peer)) {
+                int p = peer;
+                owner.startThread("dial-" + layout.party(peer), () -> dialLoop(p));
+            }
+        }
+    }
+
+    @Override
+    public void checkPeer(PartyId peer) {
+        if (layout.pidOf(peer) < 0) {
+            throw new IllegalArgumentException(peer + " is not a party of " + layout);
+        }
+    }
+
+    @Override
+    public FramedConnection outbound(Link link, long deadlineNanos) throws TransportException, InterruptedException {
+        FramedConnection c = link.awaitOutbound(deadlineNanos, owner::isClosed);
+        owner.checkOpen();
+        if (c == null) {
+            int peer = layout.pidOf(link.peer);
+            throw new PeerUnavailableException("no connection to " + link.peer + " (pid " + peer + ", port "
+                    + layout.portWith(peer) + ") within " + owner.options().connectTimeout().toMillis() + " ms");
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (ServerSocket s : servers) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // nothing left to release
+            }
+        }
+    }
+
+    private void acceptLoop(ServerSocket server, Link link) {
+        LOG.debug("{}: listening for {} on port {}", owner.self(), link.peer, server.getLocalPort());
+        while (!owner.isClosed()) {
+            try {
+                Socket s = server.accept();
+                FramedConnection c = new FramedConnection(s, owner.options().maxMessageBytes());
+                adopt(link, c);
+            } catch (IOException e) {
+                if (!owner.isClosed()) {
+                    LOG.warn("{}: accepting on port {} failed: {}", owner.self(), server.getLocalPort(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void dialLoop(int peer) {
+        Link link = owner.link(layout.party(peer));
+        InetSocketAddress address = new InetSocketAddress(layout.host(peer), layout.portWith(peer));
+        Dialer dialer = new Dialer(owner);
+        try {
+            while (!owner.isClosed()) {
+                FramedConnection c = dialer.dial(link.peer, () -> address, System.nanoTime() + FOREVER_NANOS,
+                        s -> new FramedConnection(s, owner.options().maxMessageBytes()));
+                adopt(link, c);
+                link.awaitLost(c, owner::isClosed);
+                if (!owner.isClosed()) {
+                    LOG.info("{}: connection to {} at {} ended; reconnecting", owner.self(), link.peer, address);
+                }
+            }
+        } catch (TransportClosedException | InterruptedException e) {
+            // closing
+        } catch (IOException e) {
+            LOG.error("{}: giving up on {} at {}: {}", owner.self(), link.peer, address, e.toString());
+        }
+    }
+
+    /** Sends on {@code c} from now on and reads from it until it ends. */
+    private void adopt(Link link, FramedConnection c) throws TransportClosedException {
+        owner.track(c);
+        link.setOutbound(c);
+        owner.startThread("read-" + link.peer, new Reader(owner, link, c, () -> link.outboundLost(c)));
+    }
+
+}
