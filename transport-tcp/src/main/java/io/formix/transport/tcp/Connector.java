@@ -15,6 +15,9 @@ interface Connector {
     /** Binds listening sockets and starts the threads that accept or dial. */
     void start() throws IOException;
 
+    /** Whether receivers acknowledge delivered messages on outbound connections (see {@link AckChannel}). */
+    boolean acknowledges();
+
     /** Throws {@link IllegalArgumentException} if this layout cannot reach {@code peer} at all. */
     void checkPeer(PartyId peer);
 
@@ -27,6 +30,9 @@ interface Connector {
      */
     FramedConnection outbound(Link link, long deadlineNanos) throws TransportException, InterruptedException;
 
-    /** Closes the listening sockets; connections are closed by the transport. */
+    /**
+     * Closes the listening sockets and sends due acknowledgements; connections are closed by the
+     * transport afterwards.
+     */
     void close();
 }

@@ -8,6 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * connection carries one direction: the sender dials on its first send to a peer (and again after
  * the connection ended), introduces itself with a {@link Hello}, and waits for the listener's
  * answer before sending frames. The dialler then watches the connection for its end (the
- * listener never sends after the answer), so a restarted peer is redialled on the next send.
+ * listener sends only acknowledgements after the answer, see {@link AckChannel}), so a restarted
+ * peer is redialled on the next send and messages it never confirmed are reported to the sender.
  */
 final class DirectoryConnector implements Connector {
 
@@ -26,6 +31,8 @@ final class DirectoryConnector implements Connector {
     private final TcpTransport owner;
     private final InetSocketAddress bindAddress;
     private final Function<PartyId, InetSocketAddress> resolver;
+    private final Set<AckChannel> ackChannels = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ackTimer;
     private volatile ServerSocket server;
 
     DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
@@ -33,6 +40,13 @@ final class DirectoryConnector implements Connector {
         this.owner = owner;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "formix-tcp-" + owner.self() + "-acks");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        this.ackTimer = timer;
     }
 
     @Override
@@ -52,6 +66,11 @@ final class DirectoryConnector implements Connector {
     /** The port the listening socket is bound to. */
     int localPort() {
         return server.getLocalPort();
+    }
+
+    @Override
+    public boolean acknowledges() {
+        return true;
     }
 
     @Override
@@ -76,6 +95,10 @@ final class DirectoryConnector implements Connector {
 
     @Override
     public void close() {
+        ackTimer.shutdownNow();
+        for (AckChannel a : ackChannels) {
+            a.flush();
+        }
         ServerSocket s = server;
         if (s != null) {
             try {
@@ -103,12 +126,18 @@ final class DirectoryConnector implements Connector {
         return c;
     }
 
-    /** Reads the outbound connection only to notice its end; the listener sends nothing after the answer. */
+    /** Reads the acknowledgements on an outbound connection until it ends. */
     private void watch(Link link, FramedConnection c) {
         try {
-            byte[] unexpected = c.readFrame(Hello.MAX_BYTES);
-            if (unexpected != null && !owner.isClosed()) {
-                LOG.warn("{}: {} sent data on a send-only connection; closing it", owner.self(), link.peer);
+            byte[] frame;
+            while ((frame = c.readFrame(Hello.MAX_BYTES)) != null) {
+                long count = AckChannel.decode(frame);
+                if (count < 0) {
+                    LOG.warn("{}: {} sent a frame that is not an acknowledgement; closing the connection",
+                            owner.self(), link.peer);
+                    return;
+                }
+                link.acknowledged(c, count);
             }
         } catch (IOException e) {
             if (!owner.isClosed() && !c.isClosed()) {
@@ -172,6 +201,12 @@ final class DirectoryConnector implements Connector {
             return;
         }
         Link link = owner.link(hello.from());
-        new Reader(owner, link, c, () -> { }).run();
+        AckChannel ack = new AckChannel(c, ackTimer);
+        ackChannels.add(ack);
+        try {
+            new Reader(owner, link, c, ack, () -> { }).run();
+        } finally {
+            ackChannels.remove(ack);
+        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Received messages waiting for {@code receive}: one FIFO per sender, bounded in bytes, one lock.
- * A queue entry is either a {@link Message} or a {@link TransportException} that the next
+ * A queue entry is either a {@link Message} (with where to acknowledge it) or a {@link TransportException} that the next
  * {@code receive} from that sender throws (a corrupt or truncated frame). Readers block in
  * {@link #put} while their sender's queue is full, which stops them reading the socket so TCP
  * flow control pushes back on the sender.
@@ -24,20 +24,31 @@ final class Inbox {
 
     private final String owner;
     private final long bytesPerPeer;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Fair, so a reader waiting to queue a message is not overtaken by receivers and other readers in tight loops. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition changed = lock.newCondition();
     private final Map<PartyId, Queue> bySender = new HashMap<>();
     private final List<PartyId> senders = new ArrayList<>();
     private int rotation;
+    private PartyId lastAny;
     private boolean closed;
+    /** Inbound connections with a running reader; see {@link #take}. */
+    private final java.util.concurrent.atomic.AtomicInteger liveReaders = new java.util.concurrent.atomic.AtomicInteger();
 
     Inbox(String owner, long bytesPerPeer) {
         this.owner = owner;
         this.bytesPerPeer = bytesPerPeer;
     }
 
-    /** Queues a message, blocking while the sender's queue is full. */
-    void put(Message m) throws InterruptedException, TransportClosedException {
+    /** A queued message and where to report that the application took it (null: nowhere). */
+    private record Entry(Message message, AckChannel ack) {
+    }
+
+    /**
+     * Queues a message, blocking while the sender's queue is full. When the application takes it,
+     * {@code ack} (if not null) is told its sequence number.
+     */
+    void put(Message m, AckChannel ack) throws InterruptedException, TransportClosedException {
         lock.lockInterruptibly();
         try {
             Queue q = queue(m.from());
@@ -46,7 +57,7 @@ final class Inbox {
                 changed.await();
             }
             checkOpen();
-            q.entries.addLast(m);
+            q.entries.addLast(new Entry(m, ack));
             q.bytes += m.payload().length;
             changed.signalAll();
         } finally {
@@ -70,17 +81,21 @@ final class Inbox {
     /** Takes the next entry from {@code from}, or from any sender in turn if {@code from} is null. */
     Optional<Message> take(PartyId from, long timeoutNanos) throws TransportException, InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        Object e;
+        boolean sameAsLast = false;
         lock.lockInterruptibly();
         try {
             while (true) {
                 checkOpen();
-                Object e = from != null ? poll(bySender.get(from)) : pollAny();
+                e = from != null ? poll(bySender.get(from)) : pollAny();
                 if (e != null) {
                     changed.signalAll();
-                    if (e instanceof TransportException error) {
-                        throw error;
+                    if (from == null) {
+                        PartyId sender = e instanceof Entry en ? en.message().from() : null;
+                        sameAsLast = sender != null && sender.equals(lastAny);
+                        lastAny = sender;
                     }
-                    return Optional.of((Message) e);
+                    break;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -91,6 +106,25 @@ final class Inbox {
         } finally {
             lock.unlock();
         }
+        if (sameAsLast && liveReaders.get() > 1) {
+            // One sender is being served back to back while other connections are open: let their
+            // reader threads run, so a message that already reached their socket is queued and
+            // served in turn instead of waiting behind this sender's whole backlog.
+            Thread.yield();
+        }
+        if (e instanceof TransportException error) {
+            throw error;
+        }
+        Entry entry = (Entry) e;
+        if (entry.ack() != null) {
+            entry.ack().delivered(entry.message().sequence());
+        }
+        return Optional.of(entry.message());
+    }
+
+    /** A reader started ({@code +1}) or ended ({@code -1}). */
+    void readers(int delta) {
+        liveReaders.addAndGet(delta);
     }
 
     /** Wakes every waiter with {@link TransportClosedException}; later calls throw it too. */
@@ -117,8 +151,8 @@ final class Inbox {
             return null;
         }
         Object e = q.entries.pollFirst();
-        if (e instanceof Message m) {
-            q.bytes -= m.payload().length;
+        if (e instanceof Entry m) {
+            q.bytes -= m.message().payload().length;
         }
         return e;
     }

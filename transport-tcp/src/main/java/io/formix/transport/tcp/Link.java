@@ -16,19 +16,79 @@ final class Link {
 
     final PartyId peer;
     final ReentrantLock sendLock = new ReentrantLock();
+    private final boolean acknowledged;
     private FramedConnection outbound;
     private ReaderHandle lastReader;
+    /** Messages written on / acknowledged over {@link #outbound} (directory mode). */
+    private long sent;
+    private long acked;
+    private String lossReport;
+    private long pendingCount;
 
-    Link(PartyId peer) {
+    /**
+     * @param acknowledged whether the peer acknowledges delivered messages on the outbound
+     *     connection (directory mode), so that its end with messages unconfirmed can be reported
+     */
+    Link(PartyId peer, boolean acknowledged) {
         this.peer = peer;
+        this.acknowledged = acknowledged;
     }
 
     /** The connection to send on, or null if none is up. */
     synchronized FramedConnection outbound() {
         if (outbound != null && outbound.isClosed()) {
-            outbound = null;
+            outboundLost(outbound);
         }
         return outbound;
+    }
+
+    /** Counts a message about to be written on {@code c}. */
+    synchronized void sending(FramedConnection c) {
+        if (outbound == c) {
+            sent++;
+        }
+    }
+
+    /** The peer confirmed delivery of the first {@code count} messages written on {@code c}. */
+    synchronized void acknowledged(FramedConnection c, long count) {
+        if (outbound == c && count > acked) {
+            acked = Math.min(count, sent);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Returns and clears the report of messages that were written on a connection which ended
+     * before the peer confirmed them, or null if there is none.
+     */
+    synchronized String takeLossReport() {
+        String r = lossReport;
+        lossReport = null;
+        pendingCount = 0;
+        return r;
+    }
+
+    /**
+     * Waits until every message written to the peer is confirmed (true), or the deadline passes
+     * (false). Throws if a connection ended with messages unconfirmed (clearing that report).
+     */
+    synchronized boolean awaitDelivered(long deadlineNanos, java.util.function.BooleanSupplier closed)
+            throws io.formix.transport.PeerUnavailableException, InterruptedException {
+        while (true) {
+            outbound();
+            String report = takeLossReport();
+            if (report != null) {
+                throw new io.formix.transport.PeerUnavailableException(report);
+            }
+            if (outbound == null || acked >= sent) {
+                return true;
+            }
+            long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0 || closed.getAsBoolean()) {
+                return false;
+            }
+            wait(Math.min(leftMs, 200));
+        }
     }
 
     /**
@@ -50,26 +110,29 @@ final class Link {
         }
     }
 
-    /** Waits until {@code c} is no longer the connection to send on, or the transport closed. */
-    synchronized void awaitLost(FramedConnection c, java.util.function.BooleanSupplier closed)
-            throws InterruptedException {
-        while (outbound() == c && !closed.getAsBoolean()) {
-            wait(200);
-        }
-    }
-
     /**
      * Makes {@code c} the connection to send on. A connection it replaces is left to its reader,
      * which drains what the peer sent on it and then closes it.
      */
     synchronized void setOutbound(FramedConnection c) {
         outbound = c;
+        sent = 0;
+        acked = 0;
         notifyAll();
     }
 
-    /** Forgets {@code c} if it is the connection to send on (it broke or ended). */
+    /**
+     * Forgets {@code c} if it is the connection to send on (it broke or ended). With
+     * acknowledgements, messages written on it but not confirmed become a loss report.
+     */
     synchronized void outboundLost(FramedConnection c) {
         if (outbound == c) {
+            if (acknowledged && sent > acked) {
+                long lost = sent - acked + (lossReport == null ? 0 : pendingCount);
+                pendingCount = lost;
+                lossReport = lost + " message(s) sent to " + peer + " were not confirmed before the connection "
+                        + c.remoteAddress() + " ended; they may not have been delivered";
+            }
             outbound = null;
             notifyAll();
         }

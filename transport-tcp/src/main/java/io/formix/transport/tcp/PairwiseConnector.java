@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The sbproxy layout: one bidirectional connection per pair, on {@link PairwisePorts#port}; the
  * lower pid listens (on all interfaces), the higher dials and redials whenever the connection
- * ends. Plain frames only, no handshake, so Sequre and formix-proxy speak it. Connections are set
+ * ends. The thread that accepted or dialled a connection then reads it. Plain frames only, no handshake, so Sequre and formix-proxy speak it. Connections are set
  * up eagerly at start, as Sequre does; a send waits for its pair's connection until the connect
  * timeout.
  */
@@ -64,6 +64,11 @@ final class PairwiseConnector implements Connector {
     }
 
     @Override
+    public boolean acknowledges() {
+        return false;
+    }
+
+    @Override
     public void checkPeer(PartyId peer) {
         if (layout.pidOf(peer) < 0) {
             throw new IllegalArgumentException(peer + " is not a party of " + layout);
@@ -93,18 +98,26 @@ final class PairwiseConnector implements Connector {
         }
     }
 
+    /**
+     * Accepts one connection, hands the accepting over to a fresh thread and reads the connection
+     * in this one, so the reader is already running when the peer's first frame arrives.
+     */
     private void acceptLoop(ServerSocket server, Link link) {
-        LOG.debug("{}: listening for {} on port {}", owner.self(), link.peer, server.getLocalPort());
         while (!owner.isClosed()) {
+            FramedConnection c;
             try {
                 Socket s = server.accept();
-                FramedConnection c = new FramedConnection(s, owner.options().maxMessageBytes());
-                adopt(link, c);
+                c = new FramedConnection(s, owner.options().maxMessageBytes());
+                owner.track(c);
             } catch (IOException e) {
                 if (!owner.isClosed()) {
                     LOG.warn("{}: accepting on port {} failed: {}", owner.self(), server.getLocalPort(), e.toString());
                 }
+                continue;
             }
+            owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link));
+            read(link, c);
+            return;
         }
     }
 
@@ -116,8 +129,8 @@ final class PairwiseConnector implements Connector {
             while (!owner.isClosed()) {
                 FramedConnection c = dialer.dial(link.peer, () -> address, System.nanoTime() + FOREVER_NANOS,
                         s -> new FramedConnection(s, owner.options().maxMessageBytes()));
-                adopt(link, c);
-                link.awaitLost(c, owner::isClosed);
+                owner.track(c);
+                read(link, c);
                 if (!owner.isClosed()) {
                     LOG.info("{}: connection to {} at {} ended; reconnecting", owner.self(), link.peer, address);
                 }
@@ -129,11 +142,9 @@ final class PairwiseConnector implements Connector {
         }
     }
 
-    /** Sends on {@code c} from now on and reads from it until it ends. */
-    private void adopt(Link link, FramedConnection c) throws TransportClosedException {
-        owner.track(c);
+    /** Sends on {@code c} from now on and reads from it, in this thread, until it ends. */
+    private void read(Link link, FramedConnection c) {
         link.setOutbound(c);
-        owner.startThread("read-" + link.peer, new Reader(owner, link, c, () -> link.outboundLost(c)));
+        new Reader(owner, link, c, null, () -> link.outboundLost(c)).run();
     }
-
 }

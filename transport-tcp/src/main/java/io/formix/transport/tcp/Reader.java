@@ -29,18 +29,22 @@ final class Reader implements Runnable {
     private final TcpTransport owner;
     private final Link link;
     private final FramedConnection connection;
+    private final AckChannel ack;
     private final Runnable onEnd;
 
-    Reader(TcpTransport owner, Link link, FramedConnection connection, Runnable onEnd) {
+    /** @param ack where to acknowledge taken messages, or null (pairwise mode: plain frames only) */
+    Reader(TcpTransport owner, Link link, FramedConnection connection, AckChannel ack, Runnable onEnd) {
         this.owner = owner;
         this.link = link;
         this.connection = connection;
+        this.ack = ack;
         this.onEnd = onEnd;
     }
 
     @Override
     public void run() {
         long sequence = 0;
+        owner.inbox().readers(1);
         try {
             awaitPrevious(link.swapReader(new Link.ReaderHandle(Thread.currentThread(), connection)));
             while (true) {
@@ -49,7 +53,7 @@ final class Reader implements Runnable {
                     LOG.debug("{}: {} closed its connection ({})", owner.self(), link.peer, connection.remoteAddress());
                     return;
                 }
-                owner.inbox().put(new Message(link.peer, sequence, payload));
+                owner.inbox().put(new Message(link.peer, sequence, payload), ack);
                 sequence++;
             }
         } catch (BadFrameException | MessageTooLargeException e) {
@@ -64,6 +68,7 @@ final class Reader implements Runnable {
                         link.peer, connection.remoteAddress(), e.toString());
             }
         } finally {
+            owner.inbox().readers(-1);
             connection.close();
             owner.untrack(connection);
             onEnd.run();

@@ -171,18 +171,48 @@ public final class TcpTransport implements Transport {
         link.sendLock.lockInterruptibly();
         try {
             checkOpen();
+            String lost = link.takeLossReport();
+            if (lost != null) {
+                throw new PeerUnavailableException(lost + "; this message was not sent, the next send reconnects");
+            }
             FramedConnection c = connector.outbound(link, deadline);
+            link.sending(c);
             try {
                 c.writeFrame(payload);
             } catch (IOException e) {
                 link.outboundLost(c);
                 checkOpen();
+                String unconfirmed = link.takeLossReport();
                 throw new PeerUnavailableException("connection to " + to + " broke while sending (" + e
-                        + "); this message was not delivered and messages sent shortly before it may be lost", e);
+                        + "); this message was not delivered"
+                        + (unconfirmed != null ? " (" + unconfirmed + ")"
+                                : connector.acknowledges() ? "" : " and messages sent shortly before it may be lost"), e);
             }
         } finally {
             link.sendLock.unlock();
         }
+    }
+
+    /**
+     * Directory mode: waits until the peer's application has taken every message this transport
+     * sent to {@code peer} (its {@code receive} returned them).
+     *
+     * @return true when all are confirmed (also when nothing was sent), false if {@code timeout}
+     *     passed first
+     * @throws PeerUnavailableException if a connection to {@code peer} ended while messages on it
+     *     were unconfirmed; they may not have been delivered (the report is cleared)
+     * @throws IllegalStateException in pairwise mode, whose plain frames carry no acknowledgements
+     */
+    public boolean awaitDelivered(PartyId peer, Duration timeout) throws TransportException, InterruptedException {
+        Objects.requireNonNull(peer, "peer");
+        if (!connector.acknowledges()) {
+            throw new IllegalStateException("pairwise mode carries plain frames without acknowledgements");
+        }
+        checkOpen();
+        Link link = link(peer);
+        boolean done = link.awaitDelivered(System.nanoTime() + timeout.toNanos(), this::isClosed);
+        checkOpen();
+        return done;
     }
 
     @Override
@@ -252,7 +282,7 @@ public final class TcpTransport implements Transport {
     }
 
     Link link(PartyId peer) {
-        return links.computeIfAbsent(peer, Link::new);
+        return links.computeIfAbsent(peer, p -> new Link(p, connector.acknowledges()));
     }
 
     void checkOpen() throws TransportClosedException {
