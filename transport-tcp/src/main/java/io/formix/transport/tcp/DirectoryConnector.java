@@ -34,6 +34,7 @@ final class DirectoryConnector implements Connector {
     private final Set<AckChannel> ackChannels = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ackTimer;
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
 
     DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
             Function<PartyId, InetSocketAddress> resolver) {
@@ -60,7 +61,7 @@ final class DirectoryConnector implements Connector {
             throw new IOException(owner.self() + ": cannot listen on " + bindAddress + ": " + e, e);
         }
         server = s;
-        owner.startThread("accept", this::acceptLoop);
+        acceptor = owner.startThread("accept", this::acceptLoop);
     }
 
     /** The port the listening socket is bound to. */
@@ -101,11 +102,7 @@ final class DirectoryConnector implements Connector {
         }
         ServerSocket s = server;
         if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // nothing left to release
-            }
+            Listening.closeAndAwait(s, acceptor);
         }
     }
 

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ final class PairwiseConnector implements Connector {
     private final TcpTransport owner;
     private final PairwiseLayout layout;
     private final List<ServerSocket> servers = new ArrayList<>();
+    /** The thread currently accepting on each listening socket. */
+    private final Map<ServerSocket, Thread> acceptors = new ConcurrentHashMap<>();
 
     PairwiseConnector(TcpTransport owner, PairwiseLayout layout) {
         this.owner = owner;
@@ -44,11 +48,16 @@ final class PairwiseConnector implements Connector {
             for (int peer = 0; peer < layout.size(); peer++) {
                 if (peer != self && PairwisePorts.listens(self, peer)) {
                     ServerSocket server = new ServerSocket();
-                    server.setReuseAddress(true);
-                    server.bind(new InetSocketAddress(layout.portWith(peer)));
                     servers.add(server);
+                    server.setReuseAddress(true);
+                    int port = layout.portWith(peer);
+                    try {
+                        server.bind(new InetSocketAddress(port));
+                    } catch (IOException e) {
+                        throw new IOException("port " + port + " (pair with pid " + peer + "): " + e.getMessage(), e);
+                    }
                     Link link = owner.link(layout.party(peer));
-                    owner.startThread("accept-" + layout.party(peer), () -> acceptLoop(server, link));
+                    acceptors.put(server, owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link)));
                 }
             }
         } catch (IOException e) {
@@ -90,11 +99,7 @@ final class PairwiseConnector implements Connector {
     @Override
     public void close() {
         for (ServerSocket s : servers) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // nothing left to release
-            }
+            Listening.closeAndAwait(s, acceptors.get(s));
         }
     }
 
@@ -115,7 +120,7 @@ final class PairwiseConnector implements Connector {
                 }
                 continue;
             }
-            owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link));
+            acceptors.put(server, owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link)));
             read(link, c);
             return;
         }

@@ -240,7 +240,9 @@ public final class TcpTransport implements Transport {
     /**
      * Closes the listening sockets and every connection (frames already in the send buffers still
      * go out), wakes blocked senders and receivers with {@link TransportClosedException}, and lets
-     * the threads end. Messages received but not taken are dropped. Idempotent.
+     * the threads end. It waits (briefly) only for its own acceptor threads, so that the ports are
+     * free for a restarted transport when it returns. Messages received but not taken are dropped.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -319,9 +321,10 @@ public final class TcpTransport implements Transport {
     }
 
     /** Starts a daemon thread with a small stack, named after this party and {@code role}. */
-    void startThread(String role, Runnable body) {
+    Thread startThread(String role, Runnable body) {
         Thread t = new Thread(null, body, "formix-tcp-" + self + "-" + role, 256 * 1024);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 }
