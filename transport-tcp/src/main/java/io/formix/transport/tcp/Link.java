@@ -1,7 +1,9 @@
 package io.formix.transport.tcp;
 
 import io.formix.transport.PartyId;
+import io.formix.transport.PeerUnavailableException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * What one transport knows about one peer: the connection it currently sends on, the lock that
@@ -72,13 +74,13 @@ final class Link {
      * Waits until every message written to the peer is confirmed (true), or the deadline passes
      * (false). Throws if a connection ended with messages unconfirmed (clearing that report).
      */
-    synchronized boolean awaitDelivered(long deadlineNanos, java.util.function.BooleanSupplier closed)
-            throws io.formix.transport.PeerUnavailableException, InterruptedException {
+    synchronized boolean awaitDelivered(long deadlineNanos, BooleanSupplier closed)
+            throws PeerUnavailableException, InterruptedException {
         while (true) {
             outbound();
             String report = takeLossReport();
             if (report != null) {
-                throw new io.formix.transport.PeerUnavailableException(report);
+                throw new PeerUnavailableException(report);
             }
             if (outbound == null || acked >= sent) {
                 return true;
@@ -95,7 +97,7 @@ final class Link {
      * Waits until a connection to send on is up, the deadline passes (null) or {@code closed}
      * says the transport closed (null).
      */
-    synchronized FramedConnection awaitOutbound(long deadlineNanos, java.util.function.BooleanSupplier closed)
+    synchronized FramedConnection awaitOutbound(long deadlineNanos, BooleanSupplier closed)
             throws InterruptedException {
         while (true) {
             FramedConnection c = outbound();

@@ -39,19 +39,26 @@ import java.util.function.Function;
  * <h2>Guarantees</h2>
  * Not durable ({@link #isDurable()} is false). While a connection lives, messages arrive whole,
  * once and in order (TCP). {@link #send} returns once the frame is in the socket's send buffer,
- * which is <em>not</em> an acknowledgement that the peer received it: if the peer dies, frames
- * still in its or the network's buffers are lost, and so are messages queued in its inbox but
- * not yet taken. What is never silent:
+ * which is <em>not</em> a receipt: if the peer dies, frames still in its or the network's buffers
+ * are lost, and so are messages queued in its inbox but not yet taken. What is never silent:
  * <ul>
  *   <li>a send that finds no connection within {@link TcpOptions#connectTimeout()} throws
  *       {@link PeerUnavailableException};
  *   <li>a send whose write fails (connection reset or closed) throws {@link PeerUnavailableException}
- *       and the receiver discards the partial frame; messages sent shortly before it may be lost;
+ *       and the receiver discards the partial frame;
  *   <li>a stream that ends inside a frame, or carries a negative or oversized length prefix, is
  *       closed and surfaces to the receiver as a {@link io.formix.transport.CorruptMessageException}
- *       from its next {@code receive} from that sender.
+ *       from its next {@code receive} from that sender;
+ *   <li>directory mode only: the receiver acknowledges the messages its application has taken
+ *       (batched, see {@code AckChannel}), and when a connection ends with messages it did not
+ *       acknowledge, the sender is told: the next {@code send} to that peer, or
+ *       {@link #awaitDelivered}, throws {@link PeerUnavailableException} naming how many may be
+ *       lost. {@link #awaitDelivered} also gives a receipt when one is needed.
  * </ul>
- * After a peer restarts, the transport connects to it again (pairwise: the dialler redials, the
+ * Pairwise mode carries plain frames only (Sequre speaks them), so it has no acknowledgements:
+ * messages written shortly before a peer died may be lost without a report.
+ *
+ * <p>After a peer restarts, the transport connects to it again (pairwise: the dialler redials, the
  * listener accepts; directory: the next send redials, asking the resolver anew). Message sequence
  * numbers count from 0 per connection, so a receiver sees a reconnect as a sequence restarting at 0.
  *
@@ -65,11 +72,12 @@ import java.util.function.Function;
  * <h2>Threads</h2>
  * Thread-safe. One daemon thread reads each inbound connection (and, in directory mode, watches
  * each outbound one), plus one acceptor per listening socket and, in pairwise mode, one dialler per
- * higher-pid pair. Sends to one peer are serialised; sends to different peers run in parallel.
+ * peer with a lower pid. Sends to one peer are serialised; sends to different peers run in parallel.
  *
  * <h2>Security</h2>
  * None at this layer: no authentication, no encryption. In directory mode anyone who can reach the
- * port can claim any id in its hello; Formix protects message contents above the transport.
+ * port can claim any id in its hello. End-to-end encryption and signatures belong above the
+ * transport (a planned Formix milestone).
  */
 public final class TcpTransport implements Transport {
 

@@ -127,6 +127,32 @@ class DirectoryFaultTest {
     }
 
     @Test
+    void aSendWaitingForItsPeerIsInterruptible() throws Exception {
+        directory.put(B, new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.one()));
+        AtomicInteger lookups = new AtomicInteger();
+        TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                p -> {
+                    lookups.incrementAndGet();
+                    return directory.get(p);
+                }, options());
+        toClose.add(a);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                a.send(B, bytes("never"));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        sender.start();
+        eventually("the send is retrying", () -> lookups.get() >= 2);
+        sender.interrupt();
+        sender.join(5_000);
+        assertFalse(sender.isAlive(), "the interrupt did not end the send");
+        assertTrue(thrown.get() instanceof InterruptedException, "got " + thrown.get());
+    }
+
+    @Test
     void deliveryIsConfirmedOnlyOnceTheReceiverTookTheMessages() throws Exception {
         TcpTransport a = open(A);
         TcpTransport b = open(B);
