@@ -29,8 +29,13 @@ final class Inbox {
     private final Condition changed = lock.newCondition();
     private final Map<PartyId, Queue> bySender = new HashMap<>();
     private final List<PartyId> senders = new ArrayList<>();
+    /** How long {@link #take} watches for an arrival before it parks. */
+    static final long SPIN_NANOS = 50_000;
+
     private int rotation;
     private PartyId lastAny;
+    /** Bumped on every change a taker may wait for; read without the lock while spinning. */
+    private volatile long arrivals;
     private boolean closed;
     /** Inbound connections with a running reader; see {@link #take}. */
     private final java.util.concurrent.atomic.AtomicInteger liveReaders = new java.util.concurrent.atomic.AtomicInteger();
@@ -59,6 +64,7 @@ final class Inbox {
             checkOpen();
             q.entries.addLast(new Entry(m, ack));
             q.bytes += m.payload().length;
+            arrivals++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -71,6 +77,7 @@ final class Inbox {
         try {
             if (!closed) {
                 queue(from).entries.addLast(error);
+                arrivals++;
                 changed.signalAll();
             }
         } finally {
@@ -78,14 +85,22 @@ final class Inbox {
         }
     }
 
-    /** Takes the next entry from {@code from}, or from any sender in turn if {@code from} is null. */
+    /**
+     * Takes the next entry from {@code from}, or from any sender in turn if {@code from} is null.
+     * When nothing is queued it first spins (yielding) for up to {@link #SPIN_NANOS} watching for an
+     * arrival, then parks: a reply that comes within a network round trip is taken without the
+     * cost of parking and unparking the receiving thread.
+     */
     Optional<Message> take(PartyId from, long timeoutNanos) throws TransportException, InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-        Object e;
+        Object e = null;
         boolean sameAsLast = false;
-        lock.lockInterruptibly();
-        try {
-            while (true) {
+        boolean spun = false;
+        while (e == null) {
+            long seen = arrivals;
+            long left;
+            lock.lockInterruptibly();
+            try {
                 checkOpen();
                 e = from != null ? poll(bySender.get(from)) : pollAny();
                 if (e != null) {
@@ -97,14 +112,22 @@ final class Inbox {
                     }
                     break;
                 }
-                long left = deadline - System.nanoTime();
+                left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                changed.awaitNanos(left);
+                if (spun) {
+                    changed.awaitNanos(left);
+                    continue;
+                }
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            spun = true;
+            long spinEnd = System.nanoTime() + Math.min(left, SPIN_NANOS);
+            while (arrivals == seen && System.nanoTime() < spinEnd) {
+                Thread.yield();
+            }
         }
         if (sameAsLast && liveReaders.get() > 1) {
             // One sender is being served back to back while other connections are open: let their
@@ -132,6 +155,7 @@ final class Inbox {
         lock.lock();
         try {
             closed = true;
+            arrivals++;
             bySender.clear();
             changed.signalAll();
         } finally {
