@@ -50,7 +50,7 @@ final class Dialer {
         while (true) {
             owner.checkOpen();
             attempts++;
-            addr = address.get();
+            addr = resolve(peer, address);
             if (addr == null) {
                 lastFailure = "no address known for " + peer;
             } else {
@@ -86,6 +86,16 @@ final class Dialer {
             if (owner.awaitClosed(Math.min(left, backoff.nextDelayNanos()))) {
                 owner.checkOpen();
             }
+        }
+    }
+
+    /** Asks the resolver; a resolver that throws counts as one that knows no address (and is logged). */
+    private InetSocketAddress resolve(PartyId peer, Supplier<InetSocketAddress> address) {
+        try {
+            return address.get();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: resolving the address of {} failed: {}", owner.self(), peer, e.toString());
+            return null;
         }
     }
 

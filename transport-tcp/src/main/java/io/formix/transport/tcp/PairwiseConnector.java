@@ -86,12 +86,18 @@ final class PairwiseConnector implements Connector {
 
     @Override
     public FramedConnection outbound(Link link, long deadlineNanos) throws TransportException, InterruptedException {
-        FramedConnection c = link.awaitOutbound(deadlineNanos, owner::isClosed);
+        FramedConnection c = link.outbound();
+        if (c != null) {
+            return c;
+        }
+        int pid = layout.pidOf(link.peer);
+        LOG.info("{}: waiting for the connection with {} (port {}, {})", owner.self(), link.peer, layout.portWith(pid),
+                PairwisePorts.listens(layout.selfPid(), pid) ? "it dials us" : "we dial it");
+        c = link.awaitOutbound(deadlineNanos, owner::isClosed);
         owner.checkOpen();
         if (c == null) {
-            int peer = layout.pidOf(link.peer);
-            throw new PeerUnavailableException("no connection to " + link.peer + " (pid " + peer + ", port "
-                    + layout.portWith(peer) + ") within " + owner.options().connectTimeout().toMillis() + " ms");
+            throw new PeerUnavailableException("no connection to " + link.peer + " (pid " + pid + ", port "
+                    + layout.portWith(pid) + ") within " + owner.options().connectTimeout().toMillis() + " ms");
         }
         return c;
     }

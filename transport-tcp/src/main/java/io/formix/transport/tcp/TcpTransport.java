@@ -115,7 +115,7 @@ public final class TcpTransport implements Transport {
      * Opens a party in directory mode, listening on {@code bindAddress} (port 0 picks a free port;
      * see {@link #localPort()}). {@code resolver} maps a peer to the address it listens on, or to
      * null if unknown; it is asked before every connection attempt, must be thread-safe and should
-     * be fast.
+     * be fast (one that throws counts as one that returned null).
      *
      * @throws IOException if the address cannot be bound
      */
@@ -124,6 +124,17 @@ public final class TcpTransport implements Transport {
         TcpTransport t = new TcpTransport(self, options, owner -> new DirectoryConnector(owner, bindAddress, resolver));
         t.start();
         return t;
+    }
+
+    /** {@link #openPairwise(PairwiseLayout, TcpOptions)} with {@link TcpOptions#defaults()}. */
+    public static TcpTransport openPairwise(PairwiseLayout layout) throws IOException {
+        return openPairwise(layout, TcpOptions.defaults());
+    }
+
+    /** {@link #openDirectory(PartyId, InetSocketAddress, Function, TcpOptions)} with {@link TcpOptions#defaults()}. */
+    public static TcpTransport openDirectory(PartyId self, InetSocketAddress bindAddress,
+            Function<PartyId, InetSocketAddress> resolver) throws IOException {
+        return openDirectory(self, bindAddress, resolver, TcpOptions.defaults());
     }
 
     private void start() throws IOException {

@@ -89,7 +89,7 @@ class DirectoryFaultTest {
     }
 
     @Test
-    void sendWaitsWithBackoffForAPeerThatIsNotUpYet() throws Exception {
+    void sendWaitsWithBackoffForAPeerThatIsNotUpYetAndLogsOnce() throws Exception {
         int port = FreePorts.one();
         AtomicInteger lookups = new AtomicInteger();
         InetSocketAddress bAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -99,16 +99,37 @@ class DirectoryFaultTest {
                     return bAddress;
                 }, options());
         toClose.add(a);
-        Future<?> send = pool.submit(() -> {
-            a.send(B, bytes("early"));
-            return null;
-        });
-        eventually("a retried at least twice", () -> lookups.get() >= 3);
-        assertFalse(send.isDone(), "send must wait for the peer");
-        TcpTransport b = open(B, port, options());
-        send.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("early", text(b.receive(A, WAIT).orElseThrow()));
-        assertTrue(a.awaitDelivered(B, WAIT));
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes here
+        try {
+            Future<?> send = pool.submit(() -> {
+                a.send(B, bytes("early"));
+                return null;
+            });
+            eventually("a retried several times", () -> lookups.get() >= 6);
+            assertFalse(send.isDone(), "send must wait for the peer");
+            TcpTransport b = open(B, port, options());
+            send.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("early", text(b.receive(A, WAIT).orElseThrow()));
+            assertTrue(a.awaitDelivered(B, WAIT));
+        } finally {
+            System.setErr(stderr);
+        }
+        String out = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, out.split("waiting for b", -1).length - 1, "one line while waiting, got:\n" + out);
+        assertEquals(1, out.split("connected to b", -1).length - 1, "one line on success, got:\n" + out);
+    }
+
+    @Test
+    void aResolverThatThrowsCountsAsNoAddress() throws Exception {
+        TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                p -> {
+                    throw new IllegalStateException("registry is locked");
+                }, options().withConnectTimeout(Duration.ofMillis(200)));
+        toClose.add(a);
+        PeerUnavailableException e = assertThrows(PeerUnavailableException.class, () -> a.send(B, bytes("x")));
+        assertTrue(e.getMessage().contains("no address known for b"), e.getMessage());
     }
 
     @Test
