@@ -86,13 +86,13 @@ final class Inbox {
     }
 
     /**
-     * Takes the next entry from {@code from}, or from any sender in turn if {@code from} is null.
+     * Takes the next entry from {@code from}, or from any sender in turn if {@code from} is null,
+     * waiting until {@code deadline} ({@link System#nanoTime()}).
      * When nothing is queued it first spins (yielding) for up to {@link #SPIN_NANOS} watching for an
      * arrival, then parks: a reply that comes within a network round trip is taken without the
      * cost of parking and unparking the receiving thread.
      */
-    Optional<Message> take(PartyId from, long timeoutNanos) throws TransportException, InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+    Optional<Message> take(PartyId from, long deadline) throws TransportException, InterruptedException {
         Object e = null;
         boolean sameAsLast = false;
         boolean spun = false;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
 final class PairwiseConnector implements Connector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PairwiseConnector.class);
-
-    /** The background dialler of a pair never gives up while the transport is open. */
-    private static final long FOREVER_NANOS = TimeUnit.DAYS.toNanos(365L * 100);
 
     private final TcpTransport owner;
     private final PairwiseLayout layout;
@@ -138,7 +135,8 @@ final class PairwiseConnector implements Connector {
         Dialer dialer = new Dialer(owner);
         try {
             while (!owner.isClosed()) {
-                FramedConnection c = dialer.dial(link.peer, () -> address, System.nanoTime() + FOREVER_NANOS,
+                long forever = Deadlines.after(Duration.ofNanos(Deadlines.MAX_NANOS));
+                FramedConnection c = dialer.dial(link.peer, () -> address, forever,
                         s -> new FramedConnection(s, owner.options().maxMessageBytes()));
                 owner.track(c);
                 read(link, c);

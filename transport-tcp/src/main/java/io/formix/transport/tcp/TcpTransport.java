@@ -185,7 +185,7 @@ public final class TcpTransport implements Transport {
         if (payload.length > options.maxMessageBytes()) {
             throw new MessageTooLargeException(payload.length, options.maxMessageBytes());
         }
-        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        long deadline = Deadlines.after(options.connectTimeout());
         Link link = link(to);
         link.sendLock.lockInterruptibly();
         try {
@@ -229,7 +229,7 @@ public final class TcpTransport implements Transport {
         }
         checkOpen();
         Link link = link(peer);
-        boolean done = link.awaitDelivered(System.nanoTime() + timeout.toNanos(), this::isClosed);
+        boolean done = link.awaitDelivered(Deadlines.after(timeout), this::isClosed);
         checkOpen();
         return done;
     }
@@ -237,12 +237,12 @@ public final class TcpTransport implements Transport {
     @Override
     public Optional<Message> receive(PartyId from, Duration timeout) throws TransportException, InterruptedException {
         Objects.requireNonNull(from, "from");
-        return inbox.take(from, timeout.toNanos());
+        return inbox.take(from, Deadlines.after(timeout));
     }
 
     @Override
     public Optional<Message> receiveAny(Duration timeout) throws TransportException, InterruptedException {
-        return inbox.take(null, timeout.toNanos());
+        return inbox.take(null, Deadlines.after(timeout));
     }
 
     @Override

@@ -122,6 +122,23 @@ class DirectoryFaultTest {
     }
 
     @Test
+    void extremeTimeoutsSaturateInsteadOfOverflowing() throws Exception {
+        TcpTransport a = open(A);
+        TcpTransport b = open(B);
+        assertFalse(b.receive(A, Duration.ofSeconds(-5)).isPresent(), "a negative timeout means do not wait");
+        Future<Message> forever = pool.submit(() -> b.receive(A, java.time.temporal.ChronoUnit.FOREVER.getDuration())
+                .orElseThrow());
+        Future<Message> huge = pool.submit(() -> b.receiveAny(Duration.ofNanos(Long.MAX_VALUE)).orElseThrow());
+        a.send(B, bytes("one"));
+        a.send(B, bytes("two"));
+        List<String> got = new ArrayList<>(List.of(text(forever.get(10, TimeUnit.SECONDS)),
+                text(huge.get(10, TimeUnit.SECONDS))));
+        java.util.Collections.sort(got);
+        assertEquals(List.of("one", "two"), got);
+        assertTrue(a.awaitDelivered(B, java.time.temporal.ChronoUnit.FOREVER.getDuration()));
+    }
+
+    @Test
     void aResolverThatThrowsCountsAsNoAddress() throws Exception {
         TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
