@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class DirectoryConnector implements Connector {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryConnector.class);
+    /** Connections accepted but still waiting for their hello; more are refused at once. */
+    static final int MAX_PENDING_HELLOS = 256;
 
     private final TcpTransport owner;
     private final InetSocketAddress bindAddress;
@@ -35,6 +38,7 @@ final class DirectoryConnector implements Connector {
     private final ScheduledExecutorService ackTimer;
     private volatile ServerSocket server;
     private volatile Thread acceptor;
+    private final AtomicInteger pendingHellos = new AtomicInteger();
 
     DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
             Function<PartyId, InetSocketAddress> resolver) {
@@ -152,6 +156,13 @@ final class DirectoryConnector implements Connector {
         while (!owner.isClosed()) {
             try {
                 Socket accepted = s.accept();
+                if (pendingHellos.incrementAndGet() > MAX_PENDING_HELLOS) {
+                    pendingHellos.decrementAndGet();
+                    LOG.warn("{}: {} connections are already waiting for their hello; refusing {}", owner.self(),
+                            MAX_PENDING_HELLOS, accepted.getRemoteSocketAddress());
+                    Dialer.closeQuietly(accepted);
+                    continue;
+                }
                 owner.startThread("in-" + accepted.getPort(), () -> welcome(accepted));
             } catch (IOException e) {
                 if (!owner.isClosed()) {
@@ -168,6 +179,7 @@ final class DirectoryConnector implements Connector {
             c = new FramedConnection(s, owner.options().maxMessageBytes());
             owner.track(c);
         } catch (IOException e) {
+            pendingHellos.decrementAndGet();
             Dialer.closeQuietly(s);
             return;
         }
@@ -196,6 +208,8 @@ final class DirectoryConnector implements Connector {
             c.close();
             owner.untrack(c);
             return;
+        } finally {
+            pendingHellos.decrementAndGet();
         }
         Link link = owner.link(hello.from());
         AckChannel ack = new AckChannel(c, ackTimer);

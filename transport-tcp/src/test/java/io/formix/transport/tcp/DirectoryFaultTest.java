@@ -295,6 +295,29 @@ class DirectoryFaultTest {
     }
 
     @Test
+    void silentConnectionsAreBoundedAndDoNotBlockOthersForever() throws Exception {
+        TcpTransport b = open(B, 0, options().withHelloTimeout(Duration.ofSeconds(60)));
+        List<RawPeer> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < DirectoryConnector.MAX_PENDING_HELLOS; i++) {
+                silent.add(new RawPeer(b.localPort()));
+            }
+            try (RawPeer oneTooMany = new RawPeer(b.localPort())) {
+                long start = System.nanoTime();
+                assertTrue(oneTooMany.closedByOtherSide(), "refused while too many hellos are pending");
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9), "refused at once, not by a timeout");
+            }
+        } finally {
+            for (RawPeer p : silent) {
+                p.close();
+            }
+        }
+        TcpTransport a = open(A);
+        a.send(B, bytes("served again"));
+        assertEquals("served again", text(b.receive(A, WAIT).orElseThrow()));
+    }
+
+    @Test
     void halfCloseBetweenFramesIsACleanEnd() throws Exception {
         TcpTransport b = open(B);
         try (RawPeer raw = new RawPeer(b.localPort())) {
