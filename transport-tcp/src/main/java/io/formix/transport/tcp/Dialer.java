@@ -50,7 +50,7 @@ final class Dialer {
         while (true) {
             owner.checkOpen();
             attempts++;
-            addr = resolve(peer, address);
+            addr = resolve(peer, address, attempts == 1);
             if (addr == null) {
                 lastFailure = "no address known for " + peer;
             } else {
@@ -89,12 +89,14 @@ final class Dialer {
         }
     }
 
-    /** Asks the resolver; a resolver that throws counts as one that knows no address (and is logged). */
-    private InetSocketAddress resolve(PartyId peer, Supplier<InetSocketAddress> address) {
+    /** Asks the resolver; one that throws counts as one that knows no address (logged on the first attempt). */
+    private InetSocketAddress resolve(PartyId peer, Supplier<InetSocketAddress> address, boolean log) {
         try {
             return address.get();
         } catch (RuntimeException e) {
-            LOG.warn("{}: resolving the address of {} failed: {}", owner.self(), peer, e.toString());
+            if (log) {
+                LOG.warn("{}: resolving the address of {} failed: {}", owner.self(), peer, e.toString());
+            }
             return null;
         }
     }
