@@ -87,10 +87,11 @@ final class SharedWatcher {
         }
     }
 
-    /** Number of live watchers in this JVM (for tests). */
-    static int liveWatchers() {
+    /** How many transports share the watcher of {@code fs} (0 if none is live); for tests. */
+    static int references(FileSystem fs) {
         synchronized (BY_FILE_SYSTEM) {
-            return BY_FILE_SYSTEM.size();
+            SharedWatcher w = BY_FILE_SYSTEM.get(fs);
+            return w == null ? 0 : w.references;
         }
     }
 

@@ -26,6 +26,7 @@ final class StateFiles implements AutoCloseable {
     private final int maxOpen;
     private final boolean force;
     private final LinkedHashMap<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
+    private boolean closed;
 
     StateFiles(int maxOpen, boolean force) {
         this.maxOpen = maxOpen;
@@ -56,8 +57,10 @@ final class StateFiles implements AutoCloseable {
         FileChannel ch = open.get(file);
         if (ch == null || !ch.isOpen()) {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            open.put(file, ch);
-            evict();
+            if (!closed) {
+                open.put(file, ch);
+                evict();
+            }
         }
         try {
             while (buf.hasRemaining()) {
@@ -70,6 +73,9 @@ final class StateFiles implements AutoCloseable {
             open.remove(file);
             ch.close();
             throw e;
+        }
+        if (closed) {
+            ch.close(); // a write racing with close(): still done, but nothing stays open
         }
     }
 
@@ -92,6 +98,7 @@ final class StateFiles implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         IOException first = null;
         for (FileChannel ch : open.values()) {
             try {
