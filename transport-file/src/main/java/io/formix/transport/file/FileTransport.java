@@ -9,6 +9,7 @@ import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public final class FileTransport implements Transport {
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
         this.durable = b.durable;
-        this.rescanNanos = b.rescanInterval.toNanos();
+        this.rescanNanos = saturatedNanos(b.rescanInterval);
         this.ops = b.ops;
         this.state = new StateFiles(64, b.durable);
         this.settings = new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow);
@@ -358,6 +359,9 @@ public final class FileTransport implements Transport {
             acknowledgeAll();
         } catch (IOException e) {
             failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("interrupted while acknowledging on close", e);
         }
         if (rootWatch != null) {
             rootWatch.cancel();
@@ -392,16 +396,25 @@ public final class FileTransport implements Transport {
     }
 
     private static long deadline(Duration timeout) {
-        long now = System.nanoTime();
-        long t = timeout.isNegative() ? 0 : Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
-        return now + t;
+        return System.nanoTime() + saturatedNanos(timeout);
     }
 
-    private Message poll(InboundChannel ch) throws IOException {
+    /** {@code d} in nanoseconds, 0 if negative, at most about 73 years (no overflow in nanoTime sums). */
+    static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(Duration.ofDays(365L * 73)) > 0 ? Duration.ofDays(365L * 73).toNanos() : d.toNanos();
+    }
+
+    private Message poll(InboundChannel ch) throws IOException, InterruptedException {
         Message m;
         polls.incrementAndGet();
         try {
             m = ch.poll();
+        } catch (ClosedByInterruptException e) {
+            ch.dirty.set(true);
+            throw interrupted(e);
         } catch (IOException e) {
             ch.dirty.set(true); // a corrupt message was moved aside (or I/O failed): look again next time
             throw e;
@@ -413,11 +426,29 @@ public final class FileTransport implements Transport {
         return m;
     }
 
-    private void acknowledgeAll() throws IOException {
+    private void acknowledgeAll() throws IOException, InterruptedException {
         for (InboundChannel ch : unacknowledged) {
-            unacknowledged.remove(ch);
-            ch.acknowledge();
+            if (!unacknowledged.remove(ch)) {
+                continue; // another thread is acknowledging it
+            }
+            try {
+                ch.acknowledge();
+            } catch (IOException e) {
+                unacknowledged.add(ch); // retried at the next call
+                if (e instanceof ClosedByInterruptException) {
+                    throw interrupted(e);
+                }
+                throw e;
+            }
         }
+    }
+
+    /** An interrupt that hit file I/O is reported as what it is. */
+    private static InterruptedException interrupted(IOException cause) {
+        Thread.interrupted(); // as for any InterruptedException, the status is consumed
+        InterruptedException e = new InterruptedException("interrupted during file I/O");
+        e.initCause(cause);
+        return e;
     }
 
     /** Waits for an event, the deadline or the next rescan; false once the deadline has passed. */
