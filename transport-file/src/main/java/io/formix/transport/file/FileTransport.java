@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class FileTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTransport.class);
+    /** Every how many rescans the root and all inbound folders are listed again. */
+    static final int FULL_RESCAN_EVERY = 30;
 
     private final Path root;
     private final PartyId self;
@@ -73,6 +75,9 @@ public final class FileTransport implements Transport {
     private final Object discoverLock = new Object();
     private final AtomicBoolean rootDirty = new AtomicBoolean(true);
     private final AtomicLong nextRescan = new AtomicLong();
+    private final AtomicLong rescans = new AtomicLong();
+    /** Channels whose folder an event says holds a new ignored name: re-listed to count it. */
+    private final Set<InboundChannel> toScan = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
@@ -487,14 +492,26 @@ public final class FileTransport implements Transport {
         if (rootDirty.getAndSet(false)) {
             discover();
         }
+        if (!toScan.isEmpty()) {
+            for (InboundChannel ch : toScan) {
+                toScan.remove(ch);
+                ch.scan();
+            }
+        }
         long due = nextRescan.get();
         long now = System.nanoTime();
         if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
-            discover();
-            for (InboundChannel ch : inboundList) {
-                if (ch.scan()) {
-                    ch.dirty.set(true);
+            // Cheap rescan: every channel gets one look at its cursor's marker (one stat). Every
+            // FULL_RESCAN_EVERY-th rescan also re-lists the root and each folder (new channels
+            // whose event was lost, ignored-name counts).
+            if (rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0) {
+                discover();
+                for (InboundChannel ch : inboundList) {
+                    ch.scan();
                 }
+            }
+            for (InboundChannel ch : inboundList) {
+                ch.dirty.set(true);
             }
         }
     }
@@ -537,10 +554,15 @@ public final class FileTransport implements Transport {
             SharedWatcher.Registration r = watcher.register(ch.dir, new SharedWatcher.Listener() {
                 @Override
                 public void onEvent(Path name) {
-                    if (!name.toString().startsWith(".")) {
-                        ch.dirty.set(true);
-                        wake();
+                    String n = name.toString();
+                    if (n.startsWith(".")) {
+                        return; // temp files and counters: the rename and the marker bring their own events
                     }
+                    if (ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
+                        toScan.add(ch);
+                    }
+                    ch.dirty.set(true);
+                    wake();
                 }
 
                 @Override

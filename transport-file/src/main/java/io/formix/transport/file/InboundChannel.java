@@ -143,26 +143,19 @@ final class InboundChannel {
         }
     }
 
-    /**
-     * Lists the folder: counts ignored names and reports whether any message file is present
-     * (so a periodic rescan polls only folders that hold something).
-     */
-    boolean scan() throws IOException {
-        boolean any = false;
+    /** Lists the folder to count the ignored names in it. */
+    void scan() throws IOException {
         int ignored = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                switch (ChannelNames.kind(p.getFileName().toString())) {
-                    case MSG, READY -> any = true;
-                    case IGNORED -> ignored++;
-                    default -> { }
+                if (ChannelNames.kind(p.getFileName().toString()) == ChannelNames.Kind.IGNORED) {
+                    ignored++;
                 }
             }
         } catch (NoSuchFileException e) {
-            return false;
+            ignored = 0;
         }
         ignoredPresent = ignored;
-        return any;
     }
 
     private boolean initialize() throws IOException {
