@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -97,6 +98,8 @@ public final class FileTransport implements Transport {
     };
 
     private final Object monitor = new Object();
+    /** Read-held by every file operation, write-held by {@link #close()}. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile long eventSeq;
     private volatile boolean closed;
     private SharedWatcher.Registration rootWatch;
@@ -292,8 +295,14 @@ public final class FileTransport implements Transport {
         if (payload.length > maxMessageBytes) {
             throw new MessageTooLargeException(payload.length, maxMessageBytes);
         }
-        outboundTo(to).send(payload);
-        sent.incrementAndGet();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            outboundTo(to).send(payload);
+            sent.incrementAndGet();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override
@@ -303,18 +312,26 @@ public final class FileTransport implements Transport {
         if (from.equals(self)) {
             throw new IllegalArgumentException("cannot receive from self (" + self + ")");
         }
-        acknowledgeAll();
         InboundChannel ch = inboundFrom(from);
         long deadline = deadline(timeout);
+        boolean first = true;
         while (true) {
-            checkOpen();
             long seq = eventSeq;
-            housekeeping();
-            if (ch.dirty.getAndSet(false)) {
-                Message m = poll(ch);
-                if (m != null) {
-                    return Optional.of(m);
+            Message m;
+            lifecycle.readLock().lock();
+            try {
+                checkOpen();
+                if (first) {
+                    acknowledgeAll();
+                    first = false;
                 }
+                housekeeping();
+                m = ch.dirty.getAndSet(false) ? poll(ch) : null;
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+            if (m != null) {
+                return Optional.of(m);
             }
             if (!await(seq, deadline)) {
                 return Optional.empty();
@@ -325,29 +342,48 @@ public final class FileTransport implements Transport {
     @Override
     public Optional<Message> receiveAny(Duration timeout) throws IOException, InterruptedException {
         checkOpen();
-        acknowledgeAll();
         long deadline = deadline(timeout);
+        boolean first = true;
         while (true) {
-            checkOpen();
             long seq = eventSeq;
-            housekeeping();
-            Object[] channels = inboundList.toArray();
-            int start = Math.floorMod(roundRobin.get(), Math.max(1, channels.length));
-            for (int i = 0; i < channels.length; i++) {
-                int idx = (start + i) % channels.length;
-                InboundChannel ch = (InboundChannel) channels[idx];
-                if (ch.dirty.getAndSet(false)) {
-                    roundRobin.set(idx + 1);
-                    Message m = poll(ch);
-                    if (m != null) {
-                        return Optional.of(m);
-                    }
+            Message m;
+            lifecycle.readLock().lock();
+            try {
+                checkOpen();
+                if (first) {
+                    acknowledgeAll();
+                    first = false;
                 }
+                housekeeping();
+                m = pollAnyDirty();
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+            if (m != null) {
+                return Optional.of(m);
             }
             if (!await(seq, deadline)) {
                 return Optional.empty();
             }
         }
+    }
+
+    /** One round-robin pass over the channels an event or rescan marked; the first message found. */
+    private Message pollAnyDirty() throws IOException, InterruptedException {
+        Object[] channels = inboundList.toArray();
+        int start = Math.floorMod(roundRobin.get(), Math.max(1, channels.length));
+        for (int i = 0; i < channels.length; i++) {
+            int idx = (start + i) % channels.length;
+            InboundChannel ch = (InboundChannel) channels[idx];
+            if (ch.dirty.getAndSet(false)) {
+                roundRobin.set(idx + 1);
+                Message m = poll(ch);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -359,6 +395,17 @@ public final class FileTransport implements Transport {
             closed = true;
             monitor.notifyAll();
         }
+        // Waits for sends and polls in progress: after this no file operation of ours is running,
+        // so releasing the lock cannot let a successor race with us.
+        lifecycle.writeLock().lock();
+        try {
+            release();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void release() throws IOException {
         IOException failure = null;
         try {
             acknowledgeAll();
