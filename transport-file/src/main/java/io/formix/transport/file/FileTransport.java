@@ -103,6 +103,8 @@ public final class FileTransport implements Transport {
     private volatile long eventSeq;
     private volatile boolean closed;
     private SharedWatcher.Registration rootWatch;
+    /** Whether events report new channel folders; if not, every rescan lists the root. */
+    private volatile boolean rootWatched;
 
     private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher) {
         this.root = b.root;
@@ -133,6 +135,7 @@ public final class FileTransport implements Transport {
         private Clock clock = Clock.systemUTC();
         private Duration stableWindow = Duration.ofMinutes(2);
         private FileOps ops = FileOps.REAL;
+        private boolean watchEvents = true;
 
         private Builder(Path root, PartyId self) {
             this.root = Objects.requireNonNull(root, "root");
@@ -186,6 +189,16 @@ public final class FileTransport implements Transport {
             return this;
         }
 
+        /**
+         * Whether to use file-system events (default true). Turn them off where events do not see
+         * every change, e.g. a folder on NFS or SMB written by other machines; the receiver then
+         * finds messages by its rescan alone, so pick a shorter {@link #rescanInterval(Duration)}.
+         */
+        public Builder watchEvents(boolean on) {
+            this.watchEvents = on;
+            return this;
+        }
+
         /** Test seam: the sender's file operations. */
         Builder fileOps(FileOps ops) {
             this.ops = Objects.requireNonNull(ops, "ops");
@@ -205,7 +218,12 @@ public final class FileTransport implements Transport {
             SharedWatcher watcher = null;
             FileTransport t = null;
             try {
-                watcher = SharedWatcher.acquire(root.getFileSystem());
+                try {
+                    watcher = watchEvents ? SharedWatcher.acquire(root.getFileSystem()) : null;
+                } catch (IOException | UnsupportedOperationException e) {
+                    LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
+                            rescanInterval);
+                }
                 t = new FileTransport(this, lock, watcher);
                 t.start();
                 return t;
@@ -224,7 +242,22 @@ public final class FileTransport implements Transport {
     }
 
     private void start() throws IOException {
-        rootWatch = watcher.register(root, new SharedWatcher.Listener() {
+        if (watcher != null) {
+            watchRoot();
+        }
+        discover();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
+                if (to.isPresent() && Files.isDirectory(p)) {
+                    outboundTo(to.get()).recoverOnce();
+                }
+            }
+        }
+    }
+
+    private void watchRoot() {
+        SharedWatcher.Listener listener = new SharedWatcher.Listener() {
             @Override
             public void onEvent(Path name) {
                 if (ChannelNames.senderOf(name.toString(), self).isPresent()) {
@@ -240,17 +273,15 @@ public final class FileTransport implements Transport {
 
             @Override
             public void onInvalid() {
+                rootWatched = false;
                 markAllDirty();
             }
-        });
-        discover();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) {
-                Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
-                if (to.isPresent() && Files.isDirectory(p)) {
-                    outboundTo(to.get()).recoverOnce();
-                }
-            }
+        };
+        try {
+            rootWatch = watcher.register(root, listener);
+            rootWatched = true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot watch {} ({}); new channels are found by the rescan", root, e.toString());
         }
     }
 
@@ -422,7 +453,9 @@ public final class FileTransport implements Transport {
             r.cancel();
         }
         watches.clear();
-        watcher.release();
+        if (watcher != null) {
+            watcher.release();
+        }
         try {
             state.close();
         } catch (IOException e) {
@@ -551,6 +584,9 @@ public final class FileTransport implements Transport {
             // Cheap rescan: every channel gets one look at its cursor's marker (one stat). Every
             // FULL_RESCAN_EVERY-th rescan also re-lists the root and each folder (new channels
             // whose event was lost, ignored-name counts).
+            if (!rootWatched) {
+                discover();
+            }
             if (rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0) {
                 discover();
                 for (InboundChannel ch : inboundList) {
@@ -597,6 +633,11 @@ public final class FileTransport implements Transport {
     }
 
     private void watch(InboundChannel ch) {
+        if (watcher == null) {
+            watches.put(ch.from, () -> { });
+            ch.dirty.set(true);
+            return;
+        }
         try {
             SharedWatcher.Registration r = watcher.register(ch.dir, new SharedWatcher.Listener() {
                 @Override
@@ -627,7 +668,7 @@ public final class FileTransport implements Transport {
                 }
             });
             watches.put(ch.from, r);
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             // e.g. the inotify watch limit: this channel then relies on the periodic rescan
             LOG.warn("cannot watch {} ({}); relying on the {} ms rescan", ch.dir, e.toString(),
                     rescanNanos / 1_000_000);

@@ -121,6 +121,22 @@ class WakeUpTest {
     }
 
     @Test
+    void withoutEventsTheRescanAloneFindsMessagesAndNewChannels() throws Exception {
+        FileSystem fs = later(TestFiles.jimfs());
+        Path root = fs.getPath("/r");
+        FileTransport b = later(FileTransport.builder(root, B).watchEvents(false)
+                .rescanInterval(Duration.ofMillis(20)).open());
+        assertEquals(0, SharedWatcher.references(fs), "no watcher used");
+        assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
+        FileTransport c = later(FileTransport.builder(root, PartyId.of("c")).watchEvents(false).open());
+        c.send(B, numbered(3, 8));
+        Message m = b.receiveAny(WAIT).orElseThrow();
+        assertEquals(PartyId.of("c"), m.from());
+        c.send(B, numbered(4, 8));
+        assertEquals(4, number(b.receive(PartyId.of("c"), WAIT).orElseThrow().payload()));
+    }
+
+    @Test
     void idleReceiverWithAThousandChannelsLooksOnlyWhereAnEventPoints() throws Exception {
         FileSystem fs = later(TestFiles.jimfs(20));
         Path root = fs.getPath("/r");
