@@ -147,14 +147,14 @@ class WakeUpTest {
         FileTransport b = later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
         assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
         assertEquals(channels, b.inboundParties().size());
-        b.polls.set(0);
+        b.resetPolls();
         assertTrue(b.receiveAny(Duration.ofMillis(400)).isEmpty());
-        assertEquals(0, b.polls.get(), "no channel looked at without an event");
+        assertEquals(0, b.polls(), "no channel looked at without an event");
         FileTransport s = later(FileTransport.builder(root, PartyId.of("s500")).open());
         s.send(B, numbered(500, 8));
         Message m = b.receiveAny(WAIT).orElseThrow();
         assertEquals(PartyId.of("s500"), m.from());
-        assertTrue(b.polls.get() <= 4, "looked at " + b.polls.get() + " channels for one event");
+        assertTrue(b.polls() <= 4, "looked at " + b.polls() + " channels for one event");
     }
 
     @Test
