@@ -124,20 +124,15 @@ final class InboundChannel {
         return new Message(from, n, payload);
     }
 
-    /** Whether messages were handed out that the cursor does not yet cover. */
-    synchronized boolean hasUnacknowledged() {
-        return next > acked;
-    }
-
     /** Persists the cursor past everything handed out, then deletes those files. */
     synchronized void acknowledge() throws IOException {
         if (next <= acked) {
             return;
         }
         state.write(dir.resolve(ChannelNames.CURSOR_FILE), next);
-        long from = acked;
+        long firstDelivered = acked;
         acked = next;
-        for (long k = from; k < acked; k++) {
+        for (long k = firstDelivered; k < acked; k++) {
             Files.deleteIfExists(dir.resolve(ChannelNames.msg(k)));
             Files.deleteIfExists(dir.resolve(ChannelNames.ready(k)));
         }
