@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message returned by {@code receive}/{@code receiveAny} is acknowledged (cursor advanced,
  * files deleted) at the start of the next {@code receive}/{@code receiveAny} or at {@link #close()}.
+ *
+ * <pre>{@code
+ * try (FileTransport alice = FileTransport.builder(Path.of("sandbox/channels"), PartyId.of("alice")).open()) {
+ *     alice.send(PartyId.of("bob"), payload);
+ *     Optional<Message> reply = alice.receive(PartyId.of("bob"), Duration.ofSeconds(5));
+ * }
+ * }</pre>
  */
 public final class FileTransport implements Transport {
 
