@@ -28,10 +28,15 @@ public final class PartialSum {
      * @throws IllegalArgumentException if shapes disagree, an id is invalid or appears twice
      */
     public PartialSum(int party, int[] componentIndices, int[][] sums, Collection<String> contributors) {
-        this(party, componentIndices.clone(), deepCopy(sums), sortedDistinct(contributors));
+        this(sortedDistinct(contributors), party, componentIndices.clone(), deepCopy(sums));
     }
 
-    PartialSum(int party, int[] componentIndices, int[][] sums, SortedSet<String> contributors) {
+    /** Takes ownership of the arrays and the set (already validated ids) without copying. */
+    static PartialSum owned(int party, int[] componentIndices, int[][] sums, SortedSet<String> contributors) {
+        return new PartialSum(contributors, party, componentIndices, sums);
+    }
+
+    private PartialSum(SortedSet<String> contributors, int party, int[] componentIndices, int[][] sums) {
         if (party < 0) {
             throw new IllegalArgumentException("party must be >= 0, got " + party);
         }

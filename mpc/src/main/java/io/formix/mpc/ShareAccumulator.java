@@ -182,7 +182,7 @@ public final class ShareAccumulator {
         for (int k = 0; k < sums.length; k++) {
             copy[k] = sums[k].clone();
         }
-        return new PartialSum(party, heldComponents.clone(), copy, new TreeSet<>(added));
+        return PartialSum.owned(party, heldComponents.clone(), copy, new TreeSet<>(added));
     }
 
     @Override
