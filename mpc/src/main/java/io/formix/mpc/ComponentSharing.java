@@ -101,13 +101,18 @@ final class ComponentSharing implements SharingScheme {
     @Override
     public VectorShare[] share(int[] secret) {
         int length = checkLength(secret);
-        int[] last = secret.clone();
+        int[] last = new int[length];
         int[][] drawn = new int[components - 1][length];
         KeyStream[] streams = freshStreams(null);
         for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
             int n = Math.min(KeyStream.CHUNK_INTS, length - off);
+            System.arraycopy(secret, off, last, off, n);
             for (int c = 0; c < streams.length; c++) {
-                streams[c].writeSubtracting(drawn[c], last, off, n);
+                int[] d = drawn[c];
+                streams[c].write(d, off, n);
+                for (int i = off; i < off + n; i++) {
+                    last[i] -= d[i];  // same index on both arrays: vectorised
+                }
             }
         }
         ShareComponent[] comp = new ShareComponent[components];
@@ -123,11 +128,24 @@ final class ComponentSharing implements SharingScheme {
         int length = checkLength(secret);
         byte[][] seeds = new byte[components - 1][];
         KeyStream[] streams = freshStreams(seeds);
-        int[] last = secret.clone();
+        int[] last = new int[length];
         for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
             int n = Math.min(KeyStream.CHUNK_INTS, length - off);
-            for (KeyStream s : streams) {
-                s.subtract(last, off, n);
+            if (streams.length == 2) {
+                // the common case (3 parties), fused; every array indexed alike so C2 vectorises
+                int[] t = streams[0].scratch();
+                System.arraycopy(secret, off, t, 0, n);
+                int[] k0 = streams[0].next(n);
+                int[] k1 = streams[1].next(n);
+                for (int i = 0; i < n; i++) {
+                    t[i] = t[i] - k0[i] - k1[i];
+                }
+                System.arraycopy(t, 0, last, off, n);
+            } else {
+                System.arraycopy(secret, off, last, off, n);
+                for (KeyStream s : streams) {
+                    s.subtract(last, off, n);
+                }
             }
         }
         ShareComponent[] comp = new ShareComponent[components];

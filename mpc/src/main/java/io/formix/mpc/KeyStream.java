@@ -1,8 +1,8 @@
 package io.formix.mpc;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -10,20 +10,22 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@link AesCtrPrg} expansion of one seed, consumed sequentially in chunks of at most
- * {@link #CHUNK_INTS} elements. Not thread-safe.
+ * {@link #CHUNK_INTS} elements. Each {@link #next(int)} fills {@link #chunk()} with the next elements,
+ * so callers combine them with plain {@code int[]} loops the JIT vectorises. Not thread-safe.
  */
 final class KeyStream {
 
-    /** Elements per chunk: 16 KiB of key stream, small enough to stay in L1/L2 while combined. */
-    static final int CHUNK_INTS = 4096;
+    /** Elements per chunk: 32 KiB of key stream, large enough to amortise a cipher call, small enough for L1/L2. */
+    static final int CHUNK_INTS = 8192;
 
     private static final int CHUNK_BYTES = CHUNK_INTS * Integer.BYTES;
     private static final byte[] ZEROS = new byte[CHUNK_BYTES];
-    private static final VarHandle LE_INT =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Cipher cipher;
-    private final byte[] buffer = new byte[CHUNK_BYTES];
+    private final byte[] bytes = new byte[CHUNK_BYTES];
+    private final IntBuffer bytesAsInts = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    private final int[] ints = new int[CHUNK_INTS];
+    private final int[] scratch = new int[CHUNK_INTS];
 
     KeyStream(byte[] seed) {
         if (seed == null || seed.length != AesCtrPrg.SEED_BYTES) {
@@ -38,9 +40,22 @@ final class KeyStream {
         }
     }
 
-    private void next(int count) {
+    /** Generates the next {@code count <= CHUNK_INTS} elements into the chunk buffer and returns it. */
+    int[] next(int count) {
+        nextBytes(count);
+        bytesAsInts.get(0, ints, 0, count);
+        return ints;
+    }
+
+    /** {@code dst[off .. off+count) = next count elements}, {@code count <= CHUNK_INTS}. */
+    void write(int[] dst, int off, int count) {
+        nextBytes(count);
+        bytesAsInts.get(0, dst, off, count);
+    }
+
+    private void nextBytes(int count) {
         try {
-            int n = cipher.update(ZEROS, 0, count * Integer.BYTES, buffer, 0);
+            int n = cipher.update(ZEROS, 0, count * Integer.BYTES, bytes, 0);
             if (n != count * Integer.BYTES) {
                 throw new IllegalStateException("AES/CTR returned " + n + " bytes, expected " + count * 4);
             }
@@ -49,41 +64,37 @@ final class KeyStream {
         }
     }
 
-    /** {@code dst[off .. off+count) = next count elements}. */
-    void write(int[] dst, int off, int count) {
-        next(count);
-        byte[] b = buffer;
-        for (int i = 0; i < count; i++) {
-            dst[off + i] = (int) LE_INT.get(b, i << 2);
-        }
-    }
+    /*
+     * The combining loops below index every array with the same i: C2 then vectorises them (it
+     * cannot when a chunk buffer at 0 meets a destination at off, as they might alias). So the
+     * destination slice is copied into a scratch chunk, combined there and copied back; the copies
+     * are memcpy-fast and stay in L1/L2.
+     */
 
     /** {@code dst[off .. off+count) += next count elements}. */
     void add(int[] dst, int off, int count) {
-        next(count);
-        byte[] b = buffer;
+        int[] k = next(count);
+        int[] t = scratch;
+        System.arraycopy(dst, off, t, 0, count);
         for (int i = 0; i < count; i++) {
-            dst[off + i] += (int) LE_INT.get(b, i << 2);
+            t[i] += k[i];
         }
+        System.arraycopy(t, 0, dst, off, count);
     }
 
     /** {@code dst[off .. off+count) -= next count elements}. */
     void subtract(int[] dst, int off, int count) {
-        next(count);
-        byte[] b = buffer;
+        int[] k = next(count);
+        int[] t = scratch;
+        System.arraycopy(dst, off, t, 0, count);
         for (int i = 0; i < count; i++) {
-            dst[off + i] -= (int) LE_INT.get(b, i << 2);
+            t[i] -= k[i];
         }
+        System.arraycopy(t, 0, dst, off, count);
     }
 
-    /** {@code dst[off+i] = next element; minuend[off+i] -= it}, for {@code i < count}. */
-    void writeSubtracting(int[] dst, int[] minuend, int off, int count) {
-        next(count);
-        byte[] b = buffer;
-        for (int i = 0; i < count; i++) {
-            int v = (int) LE_INT.get(b, i << 2);
-            dst[off + i] = v;
-            minuend[off + i] -= v;
-        }
+    /** The scratch chunk of this stream, free for a caller between calls. */
+    int[] scratch() {
+        return scratch;
     }
 }
