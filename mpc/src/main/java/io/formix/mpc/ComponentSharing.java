@@ -128,13 +128,13 @@ final class ComponentSharing implements SharingScheme {
         int length = checkLength(secret);
         byte[][] seeds = new byte[components - 1][];
         KeyStream[] streams = freshStreams(seeds);
-        int[] last = new int[length];
+        int[] last = secret.clone();  // a clone skips zeroing the new array
         for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
             int n = Math.min(KeyStream.CHUNK_INTS, length - off);
             if (streams.length == 2) {
                 // the common case (3 parties), fused; every array indexed alike so C2 vectorises
                 int[] t = streams[0].scratch();
-                System.arraycopy(secret, off, t, 0, n);
+                System.arraycopy(last, off, t, 0, n);
                 int[] k0 = streams[0].next(n);
                 int[] k1 = streams[1].next(n);
                 for (int i = 0; i < n; i++) {
@@ -142,7 +142,6 @@ final class ComponentSharing implements SharingScheme {
                 }
                 System.arraycopy(t, 0, last, off, n);
             } else {
-                System.arraycopy(secret, off, last, off, n);
                 for (KeyStream s : streams) {
                     s.subtract(last, off, n);
                 }

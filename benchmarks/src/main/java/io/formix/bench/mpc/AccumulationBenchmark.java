@@ -5,6 +5,7 @@ import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
 import io.formix.mpc.VectorShare;
 import java.util.Random;
+import java.util.function.IntSupplier;
 
 /**
  * Adding 1M-element shares into a {@link ShareAccumulator}, in elements added per second, against a
@@ -21,54 +22,57 @@ final class AccumulationBenchmark {
         Random r = new Random(2);
         int[] sum = new int[LENGTH];
         int[] v = r.ints(LENGTH).toArray();
-        double plain = m.secondsPerCall(20, () -> {
+        IntSupplier plain = () -> {
             for (int j = 0; j < LENGTH; j++) {
                 sum[j] += v[j];
             }
             return sum[777];
-        });
-        double plainRate = LENGTH / plain;
-        System.out.printf("  floor: plain int[] add loop               %,12.0f M elements/s%n", plainRate / 1e6);
-
+        };
         double worst = Double.MAX_VALUE;
+        boolean printedFloor = false;
         int[] secret = r.ints(LENGTH).toArray();
+        int[] next = {0};
         for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3), SharingSchemes.replicated2of3()}) {
             int party = scheme.parties() - 1;
             VectorShare full = scheme.share(secret)[party];
-            int elements = LENGTH * full.components().size();
+            int k = full.components().size();  // the floor adds 1M elements, a share k x 1M
             ShareAccumulator acc = ShareAccumulator.open(scheme, party, LENGTH);
-            int[] next = {0};
-            double t = m.secondsPerCall(20, () -> {
+            Measure.Comparison c = m.compare(10, plain, () -> {
                 acc.add("light-" + next[0]++, full);
                 return acc.size();
             });
-            double ratio = elements / t / plainRate;
-            worst = Math.min(worst, ratio);
-            System.out.printf("  %-20s party %d add full share   %,8.0f M elements/s = %s of plain%n", scheme, party,
-                    elements / t / 1e6, Measure.pct(ratio));
-
-            int[][] held = new int[full.components().size()][];
-            for (int k = 0; k < held.length; k++) {
-                held[k] = full.components().get(k).toArray();
+            if (!printedFloor) {
+                System.out.printf("  floor: plain int[] add loop                %,8.0f M elements/s%n",
+                        LENGTH / c.floorSeconds() / 1e6);
+                printedFloor = true;
             }
-            double tArrays = m.secondsPerCall(20, () -> {
+            double ratio = k * c.floorOverOp();
+            worst = Math.min(worst, ratio);
+            System.out.printf("  %-20s party %d add VectorShare   %,8.0f M elements/s = %s of plain%n", scheme,
+                    party, k * LENGTH / c.seconds() / 1e6, Measure.pct(ratio));
+
+            int[][] held = new int[k][];
+            for (int i = 0; i < k; i++) {
+                held[i] = full.components().get(i).toArray();
+            }
+            Measure.Comparison ca = m.compare(10, plain, () -> {
                 acc.add("light-" + next[0]++, held);
                 return acc.size();
             });
-            double ratioArrays = elements / tArrays / plainRate;
+            double ratioArrays = k * ca.floorOverOp();
             worst = Math.min(worst, ratioArrays);
-            System.out.printf("  %-20s party %d add int[][]      %,8.0f M elements/s = %s of plain%n", scheme, party,
-                    elements / tArrays / 1e6, Measure.pct(ratioArrays));
+            System.out.printf("  %-20s party %d add int[][]       %,8.0f M elements/s = %s of plain%n", scheme,
+                    party, k * LENGTH / ca.seconds() / 1e6, Measure.pct(ratioArrays));
 
             VectorShare seeded = scheme.shareCompressed(secret)[0];
+            int ks = seeded.components().size();
             ShareAccumulator acc0 = ShareAccumulator.open(scheme, 0, LENGTH);
-            double tSeeded = m.secondsPerCall(4, () -> {
+            Measure.Comparison cs = m.compare(2, plain, () -> {
                 acc0.add("light-" + next[0]++, seeded);
                 return acc0.size();
             });
-            int seededElements = LENGTH * seeded.components().size();
-            System.out.printf("  %-20s party 0 add seeded share %,8.0f M elements/s (PRG-bound, %s of plain)%n",
-                    scheme, seededElements / tSeeded / 1e6, Measure.pct(seededElements / tSeeded / plainRate));
+            System.out.printf("  %-20s party 0 add seeded share  %,8.0f M elements/s (expands %d seed%s: %s of plain)%n",
+                    scheme, ks * LENGTH / cs.seconds() / 1e6, ks, ks > 1 ? "s" : "", Measure.pct(ks * cs.floorOverOp()));
         }
         System.out.println("  accumulation: worst " + Measure.pct(worst) + " of the plain add loop, "
                 + Measure.verdict(worst, 0.5));

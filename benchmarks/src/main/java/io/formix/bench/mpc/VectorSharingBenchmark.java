@@ -6,6 +6,7 @@ import io.formix.mpc.VectorShare;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,8 +23,8 @@ final class VectorSharingBenchmark {
 
     private VectorSharingBenchmark() {}
 
-    /** Raw key-stream rate in bytes/s: the better of 16 KiB updates and one 4 MB update. */
-    static double rawPrgBytesPerSecond(Measure m) {
+    /** The raw floor: 4 MB of AES-256-CTR key stream into a byte array, in 16 KiB updates. */
+    static IntSupplier rawPrg() {
         try {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
@@ -32,7 +33,7 @@ final class VectorSharingBenchmark {
             int bytes = 4 * LENGTH;
             byte[] zeros = new byte[bytes];
             byte[] out = new byte[bytes];
-            double chunked = m.secondsPerCall(4, () -> {
+            return () -> {
                 try {
                     int n = 0;
                     for (int off = 0; off < bytes; off += 16384) {
@@ -42,40 +43,37 @@ final class VectorSharingBenchmark {
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
                 }
-            });
-            double whole = m.secondsPerCall(4, () -> {
-                try {
-                    return cipher.update(zeros, 0, bytes, out, 0) + out[54321];
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            return bytes / Math.min(chunked, whole);
+            };
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static double run(Measure m) {
-        double raw = rawPrgBytesPerSecond(m);
-        System.out.printf("  floor: raw AES-256-CTR key stream          %,12.0f MB/s%n", raw / 1e6);
+        IntSupplier raw = rawPrg();
         int[] secret = new Random(1).ints(LENGTH).toArray();
         double worst = Double.MAX_VALUE;
+        boolean printedFloor = false;
         for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3), SharingSchemes.replicated2of3()}) {
-            double prgBytes = 4.0 * LENGTH * (scheme.componentCount() - 1);
+            int streams = scheme.componentCount() - 1;  // 4 MB of key stream each
             for (boolean compressed : new boolean[] {false, true}) {
-                double t = m.secondsPerCall(4, () -> {
+                Measure.Comparison c = m.compare(2, raw, () -> {
                     VectorShare[] s = compressed ? scheme.shareCompressed(secret) : scheme.share(secret);
                     return s[0].length();
                 });
-                double ratio = prgBytes / t / raw;
+                if (!printedFloor) {
+                    System.out.printf("  floor: raw AES-256-CTR key stream           %,8.0f MB/s%n",
+                            4e-6 * LENGTH / c.floorSeconds());
+                    printedFloor = true;
+                }
+                double ratio = streams * c.floorOverOp();
                 worst = Math.min(worst, ratio);
-                System.out.printf("  %-20s %-12s 1M elements %7.2f ms  key stream %,8.0f MB/s = %s of raw%n",
-                        scheme, compressed ? "compressed" : "full-size", t * 1e3, prgBytes / t / 1e6,
-                        Measure.pct(ratio));
+                System.out.printf("  %-20s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw%n",
+                        scheme, compressed ? "compressed" : "full-size", c.seconds() * 1e3,
+                        streams * 4e-6 * LENGTH / c.seconds(), Measure.pct(ratio));
             }
         }
-        System.out.println("  vector sharing: worst " + Measure.pct(worst) + " of raw PRG rate, "
+        System.out.println("  vector sharing: worst " + Measure.pct(worst) + " of the raw PRG rate, "
                 + Measure.verdict(worst, 0.5));
         return worst;
     }
