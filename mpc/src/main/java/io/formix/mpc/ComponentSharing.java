@@ -111,7 +111,7 @@ final class ComponentSharing implements SharingScheme {
                 int[] d = drawn[c];
                 streams[c].write(d, off, n);
                 for (int i = off; i < off + n; i++) {
-                    last[i] -= d[i];  // same index on both arrays: vectorised
+                    last[i] -= d[i];  // same index on both arrays, which C2 can vectorise
                 }
             }
         }
