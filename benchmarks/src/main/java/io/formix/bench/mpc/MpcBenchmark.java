@@ -14,7 +14,7 @@ public final class MpcBenchmark {
 
     public static void main(String[] args) {
         boolean quick = args.length > 0 && args[0].equals("--quick");
-        Measure m = quick ? new Measure(3, 5) : new Measure(15, 15);
+        Measure m = quick ? new Measure(3, 5) : new Measure(20, 31);
         System.out.printf("mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n", quick ? "quick" : "full",
                 m.warmups, m.repetitions, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
