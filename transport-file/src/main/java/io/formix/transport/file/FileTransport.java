@@ -1,0 +1,416 @@
+package io.formix.transport.file;
+
+import io.formix.transport.ChannelLockedException;
+import io.formix.transport.FrameCodec;
+import io.formix.transport.Message;
+import io.formix.transport.MessageTooLargeException;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.TransportClosedException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file channel transport, wire format v1 ({@code docs/wire-format.md}): message n from
+ * {@code a} to {@code b} is the pair {@code <root>/a_to_b/<n %08d>.msg} (8-byte little-endian
+ * length, then the payload) and the empty {@code <n %08d>.ready}, written through a
+ * {@code .}-prefixed temp file and an atomic rename. Any folder sync (SyftBox, Syncthing, rsync, a
+ * shared disk) can carry {@code root} between machines.
+ *
+ * <p>Durable in the sense of {@link Transport}: messages and numbering survive a restart of either
+ * side. With {@link Builder#durable(boolean) durable(true)} files and folders are also forced to
+ * disk, so they survive a power loss too.
+ *
+ * <p>Receivers are woken by file-system events through one {@link java.nio.file.WatchService} per
+ * file system and JVM, shared by all transports on it, and rescan their channels every
+ * {@link Builder#rescanInterval(Duration) rescan interval} in case an event was missed. Only one
+ * open transport may speak for a party on a root: {@link Builder#open()} takes a lock file
+ * {@code <root>/.<party>.lock}.
+ *
+ * <p>A message returned by {@code receive}/{@code receiveAny} is acknowledged (cursor advanced,
+ * files deleted) at the start of the next {@code receive}/{@code receiveAny} or at {@link #close()}.
+ *
+ * <pre>{@code
+ * try (FileTransport alice = FileTransport.builder(Path.of("sandbox/channels"), PartyId.of("alice")).open()) {
+ *     alice.send(PartyId.of("bob"), payload);
+ *     Optional<Message> reply = alice.receive(PartyId.of("bob"), Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class FileTransport implements Transport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileTransport.class);
+    /** Every how many rescan intervals the root and all inbound folders are listed again. */
+    static final int FULL_RESCAN_EVERY = InboundChannels.FULL_RESCAN_EVERY;
+
+    private final Path root;
+    private final PartyId self;
+    private final int maxMessageBytes;
+    private final boolean durable;
+    private final FileOps ops;
+    private final StateFiles state;
+    private final PartyLock lock;
+    private final SharedWatcher watcher;
+    private final Doorbell doorbell = new Doorbell();
+    private final InboundChannels inbound;
+    private final Map<PartyId, OutboundChannel> outbound = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong quarantined = new AtomicLong();
+    /** Read-held by every file operation, write-held by {@link #close()}. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher) {
+        this.root = b.root;
+        this.self = b.self;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.durable = b.durable;
+        this.ops = b.ops;
+        this.state = new StateFiles(64, b.durable);
+        this.lock = lock;
+        this.watcher = watcher;
+        InboundChannel.Stats stats = new InboundChannel.Stats() {
+            @Override
+            public void delivered() {
+                delivered.incrementAndGet();
+            }
+
+            @Override
+            public void quarantined() {
+                quarantined.incrementAndGet();
+            }
+        };
+        this.inbound = new InboundChannels(root, self,
+                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stats, watcher,
+                doorbell, saturatedNanos(b.rescanInterval));
+    }
+
+    /** A builder for the endpoint of {@code self} in the channel folder {@code root} (any file system). */
+    public static Builder builder(Path root, PartyId self) {
+        return new Builder(root, self);
+    }
+
+    /** Options of a {@link FileTransport}; {@link #open()} creates it. */
+    public static final class Builder {
+        private final Path root;
+        private final PartyId self;
+        private int maxMessageBytes = FrameCodec.DEFAULT_MAX_MESSAGE_BYTES;
+        private boolean durable;
+        private Duration rescanInterval = Duration.ofSeconds(1);
+        private Clock clock = Clock.systemUTC();
+        private Duration stableWindow = Duration.ofMinutes(2);
+        private FileOps ops = FileOps.REAL;
+        private boolean watchEvents = true;
+
+        private Builder(Path root, PartyId self) {
+            this.root = Objects.requireNonNull(root, "root");
+            this.self = Objects.requireNonNull(self, "self");
+        }
+
+        /** Largest payload sent or accepted; default {@link FrameCodec#DEFAULT_MAX_MESSAGE_BYTES}. */
+        public Builder maxMessageBytes(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxMessageBytes must be >= 0, got " + max);
+            }
+            this.maxMessageBytes = max;
+            return this;
+        }
+
+        /**
+         * When true, every message file is forced to disk before its rename and the folder after
+         * it, and cursors are forced when written: what {@code send} returned survives a power
+         * loss. Default false: everything survives a process crash, not necessarily a power loss.
+         */
+        public Builder durable(boolean fsync) {
+            this.durable = fsync;
+            return this;
+        }
+
+        /** Interval of the fallback full rescan behind the file-system events; default 1 s. */
+        public Builder rescanInterval(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("rescanInterval must be positive");
+            }
+            this.rescanInterval = d;
+            return this;
+        }
+
+        /** The clock of the stable-size rule ({@link #stableWindow(Duration)}); default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a marked message whose {@code .msg} is shorter than its length says must keep
+         * the same size before it is declared corrupt; default 2 minutes (a sync engine may still
+         * be delivering it).
+         */
+        public Builder stableWindow(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("stableWindow must be >= 0");
+            }
+            this.stableWindow = d;
+            return this;
+        }
+
+        /**
+         * Whether to use file-system events (default true). Turn them off where events do not see
+         * every change, e.g. a folder on NFS or SMB written by other machines; the receiver then
+         * finds messages by its rescan alone, so pick a shorter {@link #rescanInterval(Duration)}.
+         */
+        public Builder watchEvents(boolean on) {
+            this.watchEvents = on;
+            return this;
+        }
+
+        /** Test seam: the sender's file operations. */
+        Builder fileOps(FileOps ops) {
+            this.ops = Objects.requireNonNull(ops, "ops");
+            return this;
+        }
+
+        /**
+         * Creates {@code root} if needed, takes the party's lock, finishes what a crashed
+         * predecessor left behind and starts watching the inbound channels.
+         *
+         * @throws ChannelLockedException if another open transport (this or another process)
+         *     speaks for the party on this root
+         */
+        public FileTransport open() throws IOException {
+            Files.createDirectories(root);
+            PartyLock lock = PartyLock.acquire(root, self);
+            SharedWatcher watcher = null;
+            FileTransport t = null;
+            try {
+                try {
+                    watcher = watchEvents ? SharedWatcher.acquire(root.getFileSystem()) : null;
+                } catch (IOException | UnsupportedOperationException e) {
+                    LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
+                            rescanInterval);
+                }
+                t = new FileTransport(this, lock, watcher);
+                t.start();
+                return t;
+            } catch (IOException | RuntimeException e) {
+                if (t != null) {
+                    t.close();
+                } else {
+                    if (watcher != null) {
+                        watcher.release();
+                    }
+                    lock.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void start() throws IOException {
+        inbound.start();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
+                if (to.isPresent() && Files.isDirectory(p)) {
+                    outboundTo(to.get()).recoverOnce(); // markers and temp files a crash left
+                }
+            }
+        }
+    }
+
+    @Override
+    public PartyId self() {
+        return self;
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Always true: messages and numbering survive restarts (see {@link Builder#durable} for power loss). */
+    @Override
+    public boolean isDurable() {
+        return true;
+    }
+
+    /** A snapshot of this transport's counters. */
+    public FileTransportStats stats() {
+        return new FileTransportStats(inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get());
+    }
+
+    /** The channel folder root. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void send(PartyId to, byte[] payload) throws IOException {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(payload, "payload");
+        checkOpen();
+        if (to.equals(self)) {
+            throw new IllegalArgumentException("cannot send to self (" + self + ")");
+        }
+        if (payload.length > maxMessageBytes) {
+            throw new MessageTooLargeException(payload.length, maxMessageBytes);
+        }
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            outboundTo(to).send(payload);
+            sent.incrementAndGet();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> receive(PartyId from, Duration timeout) throws IOException, InterruptedException {
+        Objects.requireNonNull(from, "from");
+        checkOpen();
+        if (from.equals(self)) {
+            throw new IllegalArgumentException("cannot receive from self (" + self + ")");
+        }
+        InboundChannel ch = inbound.channel(from);
+        return receive(timeout, () -> inbound.pollIfDirty(ch));
+    }
+
+    @Override
+    public Optional<Message> receiveAny(Duration timeout) throws IOException, InterruptedException {
+        checkOpen();
+        return receive(timeout, inbound::pollAnyDirty);
+    }
+
+    /** One look at the channels, by {@code receive} or {@code receiveAny}. */
+    private interface Look {
+        Message next() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Acknowledges what was delivered, then looks until a message is found or the timeout passes,
+     * waiting between looks for an event or the next rescan (never spinning).
+     */
+    private Optional<Message> receive(Duration timeout, Look look) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        boolean first = true;
+        while (true) {
+            long rings = doorbell.count();
+            Message m;
+            lifecycle.readLock().lock();
+            try {
+                checkOpen();
+                if (first) {
+                    inbound.acknowledgeAll();
+                    first = false;
+                }
+                inbound.housekeeping();
+                m = look.next();
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+            if (m != null) {
+                return Optional.of(m);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            doorbell.await(rings, Math.min(left, inbound.nanosToRescan()));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        doorbell.close();
+        // Waits for sends and polls in progress: after this no file operation of ours is running,
+        // so releasing the lock cannot let a successor race with us.
+        lifecycle.writeLock().lock();
+        try {
+            release();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void release() throws IOException {
+        IOException failure = null;
+        try {
+            inbound.acknowledgeAll();
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("interrupted while acknowledging on close", e);
+        }
+        inbound.close();
+        if (watcher != null) {
+            watcher.release();
+        }
+        try {
+            state.close();
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        }
+        lock.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileTransport[" + self + " at " + root + (durable ? ", durable" : "") + "]";
+    }
+
+    private void checkOpen() throws TransportClosedException {
+        if (closed.get()) {
+            throw new TransportClosedException("file transport of " + self + " at " + root + " is closed");
+        }
+    }
+
+    /** {@code d} in nanoseconds, 0 if negative, at most about 73 years (no overflow in nanoTime sums). */
+    static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(Duration.ofDays(365L * 73)) > 0 ? Duration.ofDays(365L * 73).toNanos() : d.toNanos();
+    }
+
+    private OutboundChannel outboundTo(PartyId to) {
+        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, self, t, ops, state, durable));
+    }
+
+    /** Channel polls so far (tests: idle channels are not looked at). */
+    long polls() {
+        return inbound.polls.get();
+    }
+
+    /** Resets {@link #polls()}. */
+    void resetPolls() {
+        inbound.polls.set(0);
+    }
+
+    /** Senders of the inbound channels known, for tests. */
+    List<PartyId> inboundParties() {
+        return inbound.parties();
+    }
+}
