@@ -18,13 +18,15 @@ final class ComponentSharing implements SharingScheme {
 
     static final int MAX_PARTIES = 64;
 
+    private final String id;
     private final String name;
     private final int parties;
     private final int components;
     private final int[][] held;
     private final SecureRandom random;
 
-    ComponentSharing(String name, int parties, int[][] held, SecureRandom random) {
+    ComponentSharing(String id, String name, int parties, int[][] held, SecureRandom random) {
+        this.id = id;
         this.name = name;
         this.parties = parties;
         this.held = held;
@@ -36,6 +38,11 @@ final class ComponentSharing implements SharingScheme {
             }
         }
         this.components = max + 1;
+    }
+
+    @Override
+    public String id() {
+        return id;
     }
 
     @Override

@@ -26,6 +26,12 @@ import java.util.Set;
  */
 public interface SharingScheme {
 
+    /**
+     * A stable identifier of the scheme and its party count, for protocol messages:
+     * {@code "additive-<n>"} or {@code "replicated-2of3"}. {@link SharingSchemes#forId(String)} parses it.
+     */
+    String id();
+
     /** Number of parties a secret is shared among. */
     int parties();
 

@@ -119,6 +119,26 @@ class SharingSchemeOracleTest {
         assertFalse(scheme.share(7)[0][0] == scheme.share(7)[0][0]);
     }
 
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void idsNameTheSchemeAndParseBack(SharingScheme scheme) {
+        SharingScheme parsed = SharingSchemes.forId(scheme.id());
+        assertEquals(scheme.id(), parsed.id());
+        assertEquals(scheme.parties(), parsed.parties());
+        for (int p = 0; p < scheme.parties(); p++) {
+            assertArrayEquals(scheme.componentsHeldBy(p), parsed.componentsHeldBy(p));
+        }
+        assertEquals(scheme.toString().startsWith("replicated") ? "replicated-2of3" : "additive-" + scheme.parties(),
+                scheme.id());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "additive-1", "additive-65", "additive-03",
+        "additive-", "additive-3 ", "ADDITIVE-3", "replicated-2of4", "replicated"})
+    void unknownIdsAreRefused(String id) {
+        assertThrows(IllegalArgumentException.class, () -> SharingSchemes.forId(id));
+    }
+
     @Test
     void replicatedDetectsAPartyThatDisagreesWithItsReplica() {
         SharingScheme scheme = SharingSchemes.replicated2of3();
@@ -146,6 +166,7 @@ class SharingSchemeOracleTest {
 
     @Test
     void refusesBadPartyCounts() {
+        assertThrows(IllegalArgumentException.class, () -> SharingSchemes.forId(null));
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(1));
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(65));
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(3).componentsHeldBy(3));
