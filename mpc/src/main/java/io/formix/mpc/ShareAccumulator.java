@@ -64,6 +64,46 @@ public final class ShareAccumulator {
     }
 
     /**
+     * An open accumulator that carries on from {@code saved} (for instance a partial sum persisted
+     * before a restart): same party, length, sums and contributors.
+     *
+     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme}
+     */
+    public static ShareAccumulator resumeOpen(SharingScheme scheme, PartialSum saved) {
+        return resume(ShareAccumulator.open(scheme, saved.party(), saved.length()), saved);
+    }
+
+    /**
+     * An accumulator over {@code contributors} that carries on from {@code saved}, whose
+     * contributors must all belong to that set.
+     *
+     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme} or names a
+     *     contributor outside the set
+     */
+    public static ShareAccumulator resumeForContributors(SharingScheme scheme, PartialSum saved,
+            Set<String> contributors) {
+        return resume(forContributors(scheme, saved.party(), saved.length(), contributors), saved);
+    }
+
+    private static ShareAccumulator resume(ShareAccumulator acc, PartialSum saved) {
+        if (!Arrays.equals(saved.componentIndices(), acc.heldComponents)) {
+            throw new IllegalArgumentException("saved sum holds components " + Arrays.toString(saved.componentIndices())
+                    + ", party " + acc.party + " of " + acc.scheme + " holds " + Arrays.toString(acc.heldComponents));
+        }
+        for (String id : saved.contributors()) {
+            if (acc.allowed != null && !acc.allowed.contains(id)) {
+                throw new IllegalArgumentException("saved sum includes contributor " + id + ", outside the set of "
+                        + acc.allowed.size());
+            }
+        }
+        for (int k = 0; k < acc.sums.length; k++) {
+            System.arraycopy(saved.sums()[k], 0, acc.sums[k], 0, acc.sums[k].length);
+        }
+        acc.added.addAll(saved.contributors());
+        return acc;
+    }
+
+    /**
      * Adds the share {@code contributor} sent to this party.
      *
      * @throws DuplicateContributionException if {@code contributor} was already added

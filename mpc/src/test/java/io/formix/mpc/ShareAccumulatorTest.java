@@ -185,4 +185,32 @@ class ShareAccumulatorTest {
         assertEquals(s, rebuilt);
         assertEquals(s.contributorDigest(), rebuilt.contributorDigest());
     }
+
+    @Test
+    void resumingFromASavedPartialSumCarriesOnAsIfNeverStopped() {
+        SharingScheme scheme = SharingSchemes.replicated2of3();
+        Set<String> ids = Set.of("a", "b", "c");
+        VectorShare[] a = scheme.share(new int[] {1, 2, 3, 4});
+        VectorShare[] b = scheme.shareCompressed(new int[] {5, 6, 7, 8});
+        VectorShare[] c = scheme.share(new int[] {-1, -2, -3, -4});
+        ShareAccumulator straight = ShareAccumulator.forContributors(scheme, 1, 4, ids);
+        straight.add("a", a[1]);
+        straight.add("b", b[1]);
+        straight.add("c", c[1]);
+
+        ShareAccumulator beforeRestart = ShareAccumulator.open(scheme, 1, 4);
+        beforeRestart.add("a", a[1]);
+        beforeRestart.add("b", b[1]);
+        PartialSum saved = beforeRestart.partialSum();
+        ShareAccumulator after = ShareAccumulator.resumeForContributors(scheme, saved, ids);
+        assertEquals(new TreeSet<>(Set.of("c")), after.missing());
+        assertThrows(DuplicateContributionException.class, () -> after.add("a", a[1]));
+        after.add("c", c[1]);
+        assertEquals(straight.partialSum(), after.partialSum());
+        assertEquals(saved, ShareAccumulator.resumeOpen(scheme, saved).partialSum());
+        assertThrows(IllegalArgumentException.class,
+                () -> ShareAccumulator.resumeForContributors(scheme, saved, Set.of("a")));
+        assertThrows(IllegalArgumentException.class,
+                () -> ShareAccumulator.resumeOpen(SharingSchemes.additive(3), saved));
+    }
 }
