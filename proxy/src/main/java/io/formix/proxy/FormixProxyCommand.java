@@ -216,6 +216,11 @@ public final class FormixProxyCommand implements Callable<Integer> {
     /** Builds the picocli command line for {@code cmd}, with one-line errors for exceptions. */
     public static CommandLine commandLine(FormixProxyCommand cmd) {
         CommandLine cl = new CommandLine(cmd);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("formix-proxy: " + ex.getMessage() + " (see --help)");
+            ex.getCommandLine().getErr().flush();
+            return CommandLine.ExitCode.USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("formix-proxy: " + ex);
             if (cmd.verbose) {
