@@ -3,7 +3,6 @@ package io.formix.proxy;
 import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
-import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>It takes the next message only after the previous one was written whole, so a stalled
  * application stops the taking and messages wait on disk, not in memory. A message whose write
  * fails stays in hand ({@link LinkRunner#pending()}) and is written first on the next connection.
- * Taking the next message acknowledges the previous one to the transport (see
- * {@link Transport}), which removes it from the channel.
+ * Messages are taken through the proxy's {@link InboundGate}, which keeps a message safe until it
+ * is written even when taking another one acknowledges it to the transport.
  */
 final class ChannelToSocket implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelToSocket.class);
@@ -37,7 +36,6 @@ final class ChannelToSocket implements Runnable {
 
     @Override
     public void run() {
-        Transport transport = runner.transport();
         boolean complained = false;
         try {
             while (!runner.stopping() && connection.alive()) {
@@ -45,10 +43,9 @@ final class ChannelToSocket implements Runnable {
                 if (m == null) {
                     Optional<Message> next;
                     try {
-                        next = transport.receive(runner.peerId(), runner.config().poll());
+                        next = runner.gate().take(runner.peerId());
                         complained = false;
                     } catch (CorruptMessageException e) {
-                        runner.acknowledged();
                         LOG.warn("{}: {}; it was set aside by the file transport and is not forwarded",
                                 runner.link().name(), e.getMessage());
                         continue;
@@ -63,7 +60,6 @@ final class ChannelToSocket implements Runnable {
                         runner.awaitStop(runner.config().poll().toNanos());
                         continue;
                     }
-                    runner.acknowledged();
                     if (next.isEmpty()) {
                         continue;
                     }
@@ -82,6 +78,12 @@ final class ChannelToSocket implements Runnable {
                     return;
                 }
                 runner.written(m);
+                try {
+                    runner.gate().written(m);
+                } catch (IOException e) {
+                    LOG.warn("{}: could not remove the in-hand copy of message {} ({}); it may be written again"
+                            + " after a restart", runner.link().name(), m.sequence(), e.getMessage());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

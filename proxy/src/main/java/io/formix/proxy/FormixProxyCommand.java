@@ -88,6 +88,10 @@ public final class FormixProxyCommand implements Callable<Integer> {
             + "the last messages).")
     boolean noFsync;
 
+    @Option(names = "--state-dir", description = "Where the proxy keeps a copy of an inbound message until it is "
+            + "written to the application (default <data-dir>/.formix-proxy-<pid>).")
+    Path stateDir;
+
     @Option(names = "--shutdown-grace-ms", defaultValue = "5000",
             description = "On SIGTERM, how long a frame in hand may finish (default ${DEFAULT-VALUE}).")
     long shutdownGraceMs;
@@ -112,6 +116,21 @@ public final class FormixProxyCommand implements Callable<Integer> {
         this.exitOnSignal = exitOnSignal;
     }
 
+    /** One line per event on stderr: time, level, message; debug with {@code -v}. */
+    static void configureLogging(boolean verbose) {
+        String prefix = "org.slf4j.simpleLogger.";
+        if (verbose) {
+            System.setProperty(prefix + "defaultLogLevel", "debug");
+        }
+        for (String[] kv : new String[][] {{"defaultLogLevel", "info"}, {"showDateTime", "true"},
+                {"dateTimeFormat", "HH:mm:ss.SSS"}, {"showThreadName", "false"}, {"showLogName", "false"},
+                {"logFile", "System.err"}}) {
+            if (System.getProperty(prefix + kv[0]) == null) {
+                System.setProperty(prefix + kv[0], kv[1]);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -129,6 +148,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
                     .rawChunkBytes(chunkBytes)
                     .appHost(InetAddress.getByName(appHost))
                     .shutdownGrace(Duration.ofMillis(shutdownGraceMs))
+                    .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid), !noFsync)
                     .build();
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);
@@ -154,6 +174,10 @@ public final class FormixProxyCommand implements Callable<Integer> {
         } catch (PortInUseException e) {
             transport.close();
             return fail(err, EXIT_PORT_IN_USE, "port " + e.port() + " is in use: " + e.getMessage(), e);
+        } catch (IOException e) {
+            transport.close();
+            return fail(err, EXIT_DATA_DIR, "cannot use the state folder " + config.stateDir() + ": " + e.getMessage(),
+                    e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -6,8 +6,6 @@ import io.formix.transport.Transport;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * one) until the connection ends, then waits for the next connection, until stopped.
  *
  * <p>State that outlives a connection: the inbound message in hand ({@link #pending()}), written
- * first on the next connection, and whether the last written message still awaits its
- * acknowledgement to the transport.
+ * first on the next connection.
  */
 final class LinkRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkRunner.class);
@@ -32,11 +29,11 @@ final class LinkRunner implements Runnable {
     private final Transport transport;
     private final PartyId peerId;
     private final AppConnector connector;
+    private final InboundGate gate;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long graceDeadline;
     private volatile Message pending;
-    private volatile boolean writtenUnacknowledged;
     private volatile boolean connected;
     private final AtomicLong messagesOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -44,12 +41,15 @@ final class LinkRunner implements Runnable {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
 
-    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector) {
+    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, InboundGate gate,
+            Message recovered) {
         this.link = link;
         this.config = config;
         this.transport = transport;
         this.peerId = PartyId.ofPid(link.peer());
         this.connector = connector;
+        this.gate = gate;
+        this.pending = recovered;
     }
 
     @Override
@@ -125,28 +125,6 @@ final class LinkRunner implements Runnable {
         connector.stop();
     }
 
-    /**
-     * After the link's thread ended: acknowledges a message already written to the application,
-     * and reports whether a message remains in hand unwritten (it must then stay in the channel).
-     *
-     * @return the message in hand that was not written to the application, if any
-     */
-    Optional<Message> settle() {
-        if (pending == null && writtenUnacknowledged) {
-            try {
-                Optional<Message> next = transport.receive(peerId, Duration.ZERO);
-                writtenUnacknowledged = false;
-                next.ifPresent(m -> pending = m);
-            } catch (IOException e) {
-                LOG.warn("{}: could not acknowledge the last message written to the application ({});"
-                        + " it may be delivered again after a restart", link.name(), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return Optional.ofNullable(pending);
-    }
-
     boolean stopping() {
         return stopping;
     }
@@ -184,15 +162,14 @@ final class LinkRunner implements Runnable {
         pending = m;
     }
 
-    void written(Message m) {
-        pending = null;
-        writtenUnacknowledged = true;
-        messagesIn.incrementAndGet();
-        bytesIn.addAndGet(m.payload().length);
+    InboundGate gate() {
+        return gate;
     }
 
-    void acknowledged() {
-        writtenUnacknowledged = false;
+    void written(Message m) {
+        pending = null;
+        messagesIn.incrementAndGet();
+        bytesIn.addAndGet(m.payload().length);
     }
 
     void countOut(int bytes) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,15 +43,17 @@ public final class Proxy implements AutoCloseable {
     private final ProxyConfig config;
     private final Transport transport;
     private final List<LinkRunner> runners;
+    private final InboundGate gate;
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean shutDown;
     private boolean clean;
 
-    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners) {
+    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners, InboundGate gate) {
         this.config = config;
         this.transport = transport;
         this.runners = runners;
+        this.gate = gate;
     }
 
     /**
@@ -60,9 +61,10 @@ public final class Proxy implements AutoCloseable {
      *
      * @throws PortInUseException if a port cannot be bound; nothing is left running and the
      *     transport is left open for the caller to close
+     * @throws IOException if the state folder cannot be used
      * @throws IllegalArgumentException if {@code transport.self()} is not this proxy's pid
      */
-    public static Proxy start(ProxyConfig config, Transport transport) throws PortInUseException {
+    public static Proxy start(ProxyConfig config, Transport transport) throws IOException {
         PartyId self = PartyId.ofPid(config.pid());
         if (!transport.self().equals(self)) {
             throw new IllegalArgumentException("the transport speaks for party " + transport.self()
@@ -81,10 +83,20 @@ public final class Proxy implements AutoCloseable {
             throw e;
         }
         List<LinkRunner> runners = new ArrayList<>();
-        for (int i = 0; i < links.size(); i++) {
-            runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i)));
+        InboundGate gate;
+        try {
+            Spool spool = config.stateDir() == null ? null
+                    : new Spool(config.stateDir(), config.stateFsync(), transport.maxMessageBytes());
+            gate = new InboundGate(transport, spool, links.size(), config.poll());
+            for (int i = 0; i < links.size(); i++) {
+                Message recovered = gate.recovered(PartyId.ofPid(links.get(i).peer())).orElse(null);
+                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), gate, recovered));
+            }
+        } catch (IOException | RuntimeException e) {
+            connectors.forEach(AppConnector::stop);
+            throw e;
         }
-        Proxy proxy = new Proxy(config, transport, runners);
+        Proxy proxy = new Proxy(config, transport, runners, gate);
         for (LinkRunner r : runners) {
             Thread t = new Thread(r, "formix-proxy-" + r.link().name());
             proxy.threads.add(t);
@@ -121,9 +133,9 @@ public final class Proxy implements AutoCloseable {
      * Stops the proxy (idempotent; later calls return the first result): no new connections; each
      * frame in hand may finish within {@link ProxyConfig#shutdownGrace()}, else it is dropped
      * whole; then messages written to the application are acknowledged and the transport closed.
-     * If an inbound message was taken but could not be written to the application, the transport
-     * is <em>not</em> closed, so that message stays in its channel and is delivered after a
-     * restart (the caller should then just exit).
+     * An inbound message taken but not written to the application is kept in the state folder and
+     * written first after a restart; without a state folder the transport is <em>not</em> closed,
+     * so the message stays in its channel (the caller should then just exit).
      *
      * @return true if every message taken from a channel was written to the application and the
      *     transport was closed; false if a message was left in its channel
@@ -146,12 +158,27 @@ public final class Proxy implements AutoCloseable {
         }
         boolean leftInChannel = false;
         for (LinkRunner r : runners) {
-            Optional<Message> unwritten = r.settle();
-            if (unwritten.isPresent()) {
+            Message unwritten = r.pending();
+            if (unwritten == null) {
+                continue;
+            }
+            boolean kept;
+            try {
+                kept = gate.keep(unwritten);
+            } catch (IOException e) {
+                LOG.warn("{}: could not keep a copy of message {}: {}", r.link().name(), unwritten.sequence(),
+                        e.getMessage());
+                kept = false;
+            }
+            if (kept) {
+                LOG.info("{}: message {} from party {} was not written to the application; kept in {} and"
+                        + " written first after a restart", r.link().name(), unwritten.sequence(), unwritten.from(),
+                        config.stateDir());
+            } else {
                 leftInChannel = true;
-                LOG.info("{}: message {} from party {} was not written to the application; it stays in its"
-                        + " channel and is delivered after a restart", r.link().name(), unwritten.get().sequence(),
-                        unwritten.get().from());
+                LOG.info("{}: message {} from party {} was not written to the application; the transport is"
+                        + " left open so it stays in its channel", r.link().name(), unwritten.sequence(),
+                        unwritten.from());
             }
         }
         if (!leftInChannel) {

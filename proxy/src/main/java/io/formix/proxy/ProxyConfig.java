@@ -1,6 +1,7 @@
 package io.formix.proxy;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +21,13 @@ import java.util.Objects;
  * @param backoffMax the delay never grows beyond this
  * @param poll how long one wait for an inbound message lasts before the pump re-checks its state
  * @param shutdownGrace how long a shutdown lets a frame in hand finish before rolling it back
+ * @param stateDir where the proxy keeps a copy of each inbound message it has taken but not yet
+ *     written to its application ({@code null}: no copies; only for non-durable transports)
+ * @param stateFsync whether those copies are forced to disk
  */
 public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort, Framing framing,
         int rawChunkBytes, InetAddress appHost, Duration backoffMin, Duration backoffMax,
-        Duration poll, Duration shutdownGrace) {
+        Duration poll, Duration shutdownGrace, Path stateDir, boolean stateFsync) {
 
     /** Default raw chunk: 1 MiB. */
     public static final int DEFAULT_RAW_CHUNK_BYTES = 1 << 20;
@@ -68,6 +72,8 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
         private Duration backoffMax = Duration.ofSeconds(1);
         private Duration poll = Duration.ofMillis(100);
         private Duration shutdownGrace = Duration.ofSeconds(5);
+        private Path stateDir;
+        private boolean stateFsync;
 
         private Builder(int pid, int parties, int basePort, int sequreBasePort) {
             this.pid = pid;
@@ -107,9 +113,16 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
             return this;
         }
 
+        /** Where copies of taken, unwritten inbound messages live; see {@link ProxyConfig#stateDir()}. */
+        public Builder stateDir(Path stateDir, boolean fsync) {
+            this.stateDir = stateDir;
+            this.stateFsync = fsync;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(pid, parties, basePort, sequreBasePort, framing, rawChunkBytes,
-                    appHost, backoffMin, backoffMax, poll, shutdownGrace);
+                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir, stateFsync);
         }
     }
 }
