@@ -116,6 +116,13 @@ public final class FormixProxyCommand implements Callable<Integer> {
         this.exitOnSignal = exitOnSignal;
     }
 
+    /** The launcher's entry point: runs until SIGTERM or Ctrl-C, exits with a documented code. */
+    public static void main(String[] args) {
+        boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        configureLogging(verbose);
+        System.exit(commandLine(new FormixProxyCommand(FileChannels::open, true)).execute(args));
+    }
+
     /** One line per event on stderr: time, level, message; debug with {@code -v}. */
     static void configureLogging(boolean verbose) {
         String prefix = "org.slf4j.simpleLogger.";
