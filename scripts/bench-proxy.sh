@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proxy benchmark: app -> formix-proxy -> files -> formix-proxy -> app, beside the file transport
 # alone and a bare TCP socket, in the same run. Results and targets: docs/BENCHMARKS.md ("Proxy").
-#   scripts/bench-proxy.sh [--quick] [--dir DIR] [--durable] [--mib N] [--trips N]
+#   scripts/bench-proxy.sh [--quick] [--dir DIR] [--durable] [--mib N] [--trips N] [--reps N]
 set -euo pipefail
 source "$(dirname "$0")/lib/build.sh"
 build_module benchmarks

@@ -125,7 +125,8 @@ final class SocketToChannel {
                 }
                 n += m;
             }
-            if (!deliver(Arrays.copyOf(buf, n))) {
+            // A full chunk goes as is: send does not keep the array, so the buffer is reused.
+            if (!deliver(n == buf.length ? buf : Arrays.copyOf(buf, n))) {
                 return End.STOPPED;
             }
         }

@@ -46,6 +46,12 @@ final class ProxyPair implements AutoCloseable {
                 .stateDir(dir.resolve(".formix-proxy-" + pid), durable).build(), t);
     }
 
+    /** Average payload of the messages party 0's proxy wrote to its channel (raw mode: the chunk size). */
+    double averageMessageBytes() {
+        var s = p0.stats().get(0);
+        return s.messagesOut() == 0 ? 0 : (double) s.bytesOut() / s.messagesOut();
+    }
+
     @Override
     public void close() throws IOException {
         apps.close();
