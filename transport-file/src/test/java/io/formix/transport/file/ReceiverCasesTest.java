@@ -262,6 +262,19 @@ class ReceiverCasesTest {
         assertFalse(Files.exists(ab.resolve("00000001.ready")));
     }
 
+    @Test
+    void unreadableCursorRestartsAtTheLowestMessagePresent() throws Exception {
+        Files.createDirectories(ab);
+        Files.write(ab.resolve(ChannelNames.CURSOR_FILE), new byte[] {1, 2, 3}); // torn
+        for (int n = 5; n <= 6; n++) {
+            TestFiles.writeMsg(ab, n, numbered(n, 8));
+            TestFiles.writeReady(ab, n);
+        }
+        FileTransport b = receiver();
+        assertEquals(5, b.receive(A, WAIT).orElseThrow().sequence());
+        assertEquals(6, b.receive(A, WAIT).orElseThrow().sequence());
+    }
+
     private void assertQuarantined(long n, byte[] content) throws IOException {
         Path q = root.resolve(".quarantine").resolve("a_to_b");
         assertArrayEquals(content, Files.readAllBytes(q.resolve(ChannelNames.msg(n))), "moved aside intact");
