@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * open transport may speak for a party on a root: {@link Builder#open()} takes a lock file
  * {@code <root>/.<party>.lock}.
  *
- * <p>A message returned by {@code receive}/{@code receiveAny} is acknowledged (cursor advanced,
- * files deleted) at the start of the next {@code receive}/{@code receiveAny} or at {@link #close()}.
+ * <p>A message returned by {@code receive(from)}/{@code receiveAny} is acknowledged (cursor
+ * advanced, files deleted) at the start of the next {@code receive} on its channel
+ * ({@code receive(from)} with the same sender, or {@code receiveAny}) or at {@link #close()}, so a
+ * thread per sender can consume without acknowledging another thread's message.
  *
  * <pre>{@code
  * try (FileTransport alice = FileTransport.builder(Path.of("sandbox/channels"), PartyId.of("alice")).open()) {
@@ -288,13 +290,18 @@ public final class FileTransport implements Transport {
             throw new IllegalArgumentException("cannot receive from self (" + self + ")");
         }
         InboundChannel ch = inbound.channel(from);
-        return receive(timeout, () -> inbound.pollIfDirty(ch));
+        return receive(timeout, () -> inbound.acknowledge(ch), () -> inbound.pollIfDirty(ch));
     }
 
     @Override
     public Optional<Message> receiveAny(Duration timeout) throws IOException, InterruptedException {
         checkOpen();
-        return receive(timeout, inbound::pollAnyDirty);
+        return receive(timeout, inbound::acknowledgeAll, inbound::pollAnyDirty);
+    }
+
+    /** What a receive acknowledges before it looks: its own channel, or all of them. */
+    private interface Acknowledgement {
+        void run() throws IOException, InterruptedException;
     }
 
     /** One look at the channels, by {@code receive} or {@code receiveAny}. */
@@ -306,7 +313,8 @@ public final class FileTransport implements Transport {
      * Acknowledges what was delivered, then looks until a message is found or the timeout passes,
      * waiting between looks for an event or the next rescan (never spinning).
      */
-    private Optional<Message> receive(Duration timeout, Look look) throws IOException, InterruptedException {
+    private Optional<Message> receive(Duration timeout, Acknowledgement ack, Look look)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         boolean first = true;
         while (true) {
@@ -316,7 +324,7 @@ public final class FileTransport implements Transport {
             try {
                 checkOpen();
                 if (first) {
-                    inbound.acknowledgeAll();
+                    ack.run();
                     first = false;
                 }
                 inbound.housekeeping();

@@ -130,18 +130,23 @@ final class InboundChannels {
     /** Acknowledges every delivered message: cursors forward, files deleted. */
     void acknowledgeAll() throws IOException, InterruptedException {
         for (InboundChannel ch : unacknowledged) {
-            if (!unacknowledged.remove(ch)) {
-                continue; // another thread is acknowledging it
+            acknowledge(ch);
+        }
+    }
+
+    /** Acknowledges the messages delivered from one channel only. */
+    void acknowledge(InboundChannel ch) throws IOException, InterruptedException {
+        if (!unacknowledged.remove(ch)) {
+            return; // nothing delivered, or another thread is acknowledging it
+        }
+        try {
+            ch.acknowledge();
+        } catch (IOException e) {
+            unacknowledged.add(ch); // retried at the next call
+            if (e instanceof ClosedByInterruptException) {
+                throw interrupted(e);
             }
-            try {
-                ch.acknowledge();
-            } catch (IOException e) {
-                unacknowledged.add(ch); // retried at the next call
-                if (e instanceof ClosedByInterruptException) {
-                    throw interrupted(e);
-                }
-                throw e;
-            }
+            throw e;
         }
     }
 

@@ -247,6 +247,25 @@ class ReceiverCasesTest {
     }
 
     @Test
+    void receiveFromOneSenderDoesNotAcknowledgeAnotherSendersMessage() throws Exception {
+        Path cb = root.resolve("c_to_b");
+        TestFiles.writeMsg(ab, 0, numbered(0, 8));
+        TestFiles.writeReady(ab, 0);
+        TestFiles.writeMsg(cb, 0, numbered(7, 8));
+        TestFiles.writeReady(cb, 0);
+        FileTransport b = receiver();
+        assertEquals(0, number(b.receive(A, WAIT).orElseThrow().payload()));
+        // A thread consuming c's channel must not acknowledge the message a's thread holds.
+        assertEquals(7, number(b.receive(PartyId.of("c"), WAIT).orElseThrow().payload()));
+        assertTrue(Files.exists(ab.resolve("00000000.msg")), "a's message is still in hand");
+        assertFalse(b.receive(A, SHORT).isPresent());
+        assertFalse(Files.exists(ab.resolve("00000000.msg")), "the next receive from a acknowledged it");
+        assertTrue(Files.exists(cb.resolve("00000000.msg")), "c's message is still in hand");
+        assertFalse(b.receiveAny(SHORT).isPresent());
+        assertFalse(Files.exists(cb.resolve("00000000.msg")), "receiveAny acknowledges every channel");
+    }
+
+    @Test
     void staleFilesBelowTheCursorAreDeletedAtStart() throws Exception {
         // A crash between writing the cursor and deleting the files it covers.
         Files.createDirectories(ab);
