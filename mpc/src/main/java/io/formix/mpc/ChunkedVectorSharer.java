@@ -4,14 +4,26 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The {@link VectorSharer} behind every scheme. Works through the vector in chunks of
- * {@link KeyStream#CHUNK_INTS} elements so every buffer it touches twice stays in L1/L2: for each
- * chunk, each random component's key stream is generated into a 32 KiB buffer, copied out as
- * {@code int}s and subtracted from a copy of the secret's chunk, which is finally written to the last
- * component. Every combining loop indexes all its arrays alike, which lets C2 vectorise it.
+ * The {@link VectorSharer} behind every scheme. Works through the vector in chunks (4096 elements by
+ * default) so that every buffer touched twice is still in L1/L2 the second time, and every combining
+ * loop indexes all its arrays alike, which lets C2 vectorise it (with unlike indices it must assume the
+ * arrays may alias and does not).
+ *
+ * <ul>
+ *   <li>Full size: each random component's key stream is generated into a chunk buffer and copied as
+ *       {@code int}s straight into the component; then {@code last[i] = secret[i] - c0[i] - …} over the
+ *       chunk, reading the components back from cache.
+ *   <li>Compressed: the secret's chunk is copied into a scratch chunk, each key stream chunk is
+ *       subtracted from it (both streams in one pass when there are two), and the scratch chunk is
+ *       copied to the last component. The secret is read and the last component written once each.
+ * </ul>
  */
 final class ChunkedVectorSharer implements VectorSharer {
 
+    /** Elements per chunk by default: 16 KiB of key stream per random component. */
+    static final int DEFAULT_CHUNK = 4096;
+
+    private final int chunk;
     private final SharingScheme scheme;
     private final SecureRandom random;
     private final KeyStream[] streams;
@@ -19,6 +31,15 @@ final class ChunkedVectorSharer implements VectorSharer {
     private final byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
 
     ChunkedVectorSharer(SharingScheme scheme, SecureRandom random) {
+        this(scheme, random, DEFAULT_CHUNK);
+    }
+
+    /** {@code chunk} in {@code 1..KeyStream.CHUNK_INTS}; small values let tests cross many chunk boundaries. */
+    ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int chunk) {
+        if (chunk < 1 || chunk > KeyStream.CHUNK_INTS) {
+            throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
+        }
+        this.chunk = chunk;
         this.scheme = scheme;
         this.random = random;
         this.streams = new KeyStream[scheme.componentCount() - 1];
@@ -46,20 +67,37 @@ final class ChunkedVectorSharer implements VectorSharer {
                     throw new IllegalArgumentException("components " + d + " and " + c + " are the same array");
                 }
             }
+            if (c < components.length - 1 && components[c] == secret) {
+                throw new IllegalArgumentException("component " + c + " is the secret array: only the last may be");
+            }
         }
         reseedAll(null);
-        int[] t = last;
-        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
-            int n = Math.min(KeyStream.CHUNK_INTS, length - off);
-            System.arraycopy(secret, off, t, 0, n);  // read before any output (which may be secret) is written
-            for (int c = 0; c < streams.length; c++) {
-                int[] k = streams[c].next(n);
-                System.arraycopy(k, 0, components[c], off, n);
-                for (int i = 0; i < n; i++) {
-                    t[i] -= k[i];
+        int m = components.length;
+        int[] lastComponent = components[m - 1];
+        for (int off = 0; off < length; off += chunk) {
+            int n = Math.min(chunk, length - off);
+            int end = off + n;
+            streams[0].write(components[0], off, n);
+            int[] k0 = components[0];
+            if (m == 3) {
+                // the common case (3 parties), fused into one pass over the chunk
+                streams[1].write(components[1], off, n);
+                int[] k1 = components[1];
+                for (int i = off; i < end; i++) {
+                    lastComponent[i] = secret[i] - k0[i] - k1[i];
+                }
+                continue;
+            }
+            for (int i = off; i < end; i++) {
+                lastComponent[i] = secret[i] - k0[i];
+            }
+            for (int c = 1; c < m - 1; c++) {
+                streams[c].write(components[c], off, n);
+                int[] k = components[c];
+                for (int i = off; i < end; i++) {
+                    lastComponent[i] -= k[i];
                 }
             }
-            System.arraycopy(t, 0, components[streams.length], off, n);
         }
     }
 
@@ -84,8 +122,8 @@ final class ChunkedVectorSharer implements VectorSharer {
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
         int[] t = last;
-        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
-            int n = Math.min(KeyStream.CHUNK_INTS, length - off);
+        for (int off = 0; off < length; off += chunk) {
+            int n = Math.min(chunk, length - off);
             System.arraycopy(secret, off, t, 0, n);
             if (streams.length == 2) {
                 // the common case (3 parties), fused into one pass over the chunk

@@ -13,9 +13,10 @@ package io.formix.mpc;
  * (drawn in component order, {@value AesCtrPrg#SEED_BYTES} bytes each), and the last component
  * {@code m-1} is the secret minus all of them, mod 2^32.
  *
- * <p>Ownership: the sharer keeps no reference to any argument after a call returns. An output array may
- * be the {@code secret} array itself (sharing in place); output arrays must be distinct from each
- * other. Arguments are checked before anything is drawn or written, so a refused call changes nothing.
+ * <p>Ownership: the sharer keeps no reference to any argument after a call returns. The output for the
+ * last component may be the {@code secret} array itself (sharing in place); no other output may, and
+ * outputs must be distinct arrays. Arguments are checked before anything is drawn or written, so a
+ * refused call changes nothing.
  *
  * <p>Not thread-safe: it holds cipher state and chunk buffers (about 100 KiB per random component);
  * use one per thread.
@@ -30,7 +31,7 @@ public interface VectorSharer {
      * element {@code j} of component {@code c}.
      *
      * @param components {@link SharingScheme#componentCount()} distinct arrays, each of
-     *     {@code secret.length} elements; overwritten
+     *     {@code secret.length} elements; overwritten. Only the last may be {@code secret} itself
      * @throws IllegalArgumentException if the arrays do not have these shapes, or {@code secret} is
      *     longer than {@link VectorShare#MAX_LENGTH}
      */

@@ -155,13 +155,34 @@ class VectorSharerTest {
         all.add(secret);
         assertArrayEquals(original, oracleSum(all, length));
 
-        for (int into : new int[] {0, m - 1}) {  // the secret may be any one output
-            int[] s = original.clone();
-            int[][] components = new int[m][length];
-            components[into] = s;
-            scheme.vectorSharer().shareInto(s, components);
-            assertArrayEquals(original, oracleSum(Arrays.asList(components), length), "secret as component " + into);
+        int[] s = original.clone();
+        int[][] components = new int[m][length];
+        components[m - 1] = s;
+        scheme.vectorSharer().shareInto(s, components);
+        assertArrayEquals(original, oracleSum(Arrays.asList(components), length), "secret as the last component");
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemes")
+    void manySmallChunksGiveTheSameSharesAsTheDefault(Function<SecureRandom, SharingScheme> factory) {
+        SharingScheme scheme = factory.apply(new SecureRandom());
+        int m = scheme.componentCount();
+        int[] secret = new Random(10).ints(1000).toArray();
+        for (int chunk : new int[] {1, 7, 999, 1000}) {
+            int[][] expected = new int[m][secret.length];
+            new ChunkedVectorSharer(scheme, Schemes.seeded(chunk)).shareInto(secret, expected);
+            int[][] actual = new int[m][secret.length];
+            new ChunkedVectorSharer(scheme, Schemes.seeded(chunk), chunk).shareInto(secret, actual);
+            assertArrayEquals(expected, actual, "chunk " + chunk);
+
+            byte[][] seeds = new byte[m - 1][AesCtrPrg.SEED_BYTES];
+            int[] last = new int[secret.length];
+            new ChunkedVectorSharer(scheme, Schemes.seeded(chunk), chunk).shareCompressedInto(secret, seeds, last);
+            assertArrayEquals(expected[m - 1], last, "chunk " + chunk + " compressed");
         }
+        assertThrows(IllegalArgumentException.class, () -> new ChunkedVectorSharer(scheme, new SecureRandom(), 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ChunkedVectorSharer(scheme, new SecureRandom(), KeyStream.CHUNK_INTS + 1));
     }
 
     @Test
@@ -180,6 +201,7 @@ class VectorSharerTest {
                 () -> sharer.shareInto(secret, new int[][] {a, b, new int[2]}),
                 () -> sharer.shareInto(secret, new int[][] {a, null, c}),
                 () -> sharer.shareInto(secret, new int[][] {a, b, a}),
+                () -> sharer.shareInto(secret, new int[][] {secret, b, c}),
                 () -> sharer.shareCompressedInto(secret, new byte[][] {s0}, c),
                 () -> sharer.shareCompressedInto(secret, new byte[][] {s0, new byte[31]}, c),
                 () -> sharer.shareCompressedInto(secret, new byte[][] {s0, null}, c),
