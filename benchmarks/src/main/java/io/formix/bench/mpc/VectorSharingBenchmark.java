@@ -124,9 +124,12 @@ final class VectorSharingBenchmark {
                     } else {
                         worstAllocating = Math.min(worstAllocating, ratio);
                     }
-                    System.out.printf("  %-17s %-10s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw%n",
+                    // the floor beside each figure: when load slows the floor, ratios rise and mean less
+                    System.out.printf("  %-17s %-10s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw"
+                                    + " (floor %,6.0f MB/s)%n",
                             scheme, reused ? "reused" : "allocating", compressed ? "compressed" : "full-size",
-                            c.seconds() * 1e3, streams * 4e-6 * LENGTH / c.seconds(), Measure.pct(ratio));
+                            c.seconds() * 1e3, streams * 4e-6 * LENGTH / c.seconds(), Measure.pct(ratio),
+                            4e-6 * LENGTH / c.floorSeconds());
                 }
             }
         }
