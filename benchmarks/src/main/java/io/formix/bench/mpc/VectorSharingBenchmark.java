@@ -4,6 +4,9 @@ import io.formix.mpc.AesCtrPrg;
 import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
 import io.formix.mpc.VectorSharer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Random;
@@ -80,6 +83,43 @@ final class VectorSharingBenchmark {
         }
     }
 
+    private static final int CHUNK = 4096;
+
+    /** Half of compressed sharing: two seeds' key streams, 16 KiB at a time, converted to {@code int}s. */
+    static IntSupplier twoKeyStreamsAsInts() {
+        try {
+            Cipher[] ciphers = new Cipher[2];
+            for (int c = 0; c < 2; c++) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                ciphers[c] = Cipher.getInstance("AES/CTR/NoPadding");
+                ciphers[c].init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+            }
+            byte[] zeros = new byte[4 * CHUNK];
+            byte[] bytes = new byte[4 * CHUNK];
+            int[] ints = new int[CHUNK];
+            IntBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            return () -> {
+                try {
+                    int acc = 0;
+                    for (int off = 0; off < LENGTH; off += CHUNK) {
+                        int n = Math.min(CHUNK, LENGTH - off);
+                        for (Cipher cipher : ciphers) {
+                            cipher.update(zeros, 0, 4 * n, bytes, 0);
+                            view.get(0, ints, 0, n);
+                            acc += ints[n - 1];
+                        }
+                    }
+                    return acc;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Prints every figure; returns the worst ratio of sharing into reused arrays ({@link VectorSharer}),
      * the figure the target applies to. The allocating methods are printed beside it.
@@ -142,6 +182,26 @@ final class VectorSharingBenchmark {
         Measure.Comparison k = m.compare(2, raw, chunkedPrg());
         System.out.printf("  context: AES-256-CTR into a reused 32 KiB buffer %,8.0f MB/s = %s of raw%n",
                 4e-6 * LENGTH / k.seconds(), Measure.pct(k.floorOverOp()));
+        // decomposition of compressed sharing (3 parties) into its two halves, each measured alone
+        IntSupplier streamsAlone = twoKeyStreamsAsInts();
+        Measure.Comparison ks = m.compare(2, raw, streamsAlone);
+        System.out.printf("  part: 2 key streams in 16 KiB chunks, as ints %6.2f ms = %s of raw (2 streams)%n",
+                ks.seconds() * 1e3, Measure.pct(2 * ks.floorOverOp()));
+        int[] out = new int[LENGTH];
+        int[] cached = new int[CHUNK];
+        int[] t = new int[CHUNK];
+        Measure.Comparison mem = m.compare(2, raw, () -> {
+            for (int off = 0; off < LENGTH; off += CHUNK) {
+                int n = Math.min(CHUNK, LENGTH - off);
+                System.arraycopy(secret, off, t, 0, n);
+                for (int i = 0; i < n; i++) {
+                    t[i] -= cached[i];
+                }
+                System.arraycopy(t, 0, out, off, n);
+            }
+            return out[4321];
+        });
+        System.out.printf("  part: secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
         System.out.println("  vector sharing into reused arrays (VectorSharer): worst " + Measure.pct(worstReused)
                 + " of the raw PRG rate, " + Measure.verdict(worstReused, 0.5));
         System.out.println("  allocating share/shareCompressed (a fresh 4 MB array per component): worst "
