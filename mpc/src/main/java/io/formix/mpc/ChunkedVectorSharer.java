@@ -27,7 +27,7 @@ final class ChunkedVectorSharer implements VectorSharer {
     private final SharingScheme scheme;
     private final SecureRandom random;
     private final KeyStream[] streams;
-    private final int[] last = new int[KeyStream.CHUNK_INTS];
+    private final int[] scratch;
     private final byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
 
     ChunkedVectorSharer(SharingScheme scheme, SecureRandom random) {
@@ -40,6 +40,7 @@ final class ChunkedVectorSharer implements VectorSharer {
             throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
         }
         this.chunk = chunk;
+        this.scratch = new int[chunk];
         this.scheme = scheme;
         this.random = random;
         this.streams = new KeyStream[scheme.componentCount() - 1];
@@ -121,7 +122,7 @@ final class ChunkedVectorSharer implements VectorSharer {
         }
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
-        int[] t = last;
+        int[] t = scratch;
         for (int off = 0; off < length; off += chunk) {
             int n = Math.min(chunk, length - off);
             System.arraycopy(secret, off, t, 0, n);

@@ -109,9 +109,4 @@ final class KeyStream {
         }
         System.arraycopy(t, 0, dst, off, count);
     }
-
-    /** The scratch chunk of this stream, free for a caller between calls. */
-    int[] scratch() {
-        return scratch;
-    }
 }
