@@ -69,7 +69,7 @@ class ProxyFileChannelTest {
         int base = TestPorts.freeBase(1);
         Transport mine = FileTransport.builder(channels(), P1).open();
         track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
-                .stateDir(dir.resolve("state"), false).build(), mine));
+                .stateDir(dir.resolve("state")).build(), mine));
         Socket app = track(new Socket(InetAddress.getLoopbackAddress(), base + 1));
         app.setSoTimeout(30_000);
         assertArrayEquals("zero".getBytes(), FrameCodec.read(app.getInputStream(), 100));
