@@ -6,6 +6,7 @@ import io.formix.transport.Message;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +41,18 @@ final class ChannelToSocket implements Runnable {
     @Override
     public void run() {
         boolean complained = false;
+        // Right after a write, the first receive does not wait: it acknowledges the message at
+        // once, so its mark is cleared at once, not after an idle poll.
+        boolean justWrote = false;
         try {
             while (!runner.stopping() && connection.alive()) {
                 Message m = runner.pending();
                 if (m == null) {
                     Optional<Message> next;
                     try {
-                        next = runner.transport().receive(runner.peerId(), runner.config().poll());
+                        Duration wait = justWrote ? Duration.ZERO : runner.config().poll();
+                        justWrote = false;
+                        next = runner.transport().receive(runner.peerId(), wait);
                         complained = false;
                     } catch (CorruptMessageException e) {
                         runner.acknowledged(); // the receive acknowledged the previous message first
@@ -65,7 +71,11 @@ final class ChannelToSocket implements Runnable {
                         continue;
                     }
                     runner.acknowledged();
-                    if (next.isEmpty() || runner.writtenBeforeRestart(next.get())) {
+                    if (next.isEmpty()) {
+                        continue;
+                    }
+                    if (runner.writtenBeforeRestart(next.get())) {
+                        justWrote = true; // as if written: acknowledge it at once
                         continue;
                     }
                     m = next.get();
@@ -83,6 +93,7 @@ final class ChannelToSocket implements Runnable {
                     return;
                 }
                 runner.written(m);
+                justWrote = true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
