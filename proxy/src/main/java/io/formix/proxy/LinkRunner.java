@@ -56,8 +56,8 @@ final class LinkRunner implements Runnable {
         this.mark = mark;
         this.recovered = mark == null ? null : mark.recovered().orElse(null);
         if (recovered != null) {
-            LOG.info("{}: the previous run wrote message {} from party {} to the application and may not have"
-                    + " acknowledged it; it is not written again", link.name(), recovered.sequence(), peerId);
+            LOG.info("{}: the previous run wrote message {} from party {} to the application; if the channel"
+                    + " delivers it again it is skipped", link.name(), recovered.sequence(), peerId);
         }
     }
 
