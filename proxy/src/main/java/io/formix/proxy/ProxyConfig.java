@@ -119,17 +119,6 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
             return this;
         }
 
-        /**
-         * Same as {@link #stateDir(Path)}; the flag is ignored, as the marks are never forced to
-         * disk (they only need to survive the process).
-         *
-         * @deprecated use {@link #stateDir(Path)}; kept while callers move over
-         */
-        @Deprecated
-        public Builder stateDir(Path stateDir, boolean fsync) {
-            return stateDir(stateDir);
-        }
-
         public ProxyConfig build() {
             return new ProxyConfig(pid, parties, basePort, sequreBasePort, framing, rawChunkBytes,
                     appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir);
