@@ -153,10 +153,32 @@ public final class FixedPoint {
      * @throws IllegalArgumentException if {@code count} is not in 1..{@link #contributors()}
      */
     public double decodeMean(int sum, int count) {
-        if (count < 1 || count > contributors) {
-            throw new IllegalArgumentException("count must be in 1.." + contributors + ", got " + count);
-        }
+        checkCount(count);
         return sum / scale / count;
+    }
+
+    /**
+     * The element-wise mean of {@code count} contributions whose sums are {@code sums}, e.g. a
+     * federated-learning update averaged over the contributors of a {@link PartialSum}.
+     *
+     * @throws IllegalArgumentException if {@code count} is not in 1..{@link #contributors()}: a sum
+     *     over more contributors than the format was checked for may have wrapped
+     */
+    public double[] decodeMean(int[] sums, int count) {
+        checkCount(count);
+        double[] out = new double[sums.length];
+        double divisor = scale * count;
+        for (int i = 0; i < sums.length; i++) {
+            out[i] = sums[i] / divisor;
+        }
+        return out;
+    }
+
+    private void checkCount(int count) {
+        if (count < 1 || count > contributors) {
+            throw new IllegalArgumentException("count must be in 1.." + contributors + " (the contributors this format"
+                    + " was checked for), got " + count + ": the sum may have wrapped");
+        }
     }
 
     @Override

@@ -28,17 +28,35 @@ public final class ShareJson {
     private ShareJson() {}
 
     /** A component: {@code kind} is {@value #KIND_VALUES} or {@value #KIND_SEED}, {@code data} base64. */
-    public record ComponentJson(int index, String kind, String data) {}
+    public record ComponentJson(int index, String kind, String data) {
+        @Override
+        public String toString() {
+            // Never the data: it is a share or a seed.
+            return "ComponentJson[index=" + index + ", kind=" + kind + ", chars=" + (data == null ? 0 : data.length()) + "]";
+        }
+    }
 
     /** A {@link VectorShare}. */
-    public record VectorShareJson(int party, int length, List<ComponentJson> components) {}
+    public record VectorShareJson(int party, int length, List<ComponentJson> components) {
+        @Override
+        public String toString() {
+            return "VectorShareJson[party=" + party + ", length=" + length + ", components=" + components + "]";
+        }
+    }
 
     /**
      * A {@link PartialSum}: {@code sums.get(k)} is the base64 sum of component {@code components.get(k)};
      * {@code contributorDigest} is checked against {@code contributors} when parsed.
      */
     public record PartialSumJson(int party, List<Integer> components, List<String> sums, List<String> contributors,
-            String contributorDigest) {}
+            String contributorDigest) {
+        @Override
+        public String toString() {
+            // Never the sums: a partial sum is as secret as a share until the reveal.
+            return "PartialSumJson[party=" + party + ", components=" + components + ", contributors="
+                    + (contributors == null ? 0 : contributors.size()) + ", digest=" + contributorDigest + "]";
+        }
+    }
 
     // ---------------------------------------------------------------- scalars
 

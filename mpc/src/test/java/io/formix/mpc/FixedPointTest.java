@@ -132,4 +132,19 @@ class FixedPointTest {
             assertEquals(plainSum[j] / clients, mean, fp.resolution() / 2, "element " + j);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void vectorMeanRefusesMoreContributorsThanTheFormatWasCheckedFor() {
+        FixedPoint fp = FixedPoint.forSum(16, 1.0, 4);
+        int[] sum = new int[2];
+        for (double[] x : new double[][] {{0.5, -1.0}, {0.25, 1.0}, {-0.75, 0.5}, {1.0, 0.5}}) {
+            int[] e = fp.encode(x);
+            sum[0] += e[0];
+            sum[1] += e[1];
+        }
+        assertArrayEquals(new double[] {0.25, 0.25}, fp.decodeMean(sum, 4), 1e-9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fp.decodeMean(sum, 5));
+        assertTrue(e.getMessage().contains("wrapped"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> fp.decodeMean(sum, 0));
+    }
 }

@@ -129,4 +129,17 @@ class ShareJsonTest {
                 Arrays.asList("a", null), json.contributorDigest());
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(nullId, 10, 2));
     }
+
+    @org.junit.jupiter.api.Test
+    void recordsNeverPrintSharesSeedsOrSums() {
+        String secretish = java.util.Base64.getEncoder().encodeToString(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+        ShareJson.ComponentJson c = new ShareJson.ComponentJson(1, ShareJson.KIND_VALUES, secretish);
+        ShareJson.VectorShareJson v = new ShareJson.VectorShareJson(0, 2, java.util.List.of(c));
+        ShareJson.PartialSumJson p = new ShareJson.PartialSumJson(0, java.util.List.of(0), java.util.List.of(secretish),
+                java.util.List.of("light-1"), "digest");
+        for (Object o : new Object[] {c, v, p}) {
+            org.junit.jupiter.api.Assertions.assertFalse(o.toString().contains(secretish), o.toString());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(v.toString().contains("length=2"), v.toString());
+    }
 }
