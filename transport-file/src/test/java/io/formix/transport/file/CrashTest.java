@@ -196,7 +196,12 @@ class CrashTest {
 
     private static int lines(Path log) {
         try {
-            return Files.exists(log) ? (int) Files.lines(log).count() : 0;
+            if (!Files.exists(log)) {
+                return 0;
+            }
+            try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                return (int) lines.count();
+            }
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
