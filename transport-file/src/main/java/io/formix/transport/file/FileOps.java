@@ -1,0 +1,66 @@
+package io.formix.transport.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The file-system writes a sender makes, as a seam: tests substitute failures (disk full,
+ * permission denied) that cannot be provoked for real when running as root.
+ */
+interface FileOps {
+
+    /** Creates or truncates {@code file} and writes {@code header} then {@code payload}; forces it if asked. */
+    void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException;
+
+    /** Renames {@code from} to {@code to} atomically. */
+    void moveAtomic(Path from, Path to) throws IOException;
+
+    /** Creates the empty file {@code file}; fails if it exists. */
+    void createEmpty(Path file) throws IOException;
+
+    /** Forces the directory entry changes of {@code dir} to disk, where the platform allows it. */
+    void forceDirectory(Path dir) throws IOException;
+
+    /** The real operations. */
+    FileOps REAL = new FileOps() {
+        @Override
+        public void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer[] bufs = {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
+                long left = (long) header.length + payload.length;
+                while (left > 0) {
+                    left -= ch.write(bufs);
+                }
+                if (force) {
+                    ch.force(true);
+                }
+            }
+        }
+
+        @Override
+        public void moveAtomic(Path from, Path to) throws IOException {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void createEmpty(Path file) throws IOException {
+            Files.createFile(file);
+        }
+
+        @Override
+        public void forceDirectory(Path dir) throws IOException {
+            if (!dir.getFileSystem().equals(java.nio.file.FileSystems.getDefault())) {
+                return; // in-memory file systems (Jimfs) have nothing to force and cannot open folders
+            }
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+    };
+}

@@ -1,0 +1,14 @@
+package io.formix.transport.file;
+
+/**
+ * Counters of one {@link FileTransport}.
+ *
+ * @param ignoredFiles names in inbound channel folders that are not messages ({@code .}-temp files,
+ *     {@code *.sync-conflict-*} copies, other widths, case or shapes), as of the latest listing of
+ *     each folder (at discovery and at every periodic rescan); never parsed, never deleted
+ * @param quarantined corrupt messages moved aside since open
+ * @param delivered messages returned by {@code receive}/{@code receiveAny} since open
+ * @param sent messages published since open
+ */
+public record FileTransportStats(long ignoredFiles, long quarantined, long delivered, long sent) {
+}

@@ -1,0 +1,24 @@
+package io.formix.transport.file;
+
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.TransportContractTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link io.formix.transport.Transport} contract on a real temporary folder (inotify), fsync on. */
+class FileTransportDiskContractTest extends TransportContractTest {
+
+    @TempDir
+    Path root;
+
+    @Override
+    protected Transport openTransport(PartyId self) throws Exception {
+        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).durable(true).open();
+    }
+
+    @Override
+    protected boolean durable() {
+        return true;
+    }
+}
