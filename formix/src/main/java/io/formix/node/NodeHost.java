@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +47,7 @@ public final class NodeHost implements AutoCloseable {
     }
 
     private static final long RECEIVER_STACK = 256 * 1024;
+    private static final int STARTERS = 8;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -81,13 +85,36 @@ public final class NodeHost implements AutoCloseable {
         HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
                 new AdditiveSharing());
         NodeHost host = new NodeHost(services, transports, settings);
+        transports.prepare(records, net.nodes(null));
+        // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, records.size())));
         try {
+            List<Future<?>> started = new ArrayList<>();
             for (NodeRecord r : records) {
-                host.startNode(r);
+                started.add(pool.submit(() -> {
+                    host.startNode(r);
+                    return null;
+                }));
             }
-        } catch (IOException | RuntimeException e) {
+            for (Future<?> f : started) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
             host.close();
-            throw e;
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            host.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting nodes", e);
+        } finally {
+            pool.shutdown();
         }
         List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
         net.markStarted(uids, host.pid, host.pidStart, clock.millis());

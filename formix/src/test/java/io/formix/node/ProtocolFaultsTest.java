@@ -37,10 +37,11 @@ class ProtocolFaultsTest {
 
     @Test
     void duplicateSharesCountOnceAndLateSharesAreIgnoredAndCounted() throws Exception {
-        try (TestNetwork n = new TestNetwork(dir, 3, 4, Approval.AUTO)) {
-            n.startExcept(FAKE.value());
+        // light-0005 stays down, so the heavy nodes close at the deadline, after the duplicates.
+        try (TestNetwork n = new TestNetwork(dir, 3, 5, Approval.AUTO)) {
+            n.startExcept(FAKE.value(), "light-0005");
             InMemoryTransport fake = n.memory.open(FAKE);
-            ComputationRecord c = n.propose(Duration.ofSeconds(20), 4, Duration.ofSeconds(2));
+            ComputationRecord c = n.propose(Duration.ofMillis(2500), 4, Duration.ofSeconds(2));
             assertTrue(fake.receive(H1, Duration.ofSeconds(10)).isPresent(), "the fake light got the broadcast");
 
             int[] shares = new AdditiveSharing().share(7, 3);
@@ -52,9 +53,11 @@ class ProtocolFaultsTest {
             ComputationRecord end = n.awaitEnd(c.id(), Duration.ofSeconds(15));
             assertEquals(Status.REVEALED, end.status(), () -> "reason: " + end.reason());
             assertEquals(4, end.participants());
+            assertEquals(0, end.late());
             assertEquals(Integer.toUnsignedLong((int) TestNetwork.sum(n.answers(c.id())) + 7), end.result(),
                     "the fake's 7 counted exactly once");
             awaitLog(n, "heavy-1", "duplicate share from light-0004");
+            awaitLog(n, "heavy-2", "duplicate share from light-0004");
 
             fake.send(H1, share(c.id(), H1, 12345));
             awaitLog(n, "heavy-1", "share from light-0004 for " + c.id() + " arrived after the close");
