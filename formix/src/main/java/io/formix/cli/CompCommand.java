@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix comp ...}: propose computations, follow them, approve or decline as a light node's owner. */
-@Command(name = "comp", description = "propose and follow computations",
+@Command(name = "comp", mixinStandardHelpOptions = true, description = "propose and follow computations",
         subcommands = {CompCommand.Propose.class, CompCommand.ListComps.class, CompCommand.Show.class,
                 CompCommand.Watch.class, CompCommand.Approve.class, CompCommand.Decline.class})
 final class CompCommand {
@@ -121,30 +121,31 @@ final class CompCommand {
         }
     }
 
-    @Command(name = "propose", description = "propose a computation to the network")
+    @Command(name = "propose", mixinStandardHelpOptions = true, description = "propose a computation to the network",
+            footer = {"", ExitCodes.HELP})
     static final class Propose implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
 
-        @Option(names = "--prompt", required = true, description = "the question light nodes answer")
+        @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the question light nodes answer")
         String prompt;
 
-        @Option(names = "--schema", description = "JSON Schema subset of the answer, default "
+        @Option(names = "--schema", paramLabel = "JSON", description = "JSON Schema subset of the answer, default "
                 + "{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}")
         String schema;
 
-        @Option(names = "--threshold", description = "fewest light nodes whose total may be revealed (default 3)")
+        @Option(names = "--threshold", paramLabel = "K", description = "fewest light nodes whose total may be revealed (default 3)")
         Integer threshold;
 
-        @Option(names = "--deadline", defaultValue = "30s", description = "how long light nodes have, e.g. 30s, 2m "
+        @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "30s", description = "how long light nodes have, e.g. 30s, 2m "
                 + "(default 30s)")
         Duration deadline;
 
-        @Option(names = "--grace", defaultValue = "5s", description = "time after the deadline for the heavy nodes "
+        @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "5s", description = "time after the deadline for the heavy nodes "
                 + "to agree (default 5s)")
         Duration grace;
 
-        @Option(names = "--heavy", split = ",", paramLabel = "UID,UID,UID",
+        @Option(names = "--heavy", split = ",", paramLabel = "UID,UID,UID", hideParamSyntax = true,
                 description = "the three heavy nodes (default: the first three created)")
         List<String> heavy;
 
@@ -208,7 +209,7 @@ final class CompCommand {
         return end.status() == ComputationRecord.Status.REVEALED ? ExitCodes.OK : ExitCodes.COMPUTATION_FAILED;
     }
 
-    @Command(name = "list", description = "list computations, newest first")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "list computations, newest first")
     static final class ListComps implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
@@ -249,7 +250,7 @@ final class CompCommand {
         return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
-    @Command(name = "show", description = "show one computation")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "show one computation")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
@@ -293,7 +294,8 @@ final class CompCommand {
         }
     }
 
-    @Command(name = "watch", description = "follow a computation until it ends")
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = "follow a computation until it ends",
+            footer = {"", ExitCodes.HELP})
     static final class Watch implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
@@ -340,7 +342,7 @@ final class CompCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "approve", description = "let a manual-approval light node answer a computation")
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "let a manual-approval light node answer a computation")
     static final class Approve implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
@@ -357,7 +359,7 @@ final class CompCommand {
         }
     }
 
-    @Command(name = "decline", description = "make a manual-approval light node decline a computation")
+    @Command(name = "decline", mixinStandardHelpOptions = true, description = "make a manual-approval light node decline a computation")
     static final class Decline implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix init}: creates the home, {@code network.db} and the data folder. Idempotent. */
-@Command(name = "init", description = "create the Formix home (network.db, nodes/, channels/)")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "create the Formix home (network.db, nodes/, channels/)")
 final class InitCommand implements Callable<Integer> {
 
     @ParentCommand

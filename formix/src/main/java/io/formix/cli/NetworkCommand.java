@@ -17,25 +17,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix network up|status|down}: the whole local network at once. */
-@Command(name = "network", description = "bring the whole network up or down, or see its status",
+@Command(name = "network", mixinStandardHelpOptions = true, description = "bring the whole network up or down, or see its status",
         subcommands = {NetworkCommand.Up.class, NetworkCommand.Status.class, NetworkCommand.Down.class})
 final class NetworkCommand {
 
     @ParentCommand
     Main main;
 
-    @Command(name = "up", description = "create the nodes missing to reach H heavy and L light, start them all")
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "create the nodes missing to reach H heavy and L light, start them all")
     static final class Up implements Callable<Integer> {
         @ParentCommand
         NetworkCommand parent;
 
-        @Option(names = "--heavy", defaultValue = "3", description = "heavy nodes wanted (default 3)")
+        @Option(names = "--heavy", paramLabel = "H", defaultValue = "3", description = "heavy nodes wanted (default 3)")
         int heavy;
 
-        @Option(names = "--light", required = true, description = "light nodes wanted")
+        @Option(names = "--light", paramLabel = "L", required = true, description = "light nodes wanted")
         int light;
 
-        @Option(names = "--approval", defaultValue = "auto", description = "approval of new light nodes (auto|manual)")
+        @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "approval of new light nodes (auto|manual)")
         String approval;
 
         @Override
@@ -70,7 +70,7 @@ final class NetworkCommand {
         }
     }
 
-    @Command(name = "status", description = "nodes and computations at a glance")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "nodes and computations at a glance")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         NetworkCommand parent;
@@ -120,7 +120,7 @@ final class NetworkCommand {
         }
     }
 
-    @Command(name = "down", description = "stop every node")
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "stop every node")
     static final class Down implements Callable<Integer> {
         @ParentCommand
         NetworkCommand parent;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix node ...}: create, list, show, start, stop, remove nodes and read their logs. */
-@Command(name = "node", description = "manage nodes",
+@Command(name = "node", mixinStandardHelpOptions = true, description = "manage nodes",
         subcommands = {NodeCommand.Create.class, NodeCommand.ListNodes.class, NodeCommand.Show.class,
                 NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Rm.class, NodeCommand.Logs.class})
 final class NodeCommand {
@@ -60,18 +60,18 @@ final class NodeCommand {
         return m;
     }
 
-    @Command(name = "create", description = "register new nodes (heavy-N, light-NNNN)")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "register new nodes (heavy-N, light-NNNN)")
     static final class Create implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
 
-        @Option(names = "--role", required = true, description = "heavy or light")
+        @Option(names = "--role", required = true, paramLabel = "heavy|light", description = "heavy or light")
         String role;
 
-        @Option(names = "--count", defaultValue = "1", description = "how many (default 1)")
+        @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "how many (default 1)")
         int count;
 
-        @Option(names = "--approval", defaultValue = "auto", description = "light nodes: auto or manual (default auto)")
+        @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "light nodes: auto or manual (default auto)")
         String approval;
 
         @Option(names = "--json", description = "print JSON")
@@ -110,12 +110,12 @@ final class NodeCommand {
         return l.size() == 1 ? l.get(0).uid().value() : l.get(0).uid() + " .. " + l.get(l.size() - 1).uid();
     }
 
-    @Command(name = "list", description = "list nodes")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "list nodes")
     static final class ListNodes implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
 
-        @Option(names = "--role", description = "only heavy or light nodes")
+        @Option(names = "--role", paramLabel = "heavy|light", description = "only heavy or light nodes")
         String role;
 
         @Option(names = "--json", description = "print JSON")
@@ -150,7 +150,7 @@ final class NodeCommand {
         }
     }
 
-    @Command(name = "show", description = "show one node; a light node's owner sees its own answers")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "show one node; a light node's owner sees its own answers")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
@@ -265,7 +265,7 @@ final class NodeCommand {
         }
     }
 
-    @Command(name = "start", description = "start nodes in the background (one process for all of them)")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "start nodes in the background (one process for all of them)")
     static final class Start implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
@@ -326,7 +326,7 @@ final class NodeCommand {
         return toStart.size();
     }
 
-    @Command(name = "stop", description = "stop nodes (SIGTERM, then SIGKILL after 10 s)")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "stop nodes (SIGTERM, then SIGKILL after 10 s)")
     static final class Stop implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
@@ -348,7 +348,7 @@ final class NodeCommand {
         }
     }
 
-    @Command(name = "rm", description = "remove stopped nodes, their node.db and log")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "remove stopped nodes, their node.db and log")
     static final class Rm implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
@@ -385,7 +385,7 @@ final class NodeCommand {
         }
     }
 
-    @Command(name = "logs", description = "print a node's log")
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "print a node's log")
     static final class Logs implements Callable<Integer> {
         @ParentCommand
         NodeCommand parent;
