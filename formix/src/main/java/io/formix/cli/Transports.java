@@ -25,7 +25,7 @@ final class Transports {
     /**
      * The factory for a host of {@code hosted} nodes. File: the fallback rescan behind inotify
      * lists the whole data dir, so its interval grows with the number of nodes in the host (1 s
-     * for a few, 30 s for a thousand) to keep an idle host idle.
+     * for a few, 60 s for a thousand) to keep an idle host idle.
      */
     static TransportFactory factory(Main main, NetworkDb net, int hosted) {
         String name = main.transportName();
@@ -33,7 +33,7 @@ final class Transports {
             return TcpTransports.factory(net);
         }
         Path root = main.formixHome().dataDir();
-        Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted * 30L)));
+        Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted * 60L)));
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {

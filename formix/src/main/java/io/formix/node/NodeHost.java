@@ -43,7 +43,7 @@ public final class NodeHost implements AutoCloseable {
 
     /** Tuning knobs; the defaults suit a laptop. */
     public record Settings(Duration tick, Duration receivePoll) {
-        public static final Settings DEFAULT = new Settings(Duration.ofMillis(50), Duration.ofMillis(500));
+        public static final Settings DEFAULT = new Settings(Duration.ofMillis(50), Duration.ofSeconds(2));
     }
 
     private static final long RECEIVER_STACK = 256 * 1024;
