@@ -10,7 +10,9 @@ import java.security.SecureRandom;
  * shares uniformly from a {@link SecureRandom} and sets the last so that all n add up to the secret
  * mod 2^32; any n−1 of them are uniform and independent of the secret.
  *
- * <p>Thread-safe: {@link SecureRandom} is.
+ * <p>Thread-safe: {@link SecureRandom} is. This is the original scalar API Formix nodes call; the
+ * same scheme with vectors, seed compression, quorums and partial sums is
+ * {@link SharingSchemes#additive(int)}.
  */
 public final class AdditiveSharing {
 

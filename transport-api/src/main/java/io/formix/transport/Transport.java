@@ -28,11 +28,13 @@ import java.util.Optional;
  * <h2>Restarts</h2>
  * A <em>durable</em> backend ({@link #isDurable()}, the file backend) keeps every sent message
  * until the receiver takes it, across a restart of either side: nothing is lost, numbers are never
- * reused. A message is acknowledged, and removed from durable storage, when the receiver next calls
- * {@code receive}/{@code receiveAny} or {@link #close()}; a receiver killed after {@code receive}
- * returned message <em>n</em> but before that acknowledgement sees <em>n</em> once more after its
- * restart, with the same {@link Message#sequence()}, and never any other duplicate. A receiver that
- * records the last sequence it processed per sender therefore gets exactly-once processing.
+ * reused. A message is acknowledged, and removed from durable storage, when the receiver next
+ * receives on its channel ({@code receive(from)} with the same sender, or {@code receiveAny}) or
+ * calls {@link #close()}; so one thread per sender may consume without acknowledging another
+ * thread's message. A receiver killed after {@code receive} returned message <em>n</em> but before
+ * that acknowledgement sees <em>n</em> once more after its restart, with the same
+ * {@link Message#sequence()}, and never any other duplicate. A receiver that records the last
+ * sequence it processed per sender therefore gets exactly-once processing.
  *
  * <p>A non-durable backend (TCP, in-memory) loses what is in flight when a side dies. It never
  * loses a message silently: a send that cannot be delivered fails with a

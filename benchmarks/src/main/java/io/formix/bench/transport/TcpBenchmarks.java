@@ -1,20 +1,76 @@
 package io.formix.bench.transport;
 
 import io.formix.bench.Samples;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.tcp.TcpOptions;
+import io.formix.transport.tcp.TcpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** TCP rows: the transport beside a bare loopback socket carrying the same frames. */
+/** TCP rows: {@link TcpTransport} beside a bare loopback socket carrying the same frames. */
 final class TcpBenchmarks {
+    private static final PartyId A = PartyId.of("a");
+    private static final PartyId B = PartyId.of("b");
+
     private TcpBenchmarks() {
     }
 
     static void run(Report report, boolean quick) throws Exception {
         int trips = quick ? 2_000 : 10_000;
-        report.header("TCP round trip (ping-pong, 64-byte payload) and throughput");
+        report.header("TCP round trip (ping-pong, 64-byte payload), p50 / p99");
         Samples floor;
         try (RawSocketPair raw = new RawSocketPair()) {
             floor = Workloads.pingPong(raw.leftEnd(), raw.rightEnd(), 64, trips / 5, trips);
         }
-        report.latency("bare socket p50", floor.percentile(50), floor.percentile(50), 0, 0);
-        report.latency("bare socket p99", floor.percentile(99), floor.percentile(99), 0, 0);
+        Samples figure;
+        try (Pair p = new Pair()) {
+            figure = Workloads.pingPong(Workloads.endpoint(p.a, B), Workloads.endpoint(p.b, A), 64, trips / 5, trips);
+        }
+        report.latency("TcpTransport p50", figure.percentile(50), floor.percentile(50), 0, 2.0);
+        report.latency("TcpTransport p99", figure.percentile(99), floor.percentile(99), 0, 0);
+
+        report.header("TCP throughput (one-way stream)");
+        for (int size : new int[] {64, 1 << 20}) {
+            int count = size == 64 ? (quick ? 50_000 : 300_000) : (quick ? 300 : 2_000);
+            double rawRate;
+            try (RawSocketPair raw = new RawSocketPair()) {
+                Workloads.stream(raw.leftEnd(), raw.rightEnd(), size, count / 5);
+                rawRate = Workloads.stream(raw.leftEnd(), raw.rightEnd(), size, count);
+            }
+            double rate;
+            try (Pair p = new Pair()) {
+                Workloads.stream(Workloads.endpoint(p.a, B), Workloads.endpoint(p.b, A), size, count / 5);
+                rate = Workloads.stream(Workloads.endpoint(p.a, B), Workloads.endpoint(p.b, A), size, count);
+            }
+            String label = size == 64 ? "64 B" : "1 MiB";
+            report.higherIsBetter("TcpTransport " + label + " msg/s", rate, rawRate, "msg/s", 0.7);
+        }
+    }
+
+    /** Two directory-mode transports on loopback that find each other through a map. */
+    private static final class Pair implements AutoCloseable {
+        final Transport a;
+        final Transport b;
+
+        Pair() throws Exception {
+            Map<PartyId, InetSocketAddress> dir = new ConcurrentHashMap<>();
+            InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            TcpOptions options = TcpOptions.defaults().withMaxMessageBytes(2 << 20);
+            TcpTransport ta = TcpTransport.openDirectory(A, any, dir::get, options);
+            TcpTransport tb = TcpTransport.openDirectory(B, any, dir::get, options);
+            dir.put(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), ta.localPort()));
+            dir.put(B, new InetSocketAddress(InetAddress.getLoopbackAddress(), tb.localPort()));
+            a = ta;
+            b = tb;
+        }
+
+        @Override
+        public void close() throws Exception {
+            a.close();
+            b.close();
+        }
     }
 }

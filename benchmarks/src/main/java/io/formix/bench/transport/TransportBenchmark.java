@@ -173,6 +173,8 @@ public final class TransportBenchmark {
                 }
             }, "idle-receiver");
             receiver.start();
+            // Let the first scan of every channel (and its JIT) finish: the target is about idling.
+            Thread.sleep(3_000);
             figure = cpuPercentWhile(window, () -> { });
             rx.close();
             receiver.join(10_000);

@@ -1,7 +1,6 @@
 package io.formix.transport.file;
 
 import io.formix.transport.ChannelLockedException;
-import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
 import io.formix.transport.MessageTooLargeException;
@@ -9,24 +8,19 @@ import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,67 +41,65 @@ import org.slf4j.LoggerFactory;
  * open transport may speak for a party on a root: {@link Builder#open()} takes a lock file
  * {@code <root>/.<party>.lock}.
  *
- * <p>A message returned by {@code receive}/{@code receiveAny} is acknowledged (cursor advanced,
- * files deleted) at the start of the next {@code receive}/{@code receiveAny} or at {@link #close()}.
+ * <p>A message returned by {@code receive(from)}/{@code receiveAny} is acknowledged (cursor
+ * advanced, files deleted) at the start of the next {@code receive} on its channel
+ * ({@code receive(from)} with the same sender, or {@code receiveAny}) or at {@link #close()}, so a
+ * thread per sender can consume without acknowledging another thread's message.
+ *
+ * <pre>{@code
+ * try (FileTransport alice = FileTransport.builder(Path.of("sandbox/channels"), PartyId.of("alice")).open()) {
+ *     alice.send(PartyId.of("bob"), payload);
+ *     Optional<Message> reply = alice.receive(PartyId.of("bob"), Duration.ofSeconds(5));
+ * }
+ * }</pre>
  */
 public final class FileTransport implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTransport.class);
+    /** Every how many rescan intervals the root and all inbound folders are listed again. */
+    static final int FULL_RESCAN_EVERY = InboundChannels.FULL_RESCAN_EVERY;
 
     private final Path root;
     private final PartyId self;
     private final int maxMessageBytes;
     private final boolean durable;
-    private final long rescanNanos;
     private final FileOps ops;
     private final StateFiles state;
-    private final InboundChannel.Settings settings;
     private final PartyLock lock;
     private final SharedWatcher watcher;
-
+    private final Doorbell doorbell = new Doorbell();
+    private final InboundChannels inbound;
     private final Map<PartyId, OutboundChannel> outbound = new ConcurrentHashMap<>();
-    private final Map<PartyId, InboundChannel> inbound = new ConcurrentHashMap<>();
-    private final List<InboundChannel> inboundList = new CopyOnWriteArrayList<>();
-    private final Map<PartyId, SharedWatcher.Registration> watches = new ConcurrentHashMap<>();
-    private final Set<InboundChannel> unacknowledged = ConcurrentHashMap.newKeySet();
-    private final Object discoverLock = new Object();
-    private final AtomicBoolean rootDirty = new AtomicBoolean(true);
-    private final AtomicLong nextRescan = new AtomicLong();
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
-    /** Channel polls (each at least one stat); tests use it to prove idle channels are left alone. */
-    final AtomicLong polls = new AtomicLong();
-    private final InboundChannel.Stats channelStats = new InboundChannel.Stats() {
-        @Override
-        public void delivered() {
-            delivered.incrementAndGet();
-        }
-
-        @Override
-        public void quarantined() {
-            quarantined.incrementAndGet();
-        }
-    };
-
-    private final Object monitor = new Object();
-    private volatile long eventSeq;
-    private volatile boolean closed;
-    private SharedWatcher.Registration rootWatch;
+    /** Read-held by every file operation, write-held by {@link #close()}. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher) {
         this.root = b.root;
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
         this.durable = b.durable;
-        this.rescanNanos = saturatedNanos(b.rescanInterval);
         this.ops = b.ops;
         this.state = new StateFiles(64, b.durable);
-        this.settings = new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow);
         this.lock = lock;
         this.watcher = watcher;
-        this.nextRescan.set(System.nanoTime() + rescanNanos);
+        InboundChannel.Stats stats = new InboundChannel.Stats() {
+            @Override
+            public void delivered() {
+                delivered.incrementAndGet();
+            }
+
+            @Override
+            public void quarantined() {
+                quarantined.incrementAndGet();
+            }
+        };
+        this.inbound = new InboundChannels(root, self,
+                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stats, watcher,
+                doorbell, saturatedNanos(b.rescanInterval));
     }
 
     /** A builder for the endpoint of {@code self} in the channel folder {@code root} (any file system). */
@@ -125,6 +117,7 @@ public final class FileTransport implements Transport {
         private Clock clock = Clock.systemUTC();
         private Duration stableWindow = Duration.ofMinutes(2);
         private FileOps ops = FileOps.REAL;
+        private boolean watchEvents = true;
 
         private Builder(Path root, PartyId self) {
             this.root = Objects.requireNonNull(root, "root");
@@ -178,6 +171,16 @@ public final class FileTransport implements Transport {
             return this;
         }
 
+        /**
+         * Whether to use file-system events (default true). Turn them off where events do not see
+         * every change, e.g. a folder on NFS or SMB written by other machines; the receiver then
+         * finds messages by its rescan alone, so pick a shorter {@link #rescanInterval(Duration)}.
+         */
+        public Builder watchEvents(boolean on) {
+            this.watchEvents = on;
+            return this;
+        }
+
         /** Test seam: the sender's file operations. */
         Builder fileOps(FileOps ops) {
             this.ops = Objects.requireNonNull(ops, "ops");
@@ -197,7 +200,12 @@ public final class FileTransport implements Transport {
             SharedWatcher watcher = null;
             FileTransport t = null;
             try {
-                watcher = SharedWatcher.acquire(root.getFileSystem());
+                try {
+                    watcher = watchEvents ? SharedWatcher.acquire(root.getFileSystem()) : null;
+                } catch (IOException | UnsupportedOperationException e) {
+                    LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
+                            rescanInterval);
+                }
                 t = new FileTransport(this, lock, watcher);
                 t.start();
                 return t;
@@ -216,31 +224,12 @@ public final class FileTransport implements Transport {
     }
 
     private void start() throws IOException {
-        rootWatch = watcher.register(root, new SharedWatcher.Listener() {
-            @Override
-            public void onEvent(Path name) {
-                if (ChannelNames.senderOf(name.toString(), self).isPresent()) {
-                    rootDirty.set(true);
-                    wake();
-                }
-            }
-
-            @Override
-            public void onOverflow() {
-                markAllDirty();
-            }
-
-            @Override
-            public void onInvalid() {
-                markAllDirty();
-            }
-        });
-        discover();
+        inbound.start();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
                 if (to.isPresent() && Files.isDirectory(p)) {
-                    outboundTo(to.get()).recoverOnce();
+                    outboundTo(to.get()).recoverOnce(); // markers and temp files a crash left
                 }
             }
         }
@@ -264,11 +253,7 @@ public final class FileTransport implements Transport {
 
     /** A snapshot of this transport's counters. */
     public FileTransportStats stats() {
-        long ignored = 0;
-        for (InboundChannel ch : inboundList) {
-            ignored += ch.ignoredPresent();
-        }
-        return new FileTransportStats(ignored, quarantined.get(), delivered.get(), sent.get());
+        return new FileTransportStats(inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get());
     }
 
     /** The channel folder root. */
@@ -287,8 +272,14 @@ public final class FileTransport implements Transport {
         if (payload.length > maxMessageBytes) {
             throw new MessageTooLargeException(payload.length, maxMessageBytes);
         }
-        outboundTo(to).send(payload);
-        sent.incrementAndGet();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            outboundTo(to).send(payload);
+            sent.incrementAndGet();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override
@@ -298,79 +289,90 @@ public final class FileTransport implements Transport {
         if (from.equals(self)) {
             throw new IllegalArgumentException("cannot receive from self (" + self + ")");
         }
-        acknowledgeAll();
-        InboundChannel ch = inboundFrom(from);
-        long deadline = deadline(timeout);
-        while (true) {
-            checkOpen();
-            long seq = eventSeq;
-            housekeeping();
-            if (ch.dirty.getAndSet(false)) {
-                Message m = poll(ch);
-                if (m != null) {
-                    return Optional.of(m);
-                }
-            }
-            if (!await(seq, deadline)) {
-                return Optional.empty();
-            }
-        }
+        InboundChannel ch = inbound.channel(from);
+        return receive(timeout, () -> inbound.acknowledge(ch), () -> inbound.pollIfDirty(ch));
     }
 
     @Override
     public Optional<Message> receiveAny(Duration timeout) throws IOException, InterruptedException {
         checkOpen();
-        acknowledgeAll();
-        long deadline = deadline(timeout);
+        return receive(timeout, inbound::acknowledgeAll, inbound::pollAnyDirty);
+    }
+
+    /** What a receive acknowledges before it looks: its own channel, or all of them. */
+    private interface Acknowledgement {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** One look at the channels, by {@code receive} or {@code receiveAny}. */
+    private interface Look {
+        Message next() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Acknowledges what was delivered, then looks until a message is found or the timeout passes,
+     * waiting between looks for an event or the next rescan (never spinning).
+     */
+    private Optional<Message> receive(Duration timeout, Acknowledgement ack, Look look)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        boolean first = true;
         while (true) {
-            checkOpen();
-            long seq = eventSeq;
-            housekeeping();
-            Object[] channels = inboundList.toArray();
-            int start = Math.floorMod(roundRobin.get(), Math.max(1, channels.length));
-            for (int i = 0; i < channels.length; i++) {
-                int idx = (start + i) % channels.length;
-                InboundChannel ch = (InboundChannel) channels[idx];
-                if (ch.dirty.getAndSet(false)) {
-                    roundRobin.set(idx + 1);
-                    Message m = poll(ch);
-                    if (m != null) {
-                        return Optional.of(m);
-                    }
+            long rings = doorbell.count();
+            Message m;
+            lifecycle.readLock().lock();
+            try {
+                checkOpen();
+                if (first) {
+                    ack.run();
+                    first = false;
                 }
+                inbound.housekeeping();
+                m = look.next();
+            } finally {
+                lifecycle.readLock().unlock();
             }
-            if (!await(seq, deadline)) {
+            if (m != null) {
+                return Optional.of(m);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return Optional.empty();
             }
+            doorbell.await(rings, Math.min(left, inbound.nanosToRescan()));
         }
     }
 
     @Override
     public void close() throws IOException {
-        synchronized (monitor) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            monitor.notifyAll();
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        doorbell.close();
+        // Waits for sends and polls in progress: after this no file operation of ours is running,
+        // so releasing the lock cannot let a successor race with us.
+        lifecycle.writeLock().lock();
+        try {
+            release();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void release() throws IOException {
         IOException failure = null;
         try {
-            acknowledgeAll();
+            inbound.acknowledgeAll();
         } catch (IOException e) {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = new IOException("interrupted while acknowledging on close", e);
         }
-        if (rootWatch != null) {
-            rootWatch.cancel();
+        inbound.close();
+        if (watcher != null) {
+            watcher.release();
         }
-        for (SharedWatcher.Registration r : watches.values()) {
-            r.cancel();
-        }
-        watches.clear();
-        watcher.release();
         try {
             state.close();
         } catch (IOException e) {
@@ -387,16 +389,10 @@ public final class FileTransport implements Transport {
         return "FileTransport[" + self + " at " + root + (durable ? ", durable" : "") + "]";
     }
 
-    // --- internals ---
-
     private void checkOpen() throws TransportClosedException {
-        if (closed) {
+        if (closed.get()) {
             throw new TransportClosedException("file transport of " + self + " at " + root + " is closed");
         }
-    }
-
-    private static long deadline(Duration timeout) {
-        return System.nanoTime() + saturatedNanos(timeout);
     }
 
     /** {@code d} in nanoseconds, 0 if negative, at most about 73 years (no overflow in nanoTime sums). */
@@ -407,176 +403,22 @@ public final class FileTransport implements Transport {
         return d.compareTo(Duration.ofDays(365L * 73)) > 0 ? Duration.ofDays(365L * 73).toNanos() : d.toNanos();
     }
 
-    private Message poll(InboundChannel ch) throws IOException, InterruptedException {
-        Message m;
-        polls.incrementAndGet();
-        try {
-            m = ch.poll();
-        } catch (ClosedByInterruptException e) {
-            ch.dirty.set(true);
-            throw interrupted(e);
-        } catch (IOException e) {
-            ch.dirty.set(true); // a corrupt message was moved aside (or I/O failed): look again next time
-            throw e;
-        }
-        if (m != null) {
-            ch.dirty.set(true); // the next message may already be there; its event was consumed
-            unacknowledged.add(ch);
-        }
-        return m;
-    }
-
-    private void acknowledgeAll() throws IOException, InterruptedException {
-        for (InboundChannel ch : unacknowledged) {
-            if (!unacknowledged.remove(ch)) {
-                continue; // another thread is acknowledging it
-            }
-            try {
-                ch.acknowledge();
-            } catch (IOException e) {
-                unacknowledged.add(ch); // retried at the next call
-                if (e instanceof ClosedByInterruptException) {
-                    throw interrupted(e);
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** An interrupt that hit file I/O is reported as what it is. */
-    private static InterruptedException interrupted(IOException cause) {
-        Thread.interrupted(); // as for any InterruptedException, the status is consumed
-        InterruptedException e = new InterruptedException("interrupted during file I/O");
-        e.initCause(cause);
-        return e;
-    }
-
-    /** Waits for an event, the deadline or the next rescan; false once the deadline has passed. */
-    private boolean await(long seq, long deadline) throws InterruptedException, TransportClosedException {
-        long now = System.nanoTime();
-        if (now - deadline >= 0) {
-            return false;
-        }
-        long until = Math.min(deadline - now, nextRescan.get() - now);
-        synchronized (monitor) {
-            if (eventSeq == seq && !closed && until > 0) {
-                TimeUnit.NANOSECONDS.timedWait(monitor, until);
-            }
-        }
-        checkOpen();
-        return true;
-    }
-
-    private void wake() {
-        synchronized (monitor) {
-            eventSeq++;
-            monitor.notifyAll();
-        }
-    }
-
-    private void markAllDirty() {
-        rootDirty.set(true);
-        for (InboundChannel ch : inboundList) {
-            ch.dirty.set(true);
-        }
-        wake();
-    }
-
-    /** Discovers new channels after a root event, and runs the periodic rescan when due. */
-    private void housekeeping() throws IOException {
-        if (rootDirty.getAndSet(false)) {
-            discover();
-        }
-        long due = nextRescan.get();
-        long now = System.nanoTime();
-        if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
-            discover();
-            for (InboundChannel ch : inboundList) {
-                if (ch.scan()) {
-                    ch.dirty.set(true);
-                }
-            }
-        }
-    }
-
-    /** Lists the root for {@code <x>_to_<self>} folders; watches each one. */
-    private void discover() throws IOException {
-        synchronized (discoverLock) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-                for (Path p : ds) {
-                    Optional<PartyId> from = ChannelNames.senderOf(p.getFileName().toString(), self);
-                    if (from.isPresent()) {
-                        InboundChannel ch = inboundFrom(from.get());
-                        if (!watches.containsKey(from.get()) && Files.isDirectory(p)) {
-                            watch(ch);
-                            ch.scan();
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private InboundChannel inboundFrom(PartyId from) {
-        InboundChannel ch = inbound.get(from);
-        if (ch != null) {
-            return ch;
-        }
-        synchronized (discoverLock) {
-            return inbound.computeIfAbsent(from, f -> {
-                InboundChannel c = new InboundChannel(root, f, self, settings, state, channelStats);
-                inboundList.add(c);
-                rootDirty.set(true); // its folder may exist already: discover() will watch it
-                return c;
-            });
-        }
-    }
-
-    private void watch(InboundChannel ch) {
-        try {
-            SharedWatcher.Registration r = watcher.register(ch.dir, new SharedWatcher.Listener() {
-                @Override
-                public void onEvent(Path name) {
-                    if (!name.toString().startsWith(".")) {
-                        ch.dirty.set(true);
-                        wake();
-                    }
-                }
-
-                @Override
-                public void onOverflow() {
-                    ch.dirty.set(true);
-                    wake();
-                }
-
-                @Override
-                public void onInvalid() {
-                    watches.remove(ch.from);
-                    ch.dirty.set(true);
-                    rootDirty.set(true);
-                    wake();
-                }
-            });
-            watches.put(ch.from, r);
-        } catch (IOException e) {
-            // e.g. the inotify watch limit: this channel then relies on the periodic rescan
-            LOG.warn("cannot watch {} ({}); relying on the {} ms rescan", ch.dir, e.toString(),
-                    rescanNanos / 1_000_000);
-            watches.put(ch.from, () -> { }); // do not retry (and warn) at every rescan
-        }
-        ch.dirty.set(true);
-    }
-
     private OutboundChannel outboundTo(PartyId to) {
         return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, self, t, ops, state, durable));
     }
 
-    /** Channels currently known, for tests. */
+    /** Channel polls so far (tests: idle channels are not looked at). */
+    long polls() {
+        return inbound.polls.get();
+    }
+
+    /** Resets {@link #polls()}. */
+    void resetPolls() {
+        inbound.polls.set(0);
+    }
+
+    /** Senders of the inbound channels known, for tests. */
     List<PartyId> inboundParties() {
-        List<PartyId> l = new ArrayList<>();
-        for (InboundChannel ch : inboundList) {
-            l.add(ch.from);
-        }
-        return l;
+        return inbound.parties();
     }
 }

@@ -5,7 +5,9 @@ package io.formix.transport.file;
  *
  * @param ignoredFiles names in inbound channel folders that are not messages ({@code .}-temp files,
  *     {@code *.sync-conflict-*} copies, other widths, case or shapes), as of the latest listing of
- *     each folder (at discovery and at every periodic rescan); never parsed, never deleted
+ *     each folder: when it is discovered, after an event names a new such file, and at every
+ *     full rescan ({@value FileTransport#FULL_RESCAN_EVERY} rescan intervals); never parsed,
+ *     never deleted
  * @param quarantined corrupt messages moved aside since open
  * @param delivered messages returned by {@code receive}/{@code receiveAny} since open
  * @param sent messages published since open

@@ -124,45 +124,33 @@ final class InboundChannel {
         return new Message(from, n, payload);
     }
 
-    /** Whether messages were handed out that the cursor does not yet cover. */
-    synchronized boolean hasUnacknowledged() {
-        return next > acked;
-    }
-
     /** Persists the cursor past everything handed out, then deletes those files. */
     synchronized void acknowledge() throws IOException {
         if (next <= acked) {
             return;
         }
         state.write(dir.resolve(ChannelNames.CURSOR_FILE), next);
-        long from = acked;
+        long firstDelivered = acked;
         acked = next;
-        for (long k = from; k < acked; k++) {
+        for (long k = firstDelivered; k < acked; k++) {
             Files.deleteIfExists(dir.resolve(ChannelNames.msg(k)));
             Files.deleteIfExists(dir.resolve(ChannelNames.ready(k)));
         }
     }
 
-    /**
-     * Lists the folder: counts ignored names and reports whether any message file is present
-     * (so a periodic rescan polls only folders that hold something).
-     */
-    boolean scan() throws IOException {
-        boolean any = false;
+    /** Lists the folder to count the ignored names in it. */
+    void scan() throws IOException {
         int ignored = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                switch (ChannelNames.kind(p.getFileName().toString())) {
-                    case MSG, READY -> any = true;
-                    case IGNORED -> ignored++;
-                    default -> { }
+                if (ChannelNames.kind(p.getFileName().toString()) == ChannelNames.Kind.IGNORED) {
+                    ignored++;
                 }
             }
         } catch (NoSuchFileException e) {
-            return false;
+            ignored = 0;
         }
         ignoredPresent = ignored;
-        return any;
     }
 
     private boolean initialize() throws IOException {

@@ -42,7 +42,11 @@ final class OutboundChannel {
 
     /** Writes one message and returns its sequence number. Serialised per channel. */
     synchronized long send(byte[] payload) throws IOException {
-        recoverOnce();
+        try {
+            recoverOnce();
+        } catch (IOException e) {
+            throw failure(next, "preparing the channel", e);
+        }
         long n = next;
         Path temp = dir.resolve(ChannelNames.temp(n));
         Path msg = dir.resolve(ChannelNames.msg(n));

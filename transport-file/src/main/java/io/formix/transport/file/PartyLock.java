@@ -8,11 +8,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,13 +26,14 @@ import java.util.Set;
  */
 final class PartyLock implements AutoCloseable {
 
-    private static final Set<String> HELD_IN_THIS_JVM = new HashSet<>();
+    /** Lock files held in this JVM, per file system (compared by identity). */
+    private static final Map<FileSystem, Set<Path>> HELD_IN_THIS_JVM = new IdentityHashMap<>();
 
-    private final String key;
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private PartyLock(String key, FileChannel channel, FileLock lock) {
+    private PartyLock(Path key, FileChannel channel, FileLock lock) {
         this.key = key;
         this.channel = channel;
         this.lock = lock;
@@ -43,9 +47,9 @@ final class PartyLock implements AutoCloseable {
     static PartyLock acquire(Path root, PartyId self) throws IOException {
         Path file = lockFile(root, self);
         Path real = root.toRealPath();
-        String key = System.identityHashCode(real.getFileSystem()) + ":" + real.resolve(file.getFileName());
+        Path key = real.resolve(file.getFileName().toString());
         synchronized (HELD_IN_THIS_JVM) {
-            if (!HELD_IN_THIS_JVM.add(key)) {
+            if (!HELD_IN_THIS_JVM.computeIfAbsent(key.getFileSystem(), fs -> new HashSet<>()).add(key)) {
                 throw new ChannelLockedException("party " + self + " is already open in this process on "
                         + root + " (lock file " + file + "); close the other FileTransport first");
             }
@@ -74,9 +78,7 @@ final class PartyLock implements AutoCloseable {
             if (ch != null) {
                 ch.close();
             }
-            synchronized (HELD_IN_THIS_JVM) {
-                HELD_IN_THIS_JVM.remove(key);
-            }
+            release(key);
             throw e;
         }
     }
@@ -98,8 +100,15 @@ final class PartyLock implements AutoCloseable {
             }
             channel.close();
         } finally {
-            synchronized (HELD_IN_THIS_JVM) {
-                HELD_IN_THIS_JVM.remove(key);
+            release(key);
+        }
+    }
+
+    private static void release(Path key) {
+        synchronized (HELD_IN_THIS_JVM) {
+            Set<Path> held = HELD_IN_THIS_JVM.get(key.getFileSystem());
+            if (held != null && held.remove(key) && held.isEmpty()) {
+                HELD_IN_THIS_JVM.remove(key.getFileSystem());
             }
         }
     }

@@ -79,14 +79,6 @@ final class StateFiles implements AutoCloseable {
         }
     }
 
-    /** Forgets (and closes) the open handle of {@code file}, if any. */
-    synchronized void forget(Path file) throws IOException {
-        FileChannel ch = open.remove(file);
-        if (ch != null) {
-            ch.close();
-        }
-    }
-
     private void evict() throws IOException {
         Iterator<Map.Entry<Path, FileChannel>> it = open.entrySet().iterator();
         while (open.size() > maxOpen && it.hasNext()) {

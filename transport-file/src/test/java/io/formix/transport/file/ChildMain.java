@@ -24,6 +24,9 @@ import java.util.Optional;
  *   <li>{@code send <root> <self> <to> <run> <count> <size>}: sends {@code count} messages of
  *       {@code size} bytes holding {@code (run, i)} and a fill pattern, then idles.</li>
  *   <li>{@code hold <root> <self>}: opens, prints {@code OPEN}, waits for stdin to close.</li>
+ *   <li>{@code receive-one <root> <self> <from>}: receives one message, prints
+ *       {@code GOT <sequence> <payload number>}, waits for stdin to close, then closes (which
+ *       acknowledges it).</li>
  * </ul>
  */
 public final class ChildMain {
@@ -39,6 +42,7 @@ public final class ChildMain {
             case "send" -> send(root, self, PartyId.of(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "hold" -> hold(root, self);
+            case "receive-one" -> receiveOne(root, self, PartyId.of(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -118,6 +122,15 @@ public final class ChildMain {
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
         t.close();
+    }
+
+    private static void receiveOne(Path root, PartyId self, PartyId from) throws Exception {
+        try (FileTransport t = FileTransport.builder(root, self).open()) {
+            Message m = t.receive(from, Duration.ofSeconds(30)).orElseThrow();
+            System.out.println("GOT " + m.sequence() + " " + ByteBuffer.wrap(m.payload()).getInt());
+            System.out.flush();
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     private static void hold(Path root, PartyId self) throws IOException {

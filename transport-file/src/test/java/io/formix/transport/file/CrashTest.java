@@ -72,6 +72,28 @@ class CrashTest {
     }
 
     @Test
+    void receiverKilledBeforeAcknowledgingGetsTheSameMessageOnceMore() throws Exception {
+        try (FileTransport a = FileTransport.builder(root, A).open()) {
+            a.send(B, TestFiles.numbered(100, 8));
+            a.send(B, TestFiles.numbered(101, 8));
+        }
+        try (Child c = Child.start(logs, "receive-one", root.toString(), "b", "a")) {
+            assertEquals("GOT 0 100", c.readLine(), c.errors());
+            c.kill(); // before its next receive or close: not acknowledged
+        }
+        try (Child c = Child.start(logs, "receive-one", root.toString(), "b", "a")) {
+            assertEquals("GOT 0 100", c.readLine(), "same message, same sequence; " + c.errors());
+            c.process.getOutputStream().close(); // lets it close, which acknowledges
+            assertEquals(0, c.waitFor(30), c.errors());
+        }
+        try (FileTransport b = FileTransport.builder(root, B).open()) {
+            Message m = b.receive(A, Duration.ofSeconds(10)).orElseThrow();
+            assertEquals(1, m.sequence(), "0 was acknowledged by the clean close: never again");
+            assertTrue(b.receive(A, Duration.ofMillis(100)).isEmpty());
+        }
+    }
+
+    @Test
     void senderKilledMidWriteLeavesNothingPartialAndNumberingContinues() throws Exception {
         Path ab = root.resolve("a_to_b");
         int size = 256 * 1024;

@@ -6,7 +6,11 @@ import io.formix.transport.TransportContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@link io.formix.transport.Transport} contract on a real temporary folder (inotify), fsync on. */
+/**
+ * The {@link io.formix.transport.Transport} contract on a real temporary folder (inotify). Forced
+ * writes ({@code durable(true)}) are exercised on disk by {@link DurableModeTest}; here they would
+ * only make the suite slow on a shared disk.
+ */
 class FileTransportDiskContractTest extends TransportContractTest {
 
     @TempDir
@@ -14,7 +18,7 @@ class FileTransportDiskContractTest extends TransportContractTest {
 
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).durable(true).open();
+        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).open();
     }
 
     @Override

@@ -247,6 +247,25 @@ class ReceiverCasesTest {
     }
 
     @Test
+    void receiveFromOneSenderDoesNotAcknowledgeAnotherSendersMessage() throws Exception {
+        Path cb = root.resolve("c_to_b");
+        TestFiles.writeMsg(ab, 0, numbered(0, 8));
+        TestFiles.writeReady(ab, 0);
+        TestFiles.writeMsg(cb, 0, numbered(7, 8));
+        TestFiles.writeReady(cb, 0);
+        FileTransport b = receiver();
+        assertEquals(0, number(b.receive(A, WAIT).orElseThrow().payload()));
+        // A thread consuming c's channel must not acknowledge the message a's thread holds.
+        assertEquals(7, number(b.receive(PartyId.of("c"), WAIT).orElseThrow().payload()));
+        assertTrue(Files.exists(ab.resolve("00000000.msg")), "a's message is still in hand");
+        assertFalse(b.receive(A, SHORT).isPresent());
+        assertFalse(Files.exists(ab.resolve("00000000.msg")), "the next receive from a acknowledged it");
+        assertTrue(Files.exists(cb.resolve("00000000.msg")), "c's message is still in hand");
+        assertFalse(b.receiveAny(SHORT).isPresent());
+        assertFalse(Files.exists(cb.resolve("00000000.msg")), "receiveAny acknowledges every channel");
+    }
+
+    @Test
     void staleFilesBelowTheCursorAreDeletedAtStart() throws Exception {
         // A crash between writing the cursor and deleting the files it covers.
         Files.createDirectories(ab);
@@ -260,6 +279,19 @@ class ReceiverCasesTest {
         assertEquals(2, m.sequence(), "1 was delivered before the crash: not again");
         assertFalse(Files.exists(ab.resolve("00000001.msg")));
         assertFalse(Files.exists(ab.resolve("00000001.ready")));
+    }
+
+    @Test
+    void unreadableCursorRestartsAtTheLowestMessagePresent() throws Exception {
+        Files.createDirectories(ab);
+        Files.write(ab.resolve(ChannelNames.CURSOR_FILE), new byte[] {1, 2, 3}); // torn
+        for (int n = 5; n <= 6; n++) {
+            TestFiles.writeMsg(ab, n, numbered(n, 8));
+            TestFiles.writeReady(ab, n);
+        }
+        FileTransport b = receiver();
+        assertEquals(5, b.receive(A, WAIT).orElseThrow().sequence());
+        assertEquals(6, b.receive(A, WAIT).orElseThrow().sequence());
     }
 
     private void assertQuarantined(long n, byte[] content) throws IOException {

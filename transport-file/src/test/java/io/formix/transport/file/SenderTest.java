@@ -181,6 +181,17 @@ class SenderTest {
     }
 
     @Test
+    void channelFolderThatCannotBeCreatedIsATypedError() throws Exception {
+        FileTransport a = open(FileTransport.builder(root, A));
+        Files.write(ab, new byte[] {1}); // a file where the channel folder should be
+        TransportException e = assertThrows(TransportException.class, () -> a.send(B, new byte[1]));
+        assertTrue(e.getMessage().contains("a_to_b"), e.getMessage());
+        Files.delete(ab);
+        a.send(B, new byte[1]);
+        assertTrue(Files.exists(ab.resolve("00000000.ready")));
+    }
+
+    @Test
     void oversizedSendWritesNothing() throws Exception {
         FileTransport a = open(FileTransport.builder(root, A).maxMessageBytes(16));
         assertThrows(io.formix.transport.MessageTooLargeException.class, () -> a.send(B, new byte[17]));

@@ -121,6 +121,22 @@ class WakeUpTest {
     }
 
     @Test
+    void withoutEventsTheRescanAloneFindsMessagesAndNewChannels() throws Exception {
+        FileSystem fs = later(TestFiles.jimfs());
+        Path root = fs.getPath("/r");
+        FileTransport b = later(FileTransport.builder(root, B).watchEvents(false)
+                .rescanInterval(Duration.ofMillis(20)).open());
+        assertEquals(0, SharedWatcher.references(fs), "no watcher used");
+        assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
+        FileTransport c = later(FileTransport.builder(root, PartyId.of("c")).watchEvents(false).open());
+        c.send(B, numbered(3, 8));
+        Message m = b.receiveAny(WAIT).orElseThrow();
+        assertEquals(PartyId.of("c"), m.from());
+        c.send(B, numbered(4, 8));
+        assertEquals(4, number(b.receive(PartyId.of("c"), WAIT).orElseThrow().payload()));
+    }
+
+    @Test
     void idleReceiverWithAThousandChannelsLooksOnlyWhereAnEventPoints() throws Exception {
         FileSystem fs = later(TestFiles.jimfs(20));
         Path root = fs.getPath("/r");
@@ -131,14 +147,14 @@ class WakeUpTest {
         FileTransport b = later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
         assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
         assertEquals(channels, b.inboundParties().size());
-        b.polls.set(0);
+        b.resetPolls();
         assertTrue(b.receiveAny(Duration.ofMillis(400)).isEmpty());
-        assertEquals(0, b.polls.get(), "no channel looked at without an event");
+        assertEquals(0, b.polls(), "no channel looked at without an event");
         FileTransport s = later(FileTransport.builder(root, PartyId.of("s500")).open());
         s.send(B, numbered(500, 8));
         Message m = b.receiveAny(WAIT).orElseThrow();
         assertEquals(PartyId.of("s500"), m.from());
-        assertTrue(b.polls.get() <= 4, "looked at " + b.polls.get() + " channels for one event");
+        assertTrue(b.polls() <= 4, "looked at " + b.polls() + " channels for one event");
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.formix.bench.mpc;
+
+/**
+ * Runs every mpc benchmark and prints each figure beside the raw floor measured in the same run.
+ *
+ * <pre>scripts/bench-mpc.sh [--quick]</pre>
+ *
+ * Exit code 0 if both targets (vector sharing >= 50 % of raw PRG rate, accumulation >= 50 % of a
+ * plain add loop) are met, 1 otherwise.
+ */
+public final class MpcBenchmark {
+
+    private MpcBenchmark() {}
+
+    public static void main(String[] args) {
+        boolean quick = args.length > 0 && args[0].equals("--quick");
+        Measure m = quick ? new Measure(3, 5) : new Measure(20, 31);
+        System.out.printf("mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n", quick ? "quick" : "full",
+                m.warmups, m.repetitions, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("scalar sharing");
+        ScalarSharingBenchmark.run(m);
+        System.out.println("vector sharing, 1M elements, 3 parties");
+        double sharing = VectorSharingBenchmark.run(m);
+        System.out.println("accumulation, 1M elements");
+        double accumulation = AccumulationBenchmark.run(m);
+        System.out.println("encodings, 1M elements");
+        EncodingBenchmark.run(m);
+        System.exit(sharing >= 0.5 && accumulation >= 0.5 ? 0 : 1);
+    }
+}

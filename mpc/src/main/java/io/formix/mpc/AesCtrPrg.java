@@ -1,0 +1,54 @@
+package io.formix.mpc;
+
+/**
+ * The pseudo-random generator that expands a 32-byte seed into a vector of Z/2^32 elements.
+ *
+ * <p>Definition (pinned by known-answer tests, so other implementations can reproduce it): the key
+ * stream of AES-256 in counter mode with key = the seed and initial counter block = 16 zero bytes,
+ * incremented as a 128-bit big-endian integer (that is, {@code AES_seed(0) || AES_seed(1) || …});
+ * element {@code j} is the little-endian {@code int32} at key-stream bytes {@code [4j, 4j+4)}.
+ * The JDK's {@code AES/CTR/NoPadding} computes it (AES-NI accelerated on x86-64).
+ *
+ * <p>A seed must be fresh and secret: expanding the same seed twice yields the same vector. Thread-safe
+ * (no shared state).
+ */
+public final class AesCtrPrg {
+
+    /** Length of a seed in bytes. */
+    public static final int SEED_BYTES = 32;
+
+    private AesCtrPrg() {}
+
+    /**
+     * The first {@code length} elements of the expansion of {@code seed}.
+     *
+     * @throws IllegalArgumentException if the seed is not {@value #SEED_BYTES} bytes or {@code length < 0}
+     */
+    public static int[] expand(byte[] seed, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        int[] out = new int[length];
+        KeyStream stream = new KeyStream(seed);
+        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
+            stream.write(out, off, Math.min(KeyStream.CHUNK_INTS, length - off));
+        }
+        return out;
+    }
+
+    /** {@code target[j] += expansion[j]} for every {@code j < target.length}. */
+    public static void addTo(byte[] seed, int[] target) {
+        KeyStream stream = new KeyStream(seed);
+        for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
+            stream.add(target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off));
+        }
+    }
+
+    /** {@code target[j] -= expansion[j]} for every {@code j < target.length}. */
+    public static void subtractFrom(byte[] seed, int[] target) {
+        KeyStream stream = new KeyStream(seed);
+        for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
+            stream.subtract(target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.formix.mpc;
+
+import java.util.Arrays;
+
+/**
+ * A component compressed to the 32-byte seed it expands from with {@link AesCtrPrg}: element j is
+ * element j of the expansion. Immutable.
+ */
+public final class SeededComponent implements ShareComponent {
+
+    private final int index;
+    private final int length;
+    private final byte[] seed;
+
+    /**
+     * Copies {@code seed}.
+     *
+     * @throws IllegalArgumentException if the index is negative, the length outside
+     *     0..{@link VectorShare#MAX_LENGTH} or the seed not {@value AesCtrPrg#SEED_BYTES} bytes
+     */
+    public SeededComponent(int index, int length, byte[] seed) {
+        if (index < 0) {
+            throw new IllegalArgumentException("component index must be >= 0, got " + index);
+        }
+        if (length < 0 || length > VectorShare.MAX_LENGTH) {
+            throw new IllegalArgumentException("length must be in 0.." + VectorShare.MAX_LENGTH + ", got " + length);
+        }
+        if (seed.length != AesCtrPrg.SEED_BYTES) {
+            throw new IllegalArgumentException("a seed is " + AesCtrPrg.SEED_BYTES + " bytes, got " + seed.length);
+        }
+        this.index = index;
+        this.length = length;
+        this.seed = seed.clone();
+    }
+
+    /** The seed. Fresh copy: it is secret, handle it like the share it stands for. */
+    public byte[] seed() {
+        return seed.clone();
+    }
+
+    /** The backing seed: read it, never modify it. */
+    byte[] seedBytes() {
+        return seed;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int[] toArray() {
+        return AesCtrPrg.expand(seed, length);
+    }
+
+    @Override
+    public void addTo(int[] sum) {
+        if (sum.length != length) {
+            throw new IllegalArgumentException("sum has " + sum.length + " elements, component " + length);
+        }
+        AesCtrPrg.addTo(seed, sum);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeededComponent other && other.index == index && other.length == length
+                && Arrays.equals(other.seed, seed);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * index + length) * 31 + Arrays.hashCode(seed);
+    }
+
+    @Override
+    public String toString() {
+        return "SeededComponent[index=" + index + ", length=" + length + "]";
+    }
+}

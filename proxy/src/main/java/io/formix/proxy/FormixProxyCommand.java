@@ -1,0 +1,264 @@
+package io.formix.proxy;
+
+import io.formix.transport.ChannelLockedException;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code formix-proxy} command line. {@link #call()} runs the proxy until the JVM is asked to
+ * stop (SIGTERM, Ctrl-C), then shuts it down gracefully (see {@link Proxy#shutdown()}).
+ */
+@Command(name = "formix-proxy", mixinStandardHelpOptions = true, version = "formix-proxy 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Bridges the TCP connections of an MPC engine (Sequre, MP-SPDZ, any TCP program) to Formix file "
+                    + "channels, compatible with sbproxy.",
+            "For each pair a<b the application at a listens and the one at b connects, on "
+                    + "base + (a*N - a(a+1)/2) + (b - a). The proxy inverts each role: where its application "
+                    + "listens it connects to --sequre-base-port + offset; where its application connects it "
+                    + "listens on --base-port + offset.",
+            "Outgoing frames go to <data-dir>/<pid>_to_<peer>/, incoming ones come from <data-dir>/<peer>_to_<pid>/."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM or Ctrl-C (after a graceful shutdown)",
+            "1:unexpected failure",
+            "2:invalid command line",
+            "3:a port is in use",
+            "4:another process already runs this party on the data folder",
+            "5:the data folder cannot be used"
+        })
+public final class FormixProxyCommand implements Callable<Integer> {
+
+    static final int EXIT_PORT_IN_USE = 3;
+    static final int EXIT_LOCKED = 4;
+    static final int EXIT_DATA_DIR = 5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pid", required = true, description = "This party's number, 0 <= pid < parties.")
+    int pid;
+
+    @Option(names = "--parties", required = true, description = "Number of parties (N).")
+    int parties;
+
+    @Option(names = "--data-dir", required = true, description = "The shared folder holding the channels.")
+    Path dataDir;
+
+    @Option(names = "--base-port", required = true,
+            description = "Base of the ports where the proxy listens for an application that connects.")
+    int basePort;
+
+    @Option(names = "--sequre-base-port", required = true,
+            description = "Base of the ports where the application listens for the proxy.")
+    int sequreBasePort;
+
+    @Option(names = "--framing", defaultValue = "length-prefixed", converter = FramingConverter.class,
+            description = "length-prefixed (default, [8-byte LE length][payload] per frame = one .msg) or raw "
+                    + "(any byte stream, chunked).")
+    Framing framing;
+
+    @Option(names = "--chunk-bytes", defaultValue = "1048576",
+            description = "Raw mode: largest chunk per message (default ${DEFAULT-VALUE}).")
+    int chunkBytes;
+
+    @Option(names = "--max-message-bytes", defaultValue = "67108864",
+            description = "Largest frame payload accepted or written (default ${DEFAULT-VALUE}, 64 MiB).")
+    int maxMessageBytes;
+
+    @Option(names = "--app-host", defaultValue = "127.0.0.1",
+            description = "Address of the local application (default ${DEFAULT-VALUE}).")
+    String appHost;
+
+    @Option(names = "--no-fsync", description = "Do not fsync message files (faster; a machine crash may lose "
+            + "the last messages).")
+    boolean noFsync;
+
+    @Option(names = "--state-dir", description = "Where the proxy keeps a copy of an inbound message until it is "
+            + "written to the application (default <data-dir>/.formix-proxy-<pid>).")
+    Path stateDir;
+
+    @Option(names = "--shutdown-grace-ms", defaultValue = "5000",
+            description = "On SIGTERM, how long a frame in hand may finish (default ${DEFAULT-VALUE}).")
+    long shutdownGraceMs;
+
+    @Option(names = "--stats-interval", defaultValue = "0",
+            description = "Log message counts per channel every this many seconds (0 = never).")
+    int statsInterval;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging, stack traces on errors.")
+    boolean verbose;
+
+    private final TransportOpener opener;
+    private final boolean exitOnSignal;
+
+    /**
+     * @param opener opens the file side
+     * @param exitOnSignal whether a signal-triggered shutdown ends the JVM with status 0 (the
+     *     launcher), instead of the JVM's default 128+signal
+     */
+    public FormixProxyCommand(TransportOpener opener, boolean exitOnSignal) {
+        this.opener = opener;
+        this.exitOnSignal = exitOnSignal;
+    }
+
+    /** The launcher's entry point: runs until SIGTERM or Ctrl-C, exits with a documented code. */
+    public static void main(String[] args) {
+        boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        configureLogging(verbose);
+        System.exit(commandLine(new FormixProxyCommand(FileChannels::open, true)).execute(args));
+    }
+
+    /** One line per event on stderr: time, level, message; debug with {@code -v}. */
+    static void configureLogging(boolean verbose) {
+        String prefix = "org.slf4j.simpleLogger.";
+        if (verbose) {
+            System.setProperty(prefix + "defaultLogLevel", "debug");
+        }
+        for (String[] kv : new String[][] {{"defaultLogLevel", "info"}, {"showDateTime", "true"},
+                {"dateTimeFormat", "HH:mm:ss.SSS"}, {"showThreadName", "false"}, {"showLogName", "false"},
+                {"logFile", "System.err"}}) {
+            if (System.getProperty(prefix + kv[0]) == null) {
+                System.setProperty(prefix + kv[0], kv[1]);
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ProxyConfig config;
+        try {
+            if (maxMessageBytes < 0) {
+                throw new IllegalArgumentException("--max-message-bytes must be >= 0");
+            }
+            if (chunkBytes > maxMessageBytes) {
+                throw new IllegalArgumentException("--chunk-bytes " + chunkBytes + " exceeds --max-message-bytes "
+                        + maxMessageBytes);
+            }
+            config = ProxyConfig.builder(pid, parties, basePort, sequreBasePort)
+                    .framing(framing)
+                    .rawChunkBytes(chunkBytes)
+                    .appHost(InetAddress.getByName(appHost))
+                    .shutdownGrace(Duration.ofMillis(shutdownGraceMs))
+                    .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid), !noFsync)
+                    .build();
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            return fail(err, EXIT_DATA_DIR, "cannot create the data folder " + dataDir + ": " + e, e);
+        }
+        Transport transport;
+        try {
+            transport = opener.open(dataDir, PartyId.ofPid(pid), maxMessageBytes, !noFsync);
+        } catch (ChannelLockedException e) {
+            return fail(err, EXIT_LOCKED, "party " + pid + " is already open on " + dataDir + " (" + e.getMessage()
+                    + "); stop the other formix-proxy or program running as party " + pid, e);
+        } catch (IOException e) {
+            return fail(err, EXIT_DATA_DIR, "cannot open the channels of party " + pid + " in " + dataDir + ": "
+                    + e.getMessage(), e);
+        }
+        Proxy proxy;
+        try {
+            proxy = Proxy.start(config, transport);
+        } catch (PortInUseException e) {
+            transport.close();
+            return fail(err, EXIT_PORT_IN_USE, "port " + e.port() + " is in use: " + e.getMessage(), e);
+        } catch (IOException e) {
+            transport.close();
+            return fail(err, EXIT_DATA_DIR, "cannot use the state folder " + config.stateDir() + ": " + e.getMessage(),
+                    e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                proxy.shutdown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.flush();
+            if (exitOnSignal) {
+                Runtime.getRuntime().halt(CommandLine.ExitCode.OK);
+            }
+        }, "formix-proxy-shutdown"));
+        if (statsInterval > 0) {
+            startStats(proxy, Duration.ofSeconds(statsInterval));
+        }
+        while (!proxy.awaitTermination(Duration.ofDays(1))) {
+            // runs until a signal starts the shutdown hook
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    private static void startStats(Proxy proxy, Duration every) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("io.formix.proxy.stats");
+        Thread t = new Thread(() -> {
+            try {
+                while (!proxy.awaitTermination(every)) {
+                    for (LinkStats s : proxy.stats()) {
+                        log.info("stats {}", s.summary());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "formix-proxy-stats");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private int fail(PrintWriter err, int code, String message, Exception e) {
+        err.println("formix-proxy: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /** Parses {@code --framing}. */
+    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
+        @Override
+        public Framing convert(String value) {
+            try {
+                return Framing.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Builds the picocli command line for {@code cmd}, with one-line errors for exceptions. */
+    public static CommandLine commandLine(FormixProxyCommand cmd) {
+        CommandLine cl = new CommandLine(cmd);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("formix-proxy: " + ex.getMessage() + " (see --help)");
+            ex.getCommandLine().getErr().flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("formix-proxy: " + ex);
+            if (cmd.verbose) {
+                ex.printStackTrace(line.getErr());
+            }
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl;
+    }
+}

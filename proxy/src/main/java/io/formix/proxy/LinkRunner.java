@@ -1,0 +1,207 @@
+package io.formix.proxy;
+
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one link: obtains a connection with the application from its {@link AppConnector}, moves
+ * bytes both ways ({@link SocketToChannel} on this thread, {@link ChannelToSocket} on a second
+ * one) until the connection ends, then waits for the next connection, until stopped.
+ *
+ * <p>State that outlives a connection: the inbound message in hand ({@link #pending()}), written
+ * first on the next connection.
+ */
+final class LinkRunner implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkRunner.class);
+    private static final int OUT_BUFFER = 64 * 1024;
+
+    private final Link link;
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final PartyId peerId;
+    private final AppConnector connector;
+    private final InboundGate gate;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile long graceDeadline;
+    private volatile Message pending;
+    private volatile boolean connected;
+    private final AtomicLong messagesOut = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong messagesIn = new AtomicLong();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+
+    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, InboundGate gate,
+            Message recovered) {
+        this.link = link;
+        this.config = config;
+        this.transport = transport;
+        this.peerId = PartyId.ofPid(link.peer());
+        this.connector = connector;
+        this.gate = gate;
+        this.pending = recovered;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                Socket socket = connector.next();
+                if (socket == null) {
+                    break;
+                }
+                serve(socket);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: link stopped: {}", link.name(), e.toString(), e);
+        }
+    }
+
+    private void serve(Socket socket) throws InterruptedException {
+        Connection connection = new Connection(socket);
+        Thread writer;
+        SocketToChannel reader;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) Math.max(1, config.poll().toMillis()));
+            reader = new SocketToChannel(this, socket.getInputStream());
+            writer = new Thread(new ChannelToSocket(this, connection,
+                    new BufferedOutputStream(socket.getOutputStream(), OUT_BUFFER)),
+                    "formix-proxy-" + link.pid() + "-to-app-from-" + link.peer());
+        } catch (IOException e) {
+            LOG.info("{}: connection with the application failed at once ({})", link.name(), e.getMessage());
+            connection.close();
+            return;
+        }
+        connections.incrementAndGet();
+        connected = true;
+        LOG.info("{}: application connected ({})", link.name(), socket.getRemoteSocketAddress());
+        writer.setDaemon(true);
+        writer.start();
+        SocketToChannel.End end = reader.run();
+        if (end == SocketToChannel.End.STOPPED) {
+            // Let the writer finish the message in hand, within the grace period.
+            long left = graceDeadline - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(writer, left);
+            }
+        }
+        connection.close();
+        writer.join();
+        connected = false;
+        switch (end) {
+            case EOF -> LOG.info("{}: the application closed the connection; {}", link.name(), nextStep());
+            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed; {}", link.name(), nextStep());
+            case STOPPED -> LOG.debug("{}: connection closed for shutdown", link.name());
+        }
+    }
+
+    private String nextStep() {
+        if (stopping) {
+            return "stopping";
+        }
+        return link.role() == Link.Role.LISTEN
+                ? "waiting for it to connect again on port " + link.port()
+                : "connecting to it again on port " + link.port();
+    }
+
+    /** Asks the link to stop: no new connection; a frame in hand may finish until {@code graceDeadlineNanos}. */
+    void stop(long graceDeadlineNanos) {
+        this.graceDeadline = graceDeadlineNanos;
+        this.stopping = true;
+        stopSignal.countDown();
+        connector.stop();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    boolean pastGrace() {
+        return stopping && System.nanoTime() - graceDeadline >= 0;
+    }
+
+    /** Waits up to {@code nanos} or until stop is requested; returns true if stopping. */
+    boolean awaitStop(long nanos) throws InterruptedException {
+        return stopSignal.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    Link link() {
+        return link;
+    }
+
+    ProxyConfig config() {
+        return config;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    PartyId peerId() {
+        return peerId;
+    }
+
+    Message pending() {
+        return pending;
+    }
+
+    void hold(Message m) {
+        pending = m;
+    }
+
+    InboundGate gate() {
+        return gate;
+    }
+
+    void written(Message m) {
+        pending = null;
+        messagesIn.incrementAndGet();
+        bytesIn.addAndGet(m.payload().length);
+    }
+
+    void countOut(int bytes) {
+        messagesOut.incrementAndGet();
+        bytesOut.addAndGet(bytes);
+    }
+
+    LinkStats stats() {
+        return new LinkStats(link, messagesOut.get(), bytesOut.get(), messagesIn.get(), bytesIn.get(),
+                connections.get(), connected);
+    }
+
+    /** One TCP connection with the application; closing it ends both pumps. */
+    static final class Connection {
+        private final Socket socket;
+        private volatile boolean alive = true;
+
+        Connection(Socket socket) {
+            this.socket = socket;
+        }
+
+        boolean alive() {
+            return alive;
+        }
+
+        void close() {
+            alive = false;
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.formix.proxy;
+
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@code formix-proxy}: one link per peer, each moving frames between a TCP connection
+ * with the local application and the file channels of a {@link Transport} whose
+ * {@link Transport#self()} is this proxy's pid.
+ *
+ * <h2>What it guarantees</h2>
+ * <ul>
+ *   <li>Order: per direction, messages reach the far application in the order the near one wrote
+ *       them, none missing, none twice, while both proxies run.</li>
+ *   <li>Whole messages only: a frame reaches a channel only complete; a frame cut by a
+ *       disconnect, a stop or a bad length writes nothing.</li>
+ *   <li>Bounded memory: at most one message per direction per link is in memory; a slow side
+ *       stops the reading of the other (TCP flow control, or messages waiting on disk).</li>
+ *   <li>Reconnection: when the application disconnects, the link waits for (listen role) or
+ *       reconnects to (connect role) the application; messages from the channel wait on disk
+ *       meanwhile, and one whose write was cut is written first on the next connection.</li>
+ *   <li>Shutdown ({@link #shutdown()}): stops accepting, lets a frame in hand finish within the
+ *       grace period or drops it (nothing partial is written), acknowledges what was written to
+ *       the application, and leaves any unwritten inbound message in its channel for the next
+ *       run.</li>
+ * </ul>
+ *
+ * <p>The proxy owns the transport from {@link #start} on and closes it in {@link #shutdown()}.
+ * Thread-safe.
+ */
+public final class Proxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
+
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final List<LinkRunner> runners;
+    private final InboundGate gate;
+    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private boolean shutDown;
+    private boolean clean;
+
+    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners, InboundGate gate) {
+        this.config = config;
+        this.transport = transport;
+        this.runners = runners;
+        this.gate = gate;
+    }
+
+    /**
+     * Binds every listening port of the plan, then starts every link.
+     *
+     * @throws PortInUseException if a port cannot be bound; nothing is left running and the
+     *     transport is left open for the caller to close
+     * @throws IOException if the state folder cannot be used
+     * @throws IllegalArgumentException if {@code transport.self()} is not this proxy's pid
+     */
+    public static Proxy start(ProxyConfig config, Transport transport) throws IOException {
+        PartyId self = PartyId.ofPid(config.pid());
+        if (!transport.self().equals(self)) {
+            throw new IllegalArgumentException("the transport speaks for party " + transport.self()
+                    + ", the proxy for party " + self);
+        }
+        List<Link> links = config.links();
+        List<AppConnector> connectors = new ArrayList<>();
+        try {
+            for (Link link : links) {
+                connectors.add(link.role() == Link.Role.LISTEN
+                        ? ListeningConnector.bind(link, config.appHost())
+                        : new DialingConnector(link, config.appHost(), config.backoffMin(), config.backoffMax()));
+            }
+        } catch (PortInUseException e) {
+            connectors.forEach(AppConnector::stop);
+            throw e;
+        }
+        List<LinkRunner> runners = new ArrayList<>();
+        InboundGate gate;
+        try {
+            Spool spool = config.stateDir() == null ? null
+                    : new Spool(config.stateDir(), config.stateFsync(), transport.maxMessageBytes());
+            gate = new InboundGate(transport, spool, links.size(), config.poll());
+            for (int i = 0; i < links.size(); i++) {
+                Message recovered = gate.recovered(PartyId.ofPid(links.get(i).peer())).orElse(null);
+                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), gate, recovered));
+            }
+        } catch (IOException | RuntimeException e) {
+            connectors.forEach(AppConnector::stop);
+            throw e;
+        }
+        Proxy proxy = new Proxy(config, transport, runners, gate);
+        for (LinkRunner r : runners) {
+            Thread t = new Thread(r, "formix-proxy-" + r.link().name());
+            proxy.threads.add(t);
+            t.start();
+        }
+        LOG.info("formix-proxy for party {} of {} started ({} framing): {}", config.pid(), config.parties(),
+                config.framing(), describe(links));
+        return proxy;
+    }
+
+    private static String describe(List<Link> links) {
+        List<String> parts = new ArrayList<>();
+        for (Link l : links) {
+            parts.add("party " + l.peer() + (l.role() == Link.Role.LISTEN ? " listen :" : " connect :") + l.port());
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The configuration this proxy runs with. */
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Counters of every link, in peer order. */
+    public List<LinkStats> stats() {
+        List<LinkStats> s = new ArrayList<>();
+        for (LinkRunner r : runners) {
+            s.add(r.stats());
+        }
+        return s;
+    }
+
+    /**
+     * Stops the proxy (idempotent; later calls return the first result): no new connections; each
+     * frame in hand may finish within {@link ProxyConfig#shutdownGrace()}, else it is dropped
+     * whole; then messages written to the application are acknowledged and the transport closed.
+     * An inbound message taken but not written to the application is kept in the state folder and
+     * written first after a restart; without a state folder the transport is <em>not</em> closed,
+     * so the message stays in its channel (the caller should then just exit).
+     *
+     * @return true if every message taken from a channel was written to the application and the
+     *     transport was closed; false if a message was left in its channel
+     */
+    public synchronized boolean shutdown() throws InterruptedException {
+        if (shutDown) {
+            return clean;
+        }
+        shutDown = true;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        for (LinkRunner r : runners) {
+            r.stop(deadline);
+        }
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, left));
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop in time", t.getName());
+            }
+        }
+        boolean leftInChannel = false;
+        for (LinkRunner r : runners) {
+            Message unwritten = r.pending();
+            if (unwritten == null) {
+                continue;
+            }
+            boolean kept;
+            try {
+                kept = gate.keep(unwritten);
+            } catch (IOException e) {
+                LOG.warn("{}: could not keep a copy of message {}: {}", r.link().name(), unwritten.sequence(),
+                        e.getMessage());
+                kept = false;
+            }
+            if (kept) {
+                LOG.info("{}: message {} from party {} was not written to the application; kept in {} and"
+                        + " written first after a restart", r.link().name(), unwritten.sequence(), unwritten.from(),
+                        config.stateDir());
+            } else {
+                leftInChannel = true;
+                LOG.info("{}: message {} from party {} was not written to the application; the transport is"
+                        + " left open so it stays in its channel", r.link().name(), unwritten.sequence(),
+                        unwritten.from());
+            }
+        }
+        if (!leftInChannel) {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                LOG.warn("closing the file transport failed: {}", e.getMessage());
+            }
+        }
+        clean = !leftInChannel;
+        LOG.info("formix-proxy for party {} stopped: {}", config.pid(), summary());
+        terminated.countDown();
+        return clean;
+    }
+
+    private String summary() {
+        List<String> parts = new ArrayList<>();
+        for (LinkStats s : stats()) {
+            parts.add(s.summary());
+        }
+        return String.join("; ", parts);
+    }
+
+    /** Waits until {@link #shutdown()} completed; returns false on timeout. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link #shutdown()}, for try-with-resources. */
+    @Override
+    public void close() {
+        try {
+            shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

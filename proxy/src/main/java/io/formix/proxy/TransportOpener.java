@@ -1,0 +1,20 @@
+package io.formix.proxy;
+
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens the file side of a proxy: the seam between the CLI and the file transport. */
+@FunctionalInterface
+public interface TransportOpener {
+
+    /**
+     * Opens the endpoint of {@code self} on the channels under {@code dataDir}.
+     *
+     * @throws io.formix.transport.ChannelLockedException if another process already speaks for
+     *     {@code self} in {@code dataDir}
+     * @throws IOException if the folder cannot be used
+     */
+    Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable) throws IOException;
+}

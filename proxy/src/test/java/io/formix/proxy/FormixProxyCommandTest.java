@@ -1,0 +1,138 @@
+package io.formix.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.transport.ChannelLockedException;
+import io.formix.transport.InMemoryNetwork;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.TransportClosedException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line, black-box through picocli's {@code execute}: help, usage errors, start-up failures. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class FormixProxyCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryNetwork net = new InMemoryNetwork();
+    private final List<Transport> opened = new ArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(TransportOpener opener, String... args) {
+        CommandLine cl = FormixProxyCommand.commandLine(new FormixProxyCommand(opener, false));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private int run(String... args) {
+        return run((d, self, max, durable) -> {
+            Transport t = net.open(self);
+            opened.add(t);
+            return t;
+        }, args);
+    }
+
+    private String[] args(int pid, int base, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--pid", "" + pid, "--parties", "3", "--data-dir", dir.toString(),
+                "--base-port", "" + base, "--sequre-base-port", "" + base));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private List<String> errLines() {
+        return err.toString().lines().toList();
+    }
+
+    @Test
+    void helpDocumentsOptionsAndExitCodes() {
+        assertEquals(0, run("--help"));
+        String help = out.toString();
+        for (String s : List.of("--pid", "--parties", "--data-dir", "--base-port", "--sequre-base-port", "--framing",
+                "length-prefixed", "raw", "-v", "Exit codes", "a port is in use", "stopped by SIGTERM")) {
+            assertTrue(help.contains(s), "help lacks " + s + ":\n" + help);
+        }
+    }
+
+    @Test
+    void missingOptionsAreAOneLineUsageError() {
+        assertEquals(2, run("--pid", "0"));
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("--parties"), err.toString());
+    }
+
+    @Test
+    void unknownFramingIsAOneLineUsageError() {
+        assertEquals(2, run(args(0, 8000, "--framing", "json")));
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("unknown framing 'json'"), err.toString());
+    }
+
+    @Test
+    void pidOutOfRangeIsAOneLineUsageError() {
+        assertEquals(2, run(args(3, 8000)));
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("--pid must be in [0, 3)"), err.toString());
+    }
+
+    @Test
+    void aPortInUseIsAOneLineErrorNamingThePortAndReleasesTheChannels() throws Exception {
+        int base = TestPorts.freeBase(3);
+        // Party 2 listens on base+2 and base+3; hold base+3.
+        try (ServerSocket held = TestPorts.listen(base + 3)) {
+            assertEquals(FormixProxyCommand.EXIT_PORT_IN_USE, run(args(2, base)));
+        }
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("port " + (base + 3) + " is in use"), err.toString());
+        assertFalse(err.toString().contains("Exception"), "no stack trace without -v: " + err);
+        assertThrows(TransportClosedException.class, () -> opened.get(0).send(PartyId.ofPid(0), new byte[1]));
+        // base+2 was bound first and must have been released too.
+        TestPorts.listen(base + 2).close();
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() throws Exception {
+        int base = TestPorts.freeBase(3);
+        try (ServerSocket held = TestPorts.listen(base + 2)) {
+            assertEquals(FormixProxyCommand.EXIT_PORT_IN_USE, run(args(2, base, "-v")));
+        }
+        assertTrue(err.toString().contains("PortInUseException"), err.toString());
+    }
+
+    @Test
+    void aSecondProxyForTheSamePartyIsRefused() {
+        int code = run((d, self, max, durable) -> {
+            throw new ChannelLockedException("lock held by pid 4242");
+        }, args(1, 8000));
+        assertEquals(FormixProxyCommand.EXIT_LOCKED, code);
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("party 1 is already open"), err.toString());
+    }
+
+    @Test
+    void theOpenerGetsThePidAsPartyIdAndTheOptions() {
+        List<Object> seen = new ArrayList<>();
+        run((d, self, max, durable) -> {
+            seen.addAll(List.of(d, self, max, durable));
+            throw new java.io.IOException("stop here");
+        }, args(2, 8000, "--max-message-bytes", "1000", "--chunk-bytes", "500", "--no-fsync"));
+        assertEquals(List.of(dir, PartyId.of("2"), 1000, false), seen);
+        assertTrue(err.toString().contains("stop here"), err.toString());
+    }
+}

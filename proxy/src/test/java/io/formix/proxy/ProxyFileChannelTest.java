@@ -1,0 +1,159 @@
+package io.formix.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.transport.FrameCodec;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.file.FileTransport;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The proxy on real file channels: foreign and corrupt inbound files, and SIGTERM with a stalled application. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProxyFileChannelTest {
+    private static final PartyId P0 = PartyId.ofPid(0);
+    private static final PartyId P1 = PartyId.ofPid(1);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = closeMe.size() - 1; i >= 0; i--) {
+            closeMe.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeMe.add(c);
+        return c;
+    }
+
+    private Path channels() {
+        return dir.resolve("channels");
+    }
+
+    @Test
+    void corruptAndForeignInboundFilesAreSetAsideAndTheRestFlows() throws Exception {
+        Transport sender = track(FileTransport.builder(channels(), P0).open());
+        for (String s : List.of("zero", "one", "two")) {
+            sender.send(P1, s.getBytes());
+        }
+        Path channel = channels().resolve("0_to_1");
+        // Message 1 claims a negative length; foreign names sit beside the messages.
+        byte[] bad = FrameCodec.encode("one".getBytes());
+        FrameCodec.putLength(-5, bad, 0);
+        Files.write(channel.resolve("00000001.msg"), bad);
+        Files.write(channel.resolve("README.txt"), "not a message".getBytes());
+        Files.write(channel.resolve(".00000003.msg.tmp"), new byte[3]);
+        Files.write(channel.resolve("00000002.sync-conflict-20260101-000000-ABC.msg"), new byte[9]);
+
+        int base = TestPorts.freeBase(1);
+        Transport mine = FileTransport.builder(channels(), P1).open();
+        track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
+                .stateDir(dir.resolve("state"), false).build(), mine));
+        Socket app = track(new Socket(InetAddress.getLoopbackAddress(), base + 1));
+        app.setSoTimeout(30_000);
+        assertArrayEquals("zero".getBytes(), FrameCodec.read(app.getInputStream(), 100));
+        assertArrayEquals("two".getBytes(), FrameCodec.read(app.getInputStream(), 100));
+        sender.send(P1, "three".getBytes());
+        assertArrayEquals("three".getBytes(), FrameCodec.read(app.getInputStream(), 100));
+        assertTrue(Files.exists(channel.resolve("README.txt")), "foreign files are left alone");
+    }
+
+    private static long countMsgFiles(Path channel) {
+        try (java.util.stream.Stream<Path> s = Files.list(channel)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".msg")).count();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static long awaitStable(java.util.function.LongSupplier value) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long last = Long.MIN_VALUE;
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long v = value.getAsLong();
+            if (v != last) {
+                last = v;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(1000)) {
+                return v;
+            }
+            ProxyProcess.pause(50);
+        }
+        throw new AssertionError("value never settled, last " + last);
+    }
+
+    @Test
+    void sigtermWithAStalledApplicationKeepsTheMessageInHandForTheNextRun() throws Exception {
+        Transport sender = track(FileTransport.builder(channels(), P0).open());
+        int count = 40;
+        for (int i = 0; i < count; i++) {
+            byte[] p = new byte[256 << 10];
+            ByteBuffer.wrap(p).putInt(i);
+            sender.send(P1, p);
+        }
+        int base = TestPorts.freeBase(1);
+        List<String> args = ProxyProcess.args(1, 2, channels(), base, Framing.LENGTH_PREFIXED,
+                "--shutdown-grace-ms", "300");
+        ProxyProcess first = track(ProxyProcess.start(dir.resolve("first.log"), args));
+        first.awaitLog("started", Duration.ofSeconds(30));
+        Socket app = new Socket();
+        track(app);
+        app.setReceiveBufferSize(16 << 10);
+        app.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), base + 1));
+        app.setSoTimeout(30_000);
+        DataInputStream in = new DataInputStream(app.getInputStream());
+        List<Integer> seen = new ArrayList<>();
+        seen.add(ByteBuffer.wrap(FrameCodec.read(in, 1 << 20)).getInt());
+        // The application stops reading; once the proxy takes no more files it is blocked writing
+        // a message. SIGTERM.
+        Path channel = channels().resolve("0_to_1");
+        long left = awaitStable(() -> countMsgFiles(channel));
+        assertTrue(left > 0 && left < count, left + " files left");
+        assertEquals(0, first.terminate(Duration.ofSeconds(30)), first.output());
+        assertTrue(first.output().contains("kept in"), first.output());
+        try {
+            while (true) {
+                byte[] p = FrameCodec.read(in, 1 << 20);
+                if (p == null) {
+                    break;
+                }
+                seen.add(ByteBuffer.wrap(p).getInt());
+            }
+        } catch (EOFException e) {
+            // the frame the shutdown cut is incomplete here; it is kept for the next run
+        }
+        ProxyProcess second = track(ProxyProcess.start(dir.resolve("second.log"), args));
+        second.awaitLog("started", Duration.ofSeconds(30));
+        Socket again = track(new Socket(InetAddress.getLoopbackAddress(), base + 1));
+        again.setSoTimeout(30_000);
+        DataInputStream in2 = new DataInputStream(again.getInputStream());
+        while (seen.get(seen.size() - 1) < count - 1) {
+            seen.add(ByteBuffer.wrap(FrameCodec.read(in2, 1 << 20)).getInt());
+        }
+        assertEquals(java.util.stream.IntStream.range(0, count).boxed().toList(), seen,
+                "every message exactly once, in order, across a graceful restart");
+        assertEquals(0, second.terminate(Duration.ofSeconds(30)), second.output());
+    }
+}

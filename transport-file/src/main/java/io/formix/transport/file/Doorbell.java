@@ -1,0 +1,45 @@
+package io.formix.transport.file;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where receivers wait for something to look at. {@link #ring()} is called by watch listeners on
+ * the dispatch thread and never blocks beyond a short monitor; a waiter reads {@link #count()}
+ * before looking and then waits only if nothing rang since, so no event is lost between its look
+ * and its wait.
+ */
+final class Doorbell {
+
+    private final Object monitor = new Object();
+    private volatile long rings;
+    private boolean closed;
+
+    /** Rings so far; pass to {@link #await}. */
+    long count() {
+        return rings;
+    }
+
+    void ring() {
+        synchronized (monitor) {
+            rings++;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Wakes every waiter for good. */
+    void close() {
+        synchronized (monitor) {
+            closed = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Waits up to {@code nanos} unless it rang since {@code seen} or was closed. */
+    void await(long seen, long nanos) throws InterruptedException {
+        synchronized (monitor) {
+            if (rings == seen && !closed && nanos > 0) {
+                TimeUnit.NANOSECONDS.timedWait(monitor, nanos);
+            }
+        }
+    }
+}

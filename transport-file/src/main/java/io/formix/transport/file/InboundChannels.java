@@ -1,0 +1,338 @@
+package io.formix.transport.file;
+
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound channels {@code <x>_to_<self>} of one transport: discovering them (including folders
+ * created later), watching them, deciding which to look at, and acknowledging what was delivered.
+ *
+ * <p>A channel is looked at only when its {@code dirty} flag is set: by an event in its folder, by
+ * a delivery (the next message may be there already), or by the periodic rescan, which sets every
+ * flag (one {@code stat} per channel) and every {@link #FULL_RESCAN_EVERY}-th time also lists the
+ * root and each folder. An idle receiver thus does no per-channel work between rescans.
+ */
+final class InboundChannels {
+
+    /** Every how many rescans the root and all inbound folders are listed again. */
+    static final int FULL_RESCAN_EVERY = 30;
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundChannels.class);
+
+    private final Path root;
+    private final PartyId self;
+    private final InboundChannel.Settings settings;
+    private final StateFiles state;
+    private final InboundChannel.Stats stats;
+    private final SharedWatcher watcher;
+    private final Doorbell doorbell;
+    private final long rescanNanos;
+
+    private final Map<PartyId, InboundChannel> byParty = new ConcurrentHashMap<>();
+    private final List<InboundChannel> all = new CopyOnWriteArrayList<>();
+    private final Map<PartyId, SharedWatcher.Registration> watches = new ConcurrentHashMap<>();
+    private final Set<InboundChannel> unacknowledged = ConcurrentHashMap.newKeySet();
+    /** Channels whose folder an event says holds a new ignored name: re-listed to count it. */
+    private final Set<InboundChannel> toScan = ConcurrentHashMap.newKeySet();
+    private final Object discoverLock = new Object();
+    private final AtomicBoolean rootDirty = new AtomicBoolean(true);
+    private final AtomicLong nextRescan = new AtomicLong();
+    private final AtomicLong rescans = new AtomicLong();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    /** Channel polls (each at least one stat); tests use it to prove idle channels are left alone. */
+    final AtomicLong polls = new AtomicLong();
+    private SharedWatcher.Registration rootWatch;
+    /** Whether events report new channel folders; if not, every rescan lists the root. */
+    private volatile boolean rootWatched;
+
+    InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state,
+            InboundChannel.Stats stats, SharedWatcher watcher, Doorbell doorbell, long rescanNanos) {
+        this.root = root;
+        this.self = self;
+        this.settings = settings;
+        this.state = state;
+        this.stats = stats;
+        this.watcher = watcher;
+        this.doorbell = doorbell;
+        this.rescanNanos = rescanNanos;
+        this.nextRescan.set(System.nanoTime() + rescanNanos);
+    }
+
+    /** Watches the root (if events are available) and discovers the existing channels. */
+    void start() throws IOException {
+        if (watcher != null) {
+            watchRoot();
+        }
+        discover();
+    }
+
+    /** The channel from {@code from}, created (and its folder watched once it exists) on first use. */
+    InboundChannel channel(PartyId from) {
+        InboundChannel ch = byParty.get(from);
+        if (ch != null) {
+            return ch;
+        }
+        synchronized (discoverLock) {
+            return byParty.computeIfAbsent(from, f -> {
+                InboundChannel c = new InboundChannel(root, f, self, settings, state, stats);
+                all.add(c);
+                rootDirty.set(true); // its folder may exist already: discover() will watch it
+                return c;
+            });
+        }
+    }
+
+    /** Nanoseconds until the next rescan is due (may be negative). */
+    long nanosToRescan() {
+        return nextRescan.get() - System.nanoTime();
+    }
+
+    /** Looks at {@code ch} if it is marked; the message, or null. */
+    Message pollIfDirty(InboundChannel ch) throws IOException, InterruptedException {
+        return ch.dirty.getAndSet(false) ? poll(ch) : null;
+    }
+
+    /** One round-robin pass over the marked channels; the first message found, or null. */
+    Message pollAnyDirty() throws IOException, InterruptedException {
+        Object[] channels = all.toArray();
+        int start = Math.floorMod(roundRobin.get(), Math.max(1, channels.length));
+        for (int i = 0; i < channels.length; i++) {
+            int idx = (start + i) % channels.length;
+            InboundChannel ch = (InboundChannel) channels[idx];
+            if (ch.dirty.getAndSet(false)) {
+                roundRobin.set(idx + 1); // the next pass starts after this one: no sender starves
+                Message m = poll(ch);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Acknowledges every delivered message: cursors forward, files deleted. */
+    void acknowledgeAll() throws IOException, InterruptedException {
+        for (InboundChannel ch : unacknowledged) {
+            acknowledge(ch);
+        }
+    }
+
+    /** Acknowledges the messages delivered from one channel only. */
+    void acknowledge(InboundChannel ch) throws IOException, InterruptedException {
+        if (!unacknowledged.remove(ch)) {
+            return; // nothing delivered, or another thread is acknowledging it
+        }
+        try {
+            ch.acknowledge();
+        } catch (IOException e) {
+            unacknowledged.add(ch); // retried at the next call
+            if (e instanceof ClosedByInterruptException) {
+                throw interrupted(e);
+            }
+            throw e;
+        }
+    }
+
+    /** Discovers new channels after a root event, counts new ignored names, runs the rescan when due. */
+    void housekeeping() throws IOException {
+        if (rootDirty.getAndSet(false)) {
+            discover();
+        }
+        if (!toScan.isEmpty()) {
+            for (InboundChannel ch : toScan) {
+                toScan.remove(ch);
+                ch.scan();
+            }
+        }
+        long due = nextRescan.get();
+        long now = System.nanoTime();
+        if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
+            boolean full = rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0;
+            if (full || !rootWatched) {
+                discover();
+            }
+            for (InboundChannel ch : all) {
+                if (full) {
+                    ch.scan();
+                }
+                ch.dirty.set(true);
+            }
+        }
+    }
+
+    /** Sum of the ignored names of all channels at their latest listing. */
+    long ignoredFiles() {
+        long n = 0;
+        for (InboundChannel ch : all) {
+            n += ch.ignoredPresent();
+        }
+        return n;
+    }
+
+    /** Senders of the channels known, for tests. */
+    List<PartyId> parties() {
+        List<PartyId> l = new ArrayList<>();
+        for (InboundChannel ch : all) {
+            l.add(ch.from);
+        }
+        return l;
+    }
+
+    /** Stops watching. */
+    void close() {
+        if (rootWatch != null) {
+            rootWatch.cancel();
+        }
+        for (SharedWatcher.Registration r : watches.values()) {
+            r.cancel();
+        }
+        watches.clear();
+    }
+
+    /** An interrupt that hit file I/O is reported as what it is. */
+    static InterruptedException interrupted(IOException cause) {
+        Thread.interrupted(); // as for any InterruptedException, the status is consumed
+        InterruptedException e = new InterruptedException("interrupted during file I/O");
+        e.initCause(cause);
+        return e;
+    }
+
+    private Message poll(InboundChannel ch) throws IOException, InterruptedException {
+        Message m;
+        polls.incrementAndGet();
+        try {
+            m = ch.poll();
+        } catch (ClosedByInterruptException e) {
+            ch.dirty.set(true);
+            throw interrupted(e);
+        } catch (IOException e) {
+            ch.dirty.set(true); // a corrupt message was moved aside (or I/O failed): look again next time
+            throw e;
+        }
+        if (m != null) {
+            ch.dirty.set(true); // the next message may already be there; its event was consumed
+            unacknowledged.add(ch);
+        }
+        return m;
+    }
+
+    private void markAllDirty() {
+        rootDirty.set(true);
+        for (InboundChannel ch : all) {
+            ch.dirty.set(true);
+        }
+        doorbell.ring();
+    }
+
+    /** Lists the root for {@code <x>_to_<self>} folders; watches each new one. */
+    private void discover() throws IOException {
+        synchronized (discoverLock) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+                for (Path p : ds) {
+                    Optional<PartyId> from = ChannelNames.senderOf(p.getFileName().toString(), self);
+                    if (from.isPresent() && !watches.containsKey(from.get()) && Files.isDirectory(p)) {
+                        InboundChannel ch = channel(from.get());
+                        watch(ch);
+                        ch.scan();
+                    }
+                }
+            }
+        }
+    }
+
+    private void watchRoot() {
+        SharedWatcher.Listener listener = new SharedWatcher.Listener() {
+            @Override
+            public void onEvent(Path name) {
+                if (ChannelNames.senderOf(name.toString(), self).isPresent()) {
+                    rootDirty.set(true);
+                    doorbell.ring();
+                }
+            }
+
+            @Override
+            public void onOverflow() {
+                markAllDirty();
+            }
+
+            @Override
+            public void onInvalid() {
+                rootWatched = false;
+                markAllDirty();
+            }
+        };
+        try {
+            rootWatch = watcher.register(root, listener);
+            rootWatched = true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot watch {} ({}); new channels are found by the rescan", root, e.toString());
+        }
+    }
+
+    private void watch(InboundChannel ch) {
+        try {
+            watchEvents(ch);
+        } finally {
+            ch.dirty.set(true); // after registering: what arrived before the first event gets a look
+        }
+    }
+
+    private void watchEvents(InboundChannel ch) {
+        if (watcher == null) {
+            watches.put(ch.from, () -> { });
+            return;
+        }
+        try {
+            watches.put(ch.from, watcher.register(ch.dir, new SharedWatcher.Listener() {
+                @Override
+                public void onEvent(Path name) {
+                    String n = name.toString();
+                    if (n.startsWith(".")) {
+                        return; // temp files and counters: the rename and the marker bring their own events
+                    }
+                    if (ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
+                        toScan.add(ch);
+                    }
+                    ch.dirty.set(true);
+                    doorbell.ring();
+                }
+
+                @Override
+                public void onOverflow() {
+                    ch.dirty.set(true);
+                    doorbell.ring();
+                }
+
+                @Override
+                public void onInvalid() {
+                    watches.remove(ch.from);
+                    ch.dirty.set(true);
+                    rootDirty.set(true);
+                    doorbell.ring();
+                }
+            }));
+        } catch (IOException | UnsupportedOperationException e) {
+            // e.g. the inotify watch limit: this channel then relies on the periodic rescan
+            LOG.warn("cannot watch {} ({}); relying on the {} ms rescan", ch.dir, e.toString(),
+                    rescanNanos / 1_000_000);
+            watches.put(ch.from, () -> { }); // do not retry (and warn) at every rescan
+        }
+    }
+}

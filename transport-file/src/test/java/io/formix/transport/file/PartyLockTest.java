@@ -1,0 +1,32 @@
+package io.formix.transport.file;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.transport.ChannelLockedException;
+import io.formix.transport.PartyId;
+import java.nio.file.FileSystem;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The in-JVM half of the party lock, on a file system without OS locks (Jimfs). */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class PartyLockTest {
+
+    @Test
+    void secondOpenOnJimfsIsRefusedButOtherFileSystemsAndPartiesAreIndependent() throws Exception {
+        PartyId b = PartyId.of("b");
+        try (FileSystem fs1 = TestFiles.jimfs(); FileSystem fs2 = TestFiles.jimfs()) {
+            FileTransport first = FileTransport.builder(fs1.getPath("/r"), b).open();
+            ChannelLockedException e = assertThrows(ChannelLockedException.class,
+                    () -> FileTransport.builder(fs1.getPath("/r/../r"), b).open());
+            assertTrue(e.getMessage().contains("/r/.b.lock"), e.getMessage());
+            // The same path on another file system, and another party on the same root, are free.
+            FileTransport.builder(fs2.getPath("/r"), b).open().close();
+            FileTransport.builder(fs1.getPath("/r"), PartyId.of("c")).open().close();
+            first.close();
+            FileTransport.builder(fs1.getPath("/r"), b).open().close();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.formix.transport.tcp;
+
+import io.formix.transport.FrameCodec;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of a {@link TcpTransport}. Immutable; start from {@link #defaults()} and change what you
+ * need with the {@code with*} methods.
+ *
+ * <ul>
+ *   <li>{@code maxMessageBytes} (64 MiB): largest payload sent or accepted; a longer incoming
+ *       length prefix closes that connection before anything is allocated.
+ *   <li>{@code connectTimeout} (30 s): how long a {@code send} waits for a connection to its peer
+ *       before it fails with {@link io.formix.transport.PeerUnavailableException}.
+ *   <li>{@code backoffInitial} (10 ms) and {@code backoffMax} (1 s): the delay between connection
+ *       attempts doubles from the first to the second.
+ *   <li>{@code inboxBytesPerPeer} (16 MiB): received but not yet taken bytes held per sender;
+ *       beyond that the reader stops reading and TCP flow control pushes back on the sender (a
+ *       single message larger than this is still admitted when nothing else is queued).
+ *   <li>{@code helloTimeout} (10 s): directory mode, how long each side waits for the other's
+ *       hello frame on a fresh connection.
+ * </ul>
+ */
+public final class TcpOptions {
+
+    private final int maxMessageBytes;
+    private final Duration connectTimeout;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private final long inboxBytesPerPeer;
+    private final Duration helloTimeout;
+
+    private TcpOptions(int maxMessageBytes, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
+            long inboxBytesPerPeer, Duration helloTimeout) {
+        if (maxMessageBytes < 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be >= 0");
+        }
+        if (inboxBytesPerPeer < 1) {
+            throw new IllegalArgumentException("inboxBytesPerPeer must be >= 1");
+        }
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(backoffInitial, "backoffInitial");
+        requirePositive(backoffMax, "backoffMax");
+        requirePositive(helloTimeout, "helloTimeout");
+        if (backoffMax.compareTo(backoffInitial) < 0) {
+            throw new IllegalArgumentException("backoffMax must be >= backoffInitial");
+        }
+        this.maxMessageBytes = maxMessageBytes;
+        this.connectTimeout = connectTimeout;
+        this.backoffInitial = backoffInitial;
+        this.backoffMax = backoffMax;
+        this.inboxBytesPerPeer = inboxBytesPerPeer;
+        this.helloTimeout = helloTimeout;
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+
+    /** The defaults listed in the class documentation. */
+    public static TcpOptions defaults() {
+        return new TcpOptions(FrameCodec.DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(30), Duration.ofMillis(10),
+                Duration.ofSeconds(1), 16L * 1024 * 1024, Duration.ofSeconds(10));
+    }
+
+    public TcpOptions withMaxMessageBytes(int v) {
+        return new TcpOptions(v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout);
+    }
+
+    public TcpOptions withConnectTimeout(Duration v) {
+        return new TcpOptions(maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout);
+    }
+
+    public TcpOptions withBackoff(Duration initial, Duration max) {
+        return new TcpOptions(maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout);
+    }
+
+    public TcpOptions withInboxBytesPerPeer(long v) {
+        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout);
+    }
+
+    public TcpOptions withHelloTimeout(Duration v) {
+        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, v);
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration backoffInitial() {
+        return backoffInitial;
+    }
+
+    public Duration backoffMax() {
+        return backoffMax;
+    }
+
+    public long inboxBytesPerPeer() {
+        return inboxBytesPerPeer;
+    }
+
+    public Duration helloTimeout() {
+        return helloTimeout;
+    }
+}
