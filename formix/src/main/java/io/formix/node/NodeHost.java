@@ -85,7 +85,6 @@ public final class NodeHost implements AutoCloseable {
         HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
                 new AdditiveSharing());
         NodeHost host = new NodeHost(services, transports, settings);
-        transports.prepare(records, net.nodes(null));
         // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, records.size())));
         try {
@@ -116,6 +115,19 @@ public final class NodeHost implements AutoCloseable {
         } finally {
             pool.shutdown();
         }
+        // After the opens: each transport lists the channel root when it opens, so a root that
+        // fills up only now keeps the opens cheap; a new folder wakes only its receiver.
+        try {
+            transports.prepare(records, net.nodes(null));
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        for (Running r : host.nodes.values()) {
+            synchronized (r.node()) {
+                r.node().resume();
+            }
+        }
         List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
         net.markStarted(uids, host.pid, host.pidStart, clock.millis());
         for (Running r : host.nodes.values()) {
@@ -140,9 +152,6 @@ public final class NodeHost implements AutoCloseable {
         } catch (RuntimeException e) {
             t.close();
             throw e;
-        }
-        synchronized (node) {
-            node.resume();
         }
         Thread receiver = new Thread(null, () -> receiveLoop(node), "node-" + r.uid(), RECEIVER_STACK);
         receiver.setDaemon(true);
