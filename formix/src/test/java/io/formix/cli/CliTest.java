@@ -174,6 +174,29 @@ class CliTest {
         }
     }
 
+    @Test
+    void rmRefusesARunningNodeAndRemovesAStoppedOneWithItsFiles() throws Exception {
+        CliRun.run(home, "node", "create", "--role", "light", "--count", "2");
+        FormixHome fh = FormixHome.of(home);
+        try (NetworkDb net = NetworkDb.open(fh);
+             NodeHost host = NodeHost.start(fh, net, new InMemoryNetwork()::open, Clock.systemUTC(),
+                     net.nodes(null).subList(0, 1), new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
+            CliRun running = CliRun.run(home, "node", "rm", "light-0001");
+            assertEquals(4, running.code());
+            assertEquals("formix: light-0001 is running — stop it first: formix node stop light-0001",
+                    running.err().strip());
+            CliRun logs = CliRun.run(home, "node", "logs", "light-0001");
+            assertEquals(0, logs.code());
+            assertTrue(logs.out().contains("INFO node light-0001 started"), logs.out());
+            host.stop(io.formix.transport.PartyId.of("light-0001"));
+            assertTrue(java.nio.file.Files.exists(fh.nodeDir(io.formix.transport.PartyId.of("light-0001"))));
+            CliRun rm = CliRun.run(home, "node", "rm", "light-0001");
+            assertEquals(0, rm.code(), rm.toString());
+            assertFalse(java.nio.file.Files.exists(fh.nodeDir(io.formix.transport.PartyId.of("light-0001"))));
+            assertEquals(1, json(CliRun.run(home, "node", "list", "--json")).size());
+        }
+    }
+
     /** comp list --json, shared by tests. */
     static final class CliRunJson {
         static CliRun list(Path home) {
