@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * A heavy node. As heavy node 1 of a computation it picks the proposal up from {@code network.db},
@@ -141,11 +143,20 @@ final class HeavyNode extends Node {
         for (int i = 1; i < 3; i++) {
             send(Envelope.of(MessageType.COMPUTE, uid, e.heavy().get(i), e.id(), forHeavies.toJson()));
         }
-        int failed = 0;
         var body = forLights.toJson();
+        List<Future<Boolean>> sends = new ArrayList<>();
         for (PartyId light : e.invited()) {
-            if (!send(Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body))) {
+            sends.add(services.senders().submit(() -> send(Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body))));
+        }
+        int failed = 0;
+        for (Future<Boolean> f : sends) {
+            try {
+                failed += f.get() ? 0 : 1;
+            } catch (ExecutionException ex) {
                 failed++;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
         store.transition(e.id(), State.BROADCASTING, State.COLLECTING);

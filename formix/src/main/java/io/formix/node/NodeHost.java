@@ -48,6 +48,7 @@ public final class NodeHost implements AutoCloseable {
 
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
+    private static final int SENDERS = 8;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -83,7 +84,11 @@ public final class NodeHost implements AutoCloseable {
     public static NodeHost start(FormixHome home, NetworkDb net, TransportFactory transports, Clock clock,
                                  Collection<NodeRecord> records, Settings settings) throws IOException {
         HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
-                new AdditiveSharing());
+                new AdditiveSharing(), Executors.newFixedThreadPool(SENDERS, r -> {
+                    Thread t = new Thread(r, "formix-sender");
+                    t.setDaemon(true);
+                    return t;
+                }));
         NodeHost host = new NodeHost(services, transports, settings);
         // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, records.size())));
@@ -307,6 +312,7 @@ public final class NodeHost implements AutoCloseable {
         }
         stopping.forEach(this::joinReceiver);
         stopping.forEach(NodeHost::closeNode);
+        services.senders().shutdownNow();
         try {
             services.net().markStopped(uids, pid);
         } catch (RuntimeException e) {
