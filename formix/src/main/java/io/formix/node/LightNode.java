@@ -28,8 +28,8 @@ final class LightNode extends Node {
 
     private final LightStore store;
     private final Approval approval;
-    private boolean watching;
-    private long nextPoll;
+    private volatile boolean watching;
+    private volatile long nextPoll;
 
     LightNode(PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store,
               Approval approval) {
@@ -70,6 +70,11 @@ final class LightNode extends Node {
             }
             default -> store.entry(e.computation()).ifPresent(en -> sendDeclines(en, "arrived after the deadline"));
         }
+    }
+
+    @Override
+    boolean wantsTick(long now) {
+        return watching && now >= nextPoll;
     }
 
     @Override

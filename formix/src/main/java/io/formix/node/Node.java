@@ -33,6 +33,14 @@ abstract class Node implements AutoCloseable {
     /** Periodic work: deadlines, timeouts, approvals, retries. */
     abstract void tick();
 
+    /** Whether {@link #tick} has work now; read without the node's lock, so it must be cheap. */
+    boolean wantsTick(long now) {
+        return true;
+    }
+
+    /** Set while a tick of this node runs on a pool thread, so ticks never pile up. */
+    final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 

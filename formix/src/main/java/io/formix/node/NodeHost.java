@@ -57,6 +57,11 @@ public final class NodeHost implements AutoCloseable {
     private final long pidStart = ProcessLiveness.startTime(pid);
     private final Map<PartyId, Running> nodes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
+    private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "formix-light-ticks");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile long seenVersion = Long.MIN_VALUE;
     private volatile boolean closed;
 
@@ -219,14 +224,38 @@ public final class NodeHost implements AutoCloseable {
         } catch (RuntimeException e) {
             System.err.println("formix host: " + e.getMessage());
         }
+        long now = services.clock().millis();
         for (Running r : nodes.values()) {
-            try {
-                synchronized (r.node()) {
-                    r.node().tick();
+            Node node = r.node();
+            if (node instanceof HeavyNode) {
+                tickNow(node);
+            } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
+                // A light node's tick may block on a send (a retry to a heavy node that is down, over
+                // tcp): never on the ticker thread that drives the heavy nodes' deadlines.
+                try {
+                    lightTicks.execute(() -> {
+                        try {
+                            tickNow(node);
+                        } finally {
+                            node.ticking.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    node.ticking.set(false);
                 }
-            } catch (RuntimeException e) {
-                r.node().log.warn("tick failed: " + e);
             }
+        }
+    }
+
+    private static void tickNow(Node node) {
+        try {
+            synchronized (node) {
+                if (!node.stopping) {
+                    node.tick();
+                }
+            }
+        } catch (RuntimeException e) {
+            node.log.warn("tick failed: " + e);
         }
     }
 
@@ -313,6 +342,7 @@ public final class NodeHost implements AutoCloseable {
         stopping.forEach(this::joinReceiver);
         stopping.forEach(NodeHost::closeNode);
         services.senders().shutdownNow();
+        lightTicks.shutdownNow();
         try {
             services.net().markStopped(uids, pid);
         } catch (RuntimeException e) {

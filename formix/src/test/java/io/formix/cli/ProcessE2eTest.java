@@ -42,7 +42,7 @@ class ProcessE2eTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"file"})
+    @ValueSource(strings = {"file", "tcp"})
     @Timeout(180)
     void theWholeLifecycleWithRealProcesses(String transport) throws Exception {
         env = Map.of("FORMIX_TRANSPORT", transport);
