@@ -138,14 +138,15 @@ public final class NodeHost implements AutoCloseable {
                 r.node().resume();
             }
         }
-        List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
-        net.markStarted(uids, host.pid, host.pidStart, clock.millis());
         for (Running r : host.nodes.values()) {
             r.node().log.info("node " + r.node().uid + " started (pid " + host.pid + ", "
                     + r.node().transport.getClass().getSimpleName() + ")");
             r.receiver().start();
         }
         host.ticker.scheduleWithFixedDelay(host::tickAll, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        // Only now are the nodes "running" for everyone else: receivers and ticker are live.
+        List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
+        net.markStarted(uids, host.pid, host.pidStart, clock.millis());
         return host;
     }
 
