@@ -9,8 +9,11 @@ FORMIX="$ROOT/scripts/formix"
 export FORMIX_HOME="$ROOT/sandbox/demo"
 unset FORMIX_DATA_DIR
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-[ -n "${NO_COLOR:-}" ] && say() { printf '\n== %s\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  say() { printf '\n== %s\n' "$*"; }
+fi
 
 # Answers of one light node to one computation, from `formix node show --json` (owner's view).
 answer_of() { # uid id
