@@ -8,6 +8,11 @@ import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
+import io.formix.transport.tcp.TcpOptions;
+import io.formix.transport.tcp.TcpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,7 +36,7 @@ import picocli.CommandLine;
  * so the computation closes early. Printed beside two raw floors measured in the same run on the
  * same disk: for "up", a bare JVM start plus creating the same files (N+3 empty SQLite WAL
  * databases, the channel folders) with no Formix logic; for "reveal", the same 4N+6 messages moved
- * over bare {@link FileTransport}s in one thread, with no SQLite and no protocol.
+ * over bare transports of the benchmarked kind in one thread, with no SQLite and no protocol.
  *
  * <pre>
  * java ... io.formix.bench.formix.FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]
@@ -74,7 +79,7 @@ public final class FormixBenchmark {
             Path home = dir.toAbsolutePath().resolve("n" + n);
             delete(home);
             long upFloor = jvmStartMs() + fileFloorMs(home.resolve("floor"), n);
-            long msgFloor = messageFloorMs(home.resolve("floor-channels"), n);
+            long msgFloor = messageFloorMs(home.resolve("floor-channels"), n, transport);
             delete(home.resolve("floor"));
             delete(home.resolve("floor-channels"));
             Map<String, String> env = new HashMap<>();
@@ -166,16 +171,29 @@ public final class FormixBenchmark {
         return (System.nanoTime() - t) / 1_000_000;
     }
 
-    /** The protocol's 4N+6 messages over bare file transports in one thread: N broadcasts, 3N shares, 6 between heavies. */
-    private static long messageFloorMs(Path root, int n) throws Exception {
+    /**
+     * The protocol's 4N+6 messages over bare transports of the same kind in one thread: N
+     * broadcasts, 3N shares, 6 between heavies; no SQLite, no JSON, no protocol.
+     */
+    private static long messageFloorMs(Path root, int n, String kind) throws Exception {
         List<Transport> heavy = new ArrayList<>();
         List<Transport> light = new ArrayList<>();
+        Map<PartyId, InetSocketAddress> ports = new ConcurrentHashMap<>();
+        ThrowingOpen open = self -> {
+            if (!kind.equals("tcp")) {
+                return FileTransport.builder(root, self).open();
+            }
+            TcpTransport t = TcpTransport.openDirectory(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    ports::get, TcpOptions.defaults());
+            ports.put(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), t.localPort()));
+            return t;
+        };
         try {
             for (int h = 0; h < 3; h++) {
-                heavy.add(FileTransport.builder(root, PartyId.of("h" + h)).open());
+                heavy.add(open.open(PartyId.of("h" + h)));
             }
             for (int i = 0; i < n; i++) {
-                light.add(FileTransport.builder(root, PartyId.of("l" + i)).open());
+                light.add(open.open(PartyId.of("l" + i)));
             }
             byte[] compute = new byte[400];
             byte[] share = new byte[160];
@@ -214,6 +232,12 @@ public final class FormixBenchmark {
                 tr.close();
             }
         }
+    }
+
+    /** Opens one bare transport. */
+    @FunctionalInterface
+    private interface ThrowingOpen {
+        Transport open(PartyId self) throws Exception;
     }
 
     private static long peakRssKb(long pid) throws Exception {
