@@ -21,7 +21,7 @@ import java.util.function.Function;
  */
 final class TcpTransports {
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private TcpTransports() {
     }

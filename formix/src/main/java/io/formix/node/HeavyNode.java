@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A heavy node. As heavy node 1 of a computation it picks the proposal up from {@code network.db},
@@ -47,7 +48,11 @@ final class HeavyNode extends Node {
     /** Open computations' invited lights that answered or declined here (a cache of the store). */
     private final Map<String, Set<PartyId>> responded = new HashMap<>();
     private final Map<String, Integer> progress = new HashMap<>();
+    /** Computations whose broadcast is still being sent. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private long seenVersion = Long.MIN_VALUE;
+    /** Earliest deadline of a computation still collecting here (Long.MAX_VALUE: none). */
+    private volatile long nextDeadline = Long.MAX_VALUE;
     private long nextRescan;
     private long nextProgress;
 
@@ -80,9 +85,14 @@ final class HeavyNode extends Node {
             nextRescan = now + PROPOSAL_RESCAN_MS;
             pickUpProposals();
         }
+        long earliest = Long.MAX_VALUE;
         for (Entry e : store.open()) {
             advance(e);
+            if (e.state() == State.COLLECTING) {
+                earliest = Math.min(earliest, e.deadline());
+            }
         }
+        nextDeadline = earliest;
         if (now >= nextProgress && !progress.isEmpty()) {
             nextProgress = now + PROGRESS_EVERY_MS;
             progress.forEach((id, n) -> services.net().setAnswers(id, n));
@@ -135,47 +145,64 @@ final class HeavyNode extends Node {
         store.entry(r.id()).ifPresent(this::advance);
     }
 
+    /**
+     * Sends the announcement to heavy nodes 2, 3 and every invited light node through the host's
+     * send pool, without holding this node's lock: shares that come back while the broadcast is
+     * still going (it may wait on unreachable peers) are handled as they arrive. When every send
+     * has finished, the computation moves to {@code collecting}. A restart re-broadcasts
+     * (announcements are idempotent).
+     */
     private void broadcast(Entry e) {
+        if (!inFlight.add(e.id())) {
+            return;
+        }
         Bodies.Compute forHeavies = new Bodies.Compute(e.prompt(), ResponseSchema.parse(e.schema()), e.threshold(),
                 e.deadline(), e.graceMs(), e.heavy(), new ArrayList<>(e.invited()));
         Bodies.Compute forLights = new Bodies.Compute(e.prompt(), ResponseSchema.parse(e.schema()), e.threshold(),
                 e.deadline(), e.graceMs(), e.heavy(), List.of());
-        for (int i = 1; i < 3; i++) {
-            send(Envelope.of(MessageType.COMPUTE, uid, e.heavy().get(i), e.id(), forHeavies.toJson()));
-        }
-        var body = forLights.toJson();
-        List<Future<Boolean>> sends = new ArrayList<>();
-        for (PartyId light : e.invited()) {
-            sends.add(services.senders().submit(() -> send(Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body))));
-        }
-        int failed = 0;
-        for (Future<Boolean> f : sends) {
-            try {
-                failed += f.get() ? 0 : 1;
-            } catch (ExecutionException ex) {
-                failed++;
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
+        List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+        try {
+            for (int i = 1; i < 3; i++) {
+                var env = Envelope.of(MessageType.COMPUTE, uid, e.heavy().get(i), e.id(), forHeavies.toJson());
+                sends.add(CompletableFuture.supplyAsync(() -> send(env), services.senders()));
             }
+            var body = forLights.toJson();
+            for (PartyId light : e.invited()) {
+                var env = Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body);
+                sends.add(CompletableFuture.supplyAsync(() -> send(env), services.senders()));
+            }
+        } catch (RejectedExecutionException ex) {
+            inFlight.remove(e.id());
+            return; // the host is closing; a restart re-broadcasts
         }
-        store.transition(e.id(), State.BROADCASTING, State.COLLECTING);
-        services.net().advance(e.id(), Status.COLLECTING, -1);
-        log.info("computation " + e.id() + ": broadcast done (" + (e.invited().size() - failed) + " delivered, "
-                + failed + " unreachable); collecting until the deadline");
+        CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).whenComplete((v, ex) -> {
+            int failed = 0;
+            for (int i = 2; i < sends.size(); i++) {
+                failed += Boolean.TRUE.equals(sends.get(i).getNow(false)) ? 0 : 1;
+            }
+            synchronized (this) {
+                inFlight.remove(e.id());
+                if (stopping) {
+                    return;
+                }
+                if (store.transition(e.id(), State.BROADCASTING, State.COLLECTING)) {
+                    services.net().advance(e.id(), Status.COLLECTING, -1);
+                    log.info("computation " + e.id() + ": broadcast done (" + (e.invited().size() - failed)
+                            + " delivered, " + failed + " unreachable); collecting until the deadline");
+                    store.entry(e.id()).ifPresent(this::advance);
+                }
+            }
+        });
     }
 
     /** Moves one computation forward as far as its state and the clock allow. */
     private void advance(Entry e) {
         long now = services.now();
         switch (e.state()) {
-            case BROADCASTING -> {
-                broadcast(e);
-                store.entry(e.id()).ifPresent(this::advance);
-            }
+            case BROADCASTING -> broadcast(e);
             case COLLECTING -> {
-                if (now >= e.deadline() || allResponded(e)) {
-                    closeCollection(e, now >= e.deadline() ? "deadline" : "every light node answered or declined");
+                if (allResponded(e)) {
+                    closeCollection(e, "every light node answered or declined");
                 }
             }
             case CLOSED -> {
@@ -195,6 +222,36 @@ final class HeavyNode extends Node {
             default -> {
             }
         }
+    }
+
+    /*
+     * The deadline close happens in onIdle, once the receiver has drained what was already
+     * delivered, so a share that arrived before the deadline is never left unread in the transport
+     * (the host bounds how long a flood can postpone it).
+     */
+
+    @Override
+    boolean hasIdleWork(long now) {
+        return now >= nextDeadline;
+    }
+
+    @Override
+    java.time.Duration receivePoll(java.time.Duration standard) {
+        return java.time.Duration.ofMillis(Math.min(100, standard.toMillis()));
+    }
+
+    @Override
+    void onIdle() {
+        long now = services.now();
+        long earliest = Long.MAX_VALUE;
+        for (Entry e : store.open()) {
+            if (e.state() == State.COLLECTING && now >= e.deadline()) {
+                closeCollection(e, "deadline");
+            } else if (e.state() == State.COLLECTING) {
+                earliest = Math.min(earliest, e.deadline());
+            }
+        }
+        nextDeadline = earliest;
     }
 
     private boolean allResponded(Entry e) {
@@ -398,6 +455,7 @@ final class HeavyNode extends Node {
                     + c.invited().size() + " light nodes");
         }
         responded.remove(m.computation());
+        nextDeadline = Math.min(nextDeadline, c.deadline());
         store.entry(m.computation()).ifPresent(this::advance);
     }
 

@@ -33,6 +33,23 @@ abstract class Node implements AutoCloseable {
     /** Periodic work: deadlines, timeouts, approvals, retries. */
     abstract void tick();
 
+    /**
+     * Whether {@link #onIdle} has work: the receiver then drains the transport without waiting and
+     * calls it once nothing is left. Read without the node's lock, so it must be cheap.
+     */
+    boolean hasIdleWork(long now) {
+        return false;
+    }
+
+    /** Work to do only once every message already delivered to this node has been handled. */
+    void onIdle() {
+    }
+
+    /** How long the receiver may block waiting for a message. */
+    java.time.Duration receivePoll(java.time.Duration standard) {
+        return standard;
+    }
+
     /** Whether {@link #tick} has work now; read without the node's lock, so it must be cheap. */
     boolean wantsTick(long now) {
         return true;

@@ -49,6 +49,7 @@ public final class NodeHost implements AutoCloseable {
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
     private static final int SENDERS = 8;
+    private static final long FLOOD_GUARD_MS = 2_000;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -170,10 +171,15 @@ public final class NodeHost implements AutoCloseable {
     }
 
     private void receiveLoop(Node node) {
+        Duration poll = node.receivePoll(settings.receivePoll());
+        long dueSince = Long.MAX_VALUE;
         while (!node.stopping) {
             Optional<Message> m;
+            long now = services.clock().millis();
+            boolean idleWork = node.hasIdleWork(now);
+            dueSince = idleWork ? Math.min(dueSince, now) : Long.MAX_VALUE;
             try {
-                m = node.transport.receiveAny(settings.receivePoll());
+                m = node.transport.receiveAny(idleWork ? Duration.ZERO : poll);
             } catch (TransportClosedException e) {
                 return;
             } catch (CorruptMessageException e) {
@@ -185,7 +191,22 @@ public final class NodeHost implements AutoCloseable {
                 node.log.warn("receive failed: " + e.getMessage());
                 continue;
             }
-            m.ifPresent(msg -> dispatch(node, msg));
+            if (m.isPresent()) {
+                dispatch(node, m.get());
+            }
+            // Idle work waits until the inbox is drained, or at most FLOOD_GUARD_MS of steady traffic.
+            if (idleWork && (m.isEmpty() || now - dueSince >= FLOOD_GUARD_MS)) {
+                dueSince = Long.MAX_VALUE;
+                try {
+                    synchronized (node) {
+                        if (!node.stopping) {
+                            node.onIdle();
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    node.log.warn("idle work failed: " + e);
+                }
+            }
         }
     }
 
