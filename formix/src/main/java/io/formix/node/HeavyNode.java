@@ -48,6 +48,8 @@ final class HeavyNode extends Node {
     /** Open computations' invited lights that answered or declined here (a cache of the store). */
     private final Map<String, Set<PartyId>> responded = new HashMap<>();
     private final Map<String, Integer> progress = new HashMap<>();
+    /** Fixed facts of computations seen here (see {@link #known}). */
+    private final Map<String, Entry> facts = new HashMap<>();
     /** Computations whose broadcast is still being sent. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private long seenVersion = Long.MIN_VALUE;
@@ -86,7 +88,13 @@ final class HeavyNode extends Node {
             pickUpProposals();
         }
         long earliest = Long.MAX_VALUE;
-        for (Entry e : store.open()) {
+        List<Entry> open = store.open();
+        if (facts.size() > open.size() + 16) {
+            Set<String> ids = new java.util.HashSet<>();
+            open.forEach(x -> ids.add(x.id()));
+            facts.keySet().retainAll(ids);
+        }
+        for (Entry e : open) {
             advance(e);
             if (e.state() == State.COLLECTING) {
                 earliest = Math.min(earliest, e.deadline());
@@ -398,11 +406,33 @@ final class HeavyNode extends Node {
         }
     }
 
+    /**
+     * A computation's fixed facts (invited set, roles, deadline) without re-reading and re-parsing
+     * the invited list for every share; its state may be stale, so callers only use the facts.
+     */
+    private Optional<Entry> known(String id) {
+        Entry e = facts.get(id);
+        if (e == null) {
+            Optional<Entry> loaded = store.entry(id);
+            loaded.ifPresent(x -> facts.put(id, x));
+            return loaded;
+        }
+        return Optional.of(e);
+    }
+
+    /** The early close: every invited light node answered or declined here (a no-op unless collecting). */
+    private void closeIfAllResponded(Entry facts) {
+        if (allResponded(facts)) {
+            store.entry(facts.id()).filter(x -> x.state() == State.COLLECTING)
+                    .ifPresent(x -> closeCollection(x, "every light node answered or declined"));
+        }
+    }
+
     private Optional<Entry> lightMessage(Envelope m) throws ProtocolException {
         if (services.registry().role(m.from()).orElse(null) != Role.LIGHT) {
             throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which is not a registered light node");
         }
-        Optional<Entry> e = store.entry(m.computation());
+        Optional<Entry> e = known(m.computation());
         if (e.isPresent() && !e.get().invited().contains(m.from())) {
             throw new ProtocolException(m.from() + " was not invited to computation " + m.computation());
         }
@@ -419,7 +449,7 @@ final class HeavyNode extends Node {
                     if (e.get().myIndex() == 1) {
                         progress.put(m.computation(), responded(e.get()).size());
                     }
-                    advance(e.get());
+                    closeIfAllResponded(e.get());
                 }
             }
             case DUPLICATE -> log.info("duplicate share from " + m.from() + " for " + m.computation()
@@ -435,7 +465,7 @@ final class HeavyNode extends Node {
             log.info(m.from() + " declined computation " + m.computation());
             if (e.isPresent()) {
                 responded(e.get()).add(m.from());
-                advance(e.get());
+                closeIfAllResponded(e.get());
             }
         }
     }
