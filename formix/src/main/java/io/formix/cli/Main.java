@@ -63,6 +63,19 @@ public final class Main {
         CommandLine cl = new CommandLine(main);
         main.commandLine = cl;
         cl.setExecutionExceptionHandler((ex, line, parse) -> main.handle(ex, line));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // One line, like every other error: what happened, and where to look.
+            CommandLine where = ex.getCommandLine();
+            PrintWriter err = where.getErr();
+            String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().strip();
+            if (!msg.isEmpty()) {
+                msg = Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
+            }
+            err.println("formix: " + msg.replace('\n', ' ') + " — see '" + where.getCommandSpec().qualifiedName()
+                    + " --help'");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(java.time.Duration.class, new Durations());
         return cl;

@@ -62,6 +62,12 @@ class CliTest {
         CliRun badDuration = CliRun.run(home, "comp", "propose", "--prompt", "q", "--deadline", "soon");
         assertEquals(2, badDuration.code());
         assertTrue(badDuration.err().contains("'soon' is not a duration"), badDuration.err());
+        assertEquals(1, badDuration.err().strip().lines().count(), "usage errors are one line too");
+
+        CliRun missing2 = CliRun.run(home, "comp", "propose");
+        assertEquals(2, missing2.code());
+        assertEquals("formix: missing required option: '--prompt=TEXT' — see 'formix comp propose --help'",
+                missing2.err().strip());
     }
 
     @Test
