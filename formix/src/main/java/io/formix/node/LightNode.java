@@ -53,6 +53,9 @@ final class LightNode extends Node {
         }
         long now = services.now();
         boolean expired = now >= c.deadline();
+        if (!expired && approval == Approval.AUTO && answerAtOnce(e, c, now)) {
+            return;
+        }
         State initial = expired ? State.REFUSED : approval == Approval.AUTO ? State.APPROVED : State.PENDING;
         if (!store.receive(e.computation(), c.prompt(), c.schema().toJsonText(), c.deadline(), c.heavy(), initial,
                 now)) {
@@ -109,6 +112,43 @@ final class LightNode extends Node {
         }
     }
 
+    /**
+     * The common case, automatic approval: draw, record the computation with its answer and shares
+     * in one transaction, send. Returns false when no answer fits the schema (the caller then
+     * records and declines it the long way).
+     */
+    private boolean answerAtOnce(Envelope e, Bodies.Compute c, long now) {
+        long lo = c.schema().lowestInteger(ANSWER_MIN);
+        long hi = c.schema().highestInteger(ANSWER_MAX);
+        if (lo > hi) {
+            return false;
+        }
+        int value = draw(c.schema(), lo, hi);
+        int[] shares = services.sharing().share(value, 3);
+        if (!store.receiveAnswered(e.computation(), c.prompt(), c.schema().toJsonText(), c.deadline(), c.heavy(), value,
+                shares, now)) {
+            log.info("computation " + e.computation() + " announced again: already handled");
+            return true;
+        }
+        log.info("received computation " + e.computation() + " from " + e.from() + " (deadline in "
+                + (c.deadline() - now) + " ms); answered, sending 3 shares");
+        store.entry(e.computation()).ifPresent(x -> {
+            if (!sendShares(x)) {
+                watching = true;
+                nextPoll = services.now() + RETRY_MS;
+            }
+        });
+        return true;
+    }
+
+    private int draw(ResponseSchema schema, long lo, long hi) {
+        int value = (int) (lo + services.random().nextInt((int) (hi - lo + 1)));
+        if (!schema.accepts(value)) {
+            throw new IllegalStateException("a drawn answer fell outside the schema");
+        }
+        return value;
+    }
+
     /** Draws the answer, persists it with its shares, then sends the shares. */
     private void answer(Entry en) {
         ResponseSchema schema = ResponseSchema.parse(en.schema());
@@ -120,10 +160,7 @@ final class LightNode extends Node {
             }
             return;
         }
-        int value = (int) (lo + services.random().nextInt((int) (hi - lo + 1)));
-        if (!schema.accepts(value)) {
-            throw new IllegalStateException("drawn answer outside the schema of " + en.id());
-        }
+        int value = draw(schema, lo, hi);
         int[] shares = services.sharing().share(value, 3);
         if (!store.answer(en.id(), value, shares, services.now())) {
             return; // answered before (a duplicate announcement or a race with resume): keep the first

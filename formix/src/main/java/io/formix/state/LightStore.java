@@ -83,6 +83,35 @@ public final class LightStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Records a newly received computation already answered (automatic approval), answer and
+     * shares included, in one transaction; false if the computation was already known (the first
+     * answer stands).
+     */
+    public boolean receiveAnswered(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
+                                   int answer, int[] shares, long now) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO computations(id, prompt, schema, "
+                    + "deadline, heavy1, heavy2, heavy3, state, answer, share1, share2, share3, received_at, answered_at) "
+                    + "VALUES (?,?,?,?,?,?,?,'answered',?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, prompt);
+                ps.setString(3, schema);
+                ps.setLong(4, deadline);
+                ps.setString(5, heavy.get(0).value());
+                ps.setString(6, heavy.get(1).value());
+                ps.setString(7, heavy.get(2).value());
+                ps.setInt(8, answer);
+                ps.setLong(9, Integer.toUnsignedLong(shares[0]));
+                ps.setLong(10, Integer.toUnsignedLong(shares[1]));
+                ps.setLong(11, Integer.toUnsignedLong(shares[2]));
+                ps.setLong(12, now);
+                ps.setLong(13, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
     public boolean decide(String id, boolean approve, String reason) {
         return db.write(c -> {
