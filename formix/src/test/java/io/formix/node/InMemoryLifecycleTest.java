@@ -112,21 +112,32 @@ class InMemoryLifecycleTest {
     }
 
     @Test
-    void aRestartedLightNodeResendsTheSameSharesAndIsCountedOnce() throws Exception {
+    void aLightNodeThatCrashedBetweenAnsweringAndSendingResendsTheSameSharesAfterItsRestart() throws Exception {
         try (TestNetwork n = new TestNetwork(dir, 3, 3, Approval.MANUAL)) {
-            n.startAll();
-            ComputationRecord c = n.propose(Duration.ofSeconds(5), 3, Duration.ofSeconds(2));
-            n.awaitStatus(c.id(), Status.COLLECTING, Duration.ofSeconds(10));
-            // The owner approves; restart the light nodes in between: approvals survive in node.db.
+            n.startExcept("light-0002");
+            NodeHost second = n.start(java.util.List.of(n.node("light-0002")));
+            ComputationRecord c = n.propose(Duration.ofSeconds(8), 3, Duration.ofSeconds(2));
             for (String uid : new String[] {"light-0001", "light-0002", "light-0003"}) {
                 awaitPending(n, uid, c.id());
+            }
+            second.close(); // light-0002 goes down with the computation pending
+            int[] shares = new io.formix.mpc.AdditiveSharing().share(42, 3);
+            try (io.formix.state.LightStore s = io.formix.state.LightStore.open(n.home, PartyId.of("light-0002"))) {
+                // What a crash right after persisting the answer, before any send, leaves behind.
+                assertTrue(s.decide(c.id(), true, null));
+                assertTrue(s.answer(c.id(), 42, shares, System.currentTimeMillis()));
+            }
+            for (String uid : new String[] {"light-0001", "light-0003"}) {
                 try (io.formix.state.LightStore s = io.formix.state.LightStore.open(n.home, PartyId.of(uid))) {
-                    assertTrue(s.decide(c.id(), true, null));
+                    assertTrue(s.decide(c.id(), true, null), "the owner approves");
                 }
             }
+            n.start(java.util.List.of(n.node("light-0002"))); // resumes: sends the stored shares
             ComputationRecord end = n.awaitEnd(c.id(), Duration.ofSeconds(20));
             assertEquals(Status.REVEALED, end.status(), () -> "reason: " + end.reason());
-            assertEquals(TestNetwork.sum(n.answers(c.id())), end.result());
+            Map<PartyId, Integer> answers = n.answers(c.id());
+            assertEquals(42, answers.get(PartyId.of("light-0002")));
+            assertEquals(TestNetwork.sum(answers), end.result());
             assertEquals(3, end.participants());
         }
     }
