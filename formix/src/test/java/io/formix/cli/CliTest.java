@@ -203,6 +203,23 @@ class CliTest {
         }
     }
 
+    @Test
+    void aWaitingCliNeverHangsWhenNoHeavyNodeEndsTheComputation() throws Exception {
+        CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3");
+        CliRun.run(home, "node", "create", "--role", "light", "--count", "3");
+        String id;
+        try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
+            // Recorded as if the heavy nodes had been running, then none of them ever picks it up.
+            id = io.formix.node.Proposer.propose(net, Clock.systemUTC(), new io.formix.node.Proposer.Request("q", null,
+                    null, Duration.ofSeconds(1), null, Duration.ZERO), r -> true).id();
+        }
+        CliRun w = CliRun.run(home, "comp", "watch", id, "--json");
+        assertEquals(5, w.code(), w.toString());
+        JsonNode c = json(w);
+        assertEquals("failed", c.get("status").asText());
+        assertTrue(c.get("reason").asText().startsWith("no heavy node ended the computation"), c.toString());
+    }
+
     /** comp list --json, shared by tests. */
     static final class CliRunJson {
         static CliRun list(Path home) {

@@ -112,6 +112,22 @@ class InMemoryLifecycleTest {
     }
 
     @Test
+    void aRestartedHeavyNode1CarriesOnFromItsNodeDb() throws Exception {
+        try (TestNetwork n = new TestNetwork(dir, 3, 10, Approval.AUTO)) {
+            n.startExcept("heavy-1", "light-0010"); // light-0010 down: the close waits for the deadline
+            NodeHost h1 = n.start(java.util.List.of(n.node("heavy-1")));
+            ComputationRecord c = n.propose(Duration.ofSeconds(3), 9, Duration.ofSeconds(2));
+            n.awaitStatus(c.id(), Status.COLLECTING, Duration.ofSeconds(10));
+            h1.close();
+            n.start(java.util.List.of(n.node("heavy-1")));
+            ComputationRecord end = n.awaitEnd(c.id(), Duration.ofSeconds(20));
+            assertEquals(Status.REVEALED, end.status(), () -> "reason: " + end.reason());
+            assertEquals(9, end.participants());
+            assertEquals(TestNetwork.sum(n.answers(c.id())), end.result());
+        }
+    }
+
+    @Test
     void aLightNodeThatCrashedBetweenAnsweringAndSendingResendsTheSameSharesAfterItsRestart() throws Exception {
         try (TestNetwork n = new TestNetwork(dir, 3, 3, Approval.MANUAL)) {
             n.startExcept("light-0002");
