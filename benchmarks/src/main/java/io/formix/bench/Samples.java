@@ -14,6 +14,13 @@ public final class Samples {
         values[size++] = nanos;
     }
 
+    /** Adds every sample of {@code other}. */
+    public void addAll(Samples other) {
+        for (int i = 0; i < other.size; i++) {
+            add(other.values[i]);
+        }
+    }
+
     public int size() {
         return size;
     }

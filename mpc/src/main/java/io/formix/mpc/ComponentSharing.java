@@ -106,84 +106,42 @@ final class ComponentSharing implements SharingScheme {
     }
 
     @Override
+    public VectorSharer vectorSharer() {
+        return new ChunkedVectorSharer(this, random);
+    }
+
+    @Override
     public VectorShare[] share(int[] secret) {
-        int length = checkLength(secret);
-        int[] last = new int[length];
-        int[][] drawn = new int[components - 1][length];
-        KeyStream[] streams = freshStreams(null);
-        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
-            int n = Math.min(KeyStream.CHUNK_INTS, length - off);
-            System.arraycopy(secret, off, last, off, n);
-            for (int c = 0; c < streams.length; c++) {
-                int[] d = drawn[c];
-                streams[c].write(d, off, n);
-                for (int i = off; i < off + n; i++) {
-                    last[i] -= d[i];  // same index on both arrays, which C2 can vectorise
-                }
-            }
+        checkLength(secret);  // before allocating
+        int[][] comp = new int[components][secret.length];
+        vectorSharer().shareInto(secret, comp);
+        ShareComponent[] wrapped = new ShareComponent[components];
+        for (int c = 0; c < components; c++) {
+            wrapped[c] = ExplicitComponent.wrap(c, comp[c]);
         }
-        ShareComponent[] comp = new ShareComponent[components];
-        for (int c = 0; c < components - 1; c++) {
-            comp[c] = ExplicitComponent.wrap(c, drawn[c]);
-        }
-        comp[components - 1] = ExplicitComponent.wrap(components - 1, last);
-        return distribute(comp, length);
+        return distribute(wrapped, secret.length);
     }
 
     @Override
     public VectorShare[] shareCompressed(int[] secret) {
-        int length = checkLength(secret);
-        byte[][] seeds = new byte[components - 1][];
-        KeyStream[] streams = freshStreams(seeds);
-        int[] last = secret.clone();  // a clone skips zeroing the new array
-        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
-            int n = Math.min(KeyStream.CHUNK_INTS, length - off);
-            if (streams.length == 2) {
-                // the common case (3 parties), fused; every array indexed alike so C2 vectorises
-                int[] t = streams[0].scratch();
-                System.arraycopy(last, off, t, 0, n);
-                int[] k0 = streams[0].next(n);
-                int[] k1 = streams[1].next(n);
-                for (int i = 0; i < n; i++) {
-                    t[i] = t[i] - k0[i] - k1[i];
-                }
-                System.arraycopy(t, 0, last, off, n);
-            } else {
-                for (KeyStream s : streams) {
-                    s.subtract(last, off, n);
-                }
-            }
-        }
+        checkLength(secret);  // before cloning
+        byte[][] seeds = new byte[components - 1][AesCtrPrg.SEED_BYTES];
+        int[] last = secret.clone();  // shared in place: a clone skips zeroing a new array
+        vectorSharer().shareCompressedInto(last, seeds, last);
         ShareComponent[] comp = new ShareComponent[components];
         for (int c = 0; c < components - 1; c++) {
-            comp[c] = new SeededComponent(c, length, seeds[c]);
+            comp[c] = new SeededComponent(c, secret.length, seeds[c]);
             Arrays.fill(seeds[c], (byte) 0);
         }
         comp[components - 1] = ExplicitComponent.wrap(components - 1, last);
-        return distribute(comp, length);
+        return distribute(comp, secret.length);
     }
 
-    private static int checkLength(int[] secret) {
+    static void checkLength(int[] secret) {
         if (secret.length > VectorShare.MAX_LENGTH) {
             throw new IllegalArgumentException("vector of " + secret.length + " elements exceeds "
                     + VectorShare.MAX_LENGTH);
         }
-        return secret.length;
-    }
-
-    /** One key stream per random component, from fresh seeds; stores the seeds if {@code seeds != null}. */
-    private KeyStream[] freshStreams(byte[][] seeds) {
-        KeyStream[] streams = new KeyStream[components - 1];
-        byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
-        for (int c = 0; c < streams.length; c++) {
-            random.nextBytes(seed);
-            streams[c] = new KeyStream(seed);
-            if (seeds != null) {
-                seeds[c] = seed.clone();
-            }
-        }
-        Arrays.fill(seed, (byte) 0);
-        return streams;
     }
 
     private VectorShare[] distribute(ShareComponent[] comp, int length) {

@@ -27,13 +27,30 @@ final class KeyStream {
     private final int[] ints = new int[CHUNK_INTS];
     private final int[] scratch = new int[CHUNK_INTS];
 
+    /** An unkeyed stream: call {@link #reseed(byte[])} before generating. */
+    KeyStream() {
+        try {
+            cipher = Cipher.getInstance("AES/CTR/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK must provide AES/CTR/NoPadding", e);
+        }
+    }
+
     KeyStream(byte[] seed) {
+        this();
+        reseed(seed);
+    }
+
+    /**
+     * Restarts this stream at element 0 of the expansion of {@code seed}, reusing the cipher and the
+     * buffers. The cipher keeps its own copy of the key; the caller may wipe {@code seed} afterwards.
+     */
+    void reseed(byte[] seed) {
         if (seed == null || seed.length != AesCtrPrg.SEED_BYTES) {
             throw new IllegalArgumentException("a seed is " + AesCtrPrg.SEED_BYTES + " bytes, got "
                     + (seed == null ? "null" : seed.length));
         }
         try {
-            cipher = Cipher.getInstance("AES/CTR/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(new byte[16]));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK must provide AES/CTR/NoPadding with 256-bit keys", e);
@@ -91,10 +108,5 @@ final class KeyStream {
             t[i] -= k[i];
         }
         System.arraycopy(t, 0, dst, off, count);
-    }
-
-    /** The scratch chunk of this stream, free for a caller between calls. */
-    int[] scratch() {
-        return scratch;
     }
 }

@@ -77,6 +77,13 @@ public interface SharingScheme {
     VectorShare[] shareCompressed(int[] secret);
 
     /**
+     * A new {@link VectorSharer} for this scheme, drawing from the same randomness: shares vectors into
+     * caller-supplied, reusable arrays, and is how to share many vectors at the PRG's speed. Not
+     * thread-safe (one per thread), unlike the scheme.
+     */
+    VectorSharer vectorSharer();
+
+    /**
      * Reconstructs a scalar from the values (or partial sums) of a quorum: {@code held.get(p)} are
      * party {@code p}'s values in {@link #componentsHeldBy(int)} order. A component supplied by
      * several parties must carry the same value from each.

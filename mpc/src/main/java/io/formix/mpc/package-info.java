@@ -2,6 +2,7 @@
  * Secret sharing over Z/2^32 and the arithmetic of secure aggregation. Pure computation, no I/O.
  *
  * <p>Entry points: {@link io.formix.mpc.SharingSchemes} (additive n-of-n, replicated 2-of-3),
+ * {@link io.formix.mpc.VectorSharer} (sharing into reusable arrays),
  * {@link io.formix.mpc.ShareAccumulator} (a party's running sum over an exact contributor set),
  * {@link io.formix.mpc.FixedPoint} (doubles that provably cannot wrap when summed),
  * {@link io.formix.mpc.ShareCodec} (binary) and {@link io.formix.mpc.ShareJson} (JSON-friendly).

@@ -6,6 +6,7 @@ import io.formix.transport.Message;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,11 +16,14 @@ import org.slf4j.LoggerFactory;
  * application: as a frame (header and payload, exactly the {@code .msg} bytes) or, in raw mode, as
  * the payload alone.
  *
- * <p>It takes the next message only after the previous one was written whole, so a stalled
- * application stops the taking and messages wait on disk, not in memory. A message whose write
- * fails stays in hand ({@link LinkRunner#pending()}) and is written first on the next connection.
- * Messages are taken through the proxy's {@link InboundGate}, which keeps a message safe until it
- * is written even when taking another one acknowledges it to the transport.
+ * <p>It calls {@code receive(peer)} on its own channel only, and only after the previous message
+ * was written whole; that receive acknowledges the previous message (the transport acknowledges
+ * per channel, so links never acknowledge each other's messages). So a message leaves the folder
+ * only after it was written to the socket, and a stalled application stops the taking: messages
+ * wait on disk, not in memory. A message whose write fails stays in hand
+ * ({@link LinkRunner#pending()}) and is written first on the next connection. Between a write and
+ * the acknowledgement the message is marked ({@link WrittenMark}), so a proxy killed in between
+ * does not write it again after its restart.
  */
 final class ChannelToSocket implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelToSocket.class);
@@ -37,15 +41,21 @@ final class ChannelToSocket implements Runnable {
     @Override
     public void run() {
         boolean complained = false;
+        // Right after a write, the first receive does not wait: it acknowledges the message at
+        // once, so its mark is cleared at once, not after an idle poll.
+        boolean justWrote = false;
         try {
             while (!runner.stopping() && connection.alive()) {
                 Message m = runner.pending();
                 if (m == null) {
                     Optional<Message> next;
                     try {
-                        next = runner.gate().take(runner.peerId());
+                        Duration wait = justWrote ? Duration.ZERO : runner.config().poll();
+                        justWrote = false;
+                        next = runner.transport().receive(runner.peerId(), wait);
                         complained = false;
                     } catch (CorruptMessageException e) {
+                        runner.acknowledged(); // the receive acknowledged the previous message first
                         LOG.warn("{}: {}; it was set aside by the file transport and is not forwarded",
                                 runner.link().name(), e.getMessage());
                         continue;
@@ -60,7 +70,12 @@ final class ChannelToSocket implements Runnable {
                         runner.awaitStop(runner.config().poll().toNanos());
                         continue;
                     }
+                    runner.acknowledged();
                     if (next.isEmpty()) {
+                        continue;
+                    }
+                    if (runner.writtenBeforeRestart(next.get())) {
+                        justWrote = true; // as if written: acknowledge it at once
                         continue;
                     }
                     m = next.get();
@@ -78,12 +93,7 @@ final class ChannelToSocket implements Runnable {
                     return;
                 }
                 runner.written(m);
-                try {
-                    runner.gate().written(m);
-                } catch (IOException e) {
-                    LOG.warn("{}: could not remove the in-hand copy of message {} ({}); it may be written again"
-                            + " after a restart", runner.link().name(), m.sequence(), e.getMessage());
-                }
+                justWrote = true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

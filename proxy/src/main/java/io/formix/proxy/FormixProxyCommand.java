@@ -88,8 +88,9 @@ public final class FormixProxyCommand implements Callable<Integer> {
             + "the last messages).")
     boolean noFsync;
 
-    @Option(names = "--state-dir", description = "Where the proxy keeps a copy of an inbound message until it is "
-            + "written to the application (default <data-dir>/.formix-proxy-<pid>).")
+    @Option(names = "--state-dir", description = "Where the proxy marks the message it wrote last to the application "
+            + "on each link until it is acknowledged, so a restart after a crash does not write it again "
+            + "(default <data-dir>/.formix-proxy-<pid>).")
     Path stateDir;
 
     @Option(names = "--shutdown-grace-ms", defaultValue = "5000",
@@ -155,7 +156,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
                     .rawChunkBytes(chunkBytes)
                     .appHost(InetAddress.getByName(appHost))
                     .shutdownGrace(Duration.ofMillis(shutdownGraceMs))
-                    .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid), !noFsync)
+                    .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid))
                     .build();
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * one) until the connection ends, then waits for the next connection, until stopped.
  *
  * <p>State that outlives a connection: the inbound message in hand ({@link #pending()}), written
- * first on the next connection.
+ * first on the next connection, and the link's {@link WrittenMark} (if the proxy has a state
+ * folder), which stops a message written before a crash from being written again after it.
  */
 final class LinkRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkRunner.class);
@@ -29,7 +30,9 @@ final class LinkRunner implements Runnable {
     private final Transport transport;
     private final PartyId peerId;
     private final AppConnector connector;
-    private final InboundGate gate;
+    private final WrittenMark mark;
+    private WrittenMark.Mark recovered;
+    private boolean markFailing;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long graceDeadline;
@@ -41,15 +44,21 @@ final class LinkRunner implements Runnable {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
 
-    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, InboundGate gate,
-            Message recovered) {
+    /**
+     * @param mark this link's mark, or {@code null} for none (non-durable transports, tests)
+     */
+    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, WrittenMark mark) {
         this.link = link;
         this.config = config;
         this.transport = transport;
         this.peerId = PartyId.ofPid(link.peer());
         this.connector = connector;
-        this.gate = gate;
-        this.pending = recovered;
+        this.mark = mark;
+        this.recovered = mark == null ? null : mark.recovered().orElse(null);
+        if (recovered != null) {
+            LOG.info("{}: the previous run wrote message {} from party {} to the application; if the channel"
+                    + " delivers it again it is skipped", link.name(), recovered.sequence(), peerId);
+        }
     }
 
     @Override
@@ -162,14 +171,78 @@ final class LinkRunner implements Runnable {
         pending = m;
     }
 
-    InboundGate gate() {
-        return gate;
+    /**
+     * Whether {@code m}, the first message taken since the start, is the one the previous run
+     * wrote to the application just before it died (the transport delivers it again). Only the
+     * first message can be; the question is answered once.
+     */
+    boolean writtenBeforeRestart(Message m) {
+        WrittenMark.Mark r = recovered;
+        if (r == null) {
+            return false;
+        }
+        recovered = null;
+        if (r.matches(m)) {
+            LOG.info("{}: skipping message {} from party {}: the previous run wrote it to the application",
+                    link.name(), m.sequence(), m.from());
+            return true;
+        }
+        LOG.debug("{}: message {} is new (the previous run's last message {} was acknowledged)", link.name(),
+                m.sequence(), r.sequence());
+        return false;
     }
 
+    /** {@code m} was written whole to the application: it is no longer in hand, and it is marked. */
     void written(Message m) {
         pending = null;
         messagesIn.incrementAndGet();
         bytesIn.addAndGet(m.payload().length);
+        if (mark != null) {
+            try {
+                mark.written(m);
+                markFailing = false;
+            } catch (IOException e) {
+                markFailed(e);
+            }
+        }
+    }
+
+    /** A receive on this link's channel returned: the message written before is acknowledged. */
+    void acknowledged() {
+        if (mark != null) {
+            try {
+                mark.acknowledged();
+            } catch (IOException e) {
+                markFailed(e);
+            }
+        }
+    }
+
+    private void markFailed(IOException e) {
+        if (!markFailing) {
+            markFailing = true;
+            LOG.warn("{}: cannot update {} ({}); if the proxy is killed, the message it wrote last may be"
+                    + " written to the application again after the restart", link.name(), mark.file(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Releases the mark at shutdown. If the transport was closed (so it acknowledged everything
+     * returned), the mark is cleared first; otherwise it stays for the next run.
+     */
+    void closeMark(boolean transportClosed) {
+        if (mark == null) {
+            return;
+        }
+        if (transportClosed) {
+            acknowledged();
+        }
+        try {
+            mark.close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing {}: {}", link.name(), mark.file(), e.getMessage());
+        }
     }
 
     void countOut(int bytes) {

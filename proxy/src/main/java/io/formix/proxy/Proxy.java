@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *       grace period or drops it (nothing partial is written), acknowledges what was written to
  *       the application, and leaves any unwritten inbound message in its channel for the next
  *       run.</li>
+ *   <li>Crash: a message leaves its channel only after it was written to the application (each
+ *       link receives on its own channel, which acknowledges only that channel). With a state
+ *       folder, the message written last is marked until acknowledged ({@link WrittenMark}), so
+ *       after a restart it is not written again.</li>
  * </ul>
  *
  * <p>The proxy owns the transport from {@link #start} on and closes it in {@link #shutdown()}.
@@ -43,17 +47,15 @@ public final class Proxy implements AutoCloseable {
     private final ProxyConfig config;
     private final Transport transport;
     private final List<LinkRunner> runners;
-    private final InboundGate gate;
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean shutDown;
     private boolean clean;
 
-    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners, InboundGate gate) {
+    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners) {
         this.config = config;
         this.transport = transport;
         this.runners = runners;
-        this.gate = gate;
     }
 
     /**
@@ -83,20 +85,28 @@ public final class Proxy implements AutoCloseable {
             throw e;
         }
         List<LinkRunner> runners = new ArrayList<>();
-        InboundGate gate;
+        List<WrittenMark> marks = new ArrayList<>();
         try {
-            Spool spool = config.stateDir() == null ? null
-                    : new Spool(config.stateDir(), config.stateFsync(), transport.maxMessageBytes());
-            gate = new InboundGate(transport, spool, links.size(), config.poll());
             for (int i = 0; i < links.size(); i++) {
-                Message recovered = gate.recovered(PartyId.ofPid(links.get(i).peer())).orElse(null);
-                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), gate, recovered));
+                WrittenMark mark = null;
+                if (config.stateDir() != null) {
+                    mark = WrittenMark.open(config.stateDir(), PartyId.ofPid(links.get(i).peer()));
+                    marks.add(mark);
+                }
+                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), mark));
             }
         } catch (IOException | RuntimeException e) {
             connectors.forEach(AppConnector::stop);
+            for (WrittenMark m : marks) {
+                try {
+                    m.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
-        Proxy proxy = new Proxy(config, transport, runners, gate);
+        Proxy proxy = new Proxy(config, transport, runners);
         for (LinkRunner r : runners) {
             Thread t = new Thread(r, "formix-proxy-" + r.link().name());
             proxy.threads.add(t);
@@ -133,9 +143,11 @@ public final class Proxy implements AutoCloseable {
      * Stops the proxy (idempotent; later calls return the first result): no new connections; each
      * frame in hand may finish within {@link ProxyConfig#shutdownGrace()}, else it is dropped
      * whole; then messages written to the application are acknowledged and the transport closed.
-     * An inbound message taken but not written to the application is kept in the state folder and
-     * written first after a restart; without a state folder the transport is <em>not</em> closed,
-     * so the message stays in its channel (the caller should then just exit).
+     * If an inbound message was taken but not written to the application, the transport is
+     * <em>not</em> closed (closing would acknowledge it), so the message stays in its channel and
+     * is written first after a restart; the caller should then just exit. Messages the other
+     * links wrote but did not acknowledge yet are then not written again after the restart when
+     * the proxy has a state folder ({@link ProxyConfig#stateDir()}).
      *
      * @return true if every message taken from a channel was written to the application and the
      *     transport was closed; false if a message was left in its channel
@@ -159,26 +171,11 @@ public final class Proxy implements AutoCloseable {
         boolean leftInChannel = false;
         for (LinkRunner r : runners) {
             Message unwritten = r.pending();
-            if (unwritten == null) {
-                continue;
-            }
-            boolean kept;
-            try {
-                kept = gate.keep(unwritten);
-            } catch (IOException e) {
-                LOG.warn("{}: could not keep a copy of message {}: {}", r.link().name(), unwritten.sequence(),
-                        e.getMessage());
-                kept = false;
-            }
-            if (kept) {
-                LOG.info("{}: message {} from party {} was not written to the application; kept in {} and"
-                        + " written first after a restart", r.link().name(), unwritten.sequence(), unwritten.from(),
-                        config.stateDir());
-            } else {
+            if (unwritten != null) {
                 leftInChannel = true;
-                LOG.info("{}: message {} from party {} was not written to the application; the transport is"
-                        + " left open so it stays in its channel", r.link().name(), unwritten.sequence(),
-                        unwritten.from());
+                LOG.info("{}: message {} from party {} was not written to the application; it is kept in its"
+                        + " channel (the transport is left open, not acknowledging it) and written first after a"
+                        + " restart", r.link().name(), unwritten.sequence(), unwritten.from());
             }
         }
         if (!leftInChannel) {
@@ -187,6 +184,9 @@ public final class Proxy implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("closing the file transport failed: {}", e.getMessage());
             }
+        }
+        for (LinkRunner r : runners) {
+            r.closeMark(!leftInChannel);
         }
         clean = !leftInChannel;
         LOG.info("formix-proxy for party {} stopped: {}", config.pid(), summary());

@@ -21,13 +21,14 @@ import java.util.Objects;
  * @param backoffMax the delay never grows beyond this
  * @param poll how long one wait for an inbound message lasts before the pump re-checks its state
  * @param shutdownGrace how long a shutdown lets a frame in hand finish before rolling it back
- * @param stateDir where the proxy keeps a copy of each inbound message it has taken but not yet
- *     written to its application ({@code null}: no copies; only for non-durable transports)
- * @param stateFsync whether those copies are forced to disk
+ * @param stateDir where the proxy marks, per link, the inbound message it wrote to its application
+ *     until the transport has acknowledged it, so a restart after a crash does not write it again
+ *     (24 bytes per link, never forced to disk); {@code null}: no marks, for non-durable
+ *     transports, whose messages do not outlive the process anyway
  */
 public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort, Framing framing,
         int rawChunkBytes, InetAddress appHost, Duration backoffMin, Duration backoffMax,
-        Duration poll, Duration shutdownGrace, Path stateDir, boolean stateFsync) {
+        Duration poll, Duration shutdownGrace, Path stateDir) {
 
     /** Default raw chunk: 1 MiB. */
     public static final int DEFAULT_RAW_CHUNK_BYTES = 1 << 20;
@@ -73,7 +74,6 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
         private Duration poll = Duration.ofMillis(100);
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private Path stateDir;
-        private boolean stateFsync;
 
         private Builder(int pid, int parties, int basePort, int sequreBasePort) {
             this.pid = pid;
@@ -113,16 +113,15 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
             return this;
         }
 
-        /** Where copies of taken, unwritten inbound messages live; see {@link ProxyConfig#stateDir()}. */
-        public Builder stateDir(Path stateDir, boolean fsync) {
+        /** Where the marks of written, unacknowledged messages live; see {@link ProxyConfig#stateDir()}. */
+        public Builder stateDir(Path stateDir) {
             this.stateDir = stateDir;
-            this.stateFsync = fsync;
             return this;
         }
 
         public ProxyConfig build() {
             return new ProxyConfig(pid, parties, basePort, sequreBasePort, framing, rawChunkBytes,
-                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir, stateFsync);
+                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir);
         }
     }
 }

@@ -322,10 +322,16 @@ class ProxyInMemoryTest {
         Transport mine = net.open(P1);
         Proxy proxy = track(Proxy.start(cfg, mine));
         Socket app = connectApp1(base);
+        // The proxy must have accepted the connection before it is stopped (a shutdown before the
+        // accept would rightly drop the frame); its reader then finds the partial frame waiting.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!proxy.stats().get(0).connected()) {
+            assertTrue(System.nanoTime() < deadline, "the proxy never accepted the application");
+            new CountDownLatch(1).await(10, TimeUnit.MILLISECONDS);
+        }
         byte[] frame = FrameCodec.encode(utf8("finished during shutdown"));
         app.getOutputStream().write(frame, 0, 12);
         app.getOutputStream().flush();
-        // Wait until the proxy has read the partial frame: the app's bytes are gone from its buffer.
         CompletableFuture<Boolean> stopping = CompletableFuture.supplyAsync(() -> {
             try {
                 return proxy.shutdown();

@@ -5,8 +5,8 @@ package io.formix.bench.mpc;
  *
  * <pre>scripts/bench-mpc.sh [--quick]</pre>
  *
- * Exit code 0 if both targets (vector sharing >= 50 % of raw PRG rate, accumulation >= 50 % of a
- * plain add loop) are met, 1 otherwise.
+ * Exit code 0 if both targets (vector sharing into reused arrays >= 50 % of the raw PRG rate,
+ * accumulation >= 50 % of a plain add loop) are met, 1 otherwise.
  */
 public final class MpcBenchmark {
 

@@ -43,7 +43,7 @@ final class ProxyPair implements AutoCloseable {
             throws IOException {
         FileTransport t = FileTransport.builder(dir, PartyId.ofPid(pid)).maxMessageBytes(max).durable(durable).open();
         return Proxy.start(ProxyConfig.builder(pid, 2, base, base).framing(framing)
-                .stateDir(dir.resolve(".formix-proxy-" + pid), durable).build(), t);
+                .stateDir(dir.resolve(".formix-proxy-" + pid)).build(), t);
     }
 
     /** Average payload of the messages party 0's proxy wrote to its channel (raw mode: the chunk size). */

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * The raw floor for the file transport: the same file operations as wire format v1 (write a
  * temp file, rename it to {@code n.msg}, create {@code n.ready}; read {@code n.msg}, delete
- * both), with no notification, no cursor, no lock, no validation and a busy-spinning reader.
+ * both), with no notification, no cursor, no lock, no validation and a reader that polls.
  * Nothing real should do this; it is what the syscalls alone cost.
  */
 final class RawFileChannel {
@@ -35,12 +35,12 @@ final class RawFileChannel {
         Files.createFile(dir.resolve(name + ".ready"));
     }
 
-    /** Spins until the next message is ready, then reads and deletes it. */
+    /** Polls (yielding the CPU between looks) until the next message is ready, then reads and deletes it. */
     byte[] read() throws IOException {
         String name = String.format("%08d", nextRead);
         Path ready = dir.resolve(name + ".ready");
         while (!Files.exists(ready)) {
-            Thread.onSpinWait();
+            Thread.yield(); // a spinning poller starves the writer on a loaded 2-core machine
         }
         Path msg = dir.resolve(name + ".msg");
         byte[] all = Files.readAllBytes(msg);

@@ -13,10 +13,12 @@ final class Report {
     }
 
     /**
-     * A row whose figure should be high (throughput): ratio = figure / floor, met when ratio >= minRatio.
+     * A throughput row: medians of alternating runs; met when the median ratio >= minRatio.
      */
-    void higherIsBetter(String name, double figure, double floor, String unit, double minRatio) {
-        double ratio = figure / floor;
+    void higherIsBetter(String name, Workloads.Paired p, String unit, double minRatio) {
+        double figure = p.figure();
+        double floor = p.floor();
+        double ratio = p.ratio();
         String target = minRatio > 0 ? String.format(Locale.ROOT, ">= %.0f%% of floor: %s", minRatio * 100, verdict(ratio >= minRatio)) : "-";
         System.out.printf(Locale.ROOT, "%-46s %14s %14s %7.0f%%  %s%n", name, fmt(figure, unit), fmt(floor, unit), ratio * 100, target);
     }

@@ -17,6 +17,37 @@ final class Workloads {
     private Workloads() {
     }
 
+    /** One throughput measurement, in messages per second. */
+    interface Rate {
+        double measure() throws Exception;
+    }
+
+    /** Medians over alternating runs of a floor and a figure; the ratio is the median of per-run ratios. */
+    record Paired(double figure, double floor, double ratio) {
+    }
+
+    /**
+     * Runs floor and figure alternately {@code reps} times, so load on the shared machine hits
+     * both alike, and returns the medians.
+     */
+    static Paired paired(int reps, Rate floor, Rate figure) throws Exception {
+        double[] f = new double[reps];
+        double[] g = new double[reps];
+        double[] r = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            f[i] = floor.measure();
+            g[i] = figure.measure();
+            r[i] = g[i] / f[i];
+        }
+        return new Paired(median(g), median(f), median(r));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
     /** One side of an exchange that can be a transport or a raw floor. */
     interface Endpoint {
         void send(byte[] payload) throws Exception;

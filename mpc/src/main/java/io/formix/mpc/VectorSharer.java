@@ -1,0 +1,52 @@
+package io.formix.mpc;
+
+/**
+ * Shares vectors into arrays the caller supplies and reuses, so that sharing many vectors allocates
+ * nothing per vector: for a 1M-element vector, the allocating {@link SharingScheme#share(int[])} and
+ * {@link SharingScheme#shareCompressed(int[])} spend a third or more of their time obtaining fresh
+ * 4 MB arrays from the JVM. Obtain one from {@link SharingScheme#vectorSharer()}.
+ *
+ * <p>Writes <em>components</em>, not party messages: party {@code p} receives the components
+ * {@link SharingScheme#componentsHeldBy(int) scheme().componentsHeldBy(p)}. The results are exactly
+ * what the allocating methods would produce from the same randomness: component {@code c < m-1} is the
+ * {@link AesCtrPrg} expansion of a fresh seed from the scheme's {@link java.security.SecureRandom}
+ * (drawn in component order, {@value AesCtrPrg#SEED_BYTES} bytes each), and the last component
+ * {@code m-1} is the secret minus all of them, mod 2^32.
+ *
+ * <p>Ownership: the sharer keeps no reference to any argument after a call returns. The output for the
+ * last component may be the {@code secret} array itself (sharing in place); no other output may, and
+ * outputs must be distinct arrays. Arguments are checked before anything is drawn or written, so a
+ * refused call changes nothing.
+ *
+ * <p>Not thread-safe: it holds cipher state and chunk buffers (about 100 KiB per random component);
+ * use one per thread.
+ */
+public interface VectorSharer {
+
+    /** The scheme whose components this sharer writes. */
+    SharingScheme scheme();
+
+    /**
+     * Shares {@code secret} with every component at full size: {@code components[c][j]} becomes
+     * element {@code j} of component {@code c}.
+     *
+     * @param components {@link SharingScheme#componentCount()} distinct arrays, each of
+     *     {@code secret.length} elements; overwritten. Only the last may be {@code secret} itself
+     * @throws IllegalArgumentException if the arrays do not have these shapes, or {@code secret} is
+     *     longer than {@link VectorShare#MAX_LENGTH}
+     */
+    void shareInto(int[] secret, int[][] components);
+
+    /**
+     * Shares {@code secret} with seed compression: {@code seeds[c]} receives the seed component
+     * {@code c} expands from (as in {@link SeededComponent}), for every {@code c < m-1}, and {@code last}
+     * receives the last component, the only one that travels at full size.
+     *
+     * @param seeds {@link SharingScheme#componentCount()}{@code  - 1} distinct arrays of
+     *     {@value AesCtrPrg#SEED_BYTES} bytes; overwritten with secret seeds the caller must guard
+     * @param last {@code secret.length} elements; overwritten (may be {@code secret} itself)
+     * @throws IllegalArgumentException if the arrays do not have these shapes, or {@code secret} is
+     *     longer than {@link VectorShare#MAX_LENGTH}
+     */
+    void shareCompressedInto(int[] secret, byte[][] seeds, int[] last);
+}

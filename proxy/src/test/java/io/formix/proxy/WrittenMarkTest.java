@@ -1,0 +1,206 @@
+package io.formix.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.transport.FrameCodec;
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.DataInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mark that stops a message written to the application just before a crash from being written
+ * again after the restart, when the transport delivers it once more (it was not acknowledged).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WrittenMarkTest {
+    private static final PartyId P0 = PartyId.ofPid(0);
+    private static final PartyId P1 = PartyId.ofPid(1);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = closeMe.size() - 1; i >= 0; i--) {
+            closeMe.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeMe.add(c);
+        return c;
+    }
+
+    private static Message msg(long seq, String text) {
+        return new Message(P0, seq, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMarkIsWrittenReadBackAndCleared() throws Exception {
+        try (WrittenMark mark = WrittenMark.open(dir, P0)) {
+            assertEquals(Optional.empty(), mark.recovered());
+            mark.written(msg(41, "abc"));
+            assertEquals(Optional.of(new WrittenMark.Mark(41, 3)), WrittenMark.read(mark.file()));
+            mark.acknowledged();
+            assertEquals(Optional.empty(), WrittenMark.read(mark.file()));
+            mark.written(msg(42, "abcd"));
+        }
+        try (WrittenMark again = WrittenMark.open(dir, P0)) {
+            assertEquals(Optional.of(new WrittenMark.Mark(42, 4)), again.recovered());
+        }
+    }
+
+    @Test
+    void aDamagedOrForeignMarkIsIgnored() throws Exception {
+        Path file = dir.resolve("0.written");
+        Files.write(file, new byte[] {1, 2, 3});
+        assertEquals(Optional.empty(), WrittenMark.read(file), "wrong size");
+        byte[] b = new byte[WrittenMark.BYTES];
+        FrameCodec.putLength(7, b, 0);
+        FrameCodec.putLength(3, b, 8);
+        FrameCodec.putLength(12345, b, 16);
+        Files.write(file, b);
+        assertEquals(Optional.empty(), WrittenMark.read(file), "failed check");
+        FrameCodec.putLength(~(7L ^ 3L), b, 16);
+        Files.write(file, b);
+        assertEquals(Optional.of(new WrittenMark.Mark(7, 3)), WrittenMark.read(file), "the same bytes, checked");
+    }
+
+    /**
+     * The first run writes message 5 to its application and dies before the next receive
+     * acknowledges it (its transport blocks there for good). The second run's transport delivers
+     * 5 again: the application gets 6 and 7 only.
+     */
+    @Test
+    void theMessageWrittenBeforeACrashIsNotWrittenAgain() throws Exception {
+        Scripted first = track(new Scripted(msg(5, "five")));
+        startProxy(first);
+        DataInputStream app = connect(first.base);
+        assertArrayEquals(bytes("five"), FrameCodec.read(app, 100));
+        assertTrue(first.blocked.await(10, TimeUnit.SECONDS), "the first run never came back to receive");
+
+        Scripted second = track(new Scripted(msg(5, "five"), msg(6, "six"), msg(7, "seven")));
+        startProxy(second);
+        DataInputStream app2 = connect(second.base);
+        assertArrayEquals(bytes("six"), FrameCodec.read(app2, 100));
+        assertArrayEquals(bytes("seven"), FrameCodec.read(app2, 100));
+    }
+
+    /** A mark whose message was acknowledged after all (or another message) skips nothing. */
+    @Test
+    void aMarkThatDoesNotMatchTheFirstMessageSkipsNothing() throws Exception {
+        try (WrittenMark mark = WrittenMark.open(dir.resolve("state"), P0)) {
+            mark.written(msg(5, "five"));
+        }
+        Scripted run = track(new Scripted(msg(5, "FIVE!"), msg(6, "six")));
+        startProxy(run);
+        DataInputStream app = connect(run.base);
+        assertArrayEquals(bytes("FIVE!"), FrameCodec.read(app, 100), "same sequence, other length: new");
+        assertArrayEquals(bytes("six"), FrameCodec.read(app, 100));
+    }
+
+    private void startProxy(Scripted t) throws Exception {
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, t.base, t.base).poll(Duration.ofMillis(20))
+                .shutdownGrace(Duration.ofMillis(200)).stateDir(dir.resolve("state")).build();
+        Proxy p = Proxy.start(cfg, t);
+        // Closed before the transport (tracked earlier), after its blocked receive was released.
+        closeMe.add(() -> {
+            t.release();
+            p.close();
+        });
+    }
+
+    private DataInputStream connect(int base) throws Exception {
+        Socket s = track(new Socket(InetAddress.getLoopbackAddress(), base + 1));
+        s.setSoTimeout(20_000);
+        return new DataInputStream(s.getInputStream());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Party 1's transport with a scripted channel from party 0. It hands out its messages, then
+     * blocks the next receive until released: a process that died before acknowledging.
+     */
+    static final class Scripted implements Transport {
+        final int base = TestPorts.freeBase(1);
+        final CountDownLatch blocked = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final ArrayDeque<Message> queue = new ArrayDeque<>();
+
+        Scripted(Message... messages) {
+            queue.addAll(List.of(messages));
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public PartyId self() {
+            return P1;
+        }
+
+        @Override
+        public void send(PartyId to, byte[] payload) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public Optional<Message> receive(PartyId from, Duration timeout) throws InterruptedException {
+            Message m;
+            synchronized (this) {
+                m = queue.pollFirst();
+            }
+            if (m != null) {
+                return Optional.of(m);
+            }
+            blocked.countDown();
+            released.await();
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Message> receiveAny(Duration timeout) {
+            throw new AssertionError("not used");
+        }
+
+        @Override
+        public int maxMessageBytes() {
+            return 1 << 20;
+        }
+
+        @Override
+        public boolean isDurable() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+}
