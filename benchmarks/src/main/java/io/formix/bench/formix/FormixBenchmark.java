@@ -1,0 +1,267 @@
+package io.formix.bench.formix;
+
+import io.formix.cli.Main;
+import io.formix.state.ComputationRecord;
+import io.formix.state.FormixHome;
+import io.formix.state.NetworkDb;
+import io.formix.state.NodeRecord;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.file.FileTransport;
+import io.formix.transport.tcp.TcpOptions;
+import io.formix.transport.tcp.TcpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/**
+ * The whole product, measured: for each N, {@code formix network up --heavy 3 --light N} (a real
+ * background host process) and {@code formix comp propose --wait} with every light node answering,
+ * so the computation closes early. Printed beside two raw floors measured in the same run on the
+ * same disk: for "up", a bare JVM start plus creating the same files (N+3 empty SQLite WAL
+ * databases, the channel folders) with no Formix logic; for "reveal", the same 4N+6 messages moved
+ * over bare transports of the benchmarked kind in one thread, with no SQLite and no protocol.
+ *
+ * <pre>
+ * java ... io.formix.bench.formix.FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]
+ * </pre>
+ *
+ * Exit code 0 when every target was met, 1 otherwise (the report says which).
+ */
+public final class FormixBenchmark {
+
+    private static final long UP_TARGET_MS_1000 = 30_000;
+    private static final long REVEAL_TARGET_MS_100 = 3_000;
+    private static final long REVEAL_TARGET_MS_1000 = 15_000;
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = List.of(10, 100, 1000);
+        Path dir = Path.of("sandbox", "bench-formix");
+        String transport = "file";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--sizes" -> {
+                    sizes = new ArrayList<>();
+                    for (String s : args[++i].split(",")) {
+                        sizes.add(Integer.parseInt(s.strip()));
+                    }
+                }
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--transport" -> transport = args[++i];
+                default -> {
+                    System.err.println("usage: FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "Formix end to end (%s transport, %d cores, %s)%n", transport,
+                Runtime.getRuntime().availableProcessors(), dir.toAbsolutePath());
+        System.out.printf(Locale.ROOT, "%6s  %10s  %10s  %12s  %12s  %10s  %12s  %s%n", "N", "up ms", "up floor",
+                "reveal ms", "h1 ms", "msg floor", "host peak", "targets");
+        boolean allMet = true;
+        for (int n : sizes) {
+            Path home = dir.toAbsolutePath().resolve("n" + n);
+            delete(home);
+            long upFloor = jvmStartMs() + fileFloorMs(home.resolve("floor"), n);
+            long msgFloor = messageFloorMs(home.resolve("floor-channels"), n, transport);
+            delete(home.resolve("floor"));
+            delete(home.resolve("floor-channels"));
+            Map<String, String> env = new HashMap<>();
+            env.put("FORMIX_HOME", home.toString());
+            env.put("FORMIX_TRANSPORT", transport);
+            env.put("NO_COLOR", "1");
+            try {
+                long t0 = System.nanoTime();
+                run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+                long upMs = (System.nanoTime() - t0) / 1_000_000;
+                long t1 = System.nanoTime();
+                run(env, "comp", "propose", "--prompt", "benchmark", "--threshold", Integer.toString(n),
+                        "--deadline", "120s", "--wait", "--json");
+                long revealMs = (System.nanoTime() - t1) / 1_000_000;
+                long h1Ms;
+                long peakKb;
+                try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
+                    ComputationRecord c = net.computations().get(0);
+                    if (c.status() != ComputationRecord.Status.REVEALED || c.participants() != n) {
+                        throw new IllegalStateException("N=" + n + ": " + c.status() + " " + c.reason());
+                    }
+                    h1Ms = c.endedAt() - c.createdAt();
+                    long pid = net.nodes(null).get(0).pid();
+                    peakKb = peakRssKb(pid);
+                }
+                StringBuilder targets = new StringBuilder();
+                if (n == 1000) {
+                    allMet &= check(targets, "up<=30s", upMs <= UP_TARGET_MS_1000);
+                    allMet &= check(targets, "reveal<=15s", revealMs <= REVEAL_TARGET_MS_1000);
+                } else if (n == 100) {
+                    allMet &= check(targets, "reveal<=3s", revealMs <= REVEAL_TARGET_MS_100);
+                }
+                System.out.printf(Locale.ROOT, "%6d  %10d  %10d  %12d  %12d  %10d  %9d MiB  %s%n", n, upMs, upFloor,
+                        revealMs, h1Ms, msgFloor, peakKb / 1024, targets.length() == 0 ? "-" : targets);
+            } finally {
+                run(env, "network", "down");
+            }
+        }
+        System.out.println("up: CLI call to every node running; reveal: CLI propose --wait until it returns; "
+                + "h1: proposal to reveal as recorded in network.db; host peak: VmHWM of the node host process");
+        System.exit(allMet ? 0 : 1);
+    }
+
+    private static boolean check(StringBuilder b, String name, boolean ok) {
+        b.append(b.length() == 0 ? "" : " ").append(name).append(ok ? " met" : " MISSED");
+        return ok;
+    }
+
+    private static void run(Map<String, String> env, String... args) {
+        CommandLine cl = Main.commandLine(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("formix " + String.join(" ", args) + " exited " + code + ": " + err + out);
+        }
+    }
+
+    /** A bare JVM start, what any background process costs. */
+    private static long jvmStartMs() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-version")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
+        return (System.nanoTime() - t) / 1_000_000;
+    }
+
+    /** Creating the files of N+3 nodes with no logic: WAL databases, node folders, channel folders. */
+    private static long fileFloorMs(Path root, int n) throws Exception {
+        Files.createDirectories(root);
+        long t = System.nanoTime();
+        for (int i = 0; i < n + 3; i++) {
+            Path d = Files.createDirectories(root.resolve("nodes").resolve("n" + i));
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + d.resolve("node.db"));
+                 Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous=OFF");
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("CREATE TABLE t(a, b, c)");
+            }
+            for (int h = 0; h < 3 && i >= 3; h++) {
+                Files.createDirectories(root.resolve("channels").resolve("h" + h + "_to_n" + i));
+                Files.createDirectories(root.resolve("channels").resolve("n" + i + "_to_h" + h));
+            }
+        }
+        return (System.nanoTime() - t) / 1_000_000;
+    }
+
+    /**
+     * The protocol's 4N+6 messages over bare transports of the same kind in one thread: N
+     * broadcasts, 3N shares, 6 between heavies; no SQLite, no JSON, no protocol.
+     */
+    private static long messageFloorMs(Path root, int n, String kind) throws Exception {
+        List<Transport> heavy = new ArrayList<>();
+        List<Transport> light = new ArrayList<>();
+        Map<PartyId, InetSocketAddress> ports = new ConcurrentHashMap<>();
+        ThrowingOpen open = self -> {
+            if (!kind.equals("tcp")) {
+                return FileTransport.builder(root, self).open();
+            }
+            TcpTransport t = TcpTransport.openDirectory(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    ports::get, TcpOptions.defaults());
+            ports.put(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), t.localPort()));
+            return t;
+        };
+        try {
+            for (int h = 0; h < 3; h++) {
+                heavy.add(open.open(PartyId.of("h" + h)));
+            }
+            for (int i = 0; i < n; i++) {
+                light.add(open.open(PartyId.of("l" + i)));
+            }
+            byte[] compute = new byte[400];
+            byte[] share = new byte[160];
+            long t = System.nanoTime();
+            for (Transport l : light) {
+                heavy.get(0).send(l.self(), compute);
+            }
+            for (Transport l : light) {
+                Optional<io.formix.transport.Message> m = l.receive(heavy.get(0).self(), Duration.ofSeconds(30));
+                if (m.isEmpty()) {
+                    throw new IllegalStateException("floor: broadcast lost");
+                }
+                for (Transport h : heavy) {
+                    l.send(h.self(), share);
+                }
+            }
+            for (Transport h : heavy) {
+                for (int i = 0; i < n; i++) {
+                    if (h.receiveAny(Duration.ofSeconds(30)).isEmpty()) {
+                        throw new IllegalStateException("floor: share lost");
+                    }
+                }
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int h = 1; h < 3; h++) {
+                    heavy.get(h).send(heavy.get(0).self(), share);
+                    heavy.get(0).receive(heavy.get(h).self(), Duration.ofSeconds(30));
+                }
+            }
+            return (System.nanoTime() - t) / 1_000_000;
+        } finally {
+            for (Transport tr : heavy) {
+                tr.close();
+            }
+            for (Transport tr : light) {
+                tr.close();
+            }
+        }
+    }
+
+    /** Opens one bare transport. */
+    @FunctionalInterface
+    private interface ThrowingOpen {
+        Transport open(PartyId self) throws Exception;
+    }
+
+    private static long peakRssKb(long pid) throws Exception {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static void delete(Path p) throws Exception {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(x -> x.toFile().delete());
+        }
+    }
+
+    private FormixBenchmark() {
+    }
+}

@@ -1,0 +1,25 @@
+package io.formix.cli;
+
+/** The exit codes of {@code formix}, listed in {@code --help} and {@code docs/cli.md}. */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int ERROR = 1;
+    static final int USAGE = 2;
+    static final int NOT_FOUND = 3;
+    static final int REFUSED = 4;
+    static final int COMPUTATION_FAILED = 5;
+    static final int TIMEOUT = 6;
+
+    static final String HELP = """
+            Exit codes:
+              0  success (for --wait/watch: the computation was revealed)
+              1  error (I/O, database, unexpected)
+              2  usage error (bad option or argument)
+              3  not found (no such node or computation)
+              4  refused (invalid proposal, node running, nothing to do)
+              5  the computation failed (threshold not met, heavy node lost ...)
+              6  timed out waiting (nodes did not start or stop in time)""";
+
+    private ExitCodes() {
+    }
+}

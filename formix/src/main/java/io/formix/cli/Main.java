@@ -1,0 +1,170 @@
+package io.formix.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.formix.state.FormixHome;
+import io.formix.state.NetworkDb;
+import io.formix.state.StateException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code formix}: create a network of heavy and light nodes, propose computations, reveal totals.
+ * {@code main} is one {@code System.exit(new CommandLine(...).execute(args))}; tests call
+ * {@link #commandLine(Map)} and {@code execute} with their own environment and writers.
+ */
+@Command(name = "formix", mixinStandardHelpOptions = true, version = "formix 0.1.0",
+        description = "Private Map Secure Reduce: light nodes answer, three heavy nodes add up secret shares, "
+                + "only the total is revealed.",
+        subcommands = {InitCommand.class, NodeCommand.class, NetworkCommand.class, CompCommand.class,
+                CompletionCommand.class, HostCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", ExitCodes.HELP, "", "Environment: FORMIX_HOME, FORMIX_DATA_DIR, FORMIX_TRANSPORT, NO_COLOR"})
+public final class Main {
+
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Formix home (env FORMIX_HOME, default ~/.formix)")
+    Path home;
+
+    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "transport data folder (env FORMIX_DATA_DIR, default $FORMIX_HOME/channels)")
+    Path dataDir;
+
+    @Option(names = "--transport", scope = ScopeType.INHERIT, paramLabel = "file|tcp",
+            description = "how nodes talk (env FORMIX_TRANSPORT, default file)")
+    String transport;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "show stack traces of errors")
+    boolean verbose;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "plain output (also when NO_COLOR is set)")
+    boolean noColor;
+
+    final Map<String, String> env;
+    private CommandLine commandLine;
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    Main(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The configured command line, for tests (set out/err writers, then {@code execute}). */
+    public static CommandLine commandLine(Map<String, String> env) {
+        Main main = new Main(env);
+        CommandLine cl = new CommandLine(main);
+        main.commandLine = cl;
+        cl.setExecutionExceptionHandler((ex, line, parse) -> main.handle(ex, line));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // One line, like every other error: what happened, and where to look.
+            CommandLine where = ex.getCommandLine();
+            PrintWriter err = where.getErr();
+            String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().strip();
+            if (!msg.isEmpty()) {
+                msg = Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
+            }
+            err.println("formix: " + msg.replace('\n', ' ') + " — see '" + where.getCommandSpec().qualifiedName()
+                    + " --help'");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(java.time.Duration.class, new Durations());
+        return cl;
+    }
+
+    private int handle(Exception ex, CommandLine line) {
+        PrintWriter err = line.getErr();
+        if (ex instanceof CliException c) {
+            err.println("formix: " + c.getMessage());
+            err.flush();
+            return c.exitCode;
+        }
+        if (ex instanceof StateException s) {
+            err.println("formix: " + s.getMessage());
+        } else if (ex instanceof IllegalArgumentException a) {
+            err.println("formix: " + a.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        } else {
+            err.println("formix: unexpected error: " + ex + " — rerun with -v for the stack trace");
+        }
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+
+    // ------------------------------------------------------------------ shared helpers
+
+    FormixHome formixHome() {
+        Path h = home;
+        if (h == null) {
+            String e = env.get("FORMIX_HOME");
+            h = e != null && !e.isBlank() ? Path.of(e) : Path.of(System.getProperty("user.home"), ".formix");
+        }
+        Path d = dataDir;
+        if (d == null) {
+            String e = env.get("FORMIX_DATA_DIR");
+            d = e != null && !e.isBlank() ? Path.of(e) : null;
+        }
+        return new FormixHome(h, d);
+    }
+
+    String transportName() {
+        String t = transport != null ? transport : env.getOrDefault("FORMIX_TRANSPORT", "file");
+        if (!t.equals("file") && !t.equals("tcp")) {
+            throw new CliException(ExitCodes.USAGE, "unknown transport '" + t + "' — use file or tcp");
+        }
+        return t;
+    }
+
+    /** Opens network.db; fails with a hint when the home was never initialised. */
+    NetworkDb openNetwork() {
+        FormixHome h = formixHome();
+        if (!Files.exists(h.networkDb())) {
+            throw new CliException(ExitCodes.NOT_FOUND, "no Formix network at " + h.home()
+                    + " — run 'formix init' (or 'formix network up') first, or pass --home");
+        }
+        return NetworkDb.open(h);
+    }
+
+    boolean color() {
+        return !noColor && !env.containsKey("NO_COLOR") && System.console() != null;
+    }
+
+    String paint(String text, String status) {
+        if (!color()) {
+            return text;
+        }
+        String code = switch (status) {
+            case "running", "revealed" -> "32";
+            case "failed", "dead" -> "31";
+            case "collecting", "aggregating", "broadcast", "proposed" -> "33";
+            default -> "2";
+        };
+        return "\u001B[" + code + "m" + text + "\u001B[0m";
+    }
+
+    void printJson(PrintWriter out, Object value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+            out.flush();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    CommandLine commandLine() {
+        return commandLine;
+    }
+}

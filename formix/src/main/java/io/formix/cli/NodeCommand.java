@@ -1,0 +1,435 @@
+package io.formix.cli;
+
+import io.formix.state.FormixHome;
+import io.formix.state.HeavyStore;
+import io.formix.state.LightStore;
+import io.formix.state.NetworkDb;
+import io.formix.state.NodeRecord;
+import io.formix.state.NodeRecord.Approval;
+import io.formix.state.NodeRecord.Role;
+import io.formix.transport.PartyId;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.commons.io.file.PathUtils;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code formix node ...}: create, list, show, start, stop, remove nodes and read their logs. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "manage nodes",
+        subcommands = {NodeCommand.Create.class, NodeCommand.ListNodes.class, NodeCommand.Show.class,
+                NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Rm.class, NodeCommand.Logs.class})
+final class NodeCommand {
+
+    @ParentCommand
+    Main main;
+
+    static PartyId uid(String s) {
+        if (!PartyId.isValid(s)) {
+            throw new CliException(ExitCodes.USAGE, "'" + s + "' is not a node uid (e.g. heavy-1, light-0001)");
+        }
+        return PartyId.of(s);
+    }
+
+    static NodeRecord find(NetworkDb net, String s) {
+        return net.node(uid(s)).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no node " + s
+                + " — see formix node list"));
+    }
+
+    static Map<String, Object> json(NodeRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uid", r.uid().value());
+        m.put("role", r.role().label());
+        m.put("status", NodeControl.status(r));
+        m.put("approval", r.approval().label());
+        m.put("pid", r.pid() == 0 ? null : r.pid());
+        m.put("tcpPort", r.tcpPort() == 0 ? null : r.tcpPort());
+        m.put("createdAt", Instant.ofEpochMilli(r.createdAt()).toString());
+        return m;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "register new nodes (heavy-N, light-NNNN)")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @Option(names = "--role", required = true, paramLabel = "heavy|light", description = "heavy or light")
+        String role;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "how many (default 1)")
+        int count;
+
+        @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "light nodes: auto or manual (default auto)")
+        String approval;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = parent.main;
+            if (count < 1 || count > 100_000) {
+                throw new CliException(ExitCodes.USAGE, "--count must be 1..100000");
+            }
+            InitCommand.init(main);
+            try (NetworkDb net = NetworkDb.open(main.formixHome())) {
+                List<NodeRecord> made = net.createNodes(Role.parse(role), count, Approval.parse(approval),
+                        System.currentTimeMillis());
+                PrintWriter out = main.commandLine().getOut();
+                if (json) {
+                    List<Map<String, Object>> l = new ArrayList<>();
+                    for (NodeRecord r : made) {
+                        l.add(json(net.node(r.uid()).orElseThrow()));
+                    }
+                    main.printJson(out, l);
+                } else {
+                    out.println("created " + made.size() + " " + role + " node(s): " + range(made));
+                    out.flush();
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    static String range(List<NodeRecord> l) {
+        if (l.isEmpty()) {
+            return "none";
+        }
+        return l.size() == 1 ? l.get(0).uid().value() : l.get(0).uid() + " .. " + l.get(l.size() - 1).uid();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "list nodes")
+    static final class ListNodes implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @Option(names = "--role", paramLabel = "heavy|light", description = "only heavy or light nodes")
+        String role;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = parent.main;
+            try (NetworkDb net = main.openNetwork()) {
+                List<NodeRecord> nodes = net.nodes(role == null ? null : Role.parse(role));
+                PrintWriter out = main.commandLine().getOut();
+                if (json) {
+                    List<Map<String, Object>> l = new ArrayList<>();
+                    nodes.forEach(r -> l.add(json(r)));
+                    main.printJson(out, l);
+                    return ExitCodes.OK;
+                }
+                Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
+                for (NodeRecord r : nodes) {
+                    String s = NodeControl.status(r);
+                    t.row(r.uid(), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
+                            r.pid() == 0 ? "-" : r.pid(), Instant.ofEpochMilli(r.createdAt()).toString());
+                }
+                if (t.isEmpty()) {
+                    out.println("no nodes — create some with: formix network up --heavy 3 --light 10");
+                    out.flush();
+                } else {
+                    t.print(out);
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "show one node; a light node's owner sees its own answers")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @Parameters(paramLabel = "UID")
+        String uid;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = parent.main;
+            FormixHome home = main.formixHome();
+            try (NetworkDb net = main.openNetwork()) {
+                NodeRecord r = find(net, uid);
+                Map<String, Object> m = json(r);
+                m.put("nodeDb", home.nodeDb(r.uid()).toString());
+                m.put("log", home.nodeLog(r.uid()).toString());
+                List<Map<String, Object>> items = new ArrayList<>();
+                boolean exists = Files.exists(home.nodeDb(r.uid()));
+                if (r.isHeavy()) {
+                    if (exists) {
+                        try (HeavyStore s = HeavyStore.open(home, r.uid())) {
+                            for (HeavyStore.Entry e : s.all()) {
+                                Map<String, Object> c = new LinkedHashMap<>();
+                                c.put("computation", e.id());
+                                c.put("heavyIndex", e.myIndex());
+                                c.put("state", e.state().label());
+                                c.put("shares", s.shareHolders(e.id()).size());
+                                items.add(c);
+                            }
+                        }
+                    }
+                    m.put("computations", items);
+                } else {
+                    List<Map<String, Object>> pending = new ArrayList<>();
+                    if (exists) {
+                        try (LightStore s = LightStore.open(home, r.uid())) {
+                            for (LightStore.Entry e : s.all()) {
+                                if (e.answer() != null) {
+                                    Map<String, Object> a = new LinkedHashMap<>();
+                                    a.put("computation", e.id());
+                                    a.put("value", e.answer());
+                                    items.add(a);
+                                }
+                                Map<String, Object> c = new LinkedHashMap<>();
+                                c.put("computation", e.id());
+                                c.put("state", e.state().label());
+                                c.put("prompt", e.prompt());
+                                pending.add(c);
+                            }
+                        }
+                    }
+                    m.put("answers", items);
+                    m.put("computations", pending);
+                }
+                PrintWriter out = main.commandLine().getOut();
+                if (json) {
+                    main.printJson(out, m);
+                    return ExitCodes.OK;
+                }
+                out.println("uid:       " + r.uid());
+                out.println("role:      " + r.role().label());
+                out.println("status:    " + main.paint((String) m.get("status"), (String) m.get("status"))
+                        + (r.pid() == 0 ? "" : " (pid " + r.pid() + ")"));
+                if (!r.isHeavy()) {
+                    out.println("approval:  " + r.approval().label());
+                }
+                out.println("node.db:   " + m.get("nodeDb"));
+                out.println("log:       " + m.get("log"));
+                if (r.isHeavy()) {
+                    Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
+                    items.forEach(c -> t.row(c.get("computation"), c.get("heavyIndex"), c.get("state"), c.get("shares")));
+                    out.println();
+                    t.print(out);
+                } else {
+                    Table t = new Table("COMPUTATION", "STATE", "ANSWER", "PROMPT");
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> comps = (List<Map<String, Object>>) m.get("computations");
+                    for (Map<String, Object> c : comps) {
+                        Object value = items.stream().filter(a -> a.get("computation").equals(c.get("computation")))
+                                .map(a -> a.get("value")).findFirst().orElse("-");
+                        t.row(c.get("computation"), c.get("state"), value, c.get("prompt"));
+                    }
+                    out.println();
+                    t.print(out);
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Exactly one of: some uids, or --all. */
+    static final class Targets {
+        @Parameters(paramLabel = "UID", arity = "1..*", description = "node uids")
+        List<String> uids;
+
+        @Option(names = "--all", required = true, description = "every node")
+        boolean all;
+
+        List<NodeRecord> resolve(NetworkDb net) {
+            if (all) {
+                return net.nodes(null);
+            }
+            List<NodeRecord> out = new ArrayList<>();
+            for (String u : uids) {
+                out.add(find(net, u));
+            }
+            return out;
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "start nodes in the background (one process for all of them)")
+    static final class Start implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Targets targets;
+
+        @Option(names = "--foreground", description = "run one node in this terminal until Ctrl-C")
+        boolean foreground;
+
+        @Override
+        public Integer call() {
+            Main main = parent.main;
+            NetworkDb net = main.openNetwork();
+            try {
+                List<NodeRecord> wanted = targets.resolve(net);
+                PrintWriter out = main.commandLine().getOut();
+                if (foreground) {
+                    if (wanted.size() != 1) {
+                        throw new CliException(ExitCodes.USAGE, "--foreground runs exactly one node — name it");
+                    }
+                    if (NodeControl.isRunning(wanted.get(0))) {
+                        throw new CliException(ExitCodes.REFUSED, wanted.get(0).uid() + " is already running (pid "
+                                + wanted.get(0).pid() + ") — stop it first: formix node stop " + wanted.get(0).uid());
+                    }
+                    return HostCommand.run(main, net, wanted, out, true);
+                }
+                int started = startMissing(main, net, wanted);
+                if (started == 0) {
+                    out.println("nothing to start: " + (wanted.isEmpty() ? "no nodes" : "already running"));
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } finally {
+                if (!foreground) {
+                    net.close();
+                }
+            }
+        }
+    }
+
+    /** Starts, in one background host, those of {@code wanted} that are not running. */
+    static int startMissing(Main main, NetworkDb net, List<NodeRecord> wanted) {
+        List<PartyId> toStart = new ArrayList<>();
+        for (NodeRecord r : wanted) {
+            if (!NodeControl.isRunning(r)) {
+                toStart.add(r.uid());
+            }
+        }
+        if (toStart.isEmpty()) {
+            return 0;
+        }
+        long pid = NodeControl.startHost(main, net, toStart);
+        PrintWriter out = main.commandLine().getOut();
+        out.println("started " + toStart.size() + " node(s) in process " + pid + ": "
+                + (toStart.size() == 1 ? toStart.get(0) : toStart.get(0) + " .. " + toStart.get(toStart.size() - 1)));
+        out.flush();
+        return toStart.size();
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "stop nodes (SIGTERM, then SIGKILL after 10 s)")
+    static final class Stop implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Targets targets;
+
+        @Override
+        public Integer call() {
+            Main main = parent.main;
+            try (NetworkDb net = main.openNetwork()) {
+                List<PartyId> stopped = NodeControl.stop(net, targets.resolve(net));
+                PrintWriter out = main.commandLine().getOut();
+                out.println(stopped.isEmpty() ? "nothing to stop: no such node was running"
+                        : "stopped " + stopped.size() + " node(s)");
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "remove stopped nodes, their node.db and log")
+    static final class Rm implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @Parameters(paramLabel = "UID", arity = "1..*")
+        List<String> uids;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = parent.main;
+            try (NetworkDb net = main.openNetwork()) {
+                List<NodeRecord> rs = new ArrayList<>();
+                for (String u : uids) {
+                    NodeRecord r = find(net, u);
+                    if (NodeControl.isRunning(r)) {
+                        throw new CliException(ExitCodes.REFUSED, r.uid() + " is running — stop it first: formix node "
+                                + "stop " + r.uid());
+                    }
+                    rs.add(r);
+                }
+                List<PartyId> ids = new ArrayList<>();
+                rs.forEach(r -> ids.add(r.uid()));
+                net.removeNodes(ids);
+                for (PartyId id : ids) {
+                    Path dir = main.formixHome().nodeDir(id);
+                    if (Files.exists(dir)) {
+                        PathUtils.deleteDirectory(dir);
+                    }
+                }
+                main.commandLine().getOut().println("removed " + ids.size() + " node(s)");
+                main.commandLine().getOut().flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "print a node's log")
+    static final class Logs implements Callable<Integer> {
+        @ParentCommand
+        NodeCommand parent;
+
+        @Parameters(paramLabel = "UID")
+        String uid;
+
+        @Option(names = {"-f", "--follow"}, description = "keep printing new lines until Ctrl-C")
+        boolean follow;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = parent.main;
+            Path log;
+            try (NetworkDb net = main.openNetwork()) {
+                log = main.formixHome().nodeLog(find(net, uid).uid());
+            }
+            PrintWriter out = main.commandLine().getOut();
+            long pos = 0;
+            do {
+                if (Files.exists(log)) {
+                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+                        if (f.length() < pos) {
+                            pos = 0;
+                        }
+                        f.seek(pos);
+                        while (pos < f.length()) {
+                            byte[] b = new byte[(int) Math.min(f.length() - pos, 1 << 20)];
+                            f.readFully(b);
+                            pos += b.length;
+                            out.print(new String(b, StandardCharsets.UTF_8));
+                        }
+                        out.flush();
+                    }
+                }
+                if (follow) {
+                    NodeControl.sleep(200);
+                }
+            } while (follow);
+            if (!Files.exists(log)) {
+                main.commandLine().getErr().println("formix: " + uid + " has no log yet — it logs once started");
+                main.commandLine().getErr().flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.formix.node;
+
+import io.formix.protocol.Envelope;
+import io.formix.protocol.ProtocolException;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import java.io.IOException;
+
+/**
+ * The part common to heavy and light nodes: identity, log, transport, and the rule that every
+ * handler runs under the node's lock (one message or tick at a time) and is idempotent, since a
+ * restarted node may see its last message again.
+ */
+abstract class Node implements AutoCloseable {
+
+    final PartyId uid;
+    final NodeLog log;
+    final Transport transport;
+    final HostServices services;
+    /** Set to end the receiver loop; the transport is closed only after the loop exits. */
+    volatile boolean stopping;
+
+    Node(PartyId uid, NodeLog log, Transport transport, HostServices services) {
+        this.uid = uid;
+        this.log = log;
+        this.transport = transport;
+        this.services = services;
+    }
+
+    /** Handles one validated envelope; throws {@link ProtocolException} to reject it with a reason. */
+    abstract void onMessage(Envelope e) throws ProtocolException;
+
+    /** Periodic work: deadlines, timeouts, approvals, retries. */
+    abstract void tick();
+
+    /**
+     * Whether {@link #onIdle} has work: the receiver then drains the transport without waiting and
+     * calls it once nothing is left. Read without the node's lock, so it must be cheap.
+     */
+    boolean hasIdleWork(long now) {
+        return false;
+    }
+
+    /** Work to do only once every message already delivered to this node has been handled. */
+    void onIdle() {
+    }
+
+    /** How long the receiver may block waiting for a message. */
+    java.time.Duration receivePoll(java.time.Duration standard) {
+        return standard;
+    }
+
+    /** Whether {@link #tick} has work now; read without the node's lock, so it must be cheap. */
+    boolean wantsTick(long now) {
+        return true;
+    }
+
+    /** Set while a tick of this node runs on a pool thread, so ticks never pile up. */
+    final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Picks up persisted work after a (re)start. */
+    abstract void resume();
+
+    /** Sends an envelope; returns false (and logs why) if the transport refused it. */
+    boolean send(Envelope e) {
+        try {
+            byte[] bytes = e.encode();
+            transport.send(e.to(), bytes);
+            return true;
+        } catch (IOException ex) {
+            log.warn("could not send " + e.type().wire() + " for " + e.computation() + " to " + e.to() + ": "
+                    + ex.getMessage());
+            return false;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    abstract void closeStore();
+
+    @Override
+    public void close() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            log.warn("closing transport: " + e.getMessage());
+        }
+        closeStore();
+    }
+}

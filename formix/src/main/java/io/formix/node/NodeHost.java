@@ -1,0 +1,374 @@
+package io.formix.node;
+
+import io.formix.mpc.AdditiveSharing;
+import io.formix.protocol.Envelope;
+import io.formix.protocol.ProtocolException;
+import io.formix.state.FormixHome;
+import io.formix.state.HeavyStore;
+import io.formix.state.LightStore;
+import io.formix.state.NetworkDb;
+import io.formix.state.NodeRecord;
+import io.formix.transport.CorruptMessageException;
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.transport.TransportClosedException;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one or many nodes in this process. Each hosted node keeps its own identity, transport
+ * endpoint, {@code node.db} and {@code node.log}; the host gives each a receiver thread (small
+ * stack) and drives all of them from one shared ticker thread (deadlines, proposals, approvals).
+ * The host records its pid and start time for its nodes in {@code network.db} and clears them on
+ * close; a {@code node stop} of some of its nodes is noticed through {@code stop_requested}.
+ *
+ * <p>Thread-safe. {@link #close()} stops every node and is idempotent.
+ */
+public final class NodeHost implements AutoCloseable {
+
+    /** Tuning knobs; the defaults suit a laptop. */
+    public record Settings(Duration tick, Duration receivePoll) {
+        public static final Settings DEFAULT = new Settings(Duration.ofMillis(50), Duration.ofSeconds(2));
+    }
+
+    private static final long RECEIVER_STACK = 256 * 1024;
+    private static final int STARTERS = 8;
+    private static final int SENDERS = 8;
+    private static final long FLOOD_GUARD_MS = 2_000;
+
+    private final HostServices services;
+    private final TransportFactory transports;
+    private final Settings settings;
+    private final long pid = ProcessLiveness.selfPid();
+    private final long pidStart = ProcessLiveness.startTime(pid);
+    private final Map<PartyId, Running> nodes = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "formix-light-ticks");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long seenVersion = Long.MIN_VALUE;
+    private volatile boolean closed;
+
+    private record Running(Node node, Thread receiver) {
+    }
+
+    private NodeHost(HostServices services, TransportFactory transports, Settings settings) {
+        this.services = services;
+        this.transports = transports;
+        this.settings = settings;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "formix-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the given nodes (already registered in {@code net}) and records this process as
+     * their host.
+     *
+     * @throws IOException if a node's transport cannot be opened (e.g. already running elsewhere);
+     *     nodes started before the failure are stopped again
+     */
+    public static NodeHost start(FormixHome home, NetworkDb net, TransportFactory transports, Clock clock,
+                                 Collection<NodeRecord> records, Settings settings) throws IOException {
+        HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
+                new AdditiveSharing(), Executors.newFixedThreadPool(SENDERS, r -> {
+                    Thread t = new Thread(r, "formix-sender");
+                    t.setDaemon(true);
+                    return t;
+                }));
+        NodeHost host = new NodeHost(services, transports, settings);
+        // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, records.size())));
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (NodeRecord r : records) {
+                started.add(pool.submit(() -> {
+                    host.startNode(r);
+                    return null;
+                }));
+            }
+            for (Future<?> f : started) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            host.close();
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            host.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting nodes", e);
+        } finally {
+            pool.shutdown();
+        }
+        // After the opens: each transport lists the channel root when it opens, so a root that
+        // fills up only now keeps the opens cheap; a new folder wakes only its receiver.
+        try {
+            transports.prepare(records, net.nodes(null));
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        for (Running r : host.nodes.values()) {
+            synchronized (r.node()) {
+                r.node().resume();
+            }
+        }
+        for (Running r : host.nodes.values()) {
+            r.node().log.info("node " + r.node().uid + " started (pid " + host.pid + ", "
+                    + r.node().transport.getClass().getSimpleName() + ")");
+            r.receiver().start();
+        }
+        host.ticker.scheduleWithFixedDelay(host::tickAll, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        // Only now are the nodes "running" for everyone else: receivers and ticker are live.
+        List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
+        net.markStarted(uids, host.pid, host.pidStart, clock.millis());
+        return host;
+    }
+
+    private void startNode(NodeRecord r) throws IOException {
+        services.registry().remember(r);
+        NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock());
+        Transport t = transports.open(r.uid());
+        Node node;
+        try {
+            node = r.isHeavy()
+                    ? new HeavyNode(r.uid(), log, t, services, HeavyStore.open(services.home(), r.uid()))
+                    : new LightNode(r.uid(), log, t, services, LightStore.open(services.home(), r.uid()), r.approval());
+            transports.opened(r.uid(), t);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        Thread receiver = new Thread(null, () -> receiveLoop(node), "node-" + r.uid(), RECEIVER_STACK);
+        receiver.setDaemon(true);
+        nodes.put(r.uid(), new Running(node, receiver));
+    }
+
+    private void receiveLoop(Node node) {
+        Duration poll = node.receivePoll(settings.receivePoll());
+        long dueSince = Long.MAX_VALUE;
+        while (!node.stopping) {
+            Optional<Message> m;
+            long now = services.clock().millis();
+            boolean idleWork = node.hasIdleWork(now);
+            dueSince = idleWork ? Math.min(dueSince, now) : Long.MAX_VALUE;
+            try {
+                m = node.transport.receiveAny(idleWork ? Duration.ZERO : poll);
+            } catch (TransportClosedException e) {
+                return;
+            } catch (CorruptMessageException e) {
+                node.log.warn("rejected a corrupt message: " + e.getMessage());
+                continue;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                node.log.warn("receive failed: " + e.getMessage());
+                continue;
+            }
+            if (m.isPresent()) {
+                dispatch(node, m.get());
+            }
+            // Idle work waits until the inbox is drained, or at most FLOOD_GUARD_MS of steady traffic.
+            if (idleWork && (m.isEmpty() || now - dueSince >= FLOOD_GUARD_MS)) {
+                dueSince = Long.MAX_VALUE;
+                try {
+                    synchronized (node) {
+                        if (!node.stopping) {
+                            node.onIdle();
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    node.log.warn("idle work failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void dispatch(Node node, Message msg) {
+        try {
+            Envelope e = Envelope.decode(msg.payload());
+            if (!e.from().equals(msg.from())) {
+                throw new ProtocolException("envelope claims sender " + e.from() + " but came from " + msg.from());
+            }
+            if (!e.to().equals(node.uid)) {
+                throw new ProtocolException("envelope addressed to " + e.to());
+            }
+            if (services.registry().role(msg.from()).isEmpty()) {
+                throw new ProtocolException("sender " + msg.from() + " is not a known node");
+            }
+            synchronized (node) {
+                node.onMessage(e);
+            }
+        } catch (ProtocolException e) {
+            node.log.warn("rejected message #" + msg.sequence() + " from " + msg.from() + " (" + msg.payload().length
+                    + " bytes): " + e.getMessage());
+        } catch (RuntimeException e) {
+            node.log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
+        }
+    }
+
+    private void tickAll() {
+        if (closed) {
+            return;
+        }
+        try {
+            long v = services.net().dataVersion();
+            if (v != seenVersion) {
+                seenVersion = v;
+                stopRequested();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("formix host: " + e.getMessage());
+        }
+        long now = services.clock().millis();
+        for (Running r : nodes.values()) {
+            Node node = r.node();
+            if (node instanceof HeavyNode) {
+                tickNow(node);
+            } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
+                // A light node's tick may block on a send (a retry to a heavy node that is down, over
+                // tcp): never on the ticker thread that drives the heavy nodes' deadlines.
+                try {
+                    lightTicks.execute(() -> {
+                        try {
+                            tickNow(node);
+                        } finally {
+                            node.ticking.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    node.ticking.set(false);
+                }
+            }
+        }
+    }
+
+    private static void tickNow(Node node) {
+        try {
+            synchronized (node) {
+                if (!node.stopping) {
+                    node.tick();
+                }
+            }
+        } catch (RuntimeException e) {
+            node.log.warn("tick failed: " + e);
+        }
+    }
+
+    private void stopRequested() {
+        List<PartyId> stop = new ArrayList<>();
+        for (NodeRecord r : services.net().nodes(null)) {
+            if (r.stopRequested() && r.pid() == pid && nodes.containsKey(r.uid())) {
+                stop.add(r.uid());
+            }
+        }
+        for (PartyId uid : stop) {
+            stop(uid);
+        }
+    }
+
+    /** The nodes currently running here. */
+    public List<PartyId> running() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    /** Stops one hosted node (it can be started again by a new host). */
+    public void stop(PartyId uid) {
+        Running r = nodes.remove(uid);
+        if (r == null) {
+            return;
+        }
+        stopNode(r);
+        services.net().markStopped(List.of(uid), pid);
+    }
+
+    /**
+     * Stops a node without losing a message: the receiver loop ends first (finishing the message
+     * in hand), and only then is the transport closed, since closing acknowledges what was received.
+     */
+    private void stopNode(Running r) {
+        r.node().stopping = true;
+        joinReceiver(r);
+        closeNode(r);
+    }
+
+    private void joinReceiver(Running r) {
+        try {
+            r.receiver().join(settings.receivePoll().toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeNode(Running r) {
+        synchronized (r.node()) {
+            r.node().log.info("node " + r.node().uid + " stopped");
+            r.node().close();
+        }
+        r.node().log.close();
+    }
+
+    /** True once every hosted node was stopped (by {@link #stop} or {@link #close}). */
+    public boolean isEmpty() {
+        return nodes.isEmpty();
+    }
+
+    /** Stops every node, records them as stopped, and ends the ticker. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<PartyId> uids = new ArrayList<>(nodes.keySet());
+        List<Running> stopping = new ArrayList<>();
+        for (PartyId uid : uids) {
+            Running r = nodes.remove(uid);
+            if (r != null) {
+                r.node().stopping = true;
+                stopping.add(r);
+            }
+        }
+        stopping.forEach(this::joinReceiver);
+        stopping.forEach(NodeHost::closeNode);
+        services.senders().shutdownNow();
+        lightTicks.shutdownNow();
+        try {
+            services.net().markStopped(uids, pid);
+        } catch (RuntimeException e) {
+            System.err.println("formix host: could not record the stop: " + e.getMessage());
+        }
+    }
+}

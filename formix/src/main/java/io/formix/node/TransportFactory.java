@@ -1,0 +1,35 @@
+package io.formix.node;
+
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
+import io.formix.state.NodeRecord;
+import java.io.IOException;
+import java.util.Collection;
+
+/**
+ * Opens the transport endpoint of one node. The same node code runs over every backend:
+ * {@code file} (the default), {@code tcp} and {@code memory} (one JVM, tests).
+ */
+@FunctionalInterface
+public interface TransportFactory {
+
+    /**
+     * Opens the endpoint of {@code self}.
+     *
+     * @throws io.formix.transport.ChannelLockedException if another process already runs {@code self}
+     */
+    Transport open(PartyId self) throws IOException;
+
+    /** Called once after {@link #open} for a node, so backends can publish an address. */
+    default void opened(PartyId self, Transport transport) {
+    }
+
+    /**
+     * Called once before a host opens its nodes, with the hosted nodes and every registered node,
+     * so a backend can set up what the protocol will need (the file backend creates the channel
+     * folders between light and heavy nodes up front: one burst of folder events before anyone
+     * listens, instead of one per new channel while a computation runs).
+     */
+    default void prepare(Collection<NodeRecord> hosted, Collection<NodeRecord> all) throws IOException {
+    }
+}

@@ -1,0 +1,178 @@
+package io.formix.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.formix.transport.PartyId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The typed bodies of each {@link MessageType}, with their JSON form and strict parsing. Every
+ * parser bounds what it reads (string lengths, list sizes) and names the offending field.
+ */
+public final class Bodies {
+
+    /** Most light nodes one computation may name. */
+    public static final int MAX_LIGHTS = 100_000;
+    static final int MAX_TEXT = 4_096;
+
+    private Bodies() {
+    }
+
+    /**
+     * A computation announcement. {@code invited} (the light nodes it was broadcast to) is sent
+     * to the other heavy nodes only; light nodes get an empty list.
+     */
+    public record Compute(String prompt, ResponseSchema schema, int threshold, long deadline, long graceMs,
+                          List<PartyId> heavy, List<PartyId> invited) {
+        public JsonNode toJson() {
+            ObjectNode o = Envelope.JSON.createObjectNode();
+            o.put("prompt", prompt);
+            o.set("schema", schema.toJson());
+            o.put("threshold", threshold);
+            o.put("deadline", deadline);
+            o.put("graceMs", graceMs);
+            o.set("heavy", ids(heavy));
+            o.set("invited", ids(invited));
+            return o;
+        }
+
+        public static Compute parse(JsonNode b) throws ProtocolException {
+            String prompt = Envelope.text(b, "prompt");
+            if (prompt.length() > MAX_TEXT) {
+                throw new ProtocolException("prompt longer than " + MAX_TEXT + " characters");
+            }
+            JsonNode s = b.get("schema");
+            ResponseSchema schema;
+            try {
+                schema = ResponseSchema.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("bad schema: " + e.getMessage());
+            }
+            int threshold = (int) longField(b, "threshold", 1, MAX_LIGHTS);
+            long deadline = longField(b, "deadline", 0, Long.MAX_VALUE);
+            long grace = longField(b, "graceMs", 0, 3_600_000);
+            List<PartyId> heavy = idList(b, "heavy", 3);
+            if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
+                throw new ProtocolException("'heavy' must name three distinct heavy nodes");
+            }
+            return new Compute(prompt, schema, threshold, deadline, grace, heavy, idList(b, "invited", MAX_LIGHTS));
+        }
+    }
+
+    /** One additive share, an unsigned 32-bit value. */
+    public record Share(int value) {
+        public JsonNode toJson() {
+            return Envelope.JSON.createObjectNode().put("share", Integer.toUnsignedLong(value));
+        }
+
+        public static Share parse(JsonNode b) throws ProtocolException {
+            return new Share((int) longField(b, "share", 0, 0xffff_ffffL));
+        }
+    }
+
+    /** A light node's refusal, with its reason. */
+    public record Decline(String reason) {
+        public JsonNode toJson() {
+            return Envelope.JSON.createObjectNode().put("reason", reason);
+        }
+
+        public static Decline parse(JsonNode b) throws ProtocolException {
+            String r = Envelope.text(b, "reason");
+            return new Decline(r.length() > MAX_TEXT ? r.substring(0, MAX_TEXT) : r);
+        }
+    }
+
+    /** A heavy node's set at its close, and how many shares came too late. */
+    public record Received(Set<PartyId> lights, int late) {
+        public JsonNode toJson() {
+            ObjectNode o = Envelope.JSON.createObjectNode();
+            o.set("lights", ids(lights));
+            o.put("late", late);
+            return o;
+        }
+
+        public static Received parse(JsonNode b) throws ProtocolException {
+            return new Received(new TreeSet<>(idList(b, "lights", MAX_LIGHTS)),
+                    (int) longField(b, "late", 0, Integer.MAX_VALUE));
+        }
+    }
+
+    /** The agreed final set. */
+    public record Aggregate(Set<PartyId> lights) {
+        public JsonNode toJson() {
+            ObjectNode o = Envelope.JSON.createObjectNode();
+            o.set("lights", ids(lights));
+            return o;
+        }
+
+        public static Aggregate parse(JsonNode b) throws ProtocolException {
+            return new Aggregate(new TreeSet<>(idList(b, "lights", MAX_LIGHTS)));
+        }
+    }
+
+    /** A heavy node's partial sum over the final set (unsigned 32-bit). */
+    public record Partial(int sum) {
+        public JsonNode toJson() {
+            return Envelope.JSON.createObjectNode().put("sum", Integer.toUnsignedLong(sum));
+        }
+
+        public static Partial parse(JsonNode b) throws ProtocolException {
+            return new Partial((int) longField(b, "sum", 0, 0xffff_ffffL));
+        }
+    }
+
+    /** Heavy node 1 gave up on the computation. */
+    public record Abort(String reason) {
+        public JsonNode toJson() {
+            return Envelope.JSON.createObjectNode().put("reason", reason);
+        }
+
+        public static Abort parse(JsonNode b) throws ProtocolException {
+            String r = Envelope.text(b, "reason");
+            return new Abort(r.length() > MAX_TEXT ? r.substring(0, MAX_TEXT) : r);
+        }
+    }
+
+    static long longField(JsonNode b, String field, long min, long max) throws ProtocolException {
+        JsonNode f = b.get(field);
+        if (f == null || !f.isIntegralNumber() || !f.canConvertToLong()) {
+            throw new ProtocolException("missing or non-integer field '" + field + "'");
+        }
+        long v = f.longValue();
+        if (v < min || v > max) {
+            throw new ProtocolException("field '" + field + "' out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    static List<PartyId> idList(JsonNode b, String field, int max) throws ProtocolException {
+        JsonNode f = b.get(field);
+        if (f == null || !f.isArray()) {
+            throw new ProtocolException("missing or non-array field '" + field + "'");
+        }
+        if (f.size() > max) {
+            throw new ProtocolException("field '" + field + "' has more than " + max + " entries");
+        }
+        List<PartyId> out = new ArrayList<>(f.size());
+        for (JsonNode e : f) {
+            if (!e.isTextual() || !PartyId.isValid(e.textValue())) {
+                throw new ProtocolException("field '" + field + "' holds an invalid party id");
+            }
+            out.add(PartyId.of(e.textValue()));
+        }
+        return out;
+    }
+
+    static ArrayNode ids(Collection<PartyId> ids) {
+        ArrayNode a = Envelope.JSON.createArrayNode();
+        for (PartyId id : ids) {
+            a.add(id.value());
+        }
+        return a;
+    }
+}

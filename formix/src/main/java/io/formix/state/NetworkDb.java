@@ -1,0 +1,404 @@
+package io.formix.state;
+
+import io.formix.state.ComputationRecord.Status;
+import io.formix.state.NodeRecord.Approval;
+import io.formix.state.NodeRecord.Role;
+import io.formix.transport.PartyId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shared registry {@code network.db}: the {@code nodes} and {@code computations} tables
+ * (schema in {@code docs/state.md}). Every method is one short transaction; conditional updates
+ * ({@code WHERE status = ...}) make concurrent writers from different processes safe without
+ * read-modify-write races. Thread-safe.
+ */
+public final class NetworkDb implements AutoCloseable {
+
+    static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS nodes (
+              seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+              uid            TEXT NOT NULL UNIQUE,
+              role           TEXT NOT NULL CHECK (role IN ('heavy','light')),
+              approval       TEXT NOT NULL DEFAULT 'auto' CHECK (approval IN ('auto','manual')),
+              created_at     INTEGER NOT NULL,
+              pid            INTEGER NOT NULL DEFAULT 0,
+              pid_start      INTEGER NOT NULL DEFAULT 0,
+              tcp_port       INTEGER NOT NULL DEFAULT 0,
+              started_at     INTEGER NOT NULL DEFAULT 0,
+              stop_requested INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS nodes_role ON nodes(role, seq);
+            CREATE TABLE IF NOT EXISTS computations (
+              id           TEXT PRIMARY KEY,
+              prompt       TEXT NOT NULL,
+              schema       TEXT NOT NULL,
+              threshold    INTEGER NOT NULL,
+              deadline     INTEGER NOT NULL,
+              grace_ms     INTEGER NOT NULL,
+              heavy1       TEXT NOT NULL,
+              heavy2       TEXT NOT NULL,
+              heavy3       TEXT NOT NULL,
+              status       TEXT NOT NULL,
+              invited      INTEGER NOT NULL DEFAULT 0,
+              answers      INTEGER NOT NULL DEFAULT 0,
+              participants INTEGER NOT NULL DEFAULT 0,
+              result       INTEGER,
+              reason       TEXT,
+              late         INTEGER NOT NULL DEFAULT 0,
+              created_at   INTEGER NOT NULL,
+              ended_at     INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS computations_pending ON computations(status, heavy1);
+            """;
+
+    private static final String NODE_COLUMNS =
+            "seq, uid, role, approval, created_at, pid, pid_start, tcp_port, started_at, stop_requested";
+    private static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
+            + "heavy3, status, invited, answers, participants, result, reason, late, created_at, ended_at";
+    private static final Pattern NUMBERED = Pattern.compile("(heavy|light)-(\\d{1,9})");
+
+    private final Sqlite db;
+
+    private NetworkDb(Sqlite db) {
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) {@code home/network.db}. */
+    public static NetworkDb open(FormixHome home) {
+        return new NetworkDb(Sqlite.open(home.networkDb(), SCHEMA));
+    }
+
+    /** Changes whenever another connection commits (see {@link Sqlite#dataVersion()}). */
+    public long dataVersion() {
+        return db.dataVersion();
+    }
+
+    // ---------------------------------------------------------------- nodes
+
+    /**
+     * Creates {@code count} nodes named {@code heavy-N} / {@code light-NNNN}, numbered after the
+     * highest existing number of that role, in one transaction.
+     */
+    public List<NodeRecord> createNodes(Role role, int count, Approval approval, long now) {
+        if (count < 1 || count > 100_000) {
+            throw new IllegalArgumentException("count must be 1..100000, got " + count);
+        }
+        return db.write(c -> {
+            int next = highestNumber(c, role) + 1;
+            List<NodeRecord> created = new ArrayList<>(count);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO nodes(uid, role, approval, created_at) VALUES (?,?,?,?)")) {
+                for (int i = 0; i < count; i++) {
+                    PartyId uid = PartyId.of(role == Role.HEAVY
+                            ? "heavy-" + (next + i) : String.format("light-%04d", next + i));
+                    ps.setString(1, uid.value());
+                    ps.setString(2, role.label());
+                    ps.setString(3, approval.label());
+                    ps.setLong(4, now);
+                    ps.addBatch();
+                    created.add(new NodeRecord(0, uid, role, approval, now, 0, 0, 0, 0, false));
+                }
+                ps.executeBatch();
+            }
+            return created;
+        });
+    }
+
+    private static int highestNumber(Connection c, Role role) throws SQLException {
+        int max = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM nodes WHERE role = ?")) {
+            ps.setString(1, role.label());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Matcher m = NUMBERED.matcher(rs.getString(1));
+                    if (m.matches()) {
+                        max = Math.max(max, Integer.parseInt(m.group(2)));
+                    }
+                }
+            }
+        }
+        return max;
+    }
+
+    /** All nodes (of {@code role}, or all when null) in creation order. */
+    public List<NodeRecord> nodes(Role role) {
+        return db.read(c -> {
+            String sql = "SELECT " + NODE_COLUMNS + " FROM nodes"
+                    + (role == null ? "" : " WHERE role = ?") + " ORDER BY seq";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (role != null) {
+                    ps.setString(1, role.label());
+                }
+                return nodeList(ps);
+            }
+        });
+    }
+
+    public Optional<NodeRecord> node(PartyId uid) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?")) {
+                ps.setString(1, uid.value());
+                List<NodeRecord> l = nodeList(ps);
+                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+            }
+        });
+    }
+
+    /** Removes the nodes; returns how many rows went. */
+    public int removeNodes(Collection<PartyId> uids) {
+        return db.write(c -> {
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM nodes WHERE uid = ?")) {
+                for (PartyId uid : uids) {
+                    ps.setString(1, uid.value());
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Records that process {@code pid} (started at {@code pidStart}) now runs these nodes. */
+    public void markStarted(Collection<PartyId> uids, long pid, long pidStart, long now) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET pid = ?, pid_start = ?, "
+                    + "started_at = ?, stop_requested = 0 WHERE uid = ?")) {
+                for (PartyId uid : uids) {
+                    ps.setLong(1, pid);
+                    ps.setLong(2, pidStart);
+                    ps.setLong(3, now);
+                    ps.setString(4, uid.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Clears the process of these nodes, only where it is still {@code pid}. */
+    public void markStopped(Collection<PartyId> uids, long pid) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET pid = 0, pid_start = 0, tcp_port = 0, "
+                    + "stop_requested = 0 WHERE uid = ? AND pid = ?")) {
+                for (PartyId uid : uids) {
+                    ps.setString(1, uid.value());
+                    ps.setLong(2, pid);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Asks the host of these nodes to stop them (used when the host keeps other nodes running). */
+    public void requestStop(Collection<PartyId> uids) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET stop_requested = 1 WHERE uid = ?")) {
+                for (PartyId uid : uids) {
+                    ps.setString(1, uid.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Records the tcp port a node listens on. */
+    public void setTcpPort(PartyId uid, int port) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET tcp_port = ? WHERE uid = ?")) {
+                ps.setInt(1, port);
+                ps.setString(2, uid.value());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static List<NodeRecord> nodeList(PreparedStatement ps) throws SQLException {
+        List<NodeRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
+                        Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                        rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- computations
+
+    /** Inserts a new computation in status {@code proposed}. */
+    public void insertComputation(ComputationRecord r) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO computations(id, prompt, schema, threshold, "
+                    + "deadline, grace_ms, heavy1, heavy2, heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, r.id());
+                ps.setString(2, r.prompt());
+                ps.setString(3, r.schema());
+                ps.setInt(4, r.threshold());
+                ps.setLong(5, r.deadline());
+                ps.setLong(6, r.graceMs());
+                ps.setString(7, r.heavy().get(0).value());
+                ps.setString(8, r.heavy().get(1).value());
+                ps.setString(9, r.heavy().get(2).value());
+                ps.setString(10, Status.PROPOSED.label());
+                ps.setLong(11, r.createdAt());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public Optional<ComputationRecord> computation(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?")) {
+                ps.setString(1, id);
+                List<ComputationRecord> l = compList(ps);
+                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+            }
+        });
+    }
+
+    /** All computations, newest first. */
+    public List<ComputationRecord> computations() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
+                    + " FROM computations ORDER BY created_at DESC, id")) {
+                return compList(ps);
+            }
+        });
+    }
+
+    /** Computations in {@code status} whose heavy node 1 is {@code heavy1}. */
+    public List<ComputationRecord> computations(Status status, PartyId heavy1) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
+                    + " FROM computations WHERE status = ? AND heavy1 = ? ORDER BY created_at")) {
+                ps.setString(1, status.label());
+                ps.setString(2, heavy1.value());
+                return compList(ps);
+            }
+        });
+    }
+
+    /** Computations not yet revealed or failed. */
+    public List<ComputationRecord> openComputations() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
+                    + " FROM computations WHERE status NOT IN ('revealed','failed') ORDER BY created_at")) {
+                return compList(ps);
+            }
+        });
+    }
+
+    /**
+     * Moves a computation to {@code to} if it is not yet final and not already past {@code to};
+     * returns whether the row changed.
+     */
+    public boolean advance(String id, Status to, int invited) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, "
+                    + "invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
+                    + "WHERE id = ? AND status IN (" + earlierThan(to) + ")")) {
+                ps.setString(1, to.label());
+                ps.setInt(2, invited);
+                ps.setInt(3, invited);
+                ps.setString(4, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Records progress (shares received by heavy node 1 so far). */
+    public void setAnswers(String id, int answers) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE computations SET answers = MAX(answers, ?) WHERE id = ?")) {
+                ps.setInt(1, answers);
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Reveals the total; returns false if the computation had already ended. */
+    public boolean reveal(String id, int total, int participants, int late, long now) {
+        return end(id, Status.REVEALED, Integer.toUnsignedLong(total), participants, late, null, now);
+    }
+
+    /** Fails the computation with {@code reason}; returns false if it had already ended. */
+    public boolean fail(String id, String reason, int participants, int late, long now) {
+        return end(id, Status.FAILED, -1, participants, late, reason, now);
+    }
+
+    private boolean end(String id, Status status, long result, int participants, int late, String reason, long now) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, result = ?, "
+                    + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
+                    + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN ('revealed','failed')")) {
+                ps.setString(1, status.label());
+                if (result >= 0) {
+                    ps.setLong(2, result);
+                } else {
+                    ps.setNull(2, java.sql.Types.INTEGER);
+                }
+                ps.setInt(3, participants);
+                ps.setInt(4, participants);
+                ps.setInt(5, late);
+                ps.setString(6, reason);
+                ps.setLong(7, now);
+                ps.setString(8, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static String earlierThan(Status to) {
+        StringBuilder b = new StringBuilder();
+        for (Status s : Status.values()) {
+            if (s.ordinal() >= to.ordinal()) {
+                break;
+            }
+            b.append(b.length() == 0 ? "" : ",").append('\'').append(s.label()).append('\'');
+        }
+        return b.length() == 0 ? "''" : b.toString();
+    }
+
+    private static List<ComputationRecord> compList(PreparedStatement ps) throws SQLException {
+        List<ComputationRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long result = rs.getLong(14);
+                if (rs.wasNull()) {
+                    result = -1;
+                }
+                out.add(new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getLong(5), rs.getLong(6),
+                        List.of(PartyId.of(rs.getString(7)), PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9))),
+                        Status.parse(rs.getString(10)), rs.getInt(11), rs.getInt(12), rs.getInt(13), result,
+                        rs.getString(15), rs.getInt(16), rs.getLong(17), rs.getLong(18)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,234 @@
+package io.formix.state;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * One SQLite database file shared by many processes: WAL journal, {@code synchronous=NORMAL},
+ * a busy timeout, and write transactions that start with {@code BEGIN IMMEDIATE} (so a writer
+ * waits for the lock up front instead of failing on upgrade) and are retried with jittered backoff
+ * when SQLite still reports {@code SQLITE_BUSY}/{@code SQLITE_LOCKED}.
+ *
+ * <p>Thread-safe: the single JDBC connection is used under a lock, and every transaction is
+ * short (the callbacks do no I/O besides the database).
+ */
+public final class Sqlite implements AutoCloseable {
+
+    /** How long SQLite itself waits on a lock before reporting busy. */
+    static final int BUSY_TIMEOUT_MS = 5_000;
+    /** Retries of a whole transaction after SQLITE_BUSY, on top of the busy timeout. */
+    static final int MAX_RETRIES = 50;
+
+    /** Work done inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Path file;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private Sqlite(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating if needed) the database at {@code file} and applies {@code schema}. A new
+     * file is created with {@code synchronous=OFF} (an empty database needs no durability, and
+     * the fsyncs of creating it dominate starting a thousand nodes), then switched to
+     * {@code NORMAL}.
+     */
+    public static Sqlite open(Path file, String schema) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new StateException("cannot create " + file.getParent() + ": " + e.getMessage()
+                    + " — check the path and its permissions", e);
+        }
+        boolean fresh = !Files.exists(file);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(fresh ? SQLiteConfig.SynchronousMode.OFF : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.enforceForeignKeys(true);
+        Sqlite db = connect(file, config);
+        try {
+            db.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String stmt : schema.split(";")) {
+                        if (!stmt.isBlank()) {
+                            s.executeUpdate(stmt);
+                        }
+                    }
+                }
+                return null;
+            });
+            if (fresh) {
+                db.read(c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("PRAGMA synchronous=NORMAL");
+                    }
+                    return null;
+                });
+            }
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private static Sqlite connect(Path file, SQLiteConfig config) {
+        // Opening itself may hit a lock while another process switches the file to WAL: retry.
+        SQLException last = null;
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            try {
+                Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
+                        config.toProperties());
+                return new Sqlite(file, c);
+            } catch (SQLException e) {
+                if (!isBusy(e)) {
+                    throw new StateException("cannot open " + file + ": " + e.getMessage(), e);
+                }
+                last = e;
+                backoff(attempt);
+            }
+        }
+        throw new StateException("cannot open " + file + ": still locked after " + MAX_RETRIES
+                + " retries — is a process stuck holding it?", last);
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction, retrying when busy. */
+    public <T> T write(Work<T> work) {
+        return transaction(work);
+    }
+
+    /** Runs {@code work} as a read (its own deferred snapshot); retried when busy. */
+    public <T> T read(Work<T> work) {
+        lock.lock();
+        try {
+            SQLException last = null;
+            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+                try {
+                    return work.run(connection);
+                } catch (SQLException e) {
+                    if (!isBusy(e)) {
+                        throw new StateException(describe(e), e);
+                    }
+                    last = e;
+                    backoff(attempt);
+                }
+            }
+            throw new StateException(file + " stayed locked for too long — retry the command", last);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T transaction(Work<T> work) {
+        lock.lock();
+        try {
+            SQLException last = null;
+            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+                try {
+                    connection.setAutoCommit(false);
+                    try {
+                        T result = work.run(connection);
+                        connection.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException e) {
+                        safeRollback();
+                        throw e;
+                    } finally {
+                        connection.setAutoCommit(true);
+                    }
+                } catch (SQLException e) {
+                    if (!isBusy(e)) {
+                        throw new StateException(describe(e), e);
+                    }
+                    last = e;
+                    backoff(attempt);
+                }
+            }
+            throw new StateException(file + " stayed locked for too long — retry the command", last);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * SQLite's {@code PRAGMA data_version}: changes when another connection commits. A cheap way
+     * to notice other processes' writes without re-reading tables.
+     */
+    public long dataVersion() {
+        return read(c -> {
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA data_version")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private void safeRollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already out of the transaction
+        }
+    }
+
+    private String describe(SQLException e) {
+        return "database " + file + ": " + e.getMessage();
+    }
+
+    static boolean isBusy(SQLException e) {
+        if (e instanceof SQLiteException se) {
+            SQLiteErrorCode code = se.getResultCode();
+            return code != null && (code.code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code
+                    || code != null && (code.code & 0xff) == SQLiteErrorCode.SQLITE_LOCKED.code;
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_BUSY") || m.contains("database is locked");
+    }
+
+    private static void backoff(int attempt) {
+        long ms = Math.min(200, 5L << Math.min(attempt, 5)) + ThreadLocalRandom.current().nextInt(10);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("interrupted while waiting for a database lock");
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a connection twice or after a failure is harmless
+        } finally {
+            lock.unlock();
+        }
+    }
+}

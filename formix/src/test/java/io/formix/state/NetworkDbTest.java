@@ -1,0 +1,64 @@
+package io.formix.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.state.ComputationRecord.Status;
+import io.formix.state.NodeRecord.Approval;
+import io.formix.state.NodeRecord.Role;
+import io.formix.transport.PartyId;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class NetworkDbTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void nodesAreNumberedPerRoleInCreationOrder() {
+        try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
+            db.createNodes(Role.HEAVY, 3, Approval.AUTO, 1);
+            db.createNodes(Role.LIGHT, 2, Approval.MANUAL, 2);
+            db.createNodes(Role.LIGHT, 1, Approval.AUTO, 3);
+            List<NodeRecord> lights = db.nodes(Role.LIGHT);
+            assertEquals(List.of("light-0001", "light-0002", "light-0003"),
+                    lights.stream().map(r -> r.uid().value()).toList());
+            assertEquals(Approval.MANUAL, lights.get(0).approval());
+            assertEquals("heavy-3", db.nodes(Role.HEAVY).get(2).uid().value());
+            assertEquals(1, db.removeNodes(List.of(PartyId.of("light-0003"))));
+            assertEquals(2, db.nodes(Role.LIGHT).size());
+        }
+    }
+
+    @Test
+    void aComputationEndsOnceAndItsStatusNeverMovesBack() {
+        try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
+            List<PartyId> heavy = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
+            db.insertComputation(new ComputationRecord("c1", "q", "{}", 2, 10, 5, heavy, Status.PROPOSED, 0, 0, 0, -1,
+                    null, 0, 1, 0));
+            assertTrue(db.advance("c1", Status.COLLECTING, 4));
+            assertFalse(db.advance("c1", Status.BROADCAST, -1), "no step back");
+            assertTrue(db.reveal("c1", -1, 4, 0, 99));
+            assertFalse(db.fail("c1", "late", 0, 0, 100), "ended once");
+            ComputationRecord r = db.computation("c1").orElseThrow();
+            assertEquals(Status.REVEALED, r.status());
+            assertEquals(4294967295L, r.result(), "unsigned");
+            assertEquals(4, r.invited());
+        }
+    }
+
+    @Test
+    void anotherConnectionsCommitChangesTheDataVersion() {
+        try (NetworkDb a = NetworkDb.open(FormixHome.of(home)); NetworkDb b = NetworkDb.open(FormixHome.of(home))) {
+            long v = a.dataVersion();
+            b.createNodes(Role.LIGHT, 1, Approval.AUTO, 1);
+            assertTrue(a.dataVersion() != v);
+        }
+    }
+}
