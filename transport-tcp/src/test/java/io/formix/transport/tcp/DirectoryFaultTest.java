@@ -318,6 +318,27 @@ class DirectoryFaultTest {
     }
 
     @Test
+    void establishedInboundConnectionsAreBoundedAndEachClaimedIdBeyondIsRefused() throws Exception {
+        TcpTransport b = open(B, 0, options().withMaxInboundConnections(2));
+        try (RawPeer p1 = new RawPeer(b.localPort()); RawPeer p2 = new RawPeer(b.localPort())) {
+            assertEquals("ok", p1.hello("p1", "b"));
+            assertEquals("ok", p2.hello("p2", "b"));
+            try (RawPeer p3 = new RawPeer(b.localPort())) {
+                assertEquals("no too many inbound connections (limit 2)", p3.hello("p3", "b"));
+                assertTrue(p3.closedByOtherSide());
+            }
+            p1.frame(bytes("from p1"));
+            assertEquals("from p1", text(b.receive(PartyId.of("p1"), WAIT).orElseThrow()),
+                    "the established ones keep working");
+        }
+        // Their readers end; then a new party is admitted again.
+        TcpTransport a = open(A);
+        a.send(B, bytes("admitted"));
+        assertEquals("admitted", text(b.receive(A, WAIT).orElseThrow()));
+        assertTrue(a.awaitDelivered(B, WAIT));
+    }
+
+    @Test
     void halfCloseBetweenFramesIsACleanEnd() throws Exception {
         TcpTransport b = open(B);
         try (RawPeer raw = new RawPeer(b.localPort())) {
