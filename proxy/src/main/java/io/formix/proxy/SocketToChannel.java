@@ -1,5 +1,6 @@
 package io.formix.proxy;
 
+import io.formix.transport.Backoff;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.CorruptMessageException;
+import io.formix.transport.FreePorts;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;

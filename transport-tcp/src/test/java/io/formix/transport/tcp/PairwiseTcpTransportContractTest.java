@@ -1,5 +1,6 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.FreePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportContractTest;
