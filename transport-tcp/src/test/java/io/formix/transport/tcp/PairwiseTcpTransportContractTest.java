@@ -17,4 +17,15 @@ class PairwiseTcpTransportContractTest extends TransportContractTest {
         PairwiseLayout layout = PairwiseLayout.numeric(ids.indexOf(self), 3, base).withParties(ids);
         return TcpTransport.openPairwise(layout, TcpTransportContractTest.testOptions(configuredMax()));
     }
+
+    /** A receiver that does not take fills its inbox, then the socket buffers, then send blocks in the write. */
+    @Override
+    protected boolean sendCanBlock() {
+        return true;
+    }
+
+    @Override
+    protected boolean blockedInSend(Thread sender) {
+        return SocketWrites.inSocketWrite(sender);
+    }
 }

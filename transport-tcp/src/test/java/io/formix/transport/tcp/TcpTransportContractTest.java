@@ -26,4 +26,15 @@ class TcpTransportContractTest extends TransportContractTest {
         directory.put(self, new InetSocketAddress(loopback, t.localPort()));
         return t;
     }
+
+    /** A receiver that does not take fills its inbox, then the socket buffers, then send blocks in the write. */
+    @Override
+    protected boolean sendCanBlock() {
+        return true;
+    }
+
+    @Override
+    protected boolean blockedInSend(Thread sender) {
+        return SocketWrites.inSocketWrite(sender);
+    }
 }
