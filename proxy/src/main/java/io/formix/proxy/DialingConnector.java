@@ -1,5 +1,6 @@
 package io.formix.proxy;
 
+import io.formix.transport.Backoff;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

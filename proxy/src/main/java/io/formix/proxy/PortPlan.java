@@ -1,10 +1,12 @@
 package io.formix.proxy;
 
+import io.formix.transport.PairwisePorts;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * sbproxy's port rule, and the proxy's inversion of it.
+ * The proxy's inversion of sbproxy's port rule ({@link PairwisePorts}, shared with the pairwise
+ * TCP transport).
  *
  * <p>For every pair of parties {@code a < b} among {@code n}, the <em>application</em> at the
  * lower pid listens and the one at the higher pid connects, on port
@@ -19,25 +21,6 @@ import java.util.List;
 public final class PortPlan {
 
     private PortPlan() {
-    }
-
-    /**
-     * The offset of the pair {@code {a, b}} (either order) among {@code n} parties.
-     *
-     * @throws IllegalArgumentException if {@code a == b} or either is outside {@code [0, n)}
-     */
-    public static int offset(int a, int b, int n) {
-        if (n < 2 || a < 0 || b < 0 || a >= n || b >= n || a == b) {
-            throw new IllegalArgumentException("need two distinct pids in [0, " + n + "), got " + a + " and " + b);
-        }
-        int lo = Math.min(a, b);
-        int hi = Math.max(a, b);
-        return lo * n - lo * (lo + 1) / 2 + (hi - lo);
-    }
-
-    /** The largest offset among {@code n} parties: {@code n(n−1)/2}. */
-    public static int maxOffset(int n) {
-        return n * (n - 1) / 2;
     }
 
     /**
@@ -60,7 +43,7 @@ public final class PortPlan {
             if (peer == pid) {
                 continue;
             }
-            int off = offset(pid, peer, parties);
+            int off = PairwisePorts.offset(pid, peer, parties);
             if (peer > pid) {
                 links.add(new Link(pid, peer, Link.Role.CONNECT, sequreBasePort + off));
             } else {
@@ -71,9 +54,9 @@ public final class PortPlan {
     }
 
     private static void checkBase(String name, int base, int parties) {
-        if (base < 0 || base + maxOffset(parties) > 65535) {
+        if (base < 0 || base + PairwisePorts.maxOffset(parties) > 65535) {
             throw new IllegalArgumentException(name + " " + base + " does not leave room for "
-                    + maxOffset(parties) + " ports below 65536");
+                    + PairwisePorts.maxOffset(parties) + " ports below 65536");
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.formix.proxy;
 
+import io.formix.transport.Backoff;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import io.formix.transport.TransportException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -72,36 +74,29 @@ final class SocketToChannel {
         }
     }
 
+    /**
+     * Reads frames with the shared {@link FrameCodec#read} (bound checked before allocating, the
+     * buffer growing only as bytes arrive) over a view of the socket that survives read timeouts.
+     */
     private End pumpFrames() throws IOException, InterruptedException {
         int max = transport.maxMessageBytes();
-        byte[] header = new byte[FrameCodec.HEADER_BYTES];
+        InputStream frames = new PatientStream();
         while (true) {
             atBoundary = true;
-            int got = readFully(header, 0, header.length);
-            if (got == 0) {
-                return End.EOF;
-            }
-            if (got < header.length) {
-                LOG.warn("{}: the application closed the connection inside a frame header ({} of 8 bytes);"
-                        + " nothing of that frame was written", name, got);
-                return End.BROKEN;
-            }
-            long length = FrameCodec.getLength(header, 0);
-            int size;
+            byte[] payload;
             try {
-                size = FrameCodec.checkLength(length, max);
+                payload = FrameCodec.read(frames, max);
+            } catch (EOFException e) {
+                LOG.warn("{}: the application closed the connection inside a frame ({}); nothing of that frame"
+                        + " was written", name, e.getMessage());
+                return End.BROKEN;
             } catch (TransportException e) {
-                LOG.error("{}: bad frame from the application: length prefix {} is {}; closing this connection,"
-                        + " nothing of the frame was written", name, length,
-                        length < 0 ? "negative" : "above the maximum of " + max + " bytes");
+                LOG.error("{}: bad frame from the application ({}); closing this connection, nothing of the frame"
+                        + " was written", name, e.getMessage());
                 return End.BAD_FRAME;
             }
-            byte[] payload = new byte[size];
-            int read = readFully(payload, 0, size);
-            if (read < size) {
-                LOG.warn("{}: the application closed the connection inside a frame ({} of {} payload bytes);"
-                        + " nothing of that frame was written", name, read, size);
-                return End.BROKEN;
+            if (payload == null) {
+                return End.EOF;
             }
             if (!deliver(payload)) {
                 return End.STOPPED;
@@ -132,18 +127,25 @@ final class SocketToChannel {
         }
     }
 
-    /** Reads until {@code len} bytes or end of stream; returns how many were read. */
-    private int readFully(byte[] b, int off, int len) throws IOException {
-        int total = 0;
-        while (total < len) {
-            int n = readSome(b, off + total, len - total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
-            atBoundary = false;
+    /** The socket's stream as seen by the frame reader: reads survive timeouts and clear {@link #atBoundary}. */
+    private final class PatientStream extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
-        return total;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = readSome(b, off, len);
+            if (n > 0) {
+                atBoundary = false;
+            }
+            return n;
+        }
     }
 
     /** One read that survives read timeouts, giving up only when the proxy stops. */

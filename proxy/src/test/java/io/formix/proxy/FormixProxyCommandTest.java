@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.ChannelLockedException;
+import io.formix.transport.FreePorts;
 import io.formix.transport.InMemoryNetwork;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
@@ -93,9 +94,9 @@ class FormixProxyCommandTest {
 
     @Test
     void aPortInUseIsAOneLineErrorNamingThePortAndReleasesTheChannels() throws Exception {
-        int base = TestPorts.freeBase(3);
+        int base = FreePorts.base(3);
         // Party 2 listens on base+2 and base+3; hold base+3.
-        try (ServerSocket held = TestPorts.listen(base + 3)) {
+        try (ServerSocket held = FreePorts.listen(base + 3)) {
             assertEquals(FormixProxyCommand.EXIT_PORT_IN_USE, run(args(2, base)));
         }
         assertEquals(1, errLines().size(), err.toString());
@@ -103,13 +104,13 @@ class FormixProxyCommandTest {
         assertFalse(err.toString().contains("Exception"), "no stack trace without -v: " + err);
         assertThrows(TransportClosedException.class, () -> opened.get(0).send(PartyId.ofPid(0), new byte[1]));
         // base+2 was bound first and must have been released too.
-        TestPorts.listen(base + 2).close();
+        FreePorts.listen(base + 2).close();
     }
 
     @Test
     void verbosePrintsTheStackTrace() throws Exception {
-        int base = TestPorts.freeBase(3);
-        try (ServerSocket held = TestPorts.listen(base + 2)) {
+        int base = FreePorts.base(3);
+        try (ServerSocket held = FreePorts.listen(base + 2)) {
             assertEquals(FormixProxyCommand.EXIT_PORT_IN_USE, run(args(2, base, "-v")));
         }
         assertTrue(err.toString().contains("PortInUseException"), err.toString());

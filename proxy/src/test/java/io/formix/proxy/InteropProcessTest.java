@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.FrameCodec;
+import io.formix.transport.FreePorts;
 import io.formix.transport.Message;
+import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
@@ -105,9 +107,9 @@ class InteropProcessTest {
 
     @Test
     void tenThousandFramesUpTo4MiBCrossTwoProxyProcessesBothWaysAtOnce() throws Exception {
-        int base0 = TestPorts.freeBase(1);
-        int base1 = TestPorts.freeBase(1);
-        ServerSocket app0Server = track(TestPorts.listen(base0 + 1));
+        int base0 = FreePorts.base(1);
+        int base1 = FreePorts.base(1);
+        ServerSocket app0Server = track(FreePorts.listen(base0 + 1));
         ProxyProcess p0 = proxy(0, 2, base0, Framing.LENGTH_PREFIXED, "--no-fsync");
         ProxyProcess p1 = proxy(1, 2, base1, Framing.LENGTH_PREFIXED, "--no-fsync");
         p1.awaitLog("started", START);
@@ -125,11 +127,11 @@ class InteropProcessTest {
     @ValueSource(ints = {0, 1})
     void aTcpPartyBehindTheProxyTalksToAFileTransportParty(int proxied) throws Exception {
         int other = 1 - proxied;
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport files = direct(other);
         Socket app;
         if (proxied == 0) { // app 0 listens, its proxy connects
-            ServerSocket server = track(TestPorts.listen(base + 1));
+            ServerSocket server = track(FreePorts.listen(base + 1));
             proxy(0, 2, base, Framing.LENGTH_PREFIXED);
             app = accept(server);
         } else { // app 1 connects to its proxy
@@ -157,12 +159,12 @@ class InteropProcessTest {
     @ParameterizedTest
     @EnumSource(Framing.class)
     void threePartiesAllPairsBothWays(Framing framing) throws Exception {
-        int[] bases = {TestPorts.freeBase(3), TestPorts.freeBase(3), TestPorts.freeBase(3)};
+        int[] bases = {FreePorts.base(3), FreePorts.base(3), FreePorts.base(3)};
         // Applications at the lower pid listen on their own base + offset.
         ServerSocket[][] servers = new ServerSocket[3][3];
         for (int a = 0; a < 3; a++) {
             for (int b = a + 1; b < 3; b++) {
-                servers[a][b] = track(TestPorts.listen(bases[a] + PortPlan.offset(a, b, 3)));
+                servers[a][b] = track(FreePorts.listen(bases[a] + PairwisePorts.offset(a, b, 3)));
             }
         }
         ProxyProcess[] proxies = new ProxyProcess[3];
@@ -175,7 +177,7 @@ class InteropProcessTest {
         List<CompletableFuture<Void>> flows = new ArrayList<>();
         for (int a = 0; a < 3; a++) {
             for (int b = a + 1; b < 3; b++) {
-                Socket atB = connect(bases[b] + PortPlan.offset(a, b, 3)); // app b -> proxy b
+                Socket atB = connect(bases[b] + PairwisePorts.offset(a, b, 3)); // app b -> proxy b
                 Socket atA = accept(servers[a][b]);                        // proxy a -> app a
                 flows.add(exchange(atA, atB, new Traffic(10 * a + b, 300, 100, 256 << 10),
                         new Traffic(10 * b + a, 300, 100, 256 << 10), a * 3L + b));
@@ -189,13 +191,13 @@ class InteropProcessTest {
 
     @Test
     void aLateApplicationGetsOneLogLineAndSigtermExitsZero() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport files = direct(1);
         ProxyProcess p = proxy(0, 2, base, Framing.LENGTH_PREFIXED);
         p.awaitLog("waiting for the application", START);
         ProxyProcess.pause(1500); // several connection attempts with backoff
         files.send(PartyId.ofPid(0), "early".getBytes());
-        try (ServerSocket server = TestPorts.listen(base + 1)) {
+        try (ServerSocket server = FreePorts.listen(base + 1)) {
             Socket app = accept(server);
             assertArrayEquals("early".getBytes(), FrameCodec.read(app.getInputStream(), 100));
             FrameCodec.write(app.getOutputStream(), "late".getBytes());
@@ -210,7 +212,7 @@ class InteropProcessTest {
 
     @Test
     void aStalledApplicationLeavesMessagesOnDisk() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport files = direct(0);
         proxy(1, 2, base, Framing.LENGTH_PREFIXED, "--no-fsync").awaitLog("started", START);
         Socket app = connect(base + 1);
@@ -232,7 +234,7 @@ class InteropProcessTest {
     @ParameterizedTest(name = "{0} parties")
     @ValueSource(ints = {2, 3})
     void sigkillThenRestartLosesNothingFromTheFilesAndDuplicatesAtMostTheMessageInHand(int parties) throws Exception {
-        int base = TestPorts.freeBase(3);
+        int base = FreePorts.base(3);
         PartyId one = PartyId.ofPid(1);
         int count = 300;
         List<Integer> peers = parties == 2 ? List.of(0) : List.of(0, 2);

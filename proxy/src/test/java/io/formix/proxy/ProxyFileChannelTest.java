@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.FrameCodec;
+import io.formix.transport.FreePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
@@ -66,7 +67,7 @@ class ProxyFileChannelTest {
         Files.write(channel.resolve(".00000003.msg.tmp"), new byte[3]);
         Files.write(channel.resolve("00000002.sync-conflict-20260101-000000-ABC.msg"), new byte[9]);
 
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport mine = FileTransport.builder(channels(), P1).open();
         track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
                 .stateDir(dir.resolve("state")).build(), mine));
@@ -113,7 +114,7 @@ class ProxyFileChannelTest {
             ByteBuffer.wrap(p).putInt(i);
             sender.send(P1, p);
         }
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         List<String> args = ProxyProcess.args(1, 2, channels(), base, Framing.LENGTH_PREFIXED,
                 "--shutdown-grace-ms", "300");
         ProxyProcess first = track(ProxyProcess.start(dir.resolve("first.log"), args));
@@ -180,8 +181,8 @@ class ProxyFileChannelTest {
             ByteBuffer.wrap(p).putInt(i);
             sender2.send(P1, p);
         }
-        int base = TestPorts.freeBase(3);
-        java.net.ServerSocket app2Server = track(TestPorts.listen(base + 3));
+        int base = FreePorts.base(3);
+        java.net.ServerSocket app2Server = track(FreePorts.listen(base + 3));
         app2Server.setSoTimeout(30_000);
         List<String> args = ProxyProcess.args(1, 3, channels(), base, Framing.LENGTH_PREFIXED,
                 "--shutdown-grace-ms", "300", "--no-fsync");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.FrameCodec;
+import io.formix.transport.FreePorts;
 import io.formix.transport.InMemoryNetwork;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
@@ -88,9 +89,9 @@ class ProxyInMemoryTest {
     @ParameterizedTest
     @EnumSource(Framing.class)
     void twoProxiesCarryRandomlyChunkedFramesBothWaysInOrder(Framing framing) throws Exception {
-        int base0 = TestPorts.freeBase(1);
-        int base1 = TestPorts.freeBase(1);
-        ServerSocket app0Server = track(TestPorts.listen(base0 + 1)); // app 0 listens (lower pid)
+        int base0 = FreePorts.base(1);
+        int base1 = FreePorts.base(1);
+        ServerSocket app0Server = track(FreePorts.listen(base0 + 1)); // app 0 listens (lower pid)
         start(0, base0, framing, net.open(P0));
         start(1, base1, framing, net.open(P1));
         Socket app0 = track(app0Server.accept());
@@ -107,7 +108,7 @@ class ProxyInMemoryTest {
 
     @Test
     void eachFrameIsOneMessageWhoseBytesAreTheFrame() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         start(1, base, Framing.LENGTH_PREFIXED, net.open(P1));
         Socket app = connectApp1(base);
@@ -135,7 +136,7 @@ class ProxyInMemoryTest {
     @ParameterizedTest
     @ValueSource(longs = {-1L, Long.MIN_VALUE, MAX + 1L, Long.MAX_VALUE})
     void aBadFrameLengthClosesTheConnectionAndWritesNothing(long badLength) throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         start(1, base, Framing.LENGTH_PREFIXED, net.open(P1));
         Socket app = connectApp1(base);
@@ -153,7 +154,7 @@ class ProxyInMemoryTest {
 
     @Test
     void aFrameCutByADisconnectWritesNothing() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         start(1, base, Framing.LENGTH_PREFIXED, net.open(P1));
         Socket app = connectApp1(base);
@@ -168,7 +169,7 @@ class ProxyInMemoryTest {
 
     @Test
     void rawModeReproducesTheStreamByteForByte() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).framing(Framing.RAW).rawChunkBytes(1000)
                 .poll(Duration.ofMillis(20)).build();
@@ -195,7 +196,7 @@ class ProxyInMemoryTest {
 
     @Test
     void aStalledApplicationStopsTheTakingOfMessages() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         ObservedTransport observed = new ObservedTransport(net.open(P1));
         start(1, base, Framing.LENGTH_PREFIXED, observed);
@@ -222,7 +223,7 @@ class ProxyInMemoryTest {
 
     @Test
     void aStalledFileSideStopsTheReadingOfTheSocket() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         ObservedTransport observed = new ObservedTransport(net.open(P1));
         observed.stall();
@@ -250,7 +251,7 @@ class ProxyInMemoryTest {
 
     @Test
     void theApplicationMayDisconnectAndReconnect() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         Proxy proxy = start(1, base, Framing.LENGTH_PREFIXED, net.open(P1));
         Socket app = connectApp1(base);
@@ -275,11 +276,11 @@ class ProxyInMemoryTest {
 
     @Test
     void theProxyConnectsToALateApplicationAndReconnectsAfterItLeaves() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P1));
         start(0, base, Framing.LENGTH_PREFIXED, net.open(P0)); // app 0 not listening yet
         direct.send(P0, utf8("queued before the app was up"));
-        try (ServerSocket appServer = TestPorts.listen(base + 1)) {
+        try (ServerSocket appServer = FreePorts.listen(base + 1)) {
             Socket first = track(appServer.accept());
             assertArrayEquals(utf8("queued before the app was up"), FrameCodec.read(first.getInputStream(), 100));
             first.close();
@@ -293,7 +294,7 @@ class ProxyInMemoryTest {
 
     @Test
     void aMessageWhoseWriteFailedIsWrittenFirstOnTheNextConnection() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         start(1, base, Framing.LENGTH_PREFIXED, net.open(P1));
         Socket app = new Socket();
@@ -315,7 +316,7 @@ class ProxyInMemoryTest {
 
     @Test
     void shutdownFinishesAFrameInHandWithinTheGrace() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
                 .shutdownGrace(Duration.ofSeconds(10)).build();
@@ -344,12 +345,12 @@ class ProxyInMemoryTest {
         assertTrue(stopping.get(20, TimeUnit.SECONDS), "clean shutdown expected");
         assertArrayEquals(utf8("finished during shutdown"), receivePayload(direct, P1));
         assertThrows(TransportClosedException.class, () -> mine.send(P0, new byte[1]));
-        TestPorts.listen(base + 1).close(); // the port was released
+        FreePorts.listen(base + 1).close(); // the port was released
     }
 
     @Test
     void shutdownRollsBackAFrameThatDoesNotFinish() throws Exception {
-        int base = TestPorts.freeBase(1);
+        int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
         ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
                 .shutdownGrace(Duration.ofMillis(200)).build();

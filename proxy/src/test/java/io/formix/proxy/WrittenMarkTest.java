@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.FrameCodec;
+import io.formix.transport.FreePorts;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
@@ -146,7 +147,7 @@ class WrittenMarkTest {
      * blocks the next receive until released: a process that died before acknowledging.
      */
     static final class Scripted implements Transport {
-        final int base = TestPorts.freeBase(1);
+        final int base = FreePorts.base(1);
         final CountDownLatch blocked = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
         private final ArrayDeque<Message> queue = new ArrayDeque<>();

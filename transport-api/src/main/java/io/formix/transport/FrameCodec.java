@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * The length-prefixed frame shared by the file channel, TCP and the proxy: an 8-byte
@@ -11,7 +12,11 @@ import java.io.OutputStream;
  *
  * <p>The length is checked against a caller-supplied bound <em>before</em> any payload buffer is
  * allocated: a negative length is a {@link BadFrameException}, one above the bound a
- * {@link MessageTooLargeException}. Nothing here keeps state; all methods are thread-safe.
+ * {@link MessageTooLargeException}. Even an accepted length is not trusted with memory:
+ * {@link #read} allocates at most {@link #INITIAL_READ_BYTES} up front and grows the buffer (by
+ * doubling) only as payload bytes actually arrive, so a peer that announces a large frame and then
+ * stalls or disconnects pins at most about twice what it really sent. Nothing here keeps state; all
+ * methods are thread-safe.
  */
 public final class FrameCodec {
 
@@ -20,6 +25,9 @@ public final class FrameCodec {
 
     /** Default maximum payload: 64 MiB, as in DESIGN.md. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    /** The most {@link #read} allocates for a payload before any of its bytes arrived: 64 KiB. */
+    public static final int INITIAL_READ_BYTES = 64 * 1024;
 
     private FrameCodec() {
     }
@@ -81,6 +89,9 @@ public final class FrameCodec {
     /**
      * Reads one frame from {@code in}.
      *
+     * <p>The payload buffer starts at {@code min(length, INITIAL_READ_BYTES)} and doubles only
+     * once it is full of received bytes; the array returned has exactly {@code length} bytes.
+     *
      * @return the payload, or {@code null} if the stream ended cleanly before a header began
      * @throws EOFException if the stream ends inside a frame
      * @throws BadFrameException if the length is negative
@@ -96,11 +107,17 @@ public final class FrameCodec {
             throw new EOFException("stream ended inside a frame header (" + n + " of 8 bytes)");
         }
         int length = checkLength(getLength(h, 0), maxPayload);
-        byte[] payload = new byte[length];
-        int got = in.readNBytes(payload, 0, length);
-        if (got < length) {
-            throw new EOFException("stream ended inside a frame (" + got + " of " + length + " bytes)");
+        byte[] payload = new byte[Math.min(length, INITIAL_READ_BYTES)];
+        int got = 0;
+        while (true) {
+            got += in.readNBytes(payload, got, payload.length - got);
+            if (got == length) {
+                return payload;
+            }
+            if (got < payload.length) {
+                throw new EOFException("stream ended inside a frame (" + got + " of " + length + " bytes)");
+            }
+            payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
         }
-        return payload;
     }
 }

@@ -36,10 +36,21 @@ import java.util.Optional;
  * {@link Message#sequence()}, and never any other duplicate. A receiver that records the last
  * sequence it processed per sender therefore gets exactly-once processing.
  *
- * <p>A non-durable backend (TCP, in-memory) loses what is in flight when a side dies. It never
- * loses a message silently: a send that cannot be delivered fails with a
- * {@link TransportException} to the sender, and messages already written to the network before
- * the peer died may be lost, which the TCP backend documents. It reconnects to a restarted peer.
+ * <p>A non-durable backend (TCP, in-memory) loses what is in flight when a side dies, and
+ * reconnects to a restarted peer. A send that cannot be written fails with a
+ * {@link TransportException}. Whether a message that {@code send} already handed to the network,
+ * and that the dead peer never took, is reported depends on the mode:
+ * <ul>
+ *   <li>TCP <b>directory</b> mode acknowledges what the receiver's application took, so such a
+ *       loss is reported to the sender: the next {@code send} to that peer (or
+ *       {@code awaitDelivered}) throws {@link PeerUnavailableException} naming how many messages
+ *       were not confirmed.
+ *   <li>TCP <b>pairwise</b> mode carries plain frames with no acknowledgements on the wire, so
+ *       that engines such as Sequre and the proxy can speak it; it <em>cannot</em> report a
+ *       message lost in flight when the peer dies: that {@code send} returned normally and no
+ *       later call says otherwise. Only the write that fails is reported.
+ * </ul>
+ * Callers that need exactly-once across restarts use a durable backend.
  *
  * <h2>Size</h2>
  * Payloads hold 0 to {@link #maxMessageBytes()} bytes. A larger send fails with

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -249,20 +250,89 @@ public abstract class TransportContractTest {
         open(B);
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
-            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<Thread> worker = new CompletableFuture<>();
             Future<?> blocked = ex.submit(() -> {
-                started.countDown();
+                worker.complete(Thread.currentThread());
                 return a.receive(B, Duration.ofSeconds(30));
             });
-            started.await();
-            // Give the receiver a moment to block; correctness does not depend on it.
-            Thread.yield();
+            Thread receiver = worker.get(10, TimeUnit.SECONDS);
+            awaitParked(receiver, "the receiver to block in receive");
+            assertFalse(blocked.isDone(), "nothing was sent, so receive must still be waiting");
             a.close();
             var e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> blocked.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof TransportClosedException, "got " + e.getCause());
         } finally {
             ex.shutdownNow();
+        }
+    }
+
+    /** Whether a {@code send} to a party that does not receive eventually blocks in this backend. */
+    protected boolean sendCanBlock() {
+        return false;
+    }
+
+    /** Payload size for {@link #closeWakesABlockedSender}: big enough to fill the backend's buffers soon. */
+    protected int blockingSendPayloadBytes() {
+        return Math.min(configuredMax(), 64 * 1024);
+    }
+
+    /**
+     * Whether {@code sender}, a thread looping on {@code send}, is blocked inside it. The default
+     * sees a parked thread; backends that block in a socket write (a RUNNABLE native call) override.
+     */
+    protected boolean blockedInSend(Thread sender) {
+        Thread.State state = sender.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+    }
+
+    @Test
+    void closeWakesABlockedSender() throws Exception {
+        assumeTrue(sendCanBlock(), "send never blocks in this backend");
+        Transport a = open(A);
+        open(B); // open, but never receives
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Thread> worker = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            byte[] payload = new byte[blockingSendPayloadBytes()];
+            Future<?> sending = ex.submit(() -> {
+                worker.complete(Thread.currentThread());
+                while (true) {
+                    a.send(B, payload);
+                    sent.incrementAndGet();
+                }
+            });
+            Thread sender = worker.get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long before = -1;
+            while (true) {
+                long now = sent.get();
+                if (now == before && blockedInSend(sender)) {
+                    break; // no progress over one poll interval, and parked in send
+                }
+                assertFalse(sending.isDone(), "send failed before blocking");
+                assertTrue(System.nanoTime() < deadline, "send never blocked (" + now + " sent, " + sender.getState() + ")");
+                before = blockedInSend(sender) ? now : -1;
+                Thread.sleep(20); // poll interval of a bounded wait for a state nothing signals
+            }
+            long blockedAt = sent.get();
+            a.close();
+            var e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> sending.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof TransportClosedException, "got " + e.getCause());
+            assertTrue(sent.get() <= blockedAt + 1, "the blocked send was woken, not completed and followed by more");
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    /** Polls (bounded) until {@code t} is parked: WAITING or TIMED_WAITING. */
+    private static void awaitParked(Thread t, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + " (" + t.getState() + ")");
+            Thread.sleep(1);
         }
     }
 

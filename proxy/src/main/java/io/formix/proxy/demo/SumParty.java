@@ -2,6 +2,7 @@ package io.formix.proxy.demo;
 
 import io.formix.proxy.PortPlan;
 import io.formix.transport.FrameCodec;
+import io.formix.transport.PairwisePorts;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One party of an additive-share sum over TCP, wired like Sequre: for each pair the lower pid
@@ -150,10 +151,10 @@ public final class SumParty implements Callable<Integer> {
         for (int j = pid + 1; j < parties; j++) {
             servers[j] = new ServerSocket();
             servers[j].setReuseAddress(true);
-            servers[j].bind(new InetSocketAddress(host, basePort + PortPlan.offset(pid, j, parties)));
+            servers[j].bind(new InetSocketAddress(host, basePort + PairwisePorts.offset(pid, j, parties)));
         }
         for (int j = 0; j < pid; j++) {
-            peers[j] = connectWithRetry(new InetSocketAddress(host, basePort + PortPlan.offset(j, pid, parties)));
+            peers[j] = connectWithRetry(new InetSocketAddress(host, basePort + PairwisePorts.offset(j, pid, parties)));
         }
         for (int j = pid + 1; j < parties; j++) {
             peers[j] = servers[j].accept();

@@ -1,5 +1,6 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.Backoff;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
@@ -42,7 +43,7 @@ final class Dialer {
     FramedConnection dial(PartyId peer, Supplier<InetSocketAddress> address, long deadlineNanos, Handshake handshake)
             throws PeerUnavailableException, TransportClosedException, InterruptedException {
         TcpOptions o = owner.options();
-        Backoff backoff = new Backoff(o.backoffInitial().toNanos(), o.backoffMax().toNanos());
+        Backoff backoff = new Backoff(o.backoffInitial(), o.backoffMax());
         long started = System.nanoTime();
         int attempts = 0;
         String lastFailure = null;
@@ -83,7 +84,7 @@ final class Dialer {
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms (" + attempts
                         + " attempts): " + lastFailure);
             }
-            if (owner.awaitClosed(Math.min(left, backoff.nextDelayNanos()))) {
+            if (owner.awaitClosed(Math.min(left, backoff.nextNanos()))) {
                 owner.checkOpen();
             }
         }

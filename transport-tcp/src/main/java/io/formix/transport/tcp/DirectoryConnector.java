@@ -39,6 +39,8 @@ final class DirectoryConnector implements Connector {
     private volatile ServerSocket server;
     private volatile Thread acceptor;
     private final AtomicInteger pendingHellos = new AtomicInteger();
+    /** Inbound connections past their hello whose reader still runs; bounded by {@link TcpOptions#maxInboundConnections()}. */
+    private final AtomicInteger established = new AtomicInteger();
 
     DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
             Function<PartyId, InetSocketAddress> resolver) {
@@ -184,6 +186,7 @@ final class DirectoryConnector implements Connector {
             return;
         }
         Hello hello;
+        boolean counted = false;
         try {
             c.setReadTimeout(owner.options().helloTimeout());
             byte[] frame = c.readFrame(Hello.MAX_BYTES);
@@ -199,9 +202,19 @@ final class DirectoryConnector implements Connector {
                 c.writeFrame(Hello.refuse("a party cannot connect to itself"));
                 throw new IOException("hello from itself refused");
             }
+            int max = owner.options().maxInboundConnections();
+            counted = true;
+            if (established.incrementAndGet() > max) {
+                c.writeFrame(Hello.refuse("too many inbound connections (limit " + max + ")"));
+                throw new IOException("hello from " + hello.from() + " refused: " + max
+                        + " inbound connections are already established (maxInboundConnections)");
+            }
             c.writeFrame(Hello.accept());
             c.setReadTimeout(Duration.ZERO);
         } catch (IOException e) {
+            if (counted) {
+                established.decrementAndGet();
+            }
             if (!owner.isClosed()) {
                 LOG.warn("{}: rejected a connection from {}: {}", owner.self(), c.remoteAddress(), e.getMessage());
             }
@@ -218,6 +231,7 @@ final class DirectoryConnector implements Connector {
             new Reader(owner, link, c, ack, () -> { }).run();
         } finally {
             ackChannels.remove(ack);
+            established.decrementAndGet();
         }
     }
 }

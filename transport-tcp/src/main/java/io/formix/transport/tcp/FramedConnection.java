@@ -13,7 +13,7 @@ import java.net.SocketAddress;
 /**
  * One connected socket that carries frames: an 8-byte little-endian length, then the payload
  * ({@link FrameCodec}), the same bytes as a {@code .msg} file. This is the messaging half of the
- * TCP transport, free of any connection policy, so the proxy can reuse it.
+ * TCP transport, free of any connection policy.
  *
  * <p><b>Writing</b> ({@link #writeFrame}) is thread-safe and whole-frame: concurrent writers are
  * serialised, and a write either puts the whole frame into the socket or throws, in which case the
@@ -28,7 +28,7 @@ import java.net.SocketAddress;
  * <p>The constructor enables {@code TCP_NODELAY} (frames are written whole, so Nagle only adds
  * latency) and {@code SO_KEEPALIVE}.
  */
-public final class FramedConnection implements Closeable {
+final class FramedConnection implements Closeable {
 
     /** Frames up to this size are written with one system call (header and payload copied together). */
     private static final int COALESCE_LIMIT = 64 * 1024;
@@ -46,7 +46,7 @@ public final class FramedConnection implements Closeable {
      *
      * @param maxPayload the largest payload {@link #readFrame} accepts
      */
-    public FramedConnection(Socket socket, int maxPayload) throws IOException {
+    FramedConnection(Socket socket, int maxPayload) throws IOException {
         if (maxPayload < 0) {
             throw new IllegalArgumentException("maxPayload must be >= 0");
         }

@@ -1,5 +1,6 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
@@ -8,11 +9,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

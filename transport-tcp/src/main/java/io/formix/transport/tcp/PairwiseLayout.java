@@ -1,5 +1,6 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
 import java.util.ArrayList;
 import java.util.Collections;

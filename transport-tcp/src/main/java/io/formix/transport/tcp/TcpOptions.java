@@ -20,6 +20,10 @@ import java.util.Objects;
  *       single message larger than this is still admitted when nothing else is queued).
  *   <li>{@code helloTimeout} (10 s): directory mode, how long each side waits for the other's
  *       hello frame on a fresh connection.
+ *   <li>{@code maxInboundConnections} (4096): directory mode, how many inbound connections may be
+ *       established (past their hello) at once; the hello of one more is answered with a refusal
+ *       naming the limit, logged, and the connection closed. With {@code inboxBytesPerPeer} and
+ *       {@code maxMessageBytes} this bounds the memory other parties can make this one hold.
  * </ul>
  */
 public final class TcpOptions {
@@ -30,11 +34,15 @@ public final class TcpOptions {
     private final Duration backoffMax;
     private final long inboxBytesPerPeer;
     private final Duration helloTimeout;
+    private final int maxInboundConnections;
 
     private TcpOptions(int maxMessageBytes, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
-            long inboxBytesPerPeer, Duration helloTimeout) {
+            long inboxBytesPerPeer, Duration helloTimeout, int maxInboundConnections) {
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must be >= 0");
+        }
+        if (maxInboundConnections < 1) {
+            throw new IllegalArgumentException("maxInboundConnections must be >= 1");
         }
         if (inboxBytesPerPeer < 1) {
             throw new IllegalArgumentException("inboxBytesPerPeer must be >= 1");
@@ -52,6 +60,7 @@ public final class TcpOptions {
         this.backoffMax = backoffMax;
         this.inboxBytesPerPeer = inboxBytesPerPeer;
         this.helloTimeout = helloTimeout;
+        this.maxInboundConnections = maxInboundConnections;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -64,27 +73,37 @@ public final class TcpOptions {
     /** The defaults listed in the class documentation. */
     public static TcpOptions defaults() {
         return new TcpOptions(FrameCodec.DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(30), Duration.ofMillis(10),
-                Duration.ofSeconds(1), 16L * 1024 * 1024, Duration.ofSeconds(10));
+                Duration.ofSeconds(1), 16L * 1024 * 1024, Duration.ofSeconds(10), 4096);
     }
 
     public TcpOptions withMaxMessageBytes(int v) {
-        return new TcpOptions(v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout);
+        return new TcpOptions(v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withConnectTimeout(Duration v) {
-        return new TcpOptions(maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout);
+        return new TcpOptions(maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withBackoff(Duration initial, Duration max) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout);
+        return new TcpOptions(maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withInboxBytesPerPeer(long v) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout);
+        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withHelloTimeout(Duration v) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, v);
+        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, v, maxInboundConnections);
+    }
+
+    /** Directory mode: the most inbound connections established at once; see the class documentation. */
+    public TcpOptions withMaxInboundConnections(int v) {
+        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer,
+                helloTimeout, v);
+    }
+
+    public int maxInboundConnections() {
+        return maxInboundConnections;
     }
 
     public int maxMessageBytes() {

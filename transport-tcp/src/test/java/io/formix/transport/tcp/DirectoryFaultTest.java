@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.CorruptMessageException;
+import io.formix.transport.FreePorts;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
@@ -21,12 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,23 +80,14 @@ class DirectoryFaultTest {
         return new String(m.payload(), StandardCharsets.UTF_8);
     }
 
-    /** Polls {@code condition} until it holds or 10 s pass. */
-    private static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void sendWaitsWithBackoffForAPeerThatIsNotUpYetAndLogsOnce() throws Exception {
         int port = FreePorts.one();
-        AtomicInteger lookups = new AtomicInteger();
+        CountDownLatch sixLookups = new CountDownLatch(6);
         InetSocketAddress bAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
-                    lookups.incrementAndGet();
+                    sixLookups.countDown();
                     return bAddress;
                 }, options());
         toClose.add(a);
@@ -107,7 +99,7 @@ class DirectoryFaultTest {
                 a.send(B, bytes("early"));
                 return null;
             });
-            eventually("a retried several times", () -> lookups.get() >= 6);
+            assertTrue(sixLookups.await(10, TimeUnit.SECONDS), "a retried several times");
             assertFalse(send.isDone(), "send must wait for the peer");
             TcpTransport b = open(B, port, options());
             send.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -167,10 +159,10 @@ class DirectoryFaultTest {
     @Test
     void aSendWaitingForItsPeerIsInterruptible() throws Exception {
         directory.put(B, new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.one()));
-        AtomicInteger lookups = new AtomicInteger();
+        CountDownLatch twoLookups = new CountDownLatch(2);
         TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
-                    lookups.incrementAndGet();
+                    twoLookups.countDown();
                     return directory.get(p);
                 }, options());
         toClose.add(a);
@@ -183,7 +175,7 @@ class DirectoryFaultTest {
             }
         });
         sender.start();
-        eventually("the send is retrying", () -> lookups.get() >= 2);
+        assertTrue(twoLookups.await(10, TimeUnit.SECONDS), "the send is retrying");
         sender.interrupt();
         sender.join(5_000);
         assertFalse(sender.isAlive(), "the interrupt did not end the send");
@@ -318,6 +310,27 @@ class DirectoryFaultTest {
     }
 
     @Test
+    void establishedInboundConnectionsAreBoundedAndEachClaimedIdBeyondIsRefused() throws Exception {
+        TcpTransport b = open(B, 0, options().withMaxInboundConnections(2));
+        try (RawPeer p1 = new RawPeer(b.localPort()); RawPeer p2 = new RawPeer(b.localPort())) {
+            assertEquals("ok", p1.hello("p1", "b"));
+            assertEquals("ok", p2.hello("p2", "b"));
+            try (RawPeer p3 = new RawPeer(b.localPort())) {
+                assertEquals("no too many inbound connections (limit 2)", p3.hello("p3", "b"));
+                assertTrue(p3.closedByOtherSide());
+            }
+            p1.frame(bytes("from p1"));
+            assertEquals("from p1", text(b.receive(PartyId.of("p1"), WAIT).orElseThrow()),
+                    "the established ones keep working");
+        }
+        // Their readers end; then a new party is admitted again.
+        TcpTransport a = open(A);
+        a.send(B, bytes("admitted"));
+        assertEquals("admitted", text(b.receive(A, WAIT).orElseThrow()));
+        assertTrue(a.awaitDelivered(B, WAIT));
+    }
+
+    @Test
     void halfCloseBetweenFramesIsACleanEnd() throws Exception {
         TcpTransport b = open(B);
         try (RawPeer raw = new RawPeer(b.localPort())) {
@@ -392,18 +405,24 @@ class DirectoryFaultTest {
             });
             AtomicLong sent = new AtomicLong();
             byte[] chunk = new byte[256 * 1024];
+            java.util.concurrent.CompletableFuture<Thread> senderThread = new java.util.concurrent.CompletableFuture<>();
             Future<?> sender = pool.submit(() -> {
+                senderThread.complete(Thread.currentThread());
                 while (true) {
                     a.send(B, chunk);
                     sent.incrementAndGet();
                 }
             });
             try (RawPeer peer = acceptor.get(10, TimeUnit.SECONDS)) {
+                Thread writer = senderThread.get(10, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 long last = -1;
                 long now = sent.get();
-                while (now != last) { // wait until the sender stops making progress
-                    last = now;
-                    Thread.sleep(300);
+                // Blocked: in a socket write, with no send completed over one poll interval.
+                while (!(now == last && SocketWrites.inSocketWrite(writer))) {
+                    assertTrue(System.nanoTime() < deadline, "the sender never blocked (" + now + " sent)");
+                    last = SocketWrites.inSocketWrite(writer) ? now : -1;
+                    Thread.sleep(20); // poll interval: nothing signals a blocked native write
                     now = sent.get();
                 }
                 assertFalse(sender.isDone(), "the sender blocks rather than failing or buffering");

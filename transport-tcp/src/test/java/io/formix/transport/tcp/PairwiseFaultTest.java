@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
+import io.formix.transport.FreePorts;
 import io.formix.transport.Message;
+import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import java.io.IOException;

@@ -2,21 +2,15 @@ package io.formix.transport.tcp;
 
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
-import io.formix.transport.TransportContractTest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The Transport contract in directory mode: parties on 127.0.0.1 ephemeral ports, a map as resolver. */
-class TcpTransportContractTest extends TransportContractTest {
+class TcpTransportContractTest extends TcpContractTestBase {
 
     private final Map<PartyId, InetSocketAddress> directory = new ConcurrentHashMap<>();
-
-    static TcpOptions testOptions(int max) {
-        return TcpOptions.defaults().withMaxMessageBytes(max).withConnectTimeout(Duration.ofSeconds(10));
-    }
 
     @Override
     protected Transport openTransport(PartyId self) throws Exception {

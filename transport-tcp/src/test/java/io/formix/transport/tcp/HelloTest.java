@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class HelloAndBackoffTest {
+/** The directory-mode hello and acknowledgement frames. */
+class HelloTest {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
@@ -40,19 +41,6 @@ class HelloAndBackoffTest {
         assertEquals("busy", Hello.refusal(Hello.refuse("busy")));
         assertThrows(BadFrameException.class, () -> Hello.refusal(ascii("okay")));
         assertEquals(Hello.MAX_BYTES, Hello.refuse("x".repeat(1000)).length);
-    }
-
-    @Test
-    void backoffDoublesUpToTheCap() {
-        Backoff b = new Backoff(10, 75);
-        assertEquals(10, b.nextDelayNanos());
-        assertEquals(20, b.nextDelayNanos());
-        assertEquals(40, b.nextDelayNanos());
-        assertEquals(75, b.nextDelayNanos());
-        assertEquals(75, b.nextDelayNanos());
-        Backoff huge = new Backoff(Long.MAX_VALUE / 2 + 1, Long.MAX_VALUE);
-        huge.nextDelayNanos();
-        assertEquals(Long.MAX_VALUE, huge.nextDelayNanos(), "no overflow");
     }
 
     @Test

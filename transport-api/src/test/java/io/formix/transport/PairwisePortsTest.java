@@ -1,20 +1,16 @@
-package io.formix.transport.tcp;
+package io.formix.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.formix.transport.PartyId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PairwisePortsTest {
 
     /** Ports party {@code self} listens on / connects to with its own base, as in the seed's table. */
@@ -46,16 +42,19 @@ class PairwisePortsTest {
     }
 
     @Test
-    void everyPairGetsItsOwnPortForLargerNetworks() {
+    void offsetsAreOneToNChooseTwoWithoutGapsOrRepeats() {
         for (int n = 2; n <= 12; n++) {
             Set<Integer> seen = new HashSet<>();
             for (int a = 0; a < n; a++) {
                 for (int b = a + 1; b < n; b++) {
-                    int p = PairwisePorts.port(20000, n, a, b);
-                    assertTrue(seen.add(p), "port " + p + " reused for n=" + n);
-                    assertTrue(p > 20000 && p <= 20000 + n * (n - 1) / 2, "port " + p + " outside the block");
+                    int off = PairwisePorts.offset(a, b, n);
+                    assertEquals(off, PairwisePorts.offset(b, a, n));
+                    assertTrue(seen.add(off), "offset repeated for n=" + n);
+                    assertTrue(off >= 1 && off <= PairwisePorts.maxOffset(n), "offset " + off + " for n=" + n);
+                    assertEquals(20000 + off, PairwisePorts.port(20000, n, a, b));
                 }
             }
+            assertEquals(PairwisePorts.maxOffset(n), seen.size());
         }
     }
 
@@ -65,20 +64,6 @@ class PairwisePortsTest {
         assertThrows(IllegalArgumentException.class, () -> PairwisePorts.port(8000, 3, 0, 3));
         assertThrows(IllegalArgumentException.class, () -> PairwisePorts.port(8000, 3, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> PairwisePorts.port(65_534, 3, 1, 2));
-        assertThrows(IllegalArgumentException.class, () -> PairwiseLayout.numeric(3, 3, 8000));
-    }
-
-    @Test
-    void layoutMapsPidsToIdsAndPorts() {
-        PairwiseLayout l = PairwiseLayout.numeric(1, 3, 9000)
-                .withParties(List.of(PartyId.of("a"), PartyId.of("b"), PartyId.of("c")));
-        assertEquals(PartyId.of("b"), l.party(l.selfPid()));
-        assertEquals(2, l.pidOf(PartyId.of("c")));
-        assertEquals(-1, l.pidOf(PartyId.of("d")));
-        assertEquals(9001, l.portWith(0));
-        assertEquals(9003, l.portWith(2));
-        assertEquals(PartyId.of("1"), PairwiseLayout.numeric(1, 3, 9000).party(1));
-        assertThrows(IllegalArgumentException.class,
-                () -> l.withParties(List.of(PartyId.of("a"), PartyId.of("a"), PartyId.of("c"))));
+        assertThrows(IllegalArgumentException.class, () -> PairwisePorts.offset(0, 1, 1));
     }
 }

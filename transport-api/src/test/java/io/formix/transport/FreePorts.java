@@ -1,6 +1,7 @@
-package io.formix.transport.tcp;
+package io.formix.transport;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Finds free ports for tests that must bind a known port (pairwise layouts, a peer that comes up
- * late, a restart on the same port). They are drawn below the kernel's ephemeral range: a port in
- * that range can be taken as the local port of any outgoing connection on the machine the moment
- * it is released, and a restarting listener would then fail to bind it.
+ * Test helper (shipped in the test-jar) for tests that must bind known ports: pairwise layouts,
+ * a peer that comes up late, a restart on the same port. Ports are drawn below the kernel's
+ * ephemeral range: a port in that range can be taken as the local port of any outgoing connection
+ * the moment it is released, and a restarting listener would then fail to bind it.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private static final int LOWEST = 10_000;
 
@@ -23,21 +24,33 @@ final class FreePorts {
     }
 
     /** A port that was free a moment ago. */
-    static int one() {
-        return pairwiseBase(2) + 1;
+    public static int one() {
+        return base(1) + 1;
     }
 
-    /** A base port whose pairwise ports {@code base+1 .. base+n(n-1)/2} were all free a moment ago. */
-    static int pairwiseBase(int n) {
-        int count = n * (n - 1) / 2;
-        int highest = ephemeralStart() - count - 1;
+    /** A base whose ports {@code base+1 .. base+span} were all free a moment ago. */
+    public static int base(int span) {
+        int highest = ephemeralStart() - span - 1;
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(LOWEST, highest);
-            if (allFree(first, count)) {
+            if (allFree(first, span)) {
                 return first - 1;
             }
         }
-        throw new IllegalStateException("no run of " + count + " free ports found below " + highest);
+        throw new IllegalStateException("no run of " + span + " free ports found below " + highest);
+    }
+
+    /** A base whose pairwise ports for {@code n} parties ({@link PairwisePorts}) were all free a moment ago. */
+    public static int pairwiseBase(int n) {
+        return base(PairwisePorts.maxOffset(n));
+    }
+
+    /** A loopback listener on {@code port}, with {@code SO_REUSEADDR} (a test's stand-in application). */
+    public static ServerSocket listen(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return s;
     }
 
     private static int ephemeralStart() {
