@@ -1,5 +1,7 @@
 package io.formix.state;
 
+import static io.formix.state.Sqlite.update;
+
 import io.formix.transport.PartyId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -128,26 +130,10 @@ public final class HeavyStore implements AutoCloseable {
     /** Records a computation this node takes part in; false if already known. */
     public boolean create(String id, int myIndex, String prompt, String schema, int threshold, long deadline,
                           long graceMs, List<PartyId> heavy, Collection<PartyId> invited, State initial, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO computations(id, my_index, prompt, "
-                    + "schema, threshold, deadline, grace_ms, heavy1, heavy2, heavy3, invited, state, created_at) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setInt(2, myIndex);
-                ps.setString(3, prompt);
-                ps.setString(4, schema);
-                ps.setInt(5, threshold);
-                ps.setLong(6, deadline);
-                ps.setLong(7, graceMs);
-                ps.setString(8, heavy.get(0).value());
-                ps.setString(9, heavy.get(1).value());
-                ps.setString(10, heavy.get(2).value());
-                ps.setString(11, join(invited));
-                ps.setString(12, initial.label());
-                ps.setLong(13, now);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, threshold, deadline, "
+                + "grace_ms, heavy1, heavy2, heavy3, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                id, myIndex, prompt, schema, threshold, deadline, graceMs, heavy.get(0).value(), heavy.get(1).value(),
+                heavy.get(2).value(), join(invited), initial.label(), now) == 1;
     }
 
     public Optional<Entry> entry(String id) {
@@ -167,8 +153,8 @@ public final class HeavyStore implements AutoCloseable {
 
     /** Moves {@code from} to {@code to}; false if the computation was not in {@code from}. */
     public boolean transition(String id, State from, State to) {
-        return db.write(c -> update(c, "UPDATE computations SET state = ? WHERE id = ? AND state = ?",
-                to.label(), id, from.label()) == 1);
+        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id,
+                from.label()) == 1;
     }
 
     /**
@@ -181,14 +167,8 @@ public final class HeavyStore implements AutoCloseable {
                 update(c, "INSERT OR IGNORE INTO late(computation, light) VALUES (?,?)", id, light.value());
                 return Intake.LATE;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO shares(computation, light, share, "
-                    + "arrived_at) VALUES (?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setString(2, light.value());
-                ps.setLong(3, Integer.toUnsignedLong(share));
-                ps.setLong(4, now);
-                return ps.executeUpdate() == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
-            }
+            return update(c, "INSERT OR IGNORE INTO shares(computation, light, share, arrived_at) VALUES (?,?,?,?)",
+                    id, light.value(), Integer.toUnsignedLong(share), now) == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
         });
     }
 
@@ -316,14 +296,14 @@ public final class HeavyStore implements AutoCloseable {
 
     /** Ends the computation here; false if it had already ended. */
     public boolean finish(String id, State end, String reason) {
-        return db.write(c -> update(c, "UPDATE computations SET state = ?, reason = ? WHERE id = ? "
-                + "AND state NOT IN ('revealed','failed')", end.label(), reason, id) == 1);
+        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? "
+                + "AND state NOT IN ('revealed','failed')", end.label(), reason, id) == 1;
     }
 
     /** Stores another heavy node's report once; false if one was already stored. */
     public boolean addReport(String id, PartyId heavy, Set<PartyId> lights, int late) {
-        return db.write(c -> update(c, "INSERT OR IGNORE INTO reports(computation, heavy, lights, late) "
-                + "VALUES (?,?,?,?)", id, heavy.value(), join(lights), late) == 1);
+        return db.update("INSERT OR IGNORE INTO reports(computation, heavy, lights, late) VALUES (?,?,?,?)",
+                id, heavy.value(), join(lights), late) == 1;
     }
 
     public Map<PartyId, Report> reports(String id) {
@@ -345,8 +325,8 @@ public final class HeavyStore implements AutoCloseable {
 
     /** Stores another heavy node's partial sum once; false if one was already stored. */
     public boolean addPartial(String id, PartyId heavy, int sum) {
-        return db.write(c -> update(c, "INSERT OR IGNORE INTO partials(computation, heavy, sum) VALUES (?,?,?)",
-                id, heavy.value(), Integer.toUnsignedLong(sum)) == 1);
+        return db.update("INSERT OR IGNORE INTO partials(computation, heavy, sum) VALUES (?,?,?)",
+                id, heavy.value(), Integer.toUnsignedLong(sum)) == 1;
     }
 
     public Map<PartyId, Integer> partials(String id) {
@@ -401,15 +381,6 @@ public final class HeavyStore implements AutoCloseable {
                 return out;
             }
         });
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
     }
 
     static String join(Collection<PartyId> ids) {

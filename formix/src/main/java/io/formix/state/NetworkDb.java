@@ -217,14 +217,7 @@ public final class NetworkDb implements AutoCloseable {
 
     /** Records the tcp port a node listens on. */
     public void setTcpPort(PartyId uid, int port) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET tcp_port = ? WHERE uid = ?")) {
-                ps.setInt(1, port);
-                ps.setString(2, uid.value());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE nodes SET tcp_port = ? WHERE uid = ?", port, uid.value());
     }
 
     private static List<NodeRecord> nodeList(PreparedStatement ps) throws SQLException {
@@ -243,24 +236,10 @@ public final class NetworkDb implements AutoCloseable {
 
     /** Inserts a new computation in status {@code proposed}. */
     public void insertComputation(ComputationRecord r) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO computations(id, prompt, schema, threshold, "
-                    + "deadline, grace_ms, heavy1, heavy2, heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, r.id());
-                ps.setString(2, r.prompt());
-                ps.setString(3, r.schema());
-                ps.setInt(4, r.threshold());
-                ps.setLong(5, r.deadline());
-                ps.setLong(6, r.graceMs());
-                ps.setString(7, r.heavy().get(0).value());
-                ps.setString(8, r.heavy().get(1).value());
-                ps.setString(9, r.heavy().get(2).value());
-                ps.setString(10, Status.PROPOSED.label());
-                ps.setLong(11, r.createdAt());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
+                + "heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
+                r.threshold(), r.deadline(), r.graceMs(), r.heavy().get(0).value(), r.heavy().get(1).value(),
+                r.heavy().get(2).value(), Status.PROPOSED.label(), r.createdAt());
     }
 
     public Optional<ComputationRecord> computation(String id) {
@@ -310,30 +289,13 @@ public final class NetworkDb implements AutoCloseable {
      * returns whether the row changed.
      */
     public boolean advance(String id, Status to, int invited) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, "
-                    + "invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
-                    + "WHERE id = ? AND status IN (" + earlierThan(to) + ")")) {
-                ps.setString(1, to.label());
-                ps.setInt(2, invited);
-                ps.setInt(3, invited);
-                ps.setString(4, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET status = ?, invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
+                + "WHERE id = ? AND status IN (" + earlierThan(to) + ")", to.label(), invited, invited, id) == 1;
     }
 
     /** Records progress (shares received by heavy node 1 so far). */
     public void setAnswers(String id, int answers) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE computations SET answers = MAX(answers, ?) WHERE id = ?")) {
-                ps.setInt(1, answers);
-                ps.setString(2, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE computations SET answers = MAX(answers, ?) WHERE id = ?", answers, id);
     }
 
     /** Reveals the total; returns false if the computation had already ended. */
@@ -347,25 +309,10 @@ public final class NetworkDb implements AutoCloseable {
     }
 
     private boolean end(String id, Status status, long result, int participants, int late, String reason, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, result = ?, "
-                    + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
-                    + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN ('revealed','failed')")) {
-                ps.setString(1, status.label());
-                if (result >= 0) {
-                    ps.setLong(2, result);
-                } else {
-                    ps.setNull(2, java.sql.Types.INTEGER);
-                }
-                ps.setInt(3, participants);
-                ps.setInt(4, participants);
-                ps.setInt(5, late);
-                ps.setString(6, reason);
-                ps.setLong(7, now);
-                ps.setString(8, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET status = ?, result = ?, "
+                + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
+                + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN ('revealed','failed')", status.label(),
+                result >= 0 ? result : null, participants, participants, late, reason, now, id) == 1;
     }
 
     private static String earlierThan(Status to) {

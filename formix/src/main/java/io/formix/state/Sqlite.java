@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
@@ -117,48 +118,52 @@ public final class Sqlite implements AutoCloseable {
 
     /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction, retrying when busy. */
     public <T> T write(Work<T> work) {
-        return transaction(work);
+        return retrying(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                safeRollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
     }
 
     /** Runs {@code work} as a read (its own deferred snapshot); retried when busy. */
     public <T> T read(Work<T> work) {
+        return retrying(work);
+    }
+
+    /**
+     * Runs one statement, its {@code ?} bound in order to {@code args} ({@code null} binds SQL
+     * NULL), as its own write transaction; returns the number of rows it changed.
+     */
+    public int update(String sql, Object... args) {
+        return write(c -> update(c, sql, args));
+    }
+
+    /** {@link #update(String, Object...)} inside a transaction already running on {@code c}. */
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Runs {@code work} under the lock, again with backoff while SQLite reports busy. */
+    private <T> T retrying(Work<T> work) {
         lock.lock();
         try {
             SQLException last = null;
             for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
                 try {
                     return work.run(connection);
-                } catch (SQLException e) {
-                    if (!isBusy(e)) {
-                        throw new StateException(describe(e), e);
-                    }
-                    last = e;
-                    backoff(attempt);
-                }
-            }
-            throw new StateException(file + " stayed locked for too long — retry the command", last);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T transaction(Work<T> work) {
-        lock.lock();
-        try {
-            SQLException last = null;
-            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-                try {
-                    connection.setAutoCommit(false);
-                    try {
-                        T result = work.run(connection);
-                        connection.commit();
-                        return result;
-                    } catch (SQLException | RuntimeException e) {
-                        safeRollback();
-                        throw e;
-                    } finally {
-                        connection.setAutoCommit(true);
-                    }
                 } catch (SQLException e) {
                     if (!isBusy(e)) {
                         throw new StateException(describe(e), e);
