@@ -1,9 +1,8 @@
 package io.formix.state;
 
 import io.formix.transport.PartyId;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -120,45 +119,33 @@ public final class LightStore implements AutoCloseable {
     }
 
     public Optional<Entry> entry(String id) {
-        List<Entry> l = query("WHERE id = ?", id);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+        return entries("WHERE id = ?", id).stream().findFirst();
     }
 
     /** Entries in {@code state}, oldest first. */
     public List<Entry> inState(State state) {
-        return query("WHERE state = ? ORDER BY received_at", state.label());
+        return entries("WHERE state = ? ORDER BY received_at", state.label());
     }
 
     /** Every entry, oldest first. */
     public List<Entry> all() {
-        return query("ORDER BY received_at", null);
+        return entries("ORDER BY received_at");
     }
 
-    private List<Entry> query(String where, String arg) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
-                    + "state, answer, share1, share2, share3, reason, received_at FROM computations " + where)) {
-                if (arg != null) {
-                    ps.setString(1, arg);
-                }
-                List<Entry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        int a = rs.getInt(9);
-                        Integer answer = rs.wasNull() ? null : a;
-                        long s1 = rs.getLong(10);
-                        int[] shares = rs.wasNull() ? new int[0]
-                                : new int[] {(int) s1, (int) rs.getLong(11), (int) rs.getLong(12)};
-                        out.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                List.of(PartyId.of(rs.getString(5)), PartyId.of(rs.getString(6)),
-                                        PartyId.of(rs.getString(7))),
-                                State.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)), answer, shares,
-                                rs.getString(13), rs.getLong(14)));
-                    }
-                }
-                return out;
-            }
-        });
+    private List<Entry> entries(String where, Object... args) {
+        return db.query("SELECT id, prompt, schema, deadline, heavy1, heavy2, heavy3, state, answer, share1, share2, "
+                + "share3, reason, received_at FROM computations " + where, LightStore::readEntry, args);
+    }
+
+    private static Entry readEntry(ResultSet rs) throws SQLException {
+        int a = rs.getInt(9);
+        Integer answer = rs.wasNull() ? null : a;
+        long s1 = rs.getLong(10);
+        int[] shares = rs.wasNull() ? new int[0] : new int[] {(int) s1, (int) rs.getLong(11), (int) rs.getLong(12)};
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                List.of(PartyId.of(rs.getString(5)), PartyId.of(rs.getString(6)), PartyId.of(rs.getString(7))),
+                State.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)), answer, shares,
+                rs.getString(13), rs.getLong(14));
     }
 
     @Override

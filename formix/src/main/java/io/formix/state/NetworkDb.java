@@ -115,15 +115,10 @@ public final class NetworkDb implements AutoCloseable {
 
     private static int highestNumber(Connection c, Role role) throws SQLException {
         int max = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM nodes WHERE role = ?")) {
-            ps.setString(1, role.label());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Matcher m = NUMBERED.matcher(rs.getString(1));
-                    if (m.matches()) {
-                        max = Math.max(max, Integer.parseInt(m.group(2)));
-                    }
-                }
+        for (String uid : Sqlite.query(c, "SELECT uid FROM nodes WHERE role = ?", rs -> rs.getString(1), role.label())) {
+            Matcher m = NUMBERED.matcher(uid);
+            if (m.matches()) {
+                max = Math.max(max, Integer.parseInt(m.group(2)));
             }
         }
         return max;
@@ -131,26 +126,16 @@ public final class NetworkDb implements AutoCloseable {
 
     /** All nodes (of {@code role}, or all when null) in creation order. */
     public List<NodeRecord> nodes(Role role) {
-        return db.read(c -> {
-            String sql = "SELECT " + NODE_COLUMNS + " FROM nodes"
-                    + (role == null ? "" : " WHERE role = ?") + " ORDER BY seq";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (role != null) {
-                    ps.setString(1, role.label());
-                }
-                return nodeList(ps);
-            }
-        });
+        if (role == null) {
+            return db.query("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY seq", NetworkDb::readNode);
+        }
+        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ? ORDER BY seq", NetworkDb::readNode,
+                role.label());
     }
 
     public Optional<NodeRecord> node(PartyId uid) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?")) {
-                ps.setString(1, uid.value());
-                List<NodeRecord> l = nodeList(ps);
-                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-            }
-        });
+        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?", NetworkDb::readNode, uid.value())
+                .stream().findFirst();
     }
 
     /** Removes the nodes; returns how many rows went. */
@@ -220,16 +205,10 @@ public final class NetworkDb implements AutoCloseable {
         db.update("UPDATE nodes SET tcp_port = ? WHERE uid = ?", port, uid.value());
     }
 
-    private static List<NodeRecord> nodeList(PreparedStatement ps) throws SQLException {
-        List<NodeRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
-                        Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                        rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0));
-            }
-        }
-        return out;
+    private static NodeRecord readNode(ResultSet rs) throws SQLException {
+        return new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
+                Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0);
     }
 
     // ---------------------------------------------------------------- computations
@@ -243,45 +222,26 @@ public final class NetworkDb implements AutoCloseable {
     }
 
     public Optional<ComputationRecord> computation(String id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?")) {
-                ps.setString(1, id);
-                List<ComputationRecord> l = compList(ps);
-                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?", NetworkDb::readComputation, id)
+                .stream().findFirst();
     }
 
     /** All computations, newest first. */
     public List<ComputationRecord> computations() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations ORDER BY created_at DESC, id")) {
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations ORDER BY created_at DESC, id",
+                NetworkDb::readComputation);
     }
 
     /** Computations in {@code status} whose heavy node 1 is {@code heavy1}. */
     public List<ComputationRecord> computations(Status status, PartyId heavy1) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations WHERE status = ? AND heavy1 = ? ORDER BY created_at")) {
-                ps.setString(1, status.label());
-                ps.setString(2, heavy1.value());
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status = ? AND heavy1 = ? "
+                + "ORDER BY created_at", NetworkDb::readComputation, status.label(), heavy1.value());
     }
 
     /** Computations not yet revealed or failed. */
     public List<ComputationRecord> openComputations() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations WHERE status NOT IN ('revealed','failed') ORDER BY created_at")) {
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status NOT IN ('revealed','failed') "
+                + "ORDER BY created_at", NetworkDb::readComputation);
     }
 
     /**
@@ -326,22 +286,16 @@ public final class NetworkDb implements AutoCloseable {
         return b.length() == 0 ? "''" : b.toString();
     }
 
-    private static List<ComputationRecord> compList(PreparedStatement ps) throws SQLException {
-        List<ComputationRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long result = rs.getLong(14);
-                if (rs.wasNull()) {
-                    result = -1;
-                }
-                out.add(new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getLong(5), rs.getLong(6),
-                        List.of(PartyId.of(rs.getString(7)), PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9))),
-                        Status.parse(rs.getString(10)), rs.getInt(11), rs.getInt(12), rs.getInt(13), result,
-                        rs.getString(15), rs.getInt(16), rs.getLong(17), rs.getLong(18)));
-            }
+    private static ComputationRecord readComputation(ResultSet rs) throws SQLException {
+        long result = rs.getLong(14);
+        if (rs.wasNull()) {
+            result = -1;
         }
-        return out;
+        return new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                rs.getLong(5), rs.getLong(6),
+                List.of(PartyId.of(rs.getString(7)), PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9))),
+                Status.parse(rs.getString(10)), rs.getInt(11), rs.getInt(12), rs.getInt(13), result,
+                rs.getString(15), rs.getInt(16), rs.getLong(17), rs.getLong(18));
     }
 
     @Override

@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -33,6 +36,12 @@ public final class Sqlite implements AutoCloseable {
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    /** Reads the current row of a result into a value. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
     private final Path file;
@@ -149,10 +158,36 @@ public final class Sqlite implements AutoCloseable {
     /** {@link #update(String, Object...)} inside a transaction already running on {@code c}. */
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+            bind(ps, args);
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs one query, its {@code ?} bound in order to {@code args}, as its own read; returns its
+     * rows in order, each read by {@code row}.
+     */
+    public <T> List<T> query(String sql, Row<T> row, Object... args) {
+        return read(c -> query(c, sql, row, args));
+    }
+
+    /** {@link #query(String, Row, Object...)} inside a transaction already running on {@code c}. */
+    static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
         }
     }
 
