@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -177,14 +178,10 @@ final class CompCommand {
                 PrintWriter out = main.commandLine().getOut();
                 PrintWriter err = main.commandLine().getErr();
                 if (!await) {
-                    if (json) {
-                        main.printJson(out, json(c));
-                    } else {
-                        out.println("proposed " + c.id() + " to " + c.heavy().get(0) + " (threshold " + c.threshold()
-                                + ", deadline in " + Durations.human(c.deadline() - System.currentTimeMillis())
-                                + ") — follow it: formix comp watch " + c.id());
-                        out.flush();
-                    }
+                    main.print(json, () -> json(c), o -> o.println("proposed " + c.id() + " to " + c.heavy().get(0)
+                            + " (threshold " + c.threshold() + ", deadline in "
+                            + Durations.human(c.deadline() - System.currentTimeMillis())
+                            + ") — follow it: formix comp watch " + c.id()));
                     return ExitCodes.OK;
                 }
                 if (!json) {
@@ -199,13 +196,7 @@ final class CompCommand {
     }
 
     static int report(Main main, ComputationRecord end, boolean json) {
-        PrintWriter out = main.commandLine().getOut();
-        if (json) {
-            main.printJson(out, json(end));
-        } else {
-            out.println(main.paint(outcome(end), end.status().label()));
-            out.flush();
-        }
+        main.print(json, () -> json(end), out -> out.println(main.paint(outcome(end), end.status().label())));
         return end.status() == ComputationRecord.Status.REVEALED ? ExitCodes.OK : ExitCodes.COMPUTATION_FAILED;
     }
 
@@ -214,33 +205,23 @@ final class CompCommand {
         @ParentCommand
         CompCommand parent;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
                 List<ComputationRecord> all = net.computations();
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    List<Map<String, Object>> l = new ArrayList<>();
-                    all.forEach(c -> l.add(json(c)));
-                    main.printJson(out, l);
-                    return ExitCodes.OK;
-                }
-                Table t = new Table("ID", "STATUS", "RESULT", "ANSWERS", "THRESHOLD", "CREATED", "PROMPT");
-                for (ComputationRecord c : all) {
-                    t.row(c.id(), main.paint(c.status().label(), c.status().label()),
-                            c.result() >= 0 ? c.result() : "-", c.answers() + "/" + c.invited(), c.threshold(),
-                            Instant.ofEpochMilli(c.createdAt()).toString(), clip(c.prompt()));
-                }
-                if (t.isEmpty()) {
-                    out.println("no computations — propose one: formix comp propose --prompt \"...\" --wait");
-                    out.flush();
-                } else {
-                    t.print(out);
-                }
+                output.print(main, () -> all.stream().map(CompCommand::json).toList(), out -> {
+                    Table t = new Table("ID", "STATUS", "RESULT", "ANSWERS", "THRESHOLD", "CREATED", "PROMPT");
+                    for (ComputationRecord c : all) {
+                        t.row(c.id(), main.paint(c.status().label(), c.status().label()),
+                                c.result() >= 0 ? c.result() : "-", c.answers() + "/" + c.invited(), c.threshold(),
+                                Instant.ofEpochMilli(c.createdAt()).toString(), clip(c.prompt()));
+                    }
+                    t.print(out, "no computations — propose one: formix comp propose --prompt \"...\" --wait");
+                });
             }
             return ExitCodes.OK;
         }
@@ -258,39 +239,37 @@ final class CompCommand {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
                 ComputationRecord c = find(net, id);
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    main.printJson(out, json(c));
-                    return ExitCodes.OK;
-                }
                 Map<String, Object> m = json(c);
-                out.println("id:           " + c.id());
-                out.println("status:       " + main.paint(c.status().label(), c.status().label()));
-                if (m.containsKey("result")) {
-                    out.println("result:       " + c.result());
-                }
-                if (c.reason() != null) {
-                    out.println("reason:       " + c.reason());
-                }
-                out.println("prompt:       " + c.prompt());
-                out.println("schema:       " + c.schema());
-                out.println("heavy nodes:  " + m.get("heavy"));
-                out.println("threshold:    " + c.threshold());
-                out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
-                out.println("participants: " + c.participants());
-                out.println("late shares:  " + c.late());
-                out.println("deadline:     " + m.get("deadline"));
-                out.flush();
+                output.print(main, () -> m, out -> human(main, c, m, out));
             }
             return ExitCodes.OK;
+        }
+
+        private static void human(Main main, ComputationRecord c, Map<String, Object> m, PrintWriter out) {
+            out.println("id:           " + c.id());
+            out.println("status:       " + main.paint(c.status().label(), c.status().label()));
+            if (m.containsKey("result")) {
+                out.println("result:       " + c.result());
+        }
+        if (c.reason() != null) {
+            out.println("reason:       " + c.reason());
+        }
+        out.println("prompt:       " + c.prompt());
+        out.println("schema:       " + c.schema());
+        out.println("heavy nodes:  " + m.get("heavy"));
+        out.println("threshold:    " + c.threshold());
+        out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
+        out.println("participants: " + c.participants());
+        out.println("late shares:  " + c.late());
+        out.println("deadline:     " + m.get("deadline"));
         }
     }
 
@@ -342,8 +321,8 @@ final class CompCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true, description = "let a manual-approval light node answer a computation")
-    static final class Approve implements Callable<Integer> {
+    /** The arguments of approve and decline; a subclass says which it is. */
+    abstract static class Decision implements Callable<Integer> {
         @ParentCommand
         CompCommand parent;
 
@@ -353,26 +332,27 @@ final class CompCommand {
         @Option(names = "--node", required = true, description = "the light node")
         String node;
 
+        abstract boolean approve();
+
         @Override
         public Integer call() {
-            return decide(parent.main, id, node, true);
+            return decide(parent.main, id, node, approve());
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "let a manual-approval light node answer a computation")
+    static final class Approve extends Decision {
+        @Override
+        boolean approve() {
+            return true;
         }
     }
 
     @Command(name = "decline", mixinStandardHelpOptions = true, description = "make a manual-approval light node decline a computation")
-    static final class Decline implements Callable<Integer> {
-        @ParentCommand
-        CompCommand parent;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Option(names = "--node", required = true, description = "the light node")
-        String node;
-
+    static final class Decline extends Decision {
         @Override
-        public Integer call() {
-            return decide(parent.main, id, node, false);
+        boolean approve() {
+            return false;
         }
     }
 }

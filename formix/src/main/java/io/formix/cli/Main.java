@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -161,6 +163,20 @@ public final class Main {
             out.flush();
         } catch (Exception e) {
             throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /**
+     * Prints {@code value} as JSON when {@code json}, else lets {@code human} write its view to the
+     * command's output; flushes either way. {@code value} is only computed for JSON.
+     */
+    void print(boolean json, Supplier<?> value, Consumer<PrintWriter> human) {
+        PrintWriter out = commandLine.getOut();
+        if (json) {
+            printJson(out, value.get());
+        } else {
+            human.accept(out);
+            out.flush();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -75,8 +76,8 @@ final class NetworkCommand {
         @ParentCommand
         NetworkCommand parent;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
@@ -97,26 +98,25 @@ final class NetworkCommand {
                 m.put("transport", main.transportName());
                 m.put("nodes", nodes);
                 m.put("computations", comps);
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    main.printJson(out, m);
-                    return ExitCodes.OK;
-                }
-                out.println("home:       " + m.get("home"));
-                out.println("data dir:   " + m.get("dataDir"));
-                out.println("transport:  " + m.get("transport"));
-                Table t = new Table("ROLE", "RUNNING", "STOPPED", "DEAD");
-                for (String role : List.of("heavy", "light")) {
-                    Map<String, Integer> s = nodes.getOrDefault(role, Map.of());
-                    t.row(role, s.getOrDefault("running", 0), s.getOrDefault("stopped", 0), s.getOrDefault("dead", 0));
-                }
-                out.println();
-                t.print(out);
-                out.println();
-                out.println("computations: " + (comps.isEmpty() ? "none" : comps.toString().replaceAll("[{}]", "")));
-                out.flush();
+                output.print(main, () -> m, out -> human(m, nodes, comps, out));
             }
             return ExitCodes.OK;
+        }
+
+        private static void human(Map<String, Object> m, Map<String, Map<String, Integer>> nodes,
+                                  Map<String, Integer> comps, PrintWriter out) {
+            out.println("home:       " + m.get("home"));
+            out.println("data dir:   " + m.get("dataDir"));
+            out.println("transport:  " + m.get("transport"));
+            Table t = new Table("ROLE", "RUNNING", "STOPPED", "DEAD");
+            for (String role : List.of("heavy", "light")) {
+                Map<String, Integer> s = nodes.getOrDefault(role, Map.of());
+                t.row(role, s.getOrDefault("running", 0), s.getOrDefault("stopped", 0), s.getOrDefault("dead", 0));
+            }
+            out.println();
+            t.print(out);
+            out.println();
+            out.println("computations: " + (comps.isEmpty() ? "none" : comps.toString().replaceAll("[{}]", "")));
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -74,8 +75,8 @@ final class NodeCommand {
         @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "light nodes: auto or manual (default auto)")
         String approval;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() throws IOException {
@@ -87,17 +88,8 @@ final class NodeCommand {
             try (NetworkDb net = NetworkDb.open(main.formixHome())) {
                 List<NodeRecord> made = net.createNodes(Role.parse(role), count, Approval.parse(approval),
                         System.currentTimeMillis());
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    List<Map<String, Object>> l = new ArrayList<>();
-                    for (NodeRecord r : made) {
-                        l.add(json(net.node(r.uid()).orElseThrow()));
-                    }
-                    main.printJson(out, l);
-                } else {
-                    out.println("created " + made.size() + " " + role + " node(s): " + range(made));
-                    out.flush();
-                }
+                output.print(main, () -> made.stream().map(r -> json(net.node(r.uid()).orElseThrow())).toList(),
+                        out -> out.println("created " + made.size() + " " + role + " node(s): " + range(made)));
             }
             return ExitCodes.OK;
         }
@@ -118,33 +110,23 @@ final class NodeCommand {
         @Option(names = "--role", paramLabel = "heavy|light", description = "only heavy or light nodes")
         String role;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
                 List<NodeRecord> nodes = net.nodes(role == null ? null : Role.parse(role));
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    List<Map<String, Object>> l = new ArrayList<>();
-                    nodes.forEach(r -> l.add(json(r)));
-                    main.printJson(out, l);
-                    return ExitCodes.OK;
-                }
-                Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
-                for (NodeRecord r : nodes) {
-                    String s = NodeControl.status(r);
-                    t.row(r.uid(), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
-                            r.pid() == 0 ? "-" : r.pid(), Instant.ofEpochMilli(r.createdAt()).toString());
-                }
-                if (t.isEmpty()) {
-                    out.println("no nodes — create some with: formix network up --heavy 3 --light 10");
-                    out.flush();
-                } else {
-                    t.print(out);
-                }
+                output.print(main, () -> nodes.stream().map(NodeCommand::json).toList(), out -> {
+                    Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
+                    for (NodeRecord r : nodes) {
+                        String s = NodeControl.status(r);
+                        t.row(r.uid(), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
+                                r.pid() == 0 ? "-" : r.pid(), Instant.ofEpochMilli(r.createdAt()).toString());
+                    }
+                    t.print(out, "no nodes — create some with: formix network up --heavy 3 --light 10");
+                });
             }
             return ExitCodes.OK;
         }
@@ -158,8 +140,8 @@ final class NodeCommand {
         @Parameters(paramLabel = "UID")
         String uid;
 
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        JsonOption output;
 
         @Override
         public Integer call() {
@@ -208,40 +190,39 @@ final class NodeCommand {
                     m.put("answers", items);
                     m.put("computations", pending);
                 }
-                PrintWriter out = main.commandLine().getOut();
-                if (json) {
-                    main.printJson(out, m);
-                    return ExitCodes.OK;
-                }
-                out.println("uid:       " + r.uid());
-                out.println("role:      " + r.role().label());
-                out.println("status:    " + main.paint((String) m.get("status"), (String) m.get("status"))
-                        + (r.pid() == 0 ? "" : " (pid " + r.pid() + ")"));
-                if (!r.isHeavy()) {
-                    out.println("approval:  " + r.approval().label());
-                }
-                out.println("node.db:   " + m.get("nodeDb"));
-                out.println("log:       " + m.get("log"));
-                if (r.isHeavy()) {
-                    Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
-                    items.forEach(c -> t.row(c.get("computation"), c.get("heavyIndex"), c.get("state"), c.get("shares")));
-                    out.println();
-                    t.print(out);
-                } else {
-                    Table t = new Table("COMPUTATION", "STATE", "ANSWER", "PROMPT");
-                    @SuppressWarnings("unchecked")
-                    List<Map<String, Object>> comps = (List<Map<String, Object>>) m.get("computations");
-                    for (Map<String, Object> c : comps) {
-                        Object value = items.stream().filter(a -> a.get("computation").equals(c.get("computation")))
-                                .map(a -> a.get("value")).findFirst().orElse("-");
-                        t.row(c.get("computation"), c.get("state"), value, c.get("prompt"));
-                    }
-                    out.println();
-                    t.print(out);
-                }
-                out.flush();
+                output.print(main, () -> m, out -> human(main, r, m, items, out));
             }
             return ExitCodes.OK;
+        }
+
+        private static void human(Main main, NodeRecord r, Map<String, Object> m, List<Map<String, Object>> items,
+                                  PrintWriter out) {
+            out.println("uid:       " + r.uid());
+            out.println("role:      " + r.role().label());
+            out.println("status:    " + main.paint((String) m.get("status"), (String) m.get("status"))
+                    + (r.pid() == 0 ? "" : " (pid " + r.pid() + ")"));
+            if (!r.isHeavy()) {
+                out.println("approval:  " + r.approval().label());
+            }
+            out.println("node.db:   " + m.get("nodeDb"));
+            out.println("log:       " + m.get("log"));
+            if (r.isHeavy()) {
+                Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
+                items.forEach(c -> t.row(c.get("computation"), c.get("heavyIndex"), c.get("state"), c.get("shares")));
+                out.println();
+                t.print(out);
+            } else {
+                Table t = new Table("COMPUTATION", "STATE", "ANSWER", "PROMPT");
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> comps = (List<Map<String, Object>>) m.get("computations");
+                for (Map<String, Object> c : comps) {
+                    Object value = items.stream().filter(a -> a.get("computation").equals(c.get("computation")))
+                            .map(a -> a.get("value")).findFirst().orElse("-");
+                    t.row(c.get("computation"), c.get("state"), value, c.get("prompt"));
+                }
+                out.println();
+                t.print(out);
+            }
         }
     }
 

@@ -22,7 +22,7 @@ final class Table {
         return this;
     }
 
-    boolean isEmpty() {
+    private boolean isEmpty() {
         return rows.size() == 1;
     }
 
@@ -45,6 +45,16 @@ final class Table {
             out.println(b.toString().stripTrailing());
         }
         out.flush();
+    }
+
+    /** Prints the table, or {@code whenEmpty} when it has no rows but the header. */
+    void print(PrintWriter out, String whenEmpty) {
+        if (isEmpty()) {
+            out.println(whenEmpty);
+            out.flush();
+        } else {
+            print(out);
+        }
     }
 
     /** Length without ANSI colour codes. */

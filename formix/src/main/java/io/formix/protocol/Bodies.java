@@ -71,7 +71,7 @@ public final class Bodies {
         }
 
         public static Share parse(JsonNode b) throws ProtocolException {
-            return new Share((int) longField(b, "share", 0, 0xffff_ffffL));
+            return new Share(uint32Field(b, "share"));
         }
     }
 
@@ -82,8 +82,7 @@ public final class Bodies {
         }
 
         public static Decline parse(JsonNode b) throws ProtocolException {
-            String r = Envelope.text(b, "reason");
-            return new Decline(r.length() > MAX_TEXT ? r.substring(0, MAX_TEXT) : r);
+            return new Decline(reasonField(b));
         }
     }
 
@@ -122,7 +121,7 @@ public final class Bodies {
         }
 
         public static Partial parse(JsonNode b) throws ProtocolException {
-            return new Partial((int) longField(b, "sum", 0, 0xffff_ffffL));
+            return new Partial(uint32Field(b, "sum"));
         }
     }
 
@@ -133,8 +132,7 @@ public final class Bodies {
         }
 
         public static Abort parse(JsonNode b) throws ProtocolException {
-            String r = Envelope.text(b, "reason");
-            return new Abort(r.length() > MAX_TEXT ? r.substring(0, MAX_TEXT) : r);
+            return new Abort(reasonField(b));
         }
     }
 
@@ -148,6 +146,17 @@ public final class Bodies {
             throw new ProtocolException("field '" + field + "' out of range " + min + ".." + max);
         }
         return v;
+    }
+
+    /** An unsigned 32-bit field (a share or a sum mod 2^32), as the {@code int} with those bits. */
+    static int uint32Field(JsonNode b, String field) throws ProtocolException {
+        return (int) longField(b, field, 0, 0xffff_ffffL);
+    }
+
+    /** The text field {@code reason}, cut to {@link #MAX_TEXT} characters. */
+    static String reasonField(JsonNode b) throws ProtocolException {
+        String r = Envelope.text(b, "reason");
+        return r.length() > MAX_TEXT ? r.substring(0, MAX_TEXT) : r;
     }
 
     static List<PartyId> idList(JsonNode b, String field, int max) throws ProtocolException {

@@ -1,5 +1,8 @@
 package io.formix.state;
 
+import static io.formix.state.Sqlite.query;
+import static io.formix.state.Sqlite.update;
+
 import io.formix.transport.PartyId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -128,47 +131,30 @@ public final class HeavyStore implements AutoCloseable {
     /** Records a computation this node takes part in; false if already known. */
     public boolean create(String id, int myIndex, String prompt, String schema, int threshold, long deadline,
                           long graceMs, List<PartyId> heavy, Collection<PartyId> invited, State initial, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO computations(id, my_index, prompt, "
-                    + "schema, threshold, deadline, grace_ms, heavy1, heavy2, heavy3, invited, state, created_at) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setInt(2, myIndex);
-                ps.setString(3, prompt);
-                ps.setString(4, schema);
-                ps.setInt(5, threshold);
-                ps.setLong(6, deadline);
-                ps.setLong(7, graceMs);
-                ps.setString(8, heavy.get(0).value());
-                ps.setString(9, heavy.get(1).value());
-                ps.setString(10, heavy.get(2).value());
-                ps.setString(11, join(invited));
-                ps.setString(12, initial.label());
-                ps.setLong(13, now);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, threshold, deadline, "
+                + "grace_ms, heavy1, heavy2, heavy3, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                id, myIndex, prompt, schema, threshold, deadline, graceMs, heavy.get(0).value(), heavy.get(1).value(),
+                heavy.get(2).value(), join(invited), initial.label(), now) == 1;
     }
 
     public Optional<Entry> entry(String id) {
-        List<Entry> l = query("WHERE id = ?", id);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+        return entries("WHERE id = ?", id).stream().findFirst();
     }
 
     /** Computations not yet revealed or failed, oldest first. */
     public List<Entry> open() {
-        return query("WHERE state NOT IN ('revealed','failed') ORDER BY created_at", null);
+        return entries("WHERE state NOT IN ('revealed','failed') ORDER BY created_at");
     }
 
     /** Every computation, oldest first. */
     public List<Entry> all() {
-        return query("ORDER BY created_at", null);
+        return entries("ORDER BY created_at");
     }
 
     /** Moves {@code from} to {@code to}; false if the computation was not in {@code from}. */
     public boolean transition(String id, State from, State to) {
-        return db.write(c -> update(c, "UPDATE computations SET state = ? WHERE id = ? AND state = ?",
-                to.label(), id, from.label()) == 1);
+        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id,
+                from.label()) == 1;
     }
 
     /**
@@ -181,14 +167,8 @@ public final class HeavyStore implements AutoCloseable {
                 update(c, "INSERT OR IGNORE INTO late(computation, light) VALUES (?,?)", id, light.value());
                 return Intake.LATE;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO shares(computation, light, share, "
-                    + "arrived_at) VALUES (?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setString(2, light.value());
-                ps.setLong(3, Integer.toUnsignedLong(share));
-                ps.setLong(4, now);
-                return ps.executeUpdate() == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
-            }
+            return update(c, "INSERT OR IGNORE INTO shares(computation, light, share, arrived_at) VALUES (?,?,?,?)",
+                    id, light.value(), Integer.toUnsignedLong(share), now) == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
         });
     }
 
@@ -204,16 +184,11 @@ public final class HeavyStore implements AutoCloseable {
     }
 
     private static boolean isClosed(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM computations WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false; // not announced yet: keep the share, it may count
-                }
-                State s = State.parse(rs.getString(1));
-                return s != State.BROADCASTING && s != State.COLLECTING;
-            }
+        List<State> l = query(c, "SELECT state FROM computations WHERE id = ?", rs -> State.parse(rs.getString(1)), id);
+        if (l.isEmpty()) {
+            return false; // not announced yet: keep the share, it may count
         }
+        return l.get(0) != State.BROADCASTING && l.get(0) != State.COLLECTING;
     }
 
     /** Lights with a stored share for {@code id}. */
@@ -228,15 +203,7 @@ public final class HeavyStore implements AutoCloseable {
 
     /** Number of distinct lights whose share came after the close. */
     public int lateCount(String id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM late WHERE computation = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
+        return db.query("SELECT COUNT(*) FROM late WHERE computation = ?", rs -> rs.getInt(1), id).get(0);
     }
 
     /**
@@ -260,26 +227,11 @@ public final class HeavyStore implements AutoCloseable {
 
     private static Set<PartyId> heldInvited(Connection c, String id) throws SQLException {
         Set<PartyId> invited = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT invited FROM computations WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    invited.addAll(split(rs.getString(1)));
-                }
-            }
+        for (String s : query(c, "SELECT invited FROM computations WHERE id = ?", rs -> rs.getString(1), id)) {
+            invited.addAll(split(s));
         }
-        Set<PartyId> held = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT light FROM shares WHERE computation = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    PartyId l = PartyId.of(rs.getString(1));
-                    if (invited.contains(l)) {
-                        held.add(l);
-                    }
-                }
-            }
-        }
+        Set<PartyId> held = new TreeSet<>(query(c, "SELECT light FROM shares WHERE computation = ?", LIGHT, id));
+        held.retainAll(invited);
         return held;
     }
 
@@ -316,100 +268,60 @@ public final class HeavyStore implements AutoCloseable {
 
     /** Ends the computation here; false if it had already ended. */
     public boolean finish(String id, State end, String reason) {
-        return db.write(c -> update(c, "UPDATE computations SET state = ?, reason = ? WHERE id = ? "
-                + "AND state NOT IN ('revealed','failed')", end.label(), reason, id) == 1);
+        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? "
+                + "AND state NOT IN ('revealed','failed')", end.label(), reason, id) == 1;
     }
 
     /** Stores another heavy node's report once; false if one was already stored. */
     public boolean addReport(String id, PartyId heavy, Set<PartyId> lights, int late) {
-        return db.write(c -> update(c, "INSERT OR IGNORE INTO reports(computation, heavy, lights, late) "
-                + "VALUES (?,?,?,?)", id, heavy.value(), join(lights), late) == 1);
+        return db.update("INSERT OR IGNORE INTO reports(computation, heavy, lights, late) VALUES (?,?,?,?)",
+                id, heavy.value(), join(lights), late) == 1;
     }
 
     public Map<PartyId, Report> reports(String id) {
-        return db.read(c -> {
-            Map<PartyId, Report> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        PartyId h = PartyId.of(rs.getString(1));
-                        out.put(h, new Report(h, new TreeSet<>(split(rs.getString(2))), rs.getInt(3)));
-                    }
-                }
-            }
-            return out;
-        });
+        Map<PartyId, Report> out = new LinkedHashMap<>();
+        for (Report r : db.query("SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
+                rs -> new Report(PartyId.of(rs.getString(1)), new TreeSet<>(split(rs.getString(2))), rs.getInt(3)),
+                id)) {
+            out.put(r.heavy(), r);
+        }
+        return out;
     }
 
     /** Stores another heavy node's partial sum once; false if one was already stored. */
     public boolean addPartial(String id, PartyId heavy, int sum) {
-        return db.write(c -> update(c, "INSERT OR IGNORE INTO partials(computation, heavy, sum) VALUES (?,?,?)",
-                id, heavy.value(), Integer.toUnsignedLong(sum)) == 1);
+        return db.update("INSERT OR IGNORE INTO partials(computation, heavy, sum) VALUES (?,?,?)",
+                id, heavy.value(), Integer.toUnsignedLong(sum)) == 1;
     }
 
     public Map<PartyId, Integer> partials(String id) {
-        return db.read(c -> {
-            Map<PartyId, Integer> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT heavy, sum FROM partials WHERE computation = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(PartyId.of(rs.getString(1)), (int) rs.getLong(2));
-                    }
-                }
-            }
-            return out;
-        });
+        Map<PartyId, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<PartyId, Integer> p : db.query("SELECT heavy, sum FROM partials WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), (int) rs.getLong(2)), id)) {
+            out.put(p.getKey(), p.getValue());
+        }
+        return out;
     }
+
+    /** Reads a one-column row holding a light node's uid. */
+    private static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
 
     private Set<PartyId> lights(String sql, String id) {
-        return db.read(c -> {
-            Set<PartyId> out = new TreeSet<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(PartyId.of(rs.getString(1)));
-                    }
-                }
-            }
-            return out;
-        });
+        return new TreeSet<>(db.query(sql, LIGHT, id));
     }
 
-    private List<Entry> query(String where, String arg) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, my_index, prompt, schema, threshold, deadline, "
-                    + "grace_ms, heavy1, heavy2, heavy3, invited, state, final_set, reason FROM computations " + where)) {
-                if (arg != null) {
-                    ps.setString(1, arg);
-                }
-                List<Entry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String fin = rs.getString(13);
-                        out.add(new Entry(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                                rs.getLong(6), rs.getLong(7),
-                                List.of(PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9)),
-                                        PartyId.of(rs.getString(10))),
-                                new TreeSet<>(split(rs.getString(11))), State.parse(rs.getString(12)),
-                                fin == null ? null : new TreeSet<>(split(fin)), rs.getString(14)));
-                    }
-                }
-                return out;
-            }
-        });
+    private List<Entry> entries(String where, Object... args) {
+        return db.query("SELECT id, my_index, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, heavy3, "
+                + "invited, state, final_set, reason FROM computations " + where, HeavyStore::readEntry, args);
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
+    private static Entry readEntry(ResultSet rs) throws SQLException {
+        String fin = rs.getString(13);
+        return new Entry(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                rs.getLong(6), rs.getLong(7),
+                List.of(PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9)), PartyId.of(rs.getString(10))),
+                new TreeSet<>(split(rs.getString(11))), State.parse(rs.getString(12)),
+                fin == null ? null : new TreeSet<>(split(fin)), rs.getString(14));
     }
 
     static String join(Collection<PartyId> ids) {

@@ -1,9 +1,8 @@
 package io.formix.state;
 
 import io.formix.transport.PartyId;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,21 +65,9 @@ public final class LightStore implements AutoCloseable {
     /** Records a newly received computation; returns false if it was already known. */
     public boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
                            State initial, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO computations(id, prompt, schema, "
-                    + "deadline, heavy1, heavy2, heavy3, state, received_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setString(2, prompt);
-                ps.setString(3, schema);
-                ps.setLong(4, deadline);
-                ps.setString(5, heavy.get(0).value());
-                ps.setString(6, heavy.get(1).value());
-                ps.setString(7, heavy.get(2).value());
-                ps.setString(8, initial.label());
-                ps.setLong(9, now);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
+                + "state, received_at) VALUES (?,?,?,?,?,?,?,?,?)", id, prompt, schema, deadline,
+                heavy.get(0).value(), heavy.get(1).value(), heavy.get(2).value(), initial.label(), now) == 1;
     }
 
     /**
@@ -90,39 +77,18 @@ public final class LightStore implements AutoCloseable {
      */
     public boolean receiveAnswered(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
                                    int answer, int[] shares, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO computations(id, prompt, schema, "
-                    + "deadline, heavy1, heavy2, heavy3, state, answer, share1, share2, share3, received_at, answered_at) "
-                    + "VALUES (?,?,?,?,?,?,?,'answered',?,?,?,?,?,?)")) {
-                ps.setString(1, id);
-                ps.setString(2, prompt);
-                ps.setString(3, schema);
-                ps.setLong(4, deadline);
-                ps.setString(5, heavy.get(0).value());
-                ps.setString(6, heavy.get(1).value());
-                ps.setString(7, heavy.get(2).value());
-                ps.setInt(8, answer);
-                ps.setLong(9, Integer.toUnsignedLong(shares[0]));
-                ps.setLong(10, Integer.toUnsignedLong(shares[1]));
-                ps.setLong(11, Integer.toUnsignedLong(shares[2]));
-                ps.setLong(12, now);
-                ps.setLong(13, now);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
+                + "state, answer, share1, share2, share3, received_at, answered_at) "
+                + "VALUES (?,?,?,?,?,?,?,'answered',?,?,?,?,?,?)", id, prompt, schema, deadline,
+                heavy.get(0).value(), heavy.get(1).value(), heavy.get(2).value(), answer,
+                Integer.toUnsignedLong(shares[0]), Integer.toUnsignedLong(shares[1]),
+                Integer.toUnsignedLong(shares[2]), now, now) == 1;
     }
 
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
     public boolean decide(String id, boolean approve, String reason) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = 'pending'")) {
-                ps.setString(1, approve ? State.APPROVED.label() : State.REFUSED.label());
-                ps.setString(2, reason);
-                ps.setString(3, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = 'pending'",
+                approve ? State.APPROVED.label() : State.REFUSED.label(), reason, id) == 1;
     }
 
     /**
@@ -130,96 +96,56 @@ public final class LightStore implements AutoCloseable {
      * computation was not in {@code approved} (already answered: keep the first answer).
      */
     public boolean answer(String id, int answer, int[] shares, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET state = 'answered', answer = ?, "
-                    + "share1 = ?, share2 = ?, share3 = ?, answered_at = ? WHERE id = ? AND state = 'approved'")) {
-                ps.setInt(1, answer);
-                ps.setLong(2, Integer.toUnsignedLong(shares[0]));
-                ps.setLong(3, Integer.toUnsignedLong(shares[1]));
-                ps.setLong(4, Integer.toUnsignedLong(shares[2]));
-                ps.setLong(5, now);
-                ps.setString(6, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET state = 'answered', answer = ?, share1 = ?, share2 = ?, "
+                + "share3 = ?, answered_at = ? WHERE id = ? AND state = 'approved'", answer,
+                Integer.toUnsignedLong(shares[0]), Integer.toUnsignedLong(shares[1]),
+                Integer.toUnsignedLong(shares[2]), now, id) == 1;
     }
 
     /** Refuses from {@code pending} or {@code approved} (e.g. no answer fits the schema). */
     public boolean refuse(String id, String reason) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET state = 'refused', reason = ? "
-                    + "WHERE id = ? AND state IN ('pending','approved')")) {
-                ps.setString(1, reason);
-                ps.setString(2, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET state = 'refused', reason = ? "
+                + "WHERE id = ? AND state IN ('pending','approved')", reason, id) == 1;
     }
 
     /** Records that the heavy nodes were told about a refusal: {@code refused} → {@code declined}. */
     public void markDeclined(String id) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE computations SET state = 'declined' WHERE id = ? AND state = 'refused'")) {
-                ps.setString(1, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE computations SET state = 'declined' WHERE id = ? AND state = 'refused'", id);
     }
 
     /** Marks all shares as handed to the transport. */
     public void markSent(String id) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE computations SET state = 'sent' WHERE id = ? AND state = 'answered'")) {
-                ps.setString(1, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE computations SET state = 'sent' WHERE id = ? AND state = 'answered'", id);
     }
 
     public Optional<Entry> entry(String id) {
-        List<Entry> l = query("WHERE id = ?", id);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+        return entries("WHERE id = ?", id).stream().findFirst();
     }
 
     /** Entries in {@code state}, oldest first. */
     public List<Entry> inState(State state) {
-        return query("WHERE state = ? ORDER BY received_at", state.label());
+        return entries("WHERE state = ? ORDER BY received_at", state.label());
     }
 
     /** Every entry, oldest first. */
     public List<Entry> all() {
-        return query("ORDER BY received_at", null);
+        return entries("ORDER BY received_at");
     }
 
-    private List<Entry> query(String where, String arg) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
-                    + "state, answer, share1, share2, share3, reason, received_at FROM computations " + where)) {
-                if (arg != null) {
-                    ps.setString(1, arg);
-                }
-                List<Entry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        int a = rs.getInt(9);
-                        Integer answer = rs.wasNull() ? null : a;
-                        long s1 = rs.getLong(10);
-                        int[] shares = rs.wasNull() ? new int[0]
-                                : new int[] {(int) s1, (int) rs.getLong(11), (int) rs.getLong(12)};
-                        out.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                List.of(PartyId.of(rs.getString(5)), PartyId.of(rs.getString(6)),
-                                        PartyId.of(rs.getString(7))),
-                                State.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)), answer, shares,
-                                rs.getString(13), rs.getLong(14)));
-                    }
-                }
-                return out;
-            }
-        });
+    private List<Entry> entries(String where, Object... args) {
+        return db.query("SELECT id, prompt, schema, deadline, heavy1, heavy2, heavy3, state, answer, share1, share2, "
+                + "share3, reason, received_at FROM computations " + where, LightStore::readEntry, args);
+    }
+
+    private static Entry readEntry(ResultSet rs) throws SQLException {
+        int a = rs.getInt(9);
+        Integer answer = rs.wasNull() ? null : a;
+        long s1 = rs.getLong(10);
+        int[] shares = rs.wasNull() ? new int[0] : new int[] {(int) s1, (int) rs.getLong(11), (int) rs.getLong(12)};
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                List.of(PartyId.of(rs.getString(5)), PartyId.of(rs.getString(6)), PartyId.of(rs.getString(7))),
+                State.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)), answer, shares,
+                rs.getString(13), rs.getLong(14));
     }
 
     @Override

@@ -115,15 +115,10 @@ public final class NetworkDb implements AutoCloseable {
 
     private static int highestNumber(Connection c, Role role) throws SQLException {
         int max = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM nodes WHERE role = ?")) {
-            ps.setString(1, role.label());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Matcher m = NUMBERED.matcher(rs.getString(1));
-                    if (m.matches()) {
-                        max = Math.max(max, Integer.parseInt(m.group(2)));
-                    }
-                }
+        for (String uid : Sqlite.query(c, "SELECT uid FROM nodes WHERE role = ?", rs -> rs.getString(1), role.label())) {
+            Matcher m = NUMBERED.matcher(uid);
+            if (m.matches()) {
+                max = Math.max(max, Integer.parseInt(m.group(2)));
             }
         }
         return max;
@@ -131,26 +126,16 @@ public final class NetworkDb implements AutoCloseable {
 
     /** All nodes (of {@code role}, or all when null) in creation order. */
     public List<NodeRecord> nodes(Role role) {
-        return db.read(c -> {
-            String sql = "SELECT " + NODE_COLUMNS + " FROM nodes"
-                    + (role == null ? "" : " WHERE role = ?") + " ORDER BY seq";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (role != null) {
-                    ps.setString(1, role.label());
-                }
-                return nodeList(ps);
-            }
-        });
+        if (role == null) {
+            return db.query("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY seq", NetworkDb::readNode);
+        }
+        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ? ORDER BY seq", NetworkDb::readNode,
+                role.label());
     }
 
     public Optional<NodeRecord> node(PartyId uid) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?")) {
-                ps.setString(1, uid.value());
-                List<NodeRecord> l = nodeList(ps);
-                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-            }
-        });
+        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?", NetworkDb::readNode, uid.value())
+                .stream().findFirst();
     }
 
     /** Removes the nodes; returns how many rows went. */
@@ -217,92 +202,46 @@ public final class NetworkDb implements AutoCloseable {
 
     /** Records the tcp port a node listens on. */
     public void setTcpPort(PartyId uid, int port) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET tcp_port = ? WHERE uid = ?")) {
-                ps.setInt(1, port);
-                ps.setString(2, uid.value());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE nodes SET tcp_port = ? WHERE uid = ?", port, uid.value());
     }
 
-    private static List<NodeRecord> nodeList(PreparedStatement ps) throws SQLException {
-        List<NodeRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
-                        Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                        rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0));
-            }
-        }
-        return out;
+    private static NodeRecord readNode(ResultSet rs) throws SQLException {
+        return new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
+                Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0);
     }
 
     // ---------------------------------------------------------------- computations
 
     /** Inserts a new computation in status {@code proposed}. */
     public void insertComputation(ComputationRecord r) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO computations(id, prompt, schema, threshold, "
-                    + "deadline, grace_ms, heavy1, heavy2, heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, r.id());
-                ps.setString(2, r.prompt());
-                ps.setString(3, r.schema());
-                ps.setInt(4, r.threshold());
-                ps.setLong(5, r.deadline());
-                ps.setLong(6, r.graceMs());
-                ps.setString(7, r.heavy().get(0).value());
-                ps.setString(8, r.heavy().get(1).value());
-                ps.setString(9, r.heavy().get(2).value());
-                ps.setString(10, Status.PROPOSED.label());
-                ps.setLong(11, r.createdAt());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
+                + "heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
+                r.threshold(), r.deadline(), r.graceMs(), r.heavy().get(0).value(), r.heavy().get(1).value(),
+                r.heavy().get(2).value(), Status.PROPOSED.label(), r.createdAt());
     }
 
     public Optional<ComputationRecord> computation(String id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?")) {
-                ps.setString(1, id);
-                List<ComputationRecord> l = compList(ps);
-                return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?", NetworkDb::readComputation, id)
+                .stream().findFirst();
     }
 
     /** All computations, newest first. */
     public List<ComputationRecord> computations() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations ORDER BY created_at DESC, id")) {
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations ORDER BY created_at DESC, id",
+                NetworkDb::readComputation);
     }
 
     /** Computations in {@code status} whose heavy node 1 is {@code heavy1}. */
     public List<ComputationRecord> computations(Status status, PartyId heavy1) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations WHERE status = ? AND heavy1 = ? ORDER BY created_at")) {
-                ps.setString(1, status.label());
-                ps.setString(2, heavy1.value());
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status = ? AND heavy1 = ? "
+                + "ORDER BY created_at", NetworkDb::readComputation, status.label(), heavy1.value());
     }
 
     /** Computations not yet revealed or failed. */
     public List<ComputationRecord> openComputations() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COMP_COLUMNS
-                    + " FROM computations WHERE status NOT IN ('revealed','failed') ORDER BY created_at")) {
-                return compList(ps);
-            }
-        });
+        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status NOT IN ('revealed','failed') "
+                + "ORDER BY created_at", NetworkDb::readComputation);
     }
 
     /**
@@ -310,30 +249,13 @@ public final class NetworkDb implements AutoCloseable {
      * returns whether the row changed.
      */
     public boolean advance(String id, Status to, int invited) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, "
-                    + "invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
-                    + "WHERE id = ? AND status IN (" + earlierThan(to) + ")")) {
-                ps.setString(1, to.label());
-                ps.setInt(2, invited);
-                ps.setInt(3, invited);
-                ps.setString(4, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET status = ?, invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
+                + "WHERE id = ? AND status IN (" + earlierThan(to) + ")", to.label(), invited, invited, id) == 1;
     }
 
     /** Records progress (shares received by heavy node 1 so far). */
     public void setAnswers(String id, int answers) {
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE computations SET answers = MAX(answers, ?) WHERE id = ?")) {
-                ps.setInt(1, answers);
-                ps.setString(2, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        db.update("UPDATE computations SET answers = MAX(answers, ?) WHERE id = ?", answers, id);
     }
 
     /** Reveals the total; returns false if the computation had already ended. */
@@ -347,25 +269,10 @@ public final class NetworkDb implements AutoCloseable {
     }
 
     private boolean end(String id, Status status, long result, int participants, int late, String reason, long now) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE computations SET status = ?, result = ?, "
-                    + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
-                    + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN ('revealed','failed')")) {
-                ps.setString(1, status.label());
-                if (result >= 0) {
-                    ps.setLong(2, result);
-                } else {
-                    ps.setNull(2, java.sql.Types.INTEGER);
-                }
-                ps.setInt(3, participants);
-                ps.setInt(4, participants);
-                ps.setInt(5, late);
-                ps.setString(6, reason);
-                ps.setLong(7, now);
-                ps.setString(8, id);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("UPDATE computations SET status = ?, result = ?, "
+                + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
+                + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN ('revealed','failed')", status.label(),
+                result >= 0 ? result : null, participants, participants, late, reason, now, id) == 1;
     }
 
     private static String earlierThan(Status to) {
@@ -379,22 +286,16 @@ public final class NetworkDb implements AutoCloseable {
         return b.length() == 0 ? "''" : b.toString();
     }
 
-    private static List<ComputationRecord> compList(PreparedStatement ps) throws SQLException {
-        List<ComputationRecord> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long result = rs.getLong(14);
-                if (rs.wasNull()) {
-                    result = -1;
-                }
-                out.add(new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getLong(5), rs.getLong(6),
-                        List.of(PartyId.of(rs.getString(7)), PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9))),
-                        Status.parse(rs.getString(10)), rs.getInt(11), rs.getInt(12), rs.getInt(13), result,
-                        rs.getString(15), rs.getInt(16), rs.getLong(17), rs.getLong(18)));
-            }
+    private static ComputationRecord readComputation(ResultSet rs) throws SQLException {
+        long result = rs.getLong(14);
+        if (rs.wasNull()) {
+            result = -1;
         }
-        return out;
+        return new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                rs.getLong(5), rs.getLong(6),
+                List.of(PartyId.of(rs.getString(7)), PartyId.of(rs.getString(8)), PartyId.of(rs.getString(9))),
+                Status.parse(rs.getString(10)), rs.getInt(11), rs.getInt(12), rs.getInt(13), result,
+                rs.getString(15), rs.getInt(16), rs.getLong(17), rs.getLong(18));
     }
 
     @Override

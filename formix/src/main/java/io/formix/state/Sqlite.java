@@ -4,8 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -32,6 +36,12 @@ public final class Sqlite implements AutoCloseable {
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    /** Reads the current row of a result into a value. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
     private final Path file;
@@ -117,48 +127,78 @@ public final class Sqlite implements AutoCloseable {
 
     /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction, retrying when busy. */
     public <T> T write(Work<T> work) {
-        return transaction(work);
+        return retrying(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                safeRollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
     }
 
     /** Runs {@code work} as a read (its own deferred snapshot); retried when busy. */
     public <T> T read(Work<T> work) {
+        return retrying(work);
+    }
+
+    /**
+     * Runs one statement, its {@code ?} bound in order to {@code args} ({@code null} binds SQL
+     * NULL), as its own write transaction; returns the number of rows it changed.
+     */
+    public int update(String sql, Object... args) {
+        return write(c -> update(c, sql, args));
+    }
+
+    /** {@link #update(String, Object...)} inside a transaction already running on {@code c}. */
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs one query, its {@code ?} bound in order to {@code args}, as its own read; returns its
+     * rows in order, each read by {@code row}.
+     */
+    public <T> List<T> query(String sql, Row<T> row, Object... args) {
+        return read(c -> query(c, sql, row, args));
+    }
+
+    /** {@link #query(String, Row, Object...)} inside a transaction already running on {@code c}. */
+    static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    /** Runs {@code work} under the lock, again with backoff while SQLite reports busy. */
+    private <T> T retrying(Work<T> work) {
         lock.lock();
         try {
             SQLException last = null;
             for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
                 try {
                     return work.run(connection);
-                } catch (SQLException e) {
-                    if (!isBusy(e)) {
-                        throw new StateException(describe(e), e);
-                    }
-                    last = e;
-                    backoff(attempt);
-                }
-            }
-            throw new StateException(file + " stayed locked for too long — retry the command", last);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T transaction(Work<T> work) {
-        lock.lock();
-        try {
-            SQLException last = null;
-            for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-                try {
-                    connection.setAutoCommit(false);
-                    try {
-                        T result = work.run(connection);
-                        connection.commit();
-                        return result;
-                    } catch (SQLException | RuntimeException e) {
-                        safeRollback();
-                        throw e;
-                    } finally {
-                        connection.setAutoCommit(true);
-                    }
                 } catch (SQLException e) {
                     if (!isBusy(e)) {
                         throw new StateException(describe(e), e);
