@@ -1,14 +1,10 @@
 package io.formix.transport.file;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
-import com.google.common.jimfs.WatchServiceConfiguration;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportContractTest;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link io.formix.transport.Transport} contract on an in-memory Jimfs file system. The file
@@ -17,9 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 class FileTransportJimfsContractTest extends TransportContractTest {
 
-    private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-            .setWatchServiceConfiguration(WatchServiceConfiguration.polling(10, TimeUnit.MILLISECONDS))
-            .build());
+    private final FileSystem fs = TestFiles.jimfs();
     private final Path root = fs.getPath("/channels");
 
     @Override
