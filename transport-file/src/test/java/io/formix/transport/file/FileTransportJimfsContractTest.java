@@ -1,8 +1,5 @@
 package io.formix.transport.file;
 
-import io.formix.transport.PartyId;
-import io.formix.transport.Transport;
-import io.formix.transport.TransportContractTest;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 
@@ -11,18 +8,13 @@ import java.nio.file.Path;
  * system is left to the garbage collector: the suite closes its transports after this class's
  * own {@code @AfterEach} methods would run.
  */
-class FileTransportJimfsContractTest extends TransportContractTest {
+class FileTransportJimfsContractTest extends FileTransportContractTestBase {
 
     private final FileSystem fs = TestFiles.jimfs();
     private final Path root = fs.getPath("/channels");
 
     @Override
-    protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).open();
-    }
-
-    @Override
-    protected boolean durable() {
-        return true;
+    Path root() {
+        return root;
     }
 }
