@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,27 +40,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * parties that use the file transport directly share the same folder.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class InteropProcessTest {
+class InteropProcessTest extends ProxyTestBase {
     private static final Duration START = Duration.ofSeconds(30);
     private static final int MAX = 64 << 20;
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeMe = new ArrayList<>();
     private int started;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = closeMe.size() - 1; i >= 0; i--) {
-            closeMe.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeMe.add(c);
-        return c;
-    }
 
     private ProxyProcess proxy(int pid, int parties, int base, Framing framing, String... extra) throws IOException {
         Path data = dir.resolve("channels");
@@ -350,30 +335,4 @@ class InteropProcessTest {
         assertEquals((byte) i, p[p.length - 1], "payload of message " + i);
         return i;
     }
-
-    private static long countMsgFiles(Path channel) {
-        try (Stream<Path> s = Files.list(channel)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".msg")).count();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static long awaitStable(java.util.function.LongSupplier value) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long last = Long.MIN_VALUE;
-        long since = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long v = value.getAsLong();
-            if (v != last) {
-                last = v;
-                since = System.nanoTime();
-            } else if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(1000)) {
-                return v;
-            }
-            ProxyProcess.pause(50);
-        }
-        throw new AssertionError("value never settled, last " + last);
-    }
-
 }

@@ -20,33 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy on real file channels: foreign and corrupt inbound files, and SIGTERM with a stalled application. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ProxyFileChannelTest {
-    private static final PartyId P0 = PartyId.ofPid(0);
-    private static final PartyId P1 = PartyId.ofPid(1);
-
+class ProxyFileChannelTest extends ProxyTestBase {
     @TempDir
     Path dir;
-
-    private final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = closeMe.size() - 1; i >= 0; i--) {
-            closeMe.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeMe.add(c);
-        return c;
-    }
 
     private Path channels() {
         return dir.resolve("channels");
@@ -78,31 +60,6 @@ class ProxyFileChannelTest {
         sender.send(P1, "three".getBytes());
         assertArrayEquals("three".getBytes(), FrameCodec.read(app.getInputStream(), 100));
         assertTrue(Files.exists(channel.resolve("README.txt")), "foreign files are left alone");
-    }
-
-    private static long countMsgFiles(Path channel) {
-        try (java.util.stream.Stream<Path> s = Files.list(channel)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".msg")).count();
-        } catch (java.io.IOException e) {
-            return -1;
-        }
-    }
-
-    private static long awaitStable(java.util.function.LongSupplier value) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long last = Long.MIN_VALUE;
-        long since = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long v = value.getAsLong();
-            if (v != last) {
-                last = v;
-                since = System.nanoTime();
-            } else if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(1000)) {
-                return v;
-            }
-            ProxyProcess.pause(50);
-        }
-        throw new AssertionError("value never settled, last " + last);
     }
 
     @Test

@@ -17,12 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,26 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * again after the restart, when the transport delivers it once more (it was not acknowledged).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class WrittenMarkTest {
-    private static final PartyId P0 = PartyId.ofPid(0);
-    private static final PartyId P1 = PartyId.ofPid(1);
-
+class WrittenMarkTest extends ProxyTestBase {
     @TempDir
     Path dir;
-
-    private final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = closeMe.size() - 1; i >= 0; i--) {
-            closeMe.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeMe.add(c);
-        return c;
-    }
 
     private static Message msg(long seq, String text) {
         return new Message(P0, seq, text.getBytes(StandardCharsets.UTF_8));
@@ -126,7 +107,7 @@ class WrittenMarkTest {
                 .shutdownGrace(Duration.ofMillis(200)).stateDir(dir.resolve("state")).build();
         Proxy p = Proxy.start(cfg, t);
         // Closed before the transport (tracked earlier), after its blocked receive was released.
-        closeMe.add(() -> {
+        track(() -> {
             t.release();
             p.close();
         });

@@ -83,6 +83,32 @@ public abstract class TransportContractTest {
         return ByteBuffer.wrap(p).getInt();
     }
 
+    /** Sends {@code numbered(i, size)} for i from {@code first} up to {@code end} (excluded). */
+    private static void sendNumbered(Transport from, PartyId to, int first, int end, int size) throws Exception {
+        for (int i = first; i < end; i++) {
+            from.send(to, numbered(i, size));
+        }
+    }
+
+    /** Receives the numbers {@code first} up to {@code end} (excluded), in this order. */
+    private static void assertReceivesNumbers(Transport at, PartyId from, int first, int end) throws Exception {
+        for (int i = first; i < end; i++) {
+            assertEquals(i, number(at.receive(from, WAIT).orElseThrow().payload()));
+        }
+    }
+
+    /** Receives the numbers 0 up to {@code count} (excluded) in order, each with a higher sequence. */
+    private static void assertReceivesNumbersWithRisingSequence(Transport at, PartyId from, int count, String why)
+            throws Exception {
+        long lastSeq = -1;
+        for (int i = 0; i < count; i++) {
+            Message m = at.receive(from, WAIT).orElseThrow();
+            assertEquals(i, number(m.payload()));
+            assertTrue(m.sequence() > lastSeq, why);
+            lastSeq = m.sequence();
+        }
+    }
+
     @Test
     void deliversOneMessage() throws Exception {
         Transport a = open(A);
@@ -108,16 +134,8 @@ public abstract class TransportContractTest {
         Transport a = open(A);
         Transport b = open(B);
         int n = 500;
-        for (int i = 0; i < n; i++) {
-            a.send(B, numbered(i, 16));
-        }
-        long lastSeq = -1;
-        for (int i = 0; i < n; i++) {
-            Message m = b.receive(A, WAIT).orElseThrow();
-            assertEquals(i, number(m.payload()));
-            assertTrue(m.sequence() > lastSeq, "sequence must increase");
-            lastSeq = m.sequence();
-        }
+        sendNumbered(a, B, 0, n, 16);
+        assertReceivesNumbersWithRisingSequence(b, A, n, "sequence must increase");
     }
 
     @Test
@@ -392,9 +410,7 @@ public abstract class TransportContractTest {
         Transport a = open(A);
         Transport b = open(B);
         int n = 300;
-        for (int i = 0; i < n; i++) {
-            a.send(B, numbered(i, 8));
-        }
+        sendNumbered(a, B, 0, n, 8);
         ExecutorService ex = Executors.newFixedThreadPool(3);
         try {
             List<Future<List<Integer>>> fs = new ArrayList<>();
@@ -428,20 +444,12 @@ public abstract class TransportContractTest {
         assumeTrue(durable(), "backend is not durable");
         Transport a = open(A);
         Transport b = open(B);
-        for (int i = 0; i < 10; i++) {
-            a.send(B, numbered(i, 8));
-        }
-        for (int i = 0; i < 4; i++) {
-            assertEquals(i, number(b.receive(A, WAIT).orElseThrow().payload()));
-        }
+        sendNumbered(a, B, 0, 10, 8);
+        assertReceivesNumbers(b, A, 0, 4);
         b.close();
-        for (int i = 10; i < 15; i++) {
-            a.send(B, numbered(i, 8));
-        }
+        sendNumbered(a, B, 10, 15, 8);
         Transport b2 = open(B);
-        for (int i = 4; i < 15; i++) {
-            assertEquals(i, number(b2.receive(A, WAIT).orElseThrow().payload()));
-        }
+        assertReceivesNumbers(b2, A, 4, 15);
         assertFalse(b2.receive(A, Duration.ofMillis(200)).isPresent(), "no duplicate after restart");
     }
 
@@ -450,18 +458,11 @@ public abstract class TransportContractTest {
         assumeTrue(durable(), "backend is not durable");
         Transport a = open(A);
         Transport b = open(B);
-        a.send(B, numbered(0, 8));
-        a.send(B, numbered(1, 8));
+        sendNumbered(a, B, 0, 2, 8);
         a.close();
         Transport a2 = open(A);
         a2.send(B, numbered(2, 8));
-        long last = -1;
-        for (int i = 0; i < 3; i++) {
-            Message m = b.receive(A, WAIT).orElseThrow();
-            assertEquals(i, number(m.payload()));
-            assertTrue(m.sequence() > last, "numbers are never reused");
-            last = m.sequence();
-        }
+        assertReceivesNumbersWithRisingSequence(b, A, 3, "numbers are never reused");
     }
 
     @Test

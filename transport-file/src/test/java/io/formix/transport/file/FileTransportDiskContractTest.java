@@ -1,8 +1,5 @@
 package io.formix.transport.file;
 
-import io.formix.transport.PartyId;
-import io.formix.transport.Transport;
-import io.formix.transport.TransportContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,18 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
  * writes ({@code durable(true)}) are exercised on disk by {@link DurableModeTest}; here they would
  * only make the suite slow on a shared disk.
  */
-class FileTransportDiskContractTest extends TransportContractTest {
+class FileTransportDiskContractTest extends FileTransportContractTestBase {
 
     @TempDir
     Path root;
 
     @Override
-    protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).open();
-    }
-
-    @Override
-    protected boolean durable() {
-        return true;
+    Path root() {
+        return root;
     }
 }

@@ -1,34 +1,20 @@
 package io.formix.transport.file;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
-import com.google.common.jimfs.WatchServiceConfiguration;
-import io.formix.transport.PartyId;
-import io.formix.transport.Transport;
-import io.formix.transport.TransportContractTest;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link io.formix.transport.Transport} contract on an in-memory Jimfs file system. The file
  * system is left to the garbage collector: the suite closes its transports after this class's
  * own {@code @AfterEach} methods would run.
  */
-class FileTransportJimfsContractTest extends TransportContractTest {
+class FileTransportJimfsContractTest extends FileTransportContractTestBase {
 
-    private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-            .setWatchServiceConfiguration(WatchServiceConfiguration.polling(10, TimeUnit.MILLISECONDS))
-            .build());
+    private final FileSystem fs = TestFiles.jimfs();
     private final Path root = fs.getPath("/channels");
 
     @Override
-    protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(root, self).maxMessageBytes(configuredMax()).open();
-    }
-
-    @Override
-    protected boolean durable() {
-        return true;
+    Path root() {
+        return root;
     }
 }

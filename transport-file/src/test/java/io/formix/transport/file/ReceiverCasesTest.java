@@ -14,15 +14,12 @@ import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.IOException;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,32 +29,15 @@ import org.junit.jupiter.api.Timeout;
  * engine or another implementation would leave them.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ReceiverCasesTest {
+class ReceiverCasesTest extends JimfsChannelFixture {
 
-    static final PartyId A = PartyId.of("a");
-    static final PartyId B = PartyId.of("b");
-    static final Duration WAIT = Duration.ofSeconds(10);
     static final Duration SHORT = Duration.ofMillis(150);
 
-    final FileSystem fs = TestFiles.jimfs();
-    final Path root = fs.getPath("/r");
-    final Path ab = root.resolve("a_to_b");
     final TestFiles.MutableClock clock = new TestFiles.MutableClock();
-    final List<FileTransport> opened = new ArrayList<>();
 
     FileTransport receiver() throws IOException {
-        FileTransport t = FileTransport.builder(root, B).maxMessageBytes(1024).clock(clock)
-                .stableWindow(Duration.ofSeconds(30)).rescanInterval(Duration.ofMillis(30)).open();
-        opened.add(t);
-        return t;
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        for (FileTransport t : opened) {
-            t.close();
-        }
-        fs.close();
+        return open(FileTransport.builder(root, B).maxMessageBytes(1024).clock(clock)
+                .stableWindow(Duration.ofSeconds(30)).rescanInterval(Duration.ofMillis(30)));
     }
 
     @Test
@@ -192,8 +172,7 @@ class ReceiverCasesTest {
         Message m = b2.receive(A, WAIT).orElseThrow();
         assertEquals(1, m.sequence());
         // And the sender, restarted, never reuses the quarantined number.
-        FileTransport a = FileTransport.builder(root, A).open();
-        opened.add(a);
+        FileTransport a = open(FileTransport.builder(root, A));
         a.send(B, numbered(2, 8));
         assertEquals(2, b2.receive(A, WAIT).orElseThrow().sequence());
     }

@@ -11,66 +11,39 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
-import io.formix.transport.PartyId;
 import io.formix.transport.TransportException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Numbering across restarts, crash leftovers, and failures while sending. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class SenderTest {
+class SenderTest extends JimfsChannelFixture {
 
-    static final PartyId A = PartyId.of("a");
-    static final PartyId B = PartyId.of("b");
-    static final Duration WAIT = Duration.ofSeconds(10);
-
-    final FileSystem fs = TestFiles.jimfs();
-    final Path root = fs.getPath("/r");
-    final Path ab = root.resolve("a_to_b");
-    final List<FileTransport> opened = new ArrayList<>();
-
-    FileTransport open(FileTransport.Builder b) throws IOException {
-        FileTransport t = b.open();
-        opened.add(t);
-        return t;
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        for (FileTransport t : opened) {
-            t.close();
-        }
-        fs.close();
-    }
-
-    /** Everything a receiver could take: names that are not hidden. */
-    List<String> visible() throws IOException {
-        return names(ab).stream().filter(n -> !n.startsWith(".")).toList();
-    }
-
-    @Test
-    void numbersAreNeverReusedEvenAfterTheReceiverConsumedEverything() throws Exception {
+    /** Messages 0 to {@code count - 1} sent by a and taken by b, then both closed. */
+    void deliverAllThenClose(int count) throws Exception {
         FileTransport a = open(FileTransport.builder(root, A));
         FileTransport b = open(FileTransport.builder(root, B));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             a.send(B, numbered(i, 8));
             b.receive(A, WAIT).orElseThrow();
         }
         b.close();
         a.close();
+    }
+
+    @Test
+    void numbersAreNeverReusedEvenAfterTheReceiverConsumedEverything() throws Exception {
+        deliverAllThenClose(3);
         assertEquals(List.of(), visible(), "receiver deleted everything");
         FileTransport a2 = open(FileTransport.builder(root, A));
         a2.send(B, numbered(3, 8));
@@ -80,14 +53,7 @@ class SenderTest {
 
     @Test
     void numberingSurvivesLosingEitherCounterFile() throws Exception {
-        FileTransport a = open(FileTransport.builder(root, A));
-        FileTransport b = open(FileTransport.builder(root, B));
-        for (int i = 0; i < 5; i++) {
-            a.send(B, numbered(i, 8));
-            b.receive(A, WAIT).orElseThrow();
-        }
-        b.close();
-        a.close();
+        deliverAllThenClose(5);
         // Sender's counter gone: the receiver's cursor still says 5.
         Files.delete(ab.resolve(ChannelNames.NEXT_FILE));
         FileTransport a2 = open(FileTransport.builder(root, A));

@@ -11,43 +11,18 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The bytes and names on disk are exactly wire format v1, and hand-written files are read. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class WireFormatTest {
-
-    static final PartyId A = PartyId.of("a");
-    static final PartyId B = PartyId.of("b");
-    static final Duration WAIT = Duration.ofSeconds(10);
-
-    final FileSystem fs = TestFiles.jimfs();
-    final Path root = fs.getPath("/r");
-    final Path ab = root.resolve("a_to_b");
-    final List<FileTransport> opened = new ArrayList<>();
-
-    FileTransport open(FileTransport.Builder b) throws IOException {
-        FileTransport t = b.open();
-        opened.add(t);
-        return t;
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        for (FileTransport t : opened) {
-            t.close();
-        }
-        fs.close();
-    }
+class WireFormatTest extends JimfsChannelFixture {
 
     @Test
     void messageFileIsLittleEndianLengthThenPayloadAndMarkerIsEmpty() throws Exception {
@@ -62,8 +37,7 @@ class WireFormatTest {
         assertEquals(308, second.length);
         assertEquals(0, Files.size(ab.resolve("00000000.ready")));
         assertEquals(0, Files.size(ab.resolve("00000001.ready")));
-        List<String> visible = names(ab).stream().filter(n -> !n.startsWith(".")).toList();
-        assertEquals(List.of("00000000.msg", "00000000.ready", "00000001.msg", "00000001.ready"), visible);
+        assertEquals(List.of("00000000.msg", "00000000.ready", "00000001.msg", "00000001.ready"), visible());
         assertFalse(names(ab).stream().anyMatch(ChannelNames::isTemp), "no temp file left behind");
     }
 
@@ -116,7 +90,7 @@ class WireFormatTest {
         assertEquals(1, empty.sequence());
         assertEquals(0, empty.payload().length);
         b.receive(A, Duration.ofMillis(1)); // acknowledges 1
-        assertEquals(List.of(), names(ab).stream().filter(n -> !n.startsWith(".")).toList(),
+        assertEquals(List.of(), visible(),
                 "delivered files are deleted");
     }
 

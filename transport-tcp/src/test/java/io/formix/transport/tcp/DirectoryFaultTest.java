@@ -12,6 +12,7 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,41 +25,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Directory mode under faults: absent, late and restarted peers, malformed and abrupt raw peers, backpressure. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class DirectoryFaultTest {
+class DirectoryFaultTest extends TcpFaultTestBase {
 
     static final PartyId A = PartyId.of("a");
     static final PartyId B = PartyId.of("b");
     static final PartyId X = PartyId.of("x");
-    static final Duration WAIT = Duration.ofSeconds(10);
-    static final int MAX = 1 << 20;
 
     private final Map<PartyId, InetSocketAddress> directory = new ConcurrentHashMap<>();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        pool.shutdownNow();
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private static TcpOptions options() {
-        return TcpOptions.defaults().withMaxMessageBytes(MAX).withConnectTimeout(WAIT)
-                .withBackoff(Duration.ofMillis(5), Duration.ofMillis(100));
-    }
 
     private TcpTransport open(PartyId self, int port, TcpOptions options) throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
@@ -72,12 +53,16 @@ class DirectoryFaultTest {
         return open(self, 0, options());
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Message m) {
-        return new String(m.payload(), StandardCharsets.UTF_8);
+    /** A raw connection to {@code b} whose hello as party x was accepted. */
+    private static RawPeer helloAsX(TcpTransport b) throws IOException {
+        RawPeer raw = new RawPeer(b.localPort());
+        try {
+            assertEquals("ok", raw.hello("x", "b"));
+        } catch (IOException | AssertionError e) {
+            raw.close();
+            throw e;
+        }
+        return raw;
     }
 
     @Test
@@ -250,8 +235,7 @@ class DirectoryFaultTest {
         TcpTransport a = open(A);
         TcpTransport b = open(B);
         for (long bad : new long[] {MAX + 1L, -1L, Long.MAX_VALUE}) {
-            try (RawPeer raw = new RawPeer(b.localPort())) {
-                assertEquals("ok", raw.hello("x", "b"));
+            try (RawPeer raw = helloAsX(b)) {
                 raw.frame(bytes("fine"));
                 raw.header(bad);
                 assertEquals("fine", text(b.receive(X, WAIT).orElseThrow()));
@@ -333,8 +317,7 @@ class DirectoryFaultTest {
     @Test
     void halfCloseBetweenFramesIsACleanEnd() throws Exception {
         TcpTransport b = open(B);
-        try (RawPeer raw = new RawPeer(b.localPort())) {
-            assertEquals("ok", raw.hello("x", "b"));
+        try (RawPeer raw = helloAsX(b)) {
             raw.frame(bytes("one"));
             raw.frame(bytes("two"));
             raw.shutdownOutput();
@@ -348,16 +331,14 @@ class DirectoryFaultTest {
     @Test
     void endInsideAFrameIsReportedAndTheNextConnectionWorks() throws Exception {
         TcpTransport b = open(B);
-        try (RawPeer raw = new RawPeer(b.localPort())) {
-            assertEquals("ok", raw.hello("x", "b"));
+        try (RawPeer raw = helloAsX(b)) {
             raw.header(100);
             raw.bytes(new byte[10]);
             raw.shutdownOutput();
             CorruptMessageException e = assertThrows(CorruptMessageException.class, () -> b.receive(X, WAIT));
             assertTrue(e.getMessage().contains("ended inside a frame"), e.getMessage());
         }
-        try (RawPeer again = new RawPeer(b.localPort())) {
-            assertEquals("ok", again.hello("x", "b"));
+        try (RawPeer again = helloAsX(b)) {
             again.frame(bytes("again"));
             Message m = b.receive(X, WAIT).orElseThrow();
             assertEquals("again", text(m));
@@ -368,15 +349,13 @@ class DirectoryFaultTest {
     @Test
     void resetByPeerLeavesTheTransportUsable() throws Exception {
         TcpTransport b = open(B);
-        try (RawPeer raw = new RawPeer(b.localPort())) {
-            assertEquals("ok", raw.hello("x", "b"));
+        try (RawPeer raw = helloAsX(b)) {
             raw.frame(bytes("before reset"));
             assertEquals("before reset", text(b.receive(X, WAIT).orElseThrow()));
             raw.header(50);
             raw.reset();
         }
-        try (RawPeer again = new RawPeer(b.localPort())) {
-            assertEquals("ok", again.hello("x", "b"));
+        try (RawPeer again = helloAsX(b)) {
             again.frame(bytes("after reset"));
             // The reset may or may not leave a report of the cut frame first; then the new message.
             Message m = null;

@@ -14,18 +14,12 @@ import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,25 +28,13 @@ import org.junit.jupiter.api.Timeout;
  * sockets stand in for Sequre or formix-proxy. Pids 0, 1, 2 are parties "0", "1", "2".
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class PairwiseFaultTest {
+class PairwiseFaultTest extends TcpFaultTestBase {
 
     static final PartyId P0 = PartyId.ofPid(0);
     static final PartyId P1 = PartyId.ofPid(1);
     static final PartyId P2 = PartyId.ofPid(2);
-    static final Duration WAIT = Duration.ofSeconds(10);
-    static final int MAX = 1 << 20;
 
     private final int base = FreePorts.pairwiseBase(3);
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        pool.shutdownNow();
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
 
     private TcpTransport open(int pid, TcpOptions options) throws IOException {
         TcpTransport t = TcpTransport.openPairwise(PairwiseLayout.numeric(pid, 3, base), options);
@@ -61,16 +43,7 @@ class PairwiseFaultTest {
     }
 
     private TcpTransport open(int pid) throws IOException {
-        return open(pid, TcpOptions.defaults().withMaxMessageBytes(MAX).withConnectTimeout(WAIT)
-                .withBackoff(Duration.ofMillis(5), Duration.ofMillis(100)));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Message m) {
-        return new String(m.payload(), StandardCharsets.UTF_8);
+        return open(pid, options());
     }
 
     private RawPeer dialAs(int listenerPid, int selfPid) throws IOException {
