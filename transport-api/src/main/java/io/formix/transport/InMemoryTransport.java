@@ -29,15 +29,8 @@ public final class InMemoryTransport implements Transport {
 
     @Override
     public void send(PartyId to, byte[] payload) throws TransportException, InterruptedException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(payload, "payload");
-        if (to.equals(self)) {
-            throw new IllegalArgumentException("cannot send to self (" + self + ")");
-        }
+        SendArguments.check(self, to, payload, network.maxMessageBytes());
         checkOpen();
-        if (payload.length > network.maxMessageBytes()) {
-            throw new MessageTooLargeException(payload.length, network.maxMessageBytes());
-        }
         network.mailbox(to).put(self, payload.clone(), this);
     }
 

@@ -1,9 +1,9 @@
 package io.formix.transport.file;
 
+import io.formix.transport.SendArguments;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
-import io.formix.transport.MessageTooLargeException;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
@@ -263,15 +263,8 @@ public final class FileTransport implements Transport {
 
     @Override
     public void send(PartyId to, byte[] payload) throws IOException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(payload, "payload");
+        SendArguments.check(self, to, payload, maxMessageBytes);
         checkOpen();
-        if (to.equals(self)) {
-            throw new IllegalArgumentException("cannot send to self (" + self + ")");
-        }
-        if (payload.length > maxMessageBytes) {
-            throw new MessageTooLargeException(payload.length, maxMessageBytes);
-        }
         lifecycle.readLock().lock();
         try {
             checkOpen();

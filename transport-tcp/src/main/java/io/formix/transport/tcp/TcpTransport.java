@@ -1,7 +1,7 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.SendArguments;
 import io.formix.transport.Message;
-import io.formix.transport.MessageTooLargeException;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.Transport;
@@ -175,16 +175,9 @@ public final class TcpTransport implements Transport {
      */
     @Override
     public void send(PartyId to, byte[] payload) throws TransportException, InterruptedException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(payload, "payload");
-        if (to.equals(self)) {
-            throw new IllegalArgumentException("cannot send to self (" + self + ")");
-        }
+        SendArguments.check(self, to, payload, options.maxMessageBytes());
         checkOpen();
         connector.checkPeer(to);
-        if (payload.length > options.maxMessageBytes()) {
-            throw new MessageTooLargeException(payload.length, options.maxMessageBytes());
-        }
         long deadline = Deadlines.after(options.connectTimeout());
         Link link = link(to);
         link.sendLock.lockInterruptibly();
