@@ -25,10 +25,11 @@ public interface TransportFactory {
     }
 
     /**
-     * Called once before a host opens its nodes, with the hosted nodes and every registered node,
-     * so a backend can set up what the protocol will need (the file backend creates the channel
-     * folders between light and heavy nodes up front: one burst of folder events before anyone
-     * listens, instead of one per new channel while a computation runs).
+     * Called once after a host has opened its nodes' transports and before its nodes start, with
+     * the hosted nodes and every registered node, so a backend can set up what the protocol will
+     * need (the file backend creates the channel folders between light and heavy nodes up front:
+     * one burst of folder events at start, instead of one per new channel while a computation
+     * runs; opening first keeps each transport's initial listing of the root small).
      */
     default void prepare(Collection<NodeRecord> hosted, Collection<NodeRecord> all) throws IOException {
     }
