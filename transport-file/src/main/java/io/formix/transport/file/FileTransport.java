@@ -8,6 +8,7 @@ import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +67,6 @@ public final class FileTransport implements Transport {
     private final StateFiles state;
     private final PartyLock lock;
     private final SharedWatcher watcher;
-    private final RootIndex index;
     private final Doorbell doorbell = new Doorbell();
     private final InboundChannels inbound;
     private final Map<PartyId, OutboundChannel> outbound = new ConcurrentHashMap<>();
@@ -77,7 +77,7 @@ public final class FileTransport implements Transport {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher, RootIndex index) {
+    private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher) {
         this.root = b.root;
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
@@ -86,7 +86,6 @@ public final class FileTransport implements Transport {
         this.state = new StateFiles(64, b.durable);
         this.lock = lock;
         this.watcher = watcher;
-        this.index = index;
         InboundChannel.Stats stats = new InboundChannel.Stats() {
             @Override
             public void delivered() {
@@ -100,7 +99,7 @@ public final class FileTransport implements Transport {
         };
         this.inbound = new InboundChannels(root, self,
                 new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stats, watcher,
-                index, doorbell, saturatedNanos(b.rescanInterval));
+                doorbell, saturatedNanos(b.rescanInterval));
     }
 
     /** A builder for the endpoint of {@code self} in the channel folder {@code root} (any file system). */
@@ -199,7 +198,6 @@ public final class FileTransport implements Transport {
             Files.createDirectories(root);
             PartyLock lock = PartyLock.acquire(root, self);
             SharedWatcher watcher = null;
-            RootIndex index = RootIndex.acquire(root);
             FileTransport t = null;
             try {
                 try {
@@ -208,7 +206,7 @@ public final class FileTransport implements Transport {
                     LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
                             rescanInterval);
                 }
-                t = new FileTransport(this, lock, watcher, index);
+                t = new FileTransport(this, lock, watcher);
                 t.start();
                 return t;
             } catch (IOException | RuntimeException e) {
@@ -218,7 +216,6 @@ public final class FileTransport implements Transport {
                     if (watcher != null) {
                         watcher.release();
                     }
-                    index.release();
                     lock.close();
                 }
                 throw e;
@@ -227,9 +224,14 @@ public final class FileTransport implements Transport {
     }
 
     private void start() throws IOException {
-        inbound.start(); // brings the shared root index up to date
-        for (PartyId to : index.receiversFrom(self)) {
-            outboundTo(to).recoverOnce(); // markers and temp files a crash left
+        inbound.start();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
+                if (to.isPresent() && Files.isDirectory(p)) {
+                    outboundTo(to.get()).recoverOnce(); // markers and temp files a crash left
+                }
+            }
         }
     }
 
@@ -364,7 +366,6 @@ public final class FileTransport implements Transport {
         if (watcher != null) {
             watcher.release();
         }
-        index.release();
         try {
             state.close();
         } catch (IOException e) {

@@ -4,10 +4,13 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,10 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A channel is looked at only when its {@code dirty} flag is set: by an event in its folder, by
  * a delivery (the next message may be there already), or by the periodic rescan, which sets every
- * flag (one {@code stat} per channel) and every {@link #FULL_RESCAN_EVERY}-th time also lists each
- * folder and refreshes the root's {@link RootIndex}, which all transports of the JVM on the root
- * share (the root itself is listed at most once per such period for all of them). An idle receiver
- * thus does no per-channel work between rescans.
+ * flag (one {@code stat} per channel) and every {@link #FULL_RESCAN_EVERY}-th time also lists the
+ * root and each folder. An idle receiver thus does no per-channel work between rescans.
  */
 final class InboundChannels {
 
@@ -41,7 +42,6 @@ final class InboundChannels {
     private final StateFiles state;
     private final InboundChannel.Stats stats;
     private final SharedWatcher watcher;
-    private final RootIndex index;
     private final Doorbell doorbell;
     private final long rescanNanos;
 
@@ -59,20 +59,17 @@ final class InboundChannels {
     /** Channel polls (each at least one stat); tests use it to prove idle channels are left alone. */
     final AtomicLong polls = new AtomicLong();
     private SharedWatcher.Registration rootWatch;
-    /** Whether events report new channel folders; if not, every rescan asks the root index. */
+    /** Whether events report new channel folders; if not, every rescan lists the root. */
     private volatile boolean rootWatched;
-    /** Whether the index counts this transport's root watch as live. */
-    private final AtomicBoolean indexWatch = new AtomicBoolean();
 
     InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state,
-            InboundChannel.Stats stats, SharedWatcher watcher, RootIndex index, Doorbell doorbell, long rescanNanos) {
+            InboundChannel.Stats stats, SharedWatcher watcher, Doorbell doorbell, long rescanNanos) {
         this.root = root;
         this.self = self;
         this.settings = settings;
         this.state = state;
         this.stats = stats;
         this.watcher = watcher;
-        this.index = index;
         this.doorbell = doorbell;
         this.rescanNanos = rescanNanos;
         this.nextRescan.set(System.nanoTime() + rescanNanos);
@@ -83,7 +80,7 @@ final class InboundChannels {
         if (watcher != null) {
             watchRoot();
         }
-        discover(Long.MAX_VALUE, 0); // current: covered by the watches, else listed now
+        discover();
     }
 
     /** The channel from {@code from}, created (and its folder watched once it exists) on first use. */
@@ -156,7 +153,7 @@ final class InboundChannels {
     /** Discovers new channels after a root event, counts new ignored names, runs the rescan when due. */
     void housekeeping() throws IOException {
         if (rootDirty.getAndSet(false)) {
-            discover(Long.MAX_VALUE, rescanNanos);
+            discover();
         }
         if (!toScan.isEmpty()) {
             for (InboundChannel ch : toScan) {
@@ -169,7 +166,7 @@ final class InboundChannels {
         if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
             boolean full = rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0;
             if (full || !rootWatched) {
-                discover(full ? saturatedTimes(rescanNanos, FULL_RESCAN_EVERY) : Long.MAX_VALUE, rescanNanos);
+                discover();
             }
             for (InboundChannel ch : all) {
                 if (full) {
@@ -202,7 +199,6 @@ final class InboundChannels {
     void close() {
         if (rootWatch != null) {
             rootWatch.cancel();
-            endRootWatch();
         }
         for (SharedWatcher.Registration r : watches.values()) {
             r.cancel();
@@ -245,33 +241,26 @@ final class InboundChannels {
         doorbell.ring();
     }
 
-    /**
-     * Asks the shared {@link RootIndex} for the {@code <x>_to_<self>} folders (it lists the root
-     * only if its listing is older than the given ages, see {@link RootIndex#refresh}); watches each
-     * new one.
-     */
-    private void discover(long maxAgeNanos, long uncoveredMaxAgeNanos) throws IOException {
+    /** Lists the root for {@code <x>_to_<self>} folders; watches each new one. */
+    private void discover() throws IOException {
         synchronized (discoverLock) {
-            index.refresh(maxAgeNanos, uncoveredMaxAgeNanos);
-            for (PartyId from : index.sendersTo(self)) {
-                if (!watches.containsKey(from)) {
-                    InboundChannel ch = channel(from);
-                    watch(ch);
-                    ch.scan();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+                for (Path p : ds) {
+                    Optional<PartyId> from = ChannelNames.senderOf(p.getFileName().toString(), self);
+                    if (from.isPresent() && !watches.containsKey(from.get()) && Files.isDirectory(p)) {
+                        InboundChannel ch = channel(from.get());
+                        watch(ch);
+                        ch.scan();
+                    }
                 }
             }
         }
-    }
-
-    private static long saturatedTimes(long nanos, int times) {
-        return nanos > Long.MAX_VALUE / times ? Long.MAX_VALUE : nanos * times;
     }
 
     private void watchRoot() {
         SharedWatcher.Listener listener = new SharedWatcher.Listener() {
             @Override
             public void onEvent(Path name) {
-                index.changed(name.toString()); // for every transport on the root, e.g. a later one
                 if (ChannelNames.senderOf(name.toString(), self).isPresent()) {
                     rootDirty.set(true);
                     doorbell.ring();
@@ -280,36 +269,20 @@ final class InboundChannels {
 
             @Override
             public void onOverflow() {
-                index.stale();
                 markAllDirty();
             }
 
             @Override
             public void onInvalid() {
-                index.stale();
                 rootWatched = false;
-                endRootWatch();
                 markAllDirty();
             }
         };
         try {
-            rootWatched = true; // before registering: an onInvalid right after it must win
             rootWatch = watcher.register(root, listener);
-            indexWatch.set(true);
-            index.watchStarted();
-            if (!rootWatched) {
-                endRootWatch(); // the watch ended already
-            }
+            rootWatched = true;
         } catch (IOException | UnsupportedOperationException e) {
-            rootWatched = false;
             LOG.warn("cannot watch {} ({}); new channels are found by the rescan", root, e.toString());
-        }
-    }
-
-    /** Tells the index this transport's root watch ended, once. */
-    private void endRootWatch() {
-        if (indexWatch.compareAndSet(true, false)) {
-            index.watchEnded();
         }
     }
 
