@@ -38,17 +38,19 @@ public final class AesCtrPrg {
 
     /** {@code target[j] += expansion[j]} for every {@code j < target.length}. */
     public static void addTo(byte[] seed, int[] target) {
-        KeyStream stream = new KeyStream(seed);
-        for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
-            stream.add(target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off));
-        }
+        accumulate(seed, target, false);
     }
 
     /** {@code target[j] -= expansion[j]} for every {@code j < target.length}. */
     public static void subtractFrom(byte[] seed, int[] target) {
+        accumulate(seed, target, true);
+    }
+
+    private static void accumulate(byte[] seed, int[] target, boolean subtract) {
         KeyStream stream = new KeyStream(seed);
+        ChunkKernel kernel = ChunkKernels.create();
         for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
-            stream.subtract(target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off));
+            kernel.accumulate(stream, target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off), subtract);
         }
     }
 }

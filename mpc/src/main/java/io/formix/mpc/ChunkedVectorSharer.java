@@ -4,43 +4,52 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The {@link VectorSharer} behind every scheme. Works through the vector in chunks (4096 elements by
- * default) so that every buffer touched twice is still in L1/L2 the second time, and every combining
- * loop indexes all its arrays alike, which lets C2 vectorise it (with unlike indices it must assume the
- * arrays may alias and does not).
- *
- * <ul>
- *   <li>Full size: each random component's key stream is generated into a chunk buffer and copied as
- *       {@code int}s straight into the component; then {@code last[i] = secret[i] - c0[i] - …} over the
- *       chunk, reading the components back from cache.
- *   <li>Compressed: the secret's chunk is copied into a scratch chunk, each key stream chunk is
- *       subtracted from it (both streams in one pass when there are two), and the scratch chunk is
- *       copied to the last component. The secret is read and the last component written once each.
- * </ul>
+ * The {@link VectorSharer} behind every scheme. Works through the vector in chunks (of the sizes the
+ * kernel prefers) so that every buffer touched twice is still in L1/L2 the second time: per chunk, each random
+ * component's key stream is generated into a chunk buffer and a {@link ChunkKernel} computes
+ * {@code last = secret - Σ key streams} (full size: storing each key stream into its component on the
+ * way). The kernel is the SIMD one when the JVM has {@code jdk.incubator.vector}, else the scalar one
+ * (see {@link ChunkKernels}); {@link #toString()} names it.
  */
 final class ChunkedVectorSharer implements VectorSharer {
 
-    /** Elements per chunk by default: 16 KiB of key stream per random component. */
-    static final int DEFAULT_CHUNK = 4096;
-
-    private final int chunk;
+    private final int fullSizeChunk;
+    private final int compressedChunk;
     private final SharingScheme scheme;
     private final SecureRandom random;
     private final KeyStream[] streams;
-    private final int[] scratch;
+    private final ChunkKernel kernel;
     private final byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
 
+    /** With this JVM's kernel and the chunk sizes it prefers. */
     ChunkedVectorSharer(SharingScheme scheme, SecureRandom random) {
-        this(scheme, random, DEFAULT_CHUNK);
+        this(scheme, random, ChunkKernels.create());
+    }
+
+    private ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, ChunkKernel kernel) {
+        this(scheme, random, kernel.preferredChunk(true), kernel.preferredChunk(false), kernel);
     }
 
     /** {@code chunk} in {@code 1..KeyStream.CHUNK_INTS}; small values let tests cross many chunk boundaries. */
     ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int chunk) {
-        if (chunk < 1 || chunk > KeyStream.CHUNK_INTS) {
-            throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
+        this(scheme, random, chunk, ChunkKernels.create());
+    }
+
+    /** With an explicit kernel, so tests run every kernel on the same inputs. */
+    ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int chunk, ChunkKernel kernel) {
+        this(scheme, random, chunk, chunk, kernel);
+    }
+
+    private ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int fullSizeChunk, int compressedChunk,
+            ChunkKernel kernel) {
+        for (int chunk : new int[] {fullSizeChunk, compressedChunk}) {
+            if (chunk < 1 || chunk > KeyStream.CHUNK_INTS) {
+                throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
+            }
         }
-        this.chunk = chunk;
-        this.scratch = new int[chunk];
+        this.fullSizeChunk = fullSizeChunk;
+        this.compressedChunk = compressedChunk;
+        this.kernel = kernel;
         this.scheme = scheme;
         this.random = random;
         this.streams = new KeyStream[scheme.componentCount() - 1];
@@ -73,32 +82,10 @@ final class ChunkedVectorSharer implements VectorSharer {
             }
         }
         reseedAll(null);
-        int m = components.length;
-        int[] lastComponent = components[m - 1];
+        int[] last = components[components.length - 1];
+        int chunk = fullSizeChunk;
         for (int off = 0; off < length; off += chunk) {
-            int n = Math.min(chunk, length - off);
-            int end = off + n;
-            streams[0].write(components[0], off, n);
-            int[] k0 = components[0];
-            if (m == 3) {
-                // the common case (3 parties), fused into one pass over the chunk
-                streams[1].write(components[1], off, n);
-                int[] k1 = components[1];
-                for (int i = off; i < end; i++) {
-                    lastComponent[i] = secret[i] - k0[i] - k1[i];
-                }
-                continue;
-            }
-            for (int i = off; i < end; i++) {
-                lastComponent[i] = secret[i] - k0[i];
-            }
-            for (int c = 1; c < m - 1; c++) {
-                streams[c].write(components[c], off, n);
-                int[] k = components[c];
-                for (int i = off; i < end; i++) {
-                    lastComponent[i] -= k[i];
-                }
-            }
+            kernel.share(streams, secret, off, Math.min(chunk, length - off), components, last);
         }
     }
 
@@ -122,26 +109,9 @@ final class ChunkedVectorSharer implements VectorSharer {
         }
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
-        int[] t = scratch;
+        int chunk = compressedChunk;
         for (int off = 0; off < length; off += chunk) {
-            int n = Math.min(chunk, length - off);
-            System.arraycopy(secret, off, t, 0, n);
-            if (streams.length == 2) {
-                // the common case (3 parties), fused into one pass over the chunk
-                int[] k0 = streams[0].next(n);
-                int[] k1 = streams[1].next(n);
-                for (int i = 0; i < n; i++) {
-                    t[i] = t[i] - k0[i] - k1[i];
-                }
-            } else {
-                for (KeyStream s : streams) {
-                    int[] k = s.next(n);
-                    for (int i = 0; i < n; i++) {
-                        t[i] -= k[i];
-                    }
-                }
-            }
-            System.arraycopy(t, 0, lastComponent, off, n);
+            kernel.share(streams, secret, off, Math.min(chunk, length - off), null, lastComponent);
         }
     }
 
@@ -171,6 +141,6 @@ final class ChunkedVectorSharer implements VectorSharer {
 
     @Override
     public String toString() {
-        return "VectorSharer[" + scheme + "]";
+        return "VectorSharer[" + scheme + ", " + kernel.describe() + "]";
     }
 }

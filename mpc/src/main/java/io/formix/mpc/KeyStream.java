@@ -10,8 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@link AesCtrPrg} expansion of one seed, consumed sequentially in chunks of at most
- * {@link #CHUNK_INTS} elements. Each {@link #next(int)} fills {@link #chunk()} with the next elements,
- * so callers combine them with plain {@code int[]} loops the JIT vectorises. Not thread-safe.
+ * {@link #CHUNK_INTS} elements: as little-endian bytes ({@link #nextBytes(int)}), as {@code int}s in a
+ * chunk buffer ({@link #next(int)}) or copied into the caller's array ({@link #write}). A
+ * {@link ChunkKernel} combines the chunks with the caller's arrays. Not thread-safe.
  */
 final class KeyStream {
 
@@ -25,7 +26,6 @@ final class KeyStream {
     private final byte[] bytes = new byte[CHUNK_BYTES];
     private final IntBuffer bytesAsInts = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
     private final int[] ints = new int[CHUNK_INTS];
-    private final int[] scratch = new int[CHUNK_INTS];
 
     /** An unkeyed stream: call {@link #reseed(byte[])} before generating. */
     KeyStream() {
@@ -70,43 +70,19 @@ final class KeyStream {
         bytesAsInts.get(0, dst, off, count);
     }
 
-    private void nextBytes(int count) {
+    /**
+     * Generates the next {@code count <= CHUNK_INTS} elements as {@code 4 * count} little-endian bytes at
+     * the start of the returned buffer, which is overwritten by the next call.
+     */
+    byte[] nextBytes(int count) {
         try {
             int n = cipher.update(ZEROS, 0, count * Integer.BYTES, bytes, 0);
             if (n != count * Integer.BYTES) {
                 throw new IllegalStateException("AES/CTR returned " + n + " bytes, expected " + count * 4);
             }
+            return bytes;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/CTR key stream failed", e);
         }
-    }
-
-    /*
-     * The combining loops below index every array with the same i: C2 then vectorises them (it
-     * cannot when a chunk buffer at 0 meets a destination at off, as they might alias). So the
-     * destination slice is copied into a scratch chunk, combined there and copied back; the copies
-     * are memcpy-fast and stay in L1/L2.
-     */
-
-    /** {@code dst[off .. off+count) += next count elements}. */
-    void add(int[] dst, int off, int count) {
-        int[] k = next(count);
-        int[] t = scratch;
-        System.arraycopy(dst, off, t, 0, count);
-        for (int i = 0; i < count; i++) {
-            t[i] += k[i];
-        }
-        System.arraycopy(t, 0, dst, off, count);
-    }
-
-    /** {@code dst[off .. off+count) -= next count elements}. */
-    void subtract(int[] dst, int off, int count) {
-        int[] k = next(count);
-        int[] t = scratch;
-        System.arraycopy(dst, off, t, 0, count);
-        for (int i = 0; i < count; i++) {
-            t[i] -= k[i];
-        }
-        System.arraycopy(t, 0, dst, off, count);
     }
 }

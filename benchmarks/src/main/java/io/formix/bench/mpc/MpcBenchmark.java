@@ -3,7 +3,11 @@ package io.formix.bench.mpc;
 /**
  * Runs every mpc benchmark and prints each figure beside the raw floor measured in the same run.
  *
- * <pre>scripts/bench-mpc.sh [--quick]</pre>
+ * <pre>scripts/bench-mpc.sh [--quick] [--scalar]</pre>
+ *
+ * The script starts the JVM with {@code --add-modules jdk.incubator.vector}, so vector sharing uses
+ * the SIMD kernel; {@code --scalar} adds {@code -Dformix.mpc.simd=off} to measure the scalar kernel that
+ * JVMs without the module get. The kernel in use is printed first.
  *
  * Exit code 0 if both targets (vector sharing into reused arrays >= 50 % of the raw PRG rate,
  * accumulation >= 50 % of a plain add loop) are met, 1 otherwise.
@@ -13,11 +17,12 @@ public final class MpcBenchmark {
     private MpcBenchmark() {}
 
     public static void main(String[] args) {
-        boolean quick = args.length > 0 && args[0].equals("--quick");
+        boolean quick = java.util.Arrays.asList(args).contains("--quick");
         Measure m = quick ? new Measure(3, 5) : new Measure(20, 31);
         System.out.printf("mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n", quick ? "quick" : "full",
                 m.warmups, m.repetitions, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
+        System.out.println("vector kernel: " + io.formix.mpc.SharingSchemes.additive(3).vectorSharer());
         System.out.println("scalar sharing");
         ScalarSharingBenchmark.run(m);
         System.out.println("vector sharing, 1M elements, 3 parties");

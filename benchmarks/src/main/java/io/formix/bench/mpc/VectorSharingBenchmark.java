@@ -185,7 +185,7 @@ final class VectorSharingBenchmark {
         // decomposition of compressed sharing (3 parties) into its two halves, each measured alone
         IntSupplier streamsAlone = twoKeyStreamsAsInts();
         Measure.Comparison ks = m.compare(2, raw, streamsAlone);
-        System.out.printf("  part: 2 key streams in 16 KiB chunks, as ints %6.2f ms = %s of raw (2 streams)%n",
+        System.out.printf("  part (scalar kernel): 2 key streams in 16 KiB chunks, as ints %6.2f ms = %s of raw (2 streams)%n",
                 ks.seconds() * 1e3, Measure.pct(2 * ks.floorOverOp()));
         int[] out = new int[LENGTH];
         int[] cached = new int[CHUNK];
@@ -201,7 +201,7 @@ final class VectorSharingBenchmark {
             }
             return out[4321];
         });
-        System.out.printf("  part: secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
+        System.out.printf("  part (scalar kernel): secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
         System.out.println("  vector sharing into reused arrays (VectorSharer): worst " + Measure.pct(worstReused)
                 + " of the raw PRG rate, " + Measure.verdict(worstReused, 0.5));
         System.out.println("  allocating share/shareCompressed (a fresh 4 MB array per component): worst "

@@ -1,0 +1,39 @@
+package io.formix.mpc;
+
+/**
+ * The arithmetic of one chunk (at most {@link KeyStream#CHUNK_INTS} elements) of sharing or seed
+ * expansion: it draws the chunk's key stream from {@link KeyStream}s and combines it with the caller's
+ * arrays. Two implementations compute the same values: {@link ScalarChunkKernel}, plain loops the JIT
+ * vectorises where it can, and {@code SimdChunkKernel}, explicit vectors from {@code jdk.incubator.vector}
+ * that read the key stream's bytes as {@code int}s in place (no conversion copy, no scratch copy).
+ * {@link ChunkKernels} chooses one.
+ *
+ * <p>Element order, not speed, is the contract: for every {@code i < n}, whatever the kernel, the same
+ * values land in the same places. Not thread-safe: a kernel may own scratch buffers; use one per sharer
+ * or stream.
+ */
+interface ChunkKernel {
+
+    /**
+     * Advances every stream by {@code n} elements and sets
+     * {@code last[off+i] = secret[off+i] - stream_0[i] - … - stream_{k-1}[i]} (mod 2^32), with
+     * {@code k = streams.length}; when {@code randomComponents} is not null, also
+     * {@code randomComponents[c][off+i] = stream_c[i]} for every {@code c < k}.
+     *
+     * <p>{@code last} may be {@code secret} (in place); the random components must be distinct from
+     * both and from each other. The caller has checked every bound.
+     */
+    void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last);
+
+    /** Advances {@code stream} by {@code n} elements and adds them to ({@code subtract}: subtracts them from) {@code dst[off .. off+n)}. */
+    void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract);
+
+    /**
+     * The chunk size, in elements ({@code 1..KeyStream.CHUNK_INTS}), at which this kernel shares fastest
+     * at full size ({@code fullSize}) or compressed. Any size gives the same result.
+     */
+    int preferredChunk(boolean fullSize);
+
+    /** What this kernel is, for {@code toString}s and benchmark reports, e.g. {@code "scalar"}. */
+    String describe();
+}

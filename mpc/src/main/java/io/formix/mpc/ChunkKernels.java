@@ -1,0 +1,136 @@
+package io.formix.mpc;
+
+import java.lang.reflect.Constructor;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Chooses the {@link ChunkKernel} of this JVM, once. The SIMD kernel is used when the JVM was started
+ * with {@code --add-modules jdk.incubator.vector}, the system property {@value #PROPERTY} is not
+ * {@code off}, and the kernel passes a self-test against the scalar kernel (which also links every
+ * Vector API method it calls, so a JDK whose incubating API differs falls back here instead of failing
+ * mid-share). Otherwise every sharer uses the scalar kernel. Both give identical results; only speed
+ * differs (see {@code docs/mpc.md}).
+ */
+final class ChunkKernels {
+
+    /** System property: {@code auto} (default) or {@code off} to force the scalar kernel. */
+    static final String PROPERTY = "formix.mpc.simd";
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String SIMD_CLASS = "io.formix.mpc.SimdChunkKernel";
+
+    private static final Choice CHOICE =
+            choose(System.getProperty(PROPERTY, "auto"), ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
+
+    private ChunkKernels() {}
+
+    /** A new kernel of the chosen kind (kernels own scratch buffers: one per sharer or stream). */
+    static ChunkKernel create() {
+        return CHOICE.factory.get();
+    }
+
+    /** The chosen kernel and, for the scalar one, why, e.g. {@code "scalar (jdk.incubator.vector not enabled)"}. */
+    static String description() {
+        return CHOICE.description;
+    }
+
+    /** A kind of kernel: how to make one, and what to call it. */
+    record Choice(Supplier<ChunkKernel> factory, String description) {
+        static Choice scalar(String why) {
+            return new Choice(ScalarChunkKernel::new, "scalar (" + why + ")");
+        }
+    }
+
+    /**
+     * The choice for a JVM whose {@value #PROPERTY} is {@code property} and which has (or lacks) the
+     * Vector API module. A value other than {@code auto} or {@code off} selects the scalar kernel and
+     * says so in the description (a typo in a tuning flag must not break sharing, nor pass unnoticed by
+     * whoever reads the description).
+     */
+    static Choice choose(String property, boolean vectorModulePresent) {
+        if ("off".equalsIgnoreCase(property)) {
+            return Choice.scalar(PROPERTY + "=off");
+        }
+        if (!"auto".equalsIgnoreCase(property)) {
+            return Choice.scalar(PROPERTY + "=" + property + " is neither auto nor off");
+        }
+        if (!vectorModulePresent) {
+            return Choice.scalar(VECTOR_MODULE + " not enabled");
+        }
+        try {
+            Constructor<?> constructor = Class.forName(SIMD_CLASS).getDeclaredConstructor();
+            Supplier<ChunkKernel> simd = () -> {
+                try {
+                    return (ChunkKernel) constructor.newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot create " + SIMD_CLASS, e);
+                }
+            };
+            ChunkKernel kernel = simd.get();
+            if (!agrees(kernel, new ScalarChunkKernel())) {
+                return Choice.scalar(kernel.describe() + " failed its self-test");
+            }
+            return new Choice(simd, kernel.describe());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return Choice.scalar(VECTOR_MODULE + " unusable: " + e);
+        }
+    }
+
+    /**
+     * Whether {@code candidate} computes what {@code reference} does on every path: shares with one, two
+     * and three streams, full-size and compressed, in place, and both accumulations, at an offset and with
+     * a length that leaves a partial vector at the end.
+     */
+    static boolean agrees(ChunkKernel candidate, ChunkKernel reference) {
+        Random random = new Random(20261121);
+        int off = 3;
+        int n = 1021;
+        int length = off + n + 5;
+        for (int streams = 1; streams <= 3; streams++) {
+            int[] secret = random.ints(length).toArray();
+            for (boolean full : new boolean[] {false, true}) {
+                for (boolean inPlace : new boolean[] {false, true}) {
+                    int[][] expected = shareChunk(reference, streams, secret, off, n, full, inPlace);
+                    int[][] actual = shareChunk(candidate, streams, secret, off, n, full, inPlace);
+                    if (!Arrays.deepEquals(expected, actual)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        for (boolean subtract : new boolean[] {false, true}) {
+            int[] expected = random.ints(length).toArray();
+            int[] actual = expected.clone();
+            reference.accumulate(new KeyStream(testSeed(0)), expected, off, n, subtract);
+            candidate.accumulate(new KeyStream(testSeed(0)), actual, off, n, subtract);
+            if (!Arrays.equals(expected, actual)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every array one kernel's {@code share} wrote (random components first, the last component at the end). */
+    private static int[][] shareChunk(ChunkKernel kernel, int streams, int[] secret, int off, int n,
+            boolean full, boolean inPlace) {
+        KeyStream[] keyStreams = new KeyStream[streams];
+        int[][] out = new int[streams + 1][secret.length];
+        for (int c = 0; c < streams; c++) {
+            keyStreams[c] = new KeyStream(testSeed(c));
+        }
+        int[] secretCopy = secret.clone();
+        if (inPlace) {
+            out[streams] = secretCopy;
+        }
+        kernel.share(keyStreams, secretCopy, off, n, full ? out : null, out[streams]);
+        return out;
+    }
+
+    private static byte[] testSeed(int c) {
+        byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
+        Arrays.fill(seed, (byte) (c + 1));
+        return seed;
+    }
+}

@@ -1,0 +1,96 @@
+package io.formix.mpc;
+
+/**
+ * The {@link ChunkKernel} of any JVM: key stream converted to {@code int}s by a bulk copy, then loops in
+ * which every array is indexed alike, which C2 vectorises (with unlike indices it must assume the arrays
+ * may alias and does not). Where the caller's arrays sit at {@code off} and the key stream at 0, the
+ * caller's slice goes through a scratch chunk; those copies are memcpy-fast and stay in L1/L2.
+ */
+final class ScalarChunkKernel implements ChunkKernel {
+
+    private final int[] scratch = new int[KeyStream.CHUNK_INTS];
+
+    @Override
+    public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last) {
+        if (randomComponents != null) {
+            shareFull(streams, secret, off, n, randomComponents, last);
+        } else {
+            shareCompressed(streams, secret, off, n, last);
+        }
+    }
+
+    /** Each key stream goes straight into its component; the last component is then computed in place. */
+    private static void shareFull(KeyStream[] streams, int[] secret, int off, int n, int[][] random, int[] last) {
+        int end = off + n;
+        streams[0].write(random[0], off, n);
+        int[] k0 = random[0];
+        if (streams.length == 2) {
+            // the common case (3 parties), fused into one pass over the chunk
+            streams[1].write(random[1], off, n);
+            int[] k1 = random[1];
+            for (int i = off; i < end; i++) {
+                last[i] = secret[i] - k0[i] - k1[i];
+            }
+            return;
+        }
+        for (int i = off; i < end; i++) {
+            last[i] = secret[i] - k0[i];
+        }
+        for (int c = 1; c < streams.length; c++) {
+            streams[c].write(random[c], off, n);
+            int[] k = random[c];
+            for (int i = off; i < end; i++) {
+                last[i] -= k[i];
+            }
+        }
+    }
+
+    /** The secret's chunk is copied to scratch, every key stream subtracted there, and the result copied out. */
+    private void shareCompressed(KeyStream[] streams, int[] secret, int off, int n, int[] last) {
+        int[] t = scratch;
+        System.arraycopy(secret, off, t, 0, n);
+        if (streams.length == 2) {
+            int[] k0 = streams[0].next(n);
+            int[] k1 = streams[1].next(n);
+            for (int i = 0; i < n; i++) {
+                t[i] = t[i] - k0[i] - k1[i];
+            }
+        } else {
+            for (KeyStream s : streams) {
+                int[] k = s.next(n);
+                for (int i = 0; i < n; i++) {
+                    t[i] -= k[i];
+                }
+            }
+        }
+        System.arraycopy(t, 0, last, off, n);
+    }
+
+    @Override
+    public void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract) {
+        int[] k = stream.next(n);
+        int[] t = scratch;
+        System.arraycopy(dst, off, t, 0, n);
+        if (subtract) {
+            for (int i = 0; i < n; i++) {
+                t[i] -= k[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                t[i] += k[i];
+            }
+        }
+        System.arraycopy(t, 0, dst, off, n);
+    }
+
+    /** 16 KiB of key stream per call either way: large enough to amortise a cipher call, small enough for L1/L2. */
+    @Override
+    public int preferredChunk(boolean fullSize) {
+        return 4096;
+    }
+
+    @Override
+    public String describe() {
+        return "scalar";
+    }
+}

@@ -1,0 +1,134 @@
+package io.formix.mpc;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@link ChunkKernel} for JVMs started with {@code --add-modules jdk.incubator.vector}: explicit
+ * vectors of the platform's preferred width. A key-stream chunk is loaded as bytes and reinterpreted as
+ * {@code int} lanes (the Vector API reinterprets in little-endian order, which is the PRG's element
+ * order), so the cipher's output is read once, where it lies; and explicit vectors need no alias
+ * analysis, so the caller's arrays are read and written at {@code off} directly. Compared with
+ * {@link ScalarChunkKernel} this removes the byte→int copy of every key stream and the two scratch
+ * copies per chunk. Elements past the last whole vector are done one at a time.
+ *
+ * <p>Loaded only by {@link ChunkKernels}, reflectively, after it has found the module; nothing else may
+ * name this class, so that JVMs without the module never link it.
+ */
+final class SimdChunkKernel implements ChunkKernel {
+
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, INTS.vectorShape());
+    private static final int LANES = INTS.length();
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The key-stream elements {@code [i, i + LANES)} of a chunk. */
+    private static IntVector keyStream(byte[] bytes, int i) {
+        return (IntVector) ByteVector.fromArray(BYTES, bytes, i * Integer.BYTES).reinterpretAsInts();
+    }
+
+    /** Key-stream element {@code i} of a chunk. */
+    private static int keyStreamAt(byte[] bytes, int i) {
+        return (int) LE_INT.get(bytes, i * Integer.BYTES);
+    }
+
+    @Override
+    public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last) {
+        if (streams.length == 2) {
+            shareTwo(streams[0].nextBytes(n), streams[1].nextBytes(n), secret, off, n, randomComponents, last);
+            return;
+        }
+        for (int c = 0; c < streams.length; c++) {
+            int[] random = randomComponents == null ? null : randomComponents[c];
+            subtract(streams[c].nextBytes(n), c == 0 ? secret : last, off, n, random, last);
+        }
+    }
+
+    /** The common case (3 parties) in one pass: {@code last = secret - k0 - k1}, components stored on the way. */
+    private static void shareTwo(byte[] b0, byte[] b1, int[] secret, int off, int n, int[][] random, int[] last) {
+        int bound = INTS.loopBound(n);
+        int i = 0;
+        if (random == null) {
+            for (; i < bound; i += LANES) {
+                IntVector.fromArray(INTS, secret, off + i).sub(keyStream(b0, i)).sub(keyStream(b1, i))
+                        .intoArray(last, off + i);
+            }
+        } else {
+            int[] r0 = random[0];
+            int[] r1 = random[1];
+            for (; i < bound; i += LANES) {
+                IntVector k0 = keyStream(b0, i);
+                IntVector k1 = keyStream(b1, i);
+                k0.intoArray(r0, off + i);
+                k1.intoArray(r1, off + i);
+                IntVector.fromArray(INTS, secret, off + i).sub(k0).sub(k1).intoArray(last, off + i);
+            }
+        }
+        for (; i < n; i++) {
+            int k0 = keyStreamAt(b0, i);
+            int k1 = keyStreamAt(b1, i);
+            if (random != null) {
+                random[0][off + i] = k0;
+                random[1][off + i] = k1;
+            }
+            last[off + i] = secret[off + i] - k0 - k1;
+        }
+    }
+
+    /** {@code out[off+i] = from[off+i] - k[i]}, and {@code random[off+i] = k[i]} when {@code random} is not null. */
+    private static void subtract(byte[] k, int[] from, int off, int n, int[] random, int[] out) {
+        int bound = INTS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            IntVector key = keyStream(k, i);
+            if (random != null) {
+                key.intoArray(random, off + i);
+            }
+            IntVector.fromArray(INTS, from, off + i).sub(key).intoArray(out, off + i);
+        }
+        for (; i < n; i++) {
+            int key = keyStreamAt(k, i);
+            if (random != null) {
+                random[off + i] = key;
+            }
+            out[off + i] = from[off + i] - key;
+        }
+    }
+
+    @Override
+    public void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract) {
+        byte[] k = stream.nextBytes(n);
+        if (subtract) {
+            subtract(k, dst, off, n, null, dst);
+            return;
+        }
+        int bound = INTS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            IntVector.fromArray(INTS, dst, off + i).add(keyStream(k, i)).intoArray(dst, off + i);
+        }
+        for (; i < n; i++) {
+            dst[off + i] += keyStreamAt(k, i);
+        }
+    }
+
+    /**
+     * Compressed sharing is bound by AES: 16 KiB per cipher call amortises the call. Full-size sharing
+     * writes three 4 MB arrays and is bound by memory: 1 KiB per call lets the stores of one chunk drain
+     * while the cipher computes the next (measured on AVX-512 with VAES: 0.60-0.62 ms instead of
+     * 0.68-0.75 ms for 1M elements; see docs/BENCHMARKS.md).
+     */
+    @Override
+    public int preferredChunk(boolean fullSize) {
+        return fullSize ? 256 : 4096;
+    }
+
+    @Override
+    public String describe() {
+        return "simd " + INTS.vectorBitSize() + "-bit";
+    }
+}
