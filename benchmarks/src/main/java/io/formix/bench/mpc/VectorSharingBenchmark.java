@@ -202,6 +202,17 @@ final class VectorSharingBenchmark {
             return out[4321];
         });
         System.out.printf("  part (scalar kernel): secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
+        // the memory traffic full-size sharing cannot avoid (read the secret, write three 4 MB components),
+        // with the JVM's fastest copy and no arithmetic: what AES must be added to when the two cannot overlap
+        int[][] three = new int[3][LENGTH];
+        Measure.Comparison traffic = m.compare(2, raw, () -> {
+            for (int[] component : three) {
+                System.arraycopy(secret, 0, component, 0, LENGTH);
+            }
+            return three[2][4321];
+        });
+        System.out.printf("  part: full-size memory traffic alone (3 x arraycopy of the secret) %6.2f ms"
+                + " = %.1f floor-times%n", traffic.seconds() * 1e3, 1 / traffic.floorOverOp());
         System.out.println("  vector sharing into reused arrays (VectorSharer): worst " + Measure.pct(worstReused)
                 + " of the raw PRG rate, " + Measure.verdict(worstReused, 0.5));
         System.out.println("  allocating share/shareCompressed (a fresh 4 MB array per component): worst "
