@@ -17,4 +17,4 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
-exec java -Xms1g -Xmx1g -XX:+UseParallelGC "${kernel[@]}" -cp "$MODULE_CP" io.formix.bench.mpc.MpcBenchmark "${args[@]}"
+exec java -Xms1g -Xmx1g -XX:+UseParallelGC "${kernel[@]}" -cp "$MODULE_CP" io.formix.bench.mpc.MpcBenchmark ${args[@]+"${args[@]}"}

@@ -30,8 +30,12 @@ public final class AesCtrPrg {
         }
         int[] out = new int[length];
         KeyStream stream = new KeyStream(seed);
-        for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
-            stream.write(out, off, Math.min(KeyStream.CHUNK_INTS, length - off));
+        try {
+            for (int off = 0; off < length; off += KeyStream.CHUNK_INTS) {
+                stream.write(out, off, Math.min(KeyStream.CHUNK_INTS, length - off));
+            }
+        } finally {
+            stream.wipe();
         }
         return out;
     }
@@ -49,8 +53,13 @@ public final class AesCtrPrg {
     private static void accumulate(byte[] seed, int[] target, boolean subtract) {
         KeyStream stream = new KeyStream(seed);
         ChunkKernel kernel = ChunkKernels.create();
-        for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
-            kernel.accumulate(stream, target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off), subtract);
+        try {
+            for (int off = 0; off < target.length; off += KeyStream.CHUNK_INTS) {
+                kernel.accumulate(stream, target, off, Math.min(KeyStream.CHUNK_INTS, target.length - off), subtract);
+            }
+        } finally {
+            stream.wipe();
+            kernel.wipe();
         }
     }
 }

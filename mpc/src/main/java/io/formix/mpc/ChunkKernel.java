@@ -17,7 +17,7 @@ interface ChunkKernel {
     /**
      * Advances every stream by {@code n} elements and sets
      * {@code last[off+i] = secret[off+i] - stream_0[i] - … - stream_{k-1}[i]} (mod 2^32), with
-     * {@code k = streams.length}; when {@code randomComponents} is not null, also
+     * {@code k = streams.length >= 1}; when {@code randomComponents} is not null, also
      * {@code randomComponents[c][off+i] = stream_c[i]} for every {@code c < k}.
      *
      * <p>{@code last} may be {@code secret} (in place); the random components must be distinct from
@@ -33,6 +33,9 @@ interface ChunkKernel {
      * at full size ({@code fullSize}) or compressed. Any size gives the same result.
      */
     int preferredChunk(boolean fullSize);
+
+    /** Zeroes any buffer of this kernel's that holds values derived from a secret or a key stream. */
+    void wipe();
 
     /** What this kernel is, for {@code toString}s and benchmark reports, e.g. {@code "scalar"}. */
     String describe();

@@ -6,16 +6,23 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Chooses the {@link ChunkKernel} of this JVM, once. The SIMD kernel is used when the JVM was started
- * with {@code --add-modules jdk.incubator.vector}, the system property {@value #PROPERTY} is not
- * {@code off}, and the kernel passes a self-test against the scalar kernel (which also links every
- * Vector API method it calls, so a JDK whose incubating API differs falls back here instead of failing
- * mid-share). Otherwise every sharer uses the scalar kernel. Both give identical results; only speed
- * differs (see {@code docs/mpc.md}).
+ * Chooses the {@link ChunkKernel} of this JVM, once. The SIMD kernel is used when all of these hold:
+ * <ul>
+ *   <li>the JVM was started with {@code --add-modules jdk.incubator.vector};
+ *   <li>the system property {@value #PROPERTY} is unset or {@code auto};
+ *   <li>the JIT can compile the Vector API to vector instructions: C2 is enabled (not {@code -Xint},
+ *       not {@code -XX:TieredStopAtLevel} below 4) and the preferred vector is at least 128 bits wide —
+ *       otherwise the API runs as plain Java, slower than the scalar kernel;
+ *   <li>the kernel passes a self-test against the scalar kernel (which also links every Vector API
+ *       method it calls, so a JDK whose incubating API differs falls back here instead of failing
+ *       mid-share).
+ * </ul>
+ * Otherwise every sharer uses the scalar kernel, whose {@link ChunkKernel#describe()} says why. Both
+ * give identical results; only speed differs (see {@code docs/mpc.md}).
  */
 final class ChunkKernels {
 
-    /** System property: {@code auto} (default) or {@code off} to force the scalar kernel. */
+    /** System property: {@code auto} (the default) or {@code off} to force the scalar kernel. */
     static final String PROPERTY = "formix.mpc.simd";
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -39,7 +46,7 @@ final class ChunkKernels {
     /** A kind of kernel: how to make one, and what to call it. */
     record Choice(Supplier<ChunkKernel> factory, String description) {
         static Choice scalar(String why) {
-            return new Choice(ScalarChunkKernel::new, "scalar (" + why + ")");
+            return new Choice(() -> new ScalarChunkKernel(why), new ScalarChunkKernel(why).describe());
         }
     }
 
@@ -59,8 +66,16 @@ final class ChunkKernels {
         if (!vectorModulePresent) {
             return Choice.scalar(VECTOR_MODULE + " not enabled");
         }
+        String noC2 = JitCapabilities.whyNoOptimisingCompiler();
+        if (noC2 != null) {
+            return Choice.scalar(noC2 + ": the Vector API would run as plain Java");
+        }
         try {
             Constructor<?> constructor = Class.forName(SIMD_CLASS).getDeclaredConstructor();
+            String unsupported = (String) Class.forName(SIMD_CLASS).getDeclaredMethod("whyUnsupported").invoke(null);
+            if (unsupported != null) {
+                return Choice.scalar(unsupported);
+            }
             Supplier<ChunkKernel> simd = () -> {
                 try {
                     return (ChunkKernel) constructor.newInstance();

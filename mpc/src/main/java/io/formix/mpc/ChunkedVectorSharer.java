@@ -8,8 +8,9 @@ import java.util.Arrays;
  * kernel prefers) so that every buffer touched twice is still in L1/L2 the second time: per chunk, each random
  * component's key stream is generated into a chunk buffer and a {@link ChunkKernel} computes
  * {@code last = secret - Σ key streams} (full size: storing each key stream into its component on the
- * way). The kernel is the SIMD one when the JVM has {@code jdk.incubator.vector}, else the scalar one
- * (see {@link ChunkKernels}); {@link #toString()} names it.
+ * way). {@link ChunkKernels} chooses the kernel (SIMD or scalar); {@link #toString()} names it. After
+ * every call the sharer wipes what it holds of that call: key-stream and scratch chunks are zeroed and
+ * the ciphers re-keyed with a fixed dummy key, so a retained sharer reveals neither seeds nor secret.
  */
 final class ChunkedVectorSharer implements VectorSharer {
 
@@ -84,8 +85,12 @@ final class ChunkedVectorSharer implements VectorSharer {
         reseedAll(null);
         int[] last = components[components.length - 1];
         int chunk = fullSizeChunk;
-        for (int off = 0; off < length; off += chunk) {
-            kernel.share(streams, secret, off, Math.min(chunk, length - off), components, last);
+        try {
+            for (int off = 0; off < length; off += chunk) {
+                kernel.share(streams, secret, off, Math.min(chunk, length - off), components, last);
+            }
+        } finally {
+            wipe();
         }
     }
 
@@ -110,9 +115,20 @@ final class ChunkedVectorSharer implements VectorSharer {
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
         int chunk = compressedChunk;
-        for (int off = 0; off < length; off += chunk) {
-            kernel.share(streams, secret, off, Math.min(chunk, length - off), null, lastComponent);
+        try {
+            for (int off = 0; off < length; off += chunk) {
+                kernel.share(streams, secret, off, Math.min(chunk, length - off), null, lastComponent);
+            }
+        } finally {
+            wipe();
         }
+    }
+
+    private void wipe() {
+        for (KeyStream stream : streams) {
+            stream.wipe();
+        }
+        kernel.wipe();
     }
 
     private static int checkSecret(int[] secret) {

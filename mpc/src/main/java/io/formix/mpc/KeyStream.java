@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,6 +22,7 @@ final class KeyStream {
 
     private static final int CHUNK_BYTES = CHUNK_INTS * Integer.BYTES;
     private static final byte[] ZEROS = new byte[CHUNK_BYTES];
+    private static final byte[] DUMMY_KEY = new byte[AesCtrPrg.SEED_BYTES];
 
     private final Cipher cipher;
     private final byte[] bytes = new byte[CHUNK_BYTES];
@@ -55,6 +57,17 @@ final class KeyStream {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK must provide AES/CTR/NoPadding with 256-bit keys", e);
         }
+    }
+
+    /**
+     * Zeroes the chunk buffers and re-keys the cipher with an all-zero dummy key, so that nothing derived
+     * from the last seed stays behind (the JDK cipher keeps its key schedule until re-keyed). The stream
+     * must be {@link #reseed reseeded} before it is used again.
+     */
+    void wipe() {
+        Arrays.fill(bytes, (byte) 0);
+        Arrays.fill(ints, 0);
+        reseed(DUMMY_KEY);
     }
 
     /** Generates the next {@code count <= CHUNK_INTS} elements into the chunk buffer and returns it. */

@@ -1,5 +1,7 @@
 package io.formix.mpc;
 
+import java.util.Arrays;
+
 /**
  * The {@link ChunkKernel} of any JVM: key stream converted to {@code int}s by a bulk copy, then loops in
  * which every array is indexed alike, which C2 vectorises (with unlike indices it must assume the arrays
@@ -9,6 +11,17 @@ package io.formix.mpc;
 final class ScalarChunkKernel implements ChunkKernel {
 
     private final int[] scratch = new int[KeyStream.CHUNK_INTS];
+    private final String why;
+
+    /** A scalar kernel with no stated reason (tests, and explicit use). */
+    ScalarChunkKernel() {
+        this(null);
+    }
+
+    /** A scalar kernel that says why it was chosen, e.g. {@code "jdk.incubator.vector not enabled"}. */
+    ScalarChunkKernel(String why) {
+        this.why = why;
+    }
 
     @Override
     public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last) {
@@ -90,7 +103,12 @@ final class ScalarChunkKernel implements ChunkKernel {
     }
 
     @Override
+    public void wipe() {
+        Arrays.fill(scratch, 0);
+    }
+
+    @Override
     public String describe() {
-        return "scalar";
+        return why == null ? "scalar" : "scalar (" + why + ")";
     }
 }

@@ -26,6 +26,16 @@ final class SimdChunkKernel implements ChunkKernel {
     private static final int LANES = INTS.length();
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Why this kernel would not pay off on this JVM, or null: below 128 bits a vector holds too few
+     * {@code int}s for the Vector API to beat the scalar loops (C2 may not intrinsify it at all).
+     * Called reflectively by {@link ChunkKernels}.
+     */
+    static String whyUnsupported() {
+        int bits = INTS.vectorBitSize();
+        return bits < 128 ? "preferred vector width is " + bits + " bits, below 128" : null;
+    }
+
     /** The key-stream elements {@code [i, i + LANES)} of a chunk. */
     private static IntVector keyStream(byte[] bytes, int i) {
         return (IntVector) ByteVector.fromArray(BYTES, bytes, i * Integer.BYTES).reinterpretAsInts();
@@ -117,15 +127,19 @@ final class SimdChunkKernel implements ChunkKernel {
     }
 
     /**
-     * Compressed sharing is bound by AES: 16 KiB per cipher call amortises the call. Full-size sharing
-     * writes three 4 MB arrays and is bound by memory: 1 KiB per call lets the stores of one chunk drain
-     * while the cipher computes the next (measured on AVX-512 with VAES: 0.60-0.62 ms instead of
-     * 0.68-0.75 ms for 1M elements; see docs/BENCHMARKS.md).
+     * Compressed sharing is bound by AES: 4096 elements (16 KiB) per cipher call amortise the call.
+     * Full-size sharing writes three 4 MB arrays and is bound by memory: 256 elements (1 KiB) per call
+     * let the stores of one chunk drain while the cipher computes the next (measured on AVX-512 with
+     * VAES, 1M elements: 0.60-0.62 ms against 0.68-0.75 ms with 8192-element chunks; docs/BENCHMARKS.md).
      */
     @Override
     public int preferredChunk(boolean fullSize) {
         return fullSize ? 256 : 4096;
     }
+
+    /** Nothing to wipe: this kernel keeps no buffers of its own. */
+    @Override
+    public void wipe() {}
 
     @Override
     public String describe() {

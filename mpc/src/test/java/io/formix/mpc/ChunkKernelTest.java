@@ -3,12 +3,16 @@ package io.formix.mpc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,17 +38,29 @@ class ChunkKernelTest {
                 new NamedKernel("simd", SimdChunkKernel::new));
     }
 
-    record NamedKernel(String name, java.util.function.Supplier<ChunkKernel> factory) {
+    record NamedKernel(String name, Supplier<ChunkKernel> factory) {
         @Override
         public String toString() {
             return name;
         }
     }
 
+    /**
+     * Surefire runs this class twice (see the pom): with the module, where SIMD must be chosen, and with
+     * {@code -Dformix.mpc.simd=off}, where the scalar kernel must be chosen and say why.
+     */
     @Test
-    void theTestJvmChoosesTheSimdKernel() {
-        assertTrue(ChunkKernels.description().startsWith("simd "), ChunkKernels.description());
-        assertTrue(ChunkKernels.create().describe().startsWith("simd "));
+    void theTestJvmChoosesTheKernelItWasStartedFor() {
+        String sharer = SharingSchemes.additive(3).vectorSharer().toString();
+        if ("off".equals(System.getProperty(ChunkKernels.PROPERTY))) {
+            assertEquals("scalar (formix.mpc.simd=off)", ChunkKernels.description());
+            assertEquals("VectorSharer[additive 3-of-3, scalar (formix.mpc.simd=off)]", sharer);
+        } else {
+            assertNull(JitCapabilities.whyNoOptimisingCompiler(), "the test JVM runs C2");
+            assertTrue(ChunkKernels.description().startsWith("simd "), ChunkKernels.description());
+            assertTrue(sharer.matches("VectorSharer\\[additive 3-of-3, simd \\d+-bit]"), sharer);
+        }
+        assertEquals(ChunkKernels.description(), ChunkKernels.create().describe());
     }
 
     @ParameterizedTest
@@ -136,8 +152,11 @@ class ChunkKernelTest {
                 int[] target = start.clone();
                 ChunkKernel k = kernel.factory().get();
                 KeyStream stream = new KeyStream(seed);
-                for (int off = 0; off < length; off += 1000) {  // offsets that are not multiples of a vector
-                    k.accumulate(stream, target, off, Math.min(1000, length - off), subtract);
+                // 999 and then 3: offsets and lengths that are not multiples of any vector width
+                for (int off = 0; off < length; ) {
+                    int n = Math.min(off % 2 == 0 ? 999 : 3, length - off);
+                    k.accumulate(stream, target, off, n, subtract);
+                    off += n;
                 }
                 for (int j = 0; j < length; j++) {
                     long expected = (start[j] & 0xFFFFFFFFL) + (subtract ? -1 : 1) * (expansion[j] & 0xFFFFFFFFL);
@@ -148,13 +167,81 @@ class ChunkKernelTest {
     }
 
     @Test
-    void theScalarKernelIsChosenWhenAskedOrWhenTheModuleIsMissing() {
+    void theScalarKernelIsChosenWhenAskedOrWhenTheModuleIsMissingAndSaysWhy() {
         assertEquals("scalar (formix.mpc.simd=off)", ChunkKernels.choose("off", true).description());
         assertEquals("scalar (jdk.incubator.vector not enabled)", ChunkKernels.choose("auto", false).description());
-        assertEquals("scalar (formix.mpc.simd=yes is neither auto nor off)",
-                ChunkKernels.choose("yes", true).description());
-        assertTrue(ChunkKernels.choose("off", true).factory().get() instanceof ScalarChunkKernel);
+        assertEquals("scalar (formix.mpc.simd=on is neither auto nor off)",
+                ChunkKernels.choose("on", true).description());
+        ChunkKernel fallback = ChunkKernels.choose("auto", false).factory().get();
+        assertTrue(fallback instanceof ScalarChunkKernel);
+        assertEquals("scalar (jdk.incubator.vector not enabled)", fallback.describe(), "the kernel carries the reason");
         assertTrue(ChunkKernels.choose("AUTO", true).description().startsWith("simd "));
+        assertNull(SimdChunkKernel.whyUnsupported(), "this machine has vectors of at least 128 bits");
+    }
+
+    /**
+     * The SIMD kernel against the scalar one on random shapes, long enough for C2 to compile both (the
+     * oracle tests above run mostly in the interpreter and C1, where the Vector API is plain Java).
+     */
+    @Test
+    void compiledSimdKernelAgreesWithTheScalarKernelOnRandomShapes() {
+        Random r = new Random(2026);
+        ChunkKernel simd = new SimdChunkKernel();
+        ChunkKernel scalar = new ScalarChunkKernel();
+        for (int iteration = 0; iteration < 3000; iteration++) {
+            int streams = 1 + r.nextInt(4);
+            int off = r.nextInt(70);
+            int n = 1 + r.nextInt(r.nextBoolean() ? 40 : KeyStream.CHUNK_INTS);
+            int[] secret = r.ints(off + n + r.nextInt(5)).toArray();
+            byte[][] seeds = new byte[streams][AesCtrPrg.SEED_BYTES];
+            for (byte[] seed : seeds) {
+                r.nextBytes(seed);
+            }
+            boolean full = r.nextBoolean();
+            boolean inPlace = r.nextBoolean();
+            int[][] expected = shareOneChunk(scalar, seeds, secret, off, n, full, inPlace);
+            int[][] actual = shareOneChunk(simd, seeds, secret, off, n, full, inPlace);
+            assertArrayEquals(expected, actual, "iteration " + iteration);
+
+            boolean subtract = r.nextBoolean();
+            int[] sumScalar = secret.clone();
+            int[] sumSimd = secret.clone();
+            scalar.accumulate(new KeyStream(seeds[0]), sumScalar, off, n, subtract);
+            simd.accumulate(new KeyStream(seeds[0]), sumSimd, off, n, subtract);
+            assertArrayEquals(sumScalar, sumSimd, "accumulate, iteration " + iteration);
+        }
+    }
+
+    /** One kernel call; returns the random components followed by the last component. */
+    private static int[][] shareOneChunk(ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n,
+            boolean full, boolean inPlace) {
+        KeyStream[] streams = new KeyStream[seeds.length];
+        for (int c = 0; c < seeds.length; c++) {
+            streams[c] = new KeyStream(seeds[c]);
+        }
+        int[][] out = new int[seeds.length + 1][secret.length];
+        int[] input = secret.clone();
+        if (inPlace) {
+            out[seeds.length] = input;
+        }
+        kernel.share(streams, input, off, n, full ? out : null, out[seeds.length]);
+        return out;
+    }
+
+    @Test
+    void aWipedStreamKeepsNothingOfItsSeed() {
+        byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
+        new Random(3).nextBytes(seed);
+        KeyStream stream = new KeyStream(seed);
+        stream.next(KeyStream.CHUNK_INTS);
+        stream.wipe();
+        byte[] buffer = stream.nextBytes(1);
+        for (int b = Integer.BYTES; b < buffer.length; b++) {
+            assertEquals(0, buffer[b], "byte " + b + " of the chunk buffer survived the wipe");
+        }
+        int first = ByteBuffer.wrap(buffer, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        assertEquals(AesCtrPrg.expand(new byte[AesCtrPrg.SEED_BYTES], 1)[0], first,
+                "after a wipe the cipher is keyed with the all-zero dummy key, not the old seed");
     }
 
     @Test
@@ -178,6 +265,11 @@ class ChunkKernelTest {
             @Override
             public int preferredChunk(boolean fullSize) {
                 return inner.preferredChunk(fullSize);
+            }
+
+            @Override
+            public void wipe() {
+                inner.wipe();
             }
 
             @Override

@@ -1,5 +1,8 @@
 package io.formix.bench.mpc;
 
+import io.formix.mpc.SharingSchemes;
+import java.util.Arrays;
+
 /**
  * Runs every mpc benchmark and prints each figure beside the raw floor measured in the same run.
  *
@@ -17,12 +20,12 @@ public final class MpcBenchmark {
     private MpcBenchmark() {}
 
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = Arrays.asList(args).contains("--quick");
         Measure m = quick ? new Measure(3, 5) : new Measure(20, 31);
         System.out.printf("mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n", quick ? "quick" : "full",
                 m.warmups, m.repetitions, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("vector kernel: " + io.formix.mpc.SharingSchemes.additive(3).vectorSharer());
+        System.out.println("vector kernel: " + SharingSchemes.additive(3).vectorSharer());
         System.out.println("scalar sharing");
         ScalarSharingBenchmark.run(m);
         System.out.println("vector sharing, 1M elements, 3 parties");
