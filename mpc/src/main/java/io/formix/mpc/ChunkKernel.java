@@ -25,14 +25,25 @@ interface ChunkKernel {
      */
     void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last);
 
+    /**
+     * As {@link #share}, with every output in the binary encodings' element layout: element {@code j} of
+     * an output is the little-endian {@code int32} at bytes {@code [base + 4j, base + 4j + 4)}, where
+     * {@code base} is {@code byteOffset}. When {@code randomComponents} is not null, each stream is written
+     * straight into its component by the cipher (no intermediate buffer), and the last component computed
+     * from those bytes. The caller has checked every bound; outputs are distinct arrays.
+     */
+    void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
+            int byteOffset);
+
     /** Advances {@code stream} by {@code n} elements and adds them to ({@code subtract}: subtracts them from) {@code dst[off .. off+n)}. */
     void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract);
 
     /**
-     * The chunk size, in elements ({@code 1..KeyStream.CHUNK_INTS}), at which this kernel shares fastest
-     * at full size ({@code fullSize}) or compressed. Any size gives the same result.
+     * The chunk size, in elements ({@code 1..KeyStream.CHUNK_INTS}), at which this kernel shares fastest:
+     * for full-size sharing into {@code int[]} components ({@code fullSizeInts}, bound by memory), or for
+     * everything else (bound by AES). Any size gives the same result.
      */
-    int preferredChunk(boolean fullSize);
+    int preferredChunk(boolean fullSizeInts);
 
     /** Zeroes any buffer of this kernel's that holds values derived from a secret or a key stream. */
     void wipe();

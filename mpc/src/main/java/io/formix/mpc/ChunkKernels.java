@@ -95,8 +95,8 @@ final class ChunkKernels {
 
     /**
      * Whether {@code candidate} computes what {@code reference} does on every path: shares with one, two
-     * and three streams, full-size and compressed, in place, and both accumulations, at an offset and with
-     * a length that leaves a partial vector at the end.
+     * and three streams, full-size and compressed, in place and into the encoding layout, and both
+     * accumulations, at an offset and with a length that leaves a partial vector at the end.
      */
     static boolean agrees(ChunkKernel candidate, ChunkKernel reference) {
         Random random = new Random(20261121);
@@ -112,6 +112,15 @@ final class ChunkKernels {
                     if (!Arrays.deepEquals(expected, actual)) {
                         return false;
                     }
+                }
+            }
+        }
+        for (int streams = 1; streams <= 3; streams++) {
+            int[] secret = random.ints(length).toArray();
+            for (boolean full : new boolean[] {false, true}) {
+                if (!Arrays.deepEquals(shareChunkAsBytes(reference, streams, secret, off, n, full),
+                        shareChunkAsBytes(candidate, streams, secret, off, n, full))) {
+                    return false;
                 }
             }
         }
@@ -140,6 +149,18 @@ final class ChunkKernels {
             out[streams] = secretCopy;
         }
         kernel.share(keyStreams, secretCopy, off, n, full ? out : null, out[streams]);
+        return out;
+    }
+
+    /** Every array one kernel's {@code shareBytes} wrote, at byte offset 5. */
+    private static byte[][] shareChunkAsBytes(ChunkKernel kernel, int streams, int[] secret, int off, int n,
+            boolean full) {
+        KeyStream[] keyStreams = new KeyStream[streams];
+        byte[][] out = new byte[streams + 1][5 + 4 * secret.length];
+        for (int c = 0; c < streams; c++) {
+            keyStreams[c] = new KeyStream(testSeed(c));
+        }
+        kernel.shareBytes(keyStreams, secret, off, n, full ? out : null, out[streams], 5);
         return out;
     }
 

@@ -67,17 +67,10 @@ final class ChunkedVectorSharer implements VectorSharer {
     @Override
     public void shareInto(int[] secret, int[][] components) {
         int length = checkSecret(secret);
-        if (components.length != streams.length + 1) {
-            throw new IllegalArgumentException(scheme + " has " + (streams.length + 1) + " components, got "
-                    + components.length + " arrays");
-        }
+        checkComponentCount(components.length);
         for (int c = 0; c < components.length; c++) {
             checkOutput(components[c], length, "component " + c);
-            for (int d = 0; d < c; d++) {
-                if (components[d] == components[c]) {
-                    throw new IllegalArgumentException("components " + d + " and " + c + " are the same array");
-                }
-            }
+            checkDistinct(components, c, "components");
             if (c < components.length - 1 && components[c] == secret) {
                 throw new IllegalArgumentException("component " + c + " is the secret array: only the last may be");
             }
@@ -97,21 +90,7 @@ final class ChunkedVectorSharer implements VectorSharer {
     @Override
     public void shareCompressedInto(int[] secret, byte[][] seeds, int[] lastComponent) {
         int length = checkSecret(secret);
-        if (seeds.length != streams.length) {
-            throw new IllegalArgumentException(scheme + " compresses " + streams.length + " components to seeds, got "
-                    + seeds.length + " seed arrays");
-        }
-        for (int c = 0; c < seeds.length; c++) {
-            if (seeds[c] == null || seeds[c].length != AesCtrPrg.SEED_BYTES) {
-                throw new IllegalArgumentException("seed array " + c + " must have " + AesCtrPrg.SEED_BYTES
-                        + " bytes, got " + (seeds[c] == null ? "null" : seeds[c].length));
-            }
-            for (int d = 0; d < c; d++) {
-                if (seeds[d] == seeds[c]) {
-                    throw new IllegalArgumentException("seed arrays " + d + " and " + c + " are the same array");
-                }
-            }
-        }
+        checkSeeds(seeds);
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
         int chunk = compressedChunk;
@@ -121,6 +100,74 @@ final class ChunkedVectorSharer implements VectorSharer {
             }
         } finally {
             wipe();
+        }
+    }
+
+    @Override
+    public void shareInto(int[] secret, byte[][] components, int offset) {
+        int length = checkSecret(secret);
+        checkComponentCount(components.length);
+        for (int c = 0; c < components.length; c++) {
+            checkOutput(components[c], offset, length, "component " + c);
+            checkDistinct(components, c, "components");
+        }
+        reseedAll(null);
+        shareBytes(secret, components, components[components.length - 1], offset);
+    }
+
+    @Override
+    public void shareCompressedInto(int[] secret, byte[][] seeds, byte[] last, int offset) {
+        int length = checkSecret(secret);
+        checkSeeds(seeds);
+        checkOutput(last, offset, length, "last component");
+        for (byte[] seed : seeds) {
+            if (seed == last) {
+                throw new IllegalArgumentException("the last component's array is also a seed array");
+            }
+        }
+        reseedAll(seeds);
+        shareBytes(secret, null, last, offset);
+    }
+
+    private void shareBytes(int[] secret, byte[][] randomComponents, byte[] last, int offset) {
+        int chunk = compressedChunk;
+        try {
+            for (int off = 0; off < secret.length; off += chunk) {
+                kernel.shareBytes(streams, secret, off, Math.min(chunk, secret.length - off), randomComponents, last,
+                        offset);
+            }
+        } finally {
+            wipe();
+        }
+    }
+
+    private void checkComponentCount(int arrays) {
+        if (arrays != streams.length + 1) {
+            throw new IllegalArgumentException(scheme + " has " + (streams.length + 1) + " components, got "
+                    + arrays + " arrays");
+        }
+    }
+
+    private void checkSeeds(byte[][] seeds) {
+        if (seeds.length != streams.length) {
+            throw new IllegalArgumentException(scheme + " compresses " + streams.length + " components to seeds, got "
+                    + seeds.length + " seed arrays");
+        }
+        for (int c = 0; c < seeds.length; c++) {
+            if (seeds[c] == null || seeds[c].length != AesCtrPrg.SEED_BYTES) {
+                throw new IllegalArgumentException("seed array " + c + " must have " + AesCtrPrg.SEED_BYTES
+                        + " bytes, got " + (seeds[c] == null ? "null" : seeds[c].length));
+            }
+            checkDistinct(seeds, c, "seed arrays");
+        }
+    }
+
+    /** Refuses {@code arrays[c]} if it is the same array as an earlier one. */
+    private static void checkDistinct(Object[] arrays, int c, String what) {
+        for (int d = 0; d < c; d++) {
+            if (arrays[d] == arrays[c]) {
+                throw new IllegalArgumentException(what + " " + d + " and " + c + " are the same array");
+            }
         }
     }
 
@@ -134,6 +181,17 @@ final class ChunkedVectorSharer implements VectorSharer {
     private static int checkSecret(int[] secret) {
         ComponentSharing.checkLength(secret);
         return secret.length;
+    }
+
+    private static void checkOutput(byte[] out, int offset, int length, String what) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+        }
+        long needed = offset + 4L * length;
+        if (out == null || out.length < needed) {
+            throw new IllegalArgumentException(what + " must have at least " + needed + " bytes (offset " + offset
+                    + " + 4 x " + length + " elements), got " + (out == null ? "null" : out.length));
+        }
     }
 
     private static void checkOutput(int[] out, int length, String what) {

@@ -84,16 +84,28 @@ final class KeyStream {
     }
 
     /**
+     * {@code dst[dstOff .. dstOff + 4*count)} = the next {@code count <= CHUNK_INTS} elements as little-endian
+     * bytes, written by the cipher itself.
+     */
+    void writeBytes(byte[] dst, int dstOff, int count) {
+        crypt(dst, dstOff, count);
+    }
+
+    /**
      * Generates the next {@code count <= CHUNK_INTS} elements as {@code 4 * count} little-endian bytes at
      * the start of the returned buffer, which is overwritten by the next call.
      */
     byte[] nextBytes(int count) {
+        crypt(bytes, 0, count);
+        return bytes;
+    }
+
+    private void crypt(byte[] dst, int dstOff, int count) {
         try {
-            int n = cipher.update(ZEROS, 0, count * Integer.BYTES, bytes, 0);
+            int n = cipher.update(ZEROS, 0, count * Integer.BYTES, dst, dstOff);
             if (n != count * Integer.BYTES) {
                 throw new IllegalStateException("AES/CTR returned " + n + " bytes, expected " + count * 4);
             }
-            return bytes;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/CTR key stream failed", e);
         }

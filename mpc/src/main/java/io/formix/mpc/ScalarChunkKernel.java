@@ -1,5 +1,8 @@
 package io.formix.mpc;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
@@ -11,6 +14,7 @@ import java.util.Arrays;
 final class ScalarChunkKernel implements ChunkKernel {
 
     private final int[] scratch = new int[KeyStream.CHUNK_INTS];
+    private final int[] keyStream = new int[KeyStream.CHUNK_INTS];
     private final String why;
 
     /** A scalar kernel with no stated reason (tests, and explicit use). */
@@ -79,6 +83,37 @@ final class ScalarChunkKernel implements ChunkKernel {
         System.arraycopy(t, 0, last, off, n);
     }
 
+    /**
+     * The secret's chunk goes through scratch as in compressed sharing; key-stream chunks come from the
+     * components (full size, written there by the cipher) or the stream's buffer, read through
+     * little-endian views, and the result is written through one.
+     */
+    @Override
+    public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
+            int byteOffset) {
+        int[] t = scratch;
+        System.arraycopy(secret, off, t, 0, n);
+        int at = byteOffset + off * Integer.BYTES;
+        for (int c = 0; c < streams.length; c++) {
+            int[] k;
+            if (randomComponents != null) {
+                streams[c].writeBytes(randomComponents[c], at, n);
+                k = keyStream;
+                littleEndianInts(randomComponents[c], at, n).get(k, 0, n);
+            } else {
+                k = streams[c].next(n);
+            }
+            for (int i = 0; i < n; i++) {
+                t[i] -= k[i];
+            }
+        }
+        littleEndianInts(last, at, n).put(t, 0, n);
+    }
+
+    private static IntBuffer littleEndianInts(byte[] bytes, int at, int n) {
+        return ByteBuffer.wrap(bytes, at, n * Integer.BYTES).slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    }
+
     @Override
     public void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract) {
         int[] k = stream.next(n);
@@ -98,13 +133,14 @@ final class ScalarChunkKernel implements ChunkKernel {
 
     /** 16 KiB of key stream per call either way: large enough to amortise a cipher call, small enough for L1/L2. */
     @Override
-    public int preferredChunk(boolean fullSize) {
+    public int preferredChunk(boolean fullSizeInts) {
         return 4096;
     }
 
     @Override
     public void wipe() {
         Arrays.fill(scratch, 0);
+        Arrays.fill(keyStream, 0);
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class ShareCodec {
     public static final int DEFAULT_MAX_LENGTH = 1 << 24;
 
     private static final byte[] MAGIC = {'F', 'X', 'S', 1};
+    private static final int MAGIC_BYTES = 4;
     private static final byte KIND_VALUES = 0;
     private static final byte KIND_SEED = 1;
     private static final int MAX_COMPONENTS = 64;
@@ -94,6 +95,38 @@ public final class ShareCodec {
             }
         }
         return b.array();
+    }
+
+    /**
+     * Bytes before the elements in the encoding of a share made of one full component: the share header
+     * (magic, party, length, component count) and the component header (kind, index).
+     */
+    public static final int SINGLE_COMPONENT_HEADER_BYTES = MAGIC_BYTES + 4 + 4 + 1 + 1 + 4;
+
+    /**
+     * Writes, at the start of {@code message}, the header of a share of party {@code party} made of the
+     * single full component {@code componentIndex} of {@code length} elements, whose elements follow at
+     * {@link #SINGLE_COMPONENT_HEADER_BYTES} — where {@link VectorSharer#shareInto(int[], byte[][], int)}
+     * and {@link VectorSharer#shareCompressedInto(int[], byte[][], byte[], int)} put them with that offset.
+     * The result is exactly {@link #encode} of that share when {@code message} has
+     * {@code SINGLE_COMPONENT_HEADER_BYTES + 4 * length} bytes (an additive party's message, or the last
+     * component's holder's in compressed sharing).
+     *
+     * @throws IllegalArgumentException if {@code party} or {@code componentIndex} is negative or above the
+     *     encoding's bounds, {@code length} is negative, or {@code message} is not exactly that size
+     */
+    public static void writeSingleComponentHeader(byte[] message, int party, int length, int componentIndex) {
+        if (party < 0 || length < 0 || componentIndex < 0 || componentIndex >= MAX_COMPONENTS) {
+            throw new IllegalArgumentException("party " + party + ", length " + length + ", component "
+                    + componentIndex + ": party and length must be >= 0, the component in 0.." + (MAX_COMPONENTS - 1));
+        }
+        long size = SINGLE_COMPONENT_HEADER_BYTES + 4L * length;
+        if (message.length != size) {
+            throw new IllegalArgumentException("a share of one " + length + "-element component is " + size
+                    + " bytes, the array has " + message.length);
+        }
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN)
+                .put(MAGIC).putInt(party).putInt(length).put((byte) 1).put(KIND_VALUES).putInt(componentIndex);
     }
 
     /**

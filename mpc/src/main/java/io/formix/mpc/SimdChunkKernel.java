@@ -3,6 +3,7 @@ package io.formix.mpc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,6 +27,9 @@ final class SimdChunkKernel implements ChunkKernel {
     private static final int LANES = INTS.length();
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Where each stream's chunk lies during {@link #shareBytes}; references only, reused across calls. */
+    private byte[][] sources = new byte[0][];
+
     /**
      * Why this kernel would not pay off on this JVM, or null: below 128 bits a vector holds too few
      * {@code int}s for the Vector API to beat the scalar loops (C2 may not intrinsify it at all).
@@ -38,12 +42,68 @@ final class SimdChunkKernel implements ChunkKernel {
 
     /** The key-stream elements {@code [i, i + LANES)} of a chunk. */
     private static IntVector keyStream(byte[] bytes, int i) {
-        return (IntVector) ByteVector.fromArray(BYTES, bytes, i * Integer.BYTES).reinterpretAsInts();
+        return ints(bytes, i * Integer.BYTES);
     }
 
     /** Key-stream element {@code i} of a chunk. */
     private static int keyStreamAt(byte[] bytes, int i) {
         return (int) LE_INT.get(bytes, i * Integer.BYTES);
+    }
+
+    @Override
+    public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
+            int byteOffset) {
+        int at = byteOffset + off * Integer.BYTES;
+        if (sources.length != streams.length) {
+            sources = new byte[streams.length][];
+        }
+        int from;
+        if (randomComponents != null) {
+            for (int c = 0; c < streams.length; c++) {
+                streams[c].writeBytes(randomComponents[c], at, n);
+                sources[c] = randomComponents[c];
+            }
+            from = at;  // read each component back where the cipher wrote it, still in L1/L2
+        } else {
+            for (int c = 0; c < streams.length; c++) {
+                sources[c] = streams[c].nextBytes(n);
+            }
+            from = 0;
+        }
+        int bound = INTS.loopBound(n);
+        int i = 0;
+        if (sources.length == 2) {
+            byte[] s0 = sources[0];
+            byte[] s1 = sources[1];
+            for (; i < bound; i += LANES) {
+                int b = i * Integer.BYTES;
+                IntVector.fromArray(INTS, secret, off + i)
+                        .sub(ints(s0, from + b)).sub(ints(s1, from + b))
+                        .reinterpretAsBytes().intoArray(last, at + b);
+            }
+        } else {
+            for (; i < bound; i += LANES) {
+                int b = i * Integer.BYTES;
+                IntVector x = IntVector.fromArray(INTS, secret, off + i);
+                for (byte[] source : sources) {
+                    x = x.sub(ints(source, from + b));
+                }
+                x.reinterpretAsBytes().intoArray(last, at + b);
+            }
+        }
+        for (; i < n; i++) {
+            int b = i * Integer.BYTES;
+            int x = secret[off + i];
+            for (byte[] source : sources) {
+                x -= (int) LE_INT.get(source, from + b);
+            }
+            LE_INT.set(last, at + b, x);
+        }
+    }
+
+    /** The {@code LANES} little-endian {@code int}s at bytes {@code [at, at + 4 * LANES)}. */
+    private static IntVector ints(byte[] bytes, int at) {
+        return (IntVector) ByteVector.fromArray(BYTES, bytes, at).reinterpretAsInts();
     }
 
     @Override
@@ -127,19 +187,22 @@ final class SimdChunkKernel implements ChunkKernel {
     }
 
     /**
-     * Compressed sharing is bound by AES: 4096 elements (16 KiB) per cipher call amortise the call.
-     * Full-size sharing writes three 4 MB arrays and is bound by memory: 256 elements (1 KiB) per call
+     * Compressed sharing and sharing into bytes are bound by AES: 4096 elements (16 KiB) per cipher call
+     * amortise the call. Full-size sharing into {@code int[]} writes three 4 MB arrays and is bound by
+     * memory: 256 elements (1 KiB) per call
      * let the stores of one chunk drain while the cipher computes the next (measured on AVX-512 with
      * VAES, 1M elements: 0.60-0.62 ms against 0.68-0.75 ms with 8192-element chunks; docs/BENCHMARKS.md).
      */
     @Override
-    public int preferredChunk(boolean fullSize) {
-        return fullSize ? 256 : 4096;
+    public int preferredChunk(boolean fullSizeInts) {
+        return fullSizeInts ? 256 : 4096;
     }
 
-    /** Nothing to wipe: this kernel keeps no buffers of its own. */
+    /** Keeps no buffers of its own: only drops its references to the caller's and the streams' arrays. */
     @Override
-    public void wipe() {}
+    public void wipe() {
+        Arrays.fill(sources, null);
+    }
 
     @Override
     public String describe() {

@@ -49,4 +49,31 @@ public interface VectorSharer {
      *     longer than {@link VectorShare#MAX_LENGTH}
      */
     void shareCompressedInto(int[] secret, byte[][] seeds, int[] last);
+
+    /**
+     * As {@link #shareInto(int[], int[][])}, but every component is written in the element layout of the
+     * binary encodings: element {@code j} of component {@code c} is the little-endian {@code int32} at
+     * bytes {@code [offset + 4j, offset + 4j + 4)} of {@code components[c]} — the body of a full component
+     * in {@link ShareCodec}'s share encoding, so that a node can write the message header in front (see
+     * {@link ShareCodec#writeSingleComponentHeader}) and send the array as it is. Bytes outside that range
+     * are left untouched. The random components are written by the cipher directly, which makes this the
+     * fastest way to produce full-size shares for sending.
+     *
+     * @param components {@link SharingScheme#componentCount()} distinct arrays of at least
+     *     {@code offset + 4 * secret.length} bytes
+     * @throws IllegalArgumentException if the arrays do not have these shapes, {@code offset < 0}, or
+     *     {@code secret} is longer than {@link VectorShare#MAX_LENGTH}
+     */
+    void shareInto(int[] secret, byte[][] components, int offset);
+
+    /**
+     * As {@link #shareCompressedInto(int[], byte[][], int[])}, with the last component written in the
+     * element layout of the binary encodings at {@code offset} of {@code last}, as in
+     * {@link #shareInto(int[], byte[][], int)}.
+     *
+     * @param last at least {@code offset + 4 * secret.length} bytes; a different array from every seed array
+     * @throws IllegalArgumentException if the arrays do not have these shapes, {@code offset < 0}, or
+     *     {@code secret} is longer than {@link VectorShare#MAX_LENGTH}
+     */
+    void shareCompressedInto(int[] secret, byte[][] seeds, byte[] last, int offset);
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -112,6 +113,70 @@ class ChunkKernelTest {
                 + ", length " + secret.length + (inPlace ? ", in place" : ""));
     }
 
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void sharingIntoTheEncodingLayoutMatchesTheOracle(NamedKernel kernel) {
+        Random r = new Random(13);
+        for (int parties : new int[] {2, 3, 5}) {
+            SharingScheme scheme = SharingSchemes.additive(parties);
+            int m = scheme.componentCount();
+            for (int chunk : new int[] {1, 7, 4096, KeyStream.CHUNK_INTS}) {
+                for (int length : new int[] {0, 1, 15, 17, 1000, KeyStream.CHUNK_INTS + 77}) {
+                    for (int offset : new int[] {0, 3, ShareCodec.SINGLE_COMPONENT_HEADER_BYTES}) {
+                        int[] secret = r.ints(length).toArray();
+                        long seed = r.nextLong();
+                        int[][] expected = oracle(secret, seeds(Schemes.seeded(seed), m - 1));
+                        String where = kernel + ", " + m + " components, chunk " + chunk + ", length " + length
+                                + ", offset " + offset;
+
+                        byte[][] components = new byte[m][];
+                        for (int c = 0; c < m; c++) {
+                            components[c] = sentinels(offset + 4 * length + 2);
+                        }
+                        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+                                .shareInto(secret.clone(), components, offset);
+                        for (int c = 0; c < m; c++) {
+                            assertArrayEquals(expected[c], littleEndian(components[c], offset, length), where + ", c " + c);
+                            assertSentinelsAround(components[c], offset, length, where);
+                        }
+
+                        byte[][] seeds = new byte[m - 1][AesCtrPrg.SEED_BYTES];
+                        byte[] last = sentinels(offset + 4 * length + 2);
+                        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+                                .shareCompressedInto(secret.clone(), seeds, last, offset);
+                        assertArrayEquals(seeds(Schemes.seeded(seed), m - 1), seeds, where);
+                        assertArrayEquals(expected[m - 1], littleEndian(last, offset, length), where + ", compressed");
+                        assertSentinelsAround(last, offset, length, where + ", compressed");
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte[] sentinels(int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 0x5A);
+        return b;
+    }
+
+    private static void assertSentinelsAround(byte[] b, int offset, int length, String where) {
+        for (int i = 0; i < b.length; i++) {
+            if (i < offset || i >= offset + 4 * length) {
+                assertEquals((byte) 0x5A, b[i], where + ": byte " + i + " outside the elements was written");
+            }
+        }
+    }
+
+    /** Elements decoded one by one with shifts, independently of any buffer view. */
+    static int[] littleEndian(byte[] b, int offset, int length) {
+        int[] v = new int[length];
+        for (int j = 0; j < length; j++) {
+            int at = offset + 4 * j;
+            v[j] = (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+        }
+        return v;
+    }
+
     /** The documented construction: seeds drawn in component order, each 32 bytes. */
     private static byte[][] seeds(SecureRandom random, int count) {
         byte[][] seeds = new byte[count][AesCtrPrg.SEED_BYTES];
@@ -203,6 +268,11 @@ class ChunkKernelTest {
             int[][] actual = shareOneChunk(simd, seeds, secret, off, n, full, inPlace);
             assertArrayEquals(expected, actual, "iteration " + iteration);
 
+            int byteOffset = r.nextInt(20);
+            byte[][] bytesScalar = shareOneChunkAsBytes(scalar, seeds, secret, off, n, full, byteOffset);
+            byte[][] bytesSimd = shareOneChunkAsBytes(simd, seeds, secret, off, n, full, byteOffset);
+            assertArrayEquals(bytesScalar, bytesSimd, "bytes, iteration " + iteration);
+
             boolean subtract = r.nextBoolean();
             int[] sumScalar = secret.clone();
             int[] sumSimd = secret.clone();
@@ -225,6 +295,18 @@ class ChunkKernelTest {
             out[seeds.length] = input;
         }
         kernel.share(streams, input, off, n, full ? out : null, out[seeds.length]);
+        return out;
+    }
+
+    /** One kernel {@code shareBytes} call; returns the random components (if full) followed by the last. */
+    private static byte[][] shareOneChunkAsBytes(ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n,
+            boolean full, int byteOffset) {
+        KeyStream[] streams = new KeyStream[seeds.length];
+        for (int c = 0; c < seeds.length; c++) {
+            streams[c] = new KeyStream(seeds[c]);
+        }
+        byte[][] out = new byte[seeds.length + 1][byteOffset + 4 * secret.length];
+        kernel.shareBytes(streams, secret, off, n, full ? out : null, out[seeds.length], byteOffset);
         return out;
     }
 
@@ -255,6 +337,12 @@ class ChunkKernelTest {
             public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] random, int[] last) {
                 inner.share(streams, secret, off, n, random, last);
                 last[off + n - 1]++;
+            }
+
+            @Override
+            public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
+                    int byteOffset) {
+                inner.shareBytes(streams, secret, off, n, random, last, byteOffset);
             }
 
             @Override

@@ -137,6 +137,85 @@ class VectorSharerTest {
         }
     }
 
+    /**
+     * The byte-layout methods produce, with a header in front, messages that {@link ShareCodec} decodes
+     * to shares reconstructing the secret: the path a node takes to send full-size shares without an
+     * encoding pass.
+     */
+    @Test
+    void sharesWrittenInTheEncodingLayoutDecodeAndReconstruct() {
+        SharingScheme scheme = SharingSchemes.additive(3);
+        VectorSharer sharer = scheme.vectorSharer();
+        int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
+        for (int length : LENGTHS) {
+            int[] secret = new Random(length).ints(length).toArray();
+            byte[][] messages = new byte[3][header + 4 * length];
+            sharer.shareInto(secret, messages, header);
+            List<VectorShare> shares = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                ShareCodec.writeSingleComponentHeader(messages[p], p, length, p);
+                VectorShare share = ShareCodec.decodeShare(messages[p], length);
+                assertEquals(p, share.party());
+                shares.add(share);
+            }
+            assertArrayEquals(secret, scheme.reconstruct(shares), "full size, length " + length);
+
+            byte[][] seeds = new byte[2][AesCtrPrg.SEED_BYTES];
+            byte[] lastMessage = new byte[header + 4 * length];
+            sharer.shareCompressedInto(secret, seeds, lastMessage, header);
+            ShareCodec.writeSingleComponentHeader(lastMessage, 2, length, 2);
+            List<VectorShare> compressed = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                byte[] seedMessage = ShareCodec.encode(new VectorShare(p, length,
+                        List.of(new SeededComponent(p, length, seeds[p]))));
+                compressed.add(ShareCodec.decodeShare(seedMessage, length));
+            }
+            compressed.add(ShareCodec.decodeShare(lastMessage, length));
+            assertArrayEquals(secret, scheme.reconstruct(compressed), "compressed, length " + length);
+        }
+    }
+
+    @Test
+    void theEncodingLayoutHeaderIsWhatEncodeWrites() {
+        int[] values = new Random(4).ints(9).toArray();
+        byte[] message = new byte[ShareCodec.SINGLE_COMPONENT_HEADER_BYTES + 4 * values.length];
+        ShareCodec.writeSingleComponentHeader(message, 2, values.length, 2);
+        byte[] encoded = ShareCodec.encode(new VectorShare(2, values.length, List.of(new ExplicitComponent(2, values))));
+        assertArrayEquals(Arrays.copyOf(encoded, ShareCodec.SINGLE_COMPONENT_HEADER_BYTES),
+                Arrays.copyOf(message, ShareCodec.SINGLE_COMPONENT_HEADER_BYTES));
+        assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 10, 2));
+        assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, -1, 9, 2));
+        assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 9, 64));
+    }
+
+    @Test
+    void refusedByteLayoutCallsWriteNothing() {
+        VectorSharer sharer = SharingSchemes.additive(3, Schemes.seeded(5)).vectorSharer();
+        int[] secret = {1, 2, 3};
+        byte[] a = new byte[12];
+        byte[] b = new byte[12];
+        byte[] c = new byte[12];
+        byte[] s0 = new byte[32];
+        byte[] s1 = new byte[32];
+        List<Runnable> refused = List.of(
+                () -> sharer.shareInto(secret, new byte[][] {a, b}, 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, c}, -1),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, c}, 1),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, new byte[11]}, 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, a, c}, 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, null}, 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, new byte[11], 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, a, Integer.MAX_VALUE),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s0}, a, 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, s1, 0));
+        for (Runnable call : refused) {
+            assertThrows(IllegalArgumentException.class, call::run);
+        }
+        for (byte[] untouched : new byte[][] {a, b, c, s0, s1}) {
+            assertArrayEquals(new byte[untouched.length], untouched);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("schemes")
     void sharesInPlace(Function<SecureRandom, SharingScheme> factory) {

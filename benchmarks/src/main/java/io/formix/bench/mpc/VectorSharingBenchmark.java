@@ -1,6 +1,7 @@
 package io.formix.bench.mpc;
 
 import io.formix.mpc.AesCtrPrg;
+import io.formix.mpc.ShareCodec;
 import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
 import io.formix.mpc.VectorSharer;
@@ -9,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.IntSupplier;
 import javax.crypto.Cipher;
@@ -133,22 +135,25 @@ final class VectorSharingBenchmark {
     static double run(Measure m) {
         IntSupplier raw = rawPrg();
         int[] secret = new Random(1).ints(LENGTH).toArray();
-        double worstReused = Double.MAX_VALUE;
-        double worstAllocating = Double.MAX_VALUE;
+        double[][] worst = new double[Form.values().length][2];  // [form][compressed ? 1 : 0]
+        for (double[] w : worst) {
+            Arrays.fill(w, Double.MAX_VALUE);
+        }
         boolean printedFloor = false;
         // both schemes have 3 components: they share into the same arrays, so that neither figure
         // depends on where the heap happened to place its own arrays
         int[][] components = new int[3][LENGTH];
         byte[][] seeds = new byte[2][AesCtrPrg.SEED_BYTES];
         int[] last = new int[LENGTH];
+        int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
+        byte[][] messages = new byte[3][header + 4 * LENGTH];
         for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3), SharingSchemes.replicated2of3()}) {
             int streams = scheme.componentCount() - 1;  // 4 MB of key stream each
             VectorSharer sharer = scheme.vectorSharer();
-            for (boolean reused : new boolean[] {true, false}) {
+            for (Form form : Form.values()) {
                 for (boolean compressed : new boolean[] {false, true}) {
-                    IntSupplier op;
-                    if (reused) {
-                        op = compressed
+                    IntSupplier op = switch (form) {
+                        case INTS -> compressed
                                 ? () -> {
                                     sharer.shareCompressedInto(secret, seeds, last);
                                     return last[4321];
@@ -157,9 +162,18 @@ final class VectorSharingBenchmark {
                                     sharer.shareInto(secret, components);
                                     return components[0][4321];
                                 };
-                    } else {
-                        op = () -> (compressed ? scheme.shareCompressed(secret) : scheme.share(secret))[0].length();
-                    }
+                        case ENCODED -> compressed
+                                ? () -> {
+                                    sharer.shareCompressedInto(secret, seeds, messages[2], header);
+                                    return messages[2][4321];
+                                }
+                                : () -> {
+                                    sharer.shareInto(secret, messages, header);
+                                    return messages[0][4321];
+                                };
+                        case ALLOCATING -> () ->
+                                (compressed ? scheme.shareCompressed(secret) : scheme.share(secret))[0].length();
+                    };
                     Measure.Comparison c = m.compare(2, raw, op);
                     if (!printedFloor) {
                         System.out.printf("  floor: raw AES-256-CTR key stream           %,8.0f MB/s%n",
@@ -167,15 +181,12 @@ final class VectorSharingBenchmark {
                         printedFloor = true;
                     }
                     double ratio = streams * c.floorOverOp();
-                    if (reused) {
-                        worstReused = Math.min(worstReused, ratio);
-                    } else {
-                        worstAllocating = Math.min(worstAllocating, ratio);
-                    }
+                    int mode = compressed ? 1 : 0;
+                    worst[form.ordinal()][mode] = Math.min(worst[form.ordinal()][mode], ratio);
                     // the floor beside each figure: when load slows the floor, ratios rise and mean less
                     System.out.printf("  %-17s %-10s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw"
                                     + " (floor %,6.0f MB/s)%n",
-                            scheme, reused ? "reused" : "allocating", compressed ? "compressed" : "full-size",
+                            scheme, form.label, compressed ? "compressed" : "full-size",
                             c.seconds() * 1e3, streams * 4e-6 * LENGTH / c.seconds(), Measure.pct(ratio),
                             4e-6 * LENGTH / c.floorSeconds());
                 }
@@ -221,10 +232,31 @@ final class VectorSharingBenchmark {
         });
         System.out.printf("  part: full-size memory traffic alone (3 x arraycopy of the secret) %6.2f ms"
                 + " = %.1f floor-times%n", traffic.seconds() * 1e3, 1 / traffic.floorOverOp());
-        System.out.println("  vector sharing into reused arrays (VectorSharer): worst " + Measure.pct(worstReused)
-                + " of the raw PRG rate, " + Measure.verdict(worstReused, 0.5));
+        double compressed = Math.min(worst[Form.INTS.ordinal()][1], worst[Form.ENCODED.ordinal()][1]);
+        double fullEncoded = worst[Form.ENCODED.ordinal()][0];
+        double fullInts = worst[Form.INTS.ordinal()][0];
+        System.out.println("  compressed sharing (VectorSharer, int[] or encoding layout): worst " + Measure.pct(compressed)
+                + " of the raw PRG rate, " + Measure.verdict(compressed, 0.5));
+        System.out.println("  full-size sharing into the encoding layout (VectorSharer, byte[]): worst "
+                + Measure.pct(fullEncoded) + " of the raw PRG rate, " + Measure.verdict(fullEncoded, 0.5));
+        System.out.println("  full-size sharing into int[] components (VectorSharer): worst " + Measure.pct(fullInts)
+                + " of the raw PRG rate, " + Measure.verdict(fullInts, 0.5) + " (bound by writing 12 MB: see part)");
         System.out.println("  allocating share/shareCompressed (a fresh 4 MB array per component): worst "
-                + Measure.pct(worstAllocating) + " of the raw PRG rate");
-        return worstReused;
+                + Measure.pct(Math.min(worst[Form.ALLOCATING.ordinal()][0], worst[Form.ALLOCATING.ordinal()][1]))
+                + " of the raw PRG rate");
+        return Math.min(compressed, fullEncoded);
+    }
+
+    /** Where the shares go. */
+    private enum Form {
+        INTS("int[]"),
+        ENCODED("encoded"),
+        ALLOCATING("allocating");
+
+        final String label;
+
+        Form(String label) {
+            this.label = label;
+        }
     }
 }
