@@ -76,15 +76,7 @@ final class ChunkedVectorSharer implements VectorSharer {
             }
         }
         reseedAll(null);
-        int[] last = components[components.length - 1];
-        int chunk = fullSizeChunk;
-        try {
-            for (int off = 0; off < length; off += chunk) {
-                kernel.share(streams, secret, off, Math.min(chunk, length - off), components, last);
-            }
-        } finally {
-            wipe();
-        }
+        shareInts(secret, components, components[components.length - 1], fullSizeChunk);
     }
 
     @Override
@@ -93,14 +85,7 @@ final class ChunkedVectorSharer implements VectorSharer {
         checkSeeds(seeds);
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
-        int chunk = compressedChunk;
-        try {
-            for (int off = 0; off < length; off += chunk) {
-                kernel.share(streams, secret, off, Math.min(chunk, length - off), null, lastComponent);
-            }
-        } finally {
-            wipe();
-        }
+        shareInts(secret, null, lastComponent, compressedChunk);
     }
 
     @Override
@@ -129,6 +114,18 @@ final class ChunkedVectorSharer implements VectorSharer {
         shareBytes(secret, null, last, offset);
     }
 
+    /** The chunk loop of the {@code int[]} methods; the streams are seeded. Wipes whatever happens. */
+    private void shareInts(int[] secret, int[][] randomComponents, int[] last, int chunk) {
+        try {
+            for (int off = 0; off < secret.length; off += chunk) {
+                kernel.share(streams, secret, off, Math.min(chunk, secret.length - off), randomComponents, last);
+            }
+        } finally {
+            wipe();
+        }
+    }
+
+    /** The chunk loop of the byte-layout methods; the streams are seeded. Wipes whatever happens. */
     private void shareBytes(int[] secret, byte[][] randomComponents, byte[] last, int offset) {
         int chunk = compressedChunk;
         try {
