@@ -3,8 +3,8 @@
 #   scripts/bench-mpc.sh [--quick] [--scalar]
 # The JVM gets --add-modules jdk.incubator.vector, so vector sharing uses the SIMD kernel;
 # --scalar measures the scalar kernel instead (-Dformix.mpc.simd=off), what JVMs without the module get.
-# Exit code 0 when the targets (vector sharing into reused arrays >= 50 % of the raw PRG rate,
-# accumulation >= 50 % of a plain int[] add loop) are met, 1 when one is missed.
+# Exit code 0 when the targets (vector sharing with VectorSharer, every layout and mode, >= 50 % of the
+# raw PRG rate; accumulation >= 50 % of a plain int[] add loop) are met, 1 when one is missed.
 set -euo pipefail
 source "$(dirname "$0")/lib/build.sh"
 build_module benchmarks

@@ -26,11 +26,13 @@ interface ChunkKernel {
     void share(KeyStream[] streams, int[] secret, int off, int n, int[][] randomComponents, int[] last);
 
     /**
-     * As {@link #share}, with every output in the binary encodings' element layout: element {@code j} of
-     * an output is the little-endian {@code int32} at bytes {@code [base + 4j, base + 4j + 4)}, where
-     * {@code base} is {@code byteOffset}. When {@code randomComponents} is not null, each stream is written
-     * straight into its component by the cipher (no intermediate buffer), and the last component computed
-     * from those bytes. The caller has checked every bound; outputs are distinct arrays.
+     * As {@link #share} for elements {@code off + i}, {@code i < n <= KeyStream.CHUNK_INTS}, with every
+     * output in the binary encodings' element layout: element {@code off + i} of an output is the
+     * little-endian {@code int32} at bytes {@code [byteOffset + 4(off + i), byteOffset + 4(off + i) + 4)}.
+     * When {@code randomComponents} is not null, each stream is written straight into its component by
+     * the cipher (no intermediate buffer) and the last component computed from those bytes; then
+     * {@code last} is the same array as {@code randomComponents[k]}. The caller has checked every bound;
+     * the outputs are distinct arrays.
      */
     void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
             int byteOffset);

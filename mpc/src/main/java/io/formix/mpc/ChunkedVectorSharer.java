@@ -5,17 +5,19 @@ import java.util.Arrays;
 
 /**
  * The {@link VectorSharer} behind every scheme. Works through the vector in chunks (of the sizes the
- * kernel prefers) so that every buffer touched twice is still in L1/L2 the second time: per chunk, each random
- * component's key stream is generated into a chunk buffer and a {@link ChunkKernel} computes
- * {@code last = secret - Σ key streams} (full size: storing each key stream into its component on the
- * way). {@link ChunkKernels} chooses the kernel (SIMD or scalar); {@link #toString()} names it. After
+ * kernel prefers) so that every buffer touched twice is still in L1/L2 the second time, and a
+ * {@link ChunkKernel} computes each chunk: into {@code int[]}, each random component's key stream is
+ * generated into a chunk buffer, then {@code last = secret - Σ key streams} (full size: storing each key
+ * stream into its component on the way); into the encoding layout at full size, the cipher writes each
+ * random component in place and the last component is computed from those bytes.
+ * {@link ChunkKernels} chooses the kernel (SIMD or scalar); {@link #toString()} names it. After
  * every call the sharer wipes what it holds of that call: key-stream and scratch chunks are zeroed and
  * the ciphers re-keyed with a fixed dummy key, so a retained sharer reveals neither seeds nor secret.
  */
 final class ChunkedVectorSharer implements VectorSharer {
 
-    private final int fullSizeChunk;
-    private final int compressedChunk;
+    private final int fullSizeIntsChunk;
+    private final int aesBoundChunk;
     private final SharingScheme scheme;
     private final SecureRandom random;
     private final KeyStream[] streams;
@@ -41,15 +43,15 @@ final class ChunkedVectorSharer implements VectorSharer {
         this(scheme, random, chunk, chunk, kernel);
     }
 
-    private ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int fullSizeChunk, int compressedChunk,
+    private ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int fullSizeIntsChunk, int aesBoundChunk,
             ChunkKernel kernel) {
-        for (int chunk : new int[] {fullSizeChunk, compressedChunk}) {
+        for (int chunk : new int[] {fullSizeIntsChunk, aesBoundChunk}) {
             if (chunk < 1 || chunk > KeyStream.CHUNK_INTS) {
                 throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
             }
         }
-        this.fullSizeChunk = fullSizeChunk;
-        this.compressedChunk = compressedChunk;
+        this.fullSizeIntsChunk = fullSizeIntsChunk;
+        this.aesBoundChunk = aesBoundChunk;
         this.kernel = kernel;
         this.scheme = scheme;
         this.random = random;
@@ -76,7 +78,7 @@ final class ChunkedVectorSharer implements VectorSharer {
             }
         }
         reseedAll(null);
-        shareInts(secret, components, components[components.length - 1], fullSizeChunk);
+        shareInts(secret, components, components[components.length - 1], fullSizeIntsChunk);
     }
 
     @Override
@@ -85,7 +87,7 @@ final class ChunkedVectorSharer implements VectorSharer {
         checkSeeds(seeds);
         checkOutput(lastComponent, length, "last component");
         reseedAll(seeds);
-        shareInts(secret, null, lastComponent, compressedChunk);
+        shareInts(secret, null, lastComponent, aesBoundChunk);
     }
 
     @Override
@@ -127,7 +129,7 @@ final class ChunkedVectorSharer implements VectorSharer {
 
     /** The chunk loop of the byte-layout methods; the streams are seeded. Wipes whatever happens. */
     private void shareBytes(int[] secret, byte[][] randomComponents, byte[] last, int offset) {
-        int chunk = compressedChunk;
+        int chunk = aesBoundChunk;
         try {
             for (int off = 0; off < secret.length; off += chunk) {
                 kernel.shareBytes(streams, secret, off, Math.min(chunk, secret.length - off), randomComponents, last,

@@ -11,8 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@link AesCtrPrg} expansion of one seed, consumed sequentially in chunks of at most
- * {@link #CHUNK_INTS} elements: as little-endian bytes ({@link #nextBytes(int)}), as {@code int}s in a
- * chunk buffer ({@link #next(int)}) or copied into the caller's array ({@link #write}). A
+ * {@link #CHUNK_INTS} elements: as little-endian bytes in a chunk buffer ({@link #nextBytes(int)}) or
+ * written by the cipher into the caller's byte array ({@link #writeBytes}), as {@code int}s in a chunk
+ * buffer ({@link #next(int)}) or copied into the caller's array ({@link #write}). A
  * {@link ChunkKernel} combines the chunks with the caller's arrays. Not thread-safe.
  */
 final class KeyStream {

@@ -13,8 +13,9 @@ import java.util.Arrays;
  */
 final class ScalarChunkKernel implements ChunkKernel {
 
-    private final int[] scratch = new int[KeyStream.CHUNK_INTS];
-    private final int[] keyStream = new int[KeyStream.CHUNK_INTS];
+    // package-private so that tests can check wipe()
+    final int[] scratch = new int[KeyStream.CHUNK_INTS];
+    final int[] keyStream = new int[KeyStream.CHUNK_INTS];
     private final String why;
 
     /** A scalar kernel with no stated reason (tests, and explicit use). */

@@ -109,16 +109,21 @@ public final class ShareCodec {
      * {@link #SINGLE_COMPONENT_HEADER_BYTES} — where {@link VectorSharer#shareInto(int[], byte[][], int)}
      * and {@link VectorSharer#shareCompressedInto(int[], byte[][], byte[], int)} put them with that offset.
      * The result is exactly {@link #encode} of that share when {@code message} has
-     * {@code SINGLE_COMPONENT_HEADER_BYTES + 4 * length} bytes (an additive party's message, or the last
-     * component's holder's in compressed sharing).
+     * {@code SINGLE_COMPONENT_HEADER_BYTES + 4 * length} bytes. That covers every party's message in
+     * additive sharing and the last party's in additive compressed sharing; replicated parties hold two
+     * components, so their messages are not single-component shares.
      *
      * @throws IllegalArgumentException if {@code party} or {@code componentIndex} is negative or above the
-     *     encoding's bounds, {@code length} is negative, or {@code message} is not exactly that size
+     *     encoding's bounds, {@code length} is negative or above {@link VectorShare#MAX_LENGTH}, or
+     *     {@code message} is not exactly that size
+     * @throws NullPointerException if {@code message} is null
      */
     public static void writeSingleComponentHeader(byte[] message, int party, int length, int componentIndex) {
-        if (party < 0 || length < 0 || componentIndex < 0 || componentIndex >= MAX_COMPONENTS) {
+        if (party < 0 || length < 0 || length > VectorShare.MAX_LENGTH || componentIndex < 0
+                || componentIndex >= MAX_COMPONENTS) {
             throw new IllegalArgumentException("party " + party + ", length " + length + ", component "
-                    + componentIndex + ": party and length must be >= 0, the component in 0.." + (MAX_COMPONENTS - 1));
+                    + componentIndex + ": party must be >= 0, length in 0.." + VectorShare.MAX_LENGTH
+                    + ", the component in 0.." + (MAX_COMPONENTS - 1));
         }
         long size = SINGLE_COMPONENT_HEADER_BYTES + 4L * length;
         if (message.length != size) {

@@ -27,8 +27,11 @@ final class SimdChunkKernel implements ChunkKernel {
     private static final int LANES = INTS.length();
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Where each stream's chunk lies during {@link #shareBytes}; references only, reused across calls. */
-    private byte[][] sources = new byte[0][];
+    /**
+     * Where each stream's chunk lies during {@link #shareBytes}; references only, reused across calls.
+     * Package-private so that tests can check {@link #wipe()}.
+     */
+    byte[][] sources = new byte[0][];
 
     /**
      * Why this kernel would not pay off on this JVM, or null: below 128 bits a vector holds too few

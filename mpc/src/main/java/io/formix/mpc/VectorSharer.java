@@ -56,24 +56,30 @@ public interface VectorSharer {
      * bytes {@code [offset + 4j, offset + 4j + 4)} of {@code components[c]} — the body of a full component
      * in {@link ShareCodec}'s share encoding, so that a node can write the message header in front (see
      * {@link ShareCodec#writeSingleComponentHeader}) and send the array as it is. Bytes outside that range
-     * are left untouched. The random components are written by the cipher directly, which makes this the
-     * fastest way to produce full-size shares for sending.
+     * are left untouched. The random components are written by the cipher directly; with the SIMD kernel
+     * this, plus the encoding pass it saves, makes it the fastest way to produce full-size shares for
+     * sending (see {@code docs/mpc.md}).
      *
      * @param components {@link SharingScheme#componentCount()} distinct arrays of at least
      *     {@code offset + 4 * secret.length} bytes
+     * @param offset the byte index of element 0 in every array, {@code >= 0}
      * @throws IllegalArgumentException if the arrays do not have these shapes, {@code offset < 0}, or
      *     {@code secret} is longer than {@link VectorShare#MAX_LENGTH}
+     * @throws NullPointerException if {@code secret} or {@code components} is null
      */
     void shareInto(int[] secret, byte[][] components, int offset);
 
     /**
      * As {@link #shareCompressedInto(int[], byte[][], int[])}, with the last component written in the
      * element layout of the binary encodings at {@code offset} of {@code last}, as in
-     * {@link #shareInto(int[], byte[][], int)}.
+     * {@link #shareInto(int[], byte[][], int)}: bytes of {@code last} outside
+     * {@code [offset, offset + 4 * secret.length)} are left untouched.
      *
      * @param last at least {@code offset + 4 * secret.length} bytes; a different array from every seed array
+     * @param offset the byte index of element 0 in {@code last}, {@code >= 0}
      * @throws IllegalArgumentException if the arrays do not have these shapes, {@code offset < 0}, or
      *     {@code secret} is longer than {@link VectorShare#MAX_LENGTH}
+     * @throws NullPointerException if {@code secret} or {@code seeds} is null
      */
     void shareCompressedInto(int[] secret, byte[][] seeds, byte[] last, int offset);
 }

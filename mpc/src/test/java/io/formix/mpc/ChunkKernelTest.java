@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -310,6 +311,88 @@ class ChunkKernelTest {
         return out;
     }
 
+    /** After every call, whatever it does, the sharer's kernel holds nothing of it. */
+    @Test
+    void sharersLeaveTheirKernelsWiped() {
+        SharingScheme scheme = SharingSchemes.additive(3);
+        int[] secret = new Random(9).ints(5000).toArray();
+        ScalarChunkKernel scalar = new ScalarChunkKernel();
+        SimdChunkKernel simd = new SimdChunkKernel();
+        for (ChunkKernel kernel : new ChunkKernel[] {scalar, simd}) {
+            VectorSharer sharer = new ChunkedVectorSharer(scheme, new SecureRandom(), 4096, kernel);
+            List<Runnable> calls = List.of(
+                    () -> sharer.shareInto(secret, new int[3][secret.length]),
+                    () -> sharer.shareCompressedInto(secret, new byte[2][32], new int[secret.length]),
+                    () -> sharer.shareInto(secret, new byte[3][4 * secret.length], 0),
+                    () -> sharer.shareCompressedInto(secret, new byte[2][32], new byte[4 * secret.length], 0));
+            for (Runnable call : calls) {
+                call.run();
+                assertArrayEquals(new int[KeyStream.CHUNK_INTS], scalar.scratch, "scalar scratch");
+                assertArrayEquals(new int[KeyStream.CHUNK_INTS], scalar.keyStream, "scalar key stream");
+                for (byte[] source : simd.sources) {
+                    assertNull(source, "simd kernel still refers to an array");
+                }
+            }
+        }
+        // and when the kernel fails half-way through a call
+        int[] wipes = {0};
+        ChunkKernel failing = new DelegatingKernel() {
+            @Override
+            public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
+                    int byteOffset) {
+                if (off > 0) {
+                    throw new IllegalStateException("injected failure");
+                }
+                super.shareBytes(streams, secret, off, n, random, last, byteOffset);
+            }
+
+            @Override
+            public void wipe() {
+                wipes[0]++;
+                super.wipe();
+            }
+        };
+        VectorSharer sharer = new ChunkedVectorSharer(scheme, new SecureRandom(), 4096, failing);
+        assertThrows(IllegalStateException.class, () -> sharer.shareInto(secret, new byte[3][4 * secret.length], 0));
+        assertEquals(1, wipes[0], "wiped once although the kernel failed");
+    }
+
+    /** A scalar kernel behind an overridable front, for kernels that misbehave on purpose. */
+    static class DelegatingKernel implements ChunkKernel {
+        private final ChunkKernel inner = new ScalarChunkKernel();
+
+        @Override
+        public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] random, int[] last) {
+            inner.share(streams, secret, off, n, random, last);
+        }
+
+        @Override
+        public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
+                int byteOffset) {
+            inner.shareBytes(streams, secret, off, n, random, last, byteOffset);
+        }
+
+        @Override
+        public void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract) {
+            inner.accumulate(stream, dst, off, n, subtract);
+        }
+
+        @Override
+        public int preferredChunk(boolean fullSizeInts) {
+            return inner.preferredChunk(fullSizeInts);
+        }
+
+        @Override
+        public void wipe() {
+            inner.wipe();
+        }
+
+        @Override
+        public String describe() {
+            return "delegating";
+        }
+    }
+
     @Test
     void aWipedStreamKeepsNothingOfItsSeed() {
         byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
@@ -330,41 +413,23 @@ class ChunkKernelTest {
     void theSelfTestCatchesAKernelWrongInItsLastElement() {
         ChunkKernel reference = new ScalarChunkKernel();
         assertTrue(ChunkKernels.agrees(new SimdChunkKernel(), reference));
-        ChunkKernel offByOneAtTheEnd = new ChunkKernel() {
-            private final ChunkKernel inner = new ScalarChunkKernel();
-
+        ChunkKernel offByOneAtTheEnd = new DelegatingKernel() {
             @Override
             public void share(KeyStream[] streams, int[] secret, int off, int n, int[][] random, int[] last) {
-                inner.share(streams, secret, off, n, random, last);
+                super.share(streams, secret, off, n, random, last);
                 last[off + n - 1]++;
             }
-
+        };
+        ChunkKernel offByOneAtTheEndOfTheBytes = new DelegatingKernel() {
             @Override
             public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
                     int byteOffset) {
-                inner.shareBytes(streams, secret, off, n, random, last, byteOffset);
-            }
-
-            @Override
-            public void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract) {
-                inner.accumulate(stream, dst, off, n, subtract);
-            }
-
-            @Override
-            public int preferredChunk(boolean fullSize) {
-                return inner.preferredChunk(fullSize);
-            }
-
-            @Override
-            public void wipe() {
-                inner.wipe();
-            }
-
-            @Override
-            public String describe() {
-                return "broken";
+                super.shareBytes(streams, secret, off, n, random, last, byteOffset);
+                last[byteOffset + 4 * (off + n) - 1]++;
             }
         };
+        assertTrue(ChunkKernels.agrees(new DelegatingKernel(), reference));
+        assertFalse(ChunkKernels.agrees(offByOneAtTheEndOfTheBytes, reference));
         assertFalse(ChunkKernels.agrees(offByOneAtTheEnd, reference));
     }
 }

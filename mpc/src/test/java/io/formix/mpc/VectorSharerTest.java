@@ -175,45 +175,84 @@ class VectorSharerTest {
         }
     }
 
+    /** Same randomness: the messages are byte for byte what {@link ShareCodec#encode} makes of the allocated shares. */
     @Test
-    void theEncodingLayoutHeaderIsWhatEncodeWrites() {
-        int[] values = new Random(4).ints(9).toArray();
-        byte[] message = new byte[ShareCodec.SINGLE_COMPONENT_HEADER_BYTES + 4 * values.length];
-        ShareCodec.writeSingleComponentHeader(message, 2, values.length, 2);
-        byte[] encoded = ShareCodec.encode(new VectorShare(2, values.length, List.of(new ExplicitComponent(2, values))));
-        assertArrayEquals(Arrays.copyOf(encoded, ShareCodec.SINGLE_COMPONENT_HEADER_BYTES),
-                Arrays.copyOf(message, ShareCodec.SINGLE_COMPONENT_HEADER_BYTES));
+    void messagesInTheEncodingLayoutAreExactlyWhatEncodeWrites() {
+        int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
+        for (int parties : new int[] {2, 3, 5}) {
+            for (int length : new int[] {0, 1, 17, 8193}) {
+                int[] secret = new Random(length).ints(length).toArray();
+                long seed = 42 + length + parties;
+                VectorShare[] shares = SharingSchemes.additive(parties, Schemes.seeded(seed)).share(secret);
+                byte[][] messages = new byte[parties][header + 4 * length];
+                SharingSchemes.additive(parties, Schemes.seeded(seed)).vectorSharer().shareInto(secret, messages, header);
+                for (int p = 0; p < parties; p++) {
+                    ShareCodec.writeSingleComponentHeader(messages[p], p, length, p);
+                    assertArrayEquals(ShareCodec.encode(shares[p]), messages[p], "party " + p + ", length " + length);
+                }
+
+                VectorShare[] compressed = SharingSchemes.additive(parties, Schemes.seeded(seed)).shareCompressed(secret);
+                byte[][] seeds = new byte[parties - 1][AesCtrPrg.SEED_BYTES];
+                byte[] last = new byte[header + 4 * length];
+                SharingSchemes.additive(parties, Schemes.seeded(seed)).vectorSharer()
+                        .shareCompressedInto(secret, seeds, last, header);
+                ShareCodec.writeSingleComponentHeader(last, parties - 1, length, parties - 1);
+                assertArrayEquals(ShareCodec.encode(compressed[parties - 1]), last, "compressed, length " + length);
+                for (int p = 0; p < parties - 1; p++) {
+                    assertArrayEquals(((SeededComponent) compressed[p].components().get(0)).seedBytes(), seeds[p]);
+                }
+            }
+        }
+        byte[] message = new byte[header + 4 * 9];
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 10, 2));
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, -1, 9, 2));
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 9, 64));
+        assertThrows(IllegalArgumentException.class,
+                () -> ShareCodec.writeSingleComponentHeader(message, 2, VectorShare.MAX_LENGTH + 1, 2));
     }
 
     @Test
-    void refusedByteLayoutCallsWriteNothing() {
+    void refusedByteLayoutCallsDrawNothingAndWriteNothing() {
         VectorSharer sharer = SharingSchemes.additive(3, Schemes.seeded(5)).vectorSharer();
         int[] secret = {1, 2, 3};
-        byte[] a = new byte[12];
-        byte[] b = new byte[12];
-        byte[] c = new byte[12];
-        byte[] s0 = new byte[32];
-        byte[] s1 = new byte[32];
+        byte[] a = filled(12);
+        byte[] b = filled(12);
+        byte[] c = filled(12);
+        byte[] s0 = filled(32);
+        byte[] s1 = filled(32);
         List<Runnable> refused = List.of(
                 () -> sharer.shareInto(secret, new byte[][] {a, b}, 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, c, filled(12)}, 0),
                 () -> sharer.shareInto(secret, new byte[][] {a, b, c}, -1),
                 () -> sharer.shareInto(secret, new byte[][] {a, b, c}, 1),
-                () -> sharer.shareInto(secret, new byte[][] {a, b, new byte[11]}, 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, filled(11)}, 0),
                 () -> sharer.shareInto(secret, new byte[][] {a, a, c}, 0),
                 () -> sharer.shareInto(secret, new byte[][] {a, b, null}, 0),
-                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, new byte[11], 0),
+                () -> sharer.shareInto(secret, new byte[][] {a, b, c}, Integer.MAX_VALUE - 3),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, filled(11), 0),
                 () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, a, Integer.MAX_VALUE),
                 () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s0}, a, 0),
-                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, s1, 0));
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, s1, 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0}, a, 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, filled(31)}, a, 0),
+                () -> sharer.shareCompressedInto(secret, new byte[][] {s0, null}, a, 0));
         for (Runnable call : refused) {
             assertThrows(IllegalArgumentException.class, call::run);
         }
         for (byte[] untouched : new byte[][] {a, b, c, s0, s1}) {
-            assertArrayEquals(new byte[untouched.length], untouched);
+            assertArrayEquals(filled(untouched.length), untouched);
         }
+        // nothing was drawn: the first accepted call gets the first seed of the SecureRandom
+        sharer.shareCompressedInto(secret, new byte[][] {s0, s1}, a, 0);
+        byte[] first = new byte[AesCtrPrg.SEED_BYTES];
+        Schemes.seeded(5).nextBytes(first);
+        assertArrayEquals(first, s0);
+    }
+
+    private static byte[] filled(int size) {
+        byte[] bytes = new byte[size];
+        Arrays.fill(bytes, (byte) 0x5A);
+        return bytes;
     }
 
     @ParameterizedTest
