@@ -193,8 +193,8 @@ final class SimdChunkKernel implements ChunkKernel {
      * Compressed sharing and sharing into bytes are bound by AES: 4096 elements (16 KiB) per cipher call
      * amortise the call. Full-size sharing into {@code int[]} writes three 4 MB arrays and is bound by
      * memory: 256 elements (1 KiB) per call
-     * let the stores of one chunk drain while the cipher computes the next (measured on AVX-512 with
-     * VAES, 1M elements: 0.60-0.62 ms against 0.68-0.75 ms with 8192-element chunks; docs/BENCHMARKS.md).
+     * let the stores of one chunk drain while the cipher computes the next (A/B runs on AVX-512 with VAES,
+     * 1M elements: 0.54-0.63 ms against 0.56-0.70 ms with 4096 and 0.68-0.75 ms with 8192; docs/BENCHMARKS.md).
      */
     @Override
     public int preferredChunk(boolean fullSizeInts) {
