@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarChunkKernel} this removes the byte→int copy of every key stream and the two scratch
  * copies per chunk. Elements past the last whole vector are done one at a time.
  *
- * <p>Loaded only by {@link ChunkKernels}, reflectively, after it has found the module; nothing else may
- * name this class, so that JVMs without the module never link it.
+ * <p>Loaded only by {@link ChunkKernels}, reflectively, after it has found the module; no other main
+ * code may name this class, so that JVMs without the module never link it (tests name it: their JVM
+ * has the module).
  */
 final class SimdChunkKernel implements ChunkKernel {
 
