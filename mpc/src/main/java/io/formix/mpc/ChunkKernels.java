@@ -46,7 +46,7 @@ final class ChunkKernels {
     /** A kind of kernel: how to make one, and what to call it. */
     record Choice(Supplier<ChunkKernel> factory, String description) {
         static Choice scalar(String why) {
-            return new Choice(() -> new ScalarChunkKernel(why), new ScalarChunkKernel(why).describe());
+            return new Choice(() -> new ScalarChunkKernel(why), ScalarChunkKernel.description(why));
         }
     }
 

@@ -146,6 +146,11 @@ final class ScalarChunkKernel implements ChunkKernel {
 
     @Override
     public String describe() {
+        return description(why);
+    }
+
+    /** What a scalar kernel chosen for {@code why} (null: no reason given) calls itself. */
+    static String description(String why) {
         return why == null ? "scalar" : "scalar (" + why + ")";
     }
 }

@@ -31,36 +31,47 @@ final class VectorSharingBenchmark {
 
     private VectorSharingBenchmark() {}
 
-    /** The raw floor: 4 MB of AES-256-CTR key stream into a byte array, in 16 KiB updates. */
-    static IntSupplier rawPrg() {
+    /** A JDK {@code AES/CTR/NoPadding} cipher keyed with a fresh random 256-bit key, counter at 0. */
+    private static Cipher freshCipher() {
         try {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-            int bytes = 4 * LENGTH;
-            byte[] zeros = new byte[bytes];
-            byte[] out = new byte[bytes];
-            IntSupplier floor = () -> {
-                try {
-                    int n = 0;
-                    for (int off = 0; off < bytes; off += 16384) {
-                        n += cipher.update(zeros, off, Math.min(16384, bytes - off), out, off);
-                    }
-                    return n + out[12345];
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            // Warm to steady state before the first figure: the per-figure warm-up (40 calls) leaves
-            // the floor still compiling, which made the first figure's floor ~8 % slow and its ratio high.
-            for (int i = 0; i < 300; i++) {
-                Measure.sink += floor.getAsInt();
-            }
-            return floor;
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK must provide AES/CTR/NoPadding with 256-bit keys", e);
+        }
+    }
+
+    /** {@code cipher.update}, with the checked exception a CTR key stream cannot throw made unchecked. */
+    private static int crypt(Cipher cipher, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        try {
+            return cipher.update(in, inOff, len, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The raw floor: 4 MB of AES-256-CTR key stream into a byte array, in 16 KiB updates. */
+    static IntSupplier rawPrg() {
+        Cipher cipher = freshCipher();
+        int bytes = 4 * LENGTH;
+        byte[] zeros = new byte[bytes];
+        byte[] out = new byte[bytes];
+        IntSupplier floor = () -> {
+            int n = 0;
+            for (int off = 0; off < bytes; off += 16384) {
+                n += crypt(cipher, zeros, off, Math.min(16384, bytes - off), out, off);
+            }
+            return n + out[12345];
+        };
+        // Warm to steady state before the first figure: the per-figure warm-up (40 calls) leaves
+        // the floor still compiling, which made the first figure's floor ~8 % slow and its ratio high.
+        for (int i = 0; i < 300; i++) {
+            Measure.sink += floor.getAsInt();
+        }
+        return floor;
     }
 
     /**
@@ -68,65 +79,40 @@ final class VectorSharingBenchmark {
      * buffer, which stays in L1/L2 -- the way {@link VectorSharer} consumes it. Faster than the floor.
      */
     static IntSupplier chunkedPrg() {
-        try {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-            int bytes = 4 * LENGTH;
-            byte[] zeros = new byte[32768];
-            byte[] out = new byte[32768];
-            return () -> {
-                try {
-                    int n = 0;
-                    for (int off = 0; off < bytes; off += 32768) {
-                        n += cipher.update(zeros, 0, Math.min(32768, bytes - off), out, 0);
-                    }
-                    return n + out[12345];
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        Cipher cipher = freshCipher();
+        int bytes = 4 * LENGTH;
+        byte[] zeros = new byte[32768];
+        byte[] out = new byte[32768];
+        return () -> {
+            int n = 0;
+            for (int off = 0; off < bytes; off += 32768) {
+                n += crypt(cipher, zeros, 0, Math.min(32768, bytes - off), out, 0);
+            }
+            return n + out[12345];
+        };
     }
 
     private static final int CHUNK = 4096;
 
     /** Half of compressed sharing: two seeds' key streams, 16 KiB at a time, converted to {@code int}s. */
     static IntSupplier twoKeyStreamsAsInts() {
-        try {
-            Cipher[] ciphers = new Cipher[2];
-            for (int c = 0; c < 2; c++) {
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                ciphers[c] = Cipher.getInstance("AES/CTR/NoPadding");
-                ciphers[c].init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-            }
-            byte[] zeros = new byte[4 * CHUNK];
-            byte[] bytes = new byte[4 * CHUNK];
-            int[] ints = new int[CHUNK];
-            IntBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-            return () -> {
-                try {
-                    int acc = 0;
-                    for (int off = 0; off < LENGTH; off += CHUNK) {
-                        int n = Math.min(CHUNK, LENGTH - off);
-                        for (Cipher cipher : ciphers) {
-                            cipher.update(zeros, 0, 4 * n, bytes, 0);
-                            view.get(0, ints, 0, n);
-                            acc += ints[n - 1];
-                        }
-                    }
-                    return acc;
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(e);
+        Cipher[] ciphers = {freshCipher(), freshCipher()};
+        byte[] zeros = new byte[4 * CHUNK];
+        byte[] bytes = new byte[4 * CHUNK];
+        int[] ints = new int[CHUNK];
+        IntBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        return () -> {
+            int acc = 0;
+            for (int off = 0; off < LENGTH; off += CHUNK) {
+                int n = Math.min(CHUNK, LENGTH - off);
+                for (Cipher cipher : ciphers) {
+                    crypt(cipher, zeros, 0, 4 * n, bytes, 0);
+                    view.get(0, ints, 0, n);
+                    acc += ints[n - 1];
                 }
-            };
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+            }
+            return acc;
+        };
     }
 
     /**
