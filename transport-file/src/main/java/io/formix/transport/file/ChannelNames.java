@@ -14,14 +14,15 @@ final class ChannelNames {
     static final String READY = ".ready";
     /** Separator inside a channel folder name; party ids never contain {@code _}. */
     static final String TO = "_to_";
-    /** Receiver's cursor (next sequence to deliver), in the inbound channel folder. */
+    /**
+     * Receiver's cursor as earlier versions kept it, in the channel folder; now only read once
+     * (if it is a regular file) to migrate it to the state folder, then deleted.
+     */
     static final String CURSOR_FILE = ".formix-recv-cursor";
-    /** Sender's next sequence number, in the outbound channel folder. */
+    /** Sender's next number as earlier versions kept it, in the channel folder; migrated like {@link #CURSOR_FILE}. */
     static final String NEXT_FILE = ".formix-send-next";
     /** Prefix of the sender's temp files: {@code .tmp-<n %08d>.msg}. */
     static final String TEMP_PREFIX = ".tmp-";
-    /** Quarantine folder under the root: {@code <root>/.quarantine/<from>_to_<to>/}. */
-    static final String QUARANTINE_DIR = ".quarantine";
 
     /** Kind of a name found in a channel folder. */
     enum Kind { MSG, READY, OWN, IGNORED }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -14,7 +15,10 @@ import java.nio.file.StandardOpenOption;
  */
 interface FileOps {
 
-    /** Creates or truncates {@code file} and writes {@code header} then {@code payload}; forces it if asked. */
+    /**
+     * Creates {@code file} afresh (a leftover entry of that name is removed first, never followed)
+     * and writes {@code header} then {@code payload}; forces it if asked.
+     */
     void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException;
 
     /** Renames {@code from} to {@code to} atomically. */
@@ -30,8 +34,9 @@ interface FileOps {
     FileOps REAL = new FileOps() {
         @Override
         public void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(file); // removes a leftover (or a planted link) itself
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer[] bufs = {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
                 long left = (long) header.length + payload.length;
                 while (left > 0) {

@@ -38,8 +38,14 @@ import org.slf4j.LoggerFactory;
  * <p>Receivers are woken by file-system events through one {@link java.nio.file.WatchService} per
  * file system and JVM, shared by all transports on it, and rescan their channels every
  * {@link Builder#rescanInterval(Duration) rescan interval} in case an event was missed. Only one
- * open transport may speak for a party on a root: {@link Builder#open()} takes a lock file
- * {@code <root>/.<party>.lock}.
+ * open transport may speak for a party: {@link Builder#open()} takes a lock file
+ * {@code party.lock} in the party's {@link Builder#stateDir(Path) state folder}, which also holds
+ * the receiver's cursors, the sender's counters and the quarantine.
+ *
+ * <p>Whoever can write to {@code root} is not trusted with more than the messages themselves:
+ * nothing under the root is followed through a symbolic link, only regular files are opened (and
+ * never in a way that can block), an entry that is not a regular file is quarantined, and the
+ * sender numbers from its own record, not from what it finds in the folder.
  *
  * <p>A message returned by {@code receive(from)}/{@code receiveAny} is acknowledged (cursor
  * advanced, files deleted) at the start of the next {@code receive} on its channel
@@ -60,6 +66,7 @@ public final class FileTransport implements Transport {
     static final int FULL_RESCAN_EVERY = InboundChannels.FULL_RESCAN_EVERY;
 
     private final Path root;
+    private final StateDir stateDir;
     private final PartyId self;
     private final int maxMessageBytes;
     private final boolean durable;
@@ -77,8 +84,9 @@ public final class FileTransport implements Transport {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FileTransport(Builder b, PartyLock lock, SharedWatcher watcher) {
+    private FileTransport(Builder b, StateDir stateDir, PartyLock lock, SharedWatcher watcher) {
         this.root = b.root;
+        this.stateDir = stateDir;
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
         this.durable = b.durable;
@@ -98,7 +106,7 @@ public final class FileTransport implements Transport {
             }
         };
         this.inbound = new InboundChannels(root, self,
-                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stats, watcher,
+                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stateDir, stats, watcher,
                 doorbell, saturatedNanos(b.rescanInterval));
     }
 
@@ -118,6 +126,7 @@ public final class FileTransport implements Transport {
         private Duration stableWindow = Duration.ofMinutes(2);
         private FileOps ops = FileOps.REAL;
         private boolean watchEvents = true;
+        private Path stateDir;
 
         private Builder(Path root, PartyId self) {
             this.root = Objects.requireNonNull(root, "root");
@@ -152,7 +161,25 @@ public final class FileTransport implements Transport {
             return this;
         }
 
-        /** The clock of the stable-size rule ({@link #stableWindow(Duration)}); default UTC system clock. */
+        /**
+         * The party's own host-local folder for its bookkeeping: receiver cursors
+         * ({@code <from>_to_<self>.cursor}), sender counters ({@code <self>_to_<to>.next}), the
+         * quarantine ({@code quarantine/<from>_to_<self>/}) and the party lock
+         * ({@code party.lock}). Default {@code <root>/.formix-local/<self>/}. When {@code root} is
+         * carried by a sync engine, give each party a folder outside it (or tell the engine to
+         * ignore {@code .formix-local}): the counters are this host's, not to be synced, and the
+         * sender's numbering is only as safe as this folder. Created if missing; refused at
+         * {@link #open()} if it, or its {@code quarantine} folder, is a symbolic link.
+         */
+        public Builder stateDir(Path dir) {
+            this.stateDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * The clock of the stable-size rule ({@link #stableWindow(Duration)}) and of stall reports
+         * ({@link FileTransport#stalls()}); default UTC system clock.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -161,7 +188,8 @@ public final class FileTransport implements Transport {
         /**
          * How long a marked message whose {@code .msg} is shorter than its length says must keep
          * the same size before it is declared corrupt; default 2 minutes (a sync engine may still
-         * be delivering it).
+         * be delivering it). Also how long a channel may wait for its next message while later
+         * ones are present before the gap is reported ({@link FileTransport#stalls()}).
          */
         public Builder stableWindow(Duration d) {
             if (d.isNegative()) {
@@ -188,15 +216,17 @@ public final class FileTransport implements Transport {
         }
 
         /**
-         * Creates {@code root} if needed, takes the party's lock, finishes what a crashed
-         * predecessor left behind and starts watching the inbound channels.
+         * Creates {@code root} and the state folder if needed, takes the party's lock, finishes
+         * what a crashed predecessor left behind and starts watching the inbound channels.
          *
          * @throws ChannelLockedException if another open transport (this or another process)
-         *     speaks for the party on this root
+         *     speaks for the party with this state folder, or in this process on this root
+         * @throws IOException if the state folder or its quarantine is a symbolic link or not a folder
          */
         public FileTransport open() throws IOException {
             Files.createDirectories(root);
-            PartyLock lock = PartyLock.acquire(root, self);
+            StateDir state = StateDir.open(root, stateDir, self);
+            PartyLock lock = PartyLock.acquire(root, state, self);
             SharedWatcher watcher = null;
             FileTransport t = null;
             try {
@@ -206,7 +236,7 @@ public final class FileTransport implements Transport {
                     LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
                             rescanInterval);
                 }
-                t = new FileTransport(this, lock, watcher);
+                t = new FileTransport(this, state, lock, watcher);
                 t.start();
                 return t;
             } catch (IOException | RuntimeException e) {
@@ -228,8 +258,14 @@ public final class FileTransport implements Transport {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
-                if (to.isPresent() && Files.isDirectory(p)) {
+                if (to.isEmpty()) {
+                    continue;
+                }
+                if (SafeFiles.isRealDirectory(p)) {
                     outboundTo(to.get()).recoverOnce(); // markers and temp files a crash left
+                } else {
+                    LOG.warn("{} is a {}, not a folder: sending to {} is refused until it is removed", p,
+                            SafeFiles.describe(p), to.get());
                 }
             }
         }
@@ -259,6 +295,22 @@ public final class FileTransport implements Transport {
     /** The channel folder root. */
     public Path root() {
         return root;
+    }
+
+    /** The party's state folder ({@link Builder#stateDir(Path)}). */
+    public Path stateDir() {
+        return stateDir.dir;
+    }
+
+    /**
+     * The inbound channels that are stuck now: each waits for a message that has not become
+     * deliverable for at least the {@link Builder#stableWindow(Duration) stable window} while later
+     * numbers are present in its folder (seen by the folder listings of discovery and the periodic
+     * full rescan). Each such gap is also logged once as a warning. A channel leaves the list
+     * when it moves on or the entries ahead are gone. Empty when nothing is stuck.
+     */
+    public List<ChannelStall> stalls() {
+        return List.copyOf(inbound.stalls());
     }
 
     @Override
@@ -397,7 +449,7 @@ public final class FileTransport implements Transport {
     }
 
     private OutboundChannel outboundTo(PartyId to) {
-        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, self, t, ops, state, durable));
+        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, stateDir, self, t, ops, state, durable));
     }
 
     /** Channel polls so far (tests: idle channels are not looked at). */

@@ -6,18 +6,15 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving end of one channel {@code <from>_to_<self>}. Delivers message n when
  * {@code n.ready} exists and {@code n.msg} holds exactly 8 + L bytes, strictly in order.
- * {@link #next} counts what was handed out, {@link #acked} what the persisted cursor says; an
- * acknowledgement writes the cursor first and then deletes the files, so a crash in between leaves
- * stale files below the cursor, which are deleted on the next start.
+ * {@link #next} counts what was handed out, {@link #acked} what the persisted cursor (in the
+ * party's state folder) says; an acknowledgement writes the cursor first and then deletes the
+ * files, so a crash in between leaves stale files below the cursor, which are deleted on the next
+ * start.
+ *
+ * <p>Nothing is followed through a symbolic link: a channel folder that is a link is not used, and
+ * a {@code .msg}/{@code .ready} entry that is not a regular file (link, FIFO, folder …) is
+ * quarantined once, like a corrupt message. Message files are opened without blocking
+ * ({@link RegularFiles}).
  */
 final class InboundChannel {
 
@@ -37,7 +40,10 @@ final class InboundChannel {
     final AtomicBoolean dirty = new AtomicBoolean(true);
     final PartyId from;
     final Path dir;
-    private final Path quarantineDir;
+    private final String name;
+    private final Path cursorFile;
+    private final Path legacyCursorFile;
+    private final StateDir stateDir;
     private final Settings settings;
     private final StateFiles state;
     private final Stats stats;
@@ -50,6 +56,14 @@ final class InboundChannel {
     private long incompleteSeq = -1;
     private long incompleteSize = -1;
     private Instant incompleteSince;
+    /** Whether the folder's being a link (or not a folder) was logged; reset once it is a real folder. */
+    private boolean notAFolderLogged;
+    /** A gap seen by a listing: nothing at {@link #gapAt} while gapLow..gapHigh are present. */
+    private long gapAt = -1;
+    private long gapLow;
+    private long gapHigh;
+    private Instant gapSince;
+    private volatile ChannelStall stall;
 
     /** Receiver settings shared by the channels of one transport. */
     record Settings(int maxMessageBytes, Clock clock, Duration stableWindow) {
@@ -62,11 +76,14 @@ final class InboundChannel {
         void quarantined();
     }
 
-    InboundChannel(Path root, PartyId from, PartyId self, Settings settings, StateFiles state, Stats stats) {
+    InboundChannel(Path root, PartyId from, PartyId self, Settings settings, StateFiles state, StateDir stateDir,
+            Stats stats) {
         this.from = from;
-        String name = ChannelNames.channel(from, self);
+        this.name = ChannelNames.channel(from, self);
         this.dir = root.resolve(name);
-        this.quarantineDir = root.resolve(ChannelNames.QUARANTINE_DIR).resolve(name);
+        this.cursorFile = stateDir.cursor(from, self);
+        this.legacyCursorFile = dir.resolve(ChannelNames.CURSOR_FILE);
+        this.stateDir = stateDir;
         this.settings = settings;
         this.state = state;
         this.stats = stats;
@@ -75,6 +92,11 @@ final class InboundChannel {
     /** Ignored names seen in the last listing of this folder. */
     int ignoredPresent() {
         return ignoredPresent;
+    }
+
+    /** The stall reported for this channel, or null. */
+    ChannelStall stall() {
+        return stall;
     }
 
     /**
@@ -87,19 +109,36 @@ final class InboundChannel {
             return null;
         }
         long n = next;
-        if (!Files.exists(dir.resolve(ChannelNames.ready(n)))) {
+        Message m = look(n);
+        if (m == null && next == n) {
+            checkStall();
+        }
+        return m;
+    }
+
+    private Message look(long n) throws IOException {
+        BasicFileAttributes marker = SafeFiles.lstat(dir.resolve(ChannelNames.ready(n)));
+        if (marker == null) {
             return null;
+        }
+        if (!usableFolder()) {
+            return null; // replaced by a link since the last look: nothing is read through it
+        }
+        if (!marker.isRegularFile()) {
+            Path ready = dir.resolve(ChannelNames.ready(n));
+            throw quarantine(n, "not a regular file: " + RegularFiles.kind(marker, ready) + " ("
+                    + ChannelNames.ready(n) + ")");
         }
         Path msg = dir.resolve(ChannelNames.msg(n));
         byte[] payload;
-        try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
-            long size = ch.size();
+        try (RegularFiles.Handle h = RegularFiles.open(msg)) {
+            long size = h.size();
             if (size < FrameCodec.HEADER_BYTES) {
                 return incomplete(n, size, "file of " + size + " bytes, shorter than the 8-byte length");
             }
-            ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
-            readFully(ch, header, 0);
-            long length = FrameCodec.getLength(header.array(), 0);
+            byte[] header = new byte[FrameCodec.HEADER_BYTES];
+            h.readFully(header, 0, header.length, 0);
+            long length = FrameCodec.getLength(header, 0);
             if (length < 0) {
                 throw quarantine(n, "negative length " + length);
             }
@@ -113,13 +152,14 @@ final class InboundChannel {
             if (size < expected) {
                 return incomplete(n, size, "file of " + size + " bytes, length says 8 + " + length);
             }
-            payload = new byte[(int) length];
-            readFully(ch, ByteBuffer.wrap(payload), FrameCodec.HEADER_BYTES);
+            payload = new byte[(int) length]; // only now: 0 <= length <= max, and the file holds it
+            h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
+        } catch (RegularFiles.NotRegularFileException e) {
+            throw quarantine(n, "not a regular file: " + e.kind() + " (" + ChannelNames.msg(n) + ")");
         } catch (NoSuchFileException | EOFException e) {
             return null; // marker first (a sync engine) or truncated under us: wait
         }
-        next = n + 1;
-        incompleteSeq = -1;
+        moveTo(n + 1);
         stats.delivered();
         return new Message(from, n, payload);
     }
@@ -129,21 +169,38 @@ final class InboundChannel {
         if (next <= acked) {
             return;
         }
-        state.write(dir.resolve(ChannelNames.CURSOR_FILE), next);
+        state.write(cursorFile, next);
         long firstDelivered = acked;
         acked = next;
+        if (!usableFolder()) {
+            return; // never delete through a link; a real folder's leftovers go at the next start
+        }
         for (long k = firstDelivered; k < acked; k++) {
-            Files.deleteIfExists(dir.resolve(ChannelNames.msg(k)));
-            Files.deleteIfExists(dir.resolve(ChannelNames.ready(k)));
+            deleteEntry(dir.resolve(ChannelNames.msg(k)));
+            deleteEntry(dir.resolve(ChannelNames.ready(k)));
         }
     }
 
-    /** Lists the folder to count the ignored names in it. */
-    void scan() throws IOException {
+    /**
+     * Lists the folder: counts the ignored names in it and notes numbered entries above the
+     * cursor (a gap, reported by {@link #poll} if it lasts the stable window).
+     */
+    synchronized void scan() throws IOException {
+        if (!usableFolder()) {
+            ignoredPresent = 0;
+            return;
+        }
         int ignored = 0;
+        long low = Long.MAX_VALUE;
+        long high = -1;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                if (ChannelNames.kind(p.getFileName().toString()) == ChannelNames.Kind.IGNORED) {
+                String n = p.getFileName().toString();
+                long seq = ChannelNames.sequenceOf(n);
+                if (seq > next) {
+                    low = Math.min(low, seq);
+                    high = Math.max(high, seq);
+                } else if (seq < 0 && ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
                     ignored++;
                 }
             }
@@ -151,53 +208,141 @@ final class InboundChannel {
             ignored = 0;
         }
         ignoredPresent = ignored;
+        if (initialized) {
+            noteAhead(low, high);
+        }
     }
 
     private boolean initialize() throws IOException {
-        if (!Files.isDirectory(dir)) {
+        if (!usableFolder()) {
             return false;
         }
-        Path cursorFile = dir.resolve(ChannelNames.CURSOR_FILE);
-        OptionalLong cursor = StateFiles.read(cursorFile);
+        StateFiles.Loaded cursor = state.load(cursorFile, legacyCursorFile);
+        long known = cursor.value().orElse(cursor.found() ? -1 : 0); // -1: decided by the listing
         long lowest = Long.MAX_VALUE;
+        long secondLowest = Long.MAX_VALUE;
+        long aboveKnown = Long.MAX_VALUE;
+        long highest = -1;
         int ignored = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                String name = p.getFileName().toString();
-                long n = ChannelNames.sequenceOf(name);
-                if (n >= 0) {
-                    lowest = Math.min(lowest, n);
-                } else if (ChannelNames.kind(name) == ChannelNames.Kind.IGNORED) {
+                String n = p.getFileName().toString();
+                long seq = ChannelNames.sequenceOf(n);
+                if (seq >= 0) {
+                    if (seq < lowest) {
+                        secondLowest = lowest;
+                        lowest = seq;
+                    } else if (seq > lowest && seq < secondLowest) {
+                        secondLowest = seq;
+                    }
+                    if (known >= 0 && seq > known) {
+                        aboveKnown = Math.min(aboveKnown, seq);
+                    }
+                    highest = Math.max(highest, seq);
+                } else if (ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
                     ignored++;
                 }
             }
         }
         ignoredPresent = ignored;
-        if (cursor.isPresent()) {
-            next = cursor.getAsLong();
+        long low;
+        if (known >= 0) {
+            next = known;
+            low = aboveKnown;
         } else {
-            if (Files.exists(cursorFile)) {
-                next = lowest == Long.MAX_VALUE ? 0 : lowest;
-                LOG.warn("channel {}: unreadable cursor file, starting at the lowest message present ({})",
-                        dir.getFileName(), next);
-            } else {
-                next = 0;
-            }
+            next = lowest == Long.MAX_VALUE ? 0 : lowest;
+            low = secondLowest;
+            LOG.warn("channel {}: unreadable cursor file, starting at the lowest message present ({})", name, next);
+        }
+        if (!cursor.value().isPresent()) {
+            state.write(cursorFile, next); // a new or repaired channel has a record from now on
         }
         acked = next;
+        long high = highest > next ? highest : -1;
         // Files below the cursor were delivered and acknowledged; a crash interrupted their deletion.
         if (lowest < next) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     long n = ChannelNames.sequenceOf(p.getFileName().toString());
                     if (n >= 0 && n < next) {
-                        Files.deleteIfExists(p);
+                        deleteEntry(p);
                     }
                 }
             }
         }
         initialized = true;
+        noteAhead(low, high);
         return true;
+    }
+
+    /**
+     * Whether the channel folder is a real folder (one {@code lstat}). A link or a file in its
+     * place is logged once and not used.
+     */
+    private boolean usableFolder() throws IOException {
+        BasicFileAttributes a = SafeFiles.lstat(dir);
+        if (a != null && a.isDirectory() && !a.isSymbolicLink()) {
+            notAFolderLogged = false;
+            return true;
+        }
+        if (a != null && !notAFolderLogged) {
+            notAFolderLogged = true;
+            LOG.warn("channel {}: {} is a {}, not a folder; ignored (nothing is read or deleted through it)",
+                    name, dir, a.isRegularFile() ? "regular file" : RegularFiles.kind(a, dir));
+        }
+        return false;
+    }
+
+    /** Deletes a delivered or stale entry itself; a folder in its place is left and logged. */
+    private void deleteEntry(Path p) throws IOException {
+        try {
+            Files.deleteIfExists(p);
+        } catch (DirectoryNotEmptyException e) {
+            LOG.warn("channel {}: {} is a non-empty folder; left in place", name, p.getFileName());
+        }
+    }
+
+    private void moveTo(long n) {
+        next = n;
+        incompleteSeq = -1;
+        if (gapAt != n) {
+            gapAt = -1;
+            gapSince = null;
+            stall = null;
+        }
+    }
+
+    /** Records what a listing saw above the cursor: a gap starts, changes or ends. */
+    private void noteAhead(long low, long high) {
+        if (high < 0) {
+            gapAt = -1;
+            gapSince = null;
+            stall = null;
+            return;
+        }
+        if (gapAt != next || gapSince == null) {
+            gapAt = next;
+            gapSince = settings.clock().instant();
+            stall = null;
+        }
+        gapLow = low;
+        gapHigh = high;
+        if (stall != null) {
+            stall = new ChannelStall(from, gapAt, gapLow, gapHigh, gapSince);
+        }
+    }
+
+    /** Nothing deliverable at the cursor: reports the gap once it has lasted the stable window. */
+    private void checkStall() {
+        if (gapAt != next || gapSince == null || stall != null) {
+            return;
+        }
+        if (Duration.between(gapSince, settings.clock().instant()).compareTo(settings.stableWindow()) >= 0) {
+            stall = new ChannelStall(from, gapAt, gapLow, gapHigh, gapSince);
+            LOG.warn("channel {}: waiting for message {} since {} while messages {}..{} are present; "
+                    + "the sender may have lost its state or someone wrote ahead", name, gapAt, gapSince, gapLow,
+                    gapHigh);
+        }
     }
 
     private Message incomplete(long n, long size, String what) throws CorruptMessageException, IOException {
@@ -215,37 +360,15 @@ final class InboundChannel {
     }
 
     private CorruptMessageException quarantine(long n, String reason) throws IOException {
-        Files.createDirectories(quarantineDir);
-        moveAside(dir.resolve(ChannelNames.msg(n)));
-        moveAside(dir.resolve(ChannelNames.ready(n)));
-        next = n + 1;
-        incompleteSeq = -1;
+        Path quarantineDir = stateDir.quarantine(name);
+        long bound = FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes();
+        String msg = SafeFiles.moveAside(dir.resolve(ChannelNames.msg(n)), quarantineDir, bound);
+        String ready = SafeFiles.moveAside(dir.resolve(ChannelNames.ready(n)), quarantineDir, bound);
+        moveTo(n + 1);
         acknowledge(); // the cursor must pass n now: its files are gone, a restart must not wait for them
         stats.quarantined();
-        LOG.warn("channel {}: message {} is corrupt ({}); moved to {}", dir.getFileName(), n, reason, quarantineDir);
-        return new CorruptMessageException(from, n, reason + "; files moved to " + quarantineDir);
-    }
-
-    private void moveAside(Path file) throws IOException {
-        Path target = quarantineDir.resolve(file.getFileName().toString());
-        for (int i = 1; Files.exists(target); i++) {
-            target = quarantineDir.resolve(file.getFileName() + "." + i);
-        }
-        try {
-            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException e) {
-            // nothing to move
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int r = ch.read(buf, pos);
-            if (r < 0) {
-                throw new EOFException();
-            }
-            pos += r;
-        }
+        String what = (msg == null ? "" : msg) + (msg != null && ready != null ? "; " : "") + (ready == null ? "" : ready);
+        LOG.warn("channel {}: message {} is corrupt ({}); {}", name, n, reason, what);
+        return new CorruptMessageException(from, n, reason + "; entries moved to " + quarantineDir);
     }
 }

@@ -40,6 +40,7 @@ final class InboundChannels {
     private final PartyId self;
     private final InboundChannel.Settings settings;
     private final StateFiles state;
+    private final StateDir stateDir;
     private final InboundChannel.Stats stats;
     private final SharedWatcher watcher;
     private final Doorbell doorbell;
@@ -62,12 +63,13 @@ final class InboundChannels {
     /** Whether events report new channel folders; if not, every rescan lists the root. */
     private volatile boolean rootWatched;
 
-    InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state,
+    InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state, StateDir stateDir,
             InboundChannel.Stats stats, SharedWatcher watcher, Doorbell doorbell, long rescanNanos) {
         this.root = root;
         this.self = self;
         this.settings = settings;
         this.state = state;
+        this.stateDir = stateDir;
         this.stats = stats;
         this.watcher = watcher;
         this.doorbell = doorbell;
@@ -91,7 +93,7 @@ final class InboundChannels {
         }
         synchronized (discoverLock) {
             return byParty.computeIfAbsent(from, f -> {
-                InboundChannel c = new InboundChannel(root, f, self, settings, state, stats);
+                InboundChannel c = new InboundChannel(root, f, self, settings, state, stateDir, stats);
                 all.add(c);
                 rootDirty.set(true); // its folder may exist already: discover() will watch it
                 return c;
@@ -186,6 +188,18 @@ final class InboundChannels {
         return n;
     }
 
+    /** The stalls reported by the channels now. */
+    List<ChannelStall> stalls() {
+        List<ChannelStall> l = new ArrayList<>();
+        for (InboundChannel ch : all) {
+            ChannelStall s = ch.stall();
+            if (s != null) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
+
     /** Senders of the channels known, for tests. */
     List<PartyId> parties() {
         List<PartyId> l = new ArrayList<>();
@@ -241,16 +255,24 @@ final class InboundChannels {
         doorbell.ring();
     }
 
-    /** Lists the root for {@code <x>_to_<self>} folders; watches each new one. */
+    /**
+     * Lists the root for {@code <x>_to_<self>} folders; watches each new one. A link in a
+     * channel's place is neither watched nor listed (its channel logs it once when polled).
+     */
     private void discover() throws IOException {
         synchronized (discoverLock) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
                 for (Path p : ds) {
                     Optional<PartyId> from = ChannelNames.senderOf(p.getFileName().toString(), self);
-                    if (from.isPresent() && !watches.containsKey(from.get()) && Files.isDirectory(p)) {
-                        InboundChannel ch = channel(from.get());
+                    if (from.isEmpty() || watches.containsKey(from.get())) {
+                        continue;
+                    }
+                    InboundChannel ch = channel(from.get());
+                    if (SafeFiles.isRealDirectory(p)) {
                         watch(ch);
                         ch.scan();
+                    } else {
+                        ch.dirty.set(true); // its poll logs once what is there instead of a folder
                     }
                 }
             }

@@ -8,17 +8,21 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sending end of one channel {@code <self>_to_<to>}. Write order per message n:
- * temp file {@code .tmp-n.msg} (forced when durable), atomic rename to {@code n.msg} (the commit
- * point; folder forced when durable), the next number n+1 persisted, then the empty
- * {@code n.ready}. Recovery on first use finishes a committed message whose marker is missing,
- * deletes leftover temp files and continues numbering after everything ever committed.
+ * temp file {@code .tmp-n.msg} (created exclusively, forced when durable), atomic rename to
+ * {@code n.msg} (the commit point; folder forced when durable), the next number n+1 persisted in
+ * the party's state folder, then the empty {@code n.ready}.
+ *
+ * <p>The next number comes from that record only, never from what others put in the channel
+ * folder. Recovery on first use publishes the marker a crash left out (of the message at the
+ * record, or just below it), deletes leftover temp files and ignores higher-numbered entries.
+ * Before every send the channel folder is checked to be a real folder, not a link.
  */
 final class OutboundChannel {
 
@@ -26,15 +30,20 @@ final class OutboundChannel {
 
     private final PartyId to;
     private final Path dir;
+    private final Path record;
+    private final Path legacyRecord;
     private final FileOps ops;
     private final StateFiles state;
     private final boolean durable;
     private boolean recovered;
     private long next;
 
-    OutboundChannel(Path root, PartyId self, PartyId to, FileOps ops, StateFiles state, boolean durable) {
+    OutboundChannel(Path root, StateDir stateDir, PartyId self, PartyId to, FileOps ops, StateFiles state,
+            boolean durable) {
         this.to = to;
         this.dir = root.resolve(ChannelNames.channel(self, to));
+        this.record = stateDir.next(self, to);
+        this.legacyRecord = dir.resolve(ChannelNames.NEXT_FILE);
         this.ops = ops;
         this.state = state;
         this.durable = durable;
@@ -43,7 +52,10 @@ final class OutboundChannel {
     /** Writes one message and returns its sequence number. Serialised per channel. */
     synchronized long send(byte[] payload) throws IOException {
         try {
+            requireFolder();
             recoverOnce();
+        } catch (TransportException e) {
+            throw e;
         } catch (IOException e) {
             throw failure(next, "preparing the channel", e);
         }
@@ -61,7 +73,7 @@ final class OutboundChannel {
             if (durable) {
                 ops.forceDirectory(dir);
             }
-            state.write(dir.resolve(ChannelNames.NEXT_FILE), n + 1);
+            state.write(record, n + 1);
             ops.createEmpty(dir.resolve(ChannelNames.ready(n)));
         } catch (FileAlreadyExistsException e) {
             // A marker for n already exists: the message is published either way.
@@ -69,7 +81,7 @@ final class OutboundChannel {
             // Not yet published (no marker): withdraw it so the number is used again, without a gap.
             deleteQuietly(msg);
             try {
-                state.write(dir.resolve(ChannelNames.NEXT_FILE), n);
+                state.write(record, n);
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
@@ -79,56 +91,91 @@ final class OutboundChannel {
         return n;
     }
 
+    /**
+     * Checks (one {@code lstat}) that the channel folder is a real folder, creating it if it is
+     * missing; refuses a link or anything else in its place.
+     */
+    private void requireFolder() throws IOException {
+        BasicFileAttributes a = SafeFiles.lstat(dir);
+        if (a == null) {
+            Files.createDirectories(dir);
+            a = SafeFiles.lstat(dir);
+        }
+        if (a != null && a.isDirectory() && !a.isSymbolicLink()) {
+            return;
+        }
+        String what = a == null ? "missing" : a.isRegularFile() ? "regular file" : RegularFiles.kind(a, dir);
+        throw new TransportException("cannot send to " + to + ": the channel folder " + dir + " is a " + what
+                + ", not a folder; refusing to write through it (remove it so a real folder can be created)");
+    }
+
     /** Finishes what a crashed predecessor left; runs once, on the first send or at open. */
     synchronized void recoverOnce() throws IOException {
         if (recovered) {
             return;
         }
-        Files.createDirectories(dir);
+        requireFolder();
+        StateFiles.Loaded loaded = state.load(record, legacyRecord);
+        OptionalLong own = loaded.value();
+        long from = own.orElse(Long.MAX_VALUE);
         long highest = -1;
-        Set<Long> msgs = new HashSet<>();
-        Set<Long> readies = new HashSet<>();
+        int atOrAbove = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                switch (ChannelNames.kind(name)) {
-                    case MSG -> {
-                        long n = ChannelNames.sequenceOf(name, ChannelNames.MSG);
-                        msgs.add(n);
-                        highest = Math.max(highest, n);
+                long n = ChannelNames.sequenceOf(name);
+                if (n >= 0) {
+                    highest = Math.max(highest, n);
+                    if (n >= from) {
+                        atOrAbove++;
                     }
-                    case READY -> {
-                        long n = ChannelNames.sequenceOf(name, ChannelNames.READY);
-                        readies.add(n);
-                        highest = Math.max(highest, n);
-                    }
-                    case OWN -> {
-                        if (ChannelNames.isTemp(name)) {
-                            Files.deleteIfExists(p); // never renamed: never visible, the number is free
-                        }
-                    }
-                    default -> { }
+                } else if (ChannelNames.isTemp(name)) {
+                    deleteQuietly(p); // never renamed: never visible, the number is free
                 }
             }
         }
-        long persisted = StateFiles.read(dir.resolve(ChannelNames.NEXT_FILE)).orElse(0);
-        long cursor = StateFiles.read(dir.resolve(ChannelNames.CURSOR_FILE)).orElse(0);
-        for (long n : msgs) {
-            if (n >= cursor && !readies.contains(n)) {
-                // Renamed (committed) before a crash, marker missing: publish it now.
-                try {
-                    ops.createEmpty(dir.resolve(ChannelNames.ready(n)));
-                } catch (FileAlreadyExistsException e) {
-                    // raced with nobody: fine
-                }
-                LOG.info("channel {}: published message {} whose marker a crash had left out", dir.getFileName(), n);
+        long p;
+        if (own.isPresent()) {
+            p = own.getAsLong();
+            if (committedWithoutMarker(p)) {
+                publish(p); // crash between rename and persisting p + 1
+                p++;
+                atOrAbove--; // p.msg was this sender's own
+            } else if (p > 0 && committedWithoutMarker(p - 1)) {
+                publish(p - 1); // crash between persisting p and the marker of p - 1
             }
+            if (atOrAbove > 0) {
+                LOG.warn("channel {}: ignoring {} entries numbered {} or above (up to {}) that this sender did not "
+                        + "write; its record says {}", dir.getFileName(), atOrAbove, own.getAsLong(), highest, p);
+            }
+        } else if (highest >= 0) {
+            p = highest + 1;
+            LOG.warn("channel {}: the sender's record {} was missing{}; continuing after the highest "
+                    + "message present, at {}", dir.getFileName(), record,
+                    loaded.found() ? " (unreadable)" : "", p);
+        } else {
+            p = 0;
         }
-        next = Math.max(Math.max(persisted, highest + 1), cursor);
-        if (next != persisted) {
-            state.write(dir.resolve(ChannelNames.NEXT_FILE), next);
+        next = p;
+        if (!own.isPresent() || own.getAsLong() != p) {
+            state.write(record, p);
         }
         recovered = true;
+    }
+
+    /** Whether {@code n.msg} is a regular file and {@code n.ready} is absent. */
+    private boolean committedWithoutMarker(long n) throws IOException {
+        return SafeFiles.isRegularFile(dir.resolve(ChannelNames.msg(n)))
+                && SafeFiles.lstat(dir.resolve(ChannelNames.ready(n))) == null;
+    }
+
+    private void publish(long n) throws IOException {
+        try {
+            ops.createEmpty(dir.resolve(ChannelNames.ready(n)));
+        } catch (FileAlreadyExistsException e) {
+            // raced with nobody: fine
+        }
+        LOG.info("channel {}: published message {} whose marker a crash had left out", dir.getFileName(), n);
     }
 
     private TransportException failure(long n, String what, IOException e) {

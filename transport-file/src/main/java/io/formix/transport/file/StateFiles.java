@@ -1,27 +1,34 @@
 package io.formix.transport.file;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The hidden counters of a channel (receiver cursor, sender's next number): 16 bytes, a
- * little-endian {@code long} and its bitwise complement as a check, overwritten in place (no
- * rename per message). A bounded number of these files stay open for writing, so a party with
- * thousands of channels keeps its descriptors bounded.
+ * The counters of a channel (receiver cursor, sender's next number) in the party's state folder:
+ * 16 bytes, a little-endian {@code long} and its bitwise complement as a check, overwritten in
+ * place (no rename per message). A bounded number of these files stay open for writing, so a party
+ * with thousands of channels keeps its descriptors bounded. Nothing is read or written through a
+ * symbolic link, and only regular files are opened.
  */
 final class StateFiles implements AutoCloseable {
 
     static final int BYTES = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(StateFiles.class);
 
     private final int maxOpen;
     private final boolean force;
@@ -33,15 +40,19 @@ final class StateFiles implements AutoCloseable {
         this.force = force;
     }
 
-    /** Reads a counter; empty if the file is missing, short or fails its check. */
+    /**
+     * Reads a counter; empty if the file is missing, not 16 bytes long or fails its check.
+     *
+     * @throws RegularFiles.NotRegularFileException if the entry is a link, FIFO, folder …
+     */
     static OptionalLong read(Path file) throws IOException {
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
-        }
-        if (b.length != BYTES) {
+        byte[] b = new byte[BYTES];
+        try (RegularFiles.Handle h = RegularFiles.open(file)) {
+            if (h.size() != BYTES) {
+                return OptionalLong.empty();
+            }
+            h.readFully(b, 0, BYTES, 0);
+        } catch (NoSuchFileException | EOFException e) {
             return OptionalLong.empty();
         }
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
@@ -50,13 +61,57 @@ final class StateFiles implements AutoCloseable {
         return check == ~v && v >= 0 ? OptionalLong.of(v) : OptionalLong.empty();
     }
 
+    /**
+     * A channel's counter: {@code value} if a readable record exists; {@code found} if a record
+     * existed at all (false for a new channel, true with an empty value for a torn one).
+     */
+    record Loaded(OptionalLong value, boolean found) {
+    }
+
+    /**
+     * Reads the record {@code record} in the state folder. If there is none, migrates
+     * {@code legacy}, the file an earlier version kept in the channel folder: read only if it is a
+     * regular file (never followed), written to {@code record} if valid, then deleted. A legacy
+     * entry that is a link, FIFO or the like is removed unread (a folder is left alone).
+     */
+    Loaded load(Path record, Path legacy) throws IOException {
+        if (SafeFiles.lstat(record) != null) {
+            return new Loaded(read(record), true);
+        }
+        BasicFileAttributes a = SafeFiles.lstat(legacy);
+        if (a == null) {
+            return new Loaded(OptionalLong.empty(), false);
+        }
+        if (!a.isRegularFile()) {
+            String kind = RegularFiles.kind(a, legacy);
+            LOG.warn("ignoring {}: not a regular file ({}), not followed{}", legacy, kind,
+                    a.isDirectory() ? "" : "; removed");
+            if (!a.isDirectory()) {
+                Files.deleteIfExists(legacy);
+            }
+            return new Loaded(OptionalLong.empty(), false);
+        }
+        OptionalLong v = read(legacy);
+        if (v.isPresent()) {
+            write(record, v.getAsLong());
+        }
+        Files.deleteIfExists(legacy);
+        LOG.info("moved {} ({}) to the state folder: {}", legacy,
+                v.isPresent() ? Long.toString(v.getAsLong()) : "unreadable", record);
+        return new Loaded(v, true);
+    }
+
     /** Overwrites the counter in {@code file} with {@code value}, creating the file if needed. */
     synchronized void write(Path file, long value) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(value).putLong(~value).flip();
         FileChannel ch = open.get(file);
         if (ch == null || !ch.isOpen()) {
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            BasicFileAttributes a = SafeFiles.lstat(file);
+            if (a != null && !a.isRegularFile()) {
+                throw new RegularFiles.NotRegularFileException(file, RegularFiles.kind(a, file));
+            }
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             if (!closed) {
                 open.put(file, ch);
                 evict();

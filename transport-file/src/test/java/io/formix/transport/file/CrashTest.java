@@ -155,7 +155,7 @@ class CrashTest {
             assertEquals("OPEN", c.readLine(), c.errors());
             ChannelLockedException e = assertThrows(ChannelLockedException.class,
                     () -> FileTransport.builder(root, B).open());
-            assertTrue(e.getMessage().contains(".b.lock"), e.getMessage());
+            assertTrue(e.getMessage().contains("b/party.lock"), e.getMessage());
             assertTrue(e.getMessage().contains("pid " + c.process.pid()), e.getMessage());
             // Another party on the same root is not affected.
             FileTransport.builder(root, A).open().close();
@@ -170,7 +170,7 @@ class CrashTest {
         FileTransport first = FileTransport.builder(root, B).open();
         ChannelLockedException e = assertThrows(ChannelLockedException.class,
                 () -> FileTransport.builder(root, B).open());
-        assertTrue(e.getMessage().contains(".b.lock"), e.getMessage());
+        assertTrue(e.getMessage().contains("b/party.lock"), e.getMessage());
         // The same folder reached through a symbolic link.
         Path link = Files.createSymbolicLink(logs.resolve("link"), root);
         assertThrows(ChannelLockedException.class, () -> FileTransport.builder(link, B).open());

@@ -43,8 +43,8 @@ class DurableModeTest {
             }
         }
         Path ab = root.resolve("a_to_b");
-        assertEquals(10, StateFiles.read(ab.resolve(ChannelNames.CURSOR_FILE)).getAsLong());
-        assertEquals(20, StateFiles.read(ab.resolve(ChannelNames.NEXT_FILE)).getAsLong());
+        assertEquals(10, StateFiles.read(TestFiles.cursorFile(root, A, B)).getAsLong());
+        assertEquals(20, StateFiles.read(TestFiles.nextFile(root, A, B)).getAsLong());
         try (FileTransport a = open(A); FileTransport b = open(B)) {
             a.send(B, numbered(20, 8));
             for (int i = 10; i <= 20; i++) {
@@ -55,6 +55,6 @@ class DurableModeTest {
             assertTrue(b.receive(A, Duration.ofMillis(100)).isEmpty());
         }
         assertTrue(TestFiles.names(ab).stream().allMatch(n -> n.startsWith(".")), "all delivered files deleted");
-        assertTrue(Files.exists(ab.resolve(ChannelNames.CURSOR_FILE)));
+        assertTrue(Files.exists(TestFiles.cursorFile(root, A, B)));
     }
 }

@@ -21,7 +21,7 @@ class PartyLockTest {
             FileTransport first = FileTransport.builder(fs1.getPath("/r"), b).open();
             ChannelLockedException e = assertThrows(ChannelLockedException.class,
                     () -> FileTransport.builder(fs1.getPath("/r/../r"), b).open());
-            assertTrue(e.getMessage().contains("/r/.b.lock"), e.getMessage());
+            assertTrue(e.getMessage().contains("/r/.formix-local/b/party.lock"), e.getMessage());
             // The same path on another file system, and another party on the same root, are free.
             FileTransport.builder(fs2.getPath("/r"), b).open().close();
             FileTransport.builder(fs1.getPath("/r"), PartyId.of("c")).open().close();

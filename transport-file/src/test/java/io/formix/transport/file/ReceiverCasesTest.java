@@ -214,15 +214,15 @@ class ReceiverCasesTest extends JimfsChannelFixture {
         FileTransport b = receiver();
         assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
         assertTrue(Files.exists(ab.resolve("00000000.msg")), "not acknowledged before the next call");
-        assertTrue(StateFiles.read(ab.resolve(ChannelNames.CURSOR_FILE)).orElse(0) == 0);
+        assertTrue(StateFiles.read(TestFiles.cursorFile(root, A, B)).orElse(0) == 0);
         assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
         assertFalse(Files.exists(ab.resolve("00000000.msg")));
         assertFalse(Files.exists(ab.resolve("00000000.ready")));
-        assertEquals(1, StateFiles.read(ab.resolve(ChannelNames.CURSOR_FILE)).getAsLong());
+        assertEquals(1, StateFiles.read(TestFiles.cursorFile(root, A, B)).getAsLong());
         assertTrue(Files.exists(ab.resolve("00000001.msg")));
         b.close();
         assertFalse(Files.exists(ab.resolve("00000001.msg")), "close acknowledges");
-        assertEquals(2, StateFiles.read(ab.resolve(ChannelNames.CURSOR_FILE)).getAsLong());
+        assertEquals(2, StateFiles.read(TestFiles.cursorFile(root, A, B)).getAsLong());
     }
 
     @Test
@@ -246,7 +246,8 @@ class ReceiverCasesTest extends JimfsChannelFixture {
 
     @Test
     void staleFilesBelowTheCursorAreDeletedAtStart() throws Exception {
-        // A crash between writing the cursor and deleting the files it covers.
+        // A crash between writing the cursor and deleting the files it covers (a cursor an earlier
+        // version kept in the channel folder: migrated to the state folder).
         Files.createDirectories(ab);
         new StateFiles(1, false).write(ab.resolve(ChannelNames.CURSOR_FILE), 2);
         TestFiles.writeMsg(ab, 1, numbered(1, 8));
@@ -274,7 +275,7 @@ class ReceiverCasesTest extends JimfsChannelFixture {
     }
 
     private void assertQuarantined(long n, byte[] content) throws IOException {
-        Path q = root.resolve(".quarantine").resolve("a_to_b");
+        Path q = TestFiles.quarantine(root, B, "a_to_b");
         assertArrayEquals(content, Files.readAllBytes(q.resolve(ChannelNames.msg(n))), "moved aside intact");
         assertTrue(Files.exists(q.resolve(ChannelNames.ready(n))));
         assertFalse(Files.exists(ab.resolve(ChannelNames.msg(n))));

@@ -4,6 +4,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import com.google.common.jimfs.WatchServiceConfiguration;
 import io.formix.transport.FrameCodec;
+import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystem;
@@ -62,6 +63,21 @@ final class TestFiles {
     static Path writeReady(Path channel, long n) throws IOException {
         Files.createDirectories(channel);
         return Files.write(channel.resolve(ChannelNames.ready(n)), new byte[0]);
+    }
+
+    /** The receiver's cursor file of channel {@code from_to_to}, in {@code to}'s default state folder. */
+    static Path cursorFile(Path root, PartyId from, PartyId to) {
+        return StateDir.defaultFor(root, to).resolve(ChannelNames.channel(from, to) + StateDir.CURSOR);
+    }
+
+    /** The sender's record of channel {@code from_to_to}, in {@code from}'s default state folder. */
+    static Path nextFile(Path root, PartyId from, PartyId to) {
+        return StateDir.defaultFor(root, from).resolve(ChannelNames.channel(from, to) + StateDir.NEXT);
+    }
+
+    /** The quarantine of channel folder {@code channel} in {@code self}'s default state folder. */
+    static Path quarantine(Path root, PartyId self, String channel) {
+        return StateDir.defaultFor(root, self).resolve(StateDir.QUARANTINE).resolve(channel);
     }
 
     /** Names in {@code dir}, sorted. */

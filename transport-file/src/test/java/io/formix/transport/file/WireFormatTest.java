@@ -96,8 +96,10 @@ class WireFormatTest extends JimfsChannelFixture {
 
     @Test
     void numbersPast99999999SimplyGetMoreDigits() throws Exception {
-        // A receiver whose cursor says 99 999 999 (a long-lived channel): the sender continues there.
+        // A long-lived channel: the sender's record and the receiver's cursor say 99 999 999 (kept
+        // in the channel folder by an earlier version, migrated at open).
         Files.createDirectories(ab);
+        new StateFiles(1, false).write(ab.resolve(ChannelNames.NEXT_FILE), 99_999_999L);
         new StateFiles(1, false).write(ab.resolve(ChannelNames.CURSOR_FILE), 99_999_999L);
         FileTransport a = open(FileTransport.builder(root, A));
         a.send(B, new byte[] {7});
