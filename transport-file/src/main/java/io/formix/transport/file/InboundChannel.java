@@ -254,8 +254,8 @@ final class InboundChannel {
             low = secondLowest;
             LOG.warn("channel {}: unreadable cursor file, starting at the lowest message present ({})", name, next);
         }
-        if (!cursor.value().isPresent()) {
-            state.write(cursorFile, next); // a new or repaired channel has a record from now on
+        if (cursor.found() && cursor.value().isEmpty()) {
+            state.write(cursorFile, next); // repaired: a restart must not fall back to 0
         }
         acked = next;
         long high = highest > next ? highest : -1;
@@ -288,7 +288,7 @@ final class InboundChannel {
         if (a != null && !notAFolderLogged) {
             notAFolderLogged = true;
             LOG.warn("channel {}: {} is a {}, not a folder; ignored (nothing is read or deleted through it)",
-                    name, dir, a.isRegularFile() ? "regular file" : RegularFiles.kind(a, dir));
+                    name, dir, RegularFiles.kind(a, dir));
         }
         return false;
     }
@@ -369,6 +369,6 @@ final class InboundChannel {
         stats.quarantined();
         String what = (msg == null ? "" : msg) + (msg != null && ready != null ? "; " : "") + (ready == null ? "" : ready);
         LOG.warn("channel {}: message {} is corrupt ({}); {}", name, n, reason, what);
-        return new CorruptMessageException(from, n, reason + "; entries moved to " + quarantineDir);
+        return new CorruptMessageException(from, n, reason + "; files moved to " + quarantineDir);
     }
 }

@@ -104,7 +104,7 @@ final class OutboundChannel {
         if (a != null && a.isDirectory() && !a.isSymbolicLink()) {
             return;
         }
-        String what = a == null ? "missing" : a.isRegularFile() ? "regular file" : RegularFiles.kind(a, dir);
+        String what = a == null ? "missing" : RegularFiles.kind(a, dir);
         throw new TransportException("cannot send to " + to + ": the channel folder " + dir + " is a " + what
                 + ", not a folder; refusing to write through it (remove it so a real folder can be created)");
     }

@@ -79,8 +79,11 @@ final class RegularFiles {
         return Native.POSIX != null;
     }
 
-    /** What a non-regular entry is, in words. */
+    /** What an entry is, in words: "regular file", "symbolic link", "directory", "FIFO" … */
     static String kind(BasicFileAttributes a, Path file) {
+        if (a.isRegularFile()) {
+            return "regular file";
+        }
         if (a.isSymbolicLink()) {
             return "symbolic link";
         }

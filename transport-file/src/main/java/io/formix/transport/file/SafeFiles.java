@@ -52,7 +52,7 @@ final class SafeFiles {
     /** "symbolic link", "directory", "FIFO" … for an entry that exists; "missing" otherwise. */
     static String describe(Path p) throws IOException {
         BasicFileAttributes a = lstat(p);
-        return a == null ? "missing" : a.isRegularFile() ? "regular file" : RegularFiles.kind(a, p);
+        return a == null ? "missing" : RegularFiles.kind(a, p);
     }
 
     /**
