@@ -112,6 +112,14 @@ final class StateFiles implements AutoCloseable {
                 throw new RegularFiles.NotRegularFileException(file, RegularFiles.kind(a, file));
             }
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            if (a == null && force) {
+                try {
+                    FileOps.REAL.forceDirectory(file.getParent()); // the new file's name survives a power loss too
+                } catch (IOException e) {
+                    ch.close();
+                    throw e;
+                }
+            }
             if (!closed) {
                 open.put(file, ch);
                 evict();
