@@ -2,11 +2,13 @@ package io.formix.proxy;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.List;
 
 /**
  * Makes the TCP connections between the proxy and its local application for one link, one at a
  * time: either by accepting on a bound port or by connecting with backoff. Connecting is separate
- * from moving bytes (see {@link LinkRunner}).
+ * from moving bytes (see {@link LinkRunner}). A connection whose other end belongs to another user
+ * is refused (closed, one log line) and never returned ({@link PeerGuard#refusal}).
  */
 interface AppConnector {
 
@@ -20,4 +22,15 @@ interface AppConnector {
 
     /** Makes a blocked or later {@link #next()} return {@code null}, and releases the port. Idempotent. */
     void stop();
+
+    /** Connections refused so far because another user owns their other end ({@link PeerGuard#refusal}). */
+    long refused();
+
+    /**
+     * Whether, in {@code table}, another connection for this link waits to be taken (a listener's
+     * accept queue is not empty). A connector that dials its application never has one waiting.
+     */
+    default boolean othersWaiting(List<SocketTable.Entry> table) {
+        return false;
+    }
 }
