@@ -1,6 +1,7 @@
 package io.formix.proxy;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 
@@ -27,10 +28,11 @@ interface AppConnector {
     long refused();
 
     /**
-     * Whether, in {@code table}, another connection for this link waits to be taken (a listener's
-     * accept queue is not empty). A connector that dials its application never has one waiting.
+     * Whether, in {@code table}, another connection than the one from {@code current} waits to
+     * be taken that would be admitted (its other end is a live socket of an allowed user). A
+     * connector that dials its application never has one waiting.
      */
-    default boolean othersWaiting(List<SocketTable.Entry> table) {
+    default boolean othersWaiting(List<SocketTable.Entry> table, InetSocketAddress current) {
         return false;
     }
 }

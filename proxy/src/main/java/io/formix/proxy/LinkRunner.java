@@ -116,7 +116,7 @@ final class LinkRunner implements Runnable {
             if (left > 0) {
                 TimeUnit.NANOSECONDS.timedJoin(writer, left);
             }
-        } else if (probation != null && !probation.proven()) {
+        } else if (probation != null && !probation.proven() && !probation.abandoned()) {
             // The application may have read the message and left since the writer last looked.
             probation.probe(false);
         }

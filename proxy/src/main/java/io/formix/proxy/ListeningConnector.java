@@ -91,9 +91,30 @@ final class ListeningConnector implements AppConnector {
         return refused.get();
     }
 
+    /**
+     * A connection waiting in the accept queue appears as an open socket on the bound port whose
+     * other end is not {@code current} (the proxy serves one connection at a time and closes it
+     * before accepting the next). It counts only if its other end is an open socket of an allowed
+     * user: a foreign or already closed one would be dropped, not served.
+     */
     @Override
-    public boolean othersWaiting(List<SocketTable.Entry> table) {
-        return SocketTable.acceptQueue(table, bound) > 0;
+    public boolean othersWaiting(List<SocketTable.Entry> table, InetSocketAddress current) {
+        for (SocketTable.Entry e : table) {
+            if (e.state() == SocketTable.ESTABLISHED && onBoundPort(e.local())
+                    && !SocketTable.same(e.remote(), current)) {
+                Optional<SocketTable.Entry> client = SocketTable.connection(table, e.remote(), e.local());
+                if (client.isPresent() && client.get().state() == SocketTable.ESTABLISHED
+                        && guard.allows(client.get().uid())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean onBoundPort(InetSocketAddress local) {
+        return local.getPort() == bound.getPort()
+                && (bound.getAddress().isAnyLocalAddress() || SocketTable.same(local, bound));
     }
 
     @Override

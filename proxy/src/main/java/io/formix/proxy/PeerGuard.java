@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerGuard {
     private static final Logger LOG = LoggerFactory.getLogger(PeerGuard.class);
+    /** Snapshots read before a connection's other end counts as missing. */
+    private static final int LOOKUPS = 3;
 
     private final SocketTable table;
     private final int ownUid;
@@ -77,6 +79,11 @@ final class PeerGuard {
         return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
+    /** Whether sockets of {@code uid} may carry a link. */
+    boolean allows(int uid) {
+        return table == null || allowed.contains(uid);
+    }
+
     /** Whether connections are checked at all. */
     boolean active() {
         return table != null;
@@ -84,7 +91,7 @@ final class PeerGuard {
 
     /**
      * Why {@code socket} must not carry a link, or empty if it may: its other end is a socket of
-     * an allowed user. Reads the table once.
+     * an allowed user. Reads the table once, or up to three times while the other end is missing.
      */
     Optional<String> refusal(Socket socket) {
         if (table == null) {
@@ -95,18 +102,20 @@ final class PeerGuard {
         if (peer == null || self == null) {
             return Optional.of("the connection is already closed");
         }
-        List<SocketTable.Entry> now;
-        try {
-            now = table.snapshot();
-        } catch (IOException e) {
-            return Optional.of("cannot read the socket table to find its owner (" + e.getMessage() + ")");
+        Optional<SocketTable.Entry> theirs = Optional.empty();
+        // A snapshot taken while sockets come and go may miss a line: look again before refusing.
+        for (int attempt = 0; attempt < LOOKUPS && theirs.isEmpty(); attempt++) {
+            try {
+                theirs = SocketTable.connection(table.snapshot(), peer, self);
+            } catch (IOException e) {
+                return Optional.of("cannot read the socket table to find its owner (" + e.getMessage() + ")");
+            }
         }
-        Optional<SocketTable.Entry> theirs = SocketTable.connection(now, peer, self);
         if (theirs.isEmpty()) {
             return Optional.of("no socket of this machine is at its end (it closed at once, or it is not local)");
         }
         int uid = theirs.get().uid();
-        if (!allowed.contains(uid)) {
+        if (!allows(uid)) {
             return Optional.of("it belongs to uid " + Integer.toUnsignedString(uid) + ", not to uid "
                     + Integer.toUnsignedString(ownUid) + (allowed.size() > 1 ? " or one of --allow-uid " + allowed : ""));
         }
@@ -117,15 +126,16 @@ final class PeerGuard {
      * The probation of a connection just admitted, or null if the checks are off (the connection
      * is trusted at once).
      *
-     * @param othersWaiting whether, in a snapshot of the table, another connection waits for the
-     *     same link (only a listening link can tell)
+     * @param othersWaiting whether, in a snapshot of the table, a connection other than the one
+     *     from the given peer waits for the same link (only a listening link can tell)
      */
-    Probation probation(Socket socket, Predicate<List<SocketTable.Entry>> othersWaiting) {
+    Probation probation(Socket socket, BiPredicate<List<SocketTable.Entry>, InetSocketAddress> othersWaiting) {
         if (table == null) {
             return null;
         }
-        return new Probation(table, (InetSocketAddress) socket.getLocalSocketAddress(),
-                (InetSocketAddress) socket.getRemoteSocketAddress(), othersWaiting, probationNanos, System::nanoTime);
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        return new Probation(table, (InetSocketAddress) socket.getLocalSocketAddress(), peer,
+                t -> othersWaiting.test(t, peer), probationNanos, System::nanoTime);
     }
 
     /** Whether {@code a} is loopback, the wildcard, or an address of one of this machine's interfaces. */

@@ -1,8 +1,8 @@
 package io.formix.proxy;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -31,6 +31,11 @@ final class ProcNetTcp implements SocketTable {
     static final Path TCP = Path.of("/proc/net/tcp");
     static final Path TCP6 = Path.of("/proc/net/tcp6");
 
+    /** Bytes asked of the kernel per read. */
+    private static final int CHUNK = 64 * 1024;
+    /** Longer lines are not the kernel's format (its lines are under 200 characters). */
+    static final int MAX_LINE = 512;
+
     private final List<Path> files;
 
     ProcNetTcp(List<Path> files) {
@@ -50,12 +55,19 @@ final class ProcNetTcp implements SocketTable {
         return Optional.of(new ProcNetTcp(List.of(TCP, TCP6)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each file is read in large chunks: the kernel fills each read with as many whole lines as
+     * fit and resumes the next read by position, so fewer reads leave less room for a line to be
+     * skipped while sockets come and go.
+     */
     @Override
     public List<Entry> snapshot() throws IOException {
         List<Entry> all = new ArrayList<>();
         for (Path f : files) {
-            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.US_ASCII)) {
-                parse(r, ByteOrder.nativeOrder(), all);
+            try (InputStream in = Files.newInputStream(f)) {
+                parse(in, ByteOrder.nativeOrder(), all);
             } catch (NoSuchFileException e) {
                 // no IPv6 in this kernel: only /proc/net/tcp exists
             }
@@ -67,20 +79,42 @@ final class ProcNetTcp implements SocketTable {
     static List<Entry> parse(String text, ByteOrder order) {
         List<Entry> out = new ArrayList<>();
         try {
-            parse(new BufferedReader(new StringReader(text)), order, out);
+            parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), order, out);
         } catch (IOException e) {
-            throw new IllegalStateException("reading a string", e);
+            throw new IllegalStateException("reading an array", e);
         }
         return out;
     }
 
-    private static void parse(BufferedReader r, ByteOrder order, List<Entry> out) throws IOException {
-        String line;
-        while ((line = r.readLine()) != null) {
-            Entry e = parseLine(line, order);
-            if (e != null) {
-                out.add(e);
+    /**
+     * Parses line by line as the bytes arrive, so memory stays bounded however many sockets
+     * there are; a line longer than {@link #MAX_LINE} is skipped.
+     */
+    private static void parse(InputStream in, ByteOrder order, List<Entry> out) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        StringBuilder line = new StringBuilder();
+        boolean tooLong = false;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                char c = (char) (buf[i] & 0xff);
+                if (c == '\n') {
+                    add(tooLong ? null : parseLine(line.toString(), order), out);
+                    line.setLength(0);
+                    tooLong = false;
+                } else if (line.length() < MAX_LINE) {
+                    line.append(c);
+                } else {
+                    tooLong = true;
+                }
             }
+        }
+        add(tooLong ? null : parseLine(line.toString(), order), out);
+    }
+
+    private static void add(Entry e, List<Entry> out) {
+        if (e != null) {
+            out.add(e);
         }
     }
 

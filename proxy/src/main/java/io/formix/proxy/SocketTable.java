@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 interface SocketTable {
 
+    /** Kernel state of an open connection ({@code TCP_ESTABLISHED}). */
+    int ESTABLISHED = 0x01;
     /** Kernel state of a listening socket ({@code TCP_LISTEN}). */
     int LISTEN = 0x0A;
     /** Kernel state of a closed connection's remnant ({@code TCP_TIME_WAIT}); it has no owner. */
@@ -30,8 +32,8 @@ interface SocketTable {
      * @param remote the endpoint it is connected to ({@code 0.0.0.0:0} for a listener)
      * @param state the kernel's TCP state ({@link #LISTEN}, {@link #TIME_WAIT}, ...)
      * @param txQueue bytes written by its process not yet acknowledged by the other end
-     * @param rxQueue bytes received not yet read by its process; for a listener, the connections
-     *     waiting to be accepted
+     * @param rxQueue bytes received not yet read by its process (for a listener: the connections
+     *     waiting to be accepted)
      * @param uid the user owning the socket
      */
     record Entry(InetSocketAddress local, InetSocketAddress remote, int state, long txQueue, long rxQueue,
@@ -50,16 +52,6 @@ interface SocketTable {
             }
         }
         return Optional.empty();
-    }
-
-    /** How many connections wait to be accepted by the listener bound to {@code local}; 0 if there is none. */
-    static long acceptQueue(List<Entry> table, InetSocketAddress local) {
-        for (Entry e : table) {
-            if (e.state() == LISTEN && same(e.local(), local)) {
-                return e.rxQueue();
-            }
-        }
-        return 0;
     }
 
     /** Whether two endpoints are the same port and address, an IPv4-mapped IPv6 address equal to its IPv4 one. */

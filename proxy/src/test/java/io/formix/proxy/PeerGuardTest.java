@@ -2,6 +2,7 @@ package io.formix.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -232,6 +233,65 @@ class PeerGuardTest extends ProxyTestBase {
         Socket engine = connect(base + 1, false);
         expectExactly(engine, 0, 20);
         await(() -> msgFiles() == 0, "every frame acknowledged once the engine had it");
+    }
+
+    /**
+     * An engine slow to read its first frame keeps its connection when what waits behind it would
+     * not be served (a socket of another user, one already closed); it loses it only to a waiting
+     * open socket of an allowed user.
+     */
+    @Test
+    void onlyAnOpenConnectionOfAnAllowedUserCountsAsWaiting() throws Exception {
+        int base = FreePorts.base(1);
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).build();
+        InetSocketAddress bound = new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 1);
+        InetSocketAddress current = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
+        List<SocketTable.Entry> table = new ArrayList<>();
+        SocketTable fixed = () -> table;
+        PeerGuard guard = PeerGuard.of(cfg, fixed);
+        int own = PeerGuard.processUid();
+        ListeningConnector c = ListeningConnector.bind(new Link(1, 0, Link.Role.LISTEN, base + 1),
+                InetAddress.getLoopbackAddress(), guard);
+        track(c::stop);
+        addPair(table, bound, current, SocketTable.ESTABLISHED, own);
+        addPair(table, bound, port(50001), SocketTable.ESTABLISHED, FOREIGN_UID);
+        addPair(table, bound, port(50002), 0x08 /* CLOSE_WAIT: its client closed */, own);
+        table.add(new SocketTable.Entry(bound, port(50003), SocketTable.ESTABLISHED, 0, 0, own)); // client gone
+        assertFalse(c.othersWaiting(table, current));
+        addPair(table, bound, port(50004), SocketTable.ESTABLISHED, own);
+        assertTrue(c.othersWaiting(table, current));
+        assertTrue(guard.allows(own));
+        assertFalse(guard.allows(FOREIGN_UID));
+    }
+
+    private static InetSocketAddress port(int p) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), p);
+    }
+
+    /** The proxy's end on {@code bound} in {@code serverState}, and the client's end owned by {@code uid}. */
+    private static void addPair(List<SocketTable.Entry> table, InetSocketAddress bound, InetSocketAddress client,
+            int serverState, int uid) {
+        table.add(new SocketTable.Entry(bound, client, serverState, 0, 0, 0));
+        int clientState = serverState == SocketTable.ESTABLISHED ? SocketTable.ESTABLISHED : 0x05; // FIN_WAIT2
+        table.add(new SocketTable.Entry(client, bound, clientState, 0, 0, uid));
+    }
+
+    /** An engine that reads its first frame late keeps the link while only a foreign socket waits. */
+    @Test
+    void aSlowEngineKeepsItsConnectionWhileOnlyAForeignSocketWaits() throws Exception {
+        int base = FreePorts.base(1);
+        Transport sender = sender();
+        Proxy proxy = listeningProxy(base);
+        Socket slow = connect(base + 1, false);
+        sendNumbered(sender, 0, 3);
+        await(() -> available(slow) > 0, "frame 0 written to the slow engine");
+        Socket foreign = connect(base + 1, true); // waits in the backlog
+        // Well past the probation: the slow engine is not closed.
+        assertEquals(0, awaitStable(() -> proxy.stats().get(0).abandoned(), WAIT, PROBATION.multipliedBy(3)));
+        expectExactly(slow, 0, 3);
+        slow.close();
+        assertEquals(-1, foreign.getInputStream().read(), "then the foreign socket is refused");
+        await(() -> proxy.stats().get(0).refused() == 1, "the refusal counted");
     }
 
     /** A socket of another user is closed at once and gets nothing; the engine then gets everything. */
