@@ -134,10 +134,22 @@ final class LinkRunner implements Runnable {
             return;
         }
         switch (end) {
-            case EOF -> LOG.info("{}: the application closed the connection; {}", link.name(), nextStep());
-            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed; {}", link.name(), nextStep());
+            case EOF -> LOG.info("{}: the application closed the connection{}; {}", link.name(), unread(probation),
+                    nextStep());
+            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed{}; {}", link.name(), unread(probation),
+                    nextStep());
             case STOPPED -> LOG.debug("{}: connection closed for shutdown", link.name());
         }
+    }
+
+    /** A note for the log if the connection ended on probation with a message written to it but not read. */
+    private String unread(Probation probation) {
+        Message kept = pending;
+        if (probation == null || probation.proven() || kept == null || probation.handed() == 0) {
+            return "";
+        }
+        return " before reading message " + kept.sequence() + " from party " + kept.from()
+                + " (it is kept, not acknowledged, and written first on the next connection)";
     }
 
     private String nextStep() {
