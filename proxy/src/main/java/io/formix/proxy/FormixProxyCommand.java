@@ -10,6 +10,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,7 +100,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
     @Option(names = "--allow-uid", split = ",", paramLabel = "<uid>",
             description = "Also give links to sockets of this user (repeat or comma-separate); by default only "
                     + "sockets of the proxy's own user may connect to it or accept its connections.")
-    java.util.List<Long> allowUids = new java.util.ArrayList<>();
+    List<Long> allowUids = new ArrayList<>();
 
     @Option(names = "--probation-ms", defaultValue = "2000",
             description = "How long a new connection may leave the first message written to it unread while "
@@ -162,7 +166,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--chunk-bytes " + chunkBytes + " exceeds --max-message-bytes "
                         + maxMessageBytes);
             }
-            java.util.Set<Integer> uids = new java.util.HashSet<>();
+            Set<Integer> uids = new HashSet<>();
             for (long uid : allowUids) {
                 if (uid < 0 || uid > 0xFFFF_FFFEL) {
                     throw new IllegalArgumentException("--allow-uid " + uid + " is not a user id");

@@ -69,11 +69,6 @@ final class PeerGuard {
         return new PeerGuard(table, own, allowed, config.probation().toNanos());
     }
 
-    /** A guard with the checks off (tests of other parts). */
-    static PeerGuard off() {
-        return new PeerGuard(null, -1, Set.of(), 0);
-    }
-
     /** The user this process runs as (the owner of the sockets it creates). */
     static int processUid() {
         return (int) new com.sun.security.auth.module.UnixSystem().getUid();
@@ -82,11 +77,6 @@ final class PeerGuard {
     /** Whether sockets of {@code uid} may carry a link. */
     boolean allows(int uid) {
         return table == null || allowed.contains(uid);
-    }
-
-    /** Whether connections are checked at all. */
-    boolean active() {
-        return table != null;
     }
 
     /**
