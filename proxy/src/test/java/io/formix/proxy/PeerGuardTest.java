@@ -294,6 +294,32 @@ class PeerGuardTest extends ProxyTestBase {
         await(() -> proxy.stats().get(0).refused() == 1, "the refusal counted");
     }
 
+    /**
+     * Without a socket table (no /proc) both checks are off, as documented: every connection is
+     * served at once and what is written to it is acknowledged, even if it never reads.
+     */
+    @Test
+    void withoutTheSocketTableEveryConnectionIsTrustedAsBefore() throws Exception {
+        int base = FreePorts.base(1);
+        Transport sender = sender();
+        Transport mine = FileTransport.builder(channels(), P1).durable(false).open();
+        Proxy proxy = track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
+                .probation(PROBATION).build(), mine, null));
+        Socket idle = connect(base + 1, false);
+        sendNumbered(sender, 0, 5);
+        await(() -> msgFiles() == 0, "all five acknowledged although nothing read them");
+        assertEquals(5, proxy.stats().get(0).messagesIn());
+        expectExactly(idle, 0, 5);
+    }
+
+    @Test
+    void onlyAddressesOfThisMachineAreLocal() throws Exception {
+        assertTrue(PeerGuard.isLocal(InetAddress.getLoopbackAddress()));
+        assertTrue(PeerGuard.isLocal(InetAddress.getByName("::1")));
+        assertTrue(PeerGuard.isLocal(InetAddress.getByName("0.0.0.0")));
+        assertFalse(PeerGuard.isLocal(InetAddress.getByName("192.0.2.1")), "TEST-NET-1 is no address of ours");
+    }
+
     /** A socket of another user is closed at once and gets nothing; the engine then gets everything. */
     @Test
     void aConnectionFromAnotherUserIsRefused() throws Exception {
