@@ -24,9 +24,21 @@ import org.slf4j.LoggerFactory;
  * ({@link LinkRunner#pending()}) and is written first on the next connection. Between a write and
  * the acknowledgement the message is marked ({@link WrittenMark}), so a proxy killed in between
  * does not write it again after its restart.
+ *
+ * <p>On a connection still on {@link Probation}, a message counts as written only once the
+ * connection is proven (the application read a byte of it, or sent one): until then it stays in
+ * hand, unmarked, and no receive acknowledges it; if the connection ends or is abandoned first, it
+ * is written first on the next connection. There the message is written in slices, each one
+ * counted once the kernel took it, so that a probe can tell what the peer read. A message of no
+ * bytes (an empty raw chunk) carries nothing and counts as written at once. Once proven, the
+ * connection takes the plain path: one write per message, no probes.
  */
 final class ChannelToSocket implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelToSocket.class);
+    /** On probation, the kernel's progress is counted per slice of this many bytes. */
+    private static final int SLICE = 64 * 1024;
+    /** The first wait between two probes; it doubles up to the poll interval. */
+    private static final long FIRST_PROBE_NANOS = 1_000_000;
 
     private final LinkRunner runner;
     private final OutputStream out;
@@ -81,14 +93,24 @@ final class ChannelToSocket implements Runnable {
                     m = next.get();
                     runner.hold(m);
                 }
+                Probation probation = connection.probation();
                 try {
-                    write(m.payload());
+                    if (probation == null || probation.proven()) {
+                        write(m.payload());
+                    } else {
+                        writeOnProbation(m.payload(), probation);
+                    }
                 } catch (IOException e) {
-                    if (!runner.stopping()) {
+                    if (!runner.stopping() && !(probation != null && probation.abandoned())) {
                         LOG.info("{}: writing to the application failed ({}); message {} from party {} is kept"
                                 + " and written first on the next connection", runner.link().name(), e.getMessage(),
                                 m.sequence(), m.from());
                     }
+                    connection.close();
+                    return;
+                }
+                if (probation != null && probation.handed() > 0 && !awaitProof(probation)) {
+                    // Not read: m stays in hand, unacknowledged, for the next connection.
                     connection.close();
                     return;
                 }
@@ -106,5 +128,57 @@ final class ChannelToSocket implements Runnable {
         }
         out.write(payload);
         out.flush();
+    }
+
+    /** {@link #write} in slices, telling {@code probation} after each how many bytes the kernel took. */
+    private void writeOnProbation(byte[] payload, Probation probation) throws IOException {
+        probation.startWrite();
+        try {
+            if (runner.config().framing() == Framing.LENGTH_PREFIXED) {
+                out.write(FrameCodec.header(payload.length));
+                out.flush();
+                probation.handed(FrameCodec.HEADER_BYTES);
+            }
+            for (int off = 0; off < payload.length; off += SLICE) {
+                int n = Math.min(SLICE, payload.length - off);
+                out.write(payload, off, n);
+                out.flush();
+                probation.handed(n);
+            }
+        } finally {
+            probation.endWrite();
+        }
+    }
+
+    /**
+     * Waits until the connection on probation is proven, probing the socket table at growing
+     * intervals (1 ms doubling to the poll interval). Abandons the connection when the probe says
+     * so. While the proxy stops, it keeps waiting until the grace period is over.
+     *
+     * @return true if proven; false if the connection ended, was abandoned, or the grace ran out
+     */
+    private boolean awaitProof(Probation probation) throws InterruptedException {
+        long wait = FIRST_PROBE_NANOS;
+        long most = Math.max(FIRST_PROBE_NANOS, runner.config().poll().toNanos());
+        while (true) {
+            if (probation.proven()) {
+                return true;
+            }
+            if (!connection.alive() || runner.pastGrace()) {
+                return probation.proven();
+            }
+            Probation.Verdict v = probation.probe(!runner.stopping());
+            if (v == Probation.Verdict.PROVEN) {
+                return true;
+            }
+            if (v == Probation.Verdict.ABANDON) {
+                connection.abandon();
+                return false;
+            }
+            if (probation.await(wait)) {
+                return true;
+            }
+            wait = Math.min(wait * 2, most);
+        }
     }
 }

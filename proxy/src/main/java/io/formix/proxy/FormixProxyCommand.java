@@ -10,6 +10,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,6 +97,17 @@ public final class FormixProxyCommand implements Callable<Integer> {
             + "(default <data-dir>/.formix-proxy-<pid>).")
     Path stateDir;
 
+    @Option(names = "--allow-uid", split = ",", paramLabel = "<uid>",
+            description = "Also give links to sockets of this user (repeat or comma-separate); by default only "
+                    + "sockets of the proxy's own user may connect to it or accept its connections.")
+    List<Long> allowUids = new ArrayList<>();
+
+    @Option(names = "--probation-ms", defaultValue = "2000",
+            description = "How long a new connection may leave the first message written to it unread while "
+                    + "another connection waits on the port, before the proxy closes it and serves the next "
+                    + "(default ${DEFAULT-VALUE}).")
+    long probationMs;
+
     @Option(names = "--shutdown-grace-ms", defaultValue = "5000",
             description = "On SIGTERM, how long a frame in hand may finish (default ${DEFAULT-VALUE}).")
     long shutdownGraceMs;
@@ -151,11 +166,23 @@ public final class FormixProxyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--chunk-bytes " + chunkBytes + " exceeds --max-message-bytes "
                         + maxMessageBytes);
             }
+            Set<Integer> uids = new HashSet<>();
+            for (long uid : allowUids) {
+                if (uid < 0 || uid > 0xFFFF_FFFEL) {
+                    throw new IllegalArgumentException("--allow-uid " + uid + " is not a user id");
+                }
+                uids.add((int) uid);
+            }
+            if (probationMs < 0) {
+                throw new IllegalArgumentException("--probation-ms must be >= 0");
+            }
             config = ProxyConfig.builder(pid, parties, basePort, sequreBasePort)
                     .framing(framing)
                     .rawChunkBytes(chunkBytes)
                     .appHost(InetAddress.getByName(appHost))
                     .shutdownGrace(Duration.ofMillis(shutdownGraceMs))
+                    .allowUids(uids)
+                    .probation(Duration.ofMillis(probationMs))
                     .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid))
                     .build();
         } catch (IllegalArgumentException | UnknownHostException e) {

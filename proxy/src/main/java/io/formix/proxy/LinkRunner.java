@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * bytes both ways ({@link SocketToChannel} on this thread, {@link ChannelToSocket} on a second
  * one) until the connection ends, then waits for the next connection, until stopped.
  *
+ * <p>Each connection starts on {@link Probation} (unless the {@link PeerGuard} is off): until the
+ * process at its other end has read or written a byte, the writer writes at most one message to
+ * it and acknowledges nothing, so an idle socket that got the link consumes nothing.
+ *
  * <p>State that outlives a connection: the inbound message in hand ({@link #pending()}), written
  * first on the next connection, and the link's {@link WrittenMark} (if the proxy has a state
  * folder), which stops a message written before a crash from being written again after it.
@@ -30,6 +34,7 @@ final class LinkRunner implements Runnable {
     private final Transport transport;
     private final PartyId peerId;
     private final AppConnector connector;
+    private final PeerGuard guard;
     private final WrittenMark mark;
     private WrittenMark.Mark recovered;
     private boolean markFailing;
@@ -43,16 +48,20 @@ final class LinkRunner implements Runnable {
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
 
     /**
+     * @param guard gives each connection its probation
      * @param mark this link's mark, or {@code null} for none (non-durable transports, tests)
      */
-    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, WrittenMark mark) {
+    LinkRunner(Link link, ProxyConfig config, Transport transport, AppConnector connector, PeerGuard guard,
+            WrittenMark mark) {
         this.link = link;
         this.config = config;
         this.transport = transport;
         this.peerId = PartyId.ofPid(link.peer());
         this.connector = connector;
+        this.guard = guard;
         this.mark = mark;
         this.recovered = mark == null ? null : mark.recovered().orElse(null);
         if (recovered != null) {
@@ -79,13 +88,14 @@ final class LinkRunner implements Runnable {
     }
 
     private void serve(Socket socket) throws InterruptedException {
-        Connection connection = new Connection(socket);
+        Probation probation = guard.probation(socket, connector::othersWaiting);
+        Connection connection = new Connection(socket, probation);
         Thread writer;
         SocketToChannel reader;
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) Math.max(1, config.poll().toMillis()));
-            reader = new SocketToChannel(this, socket.getInputStream());
+            reader = new SocketToChannel(this, connection, socket.getInputStream());
             writer = new Thread(new ChannelToSocket(this, connection,
                     new BufferedOutputStream(socket.getOutputStream(), OUT_BUFFER)),
                     "formix-proxy-" + link.pid() + "-to-app-from-" + link.peer());
@@ -106,15 +116,40 @@ final class LinkRunner implements Runnable {
             if (left > 0) {
                 TimeUnit.NANOSECONDS.timedJoin(writer, left);
             }
+        } else if (probation != null && !probation.proven() && !probation.abandoned()) {
+            // The application may have read the message and left since the writer last looked.
+            probation.probe(false);
         }
         connection.close();
         writer.join();
         connected = false;
+        if (probation != null && probation.abandoned()) {
+            abandoned.incrementAndGet();
+            Message kept = pending;
+            LOG.warn("{}: closed the connection from {}: it read nothing of the {} bytes written to it within {} ms"
+                    + " while another connection was waiting{}", link.name(), socket.getRemoteSocketAddress(),
+                    probation.handed(), config.probation().toMillis(), kept == null ? ""
+                            : "; message " + kept.sequence() + " from party " + kept.from()
+                                    + " was not acknowledged and is written first on the next connection");
+            return;
+        }
         switch (end) {
-            case EOF -> LOG.info("{}: the application closed the connection; {}", link.name(), nextStep());
-            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed; {}", link.name(), nextStep());
+            case EOF -> LOG.info("{}: the application closed the connection{}; {}", link.name(), unread(probation),
+                    nextStep());
+            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed{}; {}", link.name(), unread(probation),
+                    nextStep());
             case STOPPED -> LOG.debug("{}: connection closed for shutdown", link.name());
         }
+    }
+
+    /** A note for the log if the connection ended on probation with a message written to it but not read. */
+    private String unread(Probation probation) {
+        Message kept = pending;
+        if (probation == null || probation.proven() || kept == null || probation.handed() == 0) {
+            return "";
+        }
+        return " before reading message " + kept.sequence() + " from party " + kept.from()
+                + " (it is kept, not acknowledged, and written first on the next connection)";
     }
 
     private String nextStep() {
@@ -252,20 +287,37 @@ final class LinkRunner implements Runnable {
 
     LinkStats stats() {
         return new LinkStats(link, messagesOut.get(), bytesOut.get(), messagesIn.get(), bytesIn.get(),
-                connections.get(), connected);
+                connections.get(), connector.refused(), abandoned.get(), connected);
     }
 
-    /** One TCP connection with the application; closing it ends both pumps. */
+    /**
+     * One TCP connection with the application; closing it ends both pumps. Its probation is null
+     * when the connection is trusted at once (the {@link PeerGuard} is off).
+     */
     static final class Connection {
         private final Socket socket;
+        private final Probation probation;
         private volatile boolean alive = true;
 
-        Connection(Socket socket) {
+        Connection(Socket socket, Probation probation) {
             this.socket = socket;
+            this.probation = probation;
         }
 
         boolean alive() {
             return alive;
+        }
+
+        Probation probation() {
+            return probation;
+        }
+
+        /** Closes the connection because it stayed unread on probation ({@link Probation.Verdict#ABANDON}). */
+        void abandon() {
+            if (probation != null) {
+                probation.abandon();
+            }
+            close();
         }
 
         void close() {
@@ -274,6 +326,9 @@ final class LinkRunner implements Runnable {
                 socket.close();
             } catch (IOException ignored) {
                 // nothing more to release
+            }
+            if (probation != null) {
+                probation.release();
             }
         }
     }

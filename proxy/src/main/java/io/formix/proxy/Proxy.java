@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *       grace period or drops it (nothing partial is written), acknowledges what was written to
  *       the application, and leaves any unwritten inbound message in its channel for the next
  *       run.</li>
+ *   <li>A link only for its application: a connection whose other end is a socket of another
+ *       user is refused, and a new connection gets no message acknowledged until the process at
+ *       its other end has read or written a byte ({@link PeerGuard}, {@link Probation}); an idle
+ *       socket that got the link consumes nothing. Where the socket table cannot be read (no
+ *       {@code /proc}) both checks are off, with one log line.</li>
  *   <li>Crash: a message leaves its channel only after it was written to the application (each
  *       link receives on its own channel, which acknowledges only that channel). With a state
  *       folder, the message written last is marked until acknowledged ({@link WrittenMark}), so
@@ -67,18 +72,28 @@ public final class Proxy implements AutoCloseable {
      * @throws IllegalArgumentException if {@code transport.self()} is not this proxy's pid
      */
     public static Proxy start(ProxyConfig config, Transport transport) throws IOException {
+        return start(config, transport, ProcNetTcp.system().orElse(null));
+    }
+
+    /**
+     * {@link #start(ProxyConfig, Transport)} reading the owners and queues of sockets from
+     * {@code sockets} ({@code null}: none can be read, the peer checks are off); tests pass their own.
+     */
+    static Proxy start(ProxyConfig config, Transport transport, SocketTable sockets) throws IOException {
         PartyId self = PartyId.ofPid(config.pid());
         if (!transport.self().equals(self)) {
             throw new IllegalArgumentException("the transport speaks for party " + transport.self()
                     + ", the proxy for party " + self);
         }
         List<Link> links = config.links();
+        PeerGuard guard = PeerGuard.of(config, sockets);
         List<AppConnector> connectors = new ArrayList<>();
         try {
             for (Link link : links) {
                 connectors.add(link.role() == Link.Role.LISTEN
-                        ? ListeningConnector.bind(link, config.appHost())
-                        : new DialingConnector(link, config.appHost(), config.backoffMin(), config.backoffMax()));
+                        ? ListeningConnector.bind(link, config.appHost(), guard)
+                        : new DialingConnector(link, config.appHost(), config.backoffMin(), config.backoffMax(),
+                                guard));
             }
         } catch (PortInUseException e) {
             connectors.forEach(AppConnector::stop);
@@ -93,7 +108,7 @@ public final class Proxy implements AutoCloseable {
                     mark = WrittenMark.open(config.stateDir(), PartyId.ofPid(links.get(i).peer()));
                     marks.add(mark);
                 }
-                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), mark));
+                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), guard, mark));
             }
         } catch (IOException | RuntimeException e) {
             connectors.forEach(AppConnector::stop);

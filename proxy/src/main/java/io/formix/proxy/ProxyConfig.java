@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a {@link Proxy} needs besides its transport. Build with {@link #builder}; the record
@@ -25,22 +26,30 @@ import java.util.Objects;
  *     until the transport has acknowledged it, so a restart after a crash does not write it again
  *     (24 bytes per link, never forced to disk); {@code null}: no marks, for non-durable
  *     transports, whose messages do not outlive the process anyway
+ * @param allowUids users besides the proxy's own whose sockets may connect to it or accept its
+ *     connections ({@code --allow-uid}); empty for only the proxy's own user
+ * @param probation how long a new connection may leave the message written to it unread while
+ *     another connection waits for the link, before the proxy closes it and serves the next one
  */
 public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort, Framing framing,
         int rawChunkBytes, InetAddress appHost, Duration backoffMin, Duration backoffMax,
-        Duration poll, Duration shutdownGrace, Path stateDir) {
+        Duration poll, Duration shutdownGrace, Path stateDir, Set<Integer> allowUids, Duration probation) {
 
     /** Default raw chunk: 1 MiB. */
     public static final int DEFAULT_RAW_CHUNK_BYTES = 1 << 20;
 
+    /** Default {@link #probation()}: 2 s. */
+    public static final Duration DEFAULT_PROBATION = Duration.ofSeconds(2);
+
     public ProxyConfig {
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(appHost, "appHost");
+        allowUids = Set.copyOf(allowUids);
         PortPlan.linksOf(pid, parties, basePort, sequreBasePort); // validates
         if (rawChunkBytes < 1) {
             throw new IllegalArgumentException("raw chunk size must be >= 1 byte, got " + rawChunkBytes);
         }
-        for (Duration d : List.of(backoffMin, backoffMax, poll, shutdownGrace)) {
+        for (Duration d : List.of(backoffMin, backoffMax, poll, shutdownGrace, probation)) {
             if (d.isNegative()) {
                 throw new IllegalArgumentException("durations must not be negative: " + d);
             }
@@ -74,6 +83,8 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
         private Duration poll = Duration.ofMillis(100);
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private Path stateDir;
+        private Set<Integer> allowUids = Set.of();
+        private Duration probation = DEFAULT_PROBATION;
 
         private Builder(int pid, int parties, int basePort, int sequreBasePort) {
             this.pid = pid;
@@ -119,9 +130,21 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
             return this;
         }
 
+        /** Users besides the proxy's own whose sockets may carry a link; see {@link ProxyConfig#allowUids()}. */
+        public Builder allowUids(Set<Integer> allowUids) {
+            this.allowUids = allowUids;
+            return this;
+        }
+
+        /** See {@link ProxyConfig#probation()}. */
+        public Builder probation(Duration probation) {
+            this.probation = probation;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(pid, parties, basePort, sequreBasePort, framing, rawChunkBytes,
-                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir);
+                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir, allowUids, probation);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.formix.transport.TransportException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * that is negative or above {@link Transport#maxMessageBytes()}, or a stop while a frame is
  * incomplete writes nothing of it. The socket must have a read timeout (the poll interval) so a
  * stop request is noticed.
+ *
+ * <p>On a connection on {@link Probation}, the first bytes read prove it, and while the writer is
+ * blocked writing to it, each read timeout probes it (the writer cannot); a probe that abandons
+ * the connection closes it and ends the reading ({@link End#ABANDONED}).
  */
 final class SocketToChannel {
     private static final Logger LOG = LoggerFactory.getLogger(SocketToChannel.class);
@@ -37,18 +42,24 @@ final class SocketToChannel {
         /** A frame length was impossible; the connection must be closed. */
         BAD_FRAME,
         /** The proxy is stopping; nothing partial was sent. */
-        STOPPED
+        STOPPED,
+        /** The connection stayed unread on probation and was closed; nothing partial was sent. */
+        ABANDONED
     }
 
     private final LinkRunner runner;
+    private final LinkRunner.Connection connection;
+    private final Probation probation;
     private final InputStream in;
     private final Transport transport;
     private final PartyId peer;
     private final String name;
     private boolean atBoundary = true;
 
-    SocketToChannel(LinkRunner runner, InputStream in) {
+    SocketToChannel(LinkRunner runner, LinkRunner.Connection connection, InputStream in) {
         this.runner = runner;
+        this.connection = connection;
+        this.probation = connection.probation();
         this.in = in;
         this.transport = runner.transport();
         this.peer = runner.peerId();
@@ -67,6 +78,9 @@ final class SocketToChannel {
         } catch (IOException e) {
             if (runner.stopping()) {
                 return End.STOPPED;
+            }
+            if (probation != null && probation.abandoned()) {
+                return End.ABANDONED;
             }
             LOG.info("{}: connection with the application failed ({}){}", name, e.getMessage(),
                     atBoundary ? "" : "; the partial frame is dropped, nothing of it was written");
@@ -148,14 +162,26 @@ final class SocketToChannel {
         }
     }
 
-    /** One read that survives read timeouts, giving up only when the proxy stops. */
+    /**
+     * One read that survives read timeouts, giving up only when the proxy stops or the connection
+     * is abandoned on probation.
+     */
     private int readSome(byte[] b, int off, int len) throws IOException {
         while (true) {
             try {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0 && probation != null) {
+                    probation.heard();
+                }
+                return n;
             } catch (SocketTimeoutException e) {
                 if (runner.stopping() && (atBoundary || runner.pastGrace())) {
                     throw new Stopped();
+                }
+                if (probation != null && !probation.proven() && probation.writing()
+                        && probation.probe(!runner.stopping()) == Probation.Verdict.ABANDON) {
+                    connection.abandon();
+                    throw new SocketException("abandoned on probation");
                 }
             }
         }

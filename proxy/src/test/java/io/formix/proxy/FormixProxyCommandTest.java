@@ -66,7 +66,8 @@ class FormixProxyCommandTest {
         assertEquals(0, run("--help"));
         String help = out.toString();
         for (String s : List.of("--pid", "--parties", "--data-dir", "--base-port", "--sequre-base-port", "--framing",
-                "length-prefixed", "raw", "-v", "Exit codes", "a port is in use", "stopped by SIGTERM")) {
+                "length-prefixed", "raw", "--allow-uid", "--probation-ms", "-v", "Exit codes", "a port is in use",
+                "stopped by SIGTERM")) {
             assertTrue(help.contains(s), "help lacks " + s + ":\n" + help);
         }
     }
@@ -83,6 +84,16 @@ class FormixProxyCommandTest {
         assertEquals(2, run(args(0, 8000, "--framing", "json")));
         assertEquals(1, errLines().size(), err.toString());
         assertTrue(err.toString().contains("unknown framing 'json'"), err.toString());
+    }
+
+    @Test
+    void aUidThatIsNotOneOrANegativeProbationIsAOneLineUsageError() {
+        assertEquals(2, run(args(0, 8000, "--allow-uid", "1000,-1")));
+        assertTrue(err.toString().contains("--allow-uid -1 is not a user id"), err.toString());
+        assertEquals(2, run(args(0, 8000, "--allow-uid", "alice")));
+        assertEquals(2, run(args(0, 8000, "--probation-ms", "-5")));
+        assertTrue(err.toString().contains("--probation-ms must be >= 0"), err.toString());
+        assertEquals(3, errLines().size(), err.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.formix.proxy;
 import static io.formix.proxy.ProxyInMemoryTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.FrameCodec;
@@ -193,6 +194,41 @@ class InteropProcessTest extends ProxyTestBase {
         assertEquals(1, log.split("waiting for the application", -1).length - 1, log);
         assertEquals(0, p.terminate(START), p.output());
         assertTrue(p.output().contains("stopped"), p.output());
+    }
+
+    /**
+     * The measured defect, through the command line: while the application is away an idle socket
+     * of the same user gets the link; 50 messages arrive; then the application connects. It gets
+     * every message exactly once; none left the folder before.
+     */
+    @Test
+    void anIdleSocketAheadOfTheApplicationConsumesNothing() throws Exception {
+        int base = FreePorts.base(1);
+        Transport files = direct(0);
+        ProxyProcess p = proxy(1, 2, base, Framing.LENGTH_PREFIXED, "--no-fsync", "--probation-ms", "300");
+        p.awaitLog("started", START);
+        Socket idle = connect(base + 1);
+        p.awaitLog("application connected", START);
+        for (int i = 0; i < 50; i++) {
+            files.send(PartyId.ofPid(1), numbered(i, 1000));
+        }
+        long deadline = System.nanoTime() + START.toNanos();
+        while (idle.getInputStream().available() == 0) {
+            assertTrue(System.nanoTime() < deadline, "nothing was written to the idle socket");
+            ProxyProcess.pause(10);
+        }
+        Path channel = dir.resolve("channels").resolve("0_to_1");
+        assertEquals(50, awaitStable(() -> countMsgFiles(channel)), "a message left the folder for the idle socket");
+        Socket app = connect(base + 1);
+        DataInputStream in = new DataInputStream(app.getInputStream());
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, readNumbered(in), "message order");
+        }
+        app.setSoTimeout(300);
+        assertThrows(java.net.SocketTimeoutException.class, in::read, "a message came twice");
+        assertEquals(0, awaitStable(() -> countMsgFiles(channel)));
+        assertTrue(p.output().contains("read nothing of the 1008 bytes"), p.output());
+        assertEquals(0, p.terminate(START), p.output());
     }
 
     @Test

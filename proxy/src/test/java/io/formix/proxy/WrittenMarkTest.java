@@ -89,6 +89,29 @@ class WrittenMarkTest extends ProxyTestBase {
         assertArrayEquals(bytes("seven"), FrameCodec.read(app2, 100));
     }
 
+    /**
+     * On a new connection the message is marked only once the application has read it: until
+     * then a restart must write it again (it may have gone to a socket that never reads).
+     */
+    @Test
+    void aMessageOnProbationIsMarkedOnlyOnceTheApplicationReadsIt() throws Exception {
+        Scripted run = track(new Scripted(msg(5, "five")));
+        startProxy(run);
+        Socket s = track(new Socket(InetAddress.getLoopbackAddress(), run.base + 1));
+        s.setSoTimeout(20_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (s.getInputStream().available() == 0) {
+            assertTrue(System.nanoTime() < deadline, "message 5 never written");
+            ProxyProcess.pause(10);
+        }
+        Path file = dir.resolve("state").resolve("0.written");
+        assertEquals(Optional.empty(), WrittenMark.read(file), "written, not read: not marked");
+        assertEquals(1, run.taken(), "no further receive, so nothing acknowledged");
+        assertArrayEquals(bytes("five"), FrameCodec.read(new DataInputStream(s.getInputStream()), 100));
+        assertTrue(run.blocked.await(10, TimeUnit.SECONDS), "the proxy never came back to receive");
+        assertEquals(Optional.of(new WrittenMark.Mark(5, 4)), WrittenMark.read(file), "read: marked");
+    }
+
     /** A mark whose message was acknowledged after all (or another message) skips nothing. */
     @Test
     void aMarkThatDoesNotMatchTheFirstMessageSkipsNothing() throws Exception {
@@ -132,6 +155,7 @@ class WrittenMarkTest extends ProxyTestBase {
         final CountDownLatch blocked = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
         private final ArrayDeque<Message> queue = new ArrayDeque<>();
+        private int taken;
 
         Scripted(Message... messages) {
             queue.addAll(List.of(messages));
@@ -151,10 +175,16 @@ class WrittenMarkTest extends ProxyTestBase {
             throw new AssertionError("not used");
         }
 
+        /** How many receives were called. */
+        synchronized int taken() {
+            return taken;
+        }
+
         @Override
         public Optional<Message> receive(PartyId from, Duration timeout) throws InterruptedException {
             Message m;
             synchronized (this) {
+                taken++;
                 m = queue.pollFirst();
             }
             if (m != null) {
