@@ -86,18 +86,19 @@ public final class Main {
     private int handle(Exception ex, CommandLine line) {
         PrintWriter err = line.getErr();
         if (ex instanceof CliException c) {
-            err.println("formix: " + c.getMessage());
+            err.println("formix: " + TerminalText.safe(c.getMessage()));
             err.flush();
             return c.exitCode;
         }
         if (ex instanceof StateException s) {
-            err.println("formix: " + s.getMessage());
+            err.println("formix: " + TerminalText.safe(s.getMessage()));
         } else if (ex instanceof IllegalArgumentException a) {
-            err.println("formix: " + a.getMessage());
+            err.println("formix: " + TerminalText.safe(a.getMessage()));
             err.flush();
             return ExitCodes.USAGE;
         } else {
-            err.println("formix: unexpected error: " + ex + " — rerun with -v for the stack trace");
+            err.println("formix: unexpected error: " + TerminalText.safe(ex.toString())
+                    + " — rerun with -v for the stack trace");
         }
         if (verbose) {
             ex.printStackTrace(err);
