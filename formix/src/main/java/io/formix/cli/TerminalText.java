@@ -4,7 +4,7 @@ package io.formix.cli;
  * Makes text that came from someone else (a prompt, a reason, a schema, a node name from the
  * registry) safe to print on a terminal: every C0 control character (tab and newline included),
  * DEL, every C1 control character and the bidi overrides and isolates (U+202A–U+202E,
- * U+2066–U+2069) are shown as a visible escape ({@code \x1b}, {@code \u202e}) instead of reaching
+ * U+2066–U+2069) are shown as a visible escape ({@code \x1b} for ESC, {@code \\u202e} for U+202E) instead of reaching
  * the terminal, where they could set its title, clear it, recolour it or reorder what is shown.
  * Human output only: JSON output stays exact (Jackson escapes control characters itself).
  */
