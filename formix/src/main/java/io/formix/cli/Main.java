@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
+import io.formix.state.StateErrors;
 import io.formix.state.StateException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -92,6 +93,8 @@ public final class Main {
         }
         if (ex instanceof StateException s) {
             err.println("formix: " + TerminalText.safe(s.getMessage()));
+        } else if (ex instanceof java.io.IOException io) {
+            err.println("formix: " + TerminalText.safe(StateErrors.describe(io)));
         } else if (ex instanceof IllegalArgumentException a) {
             err.println("formix: " + TerminalText.safe(a.getMessage()));
             err.flush();
@@ -131,10 +134,13 @@ public final class Main {
         return t;
     }
 
-    /** Opens network.db; fails with a hint when the home was never initialised. */
+    /**
+     * Opens network.db; fails with a hint when the home was never initialised, and with what to do
+     * when its network.db is unusable (empty, foreign, corrupt, or gone while nodes/ remains).
+     */
     NetworkDb openNetwork() {
         FormixHome h = formixHome();
-        if (!Files.exists(h.networkDb())) {
+        if (!Files.exists(h.networkDb(), java.nio.file.LinkOption.NOFOLLOW_LINKS) && NetworkDb.nodeFolders(h) == 0) {
             throw new CliException(ExitCodes.NOT_FOUND, "no Formix network at " + h.home()
                     + " — run 'formix init' (or 'formix network up') first, or pass --home");
         }

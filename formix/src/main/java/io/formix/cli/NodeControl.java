@@ -4,6 +4,7 @@ import io.formix.node.ProcessLiveness;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
+import io.formix.state.StateErrors;
 import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class NodeControl {
             uids.forEach(u -> b.append(u.value()).append('\n'));
             Files.writeString(uidFile, b);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.ERROR, "cannot write to " + logs + ": " + e.getMessage());
+            throw new CliException(ExitCodes.ERROR, "cannot write to " + logs + ": " + StateErrors.describe(e));
         }
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
