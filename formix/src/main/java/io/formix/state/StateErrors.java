@@ -42,9 +42,11 @@ public final class StateErrors {
         if (code == SQLiteErrorCode.SQLITE_CORRUPT.code) {
             return file + " is corrupt (" + sqliteWords(m) + ") — " + START_OVER;
         }
-        if ((code == SQLiteErrorCode.SQLITE_IOERR.code || code == SQLiteErrorCode.SQLITE_CANTOPEN.code)
-                && noSpaceLeft(file)) {
-            return diskFull(file); // SQLite says "disk I/O error" when growing its -shm or -wal fails for want of space
+        if ((code == SQLiteErrorCode.SQLITE_IOERR.code || code == SQLiteErrorCode.SQLITE_CANTOPEN.code
+                || m.contains("cannot commit - no transaction is active")) && noSpaceLeft(file)) {
+            // SQLite says "disk I/O error" when growing its -shm or -wal fails for want of space, and a
+            // statement that failed so may leave the commit without a transaction.
+            return diskFull(file);
         }
         return "database " + file + ": " + sqliteWords(m);
     }
@@ -90,15 +92,29 @@ public final class StateErrors {
                 + (fsReadOnly ? " or remount it read-write" : " or fix its permissions");
     }
 
-    /** Whether the nearest existing folder of {@code p} lies on a file system mounted read-only. */
+    /**
+     * Whether the nearest existing folder of {@code p} lies on a file system mounted read-only. The
+     * file store's flag misses a read-only bind mount (it reports the mount it came from), so
+     * this also tries to create a probe file there, which fails with {@code EROFS} exactly then
+     * (on a writable folder the probe is removed at once). Only asked once a write has failed.
+     */
     static boolean isOnReadOnlyFileSystem(Path p) {
         Path q = p;
-        while (q != null && !Files.exists(q)) {
+        while (q != null && !Files.isDirectory(q)) {
             q = q.getParent();
         }
+        if (q == null) {
+            return false;
+        }
         try {
-            return q != null && Files.getFileStore(q).isReadOnly();
-        } catch (IOException e) {
+            if (Files.getFileStore(q).isReadOnly()) {
+                return true;
+            }
+            Files.delete(Files.createTempFile(q, ".formix-probe-", ".tmp"));
+            return false;
+        } catch (FileSystemException e) {
+            return String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("read-only file system");
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
