@@ -242,7 +242,7 @@ public final class NodeHost implements AutoCloseable {
     }
 
     /** One tick of {@code node}, unless its ticks keep failing and the wait after the last failure is not over. */
-    private static void tickNow(Node node, long now) {
+    static void tickNow(Node node, long now) {
         if (!node.tickFailures.ready(now)) {
             return;
         }

@@ -128,6 +128,46 @@ class FailureBackoffTest {
         }
     }
 
+    /** A node whose every tick fails, as when its node.db sits on a full disk. */
+    static final class FailingTicks extends Node {
+        int ticks;
+
+        FailingTicks(NodeLog log) {
+            super(PartyId.of("heavy-1"), log, new FailingTransport(), null);
+        }
+
+        @Override
+        void onMessage(Envelope e) {
+        }
+
+        @Override
+        void tick() {
+            ticks++;
+            throw new io.formix.state.StateException("disk full: node.db — free some space and retry");
+        }
+
+        @Override
+        void resume() {
+        }
+
+        @Override
+        void closeStore() {
+        }
+    }
+
+    @Test
+    void aTickThatKeepsFailingIsSkippedForAGrowingWhile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (NodeLog log = new NodeLog(dir.resolve("node.log"), Clock.systemUTC())) {
+            FailingTicks node = new FailingTicks(log);
+            // The ticker calls every 50 ms; here every millisecond of 10 simulated seconds.
+            for (long now = 0; now < 10_000; now++) {
+                NodeHost.tickNow(node, now);
+            }
+            // Attempts at 0, 50, 150, 350, 750, 1550, 3150 and 6350 ms: 8 instead of 10 000.
+            assertEquals(8, node.ticks);
+        }
+    }
+
     @Test
     void aReceiverWhoseTransportAlwaysFailsBacksOffAndLogsOnce() {
         FailingTransport t = new FailingTransport();
