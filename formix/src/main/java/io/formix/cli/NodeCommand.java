@@ -369,6 +369,18 @@ final class NodeCommand {
         }
     }
 
+    /**
+     * A log's lines may quote what others control (file names in a synced folder, a peer's
+     * message): printed with control characters escaped, line breaks kept.
+     */
+    static String safeLines(String text) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = TerminalText.safe(lines[i]);
+        }
+        return String.join("\n", lines);
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "print a node's log")
     static final class Logs implements Callable<Integer> {
         @ParentCommand
@@ -400,7 +412,7 @@ final class NodeCommand {
                             byte[] b = new byte[(int) Math.min(f.length() - pos, 1 << 20)];
                             f.readFully(b);
                             pos += b.length;
-                            out.print(new String(b, StandardCharsets.UTF_8));
+                            out.print(safeLines(new String(b, StandardCharsets.UTF_8)));
                         }
                         out.flush();
                     }

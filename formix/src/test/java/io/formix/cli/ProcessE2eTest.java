@@ -8,6 +8,7 @@ import io.formix.node.ProcessLiveness;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,7 +125,7 @@ class ProcessE2eTest {
      * says they did. Before, the host stopped them one after another on its ticker and the CLI gave
      * up with exit 6 though every node stopped a second later.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     @Timeout(120)
     void stoppingNineOfSixteenNodesOfOneHostIsQuickAndExitsZero() throws Exception {
         env = Map.of("FORMIX_TRANSPORT", "file");

@@ -36,6 +36,7 @@ class TerminalSafetyTest {
         assertEquals("a\\x1b[31mb\\x07c\\x7f\\x9b\\u202e\\u2066\\x0a\\x09d",
                 TerminalText.safe("a\u001B[31mb\u0007c\u007F\u009B\u202E\u2066\n\td"));
         assertEquals("plain — ünïcödé ✓", TerminalText.safe("plain — ünïcödé ✓"));
+        assertEquals("line \\x1b[2J one\nline two\n", NodeCommand.safeLines("line \u001B[2J one\nline two\n"));
     }
 
     @Test
