@@ -149,6 +149,14 @@ public final class Sqlite implements AutoCloseable {
                 Files.createLink(file, temp);
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // another process created it first; use theirs
+            } catch (java.io.IOException | UnsupportedOperationException noLinks) {
+                // A file system without hard links (some synced or network mounts): a rename that
+                // does not replace; only a creation racing in the same instant could be lost.
+                try {
+                    Files.move(temp, file);
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another process created it first; use theirs
+                }
             }
         } catch (java.io.IOException e) {
             throw new StateException(StateErrors.describe(e), e);
