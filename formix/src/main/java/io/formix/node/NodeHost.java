@@ -46,7 +46,10 @@ public final class NodeHost implements AutoCloseable {
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
     private static final int SENDERS = 8;
-    /** Most nodes of one {@code node stop} joined at once; each join waits at most one receive poll. */
+    /**
+     * Requested stops handled at once. Each is a batch (the nodes one {@code node stop} named): its
+     * nodes are all asked to stop first, so their joins overlap and take one receive poll at most.
+     */
     private static final int STOPPERS = 4;
 
     private final HostServices services;
