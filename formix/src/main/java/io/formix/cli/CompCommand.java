@@ -78,7 +78,7 @@ final class CompCommand {
                     + c.threshold() + (c.late() > 0 ? ", " + c.late() + " late shares ignored" : "") + ")";
         }
         if (c.status() == ComputationRecord.Status.FAILED) {
-            return "failed: " + c.reason();
+            return "failed: " + TerminalText.safe(c.reason());
         }
         return c.status().label();
     }
@@ -216,9 +216,9 @@ final class CompCommand {
                 output.print(main, () -> all.stream().map(CompCommand::json).toList(), out -> {
                     Table t = new Table("ID", "STATUS", "RESULT", "ANSWERS", "THRESHOLD", "CREATED", "PROMPT");
                     for (ComputationRecord c : all) {
-                        t.row(c.id(), main.paint(c.status().label(), c.status().label()),
+                        t.row(TerminalText.safe(c.id()), main.paint(c.status().label(), c.status().label()),
                                 c.result() >= 0 ? c.result() : "-", c.answers() + "/" + c.invited(), c.threshold(),
-                                Instant.ofEpochMilli(c.createdAt()).toString(), clip(c.prompt()));
+                                Instant.ofEpochMilli(c.createdAt()).toString(), clip(TerminalText.safe(c.prompt())));
                     }
                     t.print(out, "no computations — propose one: formix comp propose --prompt \"...\" --wait");
                 });
@@ -254,22 +254,23 @@ final class CompCommand {
         }
 
         private static void human(Main main, ComputationRecord c, Map<String, Object> m, PrintWriter out) {
-            out.println("id:           " + c.id());
+            // Prompt, reason, schema and ids come from the registry, which others write: escaped.
+            out.println("id:           " + TerminalText.safe(c.id()));
             out.println("status:       " + main.paint(c.status().label(), c.status().label()));
             if (m.containsKey("result")) {
                 out.println("result:       " + c.result());
-        }
-        if (c.reason() != null) {
-            out.println("reason:       " + c.reason());
-        }
-        out.println("prompt:       " + c.prompt());
-        out.println("schema:       " + c.schema());
-        out.println("heavy nodes:  " + m.get("heavy"));
-        out.println("threshold:    " + c.threshold());
-        out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
-        out.println("participants: " + c.participants());
-        out.println("late shares:  " + c.late());
-        out.println("deadline:     " + m.get("deadline"));
+            }
+            if (c.reason() != null) {
+                out.println("reason:       " + TerminalText.safe(c.reason()));
+            }
+            out.println("prompt:       " + TerminalText.safe(c.prompt()));
+            out.println("schema:       " + TerminalText.safe(c.schema()));
+            out.println("heavy nodes:  " + TerminalText.safe(m.get("heavy")));
+            out.println("threshold:    " + c.threshold());
+            out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
+            out.println("participants: " + c.participants());
+            out.println("late shares:  " + c.late());
+            out.println("deadline:     " + m.get("deadline"));
         }
     }
 

@@ -13,12 +13,12 @@ final class ExitCodes {
     static final String HELP = """
             Exit codes:
               0  success (for --wait/watch: the computation was revealed)
-              1  error (I/O, database, unexpected)
+              1  error (I/O, database, unexpected; unusable network.db, read-only home, disk full)
               2  usage error (bad option or argument)
               3  not found (no such node or computation)
-              4  refused (invalid proposal, node running, nothing to do)
+              4  refused (invalid proposal, node running, nothing to do, init on an existing network)
               5  the computation failed (threshold not met, heavy node lost ...)
-              6  timed out waiting (nodes did not start or stop in time)""";
+              6  timed out waiting (nodes did not start or stop in time; they are named)""";
 
     private ExitCodes() {
     }

@@ -60,7 +60,7 @@ final class HostCommand implements Callable<Integer> {
     static int run(Main main, NetworkDb net, List<NodeRecord> records, PrintWriter out, boolean foreground) {
         NodeHost host;
         try {
-            host = NodeHost.start(main.formixHome(), net, Transports.factory(main, net, records.size()), Clock.systemUTC(), records,
+            host = NodeHost.start(main.formixHome(), net, Transports.factory(main, net, records), Clock.systemUTC(), records,
                     NodeHost.Settings.DEFAULT);
         } catch (ChannelLockedException e) {
             throw new CliException(ExitCodes.REFUSED, "a node is already running in another process (" + e.getMessage()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
+import io.formix.state.StateErrors;
 import io.formix.state.StateException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -86,18 +87,21 @@ public final class Main {
     private int handle(Exception ex, CommandLine line) {
         PrintWriter err = line.getErr();
         if (ex instanceof CliException c) {
-            err.println("formix: " + c.getMessage());
+            err.println("formix: " + TerminalText.safe(c.getMessage()));
             err.flush();
             return c.exitCode;
         }
         if (ex instanceof StateException s) {
-            err.println("formix: " + s.getMessage());
+            err.println("formix: " + TerminalText.safe(s.getMessage()));
+        } else if (ex instanceof java.io.IOException io) {
+            err.println("formix: " + TerminalText.safe(StateErrors.describe(io)));
         } else if (ex instanceof IllegalArgumentException a) {
-            err.println("formix: " + a.getMessage());
+            err.println("formix: " + TerminalText.safe(a.getMessage()));
             err.flush();
             return ExitCodes.USAGE;
         } else {
-            err.println("formix: unexpected error: " + ex + " — rerun with -v for the stack trace");
+            err.println("formix: unexpected error: " + TerminalText.safe(ex.toString())
+                    + " — rerun with -v for the stack trace");
         }
         if (verbose) {
             ex.printStackTrace(err);
@@ -130,10 +134,13 @@ public final class Main {
         return t;
     }
 
-    /** Opens network.db; fails with a hint when the home was never initialised. */
+    /**
+     * Opens network.db; fails with a hint when the home was never initialised, and with what to do
+     * when its network.db is unusable (empty, foreign, corrupt, or gone while nodes/ remains).
+     */
     NetworkDb openNetwork() {
         FormixHome h = formixHome();
-        if (!Files.exists(h.networkDb())) {
+        if (!Files.exists(h.networkDb(), java.nio.file.LinkOption.NOFOLLOW_LINKS) && NetworkDb.nodeFolders(h) == 0) {
             throw new CliException(ExitCodes.NOT_FOUND, "no Formix network at " + h.home()
                     + " — run 'formix init' (or 'formix network up') first, or pass --home");
         }

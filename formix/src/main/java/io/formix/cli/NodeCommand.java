@@ -122,7 +122,7 @@ final class NodeCommand {
                     Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
                     for (NodeRecord r : nodes) {
                         String s = NodeControl.status(r);
-                        t.row(r.uid(), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
+                        t.row(TerminalText.safe(r.uid()), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
                                 r.pid() == 0 ? "-" : r.pid(), Instant.ofEpochMilli(r.createdAt()).toString());
                     }
                     t.print(out, "no nodes — create some with: formix network up --heavy 3 --light 10");
@@ -197,7 +197,8 @@ final class NodeCommand {
 
         private static void human(Main main, NodeRecord r, Map<String, Object> m, List<Map<String, Object>> items,
                                   PrintWriter out) {
-            out.println("uid:       " + r.uid());
+            // Uids, computation ids and prompts come from others (registry, heavy node 1): escaped.
+            out.println("uid:       " + TerminalText.safe(r.uid()));
             out.println("role:      " + r.role().label());
             out.println("status:    " + main.paint((String) m.get("status"), (String) m.get("status"))
                     + (r.pid() == 0 ? "" : " (pid " + r.pid() + ")"));
@@ -208,7 +209,8 @@ final class NodeCommand {
             out.println("log:       " + m.get("log"));
             if (r.isHeavy()) {
                 Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
-                items.forEach(c -> t.row(c.get("computation"), c.get("heavyIndex"), c.get("state"), c.get("shares")));
+                items.forEach(c -> t.row(TerminalText.safe(c.get("computation")), c.get("heavyIndex"), c.get("state"),
+                        c.get("shares")));
                 out.println();
                 t.print(out);
             } else {
@@ -218,7 +220,8 @@ final class NodeCommand {
                 for (Map<String, Object> c : comps) {
                     Object value = items.stream().filter(a -> a.get("computation").equals(c.get("computation")))
                             .map(a -> a.get("value")).findFirst().orElse("-");
-                    t.row(c.get("computation"), c.get("state"), value, c.get("prompt"));
+                    t.row(TerminalText.safe(c.get("computation")), c.get("state"), value,
+                            TerminalText.safe(c.get("prompt")));
                 }
                 out.println();
                 t.print(out);
@@ -366,6 +369,18 @@ final class NodeCommand {
         }
     }
 
+    /**
+     * A log's lines may quote what others control (file names in a synced folder, a peer's
+     * message): printed with control characters escaped, line breaks kept.
+     */
+    static String safeLines(String text) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = TerminalText.safe(lines[i]);
+        }
+        return String.join("\n", lines);
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "print a node's log")
     static final class Logs implements Callable<Integer> {
         @ParentCommand
@@ -397,7 +412,7 @@ final class NodeCommand {
                             byte[] b = new byte[(int) Math.min(f.length() - pos, 1 << 20)];
                             f.readFully(b);
                             pos += b.length;
-                            out.print(new String(b, StandardCharsets.UTF_8));
+                            out.print(safeLines(new String(b, StandardCharsets.UTF_8)));
                         }
                         out.flush();
                     }

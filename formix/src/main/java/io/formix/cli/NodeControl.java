@@ -4,6 +4,7 @@ import io.formix.node.ProcessLiveness;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
+import io.formix.state.StateErrors;
 import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class NodeControl {
             uids.forEach(u -> b.append(u.value()).append('\n'));
             Files.writeString(uidFile, b);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.ERROR, "cannot write to " + logs + ": " + e.getMessage());
+            throw new CliException(ExitCodes.ERROR, "cannot write to " + logs + ": " + StateErrors.describe(e));
         }
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -160,7 +161,7 @@ final class NodeControl {
                 net.markStopped(all, pid);
             } else {
                 net.requestStop(mine);
-                awaitCleared(net, mine, pid);
+                awaitCleared(net, mine, pid, first.pidStart());
             }
             stopped.addAll(mine);
         }
@@ -183,20 +184,51 @@ final class NodeControl {
         }
     }
 
-    private static void awaitCleared(NetworkDb net, List<PartyId> uids, long pid) {
+    /**
+     * Waits until the host has recorded every one of {@code uids} as stopped. Fails with
+     * {@link ExitCodes#TIMEOUT} naming exactly the nodes still running after {@link #STOP_TIMEOUT};
+     * a host that exited meanwhile stopped them all.
+     */
+    private static void awaitCleared(NetworkDb net, List<PartyId> uids, long pid, long pidStart) {
         long end = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        while (System.nanoTime() < end) {
-            boolean all = true;
-            for (PartyId u : uids) {
-                all &= net.node(u).map(r -> r.pid() != pid).orElse(true);
-            }
-            if (all) {
+        List<PartyId> left = uids;
+        while (true) {
+            left = stillHosted(net, left, pid);
+            if (left.isEmpty()) {
                 return;
+            }
+            if (!ProcessLiveness.isAlive(pid, pidStart)) {
+                net.markStopped(left, pid);
+                return;
+            }
+            if (System.nanoTime() > end) {
+                break;
             }
             sleep(20);
         }
-        throw new CliException(ExitCodes.TIMEOUT, "host process " + pid + " did not stop " + uids
-                + " within " + STOP_TIMEOUT.toSeconds() + " s — stop all its nodes to terminate it");
+        throw new CliException(ExitCodes.TIMEOUT, "host process " + pid + " did not stop " + left.size() + " of "
+                + uids.size() + " node(s) within " + STOP_TIMEOUT.toSeconds() + " s: " + names(left)
+                + " — see formix node list; stop all its nodes to terminate the process");
+    }
+
+    /** Those of {@code uids} still recorded as run by {@code pid}. */
+    private static List<PartyId> stillHosted(NetworkDb net, List<PartyId> uids, long pid) {
+        Set<PartyId> wanted = new HashSet<>(uids);
+        List<PartyId> left = new ArrayList<>();
+        for (NodeRecord r : net.nodes(null)) {
+            if (wanted.contains(r.uid()) && r.pid() == pid) {
+                left.add(r.uid());
+            }
+        }
+        return left;
+    }
+
+    private static String names(List<PartyId> uids) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < uids.size() && i < 20; i++) {
+            b.append(i == 0 ? "" : ", ").append(uids.get(i));
+        }
+        return uids.size() > 20 ? b + " and " + (uids.size() - 20) + " more" : b.toString();
     }
 
     static void sleep(long ms) {

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The tcp transport factory (see {@link Transports}): each node listens on an ephemeral loopback
@@ -26,7 +27,8 @@ final class TcpTransports {
     private TcpTransports() {
     }
 
-    static TransportFactory factory(NetworkDb net) {
+    /** {@code maxBytes}: the largest message each node's endpoint sends or accepts. */
+    static TransportFactory factory(NetworkDb net, ToIntFunction<PartyId> maxBytes) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Function<PartyId, InetSocketAddress> resolver = peer -> net.node(peer)
                 .filter(r -> r.tcpPort() > 0)
@@ -36,7 +38,8 @@ final class TcpTransports {
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
-                return TcpTransport.openDirectory(self, new InetSocketAddress(loopback, 0), resolver, options);
+                return TcpTransport.openDirectory(self, new InetSocketAddress(loopback, 0), resolver,
+                        options.withMaxMessageBytes(maxBytes.applyAsInt(self)));
             }
 
             @Override

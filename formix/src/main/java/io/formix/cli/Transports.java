@@ -1,6 +1,7 @@
 package io.formix.cli;
 
 import io.formix.node.TransportFactory;
+import io.formix.protocol.MessageLimits;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * The transport factory named by {@code --transport}: {@code file} (default; every node's channels
@@ -23,21 +27,31 @@ final class Transports {
     }
 
     /**
-     * The factory for a host of {@code hosted} nodes. File: the fallback rescan behind inotify
-     * lists the whole data dir, so its interval grows with the number of nodes in the host (1 s
-     * for a few, 60 s for a thousand) to keep an idle host idle.
+     * The factory for a host of the {@code hosted} nodes. Every endpoint accepts at most what the
+     * protocol can send to its node's role ({@link MessageLimits}), so an oversized message is
+     * refused before it is allocated. File: the fallback rescan behind inotify lists the whole data
+     * dir, so its interval grows with the number of nodes in the host (1 s for a few, 60 s for a
+     * thousand) to keep an idle host idle.
      */
-    static TransportFactory factory(Main main, NetworkDb net, int hosted) {
+    static TransportFactory factory(Main main, NetworkDb net, Collection<NodeRecord> hosted) {
+        Set<PartyId> heavy = new HashSet<>();
+        hosted.forEach(r -> {
+            if (r.isHeavy()) {
+                heavy.add(r.uid());
+            }
+        });
+        ToIntFunction<PartyId> maxBytes = self -> MessageLimits.maxMessageBytes(heavy.contains(self));
         String name = main.transportName();
         if (name.equals("tcp")) {
-            return TcpTransports.factory(net);
+            return TcpTransports.factory(net, maxBytes);
         }
         Path root = main.formixHome().dataDir();
-        Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted * 60L)));
+        Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted.size() * 60L)));
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
-                return FileTransport.builder(root, self).rescanInterval(rescan).open();
+                return FileTransport.builder(root, self).rescanInterval(rescan)
+                        .maxMessageBytes(maxBytes.applyAsInt(self)).open();
             }
 
             @Override

@@ -19,12 +19,28 @@ abstract class Node implements AutoCloseable {
     final HostServices services;
     /** Set to end the receiver loop; the transport is closed only after the loop exits. */
     volatile boolean stopping;
+    /** Released by {@link #requestStop}: wakes a receiver waiting out a failure. */
+    private final java.util.concurrent.CountDownLatch stopSignal = new java.util.concurrent.CountDownLatch(1);
+    /** Ticks that keep failing are skipped for a growing while, and logged once (see {@link FailureBackoff}). */
+    final FailureBackoff tickFailures;
 
     Node(PartyId uid, NodeLog log, Transport transport, HostServices services) {
         this.uid = uid;
         this.log = log;
         this.transport = transport;
         this.services = services;
+        this.tickFailures = new FailureBackoff("tick", text -> log.warn(text));
+    }
+
+    /** Asks the receiver loop to end (it finishes the message in hand) and wakes it from a failure wait. */
+    void requestStop() {
+        stopping = true;
+        stopSignal.countDown();
+    }
+
+    /** Waits up to {@code millis}, or less if the node is asked to stop. */
+    void awaitStop(long millis) throws InterruptedException {
+        stopSignal.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Handles one validated envelope; throws {@link ProtocolException} to reject it with a reason. */

@@ -8,11 +8,9 @@ import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
-import io.formix.transport.CorruptMessageException;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
-import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +46,11 @@ public final class NodeHost implements AutoCloseable {
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
     private static final int SENDERS = 8;
-    private static final long FLOOD_GUARD_MS = 2_000;
+    /**
+     * Requested stops handled at once. Each is a batch (the nodes one {@code node stop} named): its
+     * nodes are all asked to stop first, so their joins overlap and take one receive poll at most.
+     */
+    private static final int STOPPERS = 4;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -63,6 +64,15 @@ public final class NodeHost implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Stops requested through {@code network.db}, off the ticker so heavy nodes keep ticking meanwhile. */
+    private final ExecutorService stopper = Executors.newFixedThreadPool(STOPPERS, r -> {
+        Thread t = new Thread(r, "formix-stopper");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicInteger stopsInProgress = new java.util.concurrent.atomic.AtomicInteger();
+    private final FailureBackoff registryFailures = new FailureBackoff("reading network.db",
+            text -> System.err.println("formix host: " + text));
     private volatile long seenVersion = Long.MIN_VALUE;
     private volatile boolean closed;
 
@@ -165,49 +175,11 @@ public final class NodeHost implements AutoCloseable {
             t.close();
             throw e;
         }
-        Thread receiver = new Thread(null, () -> receiveLoop(node), "node-" + r.uid(), RECEIVER_STACK);
+        ReceiveLoop loop = new ReceiveLoop(node, node.receivePoll(settings.receivePoll()), services.clock(),
+                m -> dispatch(node, m), node.log::warn, node::awaitStop);
+        Thread receiver = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
         receiver.setDaemon(true);
         nodes.put(r.uid(), new Running(node, receiver));
-    }
-
-    private void receiveLoop(Node node) {
-        Duration poll = node.receivePoll(settings.receivePoll());
-        long dueSince = Long.MAX_VALUE;
-        while (!node.stopping) {
-            Optional<Message> m;
-            long now = services.clock().millis();
-            boolean idleWork = node.hasIdleWork(now);
-            dueSince = idleWork ? Math.min(dueSince, now) : Long.MAX_VALUE;
-            try {
-                m = node.transport.receiveAny(idleWork ? Duration.ZERO : poll);
-            } catch (TransportClosedException e) {
-                return;
-            } catch (CorruptMessageException e) {
-                node.log.warn("rejected a corrupt message: " + e.getMessage());
-                continue;
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException e) {
-                node.log.warn("receive failed: " + e.getMessage());
-                continue;
-            }
-            if (m.isPresent()) {
-                dispatch(node, m.get());
-            }
-            // Idle work waits until the inbox is drained, or at most FLOOD_GUARD_MS of steady traffic.
-            if (idleWork && (m.isEmpty() || now - dueSince >= FLOOD_GUARD_MS)) {
-                dueSince = Long.MAX_VALUE;
-                try {
-                    synchronized (node) {
-                        if (!node.stopping) {
-                            node.onIdle();
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    node.log.warn("idle work failed: " + e);
-                }
-            }
-        }
     }
 
     private void dispatch(Node node, Message msg) {
@@ -237,27 +209,30 @@ public final class NodeHost implements AutoCloseable {
         if (closed) {
             return;
         }
-        try {
-            long v = services.net().dataVersion();
-            if (v != seenVersion) {
-                seenVersion = v;
-                stopRequested();
-            }
-        } catch (RuntimeException e) {
-            System.err.println("formix host: " + e.getMessage());
-        }
         long now = services.clock().millis();
+        if (registryFailures.ready(now)) {
+            try {
+                long v = services.net().dataVersion();
+                if (v != seenVersion) {
+                    stopRequested();
+                    seenVersion = v;
+                }
+                registryFailures.succeeded();
+            } catch (RuntimeException e) {
+                registryFailures.failed(String.valueOf(e.getMessage()), now);
+            }
+        }
         for (Running r : nodes.values()) {
             Node node = r.node();
             if (node instanceof HeavyNode) {
-                tickNow(node);
+                tickNow(node, now);
             } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
                 // A light node's tick may block on a send (a retry to a heavy node that is down, over
                 // tcp): never on the ticker thread that drives the heavy nodes' deadlines.
                 try {
                     lightTicks.execute(() -> {
                         try {
-                            tickNow(node);
+                            tickNow(node, services.clock().millis());
                         } finally {
                             node.ticking.set(false);
                         }
@@ -269,27 +244,70 @@ public final class NodeHost implements AutoCloseable {
         }
     }
 
-    private static void tickNow(Node node) {
+    /** One tick of {@code node}, unless its ticks keep failing and the wait after the last failure is not over. */
+    static void tickNow(Node node, long now) {
+        if (!node.tickFailures.ready(now)) {
+            return;
+        }
         try {
             synchronized (node) {
                 if (!node.stopping) {
                     node.tick();
                 }
             }
+            node.tickFailures.succeeded();
         } catch (RuntimeException e) {
-            node.log.warn("tick failed: " + e);
+            node.tickFailures.failed(e.toString(), now);
         }
     }
 
+    /**
+     * Hands the nodes whose stop was requested to the stopper: all of them are asked to stop at
+     * once, so the joins overlap (one receive poll at most, however many nodes), and the ticker
+     * returns at once to the other nodes' deadlines.
+     */
     private void stopRequested() {
-        List<PartyId> stop = new ArrayList<>();
+        List<Running> stop = new ArrayList<>();
         for (NodeRecord r : services.net().nodes(null)) {
-            if (r.stopRequested() && r.pid() == pid && nodes.containsKey(r.uid())) {
-                stop.add(r.uid());
+            if (r.stopRequested() && r.pid() == pid) {
+                Running running = nodes.remove(r.uid());
+                if (running != null) {
+                    running.node().requestStop();
+                    stop.add(running);
+                }
             }
         }
-        for (PartyId uid : stop) {
-            stop(uid);
+        if (stop.isEmpty()) {
+            return;
+        }
+        stopsInProgress.incrementAndGet();
+        try {
+            stopper.execute(() -> {
+                try {
+                    stopAll(stop);
+                } finally {
+                    stopsInProgress.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stopsInProgress.decrementAndGet();
+            stopAll(stop); // closing: stop them here
+        }
+    }
+
+    /**
+     * Stops nodes already asked to stop: waits for their receivers together, closes them, and
+     * records them stopped in one transaction.
+     */
+    private void stopAll(List<Running> stop) {
+        stop.forEach(this::joinReceiver);
+        stop.forEach(NodeHost::closeNode);
+        List<PartyId> uids = new ArrayList<>();
+        stop.forEach(r -> uids.add(r.node().uid));
+        try {
+            services.net().markStopped(uids, pid);
+        } catch (RuntimeException e) {
+            System.err.println("formix host: could not record the stop of " + uids + ": " + e.getMessage());
         }
     }
 
@@ -298,24 +316,18 @@ public final class NodeHost implements AutoCloseable {
         return new ArrayList<>(nodes.keySet());
     }
 
-    /** Stops one hosted node (it can be started again by a new host). */
+    /**
+     * Stops one hosted node (it can be started again by a new host), without losing a message: the
+     * receiver loop ends first (finishing the message in hand), and only then is the transport
+     * closed, since closing acknowledges what was received.
+     */
     public void stop(PartyId uid) {
         Running r = nodes.remove(uid);
         if (r == null) {
             return;
         }
-        stopNode(r);
-        services.net().markStopped(List.of(uid), pid);
-    }
-
-    /**
-     * Stops a node without losing a message: the receiver loop ends first (finishing the message
-     * in hand), and only then is the transport closed, since closing acknowledges what was received.
-     */
-    private void stopNode(Running r) {
-        r.node().stopping = true;
-        joinReceiver(r);
-        closeNode(r);
+        r.node().requestStop();
+        stopAll(List.of(r));
     }
 
     private void joinReceiver(Running r) {
@@ -334,9 +346,9 @@ public final class NodeHost implements AutoCloseable {
         r.node().log.close();
     }
 
-    /** True once every hosted node was stopped (by {@link #stop} or {@link #close}). */
+    /** True once every hosted node was stopped (by {@link #stop}, a requested stop, or {@link #close}). */
     public boolean isEmpty() {
-        return nodes.isEmpty();
+        return nodes.isEmpty() && stopsInProgress.get() == 0;
     }
 
     /** Stops every node, records them as stopped, and ends the ticker. */
@@ -347,19 +359,22 @@ public final class NodeHost implements AutoCloseable {
         }
         closed = true;
         ticker.shutdown();
-        try {
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopper.shutdown();
         List<PartyId> uids = new ArrayList<>(nodes.keySet());
         List<Running> stopping = new ArrayList<>();
         for (PartyId uid : uids) {
             Running r = nodes.remove(uid);
             if (r != null) {
-                r.node().stopping = true;
+                r.node().requestStop();
                 stopping.add(r);
             }
+        }
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            // Stops already handed to the stopper finish (and are recorded) before the host goes.
+            stopper.awaitTermination(settings.receivePoll().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         stopping.forEach(this::joinReceiver);
         stopping.forEach(NodeHost::closeNode);

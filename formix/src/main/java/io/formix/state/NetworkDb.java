@@ -4,16 +4,23 @@ import io.formix.state.ComputationRecord.Status;
 import io.formix.state.NodeRecord.Approval;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The shared registry {@code network.db}: the {@code nodes} and {@code computations} tables
@@ -64,6 +71,7 @@ public final class NetworkDb implements AutoCloseable {
             "seq, uid, role, approval, created_at, pid, pid_start, tcp_port, started_at, stop_requested";
     private static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
             + "heavy3, status, invited, answers, participants, result, reason, late, created_at, ended_at";
+    private static final Pattern MISSING = Pattern.compile("(no such (?:table|column): [A-Za-z0-9_.]+)");
     private static final Pattern NUMBERED = Pattern.compile("(heavy|light)-(\\d{1,9})");
 
     private final Sqlite db;
@@ -72,9 +80,94 @@ public final class NetworkDb implements AutoCloseable {
         this.db = db;
     }
 
-    /** Opens (creating if needed) {@code home/network.db}. */
+    /**
+     * Opens {@code home/network.db}, creating it only in a home that has none and no node folders
+     * either. An existing file is checked before anything is written: it must be a regular,
+     * non-empty SQLite database holding the Formix tables and columns. Opened read-only when the
+     * file or its folder is not writable (a read-only file system): reads work, writes fail with
+     * one line naming it.
+     *
+     * @throws UnusableDatabaseException if the file is empty, missing while {@code nodes/} holds
+     *     node folders, not SQLite, corrupt, or not a Formix database
+     */
     public static NetworkDb open(FormixHome home) {
-        return new NetworkDb(Sqlite.open(home.networkDb(), SCHEMA));
+        Path file = home.networkDb();
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            int folders = nodeFolders(home);
+            if (folders > 0) {
+                throw new UnusableDatabaseException(file, "is missing, but " + home.home().resolve("nodes") + " holds "
+                        + folders + " node folder(s) of a network", null);
+            }
+            Sqlite.create(file, SCHEMA);
+        }
+        checkFile(file);
+        Sqlite db = openChecked(file);
+        try {
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT " + NODE_COLUMNS + " FROM nodes LIMIT 0").close();
+                    s.executeQuery("SELECT " + COMP_COLUMNS + " FROM computations LIMIT 0").close();
+                }
+                return null;
+            });
+        } catch (StateException e) {
+            db.close();
+            throw unusable(file, e);
+        }
+        return new NetworkDb(db);
+    }
+
+    private static Sqlite openChecked(Path file) {
+        try {
+            return Sqlite.openExisting(file);
+        } catch (StateException e) {
+            throw unusable(file, e);
+        }
+    }
+
+    /** A damaged or foreign file becomes an {@link UnusableDatabaseException}; other failures (disk full, locked) stay. */
+    private static StateException unusable(Path file, StateException e) {
+        String m = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        if (m.contains("SQLITE_NOTADB") || m.contains("file is not a database")) {
+            return new UnusableDatabaseException(file, "is not a SQLite database", e);
+        }
+        if (m.contains("SQLITE_CORRUPT") || m.contains("malformed")) {
+            return new UnusableDatabaseException(file, "is corrupt", e);
+        }
+        Matcher missing = MISSING.matcher(m);
+        if (missing.find()) {
+            return new UnusableDatabaseException(file, "is not a Formix database (" + missing.group(1) + ")", e);
+        }
+        return e;
+    }
+
+    private static void checkFile(Path file) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new StateException(StateErrors.describe(e), e);
+        }
+        if (!a.isRegularFile()) {
+            throw new UnusableDatabaseException(file, "is not a regular file", null);
+        }
+        if (a.size() == 0) {
+            // Never a database being created (Sqlite.create links a complete file into place).
+            throw new UnusableDatabaseException(file, "is empty (0 bytes)", null);
+        }
+    }
+
+    /** How many entries {@code home/nodes/} holds (0 when it does not exist). */
+    public static int nodeFolders(FormixHome home) {
+        Path nodes = home.home().resolve("nodes");
+        if (!Files.isDirectory(nodes, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(nodes)) {
+            return (int) s.count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Changes whenever another connection commits (see {@link Sqlite#dataVersion()}). */

@@ -8,6 +8,7 @@ import io.formix.node.ProcessLiveness;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +117,40 @@ class ProcessE2eTest {
         // 6. Down: everything stops, and the dead pid is cleared.
         assertEquals(0, formix("network", "down").code());
         json("node", "list", "--json").forEach(n -> assertEquals("stopped", n.get("status").asText(), n.toString()));
+    }
+
+    /**
+     * {@code node stop} of 9 of the 16 nodes of one host: they stop together (each receiver wakes
+     * within one 2 s receive poll, all at once), well within the CLI's 10 s wait, and the exit code
+     * says they did. Before, the host stopped them one after another on its ticker and the CLI gave
+     * up with exit 6 though every node stopped a second later.
+     */
+    @Test
+    @Timeout(120)
+    void stoppingNineOfSixteenNodesOfOneHostIsQuickAndExitsZero() throws Exception {
+        env = Map.of("FORMIX_TRANSPORT", "file");
+        CliRun up = formix("network", "up", "--heavy", "3", "--light", "13");
+        assertEquals(0, up.code(), up.toString());
+        java.util.List<String> nine = new java.util.ArrayList<>(java.util.List.of("node", "stop"));
+        for (int i = 1; i <= 9; i++) {
+            nine.add(String.format("light-%04d", i));
+        }
+        long start = System.nanoTime();
+        CliRun stop = formix(nine.toArray(String[]::new));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("node stop of 9 of 16 nodes in one host: " + ms + " ms");
+        assertEquals(0, stop.code(), stop.toString());
+        assertTrue(stop.out().contains("stopped 9 node(s)"), stop.out());
+        assertTrue(ms < 6_000, "stopping 9 nodes took " + ms + " ms (the CLI waits 10 s)");
+        JsonNode nodes = json("node", "list", "--json");
+        long stopped = 0;
+        long running = 0;
+        for (JsonNode n : nodes) {
+            stopped += n.get("status").asText().equals("stopped") ? 1 : 0;
+            running += n.get("status").asText().equals("running") ? 1 : 0;
+        }
+        assertEquals(9, stopped, nodes.toString());
+        assertEquals(7, running, nodes.toString());
     }
 
     private long sumOfAnswers(String id, int from, int to) throws Exception {

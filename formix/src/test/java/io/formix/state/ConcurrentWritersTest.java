@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +34,12 @@ class ConcurrentWritersTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> procs = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
-            procs.add(new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp",
+            // Each process unpacks sqlite-jdbc's native library into its own folder: in the shared
+            // /tmp, twenty loaders at once race to clean up a library left by a killed process, and
+            // the loser logs an error that has nothing to do with network.db.
+            Path natives = Files.createDirectories(home.resolve(".natives").resolve("p" + i));
+            procs.add(new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m",
+                    "-Dorg.sqlite.tmpdir=" + natives, "-cp",
                     System.getProperty("java.class.path"), ConcurrentWriterMain.class.getName(), home.toString(),
                     Integer.toString(WRITES)).redirectErrorStream(true).start());
         }

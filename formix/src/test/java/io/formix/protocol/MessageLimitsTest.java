@@ -1,0 +1,69 @@
+package io.formix.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.transport.PartyId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The protocol's largest legitimate messages fit the bounds of {@link MessageLimits}, and the bounds are tight. */
+class MessageLimitsTest {
+
+    static final PartyId H1 = PartyId.of("h".repeat(63));
+    static final PartyId H2 = PartyId.of("i".repeat(63));
+    static final PartyId H3 = PartyId.of("j".repeat(63));
+    static final String COMP = "c".repeat(63);
+
+    /** 100 000 distinct ids of the longest length a party id may have. */
+    static List<PartyId> longestIds() {
+        List<PartyId> ids = new ArrayList<>(Bodies.MAX_LIGHTS);
+        for (int i = 0; i < Bodies.MAX_LIGHTS; i++) {
+            String n = Integer.toString(i);
+            ids.add(PartyId.of("l".repeat(63 - n.length()) + n));
+        }
+        return ids;
+    }
+
+    /** An envelope with the longest id (64 characters that all need escaping) a sender may use. */
+    static byte[] encode(MessageType type, PartyId to, com.fasterxml.jackson.databind.JsonNode body) {
+        return new Envelope(1, type, "\u0001".repeat(64), H1, to, COMP, body).encode();
+    }
+
+    @Test
+    void theLargestMessagesToHeavyNodesFit() throws Exception {
+        List<PartyId> ids = longestIds();
+        Set<PartyId> set = new TreeSet<>(ids);
+        String prompt = "\u0001".repeat(Bodies.MAX_TEXT); // every character written as a 6-byte escape
+        ResponseSchema schema = new ResponseSchema("number", -1.2345678901234567E-300, 1.2345678901234567E300);
+        byte[] compute = encode(MessageType.COMPUTE, H2, new Bodies.Compute(prompt, schema, Bodies.MAX_LIGHTS,
+                Long.MAX_VALUE, 3_600_000, List.of(H1, H2, H3), ids).toJson());
+        byte[] received = encode(MessageType.RECEIVED, H1, new Bodies.Received(set, Integer.MAX_VALUE).toJson());
+        byte[] aggregate = encode(MessageType.AGGREGATE, H2, new Bodies.Aggregate(set).toJson());
+        for (byte[] m : List.of(compute, received, aggregate)) {
+            assertTrue(m.length <= MessageLimits.HEAVY_SUM, m.length + " > " + MessageLimits.HEAVY_SUM);
+            assertTrue(m.length <= MessageLimits.MAX_TO_HEAVY);
+            Envelope.decode(m); // and it is still a valid message
+        }
+        // The arithmetic is close, not a wild guess: within 1 % of the largest real message.
+        assertTrue(compute.length > MessageLimits.HEAVY_SUM * 0.99, compute.length + " vs " + MessageLimits.HEAVY_SUM);
+        assertEquals(Bodies.MAX_LIGHTS,
+                Bodies.Compute.parse(Envelope.decode(compute).body()).invited().size());
+    }
+
+    @Test
+    void theLargestMessagesToLightNodesFit() throws Exception {
+        String prompt = "\u0001".repeat(Bodies.MAX_TEXT);
+        ResponseSchema schema = new ResponseSchema("number", -1.2345678901234567E-300, 1.2345678901234567E300);
+        byte[] compute = encode(MessageType.COMPUTE, PartyId.of("l".repeat(63)), new Bodies.Compute(prompt, schema,
+                Bodies.MAX_LIGHTS, Long.MAX_VALUE, 3_600_000, List.of(H1, H2, H3), List.of()).toJson());
+        assertTrue(compute.length <= MessageLimits.LIGHT_SUM, compute.length + " > " + MessageLimits.LIGHT_SUM);
+        assertTrue(compute.length <= MessageLimits.MAX_TO_LIGHT);
+        // What a light node sends (a decline with the longest reason) fits its own bound too.
+        byte[] decline = encode(MessageType.DECLINE, H1, new Bodies.Decline("\u0001".repeat(Bodies.MAX_TEXT)).toJson());
+        assertTrue(decline.length <= MessageLimits.MAX_TO_LIGHT, decline.length + "");
+    }
+}
