@@ -1,5 +1,6 @@
 package io.formix.cli;
 
+import io.formix.node.ChannelHealth;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
@@ -152,6 +153,8 @@ final class NodeCommand {
                 Map<String, Object> m = json(r);
                 m.put("nodeDb", home.nodeDb(r.uid()).toString());
                 m.put("log", home.nodeLog(r.uid()).toString());
+                m.put("stalledChannels", "running".equals(m.get("status"))
+                        ? ChannelHealth.read(home.nodeDir(r.uid())) : List.of());
                 List<Map<String, Object>> items = new ArrayList<>();
                 boolean exists = Files.exists(home.nodeDb(r.uid()));
                 if (r.isHeavy()) {
@@ -207,6 +210,14 @@ final class NodeCommand {
             }
             out.println("node.db:   " + m.get("nodeDb"));
             out.println("log:       " + m.get("log"));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> stalls = (List<Map<String, Object>>) m.get("stalledChannels");
+            for (Map<String, Object> s : stalls) {
+                out.println("stalled:   from " + TerminalText.safe(s.get("from")) + ": waiting for message "
+                        + s.get("waitingFor") + " since " + TerminalText.safe(s.get("since")) + " while "
+                        + s.get("lowestAhead") + ".." + s.get("highestAhead")
+                        + " are present (the sender may have lost its state, or someone wrote ahead)");
+            }
             if (r.isHeavy()) {
                 Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
                 items.forEach(c -> t.row(TerminalText.safe(c.get("computation")), c.get("heavyIndex"), c.get("state"),

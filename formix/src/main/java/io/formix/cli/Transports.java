@@ -50,8 +50,11 @@ final class Transports {
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
+                // Cursors, counters, quarantine and the lock are this host's own: under the home,
+                // never in the data dir that a sync engine carries to other machines.
                 return FileTransport.builder(root, self).rescanInterval(rescan)
-                        .maxMessageBytes(maxBytes.applyAsInt(self)).open();
+                        .maxMessageBytes(maxBytes.applyAsInt(self))
+                        .stateDir(main.formixHome().nodeDir(self).resolve("transport")).open();
             }
 
             @Override

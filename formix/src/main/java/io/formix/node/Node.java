@@ -23,6 +23,8 @@ abstract class Node implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopSignal = new java.util.concurrent.CountDownLatch(1);
     /** Ticks that keep failing are skipped for a growing while, and logged once (see {@link FailureBackoff}). */
     final FailureBackoff tickFailures;
+    /** Inbound channels stuck on a gap, published for {@code node show} (see {@link ChannelHealth}). */
+    final ChannelHealth health = new ChannelHealth();
 
     Node(PartyId uid, NodeLog log, Transport transport, HostServices services) {
         this.uid = uid;

@@ -51,6 +51,8 @@ public final class NodeHost implements AutoCloseable {
      * nodes are all asked to stop first, so their joins overlap and take one receive poll at most.
      */
     private static final int STOPPERS = 4;
+    /** How often the ticker asks the transports for stalled channels: a stall is minutes old when reported. */
+    private static final long HEALTH_EVERY_MS = 5_000;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -74,6 +76,8 @@ public final class NodeHost implements AutoCloseable {
     private final FailureBackoff registryFailures = new FailureBackoff("reading network.db",
             text -> System.err.println("formix host: " + text));
     private volatile long seenVersion = Long.MIN_VALUE;
+    /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
+    private long healthCheckedAt = Long.MIN_VALUE;
     private volatile boolean closed;
 
     private record Running(Node node, Thread receiver) {
@@ -222,6 +226,12 @@ public final class NodeHost implements AutoCloseable {
                 registryFailures.failed(String.valueOf(e.getMessage()), now);
             }
         }
+        if (now - healthCheckedAt >= HEALTH_EVERY_MS || now < healthCheckedAt) {
+            healthCheckedAt = now;
+            for (Running r : nodes.values()) {
+                r.node().health.check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
+            }
+        }
         for (Running r : nodes.values()) {
             Node node = r.node();
             if (node instanceof HeavyNode) {
@@ -343,6 +353,7 @@ public final class NodeHost implements AutoCloseable {
             r.node().log.info("node " + r.node().uid + " stopped");
             r.node().close();
         }
+        ChannelHealth.clear(r.node().services.home().nodeDir(r.node().uid));
         r.node().log.close();
     }
 

@@ -12,7 +12,9 @@ final class FileChannels {
     }
 
     /** A {@link TransportOpener} for {@link FileTransport}; see {@link TransportOpener#open}. */
-    static Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable) throws IOException {
-        return FileTransport.builder(dataDir, self).maxMessageBytes(maxMessageBytes).durable(durable).open();
+    static Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir)
+            throws IOException {
+        return FileTransport.builder(dataDir, self).maxMessageBytes(maxMessageBytes).durable(durable)
+                .stateDir(stateDir).open();
     }
 }

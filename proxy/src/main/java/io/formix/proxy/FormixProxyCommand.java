@@ -92,9 +92,10 @@ public final class FormixProxyCommand implements Callable<Integer> {
             + "the last messages).")
     boolean noFsync;
 
-    @Option(names = "--state-dir", description = "Where the proxy marks the message it wrote last to the application "
-            + "on each link until it is acknowledged, so a restart after a crash does not write it again "
-            + "(default <data-dir>/.formix-proxy-<pid>).")
+    @Option(names = "--state-dir", description = "Host-local state: the file transport's cursors, counters, "
+            + "quarantine and lock, and the message each link wrote last to the application until it is "
+            + "acknowledged (so a restart after a crash does not write it again). Keep it out of the sync: "
+            + "default <data-dir>/.formix-local/<pid>, which sync engines must ignore (docs/multihost.md).")
     Path stateDir;
 
     @Option(names = "--allow-uid", split = ",", paramLabel = "<uid>",
@@ -154,6 +155,11 @@ public final class FormixProxyCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code <data-dir>/.formix-local/<pid>}: the file transport's own default, so one ignore line covers both. */
+    static Path defaultStateDir(Path dataDir, int pid) {
+        return dataDir.resolve(".formix-local").resolve(Integer.toString(pid));
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -183,7 +189,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
                     .shutdownGrace(Duration.ofMillis(shutdownGraceMs))
                     .allowUids(uids)
                     .probation(Duration.ofMillis(probationMs))
-                    .stateDir(stateDir != null ? stateDir : dataDir.resolve(".formix-proxy-" + pid))
+                    .stateDir(stateDir != null ? stateDir : defaultStateDir(dataDir, pid))
                     .build();
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);
@@ -195,7 +201,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
         }
         Transport transport;
         try {
-            transport = opener.open(dataDir, PartyId.ofPid(pid), maxMessageBytes, !noFsync);
+            transport = opener.open(dataDir, PartyId.ofPid(pid), maxMessageBytes, !noFsync, config.stateDir());
         } catch (ChannelLockedException e) {
             return fail(err, EXIT_LOCKED, "party " + pid + " is already open on " + dataDir + " (" + e.getMessage()
                     + "); stop the other formix-proxy or program running as party " + pid, e);

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 public interface TransportOpener {
 
     /**
-     * Opens the endpoint of {@code self} on the channels under {@code dataDir}.
+     * Opens the endpoint of {@code self} on the channels under {@code dataDir}, keeping the
+     * transport's host-local bookkeeping (cursors, counters, quarantine, lock) in {@code stateDir}.
      *
      * @throws io.formix.transport.ChannelLockedException if another process already speaks for
      *     {@code self} in {@code dataDir}
      * @throws IOException if the folder cannot be used
      */
-    Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable) throws IOException;
+    Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir)
+            throws IOException;
 }

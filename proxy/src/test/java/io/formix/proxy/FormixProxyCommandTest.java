@@ -43,7 +43,7 @@ class FormixProxyCommandTest {
     }
 
     private int run(String... args) {
-        return run((d, self, max, durable) -> {
+        return run((d, self, max, durable, state) -> {
             Transport t = net.open(self);
             opened.add(t);
             return t;
@@ -129,7 +129,7 @@ class FormixProxyCommandTest {
 
     @Test
     void aSecondProxyForTheSamePartyIsRefused() {
-        int code = run((d, self, max, durable) -> {
+        int code = run((d, self, max, durable, state) -> {
             throw new ChannelLockedException("lock held by pid 4242");
         }, args(1, 8000));
         assertEquals(FormixProxyCommand.EXIT_LOCKED, code);
@@ -140,7 +140,7 @@ class FormixProxyCommandTest {
     @Test
     void theOpenerGetsThePidAsPartyIdAndTheOptions() {
         List<Object> seen = new ArrayList<>();
-        run((d, self, max, durable) -> {
+        run((d, self, max, durable, state) -> {
             seen.addAll(List.of(d, self, max, durable));
             throw new java.io.IOException("stop here");
         }, args(2, 8000, "--max-message-bytes", "1000", "--chunk-bytes", "500", "--no-fsync"));

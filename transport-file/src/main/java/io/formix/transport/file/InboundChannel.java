@@ -63,7 +63,14 @@ final class InboundChannel {
     private long gapLow;
     private long gapHigh;
     private Instant gapSince;
-    private volatile ChannelStall stall;
+    private ChannelStall stall;
+    /** {@link #next} for threads that do not hold the lock (watch events); may lag behind. */
+    private volatile long cursorHint;
+    /** When this folder was last listed ({@link #scan} or the first look), by the settings' clock. */
+    private volatile long listedAtMillis = Long.MIN_VALUE / 2;
+
+    /** A listing for gaps at most this often per channel, when markers arrive out of order. */
+    static final long GAP_LISTING_EVERY_MS = 1_000;
 
     /** Receiver settings shared by the channels of one transport. */
     record Settings(int maxMessageBytes, Clock clock, Duration stableWindow) {
@@ -89,13 +96,28 @@ final class InboundChannel {
         this.stats = stats;
     }
 
+    /**
+     * Whether an event for marker {@code seq} should make this folder be listed again: a marker
+     * beyond the cursor may open a gap that only a listing can measure. At most one such listing
+     * per {@link #GAP_LISTING_EVERY_MS}, so a sender running ahead of its receiver costs nothing.
+     */
+    boolean wantsListingFor(long seq) {
+        return seq > cursorHint && settings.clock().millis() - listedAtMillis >= GAP_LISTING_EVERY_MS;
+    }
+
     /** Ignored names seen in the last listing of this folder. */
     int ignoredPresent() {
         return ignoredPresent;
     }
 
-    /** The stall reported for this channel, or null. */
-    ChannelStall stall() {
+    /**
+     * The stall of this channel, or null. Judged now against the clock, not only at the next poll:
+     * a receiver that waits with {@code receiveAny} polls a channel only when something changes in it.
+     */
+    synchronized ChannelStall stall() {
+        if (initialized) {
+            checkStall();
+        }
         return stall;
     }
 
@@ -186,6 +208,7 @@ final class InboundChannel {
      * cursor (a gap, reported by {@link #poll} if it lasts the stable window).
      */
     synchronized void scan() throws IOException {
+        listedAtMillis = settings.clock().millis();
         if (!usableFolder()) {
             ignoredPresent = 0;
             return;
@@ -271,6 +294,8 @@ final class InboundChannel {
             }
         }
         initialized = true;
+        cursorHint = next;
+        listedAtMillis = settings.clock().millis();
         noteAhead(low, high);
         return true;
     }
@@ -304,6 +329,7 @@ final class InboundChannel {
 
     private void moveTo(long n) {
         next = n;
+        cursorHint = n;
         incompleteSeq = -1;
         if (gapAt != n) {
             gapAt = -1;

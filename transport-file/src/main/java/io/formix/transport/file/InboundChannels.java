@@ -329,7 +329,10 @@ final class InboundChannels {
                     if (n.startsWith(".")) {
                         return; // temp files and counters: the rename and the marker bring their own events
                     }
-                    if (ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
+                    ChannelNames.Kind kind = ChannelNames.kind(n);
+                    if (kind == ChannelNames.Kind.IGNORED
+                            || kind == ChannelNames.Kind.READY && ch.wantsListingFor(
+                                    ChannelNames.sequenceOf(n, ChannelNames.READY))) {
                         toScan.add(ch);
                     }
                     ch.dirty.set(true);
