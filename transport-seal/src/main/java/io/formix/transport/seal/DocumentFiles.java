@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Reading and publishing signed documents in the shared folder. Reading is bounded before anything
- * is read ({@value SignedDocument#MAX_BYTES} bytes), follows no symbolic link and opens only
+ * is read ({@value #MAX_BYTES} bytes), follows no symbolic link and opens only
  * regular files, since anyone who can write to the folder may have planted something else.
  * Publishing writes a temp file and renames it, so a sync engine never carries half a document.
  */

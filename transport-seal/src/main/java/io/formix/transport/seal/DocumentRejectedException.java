@@ -11,7 +11,7 @@ public class DocumentRejectedException extends GeneralSecurityException {
 
     /** The rule a refused document broke. */
     public enum Reason {
-        /** Larger than {@link SignedDocument#MAX_BYTES}; refused before parsing. */
+        /** Larger than {@link DocumentFiles#MAX_BYTES}; refused before parsing. */
         TOO_LARGE,
         /** Not the signed-document format, or a payload field missing or of the wrong type. */
         MALFORMED,
