@@ -97,7 +97,9 @@ public final class Opener {
         byte[] padded;
         try {
             padded = Hpke.open(key.pair(), e.enc(), info, e.headerBytes(), e.ciphertext());
-        } catch (InvalidCipherTextException ex) {
+        } catch (InvalidCipherTextException | RuntimeException ex) {
+            // BC reports a bad tag as InvalidCipherTextException and a degenerate enc (a low-order
+            // point, all-zero shared secret) as an unchecked exception: both mean "does not open".
             throw new EnvelopeRejectedException(Step.DECRYPT, "HPKE open failed with key " + kid);
         }
         return Padding.unpad(padded);

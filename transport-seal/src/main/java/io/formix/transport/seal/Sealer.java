@@ -44,7 +44,8 @@ public final class Sealer {
      * Seals {@code payload} to {@code to}, whose channel counter for this message is {@code seq}.
      *
      * @return the envelope bytes
-     * @throws SealException if {@code to} is not in the key directory or has no key usable now
+     * @throws SealException if {@code to} is not in the key directory, has no key usable now, or
+     *     publishes a key no shared secret can be made with
      */
     public byte[] seal(PartyId to, long seq, byte[] payload) throws SealException {
         Objects.requireNonNull(payload, "payload");
@@ -58,7 +59,13 @@ public final class Sealer {
                 .orElseThrow(() -> new SealException("no encryption key of " + to + " is valid at " + now));
         Header h = new Header(network, self, to, seq, key.kid(), Bytes.random(Header.MID_BYTES), now.getEpochSecond());
         byte[] hdr = h.encode();
-        byte[][] encCt = Hpke.seal(key.raw(), info, hdr, Padding.pad(payload, padTo));
+        byte[][] encCt;
+        try {
+            encCt = Hpke.seal(key.raw(), info, hdr, Padding.pad(payload, padTo));
+        } catch (IllegalStateException e) {
+            // A published key that is a low-order point gives no shared secret: refuse, never send.
+            throw new SealException("encryption key " + key.kid() + " of " + to + " is unusable (" + e.getMessage() + ")");
+        }
         byte[] sig = identity.sign(Envelope.SIG_LABEL, hdr, encCt[0], encCt[1]);
         return Envelope.encode(hdr, encCt[0], encCt[1], sig);
     }

@@ -59,7 +59,12 @@ final class SignedDocument {
         } catch (IllegalArgumentException e) {
             throw new DocumentRejectedException(Reason.MALFORMED, what + ": " + e.getMessage());
         }
-        Ed25519PublicKeyParameters pk = IdentityKey.publicParameters(key);
+        Ed25519PublicKeyParameters pk;
+        try {
+            pk = IdentityKey.publicParameters(key);
+        } catch (IllegalArgumentException e) {
+            throw new DocumentRejectedException(Reason.MALFORMED, what + ": key is not an Ed25519 public key");
+        }
         if (!IdentityKey.verify(pk, signature, 0, IdentityKey.Slice.of(LABEL), IdentityKey.Slice.of(payload))) {
             throw new DocumentRejectedException(Reason.BAD_SIGNATURE,
                     what + " signature does not verify with its key " + Fingerprint.of(key));

@@ -70,6 +70,17 @@ class DocumentsTest {
     }
 
     @Test
+    void aKeyThatIsNoEd25519PointIsMalformedNotACrash() {
+        byte[] notAPoint = new byte[32];
+        java.util.Arrays.fill(notAPoint, (byte) 0xff);
+        notAPoint[31] = 0x7f; // y = 2^255 - 1 >= p: no valid encoding
+        String doc = "{\"payload\":\"e30\",\"signature\":\"" + Bytes.b64(new byte[64]) + "\",\"key\":\""
+                + Bytes.b64(notAPoint) + "\"}";
+        Reason r = reasonOf(() -> NetworkDescriptor.verify(doc.getBytes(StandardCharsets.UTF_8), f.admin.fingerprint()));
+        assertTrue(r == Reason.MALFORMED || r == Reason.BAD_SIGNATURE, r.toString());
+    }
+
+    @Test
     void aRosterVerifiesAndKeepsItsOrder() throws Exception {
         Roster r = Roster.verify(f.roster(3).sign(f.admin), f.network, 2);
         assertEquals(3, r.version());

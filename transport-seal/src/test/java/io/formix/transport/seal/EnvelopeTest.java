@@ -145,6 +145,19 @@ class EnvelopeTest {
     }
 
     @Test
+    void aDegenerateEncSignedByTheSenderFailsDecryptionNotTheReceiver() throws Exception {
+        byte[] env = f.sealer(A).seal(B, 7, share);
+        Envelope e = Envelope.parse(env, Integer.MAX_VALUE);
+        byte[] hdr = e.headerBytes();
+        byte[] ct = e.ciphertext();
+        for (byte[] enc : new byte[][] {new byte[32], Forge.flip(e.enc(), 5)}) {
+            IdentityKey a = f.keys.get(A).identity();
+            byte[] bad = Envelope.encode(hdr, enc, ct, a.sign(Envelope.SIG_LABEL, hdr, enc, ct));
+            assertEquals(Step.DECRYPT, stepOf(() -> openAtB(bad, A)));
+        }
+    }
+
+    @Test
     void wrongRecipientWrongChannelAndWrongNetworkAreRefused() throws Exception {
         byte[] toC = f.sealer(A).seal(C, 7, share);
         assertEquals(Step.RECIPIENT, stepOf(() -> openAtB(toC, A)));
@@ -181,6 +194,31 @@ class EnvelopeTest {
         assertTrue(noNode.getMessage().contains("no descriptor for d"));
         f.clock.set(T0.plus(Duration.ofDays(31)));
         assertThrows(SealException.class, () -> f.sealer(A).seal(B, 1, share));
+    }
+
+    @Test
+    void aPublishedLowOrderKeyIsRefusedBySealing() throws Exception {
+        NodeDescriptor real = f.descriptors.get(B);
+        EncryptionKey zero = new EncryptionKey("00000000", new byte[32], T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)));
+        KeyDirectory dir = uid -> java.util.Optional.of(uid.equals(B) ? withKeys(real, zero) : f.descriptors.get(uid));
+        Sealer s = new Sealer(f.net, A, f.keys.get(A).identity(), dir, f.clock, 0);
+        SealException e = assertThrows(SealException.class, () -> s.seal(B, 1, share));
+        assertTrue(e.getMessage().contains("00000000"), e.getMessage());
+    }
+
+    /** b's descriptor as a document that lists only {@code key}, verified like any other. */
+    private NodeDescriptor withKeys(NodeDescriptor d, EncryptionKey key) {
+        com.fasterxml.jackson.databind.node.ObjectNode p = Json.object();
+        p.put("type", NodeDescriptor.TYPE).put("v", 1).put("net", f.net.hex()).put("uid", d.uid().value())
+                .put("role", d.role().wireName()).put("idk", Bytes.b64(d.identityKey())).put("seq", 2);
+        p.putArray("kem").addObject().put("kid", key.kid()).put("pk", Bytes.b64(key.publicKey()))
+                .put("nbf", key.notBefore().getEpochSecond()).put("exp", key.expiresAt().getEpochSecond());
+        try {
+            return NodeDescriptor.verify(SignedDocument.sign(p, f.keys.get(B).identity()), f.network, f.roster(1), -1)
+                    .orElseThrow();
+        } catch (DocumentRejectedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
