@@ -4,6 +4,7 @@ import io.formix.transport.SendArguments;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
+import io.formix.transport.NumberedTransport;
 import io.formix.transport.PartyId;
 import io.formix.transport.RejectingTransport;
 import io.formix.transport.Transport;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class FileTransport implements RejectingTransport {
+public final class FileTransport implements RejectingTransport, NumberedTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTransport.class);
     /** Every how many rescan intervals the root and all inbound folders are listed again. */
@@ -332,6 +333,28 @@ public final class FileTransport implements RejectingTransport {
             checkOpen();
             outboundTo(to).send(payload);
             sent.incrementAndGet();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Sends the payload {@code build} makes for the number the message gets on the channel to
+     * {@code to} (the sender's record), as {@link NumberedTransport#sendNumbered} says; the
+     * receiver's {@link Message#sequence()} is that number. {@code build} runs while sends to
+     * {@code to} are serialised; if the send fails the number is used again by the next one.
+     */
+    @Override
+    public long sendNumbered(PartyId to, Payload build) throws IOException {
+        Objects.requireNonNull(build, "build");
+        SendArguments.check(self, to, new byte[0], maxMessageBytes);
+        checkOpen();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            long n = outboundTo(to).send(build, maxMessageBytes);
+            sent.incrementAndGet();
+            return n;
         } finally {
             lifecycle.readLock().unlock();
         }

@@ -1,6 +1,7 @@
 package io.formix.transport.seal;
 
 import io.formix.transport.Message;
+import io.formix.transport.NumberedTransport;
 import io.formix.transport.PartyId;
 import io.formix.transport.RejectingTransport;
 import io.formix.transport.SendArguments;
@@ -31,15 +32,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * and signs it with this node's identity key. It fails with {@link SealException} (nothing sent)
  * if {@code to} has no such key.
  *
- * <h2>The channel counter</h2>
- * The {@code Transport} API does not tell a sender the sequence number the wrapped transport will
- * give a message (TCP numbers per connection; in-memory numbers on receipt), so the header binds a
- * per-channel counter instead: this transport numbers its messages to each recipient
- * {@code max(previous + 1, now in microseconds)} and the receiver accepts only a counter above the
- * last one it accepted from that sender. Counters therefore keep rising across a sender restart as
- * long as its clock does not go back. Together with {@code from}, {@code to} and the network id in
- * the signed header, a message copied to another channel, another position or another network is
- * refused.
+ * <h2>The number in the header</h2>
+ * Over a {@link NumberedTransport} (the file transport) the header's {@code seq} is the message's
+ * own transport sequence number, which that transport tells the sender before it writes
+ * ({@link NumberedTransport#sendNumbered}); the receiver, over the same kind of transport, accepts
+ * a message only if {@code seq} equals the {@link Message#sequence()} it arrived with. A copy at
+ * another number is then refused even by a receiver that restarted and forgot every message id,
+ * and the file transport never delivers a number below its cursor, so no old message can be
+ * replayed. Both ends of a channel must therefore wrap the same kind of transport.
+ *
+ * <p>Other transports do not tell a sender the number before it sends (TCP numbers per
+ * connection; in-memory numbers on receipt), so over them the header binds a per-channel counter
+ * instead: this transport numbers its messages to each recipient
+ * {@code max(previous + 1, now in microseconds)}. Counters therefore keep rising across a sender
+ * restart as long as its clock does not go back. In both modes the receiver also accepts only a
+ * {@code seq} above the last one it accepted from that sender. Together with {@code from},
+ * {@code to} and the network id in the signed header, a message copied to another channel, another
+ * position or another network is refused.
  *
  * <h2>Receiving</h2>
  * Each incoming message goes through the checks of {@link Step} in order. A message that fails one
@@ -99,6 +108,8 @@ public final class SealingTransport implements Transport {
     private final Transport inner;
     /** {@link #inner} if it can reject a message without advancing; null otherwise. */
     private final RejectingTransport rejecting;
+    /** {@link #inner} if it tells the sender the number first: the header then carries that number. */
+    private final NumberedTransport numbered;
     private final PartyId self;
     private final Sealer sealer;
     private final Opener opener;
@@ -123,6 +134,7 @@ public final class SealingTransport implements Transport {
     private SealingTransport(Builder b) {
         this.inner = b.inner;
         this.rejecting = b.inner instanceof RejectingTransport r ? r : null;
+        this.numbered = b.inner instanceof NumberedTransport n ? n : null;
         this.self = b.inner.self();
         this.clock = b.clock;
         this.listener = b.listener;
@@ -236,6 +248,10 @@ public final class SealingTransport implements Transport {
         ch.lock.lockInterruptibly();
         try {
             checkOpen();
+            if (numbered != null) {
+                numbered.sendNumbered(to, n -> sealer.seal(to, n, payload));
+                return;
+            }
             long seq = Math.max(ch.last + 1, micros(clock.instant()));
             byte[] envelope = sealer.seal(to, seq, payload);
             // Never reused, even if the send below fails: the receiver only needs counters to rise.
@@ -330,6 +346,10 @@ public final class SealingTransport implements Transport {
                     copy = "message id " + v.messageId() + " was already accepted as message " + at
                             + "; a copy, set aside";
                 } else {
+                    if (numbered != null && v.seq() != m.sequence()) {
+                        throw new EnvelopeRejectedException(Step.SEQUENCE,
+                                "numbered " + v.seq() + " by its sender but arrived as message " + m.sequence());
+                    }
                     if (v.seq() <= state.lastSeq()) {
                         throw new EnvelopeRejectedException(Step.SEQUENCE,
                                 "counter " + v.seq() + " is not above the last accepted " + state.lastSeq());

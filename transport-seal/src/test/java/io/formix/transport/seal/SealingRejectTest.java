@@ -225,6 +225,40 @@ class SealingRejectTest {
     }
 
     @Test
+    void headerCarriesTheFileTransportNumber() throws Exception {
+        SealingTransport a = open(A);
+        a.send(B, bytes("m0"));
+        a.send(B, bytes("m1"));
+        for (int n = 0; n < 2; n++) {
+            byte[] frame = Files.readAllBytes(ab().resolve(String.format("%08d.msg", n)));
+            Header h = Forge.header(java.util.Arrays.copyOfRange(frame, FrameCodec.HEADER_BYTES, frame.length));
+            assertEquals(n, h.seq());
+        }
+    }
+
+    @Test
+    void genuineMessageCopiedToALaterNumberAfterAReceiverRestartIsRefusedByItsNumber() throws Exception {
+        SealingTransport a = open(A);
+        SealingTransport b = open(B);
+        a.send(B, bytes("m0"));
+        byte[] frame0 = Files.readAllBytes(ab().resolve("00000000.msg"));
+        assertArrayEquals(bytes("m0"), b.receive(A, WAIT).orElseThrow().payload());
+        b.close(); // acknowledges 0; the restarted receiver remembers no message id
+        plant("00000001.msg", java.util.Arrays.copyOfRange(frame0, FrameCodec.HEADER_BYTES, frame0.length));
+        marker(1);
+
+        SealingTransport b2 = open(B);
+        assertTrue(b2.receive(A, SHORT).isEmpty(), "the replayed message is not delivered");
+        assertEquals(1, b2.rejectedCount());
+        assertEquals(Step.SEQUENCE, told.get(0).step());
+        assertEquals(1, cursor());
+        a.send(B, bytes("m1"));
+        Message m = b2.receive(A, WAIT).orElseThrow();
+        assertEquals(1, m.sequence());
+        assertArrayEquals(bytes("m1"), m.payload());
+    }
+
+    @Test
     void crashRedeliveryAfterAReceiverRestartIsDeliveredAgainWithTheSameSequence() throws Exception {
         SealingTransport a = open(A);
         SealingTransport b = open(B);
