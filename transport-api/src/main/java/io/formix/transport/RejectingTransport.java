@@ -44,7 +44,8 @@ public interface RejectingTransport extends Transport {
      * @throws IllegalStateException if {@code m} is not the last unacknowledged message of its
      *     channel (already acknowledged, already rejected, or an older one)
      * @throws TransportClosedException if this transport is closed
-     * @throws IOException if setting it aside failed; the channel still stays at its number
+     * @throws IOException if the backend cannot take the refusal at all; a backend that merely
+     *     fails to keep the evidence (the quarantine) says so in its log and still stays at the number
      */
     void reject(Message m, String reason) throws IOException;
 }

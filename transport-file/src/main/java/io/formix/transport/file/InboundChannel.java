@@ -302,7 +302,13 @@ final class InboundChannel {
         refused.add(c);
         stats.rejected();
         String line = oneLine(reason);
-        String what = setAside(c, line);
+        String what;
+        try {
+            what = setAside(c, line);
+        } catch (IOException e) {
+            // The channel already stays at n and skips this file; only the evidence is not kept.
+            what = "could not move it to the quarantine (" + e + "); left in place, not offered again";
+        }
         LOG.warn("channel {}: message {} ({}) refused by the receiver: {}; {}; waiting for another file for {}",
                 name, n, c.path().getFileName(), line, what, n);
     }

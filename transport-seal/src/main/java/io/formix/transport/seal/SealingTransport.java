@@ -83,10 +83,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * and check them in the other. Formix nodes use one or the other.
  *
  * <h2>What this does not do</h2>
- * Replay memory lives in memory: a receiver that restarts accepts any counter from each sender
- * once more, so an old message replayed after a receiver restart is caught only by the caller's
- * own idempotence (a share counted once per light node). Sizes, timing and who talks to whom stay
- * visible to whoever carries the bytes.
+ * Replay memory (message ids, the last {@code seq}) lives in memory. Over a
+ * {@link NumberedTransport} that loses nothing: a replayed message must arrive at its own number,
+ * and the file transport never delivers a number it has passed. Over other transports a receiver
+ * that restarts accepts any counter from each sender once more, so an old message replayed after
+ * a receiver restart is caught only by the caller's own idempotence (a share counted once per light
+ * node). Sizes, timing and who talks to whom stay visible to whoever carries the bytes.
  */
 public final class SealingTransport implements Transport {
 
@@ -384,7 +386,11 @@ public final class SealingTransport implements Transport {
     /** Hands a refused message back to a transport that can set it aside without advancing. */
     private void handBack(Message m, Step step, String detail) throws IOException {
         if (rejecting != null) {
-            rejecting.reject(m, step.description() + ": " + detail);
+            try {
+                rejecting.reject(m, step.description() + ": " + detail);
+            } catch (IllegalStateException e) {
+                // Already acknowledged by a concurrent receive (see "Threads"): its number is used up.
+            }
         }
     }
 
