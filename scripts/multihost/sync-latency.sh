@@ -2,7 +2,7 @@
 # One hop over Syncthing, h1 -> h2, twice: a bare file (the floor) and one FileTransport message,
 # medians and p90 side by side with their ratio (target: the message at most 1.3x the bare file).
 # Needs the network of net.sh up (3 hosts).
-#   scripts/multihost/sync-latency.sh [--dir DIR] [--runs 10] [--size 200] [--gap-ms 2500] [--mode both|bare|formix]
+#   scripts/multihost/sync-latency.sh [--dir DIR] [--runs 10] [--size 200] [--gap-ms 2500] [--mode both|bare|formix|roundtrip] [--durable]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/build.sh"
 DIR="${FORMIX_MULTIHOST_DIR:-$FORMIX_ROOT/sandbox/multihost}"

@@ -35,7 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * watched host, then for a quiet gap, so no run inherits another's pending watcher batch.
  *
  * <pre>java ... SyncLatencyProbe --from H1/data --to H2/data [--also H3/data] [--runs 10]
- *     [--size 200] [--gap-ms 2500] [--mode both|bare|formix]</pre>
+ *     [--size 200] [--gap-ms 2500] [--mode both|bare|formix|roundtrip] [--durable]</pre>
+ *
+ * <p>{@code roundtrip} times a request and its reply instead (two hops, as a ping-pong through
+ * two proxies measures).
  */
 public final class SyncLatencyProbe {
     private static final Duration HOP_LIMIT = Duration.ofSeconds(60);
@@ -49,6 +52,7 @@ public final class SyncLatencyProbe {
     private final int runs;
     private final int size;
     private final long gapMillis;
+    private boolean durable; // set once, before the first run
 
     private SyncLatencyProbe(Path from, Path to, List<Path> also, int runs, int size, long gapMillis) {
         this.from = from;
@@ -69,6 +73,12 @@ public final class SyncLatencyProbe {
         int size = 200;
         long gap = 2500;
         String mode = "both";
+        boolean durable = false;
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("SyncLatencyProbe --from H1/data --to H2/data [--also H3/data] [--runs 10]"
+                    + " [--size 200] [--gap-ms 2500] [--mode both|bare|formix|roundtrip] [--durable]");
+            return;
+        }
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -79,18 +89,29 @@ public final class SyncLatencyProbe {
                 case "--size" -> size = Integer.parseInt(need(args[i], v));
                 case "--gap-ms" -> gap = Long.parseLong(need(args[i], v));
                 case "--mode" -> mode = need(args[i], v);
+                case "--durable" -> {
+                    durable = true;
+                    i--; // takes no value
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--from --to --also --runs --size --gap-ms --mode)");
+                        + " (--from --to --also --runs --size --gap-ms --mode --durable)");
             }
             i++;
         }
         if (from == null || to == null) {
             throw new IllegalArgumentException("--from H1/data and --to H2/data are required");
         }
-        if (runs < 1 || size < 0 || !mode.matches("both|bare|formix")) {
-            throw new IllegalArgumentException("--runs >= 1, --size >= 0, --mode both|bare|formix");
+        if (runs < 1 || size < 0 || !mode.matches("both|bare|formix|roundtrip")) {
+            throw new IllegalArgumentException("--runs >= 1, --size >= 0, --mode both|bare|formix|roundtrip");
         }
         SyncLatencyProbe probe = new SyncLatencyProbe(from, to, also, runs, size, gap);
+        probe.durable = durable;
+        if (mode.equals("roundtrip")) {
+            Samples rtt = probe.roundTrip();
+            System.out.printf("%nround trip %s -> %s -> back, %d runs: median %.0f ms, p90 %.0f ms%n",
+                    from, to, runs, ms(rtt.percentile(50)), ms(rtt.percentile(90)));
+            return;
+        }
         Samples bare = mode.equals("formix") ? null : probe.bare();
         Samples formix = mode.equals("bare") ? null : probe.formix();
         System.out.println();
@@ -162,7 +183,10 @@ public final class SyncLatencyProbe {
         Samples samples = new Samples();
         Path channel = to.resolve(SENDER.value() + "_to_" + RECEIVER.value());
         Map<String, Long> firstSeen = new ConcurrentHashMap<>();
-        Files.createDirectories(channel);
+        // The sender's host creates the channel folder, as a sender would; creating it on both hosts
+        // at once makes the first message wait for Syncthing to reconcile two new folders.
+        Files.createDirectories(from.resolve(channel.getFileName()));
+        awaitDirectory(channel);
         WatchService watcher = channel.getFileSystem().newWatchService();
         channel.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
         Thread poller = new Thread(() -> recordArrivals(watcher, firstSeen), "arrival-recorder");
@@ -170,8 +194,8 @@ public final class SyncLatencyProbe {
         poller.start();
         int marker = 0;
         int msgFirst = 0;
-        try (FileTransport sender = FileTransport.builder(from, SENDER).open();
-             FileTransport receiver = FileTransport.builder(to, RECEIVER).open()) {
+        try (FileTransport sender = FileTransport.builder(from, SENDER).durable(durable).open();
+             FileTransport receiver = FileTransport.builder(to, RECEIVER).durable(durable).open()) {
             for (int run = 0; run <= runs; run++) {
                 byte[] payload = new byte[size];
                 payload[0] = (byte) run;
@@ -206,6 +230,30 @@ public final class SyncLatencyProbe {
         }
         System.out.printf("counted runs: .ready arrived first %d, .msg arrived first %d, other %d%n",
                 marker, msgFirst, runs - marker - msgFirst);
+        return samples;
+    }
+
+    /** A request from the sending host and its reply from the receiving host: two hops. */
+    private Samples roundTrip() throws IOException, InterruptedException {
+        Samples samples = new Samples();
+        Files.createDirectories(from.resolve(SENDER.value() + "_to_" + RECEIVER.value()));
+        Files.createDirectories(to.resolve(RECEIVER.value() + "_to_" + SENDER.value()));
+        try (FileTransport a = FileTransport.builder(from, SENDER).open();
+             FileTransport b = FileTransport.builder(to, RECEIVER).open()) {
+            for (int run = 0; run <= runs; run++) {
+                long t0 = System.nanoTime();
+                a.send(RECEIVER, new byte[size]);
+                Message request = b.receive(SENDER, HOP_LIMIT).orElseThrow(() -> new IOException("no request"));
+                b.send(SENDER, request.payload());
+                a.receive(RECEIVER, HOP_LIMIT).orElseThrow(() -> new IOException("no reply"));
+                long t1 = System.nanoTime();
+                if (run > 0) {
+                    samples.add(t1 - t0);
+                }
+                System.out.printf("round trip run %2d: %5.0f ms%s%n", run, ms(t1 - t0), run == 0 ? " (warm-up)" : "");
+                Thread.sleep(gapMillis);
+            }
+        }
         return samples;
     }
 
@@ -248,6 +296,16 @@ public final class SyncLatencyProbe {
             }
         }
         Thread.sleep(gapMillis);
+    }
+
+    private static void awaitDirectory(Path dir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + HOP_LIMIT.toNanos();
+        while (!Files.isDirectory(dir)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(dir + " did not appear within " + HOP_LIMIT + " (is the sync running?)");
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
     }
 
     private static long sizeOf(Path p) throws IOException {
