@@ -10,7 +10,7 @@
 #                              namespace Pbr; Syncthing homes in DIR/hK/syncthing, folders in
 #                              DIR/hK/data; waits (at most S s, default 60) for a full mesh
 #   net.sh down [--dir DIR]    stops the Syncthings it started, deletes the namespaces (idempotent)
-#   net.sh exec K CMD...       runs CMD inside host K's namespace
+#   net.sh exec [--dir DIR] K CMD...  runs CMD (verbatim, options included) inside host K's namespace
 #   net.sh partition K | heal K     link down / up of host K's cable (its veth on the bridge)
 #   net.sh pause K | resume K       pauses / resumes every device on host K's Syncthing (REST)
 #   net.sh api K METHOD PATH [BODY] calls host K's REST API, prints the answer
@@ -34,10 +34,15 @@ log() { echo "net.sh: $*" >&2; }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; }
 
-# Options may come anywhere after the command.
+# Options may come anywhere after the command, except after `exec K`: what follows K is the
+# command to run, verbatim.
 ARGS=()
 parse_options() {
   while [ $# -gt 0 ]; do
+    if [ "$CMD" = exec ] && [ ${#ARGS[@]} -ge 1 ]; then
+      ARGS+=("$@")
+      return
+    fi
     case "$1" in
       --hosts) HOSTS="${2:?--hosts needs a number}"; shift 2 ;;
       --dir) DIR="${2:?--dir needs a folder}"; shift 2 ;;
@@ -285,6 +290,7 @@ cmd_status() {
 main() {
   [ $# -ge 1 ] || { usage; exit 2; }
   local cmd="$1"; shift
+  CMD="$cmd"
   parse_options "$@"
   set -- ${ARGS[@]+"${ARGS[@]}"}
   [ -d "$DIR" ] && DIR="$(cd "$DIR" && pwd)"
