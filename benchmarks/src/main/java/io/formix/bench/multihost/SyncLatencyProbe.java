@@ -52,9 +52,10 @@ public final class SyncLatencyProbe {
     private final int runs;
     private final int size;
     private final long gapMillis;
-    private boolean durable; // set once, before the first run
+    private final boolean durable;
 
-    private SyncLatencyProbe(Path from, Path to, List<Path> also, int runs, int size, long gapMillis) {
+    private SyncLatencyProbe(Path from, Path to, List<Path> also, int runs, int size, long gapMillis,
+            boolean durable) {
         this.from = from;
         this.to = to;
         this.watched.add(from);
@@ -63,6 +64,7 @@ public final class SyncLatencyProbe {
         this.runs = runs;
         this.size = size;
         this.gapMillis = gapMillis;
+        this.durable = durable;
     }
 
     public static void main(String[] args) throws Exception {
@@ -104,8 +106,7 @@ public final class SyncLatencyProbe {
         if (runs < 1 || size < 0 || !mode.matches("both|bare|formix|roundtrip")) {
             throw new IllegalArgumentException("--runs >= 1, --size >= 0, --mode both|bare|formix|roundtrip");
         }
-        SyncLatencyProbe probe = new SyncLatencyProbe(from, to, also, runs, size, gap);
-        probe.durable = durable;
+        SyncLatencyProbe probe = new SyncLatencyProbe(from, to, also, runs, size, gap, durable);
         if (mode.equals("roundtrip")) {
             Samples rtt = probe.roundTrip();
             System.out.printf("%nround trip %s -> %s -> back, %d runs: median %.0f ms, p90 %.0f ms%n",
