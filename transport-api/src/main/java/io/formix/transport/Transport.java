@@ -65,6 +65,11 @@ import java.util.Optional;
  * {@code send} does not keep the caller's array after it returns; the caller may reuse it. A
  * received payload is a fresh array owned by the caller.
  *
+ * <h2>Optional capabilities</h2>
+ * A backend may also implement {@link RejectingTransport} (the layer above refuses a message
+ * without using up its number) and {@link NumberedTransport} (the sender learns a message's number
+ * before it is written). The file backend implements both.
+ *
  * <h2>Closing</h2>
  * {@link #close()} is idempotent. It wakes every thread blocked in {@code receive} or {@code send}
  * with a {@link TransportClosedException}; later calls throw the same. It releases locks, sockets,

@@ -118,6 +118,49 @@ final class ChannelNames {
         return name.regionMatches(0, number(n), 0, digits) && number(n).length() == digits ? n : -1;
     }
 
+    /** Syncthing's infix of a conflict copy: {@code <base>.sync-conflict-<yyyyMMdd>-<HHmmss>-<device>.<ext>}. */
+    static final String SYNCTHING_CONFLICT = ".sync-conflict-";
+    /** SyftBox's suffix of a conflict copy: {@code <name>.conflict.<timestamp>}. */
+    static final String SYFTBOX_CONFLICT = MSG + ".conflict.";
+
+    /**
+     * The number n if {@code name} is a sync engine's conflict copy of {@code n.msg}, else -1:
+     * Syncthing's {@code <n>.sync-conflict-<8 digits>-<6 digits>-<7 of [A-Z0-9]>.msg} or SyftBox's
+     * {@code <n>.msg.conflict.<1..64 of [A-Za-z0-9._:-]>}, with {@code <n>} canonical. Such names
+     * stay {@link Kind#IGNORED} (counted, never deleted); the receiver only looks at them as
+     * candidates for its cursor's number (docs/wire-format.md, "Rejected messages").
+     */
+    static long conflictCopyOf(String name) {
+        int s = name.indexOf(SYNCTHING_CONFLICT);
+        if (s > 0 && name.endsWith(MSG)) {
+            String tag = name.substring(s + SYNCTHING_CONFLICT.length(), name.length() - MSG.length());
+            if (tag.length() == 23 && tag.charAt(8) == '-' && tag.charAt(15) == '-'
+                    && all(tag, 0, 8, "0123456789") && all(tag, 9, 15, "0123456789")
+                    && all(tag, 16, 23, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")) {
+                return sequenceOf(name.substring(0, s) + MSG, MSG);
+            }
+            return -1;
+        }
+        int f = name.indexOf(SYFTBOX_CONFLICT);
+        if (f > 0) {
+            String ts = name.substring(f + SYFTBOX_CONFLICT.length());
+            if (!ts.isEmpty() && ts.length() <= 64 && all(ts, 0, ts.length(),
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
+                return sequenceOf(name.substring(0, f) + MSG, MSG);
+            }
+        }
+        return -1;
+    }
+
+    private static boolean all(String s, int from, int to, String allowed) {
+        for (int i = from; i < to; i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The sequence of a canonical {@code .msg} or {@code .ready} name, else -1. */
     static long sequenceOf(String name) {
         return switch (kind(name)) {

@@ -4,7 +4,9 @@ import io.formix.transport.SendArguments;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
+import io.formix.transport.NumberedTransport;
 import io.formix.transport.PartyId;
+import io.formix.transport.RejectingTransport;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
@@ -50,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>A message returned by {@code receive(from)}/{@code receiveAny} is acknowledged (cursor
  * advanced, files deleted) at the start of the next {@code receive} on its channel
  * ({@code receive(from)} with the same sender, or {@code receiveAny}) or at {@link #close()}, so a
- * thread per sender can consume without acknowledging another thread's message.
+ * thread per sender can consume without acknowledging another thread's message. Instead of
+ * acknowledging, the layer above may {@link #reject} it: the file is quarantined and the channel
+ * waits at the same number for another file for it (docs/wire-format.md, "Rejected messages").
  *
  * <pre>{@code
  * try (FileTransport alice = FileTransport.builder(Path.of("sandbox/channels"), PartyId.of("alice")).open()) {
@@ -59,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class FileTransport implements Transport {
+public final class FileTransport implements RejectingTransport, NumberedTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTransport.class);
     /** Every how many rescan intervals the root and all inbound folders are listed again. */
@@ -80,6 +84,7 @@ public final class FileTransport implements Transport {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     /** Read-held by every file operation, write-held by {@link #close()}. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -103,6 +108,11 @@ public final class FileTransport implements Transport {
             @Override
             public void quarantined() {
                 quarantined.incrementAndGet();
+            }
+
+            @Override
+            public void rejected() {
+                rejected.incrementAndGet();
             }
         };
         this.inbound = new InboundChannels(root, self,
@@ -289,7 +299,8 @@ public final class FileTransport implements Transport {
 
     /** A snapshot of this transport's counters. */
     public FileTransportStats stats() {
-        return new FileTransportStats(inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get());
+        return new FileTransportStats(inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get(),
+                rejected.get());
     }
 
     /** The channel folder root. */
@@ -327,6 +338,28 @@ public final class FileTransport implements Transport {
         }
     }
 
+    /**
+     * Sends the payload {@code build} makes for the number the message gets on the channel to
+     * {@code to} (the sender's record), as {@link NumberedTransport#sendNumbered} says; the
+     * receiver's {@link Message#sequence()} is that number. {@code build} runs while sends to
+     * {@code to} are serialised; if the send fails the number is used again by the next one.
+     */
+    @Override
+    public long sendNumbered(PartyId to, Payload build) throws IOException {
+        Objects.requireNonNull(build, "build");
+        SendArguments.check(self, to, new byte[0], maxMessageBytes);
+        checkOpen();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            long n = outboundTo(to).send(build, maxMessageBytes);
+            sent.incrementAndGet();
+            return n;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     @Override
     public Optional<Message> receive(PartyId from, Duration timeout) throws IOException, InterruptedException {
         Objects.requireNonNull(from, "from");
@@ -336,6 +369,37 @@ public final class FileTransport implements Transport {
         }
         InboundChannel ch = inbound.channel(from);
         return receive(timeout, () -> inbound.acknowledge(ch), () -> inbound.pollIfDirty(ch));
+    }
+
+    /**
+     * Refuses {@code m}, the message returned last from {@code m.from()} and not yet acknowledged,
+     * as {@link RejectingTransport#reject} says: the file it was read from ({@code n.msg} or a
+     * conflict copy) is moved to {@code quarantine/<from>_to_<self>/} in the state folder with a
+     * {@code .reason} file beside it (unless another file has taken its name since it was read,
+     * which is left in place), {@code n.ready} stays, and the cursor stays at n, also on disk. The
+     * next receive on the channel looks at n again: a {@code n.msg} written later, or a sync
+     * engine's conflict copy of it (docs/wire-format.md, "Rejected messages"). The refused file is
+     * never offered again.
+     *
+     * @throws IllegalStateException if {@code m} is not the channel's last returned, unacknowledged message
+     */
+    @Override
+    public void reject(Message m, String reason) throws IOException {
+        Objects.requireNonNull(m, "m");
+        Objects.requireNonNull(reason, "reason");
+        checkOpen();
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            InboundChannel ch = inbound.channel(m.from());
+            try {
+                ch.reject(m.sequence(), reason);
+            } finally {
+                ch.dirty.set(true); // look again at the same number at the next receive
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ package io.formix.transport.file;
  * @param quarantined corrupt messages moved aside since open
  * @param delivered messages returned by {@code receive}/{@code receiveAny} since open
  * @param sent messages published since open
+ * @param rejected messages refused by the layer above ({@link FileTransport#reject}) since open;
+ *     they are counted in {@code delivered} too
  */
-public record FileTransportStats(long ignoredFiles, long quarantined, long delivered, long sent) {
+public record FileTransportStats(long ignoredFiles, long quarantined, long delivered, long sent, long rejected) {
 }

@@ -6,15 +6,26 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * a {@code .msg}/{@code .ready} entry that is not a regular file (link, FIFO, folder …) is
  * quarantined once, like a corrupt message. Message files are opened without blocking
  * ({@link RegularFiles}).
+ *
+ * <p>The layer above may {@link #reject} the message handed out last: its file is moved to the
+ * quarantine and the channel stays at its number, waiting for another file for it (a later
+ * {@code n.msg}, or a sync engine's conflict copy of it). Each file refused stays refused: it is
+ * recognised by its identity (file key, size, modification time) and never offered again.
  */
 final class InboundChannel {
 
@@ -71,6 +87,23 @@ final class InboundChannel {
 
     /** A listing for gaps at most this often per channel, when markers arrive out of order. */
     static final long GAP_LISTING_EVERY_MS = 1_000;
+    /** The file of the message handed out last and not yet acknowledged; null if none. */
+    private Candidate handedOut;
+    /** Files refused for number {@link #refusedAt} (rejected above, or unusable conflict copies). */
+    private final Set<Candidate> refused = new HashSet<>();
+    private long refusedAt = -1;
+
+    /** One file read as message n: where, and which file it was (to recognise it again). */
+    record Candidate(Path path, Object fileKey, long size, long modifiedNanos) {
+        static Candidate of(Path path, BasicFileAttributes a) {
+            return new Candidate(path, a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        }
+
+        /** Whether {@code a} (of the entry at {@link #path} now) describes this same file. */
+        boolean matches(BasicFileAttributes a) {
+            return a != null && a.isRegularFile() && equals(of(path, a));
+        }
+    }
 
     /** Receiver settings shared by the channels of one transport. */
     record Settings(int maxMessageBytes, Clock clock, Duration stableWindow) {
@@ -81,6 +114,8 @@ final class InboundChannel {
         void delivered();
 
         void quarantined();
+
+        void rejected();
     }
 
     InboundChannel(Path root, PartyId from, PartyId self, Settings settings, StateFiles state, StateDir stateDir,
@@ -151,7 +186,15 @@ final class InboundChannel {
             throw quarantine(n, "not a regular file: " + RegularFiles.kind(marker, ready) + " ("
                     + ChannelNames.ready(n) + ")");
         }
+        if (refusedAt != n) {
+            refused.clear();
+            refusedAt = n;
+        }
         Path msg = dir.resolve(ChannelNames.msg(n));
+        BasicFileAttributes before = SafeFiles.lstat(msg);
+        if (before == null || refused.contains(Candidate.of(msg, before))) {
+            return lookAtCopies(n); // missing or refused: a sync engine's conflict copy may be the message
+        }
         byte[] payload;
         try (RegularFiles.Handle h = RegularFiles.open(msg)) {
             long size = h.size();
@@ -181,9 +224,165 @@ final class InboundChannel {
         } catch (NoSuchFileException | EOFException e) {
             return null; // marker first (a sync engine) or truncated under us: wait
         }
+        Candidate read = Candidate.of(msg, before);
+        if (!read.matches(SafeFiles.lstat(msg))) {
+            return null; // replaced while being read (its rename marks the channel again): look again
+        }
+        return handOut(n, read, payload);
+    }
+
+    private Message handOut(long n, Candidate read, byte[] payload) {
+        handedOut = read;
         moveTo(n + 1);
         stats.delivered();
         return new Message(from, n, payload);
+    }
+
+    /**
+     * Looks for a conflict copy of {@code n.msg} ({@link ChannelNames#conflictCopyOf}) when
+     * {@code n.msg} is missing or was refused. A copy is opened under the same rules as a message
+     * file (regular files only, never following a link or blocking, length checked before
+     * allocating); one that is not a whole message is left in place and not offered.
+     */
+    private Message lookAtCopies(long n) throws IOException {
+        List<Path> copies = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (ChannelNames.conflictCopyOf(p.getFileName().toString()) == n) {
+                    copies.add(p);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        copies.sort(null);
+        for (Path p : copies) {
+            BasicFileAttributes a = SafeFiles.lstat(p);
+            if (a == null) {
+                continue;
+            }
+            Candidate c = Candidate.of(p, a);
+            if (refused.contains(c)) {
+                continue;
+            }
+            String refusal = null;
+            byte[] payload = null;
+            try (RegularFiles.Handle h = RegularFiles.open(p)) {
+                long size = h.size();
+                long length = -1;
+                if (size >= FrameCodec.HEADER_BYTES) {
+                    byte[] header = new byte[FrameCodec.HEADER_BYTES];
+                    h.readFully(header, 0, header.length, 0);
+                    length = FrameCodec.getLength(header, 0);
+                }
+                if (length < 0 || length > settings.maxMessageBytes() || size != FrameCodec.HEADER_BYTES + length) {
+                    refusal = "not a whole message: " + size + " bytes" + (length < 0 ? "" : ", length says 8 + " + length);
+                } else {
+                    payload = new byte[(int) length];
+                    h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
+                }
+            } catch (RegularFiles.NotRegularFileException e) {
+                refusal = "not a regular file: " + e.kind();
+            } catch (NoSuchFileException | EOFException e) {
+                continue; // gone or changed under us: the next look sees what is there
+            }
+            if (refusal != null) {
+                refused.add(c);
+                LOG.warn("channel {}: conflict copy {} of message {} not used ({}); left in place", name,
+                        p.getFileName(), n, refusal);
+                continue;
+            }
+            if (!c.matches(SafeFiles.lstat(p))) {
+                continue;
+            }
+            LOG.info("channel {}: message {} read from the conflict copy {}", name, n, p.getFileName());
+            return handOut(n, c, payload);
+        }
+        return null;
+    }
+
+    /**
+     * Refuses message {@code n}, the one handed out last and not acknowledged: its file is moved
+     * to the quarantine (with a {@code .reason} file beside it) if it is still the file that was
+     * read, and the channel stays at {@code n}, its persisted cursor untouched.
+     *
+     * @throws IllegalStateException if {@code n} is not the message handed out last and unacknowledged
+     */
+    synchronized void reject(long n, String reason) throws IOException {
+        if (handedOut == null || next != n + 1 || acked != n) {
+            throw new IllegalStateException("message " + n + " on channel " + name
+                    + " is not the last one returned and not yet acknowledged");
+        }
+        Candidate c = handedOut;
+        handedOut = null;
+        next = n;
+        incompleteSeq = -1;
+        if (refusedAt != n) {
+            refused.clear();
+            refusedAt = n;
+        }
+        refused.add(c);
+        stats.rejected();
+        String line = oneLine(reason);
+        String what;
+        try {
+            what = setAside(c, line);
+        } catch (IOException e) {
+            // The channel already stays at n and skips this file; only the evidence is not kept.
+            what = "could not move it to the quarantine (" + e + "); left in place, not offered again";
+        }
+        LOG.warn("channel {}: message {} ({}) refused by the receiver: {}; {}; waiting for another file for {}",
+                name, n, c.path().getFileName(), line, what, n);
+    }
+
+    /**
+     * Moves a refused file to the quarantine, unless another file has taken its name since it was
+     * read (the genuine sender's rename): that one is left, or put back if it was moved by mistake.
+     */
+    private String setAside(Candidate c, String reason) throws IOException {
+        if (!c.matches(SafeFiles.lstat(c.path()))) {
+            return "its file is gone or was replaced since it was read; nothing moved";
+        }
+        Path q = stateDir.quarantine(name);
+        String fileName = c.path().getFileName().toString();
+        Path target = q.resolve(fileName);
+        for (int i = 1; SafeFiles.lstat(target) != null || SafeFiles.lstat(reasonFile(target)) != null; i++) {
+            target = q.resolve(fileName + "." + i);
+        }
+        try {
+            Files.move(c.path(), target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return "its file is already gone";
+        } catch (AtomicMoveNotSupportedException e) {
+            return "left in place (the quarantine is on another file system); not offered again";
+        }
+        if (!c.matches(SafeFiles.lstat(target))) {
+            // The name was replaced between the check and the move: that file is not the one refused.
+            try {
+                Files.move(target, c.path());
+                return "a new file took its name during the move and was put back";
+            } catch (FileAlreadyExistsException e) {
+                LOG.warn("channel {}: moved {} to {}, but it is not the file that was refused and its name is "
+                        + "taken again; it may be genuine", name, fileName, target);
+            }
+        }
+        try {
+            Files.writeString(reasonFile(target), reason + System.lineSeparator(), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            LOG.warn("channel {}: could not write {}: {}", name, reasonFile(target), e.toString());
+        }
+        return "moved to " + target;
+    }
+
+    private static Path reasonFile(Path quarantined) {
+        return quarantined.resolveSibling(quarantined.getFileName() + ".reason");
+    }
+
+    /** {@code reason} on one line, control characters replaced, at most 300 characters. */
+    static String oneLine(String reason) {
+        String r = Objects.requireNonNull(reason, "reason").replaceAll("\\p{Cntrl}", "?");
+        return r.length() > 300 ? r.substring(0, 300) + "…" : r;
     }
 
     /** Persists the cursor past everything handed out, then deletes those files. */
@@ -200,6 +399,12 @@ final class InboundChannel {
         for (long k = firstDelivered; k < acked; k++) {
             deleteEntry(dir.resolve(ChannelNames.msg(k)));
             deleteEntry(dir.resolve(ChannelNames.ready(k)));
+        }
+        Candidate copy = handedOut;
+        handedOut = null;
+        if (copy != null && copy.matches(SafeFiles.lstat(copy.path()))
+                && ChannelNames.conflictCopyOf(copy.path().getFileName().toString()) >= 0) {
+            deleteEntry(copy.path()); // delivered from a conflict copy: it is consumed like n.msg
         }
     }
 

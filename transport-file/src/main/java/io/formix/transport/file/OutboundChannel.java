@@ -1,6 +1,8 @@
 package io.formix.transport.file;
 
 import io.formix.transport.FrameCodec;
+import io.formix.transport.MessageTooLargeException;
+import io.formix.transport.NumberedTransport;
 import io.formix.transport.PartyId;
 import io.formix.transport.TransportException;
 import java.io.IOException;
@@ -50,7 +52,15 @@ final class OutboundChannel {
     }
 
     /** Writes one message and returns its sequence number. Serialised per channel. */
-    synchronized long send(byte[] payload) throws IOException {
+    long send(byte[] payload) throws IOException {
+        return send(n -> payload, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Writes the message {@code build} makes for the next number (at most {@code max} bytes) and
+     * returns that number. Serialised per channel; if anything fails the number stays free.
+     */
+    synchronized long send(NumberedTransport.Payload build, int max) throws IOException {
         try {
             requireFolder();
             recoverOnce();
@@ -60,6 +70,10 @@ final class OutboundChannel {
             throw failure(next, "preparing the channel", e);
         }
         long n = next;
+        byte[] payload = build.forNumber(n);
+        if (payload.length > max) {
+            throw new MessageTooLargeException(payload.length, max);
+        }
         Path temp = dir.resolve(ChannelNames.temp(n));
         Path msg = dir.resolve(ChannelNames.msg(n));
         try {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What a receiver remembers of one sender: the last channel counter it accepted and the most
- * recent message ids, bounded (oldest forgotten first). Guarded by its own monitor.
+ * recent message ids with the transport sequence number each was accepted at, bounded (oldest
+ * forgotten first). Guarded by its own monitor.
  */
 final class ReplayState {
 
@@ -17,13 +18,13 @@ final class ReplayState {
         }
     }
 
-    private final Map<Mid, Boolean> seen;
+    private final Map<Mid, Long> seen;
     private long lastSeq = -1;
 
     ReplayState(int capacity) {
         this.seen = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Mid, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Mid, Long> eldest) {
                 return size() > capacity;
             }
         };
@@ -33,12 +34,17 @@ final class ReplayState {
         return seen.containsKey(Mid.of(mid));
     }
 
+    /** The transport sequence number {@code mid} was accepted at; only if {@link #seen}. */
+    long acceptedAt(byte[] mid) {
+        return seen.get(Mid.of(mid));
+    }
+
     long lastSeq() {
         return lastSeq;
     }
 
-    void accept(byte[] mid, long seq) {
-        seen.put(Mid.of(mid), Boolean.TRUE);
+    void accept(byte[] mid, long seq, long transportSequence) {
+        seen.put(Mid.of(mid), transportSequence);
         lastSeq = seq;
     }
 }

@@ -1,7 +1,9 @@
 package io.formix.transport.seal;
 
 import io.formix.transport.Message;
+import io.formix.transport.NumberedTransport;
 import io.formix.transport.PartyId;
+import io.formix.transport.RejectingTransport;
 import io.formix.transport.SendArguments;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
@@ -9,8 +11,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,15 +32,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * and signs it with this node's identity key. It fails with {@link SealException} (nothing sent)
  * if {@code to} has no such key.
  *
- * <h2>The channel counter</h2>
- * The {@code Transport} API does not tell a sender the sequence number the wrapped transport will
- * give a message (TCP numbers per connection; in-memory numbers on receipt), so the header binds a
- * per-channel counter instead: this transport numbers its messages to each recipient
- * {@code max(previous + 1, now in microseconds)} and the receiver accepts only a counter above the
- * last one it accepted from that sender. Counters therefore keep rising across a sender restart as
- * long as its clock does not go back. Together with {@code from}, {@code to} and the network id in
- * the signed header, a message copied to another channel, another position or another network is
- * refused.
+ * <h2>The number in the header</h2>
+ * Over a {@link NumberedTransport} (the file transport) the header's {@code seq} is the message's
+ * own transport sequence number, which that transport tells the sender before it writes
+ * ({@link NumberedTransport#sendNumbered}); the receiver, over the same kind of transport, accepts
+ * a message only if {@code seq} equals the {@link Message#sequence()} it arrived with. A copy at
+ * another number is then refused even by a receiver that restarted and forgot every message id,
+ * and the file transport never delivers a number below its cursor, so no old message can be
+ * replayed. Both ends of a channel must therefore wrap the same kind of transport.
+ *
+ * <p>Other transports do not tell a sender the number before it sends (TCP numbers per
+ * connection; in-memory numbers on receipt), so over them the header binds a per-channel counter
+ * instead: this transport numbers its messages to each recipient
+ * {@code max(previous + 1, now in microseconds)}. Counters therefore keep rising across a sender
+ * restart as long as its clock does not go back. In both modes the receiver also accepts only a
+ * {@code seq} above the last one it accepted from that sender. Together with {@code from},
+ * {@code to} and the network id in the signed header, a message copied to another channel, another
+ * position or another network is refused.
  *
  * <h2>Receiving</h2>
  * Each incoming message goes through the checks of {@link Step} in order. A message that fails one
@@ -48,6 +61,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * sequence, same envelope, after the receiver restarted) looks to the caller exactly as without
  * sealing.
  *
+ * <h2>Refused messages and the wrapped transport's numbers</h2>
+ * When the wrapped transport is a {@link RejectingTransport} (the file transport), a message that
+ * could have been made by someone other than its sender, or copied from elsewhere, is handed back
+ * with {@link RejectingTransport#reject}: the transport sets it aside and keeps waiting for its
+ * number, so a forgery planted at the next number cannot use up the number of the genuine message
+ * that arrives later. That covers every step of {@link #REJECTED_STEPS} and a repeated message id
+ * at another transport number than the one it was accepted at (a copy); a repeated id at the same
+ * number (the transport delivering it again) is ignored and acknowledged as before. Steps
+ * {@link Step#TIMESTAMP} and {@link Step#PADDING} fail only on what the signing sender itself
+ * made (the signature and the ciphertext are checked first): those are acknowledged, so the
+ * channel moves on instead of waiting for a replacement that will never come. Over a transport
+ * without the capability everything refused is acknowledged, as before.
+ *
  * <h2>Threads</h2>
  * Thread-safe. Sends to one recipient are sealed and handed on one at a time, so counters reach the
  * wrapped transport in order. Receives from one sender ({@code receive(from)}) are checked one at
@@ -57,10 +83,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * and check them in the other. Formix nodes use one or the other.
  *
  * <h2>What this does not do</h2>
- * Replay memory lives in memory: a receiver that restarts accepts any counter from each sender
- * once more, so an old message replayed after a receiver restart is caught only by the caller's
- * own idempotence (a share counted once per light node). Sizes, timing and who talks to whom stay
- * visible to whoever carries the bytes.
+ * Replay memory (message ids, the last {@code seq}) lives in memory. Over a
+ * {@link NumberedTransport} that loses nothing: a replayed message must arrive at its own number,
+ * and the file transport never delivers a number it has passed. Over other transports a receiver
+ * that restarts accepts any counter from each sender once more, so an old message replayed after
+ * a receiver restart is caught only by the caller's own idempotence (a share counted once per light
+ * node). Sizes, timing and who talks to whom stay visible to whoever carries the bytes.
  */
 public final class SealingTransport implements Transport {
 
@@ -74,7 +102,16 @@ public final class SealingTransport implements Transport {
     /** Default number of message ids remembered per sender. */
     public static final int DEFAULT_REPLAY_MEMORY = 65_536;
 
+    /** Steps whose failure is handed back with {@link RejectingTransport#reject} when the transport can. */
+    public static final Set<Step> REJECTED_STEPS = Collections.unmodifiableSet(EnumSet.of(Step.PARSE, Step.SENDER,
+            Step.SIGNATURE, Step.NETWORK, Step.RECIPIENT, Step.CHANNEL, Step.DUPLICATE, Step.SEQUENCE,
+            Step.KEY_UNKNOWN, Step.KEY_EXPIRED, Step.DECRYPT));
+
     private final Transport inner;
+    /** {@link #inner} if it can reject a message without advancing; null otherwise. */
+    private final RejectingTransport rejecting;
+    /** {@link #inner} if it tells the sender the number first: the header then carries that number. */
+    private final NumberedTransport numbered;
     private final PartyId self;
     private final Sealer sealer;
     private final Opener opener;
@@ -98,6 +135,8 @@ public final class SealingTransport implements Transport {
 
     private SealingTransport(Builder b) {
         this.inner = b.inner;
+        this.rejecting = b.inner instanceof RejectingTransport r ? r : null;
+        this.numbered = b.inner instanceof NumberedTransport n ? n : null;
         this.self = b.inner.self();
         this.clock = b.clock;
         this.listener = b.listener;
@@ -211,6 +250,10 @@ public final class SealingTransport implements Transport {
         ch.lock.lockInterruptibly();
         try {
             checkOpen();
+            if (numbered != null) {
+                numbered.sendNumbered(to, n -> sealer.seal(to, n, payload));
+                return;
+            }
             long seq = Math.max(ch.last + 1, micros(clock.instant()));
             byte[] envelope = sealer.seal(to, seq, payload);
             // Never reused, even if the send below fails: the receiver only needs counters to rise.
@@ -287,8 +330,9 @@ public final class SealingTransport implements Transport {
     }
 
     /** Runs every check on one incoming message; empty if it was refused or a duplicate. */
-    private Optional<Message> accept(Message m) {
+    private Optional<Message> accept(Message m) throws IOException {
         byte[] envelope = m.payload();
+        String copy = null;
         try {
             VerifiedEnvelope v = opener.verify(envelope, m.from());
             ReplayState state = replay.computeIfAbsent(m.from(), f -> new ReplayState(replayMemory));
@@ -296,29 +340,58 @@ public final class SealingTransport implements Transport {
                 byte[] mid = v.envelope.header.mid();
                 if (state.seen(mid)) {
                     duplicates.incrementAndGet();
-                    tell(m, Step.DUPLICATE, "message id " + v.messageId() + " was already accepted; ignored");
-                    return Optional.empty();
+                    long at = state.acceptedAt(mid);
+                    if (rejecting == null || at == m.sequence()) {
+                        tell(m, Step.DUPLICATE, "message id " + v.messageId() + " was already accepted; ignored");
+                        return Optional.empty();
+                    }
+                    copy = "message id " + v.messageId() + " was already accepted as message " + at
+                            + "; a copy, set aside";
+                } else {
+                    if (numbered != null && v.seq() != m.sequence()) {
+                        throw new EnvelopeRejectedException(Step.SEQUENCE,
+                                "numbered " + v.seq() + " by its sender but arrived as message " + m.sequence());
+                    }
+                    if (v.seq() <= state.lastSeq()) {
+                        throw new EnvelopeRejectedException(Step.SEQUENCE,
+                                "counter " + v.seq() + " is not above the last accepted " + state.lastSeq());
+                    }
+                    byte[] payload = opener.open(v);
+                    state.accept(mid, v.seq(), m.sequence());
+                    return Optional.of(new Message(m.from(), m.sequence(), payload));
                 }
-                if (v.seq() <= state.lastSeq()) {
-                    throw new EnvelopeRejectedException(Step.SEQUENCE,
-                            "counter " + v.seq() + " is not above the last accepted " + state.lastSeq());
-                }
-                byte[] payload = opener.open(v);
-                state.accept(mid, v.seq());
-                return Optional.of(new Message(m.from(), m.sequence(), payload));
             }
         } catch (EnvelopeRejectedException e) {
             reject(m, e.step(), e.detail());
+            return Optional.empty();
         } catch (RuntimeException e) {
             // A bug must not let a hostile message crash the receiver; it is refused like the rest.
             reject(m, Step.PARSE, "unexpected " + e.getClass().getSimpleName());
+            return Optional.empty();
         }
+        // A known id at another number is a copy: handed back so that it cannot use up that number.
+        tell(m, Step.DUPLICATE, copy);
+        handBack(m, Step.DUPLICATE, copy);
         return Optional.empty();
     }
 
-    private void reject(Message m, Step step, String detail) {
+    private void reject(Message m, Step step, String detail) throws IOException {
         rejected.incrementAndGet();
         tell(m, step, detail);
+        if (REJECTED_STEPS.contains(step)) {
+            handBack(m, step, detail);
+        }
+    }
+
+    /** Hands a refused message back to a transport that can set it aside without advancing. */
+    private void handBack(Message m, Step step, String detail) throws IOException {
+        if (rejecting != null) {
+            try {
+                rejecting.reject(m, step.description() + ": " + detail);
+            } catch (IllegalStateException e) {
+                // Already acknowledged by a concurrent receive (see "Threads"): its number is used up.
+            }
+        }
     }
 
     private void tell(Message m, Step step, String detail) {

@@ -21,7 +21,10 @@ public enum Step {
     TIMESTAMP("timestamp in the future"),
     /** The message id was not seen before from this sender (a repeat is ignored and counted). */
     DUPLICATE("duplicate message id"),
-    /** The channel counter is above the last one accepted from this sender. */
+    /**
+     * The header's number is the message's transport sequence number (over a
+     * {@link io.formix.transport.NumberedTransport}), and above the last one accepted from this sender.
+     */
     SEQUENCE("sequence not increasing"),
     /** The key id names one of this node's encryption keys. */
     KEY_UNKNOWN("unknown kid"),
