@@ -6,7 +6,17 @@ import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.PartyId;
+import io.formix.registry.RegistryException;
+import io.formix.registry.RegistryKeys;
+import io.formix.registry.RegistrySync;
+import io.formix.state.FormixHome;
+import io.formix.state.NetworkPin;
+import io.formix.transport.seal.NetworkId;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +38,57 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "host", hidden = true, description = "run nodes in this process (used by node start)")
 final class HostCommand implements Callable<Integer> {
 
+    /** How often a host reads the network's documents again (new nodes, a new roster, rotated keys). */
+    static final Duration SYNC_EVERY = Duration.ofSeconds(2);
+
     @ParentCommand
     Main main;
+
+    /**
+     * One registry sync: {@code network.db} and the key directory brought up to date with the
+     * folder. Refused documents are printed (to the host's log) when they change, not every time.
+     */
+    static final class RegistryWatch implements Runnable {
+        private final FormixHome home;
+        private final NetworkDb net;
+        private final RegistryKeys keys;
+        private final PrintWriter out;
+        private List<String> lastProblems = List.of();
+        volatile String failure;
+
+        RegistryWatch(FormixHome home, NetworkDb net, RegistryKeys keys, PrintWriter out) {
+            this.home = home;
+            this.net = net;
+            this.keys = keys;
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void run() {
+            try {
+                RegistrySync.Result r = RegistrySync.sync(home, net);
+                keys.refresh(net, r.network());
+                report(r.problems());
+                failure = null;
+            } catch (RegistryException e) {
+                failure = e.getMessage();
+                report(List.of(e.getMessage()));
+            } catch (RuntimeException e) {
+                failure = "registry sync failed: " + e;
+                report(List.of(failure));
+            }
+        }
+
+        private void report(List<String> problems) {
+            if (!problems.equals(lastProblems)) {
+                for (String p : problems) {
+                    out.println("registry: " + TerminalText.safe(p));
+                }
+                out.flush();
+                lastProblems = problems;
+            }
+        }
+    }
 
     @Option(names = "--uids", split = ",", description = "nodes to run")
     List<String> uids = new ArrayList<>();
@@ -58,14 +117,36 @@ final class HostCommand implements Callable<Integer> {
 
     /** Hosts {@code records} until SIGTERM/Ctrl-C or until all of them were stopped. */
     static int run(Main main, NetworkDb net, List<NodeRecord> records, PrintWriter out, boolean foreground) {
+        NetworkPin pin = net.pin().orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "this home belongs to no "
+                + "network — formix network create, formix network join --fingerprint FP, or formix network up"));
+        RegistryKeys keys = new RegistryKeys();
+        RegistryWatch watch = new RegistryWatch(main.formixHome(), net, keys, out);
+        watch.run();
+        if (watch.failure != null) {
+            throw new CliException(ExitCodes.ERROR, watch.failure);
+        }
+        boolean plaintext = Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY);
+        Transports.Sealing sealing = plaintext ? null
+                : new Transports.Sealing(NetworkId.fromHex(pin.networkId()), keys, main.formixHome());
+        if (plaintext) {
+            out.println("WARNING: -D" + Transports.PLAINTEXT_PROPERTY + " is set: messages are NOT sealed (benchmarks only)");
+        }
+        ScheduledExecutorService syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "formix-registry-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        syncer.scheduleWithFixedDelay(watch, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         NodeHost host;
         try {
-            host = NodeHost.start(main.formixHome(), net, Transports.factory(main, net, records), Clock.systemUTC(), records,
-                    NodeHost.Settings.DEFAULT);
+            host = NodeHost.start(main.formixHome(), net, Transports.factory(main, net, records, sealing),
+                    Clock.systemUTC(), records, NodeHost.Settings.DEFAULT);
         } catch (ChannelLockedException e) {
+            syncer.shutdownNow();
             throw new CliException(ExitCodes.REFUSED, "a node is already running in another process (" + e.getMessage()
                     + ") — see formix node list");
         } catch (IOException e) {
+            syncer.shutdownNow();
             throw new CliException(ExitCodes.ERROR, "cannot start nodes: " + e.getMessage());
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -82,6 +163,7 @@ final class HostCommand implements Callable<Integer> {
             NodeControl.sleep(200);
         }
         host.close();
+        syncer.shutdownNow();
         out.println("all nodes stopped");
         out.flush();
         return ExitCodes.OK;

@@ -31,10 +31,17 @@ final class NodeControl {
     private NodeControl() {
     }
 
-    /** {@code running}, {@code stopped}, or {@code dead} (a recorded process that no longer runs). */
+    /**
+     * {@code running}, {@code stopped}, {@code dead} (a recorded process that no longer runs),
+     * {@code pending} (a node of this home not yet admitted) or {@code remote} (a node of another
+     * host, whose process this home cannot see).
+     */
     static String status(NodeRecord r) {
+        if (!r.local()) {
+            return "remote";
+        }
         if (r.pid() == 0) {
-            return "stopped";
+            return r.admitted() ? "stopped" : "pending";
         }
         return ProcessLiveness.isAlive(r.pid(), r.pidStart()) ? "running" : "dead";
     }

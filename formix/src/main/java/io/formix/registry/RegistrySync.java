@@ -1,0 +1,220 @@
+package io.formix.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.formix.state.FormixHome;
+import io.formix.state.NetworkDb;
+import io.formix.state.NetworkPin;
+import io.formix.state.NodeRecord;
+import io.formix.transport.PartyId;
+import io.formix.transport.seal.DocumentRejectedException;
+import io.formix.transport.seal.Fingerprint;
+import io.formix.transport.seal.NetworkDescriptor;
+import io.formix.transport.seal.NetworkId;
+import io.formix.transport.seal.NodeDescriptor;
+import io.formix.transport.seal.Role;
+import io.formix.transport.seal.Roster;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Rebuilds the registry ({@code network.db}'s nodes) from the signed documents in the data folder:
+ * <ol>
+ *   <li>{@code network.json} must verify against the pinned admin fingerprint and name the pinned
+ *       network id; otherwise nothing is trusted ({@link RegistryException}).</li>
+ *   <li>{@code roster.json} must be signed by that admin, for that network, with a version no lower
+ *       than the last accepted one; a refused roster leaves the registry as it was (a problem).</li>
+ *   <li>Each {@code nodes/<uid>.json} the roster lists must be signed by the identity key the roster
+ *       names, for this network and this uid; a refused one is a problem and its node keeps the
+ *       descriptor accepted before (if any). One the roster does not list is pending admission.</li>
+ * </ol>
+ * Members are then upserted into {@code network.db} (remote ones with {@code local} false), in
+ * roster order. Problems are one line each, never content of the documents beyond ids.
+ */
+public final class RegistrySync {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_PENDING_FILES = 10_000;
+
+    /** A node descriptor seen in the folder, validly self-signed for this network, not yet admitted. */
+    public record Candidate(PartyId uid, Role role, String fingerprint) {
+    }
+
+    /**
+     * What one sync found.
+     *
+     * @param network the verified network descriptor (null when the home has no network)
+     * @param roster the roster now in force (the folder's, or the last accepted one if the folder's was refused)
+     * @param pending candidates for admission, sorted by uid
+     * @param problems documents refused, one line each
+     */
+    public record Result(NetworkDescriptor network, Roster roster, List<Candidate> pending, List<String> problems) {
+        /** Nothing synced: a home without a network, or one that cannot be written. */
+        public static final Result NONE = new Result(null, null, List.of(), List.of());
+    }
+
+    private RegistrySync() {
+    }
+
+    /** The verified network descriptor of the pinned network. */
+    public static NetworkDescriptor network(FormixHome home, NetworkPin pin) throws RegistryException {
+        Path file = SharedFiles.network(home);
+        byte[] doc;
+        try {
+            doc = SharedFiles.read(file).orElseThrow(() -> new RegistryException("no network descriptor at " + file
+                    + " — has the sync brought the data folder here? (check --data-dir)"));
+        } catch (IOException e) {
+            throw new RegistryException("cannot read " + file + ": " + e.getMessage());
+        }
+        NetworkDescriptor nd;
+        try {
+            nd = NetworkDescriptor.verify(doc, pin.adminFingerprint());
+        } catch (DocumentRejectedException e) {
+            throw new RegistryException(file + " refused: " + e.getMessage());
+        }
+        if (!nd.networkId().hex().equals(pin.networkId())) {
+            throw new RegistryException(file + " refused: it describes network " + nd.networkId()
+                    + ", this home belongs to " + pin.networkId());
+        }
+        return nd;
+    }
+
+    /** Syncs {@code net} with the folder; a home without a network has nothing to sync. */
+    public static Result sync(FormixHome home, NetworkDb net) throws RegistryException {
+        Optional<NetworkPin> pinned = net.pin();
+        if (pinned.isEmpty()) {
+            return Result.NONE;
+        }
+        NetworkPin pin = pinned.get();
+        NetworkDescriptor nd = network(home, pin);
+        List<String> problems = new ArrayList<>();
+        Roster roster = null;
+        Path rosterFile = SharedFiles.roster(home);
+        try {
+            Optional<byte[]> doc = SharedFiles.read(rosterFile);
+            if (doc.isPresent()) {
+                roster = Roster.verify(doc.get(), nd, pin.rosterVersion());
+            }
+        } catch (DocumentRejectedException | IOException e) {
+            problems.add(rosterFile + " refused: " + e.getMessage());
+        }
+        if (roster == null) {
+            // Nothing new to apply: the registry stays as last accepted.
+            Roster current = current(net, nd.networkId(), pin.rosterVersion());
+            return new Result(nd, current, pending(home, nd, current, problems), problems);
+        }
+        Map<PartyId, byte[]> verified = new HashMap<>();
+        for (Roster.Entry e : roster.entries()) {
+            Path file = SharedFiles.node(home, e.uid());
+            try {
+                Optional<byte[]> doc = SharedFiles.read(file);
+                if (doc.isEmpty()) {
+                    continue;
+                }
+                Optional<NodeDescriptor> d = NodeDescriptor.verify(doc.get(), nd, roster, -1);
+                if (d.isPresent() && d.get().uid().equals(e.uid())) {
+                    verified.put(e.uid(), doc.get());
+                } else if (d.isPresent()) {
+                    problems.add(file + " refused: it describes " + d.get().uid() + ", not " + e.uid());
+                }
+            } catch (DocumentRejectedException | IOException ex) {
+                problems.add(file + " refused: " + ex.getMessage());
+            }
+        }
+        List<NetworkDb.Member> members = new ArrayList<>();
+        long pos = 0;
+        for (Roster.Entry e : roster.entries()) {
+            boolean local = Files.exists(home.nodeKeysDir(e.uid()).resolve("identity.key"), LinkOption.NOFOLLOW_LINKS);
+            members.add(new NetworkDb.Member(e.uid(), e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
+                    pos++, e.identityFingerprint(), verified.get(e.uid()), local));
+        }
+        net.applyRoster(roster.version(), members, System.currentTimeMillis());
+        return new Result(nd, roster, pending(home, nd, roster, problems), problems);
+    }
+
+    /** The roster last accepted into {@code net}, rebuilt from its rows. */
+    static Roster current(NetworkDb net, NetworkId id, long version) {
+        List<Roster.Entry> entries = new ArrayList<>();
+        for (NodeRecord r : net.members(null)) {
+            net.identity(r.uid()).ifPresent(fpr -> entries.add(new Roster.Entry(r.uid(),
+                    r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr)));
+        }
+        return Roster.of(id, Math.max(0, version), entries);
+    }
+
+    /** The members' verified descriptors as {@code network.db} holds them, checked again against its roster. */
+    public static Map<PartyId, NodeDescriptor> descriptors(NetworkDb net, NetworkDescriptor nd) {
+        long version = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
+        Roster roster = current(net, nd.networkId(), version);
+        Map<PartyId, NodeDescriptor> out = new HashMap<>();
+        for (Map.Entry<PartyId, byte[]> e : net.descriptors().entrySet()) {
+            try {
+                NodeDescriptor.verify(e.getValue(), nd, roster, -1)
+                        .filter(d -> d.uid().equals(e.getKey()))
+                        .ifPresent(d -> out.put(d.uid(), d));
+            } catch (DocumentRejectedException ignored) {
+                // accepted once, but no longer matching its row: not usable
+            }
+        }
+        return out;
+    }
+
+    /** Validly self-signed descriptors in the folder of nodes the roster does not list. */
+    private static List<Candidate> pending(FormixHome home, NetworkDescriptor nd, Roster roster, List<String> problems) {
+        Path dir = SharedFiles.nodesDir(home);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        Set<String> names = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                if (names.size() >= MAX_PENDING_FILES) {
+                    problems.add(dir + " holds more than " + MAX_PENDING_FILES + " descriptors; the rest were not read");
+                    break;
+                }
+                names.add(f.getFileName().toString());
+            }
+        } catch (IOException e) {
+            problems.add("cannot list " + dir + ": " + e.getMessage());
+            return List.of();
+        }
+        List<Candidate> out = new ArrayList<>();
+        for (String name : names) {
+            String uid = name.substring(0, name.length() - ".json".length());
+            if (!PartyId.isValid(uid) || roster.entry(PartyId.of(uid)).isPresent()) {
+                continue;
+            }
+            Path f = dir.resolve(name);
+            try {
+                byte[] doc = SharedFiles.read(f).orElseThrow(() -> new IOException("vanished while read"));
+                if (NodeDescriptor.verify(doc, nd, roster, -1).isPresent()) {
+                    continue;
+                }
+                // Signature and network checked by verify; read what the signed payload claims.
+                JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(JSON.readTree(doc).get("payload").asText()));
+                String claimed = payload.path("uid").asText("");
+                if (!claimed.equals(uid)) {
+                    problems.add(f + " refused: it describes another uid, not " + uid);
+                    continue;
+                }
+                Role role = "heavy".equals(payload.path("role").asText()) ? Role.HEAVY : Role.LIGHT;
+                byte[] idk = Base64.getUrlDecoder().decode(payload.path("idk").asText());
+                out.add(new Candidate(PartyId.of(uid), role, Fingerprint.of(idk)));
+            } catch (DocumentRejectedException | IOException | RuntimeException e) {
+                problems.add(f + " refused: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}
