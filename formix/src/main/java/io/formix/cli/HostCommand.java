@@ -2,29 +2,29 @@ package io.formix.cli;
 
 import io.formix.node.NodeHost;
 import io.formix.node.ProcessLiveness;
-import io.formix.state.NetworkDb;
-import io.formix.state.NodeRecord;
-import io.formix.transport.ChannelLockedException;
-import io.formix.transport.PartyId;
 import io.formix.registry.RegistryException;
 import io.formix.registry.RegistryKeys;
 import io.formix.registry.RegistrySync;
 import io.formix.state.FormixHome;
+import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
+import io.formix.state.NodeRecord;
+import io.formix.transport.ChannelLockedException;
+import io.formix.transport.PartyId;
 import io.formix.transport.seal.NetworkId;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -63,8 +63,20 @@ final class HostCommand implements Callable<Integer> {
             this.out = out;
         }
 
+        /** The folder as last synced; a sync is skipped while it stays the same (but made every {@link #FULL_EVERY}). */
+        private String lastStamp;
+        private long lastFull;
+        private static final long FULL_EVERY = 30_000;
+
         @Override
         public synchronized void run() {
+            String stamp = RegistrySync.stamp(home);
+            long now = System.currentTimeMillis();
+            if (failure == null && stamp.equals(lastStamp) && now - lastFull < FULL_EVERY) {
+                return;
+            }
+            lastStamp = stamp;
+            lastFull = now;
             try {
                 RegistrySync.Result r = RegistrySync.sync(home, net);
                 keys.refresh(net, r.network());

@@ -1,28 +1,28 @@
 package io.formix.cli;
 
-import io.formix.state.ComputationRecord;
-import io.formix.state.NetworkDb;
-import io.formix.state.NodeRecord;
-import io.formix.state.NodeRecord.Approval;
-import io.formix.state.NodeRecord.Role;
 import io.formix.registry.Membership;
 import io.formix.registry.RegistryException;
 import io.formix.registry.RegistrySync;
+import io.formix.state.ComputationRecord;
+import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
+import io.formix.state.NodeRecord;
+import io.formix.state.NodeRecord.Approval;
+import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import java.io.IOException;
-import java.util.ArrayList;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**

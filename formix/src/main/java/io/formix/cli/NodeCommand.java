@@ -1,11 +1,11 @@
 package io.formix.cli;
 
 import io.formix.node.ChannelHealth;
+import io.formix.registry.Membership;
+import io.formix.registry.RegistryException;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
-import io.formix.registry.Membership;
-import io.formix.registry.RegistryException;
 import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
 import io.formix.state.NodeRecord;

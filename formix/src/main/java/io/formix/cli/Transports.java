@@ -2,27 +2,27 @@ package io.formix.cli;
 
 import io.formix.node.TransportFactory;
 import io.formix.protocol.MessageLimits;
+import io.formix.registry.Membership;
+import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
-import io.formix.registry.Membership;
-import io.formix.state.FormixHome;
 import io.formix.transport.seal.KeyDirectory;
 import io.formix.transport.seal.NetworkId;
 import io.formix.transport.seal.NodeKeys;
 import io.formix.transport.seal.SealingTransport;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**

@@ -1,5 +1,6 @@
 package io.formix.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
@@ -16,7 +17,6 @@ import io.formix.state.NodeRecord;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

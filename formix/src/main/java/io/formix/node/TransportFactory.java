@@ -1,8 +1,8 @@
 package io.formix.node;
 
+import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
-import io.formix.state.NodeRecord;
 import java.io.IOException;
 import java.util.Collection;
 

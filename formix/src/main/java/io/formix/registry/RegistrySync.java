@@ -115,6 +115,7 @@ public final class RegistrySync {
             return new Result(nd, current, pending(home, nd, current, problems), problems);
         }
         Map<PartyId, byte[]> verified = new HashMap<>();
+        Map<PartyId, NodeDescriptor> accepted = descriptors(net, nd);
         for (Roster.Entry e : roster.entries()) {
             Path file = SharedFiles.node(home, e.uid());
             try {
@@ -122,7 +123,9 @@ public final class RegistrySync {
                 if (doc.isEmpty()) {
                     continue;
                 }
-                Optional<NodeDescriptor> d = NodeDescriptor.verify(doc.get(), nd, roster, -1);
+                // A descriptor older than the one accepted (a replayed copy) is refused.
+                long lastSeq = accepted.containsKey(e.uid()) ? accepted.get(e.uid()).seq() : -1;
+                Optional<NodeDescriptor> d = NodeDescriptor.verify(doc.get(), nd, roster, lastSeq);
                 if (d.isPresent() && d.get().uid().equals(e.uid())) {
                     verified.put(e.uid(), doc.get());
                 } else if (d.isPresent()) {
@@ -141,6 +144,33 @@ public final class RegistrySync {
         }
         net.applyRoster(roster.version(), members, System.currentTimeMillis());
         return new Result(nd, roster, pending(home, nd, roster, problems), problems);
+    }
+
+    /**
+     * A cheap summary of the folder's documents (names, sizes, modification times), so a host can
+     * skip a sync when nothing changed; it proves nothing, {@link #sync} still verifies everything.
+     */
+    public static String stamp(FormixHome home) {
+        StringBuilder b = new StringBuilder();
+        List<Path> files = new ArrayList<>(List.of(SharedFiles.network(home), SharedFiles.roster(home)));
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(SharedFiles.nodesDir(home), "*.json")) {
+            for (Path f : s) {
+                files.add(f);
+            }
+        } catch (IOException e) {
+            b.append("unlisted;");
+        }
+        files.sort(null);
+        for (Path f : files) {
+            try {
+                var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                b.append(f.getFileName()).append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis())
+                        .append(':').append(a.fileKey()).append(';');
+            } catch (IOException e) {
+                b.append(f.getFileName()).append(":-;");
+            }
+        }
+        return b.toString();
     }
 
     /** The roster last accepted into {@code net}, rebuilt from its rows. */
