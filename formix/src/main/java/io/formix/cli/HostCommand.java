@@ -2,6 +2,8 @@ package io.formix.cli;
 
 import io.formix.node.NodeHost;
 import io.formix.node.ProcessLiveness;
+import io.formix.registry.Heartbeats;
+import io.formix.registry.Membership;
 import io.formix.registry.RegistryException;
 import io.formix.registry.RegistryKeys;
 import io.formix.registry.RegistrySync;
@@ -12,7 +14,12 @@ import io.formix.state.NodeRecord;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.PartyId;
 import io.formix.transport.seal.NetworkId;
+import io.formix.transport.PartyId;
+import io.formix.transport.seal.NodeKeys;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +50,59 @@ final class HostCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
+
+    /** Renews the heartbeats of the heavy nodes this host runs, and withdraws those of stopped ones. */
+    static final class Beats implements Runnable {
+        private final FormixHome home;
+        private final NetworkPin pin;
+        private final PrintWriter out;
+        private final Map<PartyId, NodeKeys> heavies = new HashMap<>();
+        /** Null until the host runs: until then every hosted heavy node is about to run. */
+        volatile NodeHost host;
+
+        Beats(FormixHome home, NetworkPin pin, List<NodeRecord> records, PrintWriter out) {
+            this.home = home;
+            this.pin = pin;
+            this.out = out;
+            for (NodeRecord r : records) {
+                if (r.isHeavy()) {
+                    try {
+                        heavies.put(r.uid(), Membership.keys(home, r.uid()));
+                    } catch (IOException e) {
+                        out.println("heartbeat: cannot load the keys of " + r.uid() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public synchronized void run() {
+            NodeHost h = host;
+            List<PartyId> running = h == null ? List.copyOf(heavies.keySet()) : h.running();
+            for (Map.Entry<PartyId, NodeKeys> e : heavies.entrySet()) {
+                try {
+                    if (running.contains(e.getKey())) {
+                        Heartbeats.publish(home, pin, e.getKey(), e.getValue(), Instant.now());
+                    } else {
+                        Heartbeats.withdraw(home, e.getKey());
+                    }
+                } catch (IOException | RuntimeException ex) {
+                    out.println("heartbeat of " + e.getKey() + ": " + ex.getMessage());
+                    out.flush();
+                }
+            }
+        }
+
+        synchronized void withdrawAll() {
+            for (PartyId uid : heavies.keySet()) {
+                try {
+                    Heartbeats.withdraw(home, uid);
+                } catch (IOException ignored) {
+                    // best effort: a stale heartbeat turns stale by itself
+                }
+            }
+        }
+    }
 
     /**
      * One registry sync: {@code network.db} and the key directory brought up to date with the
@@ -149,20 +209,29 @@ final class HostCommand implements Callable<Integer> {
             return t;
         });
         syncer.scheduleWithFixedDelay(watch, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        // Heartbeats first: a node is "running" for the other hosts as soon as it is for this one.
+        Beats beats = new Beats(main.formixHome(), pin, records, out);
+        beats.run();
         NodeHost host;
         try {
             host = NodeHost.start(main.formixHome(), net, Transports.factory(main, net, records, sealing),
                     Clock.systemUTC(), records, NodeHost.Settings.DEFAULT);
         } catch (ChannelLockedException e) {
             syncer.shutdownNow();
+            beats.withdrawAll();
             throw new CliException(ExitCodes.REFUSED, "a node is already running in another process (" + e.getMessage()
                     + ") — see formix node list");
         } catch (IOException e) {
             syncer.shutdownNow();
+            beats.withdrawAll();
             throw new CliException(ExitCodes.ERROR, "cannot start nodes: " + e.getMessage());
         }
+        beats.host = host;
+        syncer.scheduleWithFixedDelay(beats, Heartbeats.EVERY.toMillis(), Heartbeats.EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            beats.withdrawAll();
             host.close();
             net.close();
             done.countDown();
@@ -174,8 +243,9 @@ final class HostCommand implements Callable<Integer> {
         while (!host.isEmpty()) {
             NodeControl.sleep(200);
         }
-        host.close();
         syncer.shutdownNow();
+        beats.withdrawAll();
+        host.close();
         out.println("all nodes stopped");
         out.flush();
         return ExitCodes.OK;

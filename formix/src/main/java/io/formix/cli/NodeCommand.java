@@ -1,8 +1,10 @@
 package io.formix.cli;
 
 import io.formix.node.ChannelHealth;
+import io.formix.registry.Heartbeats;
 import io.formix.registry.Membership;
 import io.formix.registry.RegistryException;
+import io.formix.registry.RegistrySync;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -54,10 +57,14 @@ final class NodeCommand {
     }
 
     static Map<String, Object> json(NodeRecord r) {
+        return json(r, NodeControl.status(r));
+    }
+
+    static Map<String, Object> json(NodeRecord r, String status) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uid", r.uid().value());
         m.put("role", r.role().label());
-        m.put("status", NodeControl.status(r));
+        m.put("status", status);
         m.put("approval", r.approval().label());
         m.put("pid", r.pid() == 0 ? null : r.pid());
         m.put("tcpPort", r.tcpPort() == 0 ? null : r.tcpPort());
@@ -149,12 +156,17 @@ final class NodeCommand {
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
-                Networks.sync(main, net);
+                RegistrySync.Result synced = Networks.sync(main, net);
+                // A heavy node of another host runs if its signed heartbeat is fresh.
+                Map<PartyId, Instant> alive = Heartbeats.read(main.formixHome(), synced.network(), synced.roster());
+                Instant now = Instant.now();
+                Function<NodeRecord, String> status = r -> !r.local() && Heartbeats.fresh(alive.get(r.uid()), now)
+                        ? "running" : NodeControl.status(r);
                 List<NodeRecord> nodes = net.nodes(role == null ? null : Role.parse(role));
-                output.print(main, () -> nodes.stream().map(NodeCommand::json).toList(), out -> {
+                output.print(main, () -> nodes.stream().map(r -> json(r, status.apply(r))).toList(), out -> {
                     Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
                     for (NodeRecord r : nodes) {
-                        String s = NodeControl.status(r);
+                        String s = status.apply(r);
                         t.row(TerminalText.safe(r.uid()), r.role().label(), main.paint(s, s),
                                 r.isHeavy() || !r.local() ? "-" : r.approval().label(), r.pid() == 0 ? "-" : r.pid(),
                                 r.createdAt() == 0 ? "-" : Instant.ofEpochMilli(r.createdAt()).toString());

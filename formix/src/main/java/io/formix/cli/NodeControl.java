@@ -73,6 +73,9 @@ final class NodeControl {
         }
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
+            cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
+        }
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--home", home.home().toString(), "--data-dir", home.dataDir().toString(),

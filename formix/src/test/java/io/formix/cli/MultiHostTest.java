@@ -119,7 +119,10 @@ class MultiHostTest {
         assertEquals(7, listB.size(), "B also lists its pending node: " + listB);
         assertTrue(listA.get(heavy1).get("local").asBoolean());
         assertFalse(listB.get(heavy1).get("local").asBoolean());
-        assertEquals("remote", listB.get(heavy1).get("status").asText());
+        // A heavy node of another host is running by its fresh signed heartbeat; light nodes publish none.
+        assertEquals("running", listB.get(heavy1).get("status").asText(), listB.get(heavy1).toString());
+        assertTrue(Files.exists(data.resolve("formix/alive/" + heavy1 + ".json")));
+        assertEquals("remote", listA.get(lights.get(0).get("uid").asText()).get("status").asText());
         assertEquals("running", listA.get(heavy1).get("status").asText());
         assertFalse(listB.get(outsider).get("admitted").asBoolean());
 
@@ -200,6 +203,11 @@ class MultiHostTest {
                 assertFalse(text.contains(secret), "the data folder holds '" + secret + "'");
             }
         }
+
+        // A stops its nodes: their heartbeats go, and B no longer shows heavy node 1 as running.
+        assertEquals(0, on(a, "network", "down").code());
+        assertFalse(Files.exists(data.resolve("formix/alive/" + heavy1 + ".json")));
+        assertEquals("remote", byUid(json(b, "node", "list", "--json")).get(heavy1).get("status").asText());
     }
 
     /** Writes message 0 of {@code from → to} with a plaintext share, as a writer to the folder could. */
