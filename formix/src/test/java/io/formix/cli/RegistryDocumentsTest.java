@@ -165,6 +165,29 @@ class RegistryDocumentsTest {
         assertFalse(nodes(a).containsKey("light-zzzzz-0001"));
     }
 
+    @Test
+    void onlyTheAdminAdmitsAndAHomeMustJoinBeforeMakingNodes(@TempDir Path c) throws Exception {
+        json(on(b, "node", "create", "--role", "light", "--json"));
+        CliRun notAdmin = on(b, "network", "admit", "--all");
+        assertEquals(4, notAdmin.code(), notAdmin.toString());
+        assertTrue(notAdmin.err().contains("only the home that created the network holds its admin key"), notAdmin.err());
+        CliRun unjoined = on(c, "node", "create", "--role", "light");
+        assertEquals(4, unjoined.code(), unjoined.toString());
+        assertTrue(unjoined.err().contains("already holds a network") && unjoined.err().contains("network join"),
+                unjoined.err());
+        assertEquals(1, unjoined.err().strip().lines().count(), unjoined.err());
+    }
+
+    @Test
+    void aProposalForARemoteHeavyNodeNeedsARunningNodeHereToCarryIt() throws Exception {
+        CliRun p = on(b, "comp", "propose", "--prompt", "q", "--threshold", "2", "--json");
+        assertEquals(4, p.code(), p.toString());
+        assertTrue(p.err().contains("runs on another host, and no node of this home runs to carry the proposal"),
+                p.err());
+        JsonNode list = json(on(b, "comp", "list", "--json"));
+        assertEquals("failed", list.get(0).get("status").asText(), "it does not wait in vain");
+    }
+
     private static byte[] descriptor(Path home, String uid) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("network.db"));
              var ps = c.prepareStatement("SELECT descriptor FROM nodes WHERE uid = ?")) {
