@@ -3,6 +3,7 @@ package io.formix.cli;
 import io.formix.registry.Membership;
 import io.formix.registry.RegistryException;
 import io.formix.registry.RegistrySync;
+import io.formix.registry.RosterPages;
 import io.formix.state.ComputationRecord;
 import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
@@ -171,7 +172,7 @@ final class NetworkCommand {
                     }
                 }
                 List<PartyId> done = Networks.admit(main, net, uids);
-                long version = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
+                long version = RosterPages.versionOf(net.pin().map(NetworkPin::rosterVersion).orElse(-1L));
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("admitted", done.stream().map(PartyId::value).toList());
                 m.put("rosterVersion", version);

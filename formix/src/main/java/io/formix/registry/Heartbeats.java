@@ -55,7 +55,7 @@ public final class Heartbeats {
     }
 
     /** The verified heartbeat time of each heavy node of {@code roster} that has one. */
-    public static Map<PartyId, Instant> read(FormixHome home, NetworkDescriptor network, Roster roster) {
+    public static Map<PartyId, Instant> read(FormixHome home, NetworkDescriptor network, RosterPages roster) {
         Map<PartyId, Instant> out = new HashMap<>();
         if (network == null || roster == null) {
             return out;
@@ -67,7 +67,7 @@ public final class Heartbeats {
             try {
                 Optional<byte[]> doc = SharedFiles.read(file(home, e.uid()));
                 if (doc.isPresent()) {
-                    NodeDescriptor.verify(doc.get(), network, roster, -1).filter(d -> d.uid().equals(e.uid()))
+                    roster.verify(doc.get(), network, e.uid(), -1)
                             .ifPresent(d -> out.put(e.uid(), Instant.ofEpochSecond(d.seq())));
                 }
             } catch (IOException | DocumentRejectedException ignored) {

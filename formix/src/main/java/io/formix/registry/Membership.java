@@ -5,7 +5,6 @@ import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
-import io.formix.transport.seal.DocumentFiles;
 import io.formix.transport.seal.DocumentRejectedException;
 import io.formix.transport.seal.IdentityKey;
 import io.formix.transport.seal.NetworkDescriptor;
@@ -76,9 +75,9 @@ public final class Membership {
         }
         NetworkDescriptor nd = NetworkDescriptor.create(admin.identity(), LAYOUT);
         SharedFiles.write(SharedFiles.network(home), nd.sign(admin.identity()));
-        SharedFiles.write(SharedFiles.roster(home), Roster.of(nd.networkId(), 0, List.of()).sign(admin.identity()));
+        RosterPages.of(nd.networkId(), 0, List.of()).publish(home, admin.identity());
         Files.createDirectories(SharedFiles.nodesDir(home));
-        return net.pin(new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), 0, tagged ? newTag() : null),
+        return net.pin(new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), -1, tagged ? newTag() : null),
                 System.currentTimeMillis());
     }
 
@@ -171,17 +170,14 @@ public final class Membership {
         if (admitted.isEmpty()) {
             return admitted;
         }
-        if (entries.size() > Roster.MAX_ENTRIES) {
-            throw new RegistryException("a roster holds at most " + Roster.MAX_ENTRIES + " nodes; "
-                    + entries.size() + " were asked for");
-        }
         long version = now.roster() == null ? 0 : now.roster().version() + 1;
-        byte[] doc = Roster.of(now.network().networkId(), version, entries).sign(admin);
-        if (doc.length > DocumentFiles.MAX_BYTES) {
-            throw new RegistryException("a roster of " + entries.size() + " nodes takes " + doc.length
-                    + " bytes, more than the " + DocumentFiles.MAX_BYTES + " a signed document may hold — admit fewer nodes");
+        RosterPages next;
+        try {
+            next = RosterPages.of(now.network().networkId(), version, entries);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(e.getMessage() + "; " + entries.size() + " were asked for");
         }
-        SharedFiles.write(SharedFiles.roster(home), doc);
+        next.publish(home, admin);
         RegistrySync.sync(home, net);
         return admitted;
     }
@@ -214,8 +210,7 @@ public final class Membership {
         if (kept.size() == now.roster().entries().size()) {
             return false;
         }
-        SharedFiles.write(SharedFiles.roster(home),
-                Roster.of(now.network().networkId(), now.roster().version() + 1, kept).sign(admin.get()));
+        RosterPages.of(now.network().networkId(), now.roster().version() + 1, kept).publish(home, admin.get());
         RegistrySync.sync(home, net);
         return true;
     }

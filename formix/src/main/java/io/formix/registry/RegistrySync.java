@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * <ol>
  *   <li>{@code network.json} must verify against the pinned admin fingerprint and name the pinned
  *       network id; otherwise nothing is trusted ({@link RegistryException}).</li>
- *   <li>{@code roster.json} must be signed by that admin, for that network, with a version no lower
+ *   <li>{@code roster.json} (and its further pages, {@link RosterPages}) must be signed by that admin, for that network, with a version no lower
  *       than the last accepted one; a refused roster leaves the registry as it was (a problem).</li>
  *   <li>Each {@code nodes/<uid>.json} the roster lists must be signed by the identity key the roster
  *       names, for this network and this uid; a refused one is a problem and its node keeps the
@@ -59,7 +59,7 @@ public final class RegistrySync {
      * @param pending candidates for admission, sorted by uid
      * @param problems documents refused, one line each
      */
-    public record Result(NetworkDescriptor network, Roster roster, List<Candidate> pending, List<String> problems) {
+    public record Result(NetworkDescriptor network, RosterPages roster, List<Candidate> pending, List<String> problems) {
         /** Nothing synced: a home without a network, or one that cannot be written. */
         public static final Result NONE = new Result(null, null, List.of(), List.of());
     }
@@ -99,19 +99,15 @@ public final class RegistrySync {
         NetworkPin pin = pinned.get();
         NetworkDescriptor nd = network(home, pin);
         List<String> problems = new ArrayList<>();
-        Roster roster = null;
-        Path rosterFile = SharedFiles.roster(home);
+        RosterPages roster = null;
         try {
-            Optional<byte[]> doc = SharedFiles.read(rosterFile);
-            if (doc.isPresent()) {
-                roster = Roster.verify(doc.get(), nd, pin.rosterVersion());
-            }
-        } catch (DocumentRejectedException | IOException e) {
-            problems.add(rosterFile + " refused: " + e.getMessage());
+            roster = RosterPages.read(home, nd, pin.rosterVersion()).orElse(null);
+        } catch (RegistryException e) {
+            problems.add(e.getMessage());
         }
         if (roster == null) {
             // Nothing new to apply: the registry stays as last accepted.
-            Roster current = current(net, nd.networkId(), pin.rosterVersion());
+            RosterPages current = current(net, nd.networkId(), pin.rosterVersion());
             return new Result(nd, current, pending(home, nd, current, problems), problems);
         }
         Map<PartyId, byte[]> verified = new HashMap<>();
@@ -125,11 +121,11 @@ public final class RegistrySync {
                 }
                 // A descriptor older than the one accepted (a replayed copy) is refused.
                 long lastSeq = accepted.containsKey(e.uid()) ? accepted.get(e.uid()).seq() : -1;
-                Optional<NodeDescriptor> d = NodeDescriptor.verify(doc.get(), nd, roster, lastSeq);
-                if (d.isPresent() && d.get().uid().equals(e.uid())) {
+                Optional<NodeDescriptor> d = roster.verify(doc.get(), nd, e.uid(), lastSeq);
+                if (d.isPresent()) {
                     verified.put(e.uid(), doc.get());
-                } else if (d.isPresent()) {
-                    problems.add(file + " refused: it describes " + d.get().uid() + ", not " + e.uid());
+                } else {
+                    problems.add(file + " refused: it does not describe " + e.uid());
                 }
             } catch (DocumentRejectedException | IOException ex) {
                 problems.add(file + " refused: " + ex.getMessage());
@@ -142,7 +138,7 @@ public final class RegistrySync {
             members.add(new NetworkDb.Member(e.uid(), e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
                     pos++, e.identityFingerprint(), verified.get(e.uid()), local));
         }
-        net.applyRoster(roster.version(), members, System.currentTimeMillis());
+        net.applyRoster(roster.stamp(), members, System.currentTimeMillis());
         return new Result(nd, roster, pending(home, nd, roster, problems), problems);
     }
 
@@ -152,7 +148,14 @@ public final class RegistrySync {
      */
     public static String stamp(FormixHome home) {
         StringBuilder b = new StringBuilder();
-        List<Path> files = new ArrayList<>(List.of(SharedFiles.network(home), SharedFiles.roster(home)));
+        List<Path> files = new ArrayList<>(List.of(SharedFiles.network(home)));
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(home.sharedDir(), "roster*.json")) {
+            for (Path f : s) {
+                files.add(f);
+            }
+        } catch (IOException e) {
+            b.append("unlisted;");
+        }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(SharedFiles.nodesDir(home), "*.json")) {
             for (Path f : s) {
                 files.add(f);
@@ -174,25 +177,23 @@ public final class RegistrySync {
     }
 
     /** The roster last accepted into {@code net}, rebuilt from its rows. */
-    static Roster current(NetworkDb net, NetworkId id, long version) {
+    static RosterPages current(NetworkDb net, NetworkId id, long stamp) {
         List<Roster.Entry> entries = new ArrayList<>();
         for (NodeRecord r : net.members(null)) {
             net.identity(r.uid()).ifPresent(fpr -> entries.add(new Roster.Entry(r.uid(),
                     r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr)));
         }
-        return Roster.of(id, Math.max(0, version), entries);
+        return RosterPages.of(id, Math.max(0, stamp) / RosterPages.RADIX, entries);
     }
 
     /** The members' verified descriptors as {@code network.db} holds them, checked again against its roster. */
     public static Map<PartyId, NodeDescriptor> descriptors(NetworkDb net, NetworkDescriptor nd) {
-        long version = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
-        Roster roster = current(net, nd.networkId(), version);
+        long stamp = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
+        RosterPages roster = current(net, nd.networkId(), stamp);
         Map<PartyId, NodeDescriptor> out = new HashMap<>();
         for (Map.Entry<PartyId, byte[]> e : net.descriptors().entrySet()) {
             try {
-                NodeDescriptor.verify(e.getValue(), nd, roster, -1)
-                        .filter(d -> d.uid().equals(e.getKey()))
-                        .ifPresent(d -> out.put(d.uid(), d));
+                roster.verify(e.getValue(), nd, e.getKey(), -1).ifPresent(d -> out.put(d.uid(), d));
             } catch (DocumentRejectedException ignored) {
                 // accepted once, but no longer matching its row: not usable
             }
@@ -201,7 +202,8 @@ public final class RegistrySync {
     }
 
     /** Validly self-signed descriptors in the folder of nodes the roster does not list. */
-    private static List<Candidate> pending(FormixHome home, NetworkDescriptor nd, Roster roster, List<String> problems) {
+    private static List<Candidate> pending(FormixHome home, NetworkDescriptor nd, RosterPages roster,
+                                           List<String> problems) {
         Path dir = SharedFiles.nodesDir(home);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
@@ -228,9 +230,7 @@ public final class RegistrySync {
             Path f = dir.resolve(name);
             try {
                 byte[] doc = SharedFiles.read(f).orElseThrow(() -> new IOException("vanished while read"));
-                if (NodeDescriptor.verify(doc, nd, roster, -1).isPresent()) {
-                    continue;
-                }
+                RosterPages.selfSigned(doc, nd, roster);
                 // Signature and network checked by verify; read what the signed payload claims.
                 JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(JSON.readTree(doc).get("payload").asText()));
                 String claimed = payload.path("uid").asText("");

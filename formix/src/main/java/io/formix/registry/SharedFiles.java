@@ -24,10 +24,6 @@ final class SharedFiles {
         return home.sharedDir().resolve("network.json");
     }
 
-    static Path roster(FormixHome home) {
-        return home.sharedDir().resolve("roster.json");
-    }
-
     static Path nodesDir(FormixHome home) {
         return home.sharedDir().resolve("nodes");
     }
