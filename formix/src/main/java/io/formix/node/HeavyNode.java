@@ -576,7 +576,7 @@ final class HeavyNode extends Node {
 
     /**
      * Tells the nodes of other hosts how computation {@code id} ended (they do not share this
-     * {@code network.db}): heavy nodes 2 and 3, the invited light nodes and the proposer, those of
+     * {@code network.db}): every heavy node, the invited light nodes and the proposer, those of
      * them that run elsewhere. Nothing is sent on a single machine.
      */
     private void sendResult(String id, Collection<PartyId> invited, List<PartyId> heavy) {
@@ -590,6 +590,8 @@ final class HeavyNode extends Node {
         }
         to.addAll(invited);
         services.net().proposer(id).ifPresent(to::add);
+        // Every other heavy node too (a few): a host that runs only heavy nodes hears of it as well.
+        services.net().members(Role.HEAVY).forEach(n -> to.add(n.uid()));
         to.remove(uid);
         to.removeIf(p -> !services.registry().isRemote(p));
         if (to.isEmpty()) {

@@ -45,12 +45,15 @@ class MultiHostTest {
     @TempDir
     Path b;
     @TempDir
+    Path c;
+    @TempDir
     Path data;
 
     @AfterEach
     void down() {
         CliRun.run(a, env(), "network", "down");
         CliRun.run(b, env(), "network", "down");
+        CliRun.run(c, env(), "network", "down");
     }
 
     private Map<String, String> env() {
@@ -97,17 +100,27 @@ class MultiHostTest {
         assertTrue(lights.get(0).get("uid").asText().matches("light-[a-z2-7]{5}-0001"), lights.toString());
         assertFalse(heavy1.split("-")[1].equals(lights.get(0).get("uid").asText().split("-")[1]), "two tags");
 
-        // A sees the six descriptors pending, and admits them all.
+        // A third host runs one more heavy node, not among the computation's three.
+        assertEquals(fp, json(c, "network", "join", "--fingerprint", fp, "--json").get("fingerprint").asText());
+        String spare = json(c, "node", "create", "--role", "heavy", "--json").get(0).get("uid").asText();
+
+        // A sees the seven descriptors pending, admits its own heavy nodes first (roster order is
+        // the network's order: they become the default three), then the rest.
         JsonNode pending = json(a, "network", "pending", "--json");
-        assertEquals(6, pending.size(), pending.toString());
+        assertEquals(7, pending.size(), pending.toString());
+        List<String> admitHeavies = new ArrayList<>(List.of("network", "admit", "--json"));
+        heavies.forEach(h -> admitHeavies.add(h.get("uid").asText()));
+        assertEquals(3, json(a, admitHeavies.toArray(String[]::new)).get("admitted").size());
         JsonNode admitted = json(a, "network", "admit", "--all", "--json");
-        assertEquals(6, admitted.get("admitted").size());
+        assertEquals(4, admitted.get("admitted").size());
+        assertEquals(2, admitted.get("rosterVersion").asInt());
         assertEquals(0, json(a, "network", "pending", "--json").size());
 
         // A node created on B after the admission stays pending: it is never started nor invited.
         String outsider = json(b, "node", "create", "--role", "light", "--json").get(0).get("uid").asText();
 
         assertEquals(0, on(a, "node", "start", "--all").code());
+        assertEquals(0, on(c, "node", "start", "--all").code());
         CliRun startB = on(b, "node", "start", "--all");
         assertEquals(0, startB.code(), startB.toString());
         assertTrue(startB.err().contains("not admitted yet"), startB.err());
@@ -115,8 +128,8 @@ class MultiHostTest {
         // Each host lists every admitted node, its own as local.
         Map<String, JsonNode> listA = byUid(json(a, "node", "list", "--json"));
         Map<String, JsonNode> listB = byUid(json(b, "node", "list", "--json"));
-        assertEquals(6, listA.size(), listA.toString());
-        assertEquals(7, listB.size(), "B also lists its pending node: " + listB);
+        assertEquals(7, listA.size(), listA.toString());
+        assertEquals(8, listB.size(), "B also lists its pending node: " + listB);
         assertTrue(listA.get(heavy1).get("local").asBoolean());
         assertFalse(listB.get(heavy1).get("local").asBoolean());
         // A heavy node of another host is running by its fresh signed heartbeat; light nodes publish none.
@@ -165,6 +178,19 @@ class MultiHostTest {
         assertEquals(sum, onA.get("result").asLong());
         assertEquals(prompt, onA.get("prompt").asText());
         assertEquals(onB.get("result").asLong(), json(b, "comp", "show", id, "--json").get("result").asLong());
+        // So does C, which runs only a heavy node that took no part.
+        JsonNode onC = null;
+        for (int i = 0; i < 100; i++) {
+            CliRun show = on(c, "comp", "show", id, "--json");
+            if (show.code() == 0) {
+                onC = Main.JSON.readTree(show.out());
+                break;
+            }
+            Thread.sleep(100); // the result message may still be on its way to C
+        }
+        assertTrue(onC != null, "C learns the outcome: " + spare);
+        assertEquals("revealed", onC.get("status").asText());
+        assertEquals(sum, onC.get("result").asLong());
 
         // Heavy node 1 logged both forgeries with their reasons, and the total did not move.
         String log = Files.readString(a.resolve("nodes").resolve(heavy1).resolve("node.log"));
