@@ -142,7 +142,17 @@ class MultiHostTest {
         // Forgeries in the channels to heavy node 1: a plaintext share from a stranger, and a
         // sealed share signed by the pending node's real key. Both are refused and logged.
         forgePlaintext(PartyId.of("intruder"), PartyId.of(heavy1));
-        forgeSealed(PartyId.of(outsider), PartyId.of(heavy1), fp);
+        forgeSealed(PartyId.of(outsider), PartyId.of(outsider), PartyId.of(heavy1), fp);
+        // And in a live channel, at the number the genuine share will take: a share claiming to come
+        // from light 1, signed by light 2. It is quarantined and the genuine share still arrives.
+        PartyId light1 = PartyId.of(lights.get(0).get("uid").asText());
+        forgeSealed(light1, PartyId.of(lights.get(1).get("uid").asText()), PartyId.of(heavy1), fp);
+        Path planted = data.resolve(light1.value() + "_to_" + heavy1).resolve("00000000.msg");
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (Files.exists(planted) && System.nanoTime() < until) {
+            Thread.sleep(50); // heavy node 1 takes it out of the channel
+        }
+        assertFalse(Files.exists(planted), "the forgery was taken out of the channel");
 
         // B proposes; B runs no heavy node, so the proposal travels as a message.
         String prompt = "Secret prompt 7f3a: how many cups of coffee today?";
@@ -196,6 +206,8 @@ class MultiHostTest {
         String log = Files.readString(a.resolve("nodes").resolve(heavy1).resolve("node.log"));
         assertTrue(log.contains("rejected message #0 from intruder"), log);
         assertTrue(log.contains("rejected message #0 from " + outsider), log);
+        assertTrue(log.contains("rejected message #0 from " + light1 + " on channel " + light1 + "_to_" + heavy1)
+                && log.contains("SIGNATURE"), log);
         assertFalse(log.contains("error handling"), log);
 
         // The sync operator learns nothing: no prompt, share, total or private key in the folder.
@@ -243,15 +255,18 @@ class MultiHostTest {
         writeMessage(from, to, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes message 0 of {@code from → to}, sealed to {@code to}'s real key and signed by {@code from}'s real key. */
-    private void forgeSealed(PartyId from, PartyId to, String fp) throws Exception {
+    /**
+     * Writes message 0 of {@code from → to}, sealed to {@code to}'s real key and signed by the real
+     * key of {@code signer} (a node of host B).
+     */
+    private void forgeSealed(PartyId from, PartyId signer, PartyId to, String fp) throws Exception {
         NetworkDescriptor nd = NetworkDescriptor.verify(DocumentFiles.read(data.resolve("formix/network.json")), fp);
         Roster roster = Roster.verify(DocumentFiles.read(data.resolve("formix/roster.json")), nd, -1);
         NodeDescriptor target = NodeDescriptor.verify(DocumentFiles.read(data.resolve("formix/nodes/" + to + ".json")),
                 nd, roster, -1).orElseThrow();
-        NodeKeys keys = Membership.keys(new FormixHome(b, data), from);
+        NodeKeys keys = Membership.keys(new FormixHome(b, data), signer);
         byte[] env = new Sealer(nd.networkId(), from, keys.identity(), KeyDirectory.of(List.of(target)),
-                Clock.systemUTC(), 0).seal(to, 1, ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"" + from
+                Clock.systemUTC(), 0).seal(to, 0, ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"" + from
                 + "\",\"to\":\"" + to + "\",\"computation\":\"c00000000\",\"body\":{\"share\":1000}}")
                 .getBytes(StandardCharsets.UTF_8));
         writeMessage(from, to, env);
