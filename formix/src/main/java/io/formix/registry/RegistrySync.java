@@ -135,8 +135,10 @@ public final class RegistrySync {
         long pos = 0;
         for (Roster.Entry e : roster.entries()) {
             boolean local = Files.exists(home.nodeKeysDir(e.uid()).resolve("identity.key"), LinkOption.NOFOLLOW_LINKS);
+            Membership.LocalSettings own = local ? Membership.settings(home, e.uid()) : null;
             members.add(new NetworkDb.Member(e.uid(), e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
-                    pos++, e.identityFingerprint(), verified.get(e.uid()), local));
+                    pos++, e.identityFingerprint(), verified.get(e.uid()), local,
+                    own == null ? null : own.approval(), own == null ? 0 : own.createdAt()));
         }
         net.applyRoster(roster.stamp(), members, System.currentTimeMillis());
         return new Result(nd, roster, pending(home, nd, roster, problems), problems);

@@ -444,8 +444,13 @@ public final class NetworkDb implements AutoCloseable {
     }
 
     /** One admitted node as the verified roster and its descriptor give it. */
+    /**
+     * One admitted node as the verified roster and its descriptor give it; for a local node also
+     * its approval and creation time, from the node's own folder (null: defaults), so that a row
+     * rebuilt after it was deleted is the row it was.
+     */
     public record Member(PartyId uid, Role role, long position, String identityFingerprint, byte[] descriptor,
-                         boolean local) {
+                         boolean local, Approval approval, long createdAt) {
     }
 
     /**
@@ -470,9 +475,10 @@ public final class NetworkDb implements AutoCloseable {
                             m.identityFingerprint(), m.descriptor(), m.local() ? 1 : 0, m.uid().value(),
                             m.position(), m.identityFingerprint(), m.local() ? 1 : 0, m.descriptor(), m.descriptor());
                 } else {
-                    Sqlite.update(c, "INSERT INTO nodes(uid, role, created_at, local, admitted, roster_pos, idk, descriptor) "
-                            + "VALUES (?,?,0,?,1,?,?,?)", m.uid().value(), m.role().label(), m.local() ? 1 : 0,
-                            m.position(), m.identityFingerprint(), m.descriptor());
+                    Sqlite.update(c, "INSERT INTO nodes(uid, role, approval, created_at, local, admitted, roster_pos, "
+                            + "idk, descriptor) VALUES (?,?,?,?,?,1,?,?,?)", m.uid().value(), m.role().label(),
+                            (m.approval() == null ? Approval.AUTO : m.approval()).label(), m.createdAt(),
+                            m.local() ? 1 : 0, m.position(), m.identityFingerprint(), m.descriptor());
                 }
             }
             for (Object[] row : Sqlite.query(c, "SELECT uid, local FROM nodes",
