@@ -281,6 +281,11 @@ final class NetworkCommand {
                 m.put("transport", main.transportName());
                 m.put("nodes", nodes);
                 m.put("computations", comps);
+                net.pin().ifPresent(pin -> {
+                    Map<String, Object> n = pinJson(pin);
+                    n.put("rosterVersion", RosterPages.versionOf(pin.rosterVersion()));
+                    m.put("network", n);
+                });
                 output.print(main, () -> m, out -> human(m, nodes, comps, out));
             }
             return ExitCodes.OK;
@@ -291,6 +296,10 @@ final class NetworkCommand {
             out.println("home:       " + m.get("home"));
             out.println("data dir:   " + m.get("dataDir"));
             out.println("transport:  " + m.get("transport"));
+            if (m.get("network") instanceof Map<?, ?> n) {
+                out.println("network:    " + n.get("network") + " (admin " + n.get("fingerprint") + ", roster version "
+                        + n.get("rosterVersion") + (n.get("tag") == null ? "" : ", node tag " + n.get("tag")) + ")");
+            }
             Table t = new Table("ROLE", "RUNNING", "STOPPED", "DEAD");
             for (String role : List.of("heavy", "light")) {
                 Map<String, Integer> s = nodes.getOrDefault(role, Map.of());

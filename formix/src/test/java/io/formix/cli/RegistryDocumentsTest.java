@@ -88,6 +88,17 @@ class RegistryDocumentsTest {
     }
 
     @Test
+    void statusNamesTheNetworkAndEachHomeHasItsOwnTag() throws Exception {
+        JsonNode onA = json(on(a, "network", "status", "--json")).get("network");
+        JsonNode onB = json(on(b, "network", "status", "--json")).get("network");
+        assertEquals(fp, onB.get("fingerprint").asText());
+        assertEquals(onA.get("network").asText(), onB.get("network").asText());
+        assertEquals(1, onB.get("rosterVersion").asInt());
+        assertTrue(onA.get("tag").asText().matches("[a-z2-7]{5}"), onA.toString());
+        assertFalse(onA.get("tag").asText().equals(onB.get("tag").asText()));
+    }
+
+    @Test
     void joiningBeforeTheSyncBroughtTheNetworkSaysSo(@TempDir Path other, @TempDir Path c) {
         CliRun r = CliRun.run(c, Map.of("FORMIX_DATA_DIR", other.toString()), "network", "join", "--fingerprint", fp);
         assertEquals(3, r.code(), r.toString());
