@@ -160,6 +160,7 @@ final class CompCommand {
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
+                Networks.sync(main, net);
                 List<PartyId> heavies = null;
                 if (heavy != null) {
                     heavies = new ArrayList<>();
@@ -171,10 +172,13 @@ final class CompCommand {
                 try {
                     c = Proposer.propose(net, Clock.systemUTC(),
                             new Proposer.Request(prompt, schema, threshold, deadline, heavies, grace),
-                            NodeControl::isRunning);
+                            // A heavy node of another host cannot be seen from here: it is taken as up,
+                            // and heavy node 1 fails the computation with the reason if it is not.
+                            r -> !r.local() || NodeControl.isRunning(r));
                 } catch (ProposalException e) {
                     throw new CliException(ExitCodes.REFUSED, e.getMessage());
                 }
+                checkCarrier(net, c);
                 PrintWriter out = main.commandLine().getOut();
                 PrintWriter err = main.commandLine().getErr();
                 if (!await) {
@@ -193,6 +197,26 @@ final class CompCommand {
                 return report(main, end, json);
             }
         }
+    }
+
+    /**
+     * A proposal whose heavy node 1 runs on another host travels there as a message from a node
+     * running in this home; without one it would wait in vain, so it fails at once with what to do.
+     */
+    static void checkCarrier(NetworkDb net, ComputationRecord c) {
+        boolean remote = net.node(c.heavy1()).map(r -> !r.local()).orElse(false);
+        if (!remote) {
+            return;
+        }
+        for (NodeRecord r : net.localNodes(null)) {
+            if (r.admitted() && NodeControl.isRunning(r)) {
+                return;
+            }
+        }
+        String reason = "heavy node 1 (" + c.heavy1() + ") runs on another host, and no node of this home runs to "
+                + "carry the proposal there — start one: formix node start --all";
+        net.fail(c.id(), reason, 0, 0, System.currentTimeMillis());
+        throw new CliException(ExitCodes.REFUSED, reason);
     }
 
     static int report(Main main, ComputationRecord end, boolean json) {

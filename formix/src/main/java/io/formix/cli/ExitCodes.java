@@ -16,7 +16,8 @@ final class ExitCodes {
               1  error (I/O, database, unexpected; unusable network.db, read-only home, disk full)
               2  usage error (bad option or argument)
               3  not found (no such node or computation)
-              4  refused (invalid proposal, node running, nothing to do, init on an existing network)
+              4  refused (invalid proposal, node running, nothing to do, init on an existing network,
+                 wrong admin fingerprint, not the admin's home, a node of another host)
               5  the computation failed (threshold not met, heavy node lost ...)
               6  timed out waiting (nodes did not start or stop in time; they are named)""";
 

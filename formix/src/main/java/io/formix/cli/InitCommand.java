@@ -122,6 +122,18 @@ final class InitCommand implements Callable<Integer> {
                 Files.move(db, bak);
                 moved.add(bak);
             }
+            // The network this home administered goes too: its admin key, and its signed documents
+            // in the data folder (no other home writes them). Node keys move with nodes/.
+            if (Files.exists(home.adminDir(), LinkOption.NOFOLLOW_LINKS)) {
+                Path adminBak = home.adminDir().resolveSibling("admin.bak-" + stamp);
+                Files.move(home.adminDir(), adminBak);
+                moved.add(adminBak);
+                if (Files.exists(home.sharedDir(), LinkOption.NOFOLLOW_LINKS)) {
+                    Path sharedBak = home.sharedDir().resolveSibling("formix.bak-" + stamp);
+                    Files.move(home.sharedDir(), sharedBak);
+                    moved.add(sharedBak);
+                }
+            }
             Path nodes = home.home().resolve("nodes");
             if (NetworkDb.nodeFolders(home) > 0) {
                 Path nodesBak = nodes.resolveSibling("nodes.bak-" + stamp);

@@ -1,10 +1,15 @@
 package io.formix.cli;
 
 import io.formix.node.ChannelHealth;
+import io.formix.registry.Heartbeats;
+import io.formix.registry.Membership;
+import io.formix.registry.RegistryException;
+import io.formix.registry.RegistrySync;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
 import io.formix.state.NetworkDb;
+import io.formix.state.NetworkPin;
 import io.formix.state.NodeRecord;
 import io.formix.state.NodeRecord.Approval;
 import io.formix.state.NodeRecord.Role;
@@ -21,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -51,15 +57,44 @@ final class NodeCommand {
     }
 
     static Map<String, Object> json(NodeRecord r) {
+        return json(r, NodeControl.status(r));
+    }
+
+    static Map<String, Object> json(NodeRecord r, String status) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uid", r.uid().value());
         m.put("role", r.role().label());
-        m.put("status", NodeControl.status(r));
+        m.put("status", status);
         m.put("approval", r.approval().label());
         m.put("pid", r.pid() == 0 ? null : r.pid());
         m.put("tcpPort", r.tcpPort() == 0 ? null : r.tcpPort());
-        m.put("createdAt", Instant.ofEpochMilli(r.createdAt()).toString());
+        m.put("createdAt", r.createdAt() == 0 ? null : Instant.ofEpochMilli(r.createdAt()).toString());
+        m.put("local", r.local());
+        m.put("admitted", r.admitted());
         return m;
+    }
+
+    /**
+     * Those of {@code wanted} this home can run: its own nodes that the roster admits. The others
+     * are named on stderr (remote nodes run on their own hosts; pending ones wait for the admin).
+     */
+    static List<NodeRecord> runnable(Main main, NetworkDb net, List<NodeRecord> wanted) {
+        List<NodeRecord> out = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        for (NodeRecord r : wanted) {
+            if (r.local() && r.admitted()) {
+                out.add(r);
+            } else if (r.local()) {
+                pending.add(r.uid().value());
+            }
+        }
+        if (!pending.isEmpty()) {
+            PrintWriter err = main.commandLine().getErr();
+            err.println("formix: " + pending.size() + " node(s) not admitted yet, not started (" + pending.get(0)
+                    + (pending.size() > 1 ? ", …" : "") + ") — the network admin runs: formix network admit --all");
+            err.flush();
+        }
+        return out;
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "register new nodes (heavy-N, light-NNNN)")
@@ -85,10 +120,13 @@ final class NodeCommand {
             if (count < 1 || count > 100_000) {
                 throw new CliException(ExitCodes.USAGE, "--count must be 1..100000");
             }
+            Role wantedRole = Role.parse(role);
+            Approval a = Approval.parse(approval);
             InitCommand.init(main);
             try (NetworkDb net = NetworkDb.open(main.formixHome())) {
-                List<NodeRecord> made = net.createNodes(Role.parse(role), count, Approval.parse(approval),
-                        System.currentTimeMillis());
+                NetworkPin pin = Networks.ensure(main, net);
+                List<NodeRecord> made = net.createNodes(wantedRole, count, a, System.currentTimeMillis(), pin.tag());
+                Networks.publish(main, net, pin, made);
                 output.print(main, () -> made.stream().map(r -> json(net.node(r.uid()).orElseThrow())).toList(),
                         out -> out.println("created " + made.size() + " " + role + " node(s): " + range(made)));
             }
@@ -118,13 +156,20 @@ final class NodeCommand {
         public Integer call() {
             Main main = parent.main;
             try (NetworkDb net = main.openNetwork()) {
+                RegistrySync.Result synced = Networks.sync(main, net);
+                // A heavy node of another host runs if its signed heartbeat is fresh.
+                Map<PartyId, Instant> alive = Heartbeats.read(main.formixHome(), synced.network(), synced.roster());
+                Instant now = Instant.now();
+                Function<NodeRecord, String> status = r -> !r.local() && Heartbeats.fresh(alive.get(r.uid()), now)
+                        ? "running" : NodeControl.status(r);
                 List<NodeRecord> nodes = net.nodes(role == null ? null : Role.parse(role));
-                output.print(main, () -> nodes.stream().map(NodeCommand::json).toList(), out -> {
+                output.print(main, () -> nodes.stream().map(r -> json(r, status.apply(r))).toList(), out -> {
                     Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
                     for (NodeRecord r : nodes) {
-                        String s = NodeControl.status(r);
-                        t.row(TerminalText.safe(r.uid()), r.role().label(), main.paint(s, s), r.isHeavy() ? "-" : r.approval().label(),
-                                r.pid() == 0 ? "-" : r.pid(), Instant.ofEpochMilli(r.createdAt()).toString());
+                        String s = status.apply(r);
+                        t.row(TerminalText.safe(r.uid()), r.role().label(), main.paint(s, s),
+                                r.isHeavy() || !r.local() ? "-" : r.approval().label(), r.pid() == 0 ? "-" : r.pid(),
+                                r.createdAt() == 0 ? "-" : Instant.ofEpochMilli(r.createdAt()).toString());
                     }
                     t.print(out, "no nodes — create some with: formix network up --heavy 3 --light 10");
                 });
@@ -248,13 +293,19 @@ final class NodeCommand {
         @Option(names = "--all", required = true, description = "every node")
         boolean all;
 
+        /** The named nodes, or every node of this home with {@code --all}; a node of another host is refused. */
         List<NodeRecord> resolve(NetworkDb net) {
             if (all) {
-                return net.nodes(null);
+                return net.localNodes(null);
             }
             List<NodeRecord> out = new ArrayList<>();
             for (String u : uids) {
-                out.add(find(net, u));
+                NodeRecord r = find(net, u);
+                if (!r.local()) {
+                    throw new CliException(ExitCodes.REFUSED, r.uid() + " runs on another host (its keys are not in "
+                            + "this home) — run the command there");
+                }
+                out.add(r);
             }
             return out;
         }
@@ -276,7 +327,8 @@ final class NodeCommand {
             Main main = parent.main;
             NetworkDb net = main.openNetwork();
             try {
-                List<NodeRecord> wanted = targets.resolve(net);
+                Networks.sync(main, net);
+                List<NodeRecord> wanted = runnable(main, net, targets.resolve(net));
                 PrintWriter out = main.commandLine().getOut();
                 if (foreground) {
                     if (wanted.size() != 1) {
@@ -365,7 +417,17 @@ final class NodeCommand {
                     rs.add(r);
                 }
                 List<PartyId> ids = new ArrayList<>();
-                rs.forEach(r -> ids.add(r.uid()));
+                rs.forEach(r -> {
+                    if (!r.local()) {
+                        throw new CliException(ExitCodes.REFUSED, r.uid() + " runs on another host — remove it there");
+                    }
+                    ids.add(r.uid());
+                });
+                try {
+                    Membership.remove(main.formixHome(), net, ids);
+                } catch (RegistryException e) {
+                    throw new CliException(ExitCodes.ERROR, e.getMessage());
+                }
                 net.removeNodes(ids);
                 for (PartyId id : ids) {
                     Path dir = main.formixHome().nodeDir(id);

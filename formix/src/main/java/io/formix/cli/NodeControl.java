@@ -31,10 +31,17 @@ final class NodeControl {
     private NodeControl() {
     }
 
-    /** {@code running}, {@code stopped}, or {@code dead} (a recorded process that no longer runs). */
+    /**
+     * {@code running}, {@code stopped}, {@code dead} (a recorded process that no longer runs),
+     * {@code pending} (a node of this home not yet admitted) or {@code remote} (a node of another
+     * host, whose process this home cannot see).
+     */
     static String status(NodeRecord r) {
+        if (!r.local()) {
+            return "remote";
+        }
         if (r.pid() == 0) {
-            return "stopped";
+            return r.admitted() ? "stopped" : "pending";
         }
         return ProcessLiveness.isAlive(r.pid(), r.pidStart()) ? "running" : "dead";
     }
@@ -66,6 +73,9 @@ final class NodeControl {
         }
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
+            cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
+        }
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--home", home.home().toString(), "--data-dir", home.dataDir().toString(),

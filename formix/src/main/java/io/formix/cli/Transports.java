@@ -2,11 +2,17 @@ package io.formix.cli;
 
 import io.formix.node.TransportFactory;
 import io.formix.protocol.MessageLimits;
+import io.formix.registry.Membership;
+import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
+import io.formix.transport.seal.KeyDirectory;
+import io.formix.transport.seal.NetworkId;
+import io.formix.transport.seal.NodeKeys;
+import io.formix.transport.seal.SealingTransport;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,7 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -36,13 +45,85 @@ final class Transports {
      * thousand) to keep an idle host idle.
      */
     static TransportFactory factory(Main main, NetworkDb net, Collection<NodeRecord> hosted) {
+        return factory(main, net, hosted, null);
+    }
+
+    /**
+     * What sealing needs: the network id, where to find other nodes' keys, and this home (each
+     * node's own keys are in {@code nodes/<uid>/keys/}).
+     */
+    record Sealing(NetworkId network, KeyDirectory directory, FormixHome home) {
+    }
+
+    /**
+     * System property that turns sealing off, for benchmarks that measure what sealing costs; the
+     * CLI offers no option for it.
+     */
+    static final String PLAINTEXT_PROPERTY = "formix.benchmark.plaintext";
+
+    /**
+     * The factory for a host of the {@code hosted} nodes, every endpoint wrapped in a
+     * {@link SealingTransport} when {@code sealing} is given: every message sent is sealed to its
+     * recipient and signed, every message received must be sealed to this node and signed by an
+     * admitted sender, or it is refused and logged in the node's log (sender, channel, number,
+     * size, step; never content). The underlying endpoint's bound grows by the sealing overhead
+     * ({@link MessageLimits#sealedMaxMessageBytes}), and plaintexts are padded to
+     * {@link MessageLimits#SEAL_PAD_BYTES}, so shares and declines are one size on the wire.
+     */
+    static TransportFactory factory(Main main, NetworkDb net, Collection<NodeRecord> hosted, Sealing sealing) {
+        TransportFactory plain = plainFactory(main, net, hosted, sealing != null);
+        return sealing == null ? plain : sealed(plain, sealing);
+    }
+
+    private static TransportFactory sealed(TransportFactory plain, Sealing sealing) {
+        Map<PartyId, Transport> inner = new ConcurrentHashMap<>();
+        return new TransportFactory() {
+            @Override
+            public Transport open(PartyId self) throws IOException {
+                return open(self, text -> { });
+            }
+
+            @Override
+            public Transport open(PartyId self, Consumer<String> warn) throws IOException {
+                Transport t = plain.open(self, warn);
+                try {
+                    NodeKeys keys = Membership.keys(sealing.home(), self);
+                    Transport s = SealingTransport.builder(t, keys, sealing.network(), sealing.directory())
+                            .padTo(MessageLimits.SEAL_PAD_BYTES)
+                            .rejectionListener(r -> warn.accept("rejected message #" + r.sequence() + " from " + r.from()
+                                    + " on channel " + r.from() + "_to_" + r.to() + " (" + r.size() + " bytes) at step "
+                                    + r.step() + ": " + r.reason()))
+                            .build();
+                    inner.put(self, t);
+                    return s;
+                } catch (IOException | RuntimeException e) {
+                    t.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            public void opened(PartyId self, Transport transport) {
+                plain.opened(self, inner.getOrDefault(self, transport));
+            }
+
+            @Override
+            public void prepare(Collection<NodeRecord> nodes, Collection<NodeRecord> all) throws IOException {
+                plain.prepare(nodes, all);
+            }
+        };
+    }
+
+    private static TransportFactory plainFactory(Main main, NetworkDb net, Collection<NodeRecord> hosted,
+                                                 boolean sealed) {
         Set<PartyId> heavy = new HashSet<>();
         hosted.forEach(r -> {
             if (r.isHeavy()) {
                 heavy.add(r.uid());
             }
         });
-        ToIntFunction<PartyId> maxBytes = self -> MessageLimits.maxMessageBytes(heavy.contains(self));
+        ToIntFunction<PartyId> maxBytes = self -> sealed ? MessageLimits.sealedMaxMessageBytes(heavy.contains(self))
+                : MessageLimits.maxMessageBytes(heavy.contains(self));
         String name = main.transportName();
         if (name.equals("tcp")) {
             return TcpTransports.factory(net, maxBytes);

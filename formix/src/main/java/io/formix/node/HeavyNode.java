@@ -1,5 +1,6 @@
 package io.formix.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
@@ -17,6 +18,7 @@ import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,10 +141,11 @@ final class HeavyNode extends Node {
         if (problem != null) {
             log.warn("refused computation " + r.id() + ": " + problem);
             services.net().fail(r.id(), problem, 0, 0, now);
+            sendResult(r.id(), List.of(), List.of(uid));
             return;
         }
         List<PartyId> lights = new ArrayList<>();
-        for (NodeRecord n : services.net().nodes(Role.LIGHT)) {
+        for (NodeRecord n : services.net().members(Role.LIGHT)) {
             lights.add(n.uid());
             services.registry().remember(n);
         }
@@ -365,6 +368,7 @@ final class HeavyNode extends Node {
         store.finish(e.id(), State.REVEALED, null);
         services.net().reveal(e.id(), total, participants, late, now);
         log.info("computation " + e.id() + ": revealed the total over " + participants + " light nodes");
+        sendResult(e.id(), e.invited(), e.heavy());
     }
 
     private void fail(Entry e, String reason) {
@@ -372,6 +376,7 @@ final class HeavyNode extends Node {
         store.finish(e.id(), State.FAILED, reason);
         services.net().fail(e.id(), reason, participants, store.lateCount(e.id()), services.now());
         log.warn("computation " + e.id() + " failed: " + reason);
+        sendResult(e.id(), e.invited(), e.heavy());
         for (int i = 1; i < 3; i++) {
             send(Envelope.of(MessageType.ABORT, uid, e.heavy().get(i), e.id(), new Bodies.Abort(reason).toJson()));
         }
@@ -402,6 +407,9 @@ final class HeavyNode extends Node {
             case AGGREGATE -> onAggregate(m, Bodies.Aggregate.parse(m.body()));
             case PARTIAL -> onPartial(m, Bodies.Partial.parse(m.body()));
             case ABORT -> onAbort(m, Bodies.Abort.parse(m.body()));
+            case PROPOSE -> onPropose(m, Bodies.Compute.parse(m.body()));
+            case RESULT -> Outcomes.record(this, m, Bodies.Result.parse(m.body()),
+                    store.entry(m.computation()).map(Entry::prompt).orElse(""));
             default -> throw new ProtocolException("unexpected '" + m.type().wire() + "' for a heavy node");
         }
     }
@@ -544,6 +552,64 @@ final class HeavyNode extends Node {
         if (store.finish(e.id(), State.FAILED, a.reason())) {
             log.info("computation " + e.id() + " aborted by " + m.from() + ": " + a.reason());
         }
+    }
+
+    /**
+     * A proposal made on another host: recorded in this host's {@code network.db} as
+     * {@code proposed} (with its proposer, who gets the result) and picked up like a local one,
+     * which validates it again. Only admitted nodes get here (the host refuses unknown senders).
+     */
+    private void onPropose(Envelope m, Bodies.Compute c) throws ProtocolException {
+        if (!c.heavy().get(0).equals(uid)) {
+            throw new ProtocolException("proposal " + m.computation() + " names " + c.heavy().get(0)
+                    + " as heavy node 1, not " + uid);
+        }
+        ComputationRecord r = new ComputationRecord(m.computation(), c.prompt(), c.schema().toJsonText(), c.threshold(),
+                c.deadline(), c.graceMs(), c.heavy(), Status.PROPOSED, 0, 0, 0, -1, null, 0, services.now(), 0);
+        if (services.net().insertProposal(r, m.from())) {
+            log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
+            pickUpProposals();
+        } else {
+            log.info("proposal " + m.computation() + " from " + m.from() + " is already known: ignored");
+        }
+    }
+
+    /**
+     * Tells the nodes of other hosts how computation {@code id} ended (they do not share this
+     * {@code network.db}): every heavy node, the invited light nodes and the proposer, those of
+     * them that run elsewhere. Nothing is sent on a single machine.
+     */
+    private void sendResult(String id, Collection<PartyId> invited, List<PartyId> heavy) {
+        Optional<ComputationRecord> row = services.net().computation(id);
+        if (row.isEmpty() || !row.get().status().isFinal()) {
+            return;
+        }
+        Set<PartyId> to = new java.util.LinkedHashSet<>();
+        for (int i = 1; i < heavy.size(); i++) {
+            to.add(heavy.get(i));
+        }
+        to.addAll(invited);
+        services.net().proposer(id).ifPresent(to::add);
+        // Every other heavy node too (a few): a host that runs only heavy nodes hears of it as well.
+        services.net().members(Role.HEAVY).forEach(n -> to.add(n.uid()));
+        to.remove(uid);
+        to.removeIf(p -> !services.registry().isRemote(p));
+        if (to.isEmpty()) {
+            return;
+        }
+        ComputationRecord c = row.get();
+        JsonNode body = new Bodies.Result(c.status().label(), c.result(), c.participants(), c.invited(), c.answers(),
+                c.late(), c.reason(), ResponseSchema.parse(c.schema()), c.threshold(), c.deadline(), c.graceMs(),
+                c.heavy(), c.createdAt(), c.endedAt()).toJson();
+        for (PartyId p : to) {
+            Envelope env = Envelope.of(MessageType.RESULT, uid, p, id, body);
+            try {
+                services.senders().execute(() -> send(env));
+            } catch (RejectedExecutionException ex) {
+                return; // closing
+            }
+        }
+        log.info("computation " + id + ": outcome sent to " + to.size() + " node(s) on other hosts");
     }
 
     private static String join(List<PartyId> ids) {

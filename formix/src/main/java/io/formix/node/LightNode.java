@@ -40,6 +40,11 @@ final class LightNode extends Node {
 
     @Override
     void onMessage(Envelope e) throws ProtocolException {
+        if (e.type() == MessageType.RESULT) {
+            Outcomes.record(this, e, Bodies.Result.parse(e.body()),
+                    store.entry(e.computation()).map(Entry::prompt).orElse(""));
+            return;
+        }
         if (e.type() != MessageType.COMPUTE) {
             throw new ProtocolException("unexpected '" + e.type().wire() + "' message for a light node");
         }

@@ -1,8 +1,12 @@
 package io.formix.node;
 
 import io.formix.mpc.AdditiveSharing;
+import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
+import io.formix.protocol.ResponseSchema;
+import io.formix.state.ComputationRecord;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
@@ -19,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +84,10 @@ public final class NodeHost implements AutoCloseable {
     /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
     private long healthCheckedAt = Long.MIN_VALUE / 2; // far past, without overflow in now - healthCheckedAt
     private volatile boolean closed;
+    private static final long FORWARD_EVERY_MS = 500;
+    private long nextForward = Long.MIN_VALUE;
+    /** Proposals being handed to a remote heavy node 1 right now. */
+    private final Set<String> forwarding = ConcurrentHashMap.newKeySet();
 
     private record Running(Node node, Thread receiver) {
     }
@@ -168,7 +177,7 @@ public final class NodeHost implements AutoCloseable {
     private void startNode(NodeRecord r) throws IOException {
         services.registry().remember(r);
         NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock());
-        Transport t = transports.open(r.uid());
+        Transport t = transports.open(r.uid(), log::warn);
         Node node;
         try {
             node = r.isHeavy()
@@ -232,6 +241,14 @@ public final class NodeHost implements AutoCloseable {
                 r.node().health.check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
             }
         }
+        if (now >= nextForward) {
+            nextForward = now + FORWARD_EVERY_MS;
+            try {
+                forwardProposals();
+            } catch (RuntimeException e) {
+                registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
+            }
+        }
         for (Running r : nodes.values()) {
             Node node = r.node();
             if (node instanceof HeavyNode) {
@@ -250,6 +267,47 @@ public final class NodeHost implements AutoCloseable {
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     node.ticking.set(false);
                 }
+            }
+        }
+    }
+
+    /**
+     * Proposals made in this home whose heavy node 1 runs on another host travel to it as a sealed
+     * {@code propose} message from any node running here; once sent, the computation is
+     * {@code broadcast} here (handed on) until heavy node 1's {@code result} comes back.
+     */
+    private void forwardProposals() {
+        List<ComputationRecord> proposed = new ArrayList<>();
+        for (ComputationRecord c : services.net().openComputations()) {
+            if (c.status() == ComputationRecord.Status.PROPOSED && !forwarding.contains(c.id())
+                    && services.registry().isRemote(c.heavy1())) {
+                proposed.add(c);
+            }
+        }
+        if (proposed.isEmpty() || nodes.isEmpty()) {
+            return;
+        }
+        Node carrier = nodes.values().iterator().next().node();
+        for (ComputationRecord c : proposed) {
+            forwarding.add(c.id());
+            try {
+                services.senders().execute(() -> {
+                    try {
+                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()),
+                                c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
+                        if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
+                                && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {
+                            carrier.log.info("computation " + c.id() + ": proposal sent to heavy node 1 (" + c.heavy1()
+                                    + ") on another host");
+                        }
+                    } catch (RuntimeException e) {
+                        carrier.log.warn("computation " + c.id() + ": could not forward the proposal: " + e.getMessage());
+                    } finally {
+                        forwarding.remove(c.id());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                forwarding.remove(c.id());
             }
         }
     }

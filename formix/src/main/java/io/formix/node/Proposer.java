@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * Validates a proposal and records it in {@code network.db} as {@code proposed}; heavy node 1
  * notices it and broadcasts. Nothing is sent when validation fails. Checks: the schema subset,
  * a non-empty prompt, a future deadline, a threshold between 1 and the number of light nodes,
- * three distinct registered heavy nodes that are running (default: the first three by creation).
+ * three distinct admitted heavy nodes that are running (default: the first three in roster order,
+ * so every host picks the same).
  */
 public final class Proposer {
 
@@ -85,7 +86,7 @@ public final class Proposer {
                         + "start " + h.uid());
             }
         }
-        int lights = net.nodes(Role.LIGHT).size();
+        int lights = net.members(Role.LIGHT).size();
         int threshold = req.threshold() == null ? Math.min(DEFAULT_THRESHOLD, Math.max(1, lights)) : req.threshold();
         if (threshold < 1 || threshold > Bodies.MAX_LIGHTS) {
             throw new ProposalException("the threshold must be at least 1, got " + threshold);
@@ -105,7 +106,7 @@ public final class Proposer {
 
     private static List<NodeRecord> heavyNodes(NetworkDb net, List<PartyId> requested) throws ProposalException {
         if (requested == null || requested.isEmpty()) {
-            List<NodeRecord> all = net.nodes(Role.HEAVY);
+            List<NodeRecord> all = net.members(Role.HEAVY);
             if (all.size() < 3) {
                 throw new ProposalException("a computation needs 3 heavy nodes, the network has " + all.size()
                         + " — create them with: formix node create --role heavy --count " + (3 - all.size()));
@@ -117,7 +118,7 @@ public final class Proposer {
         }
         List<NodeRecord> out = new ArrayList<>();
         for (PartyId uid : requested) {
-            Optional<NodeRecord> n = net.node(uid);
+            Optional<NodeRecord> n = net.node(uid).filter(NodeRecord::admitted);
             if (n.isEmpty()) {
                 throw new ProposalException("no node " + uid + " — see formix node list --role heavy");
             }

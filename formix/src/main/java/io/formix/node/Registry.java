@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is a known node, and with which role, as recorded in {@code network.db}. Positive answers
+ * Who is a known node (admitted by the roster), and with which role, as recorded in {@code network.db}. Positive answers
  * are cached (roles never change); unknown senders are looked up again each time, so a node
  * created after this host started is recognised.
  */
@@ -26,12 +26,19 @@ final class Registry {
         if (r != null) {
             return Optional.of(r);
         }
-        Optional<Role> found = net.node(uid).map(NodeRecord::role);
+        Optional<Role> found = net.node(uid).filter(NodeRecord::admitted).map(NodeRecord::role);
         found.ifPresent(role -> roles.put(uid, role));
         return found;
     }
 
     void remember(NodeRecord r) {
-        roles.put(r.uid(), r.role());
+        if (r.admitted()) {
+            roles.put(r.uid(), r.role());
+        }
+    }
+
+    /** Whether {@code uid} runs on another host (its outcome must travel as a message). */
+    boolean isRemote(PartyId uid) {
+        return net.node(uid).map(r -> !r.local()).orElse(false);
     }
 }

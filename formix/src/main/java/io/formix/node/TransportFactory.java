@@ -1,8 +1,8 @@
 package io.formix.node;
 
+import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
-import io.formix.state.NodeRecord;
 import java.io.IOException;
 import java.util.Collection;
 
@@ -19,6 +19,14 @@ public interface TransportFactory {
      * @throws io.formix.transport.ChannelLockedException if another process already runs {@code self}
      */
     Transport open(PartyId self) throws IOException;
+
+    /**
+     * Opens the endpoint of {@code self}, telling {@code warn} (the node's log) what the endpoint
+     * refuses on its own, such as a message that fails authentication. Defaults to {@link #open(PartyId)}.
+     */
+    default Transport open(PartyId self, java.util.function.Consumer<String> warn) throws IOException {
+        return open(self);
+    }
 
     /** Called once after {@link #open} for a node, so backends can publish an address. */
     default void opened(PartyId self, Transport transport) {

@@ -136,6 +136,63 @@ public final class Bodies {
         }
     }
 
+    /**
+     * Heavy node 1's outcome of a computation, for hosts that do not share its {@code network.db}:
+     * status, total (revealed only), counts, reason (failed only) and the computation's public
+     * facts. No prompt: every receiver already holds it (its own node.db, or the proposal it made).
+     */
+    public record Result(String status, long result, int participants, int invited, int answers, int late,
+                         String reason, ResponseSchema schema, int threshold, long deadline, long graceMs,
+                         List<PartyId> heavy, long createdAt, long endedAt) {
+        public JsonNode toJson() {
+            ObjectNode o = Envelope.JSON.createObjectNode();
+            o.put("status", status);
+            if (result >= 0) {
+                o.put("result", result);
+            }
+            o.put("participants", participants);
+            o.put("invited", invited);
+            o.put("answers", answers);
+            o.put("late", late);
+            if (reason != null) {
+                o.put("reason", reason);
+            }
+            o.set("schema", schema.toJson());
+            o.put("threshold", threshold);
+            o.put("deadline", deadline);
+            o.put("graceMs", graceMs);
+            o.set("heavy", ids(heavy));
+            o.put("createdAt", createdAt);
+            o.put("endedAt", endedAt);
+            return o;
+        }
+
+        public static Result parse(JsonNode b) throws ProtocolException {
+            String status = Envelope.text(b, "status");
+            if (!status.equals("revealed") && !status.equals("failed")) {
+                throw new ProtocolException("a result's status is revealed or failed");
+            }
+            long result = status.equals("revealed") ? longField(b, "result", 0, 0xffff_ffffL) : -1;
+            String reason = b.has("reason") ? reasonField(b) : null;
+            ResponseSchema schema;
+            try {
+                schema = ResponseSchema.parse(b.get("schema"));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("bad schema: " + e.getMessage());
+            }
+            List<PartyId> heavy = idList(b, "heavy", 3);
+            if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
+                throw new ProtocolException("'heavy' must name three distinct heavy nodes");
+            }
+            return new Result(status, result, (int) longField(b, "participants", -1, MAX_LIGHTS),
+                    (int) longField(b, "invited", 0, MAX_LIGHTS), (int) longField(b, "answers", 0, MAX_LIGHTS),
+                    (int) longField(b, "late", 0, Integer.MAX_VALUE), reason, schema,
+                    (int) longField(b, "threshold", 1, MAX_LIGHTS), longField(b, "deadline", 0, Long.MAX_VALUE),
+                    longField(b, "graceMs", 0, 3_600_000), heavy, longField(b, "createdAt", 0, Long.MAX_VALUE),
+                    longField(b, "endedAt", 0, Long.MAX_VALUE));
+        }
+    }
+
     static long longField(JsonNode b, String field, long min, long max) throws ProtocolException {
         JsonNode f = b.get(field);
         if (f == null || !f.isIntegralNumber() || !f.canConvertToLong()) {

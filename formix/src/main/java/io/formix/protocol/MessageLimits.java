@@ -52,7 +52,22 @@ public final class MessageLimits {
         }
     }
 
+    /**
+     * Sealed messages are padded to a multiple of this many bytes, so a share and a decline (each
+     * well under it) look alike on the wire.
+     */
+    public static final int SEAL_PAD_BYTES = 512;
+
     private MessageLimits() {
+    }
+
+    /**
+     * The bound of a node's underlying transport when its messages are sealed: the protocol's
+     * bound plus the sealing overhead ({@link io.formix.transport.seal.SealingTransport#MAX_OVERHEAD_BYTES})
+     * and at most one pad block, so every legitimate message still fits once sealed.
+     */
+    public static int sealedMaxMessageBytes(boolean heavy) {
+        return maxMessageBytes(heavy) + io.formix.transport.seal.SealingTransport.MAX_OVERHEAD_BYTES + SEAL_PAD_BYTES;
     }
 
     /** The bound for a node of that role. */

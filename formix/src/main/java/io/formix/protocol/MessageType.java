@@ -17,7 +17,11 @@ public enum MessageType {
     /** Heavy 2, 3 → heavy 1: partial sum over the final set. */
     PARTIAL,
     /** Heavy 1 → heavies 2, 3: the computation failed; stop. */
-    ABORT;
+    ABORT,
+    /** Any admitted node → heavy 1: a computation proposed on a host that does not run heavy node 1. */
+    PROPOSE,
+    /** Heavy 1 → nodes of other hosts (heavies 2, 3, invited lights, the proposer): how it ended. */
+    RESULT;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

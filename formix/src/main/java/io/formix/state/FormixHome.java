@@ -39,6 +39,21 @@ public record FormixHome(Path home, Path dataDir) {
         return nodeDir(uid).resolve("node.log");
     }
 
+    /** The network admin's key (only on the machine that ran {@code network create}); never in the data dir. */
+    public Path adminDir() {
+        return home.resolve("admin");
+    }
+
+    /** A local node's private keys ({@code NodeKeys}); never in the data dir. */
+    public Path nodeKeysDir(PartyId uid) {
+        return nodeDir(uid).resolve("keys");
+    }
+
+    /** The signed documents of the network in the shared data dir: network.json, roster.json, nodes/. */
+    public Path sharedDir() {
+        return dataDir.resolve("formix");
+    }
+
     public Path hostsDir() {
         return home.resolve("hosts");
     }

@@ -41,9 +41,22 @@ public final class NetworkDb implements AutoCloseable {
               pid_start      INTEGER NOT NULL DEFAULT 0,
               tcp_port       INTEGER NOT NULL DEFAULT 0,
               started_at     INTEGER NOT NULL DEFAULT 0,
-              stop_requested INTEGER NOT NULL DEFAULT 0
+              stop_requested INTEGER NOT NULL DEFAULT 0,
+              local          INTEGER NOT NULL DEFAULT 1,
+              admitted       INTEGER NOT NULL DEFAULT 0,
+              roster_pos     INTEGER,
+              idk            TEXT,
+              descriptor     BLOB
             );
             CREATE INDEX IF NOT EXISTS nodes_role ON nodes(role, seq);
+            CREATE TABLE IF NOT EXISTS network (
+              one            INTEGER PRIMARY KEY CHECK (one = 1),
+              id             TEXT NOT NULL,
+              admin_fpr      TEXT NOT NULL,
+              roster_version INTEGER NOT NULL DEFAULT -1,
+              tag            TEXT,
+              pinned_at      INTEGER NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS computations (
               id           TEXT PRIMARY KEY,
               prompt       TEXT NOT NULL,
@@ -62,17 +75,25 @@ public final class NetworkDb implements AutoCloseable {
               reason       TEXT,
               late         INTEGER NOT NULL DEFAULT 0,
               created_at   INTEGER NOT NULL,
-              ended_at     INTEGER NOT NULL DEFAULT 0
+              ended_at     INTEGER NOT NULL DEFAULT 0,
+              proposer     TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_pending ON computations(status, heavy1);
             """;
 
-    private static final String NODE_COLUMNS =
+    private static final String BASE_NODE_COLUMNS =
             "seq, uid, role, approval, created_at, pid, pid_start, tcp_port, started_at, stop_requested";
+    private static final String NODE_COLUMNS = BASE_NODE_COLUMNS + ", local, admitted, roster_pos";
+    /** Network order: admitted nodes in roster order, then the others in creation order. */
+    private static final String NODE_ORDER = " ORDER BY roster_pos IS NULL, roster_pos, seq";
+    /** Columns added for multi-machine networks; an older network.db gets them on first writable open. */
+    private static final String[][] ADDED_COLUMNS = {
+        {"nodes", "local", "INTEGER NOT NULL DEFAULT 1"}, {"nodes", "admitted", "INTEGER NOT NULL DEFAULT 0"},
+        {"nodes", "roster_pos", "INTEGER"}, {"nodes", "idk", "TEXT"}, {"nodes", "descriptor", "BLOB"},
+        {"computations", "proposer", "TEXT"}};
     private static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
             + "heavy3, status, invited, answers, participants, result, reason, late, created_at, ended_at";
     private static final Pattern MISSING = Pattern.compile("(no such (?:table|column): [A-Za-z0-9_.]+)");
-    private static final Pattern NUMBERED = Pattern.compile("(heavy|light)-(\\d{1,9})");
 
     private final Sqlite db;
 
@@ -105,7 +126,7 @@ public final class NetworkDb implements AutoCloseable {
         try {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.executeQuery("SELECT " + NODE_COLUMNS + " FROM nodes LIMIT 0").close();
+                    s.executeQuery("SELECT " + BASE_NODE_COLUMNS + " FROM nodes LIMIT 0").close();
                     s.executeQuery("SELECT " + COMP_COLUMNS + " FROM computations LIMIT 0").close();
                 }
                 return null;
@@ -114,7 +135,46 @@ public final class NetworkDb implements AutoCloseable {
             db.close();
             throw unusable(file, e);
         }
-        return new NetworkDb(db);
+        NetworkDb net = new NetworkDb(db);
+        try {
+            net.migrate();
+        } catch (StateException e) {
+            // A read-only copy of an older network.db: readable through the old columns only.
+        }
+        return net;
+    }
+
+    /** Adds the multi-machine columns and the network table to a network.db made by an older version. */
+    private void migrate() {
+        boolean current = db.read(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT local, admitted, roster_pos, idk, descriptor FROM nodes LIMIT 0").close();
+                s.executeQuery("SELECT proposer FROM computations LIMIT 0").close();
+                s.executeQuery("SELECT id FROM network LIMIT 0").close();
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        if (current) {
+            return;
+        }
+        db.write(c -> {
+            try (Statement s = c.createStatement()) {
+                for (String[] col : ADDED_COLUMNS) {
+                    boolean has = !Sqlite.query(c, "SELECT name FROM pragma_table_info('" + col[0] + "') WHERE name = ?",
+                            rs -> rs.getString(1), col[1]).isEmpty();
+                    if (!has) {
+                        s.executeUpdate("ALTER TABLE " + col[0] + " ADD COLUMN " + col[1] + " " + col[2]);
+                    }
+                }
+                s.executeUpdate("UPDATE nodes SET admitted = 1 WHERE roster_pos IS NULL AND idk IS NULL");
+                s.executeUpdate("CREATE TABLE IF NOT EXISTS network (one INTEGER PRIMARY KEY CHECK (one = 1), "
+                        + "id TEXT NOT NULL, admin_fpr TEXT NOT NULL, roster_version INTEGER NOT NULL DEFAULT -1, "
+                        + "tag TEXT, pinned_at INTEGER NOT NULL)");
+            }
+            return null;
+        });
     }
 
     private static Sqlite openChecked(Path file) {
@@ -179,26 +239,44 @@ public final class NetworkDb implements AutoCloseable {
 
     /**
      * Creates {@code count} nodes named {@code heavy-N} / {@code light-NNNN}, numbered after the
-     * highest existing number of that role, in one transaction.
+     * highest existing number of that role, in one transaction, as members of a network without a
+     * roster (tests and tools that run nodes over memory; the CLI uses the tagged form and admits
+     * nodes through the signed roster).
      */
     public List<NodeRecord> createNodes(Role role, int count, Approval approval, long now) {
+        return createNodes(role, count, approval, now, null, true);
+    }
+
+    /**
+     * Creates {@code count} local, not yet admitted nodes named {@code heavy-<tag>-N} /
+     * {@code light-<tag>-NNNN} ({@code heavy-N} / {@code light-NNNN} when {@code tag} is null),
+     * numbered after the highest existing number of that role and tag, in one transaction.
+     */
+    public List<NodeRecord> createNodes(Role role, int count, Approval approval, long now, String tag) {
+        return createNodes(role, count, approval, now, tag, false);
+    }
+
+    private List<NodeRecord> createNodes(Role role, int count, Approval approval, long now, String tag,
+                                         boolean admitted) {
         if (count < 1 || count > 100_000) {
             throw new IllegalArgumentException("count must be 1..100000, got " + count);
         }
+        String prefix = tag == null ? "" : tag + "-";
         return db.write(c -> {
-            int next = highestNumber(c, role) + 1;
+            int next = highestNumber(c, role, prefix) + 1;
             List<NodeRecord> created = new ArrayList<>(count);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO nodes(uid, role, approval, created_at) VALUES (?,?,?,?)")) {
+                    "INSERT INTO nodes(uid, role, approval, created_at, admitted) VALUES (?,?,?,?,?)")) {
                 for (int i = 0; i < count; i++) {
                     PartyId uid = PartyId.of(role == Role.HEAVY
-                            ? "heavy-" + (next + i) : String.format("light-%04d", next + i));
+                            ? "heavy-" + prefix + (next + i) : String.format("light-%s%04d", prefix, next + i));
                     ps.setString(1, uid.value());
                     ps.setString(2, role.label());
                     ps.setString(3, approval.label());
                     ps.setLong(4, now);
+                    ps.setInt(5, admitted ? 1 : 0);
                     ps.addBatch();
-                    created.add(new NodeRecord(0, uid, role, approval, now, 0, 0, 0, 0, false));
+                    created.add(new NodeRecord(0, uid, role, approval, now, 0, 0, 0, 0, false, true, admitted, -1));
                 }
                 ps.executeBatch();
             }
@@ -206,24 +284,50 @@ public final class NetworkDb implements AutoCloseable {
         });
     }
 
-    private static int highestNumber(Connection c, Role role) throws SQLException {
+    private static int highestNumber(Connection c, Role role, String prefix) throws SQLException {
         int max = 0;
+        Pattern numbered = Pattern.compile(role.label() + "-" + Pattern.quote(prefix) + "(\\d{1,9})");
         for (String uid : Sqlite.query(c, "SELECT uid FROM nodes WHERE role = ?", rs -> rs.getString(1), role.label())) {
-            Matcher m = NUMBERED.matcher(uid);
+            Matcher m = numbered.matcher(uid);
             if (m.matches()) {
-                max = Math.max(max, Integer.parseInt(m.group(2)));
+                max = Math.max(max, Integer.parseInt(m.group(1)));
             }
         }
         return max;
     }
 
-    /** All nodes (of {@code role}, or all when null) in creation order. */
+    /**
+     * All nodes (of {@code role}, or all when null), local or not, admitted or not, in network order:
+     * admitted nodes in roster order, then the others in creation order.
+     */
     public List<NodeRecord> nodes(Role role) {
         if (role == null) {
-            return db.query("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY seq", NetworkDb::readNode);
+            return db.query("SELECT " + NODE_COLUMNS + " FROM nodes" + NODE_ORDER, NetworkDb::readNode);
         }
-        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ? ORDER BY seq", NetworkDb::readNode,
+        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ?" + NODE_ORDER, NetworkDb::readNode,
                 role.label());
+    }
+
+    /** The admitted nodes (of {@code role}, or all when null) in roster order: the network's members. */
+    public List<NodeRecord> members(Role role) {
+        List<NodeRecord> out = new ArrayList<>();
+        for (NodeRecord r : nodes(role)) {
+            if (r.admitted()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Nodes of this home only, in network order. */
+    public List<NodeRecord> localNodes(Role role) {
+        List<NodeRecord> out = new ArrayList<>();
+        for (NodeRecord r : nodes(role)) {
+            if (r.local()) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     public Optional<NodeRecord> node(PartyId uid) {
@@ -299,9 +403,121 @@ public final class NetworkDb implements AutoCloseable {
     }
 
     private static NodeRecord readNode(ResultSet rs) throws SQLException {
+        long pos = rs.getLong(13);
+        if (rs.wasNull()) {
+            pos = -1;
+        }
         return new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
                 Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0);
+                rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0, rs.getInt(11) != 0, rs.getInt(12) != 0, pos);
+    }
+
+    // ---------------------------------------------------------------- network membership
+
+    /** The pinned network, if this home created or joined one. */
+    public Optional<NetworkPin> pin() {
+        return db.query("SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
+                rs -> new NetworkPin(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))).stream().findFirst();
+    }
+
+    /**
+     * Pins this home to a network. Pinning the same network again changes nothing.
+     *
+     * @throws StateException if the home is already pinned to another network
+     */
+    public NetworkPin pin(NetworkPin pin, long now) {
+        return db.write(c -> {
+            List<NetworkPin> have = Sqlite.query(c, "SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
+                    rs -> new NetworkPin(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+            if (!have.isEmpty()) {
+                NetworkPin old = have.get(0);
+                if (!old.networkId().equals(pin.networkId()) || !old.adminFingerprint().equals(pin.adminFingerprint())) {
+                    throw new StateException("this home already belongs to network " + old.networkId()
+                            + " — use another --home, or 'formix init --force' to start over", null);
+                }
+                return old;
+            }
+            Sqlite.update(c, "INSERT INTO network(one, id, admin_fpr, roster_version, tag, pinned_at) VALUES (1,?,?,?,?,?)",
+                    pin.networkId(), pin.adminFingerprint(), pin.rosterVersion(), pin.tag(), now);
+            return pin;
+        });
+    }
+
+    /** One admitted node as the verified roster and its descriptor give it. */
+    /**
+     * One admitted node as the verified roster and its descriptor give it; for a local node also
+     * its approval and creation time, from the node's own folder (null: defaults), so that a row
+     * rebuilt after it was deleted is the row it was.
+     */
+    public record Member(PartyId uid, Role role, long position, String identityFingerprint, byte[] descriptor,
+                         boolean local, Approval approval, long createdAt) {
+    }
+
+    /**
+     * Makes the nodes table match a verified roster, in one transaction: every member is upserted
+     * (admitted, its roster position, identity fingerprint, descriptor when one was verified, local
+     * or not); a local node the roster does not list stays, not admitted; any other node goes. Also
+     * records {@code rosterVersion} as accepted. Remote rows hold only what the documents say, so
+     * deleting them and applying the same roster gives the same rows.
+     */
+    public void applyRoster(long rosterVersion, List<Member> members, long now) {
+        db.write(c -> {
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (Member m : members) {
+                listed.add(m.uid().value());
+                boolean exists = !Sqlite.query(c, "SELECT 1 FROM nodes WHERE uid = ?", rs -> 1, m.uid().value()).isEmpty();
+                if (exists) {
+                    // Conditional: a sync that finds nothing new writes nothing (no data_version change).
+                    Sqlite.update(c, "UPDATE nodes SET admitted = 1, roster_pos = ?, idk = ?, "
+                            + "descriptor = COALESCE(?, descriptor), local = ? WHERE uid = ? AND (admitted IS NOT 1 "
+                            + "OR roster_pos IS NOT ? OR idk IS NOT ? OR local IS NOT ? "
+                            + "OR (? IS NOT NULL AND descriptor IS NOT ?))", m.position(),
+                            m.identityFingerprint(), m.descriptor(), m.local() ? 1 : 0, m.uid().value(),
+                            m.position(), m.identityFingerprint(), m.local() ? 1 : 0, m.descriptor(), m.descriptor());
+                } else {
+                    Sqlite.update(c, "INSERT INTO nodes(uid, role, approval, created_at, local, admitted, roster_pos, "
+                            + "idk, descriptor) VALUES (?,?,?,?,?,1,?,?,?)", m.uid().value(), m.role().label(),
+                            (m.approval() == null ? Approval.AUTO : m.approval()).label(), m.createdAt(),
+                            m.local() ? 1 : 0, m.position(), m.identityFingerprint(), m.descriptor());
+                }
+            }
+            for (Object[] row : Sqlite.query(c, "SELECT uid, local FROM nodes",
+                    rs -> new Object[] {rs.getString(1), rs.getInt(2) != 0})) {
+                if (listed.contains((String) row[0])) {
+                    continue;
+                }
+                if ((Boolean) row[1]) {
+                    Sqlite.update(c, "UPDATE nodes SET admitted = 0, roster_pos = NULL WHERE uid = ? "
+                            + "AND (admitted = 1 OR roster_pos IS NOT NULL)", row[0]);
+                } else {
+                    Sqlite.update(c, "DELETE FROM nodes WHERE uid = ?", row[0]);
+                }
+            }
+            Sqlite.update(c, "UPDATE network SET roster_version = ? WHERE one = 1 AND roster_version < ?",
+                    rosterVersion, rosterVersion);
+            return null;
+        });
+    }
+
+    /** The verified descriptor documents of the admitted nodes, by uid. */
+    public java.util.Map<PartyId, byte[]> descriptors() {
+        java.util.Map<PartyId, byte[]> out = new java.util.HashMap<>();
+        for (Object[] row : db.query("SELECT uid, descriptor FROM nodes WHERE admitted = 1 AND descriptor IS NOT NULL",
+                rs -> new Object[] {rs.getString(1), rs.getBytes(2)})) {
+            out.put(PartyId.of((String) row[0]), (byte[]) row[1]);
+        }
+        return out;
+    }
+
+    /** Records a local node's identity fingerprint (set when its keys are made). */
+    public void setIdentity(PartyId uid, String fingerprint) {
+        db.update("UPDATE nodes SET idk = ? WHERE uid = ?", fingerprint, uid.value());
+    }
+
+    /** The identity fingerprint recorded for {@code uid}, if any. */
+    public Optional<String> identity(PartyId uid) {
+        return db.query("SELECT idk FROM nodes WHERE uid = ? AND idk IS NOT NULL", rs -> rs.getString(1), uid.value())
+                .stream().findFirst();
     }
 
     // ---------------------------------------------------------------- computations
@@ -312,6 +528,43 @@ public final class NetworkDb implements AutoCloseable {
                 + "heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
                 r.threshold(), r.deadline(), r.graceMs(), r.heavy().get(0).value(), r.heavy().get(1).value(),
                 r.heavy().get(2).value(), Status.PROPOSED.label(), r.createdAt());
+    }
+
+    /**
+     * Records a proposal that arrived as a message from {@code proposer}, in status
+     * {@code proposed}; returns false if the computation was already known here.
+     */
+    public boolean insertProposal(ComputationRecord r, PartyId proposer) {
+        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavy1, "
+                + "heavy2, heavy3, status, created_at, proposer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(),
+                r.schema(), r.threshold(), r.deadline(), r.graceMs(), r.heavy().get(0).value(), r.heavy().get(1).value(),
+                r.heavy().get(2).value(), Status.PROPOSED.label(), r.createdAt(), proposer.value()) == 1;
+    }
+
+    /** The node that sent the proposal {@code id} to heavy node 1, if it came as a message. */
+    public Optional<PartyId> proposer(String id) {
+        return db.query("SELECT proposer FROM computations WHERE id = ? AND proposer IS NOT NULL",
+                rs -> PartyId.of(rs.getString(1)), id).stream().findFirst();
+    }
+
+    /**
+     * Records the outcome of a computation that heavy node 1 ended on another host: inserts the
+     * computation if this host never saw it, then ends it (a no-op if it already ended here).
+     *
+     * @return whether the row changed
+     */
+    public boolean recordOutcome(ComputationRecord r) {
+        return db.write(c -> {
+            Sqlite.update(c, "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
+                    + "heavy1, heavy2, heavy3, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(),
+                    r.schema(), r.threshold(), r.deadline(), r.graceMs(), r.heavy().get(0).value(),
+                    r.heavy().get(1).value(), r.heavy().get(2).value(), Status.PROPOSED.label(), r.createdAt());
+            return Sqlite.update(c, "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
+                    + "answers = MAX(answers, ?), late = MAX(late, ?), reason = ?, ended_at = ? "
+                    + "WHERE id = ? AND status NOT IN ('revealed','failed')", r.status().label(),
+                    r.status() == Status.REVEALED ? r.result() : null, r.participants(), r.invited(), r.answers(),
+                    r.late(), r.reason(), r.endedAt(), r.id()) == 1;
+        });
     }
 
     public Optional<ComputationRecord> computation(String id) {

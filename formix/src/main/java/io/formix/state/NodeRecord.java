@@ -10,9 +10,19 @@ import io.formix.transport.PartyId;
  * @param pidStart that process's start time (epoch ms) so a reused pid is detected as stale
  * @param tcpPort the node's listening port for the tcp transport, or 0
  * @param stopRequested set by {@code node stop} for a node whose host keeps running other nodes
+ * @param local whether this home holds the node's keys (it runs here); false for nodes of other hosts
+ * @param admitted whether the network's signed roster lists the node
+ * @param rosterPos the node's position in the roster (the network's order), or -1 if not admitted
  */
 public record NodeRecord(long seq, PartyId uid, Role role, Approval approval, long createdAt,
-                         long pid, long pidStart, int tcpPort, long startedAt, boolean stopRequested) {
+                         long pid, long pidStart, int tcpPort, long startedAt, boolean stopRequested,
+                         boolean local, boolean admitted, long rosterPos) {
+
+    /** A local, admitted node without a roster position (tests, single-host tools). */
+    public NodeRecord(long seq, PartyId uid, Role role, Approval approval, long createdAt, long pid, long pidStart,
+                      int tcpPort, long startedAt, boolean stopRequested) {
+        this(seq, uid, role, approval, createdAt, pid, pidStart, tcpPort, startedAt, stopRequested, true, true, -1);
+    }
 
     /** A node's role. */
     public enum Role {

@@ -127,8 +127,13 @@ class HomeIntegrityTest {
         assertEquals(0, force.code(), force.toString());
         List<String> moved = Main.JSON.readValue(Main.JSON.readTree(force.out()).get("movedAside").traverse(),
                 Main.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        assertEquals(1, moved.size(), "nodes/ is empty until a node starts: " + moved);
+        // network.db, the admin key, the network's documents in the data folder, and nodes/ (which
+        // holds each created node's keys from the start).
+        assertEquals(4, moved.size(), moved.toString());
         assertTrue(moved.get(0).startsWith(home.resolve("network.db.bak-").toString()), moved.toString());
+        assertTrue(moved.get(1).startsWith(home.resolve("admin.bak-").toString()), moved.toString());
+        assertTrue(moved.get(2).startsWith(home.resolve("channels/formix.bak-").toString()), moved.toString());
+        assertTrue(moved.get(3).startsWith(home.resolve("nodes.bak-").toString()), moved.toString());
         assertTrue(Files.size(Path.of(moved.get(0))) > 0, "the old network is kept, not deleted");
         assertEquals(0, CliRun.run(home, "node", "list", "--json").out().strip().replaceAll("\\s", "").length() - 2);
         // The backup is still the old network, readable as such.

@@ -1,0 +1,2 @@
+/** The network's members across machines: signed documents in the data folder, verified into {@code network.db}. */
+package io.formix.registry;
