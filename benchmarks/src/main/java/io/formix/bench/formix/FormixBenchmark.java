@@ -40,7 +40,13 @@ import picocli.CommandLine;
  *
  * <pre>
  * java ... io.formix.bench.formix.FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]
+ *     [--sealing sealed|plain|both]
  * </pre>
+ *
+ * Nodes seal and sign every message (the product never offers plaintext). {@code --sealing plain}
+ * turns that off through the benchmark-only system property {@value #PLAINTEXT_PROPERTY};
+ * {@code both} runs each N sealed and then plain, and prints the sealed/plain ratio of reveal
+ * times (target for N = 1000: at most {@value #SEALED_OVER_PLAIN_TARGET}).
  *
  * Exit code 0 when every target was met, 1 otherwise (the report says which).
  */
@@ -49,11 +55,14 @@ public final class FormixBenchmark {
     private static final long UP_TARGET_MS_1000 = 30_000;
     private static final long REVEAL_TARGET_MS_100 = 3_000;
     private static final long REVEAL_TARGET_MS_1000 = 15_000;
+    static final String PLAINTEXT_PROPERTY = "formix.benchmark.plaintext";
+    static final double SEALED_OVER_PLAIN_TARGET = 1.5;
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(10, 100, 1000);
         Path dir = Path.of("sandbox", "bench-formix");
         String transport = "file";
+        List<String> sealings = List.of("sealed");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--sizes" -> {
@@ -64,63 +73,92 @@ public final class FormixBenchmark {
                 }
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--transport" -> transport = args[++i];
+                case "--sealing" -> sealings = switch (args[++i]) {
+                    case "sealed" -> List.of("sealed");
+                    case "plain" -> List.of("plain");
+                    case "both" -> List.of("sealed", "plain");
+                    default -> throw new IllegalArgumentException("--sealing sealed|plain|both, got " + args[i]);
+                };
                 default -> {
-                    System.err.println("usage: FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]");
+                    System.err.println("usage: FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]"
+                            + " [--sealing sealed|plain|both]");
                     System.exit(2);
                 }
             }
         }
         System.out.printf(Locale.ROOT, "Formix end to end (%s transport, %d cores, %s)%n", transport,
                 Runtime.getRuntime().availableProcessors(), dir.toAbsolutePath());
-        System.out.printf(Locale.ROOT, "%6s  %10s  %10s  %12s  %12s  %10s  %12s  %s%n", "N", "up ms", "up floor",
-                "reveal ms", "h1 ms", "msg floor", "host peak", "targets");
+        System.out.printf(Locale.ROOT, "%6s  %7s  %10s  %10s  %12s  %12s  %10s  %12s  %s%n", "N", "sealing", "up ms",
+                "up floor", "reveal ms", "h1 ms", "msg floor", "host peak", "targets");
         boolean allMet = true;
         for (int n : sizes) {
-            Path home = dir.toAbsolutePath().resolve("n" + n);
-            delete(home);
-            long upFloor = jvmStartMs() + fileFloorMs(home.resolve("floor"), n);
-            long msgFloor = messageFloorMs(home.resolve("floor-channels"), n, transport);
-            delete(home.resolve("floor"));
-            delete(home.resolve("floor-channels"));
-            Map<String, String> env = new HashMap<>();
-            env.put("FORMIX_HOME", home.toString());
-            env.put("FORMIX_TRANSPORT", transport);
-            env.put("NO_COLOR", "1");
-            try {
-                long t0 = System.nanoTime();
-                run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
-                long upMs = (System.nanoTime() - t0) / 1_000_000;
-                long t1 = System.nanoTime();
-                run(env, "comp", "propose", "--prompt", "benchmark", "--threshold", Integer.toString(n),
-                        "--deadline", "120s", "--wait", "--json");
-                long revealMs = (System.nanoTime() - t1) / 1_000_000;
-                long h1Ms;
-                long peakKb;
-                try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
-                    ComputationRecord c = net.computations().get(0);
-                    if (c.status() != ComputationRecord.Status.REVEALED || c.participants() != n) {
-                        throw new IllegalStateException("N=" + n + ": " + c.status() + " " + c.reason());
-                    }
-                    h1Ms = c.endedAt() - c.createdAt();
-                    long pid = net.nodes(null).get(0).pid();
-                    peakKb = peakRssKb(pid);
-                }
-                StringBuilder targets = new StringBuilder();
-                if (n == 1000) {
-                    allMet &= check(targets, "up<=30s", upMs <= UP_TARGET_MS_1000);
-                    allMet &= check(targets, "reveal<=15s", revealMs <= REVEAL_TARGET_MS_1000);
-                } else if (n == 100) {
-                    allMet &= check(targets, "reveal<=3s", revealMs <= REVEAL_TARGET_MS_100);
-                }
-                System.out.printf(Locale.ROOT, "%6d  %10d  %10d  %12d  %12d  %10d  %9d MiB  %s%n", n, upMs, upFloor,
-                        revealMs, h1Ms, msgFloor, peakKb / 1024, targets.length() == 0 ? "-" : targets);
-            } finally {
-                run(env, "network", "down");
+            Map<String, Long> reveal = new HashMap<>();
+            for (String sealing : sealings) {
+                System.setProperty(PLAINTEXT_PROPERTY, Boolean.toString(sealing.equals("plain")));
+                long r = runOnce(n, sealing, dir, transport);
+                allMet &= r >= 0;
+                reveal.put(sealing, Math.abs(r));
+            }
+            if (reveal.size() == 2) {
+                double ratio = (double) reveal.get("sealed") / reveal.get("plain");
+                boolean ok = n != 1000 || ratio <= SEALED_OVER_PLAIN_TARGET;
+                allMet &= ok;
+                System.out.printf(Locale.ROOT, "%6d  sealed/plain reveal %.2fx%s%n", n, ratio,
+                        n == 1000 ? (ok ? "  <= 1.5x met" : "  <= 1.5x MISSED") : "");
             }
         }
+        System.clearProperty(PLAINTEXT_PROPERTY);
         System.out.println("up: CLI call to every node running; reveal: CLI propose --wait until it returns; "
                 + "h1: proposal to reveal as recorded in network.db; host peak: VmHWM of the node host process");
         System.exit(allMet ? 0 : 1);
+    }
+
+    /** One N in one sealing mode; returns the reveal time in ms, negated if a target was missed. */
+    private static long runOnce(int n, String sealing, Path dir, String transport) throws Exception {
+        boolean allMet = true;
+        Path home = dir.toAbsolutePath().resolve("n" + n + "-" + sealing);
+        delete(home);
+        long upFloor = jvmStartMs() + fileFloorMs(home.resolve("floor"), n);
+        long msgFloor = messageFloorMs(home.resolve("floor-channels"), n, transport);
+        delete(home.resolve("floor"));
+        delete(home.resolve("floor-channels"));
+        Map<String, String> env = new HashMap<>();
+        env.put("FORMIX_HOME", home.toString());
+        env.put("FORMIX_TRANSPORT", transport);
+        env.put("NO_COLOR", "1");
+        try {
+            long t0 = System.nanoTime();
+            run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+            long upMs = (System.nanoTime() - t0) / 1_000_000;
+            long t1 = System.nanoTime();
+            run(env, "comp", "propose", "--prompt", "benchmark", "--threshold", Integer.toString(n),
+                    "--deadline", "120s", "--wait", "--json");
+            long revealMs = (System.nanoTime() - t1) / 1_000_000;
+            long h1Ms;
+            long peakKb;
+            try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
+                ComputationRecord c = net.computations().get(0);
+                if (c.status() != ComputationRecord.Status.REVEALED || c.participants() != n) {
+                    throw new IllegalStateException("N=" + n + ": " + c.status() + " " + c.reason());
+                }
+                h1Ms = c.endedAt() - c.createdAt();
+                long pid = net.nodes(null).get(0).pid();
+                peakKb = peakRssKb(pid);
+            }
+            StringBuilder targets = new StringBuilder();
+            if (n == 1000) {
+                allMet &= check(targets, "up<=30s", upMs <= UP_TARGET_MS_1000);
+                allMet &= check(targets, "reveal<=15s", revealMs <= REVEAL_TARGET_MS_1000);
+            } else if (n == 100) {
+                allMet &= check(targets, "reveal<=3s", revealMs <= REVEAL_TARGET_MS_100);
+            }
+            System.out.printf(Locale.ROOT, "%6d  %7s  %10d  %10d  %12d  %12d  %10d  %9d MiB  %s%n", n, sealing,
+                    upMs, upFloor, revealMs, h1Ms, msgFloor, peakKb / 1024,
+                    targets.length() == 0 ? "-" : targets);
+            return allMet ? revealMs : -revealMs;
+        } finally {
+            run(env, "network", "down");
+        }
     }
 
     private static boolean check(StringBuilder b, String name, boolean ok) {
