@@ -214,7 +214,9 @@ public final class Membership {
         NodeRecord node = net.node(uid).orElseThrow(() -> new IllegalArgumentException("no node " + uid));
         NodeKeys keys = keys(home, uid);
         List<EncryptionKey> before = keys.encryptionKeys();
-        Instant nbf = now.minus(BACKDATE);
+        // Whole seconds, as keys carry them: compared with a fraction, a key made in the same
+        // second as an older one would seem later and then tie with it.
+        Instant nbf = Instant.ofEpochSecond(now.minus(BACKDATE).getEpochSecond());
         for (EncryptionKey k : before) {
             if (!nbf.isAfter(k.notBefore())) {
                 nbf = k.notBefore().plusSeconds(1);
