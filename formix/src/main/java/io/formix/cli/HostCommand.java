@@ -115,6 +115,8 @@ final class HostCommand implements Callable<Integer> {
         private final PrintWriter out;
         private List<String> lastProblems = List.of();
         volatile String failure;
+        /** The sealing of the running endpoints, once they run: their key stores are read again after each sync. */
+        volatile Transports.Sealing sealing;
 
         RegistryWatch(FormixHome home, NetworkDb net, RegistryKeys keys, PrintWriter out) {
             this.home = home;
@@ -142,6 +144,15 @@ final class HostCommand implements Callable<Integer> {
                 keys.refresh(net, r.network());
                 report(r.problems());
                 failure = null;
+                // A rotation republishes the node's descriptor, which changes the stamp: its new
+                // key (and the old key's shorter expiry) take effect here without a restart.
+                Transports.Sealing s = sealing;
+                if (s != null) {
+                    for (String line : s.reloadOwnKeys()) {
+                        out.println("registry: " + TerminalText.safe(line));
+                    }
+                    out.flush();
+                }
             } catch (RegistryException e) {
                 failure = e.getMessage();
                 report(List.of(e.getMessage()));
@@ -200,6 +211,7 @@ final class HostCommand implements Callable<Integer> {
         boolean plaintext = Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY);
         Transports.Sealing sealing = plaintext ? null
                 : new Transports.Sealing(NetworkId.fromHex(pin.networkId()), keys, main.formixHome());
+        watch.sealing = sealing;
         if (plaintext) {
             out.println("WARNING: -D" + Transports.PLAINTEXT_PROPERTY + " is set: messages are NOT sealed (benchmarks only)");
         }

@@ -25,8 +25,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code formix init}: creates the home, {@code network.db} and the data folder. Never destroys
  * data: on a home whose {@code network.db} holds nodes or computations it changes nothing and
  * says so; on an unusable one (empty, foreign, corrupt, missing beside node folders) it reports
- * that. {@code --force} starts over by moving {@code network.db} (with its {@code -wal}) and
- * {@code nodes/} aside to {@code *.bak-<UTC time>}, never deleting them, and refuses while nodes run.
+ * that. {@code --force} starts over by moving {@code network.db} (with its {@code -wal}),
+ * {@code admin/} and {@code nodes/} aside to {@code *.bak-<UTC time>}, never deleting them, and
+ * refuses while nodes run. It never touches the data folder, which other hosts share: a later
+ * {@code network create} refuses while the folder holds another network.
  */
 @Command(name = "init", mixinStandardHelpOptions = true, description = "create the Formix home (network.db, nodes/, channels/)")
 final class InitCommand implements Callable<Integer> {
@@ -39,8 +41,8 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    @Option(names = "--force", description = "start over: move network.db and nodes/ aside to *.bak-<time> "
-            + "(nothing is deleted), then create new ones")
+    @Option(names = "--force", description = "start over: move network.db, admin/ and nodes/ aside to *.bak-<time> "
+            + "(nothing is deleted; the shared data folder is left alone), then create new ones")
     boolean force;
 
     @Override
@@ -122,17 +124,14 @@ final class InitCommand implements Callable<Integer> {
                 Files.move(db, bak);
                 moved.add(bak);
             }
-            // The network this home administered goes too: its admin key, and its signed documents
-            // in the data folder (no other home writes them). Node keys move with nodes/.
+            // The admin key of the network this home administered goes too. The data folder is
+            // never touched (neither its channels nor formix/): it is shared, and a sync engine
+            // would carry a folder moved aside here to every other host as a deletion. Node keys
+            // move with nodes/.
             if (Files.exists(home.adminDir(), LinkOption.NOFOLLOW_LINKS)) {
                 Path adminBak = home.adminDir().resolveSibling("admin.bak-" + stamp);
                 Files.move(home.adminDir(), adminBak);
                 moved.add(adminBak);
-                if (Files.exists(home.sharedDir(), LinkOption.NOFOLLOW_LINKS)) {
-                    Path sharedBak = home.sharedDir().resolveSibling("formix.bak-" + stamp);
-                    Files.move(home.sharedDir(), sharedBak);
-                    moved.add(sharedBak);
-                }
             }
             Path nodes = home.home().resolve("nodes");
             if (NetworkDb.nodeFolders(home) > 0) {

@@ -35,10 +35,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code formix node ...}: create, list, show, start, stop, remove nodes and read their logs. */
+/** {@code formix node ...}: create, list, show, start, stop, remove nodes, read their logs, rotate their keys. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "manage nodes",
         subcommands = {NodeCommand.Create.class, NodeCommand.ListNodes.class, NodeCommand.Show.class,
-                NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Rm.class, NodeCommand.Logs.class})
+                NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Rm.class, NodeCommand.Logs.class,
+                NodeCommand.RotateKey.class})
 final class NodeCommand {
 
     @ParentCommand
@@ -437,6 +438,74 @@ final class NodeCommand {
                 }
                 main.commandLine().getOut().println("removed " + ids.size() + " node(s)");
                 main.commandLine().getOut().flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = "give a node of this home a new encryption key; the previous one keeps opening messages for --keep")
+    static final class RotateKey implements Callable<Integer> {
+        /** The longest --keep: a previous key is meant to fade out, not to live on beside the new one. */
+        static final java.time.Duration MAX_KEEP = java.time.Duration.ofDays(365);
+
+        @ParentCommand
+        NodeCommand parent;
+
+        @Parameters(paramLabel = "UID")
+        String uid;
+
+        @Option(names = "--keep", paramLabel = "DURATION", defaultValue = "24h",
+                description = "how long the previous key still opens messages sealed to it, e.g. 24h, 30m (default 24h; "
+                        + "the receiver's grace of 24 h comes on top)")
+        java.time.Duration keep;
+
+        @Mixin
+        JsonOption output;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = parent.main;
+            if (keep.isNegative() || keep.compareTo(MAX_KEEP) > 0) {
+                throw new CliException(ExitCodes.USAGE, "--keep must be between 0s and " + MAX_KEEP.toDays() + " days");
+            }
+            try (NetworkDb net = main.openNetwork()) {
+                Networks.sync(main, net);
+                NodeRecord r = find(net, uid);
+                if (!r.local()) {
+                    throw new CliException(ExitCodes.REFUSED, r.uid() + " runs on another host (its keys are not in "
+                            + "this home) — rotate its key there: formix node rotate-key " + r.uid());
+                }
+                NetworkPin pin = net.pin().orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND,
+                        "this home belongs to no network"));
+                Membership.Rotation rot;
+                try {
+                    rot = Membership.rotate(main.formixHome(), net, pin, r.uid(), keep, Instant.now());
+                } catch (RegistryException e) {
+                    throw new CliException(ExitCodes.ERROR, e.getMessage());
+                }
+                Networks.sync(main, net);
+                output.print(main, () -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("uid", r.uid().value());
+                    m.put("kid", rot.added().kid());
+                    m.put("seq", rot.seq());
+                    List<Map<String, Object>> prev = new ArrayList<>();
+                    for (var k : rot.previous()) {
+                        Map<String, Object> p = new LinkedHashMap<>();
+                        p.put("kid", k.kid());
+                        p.put("expiresAt", k.expiresAt().toString());
+                        prev.add(p);
+                    }
+                    m.put("previous", prev);
+                    return m;
+                }, out -> {
+                    out.println(r.uid() + ": new encryption key " + rot.added().kid() + " (descriptor seq " + rot.seq() + ")");
+                    for (var k : rot.previous()) {
+                        out.println("previous key " + k.kid() + " opens messages until " + k.expiresAt()
+                                + " (plus the receiver's grace)");
+                    }
+                });
             }
             return ExitCodes.OK;
         }

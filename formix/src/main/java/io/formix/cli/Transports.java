@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,9 +52,34 @@ final class Transports {
 
     /**
      * What sealing needs: the network id, where to find other nodes' keys, and this home (each
-     * node's own keys are in {@code nodes/<uid>/keys/}).
+     * node's own keys are in {@code nodes/<uid>/keys/}). {@code own} collects the keys of every
+     * endpoint opened, so the host can read them again after a rotation ({@link #reloadOwnKeys}).
      */
-    record Sealing(NetworkId network, KeyDirectory directory, FormixHome home) {
+    record Sealing(NetworkId network, KeyDirectory directory, FormixHome home, Map<PartyId, NodeKeys> own) {
+        Sealing(NetworkId network, KeyDirectory directory, FormixHome home) {
+            this(network, directory, home, new ConcurrentHashMap<>());
+        }
+
+        /**
+         * Reads the key stores of the opened endpoints again: a key added by {@code node rotate-key}
+         * opens messages from now on, and an older key's shortened expiry is enforced.
+         *
+         * @return one line per node whose keys changed or could not be read
+         */
+        List<String> reloadOwnKeys() {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<PartyId, NodeKeys> e : own.entrySet()) {
+                try {
+                    if (e.getValue().reload()) {
+                        out.add("keys of " + e.getKey() + " reloaded: " + e.getValue().encryptionKeys().size()
+                                + " encryption key(s)");
+                    }
+                } catch (IOException | RuntimeException ex) {
+                    out.add("cannot reload the keys of " + e.getKey() + ": " + ex.getMessage());
+                }
+            }
+            return out;
+        }
     }
 
     /**
@@ -95,6 +122,7 @@ final class Transports {
                                     + r.step() + ": " + r.reason()))
                             .build();
                     inner.put(self, t);
+                    sealing.own().put(self, keys);
                     return s;
                 } catch (IOException | RuntimeException e) {
                     t.close();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * missing while nodes/ holds node folders is reported in one line naming the file and what to do
  * (exit 1), and nothing is written — before, a 0-byte network.db was taken for a new network and
  * {@code network up} registered heavy-1… again on top of the old node folders. {@code init} never
- * destroys data; {@code init --force} moves the old files aside.
+ * destroys data; {@code init --force} moves the home's old files aside and leaves the shared data
+ * folder alone.
  */
 @Timeout(60)
 class HomeIntegrityTest {
@@ -127,13 +128,16 @@ class HomeIntegrityTest {
         assertEquals(0, force.code(), force.toString());
         List<String> moved = Main.JSON.readValue(Main.JSON.readTree(force.out()).get("movedAside").traverse(),
                 Main.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        // network.db, the admin key, the network's documents in the data folder, and nodes/ (which
-        // holds each created node's keys from the start).
-        assertEquals(4, moved.size(), moved.toString());
+        // network.db, the admin key and nodes/ (which holds each created node's keys from the
+        // start). The data folder is shared with other hosts: its documents stay where they are.
+        assertEquals(3, moved.size(), moved.toString());
         assertTrue(moved.get(0).startsWith(home.resolve("network.db.bak-").toString()), moved.toString());
         assertTrue(moved.get(1).startsWith(home.resolve("admin.bak-").toString()), moved.toString());
-        assertTrue(moved.get(2).startsWith(home.resolve("channels/formix.bak-").toString()), moved.toString());
-        assertTrue(moved.get(3).startsWith(home.resolve("nodes.bak-").toString()), moved.toString());
+        assertTrue(moved.get(2).startsWith(home.resolve("nodes.bak-").toString()), moved.toString());
+        assertTrue(Files.exists(home.resolve("channels/formix/network.json")), "the data folder is not touched");
+        try (Stream<Path> s = Files.list(home.resolve("channels"))) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".bak-")).toList());
+        }
         assertTrue(Files.size(Path.of(moved.get(0))) > 0, "the old network is kept, not deleted");
         assertEquals(0, CliRun.run(home, "node", "list", "--json").out().strip().replaceAll("\\s", "").length() - 2);
         // The backup is still the old network, readable as such.
@@ -142,6 +146,38 @@ class HomeIntegrityTest {
             rs.next();
             assertEquals(2, rs.getInt(1));
         }
+    }
+
+    /**
+     * After {@code init --force} in the admin's home the shared folder still holds the old network
+     * (other hosts still run it): a new {@code network create} there is refused in one line, and
+     * the folder's documents stay byte for byte.
+     */
+    @Test
+    void networkCreateAfterInitForceRefusesAFolderHoldingAnotherNetwork() throws Exception {
+        CliRun created = CliRun.run(home, "network", "create", "--json");
+        assertEquals(0, created.code(), created.toString());
+        String id = Main.JSON.readTree(created.out()).get("network").asText();
+        Path doc = home.resolve("channels/formix/network.json");
+        Path roster = home.resolve("channels/formix/roster.json");
+        byte[] docBefore = Files.readAllBytes(doc);
+        byte[] rosterBefore = Files.readAllBytes(roster);
+        assertEquals(0, CliRun.run(home, "init", "--force").code());
+        assertArrayEquals(docBefore, Files.readAllBytes(doc), "init --force leaves the shared documents alone");
+
+        CliRun again = CliRun.run(home, "network", "create");
+        assertEquals(4, again.code(), again.toString());
+        assertEquals("formix: this data folder already holds a network (network " + id + ", in "
+                + home.resolve("channels") + "); use another --data-dir, or join it with formix network join "
+                + "--fingerprint FP (its admin's fingerprint)", again.err().strip());
+        assertArrayEquals(docBefore, Files.readAllBytes(doc));
+        assertArrayEquals(rosterBefore, Files.readAllBytes(roster));
+        assertFalse(Files.exists(home.resolve("admin/identity.key")), "no new admin key was made");
+        // Another data folder is a fresh start.
+        CliRun elsewhere = CliRun.run(home, java.util.Map.of("FORMIX_DATA_DIR", home.resolve("other").toString()),
+                "network", "create", "--json");
+        assertEquals(0, elsewhere.code(), elsewhere.toString());
+        assertFalse(id.equals(Main.JSON.readTree(elsewhere.out()).get("network").asText()));
     }
 
     @Test

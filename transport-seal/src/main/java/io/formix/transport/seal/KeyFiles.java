@@ -100,6 +100,30 @@ final class KeyFiles {
     }
 
     /**
+     * Replaces the existing key file {@code file} with {@code content}, atomically and with mode
+     * 0600 from the first byte, as {@link #writeNew} writes a new one. Used only to shorten a key's
+     * expiry (rotation); the private key in it stays the same.
+     */
+    static void replace(Path file, byte[] content) throws IOException {
+        readPrivate(file); // the file must be a key file we may read: no link, owner-only
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Bytes.hex(Bytes.random(4)) + ".tmp");
+        try {
+            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(OWNER_FILE))) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ((FileChannel) ch).force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
      * Reads a private key file.
      *
      * @throws UnsafeKeyFileException if it is a symbolic link, not a regular file, accessible by

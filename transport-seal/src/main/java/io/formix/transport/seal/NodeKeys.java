@@ -28,14 +28,17 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
  * never under the synced folder): {@code identity.key} and one {@code enc-<kid>.key} per
  * encryption key, small JSON files. The directory is created with mode 0700; each file is created
  * with mode 0600 from its first byte, written whole to a temp file and renamed into place, and
- * never overwritten. Loading refuses a symbolic link for the directory or any key file, anything
+ * never overwritten except to shorten an encryption key's expiry. Loading refuses a symbolic link for the directory or any key file, anything
  * but a regular file, and a directory or file that group or others may access
  * ({@link UnsafeKeyFileException}, naming the path and the {@code chmod} that fixes it).
  *
  * <h2>Rotation</h2>
  * {@link #addEncryptionKey} adds a key; senders use a recipient's newest key whose not-before has
  * passed; this node keeps opening messages sealed to an older key until its expiry plus the
- * receiver's grace. Old key files are kept; deleting them is the operator's decision.
+ * receiver's grace. {@link #expireEncryptionKey} shortens an older key's expiry (its file is
+ * rewritten whole, the private key unchanged), so it stops opening messages at a known time; a
+ * process that holds these keys picks up what another process changed with {@link #reload}. Old
+ * key files are kept; deleting them is the operator's decision.
  *
  * <p>Thread-safe: keys may be added while a {@link SealingTransport} uses this object.
  */
@@ -168,16 +171,78 @@ public final class NodeKeys {
         AsymmetricCipherKeyPair pair = Hpke.generate();
         EncryptionKey key = new EncryptionKey(kid, Hpke.publicKey(pair), notBefore, expiresAt);
         if (dir != null) {
-            ObjectNode o = Json.object();
-            o.put("type", "formix/encryption-key").put("v", 1).put("kid", kid)
-                    .put("sk", Bytes.b64(Hpke.privateKey(pair)))
-                    .put("nbf", key.notBefore().getEpochSecond()).put("exp", key.expiresAt().getEpochSecond());
-            KeyFiles.writeNew(dir.resolve("enc-" + kid + ".key"), Json.bytes(o));
+            KeyFiles.writeNew(dir.resolve("enc-" + kid + ".key"), encryptionKeyFile(key, pair));
         }
         Map<String, Private> next = new LinkedHashMap<>(keys);
         next.put(kid, new Private(key, pair));
         keys = Map.copyOf(next);
         return key;
+    }
+
+    /**
+     * Shortens the expiry of encryption key {@code kid} to {@code at} (whole seconds) and, for stored
+     * keys, rewrites its file before the change becomes visible. A key that already expires at or
+     * before {@code at} is left as it is.
+     *
+     * @return the key's public description as it now is
+     * @throws IllegalArgumentException if there is no key {@code kid}, or {@code at} is not after its not-before
+     */
+    public synchronized EncryptionKey expireEncryptionKey(String kid, Instant at) throws IOException {
+        Private p = keys.get(kid);
+        if (p == null) {
+            throw new IllegalArgumentException("no encryption key " + kid);
+        }
+        EncryptionKey old = p.key();
+        if (!Instant.ofEpochSecond(at.getEpochSecond()).isBefore(old.expiresAt())) {
+            return old;
+        }
+        EncryptionKey key = new EncryptionKey(kid, old.raw(), old.notBefore(), at);
+        if (dir != null) {
+            KeyFiles.replace(dir.resolve("enc-" + kid + ".key"), encryptionKeyFile(key, p.pair()));
+        }
+        Map<String, Private> next = new LinkedHashMap<>(keys);
+        next.put(kid, new Private(key, p.pair()));
+        keys = Map.copyOf(next);
+        return key;
+    }
+
+    /**
+     * Reads the encryption key files again, so keys another process added or shortened (a rotation
+     * run from the command line while this node runs) take effect here. A failure leaves the keys
+     * as they were.
+     *
+     * @return whether any key was added or changed
+     * @throws IOException as {@link #load} does, or if the directory now holds another identity key
+     */
+    public synchronized boolean reload() throws IOException {
+        if (dir == null) {
+            return false;
+        }
+        NodeKeys now = load(dir);
+        if (!Bytes.same(now.identity.publicKey(), identity.publicKey())) {
+            throw new IOException("the identity key in " + dir + " changed; restart the node to use it");
+        }
+        Map<String, Private> next = new LinkedHashMap<>(keys);
+        boolean changed = false;
+        for (Private p : now.keys.values()) {
+            Private had = next.get(p.key().kid());
+            if (had == null || !had.key().equals(p.key())) {
+                next.put(p.key().kid(), p);
+                changed = true;
+            }
+        }
+        if (changed) {
+            keys = Map.copyOf(next);
+        }
+        return changed;
+    }
+
+    private static byte[] encryptionKeyFile(EncryptionKey key, AsymmetricCipherKeyPair pair) {
+        ObjectNode o = Json.object();
+        o.put("type", "formix/encryption-key").put("v", 1).put("kid", key.kid())
+                .put("sk", Bytes.b64(Hpke.privateKey(pair)))
+                .put("nbf", key.notBefore().getEpochSecond()).put("exp", key.expiresAt().getEpochSecond());
+        return Json.bytes(o);
     }
 
     /** The identity (signing) key. */

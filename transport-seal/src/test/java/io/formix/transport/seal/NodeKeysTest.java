@@ -38,6 +38,30 @@ class NodeKeysTest {
     }
 
     @Test
+    void aShortenedExpiryIsStoredOwnerOnlyAndReachesAnotherProcessOnReload() throws Exception {
+        Path dir = tmp.resolve("keys");
+        NodeKeys writer = NodeKeys.create(dir, NBF, EXP);
+        NodeKeys running = NodeKeys.load(dir); // what a running node holds
+        String old = writer.encryptionKeys().get(0).kid();
+        EncryptionKey added = writer.addEncryptionKey(NBF.plusSeconds(1), EXP);
+        Instant cut = NBF.plus(Duration.ofDays(2));
+        assertEquals(cut, writer.expireEncryptionKey(old, cut).expiresAt());
+        assertEquals(cut, writer.expireEncryptionKey(old, cut.plusSeconds(60)).expiresAt(), "never lengthened");
+        assertEquals("rw-------", mode(dir.resolve("enc-" + old + ".key")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(3, s.count(), "no temp file left");
+        }
+        assertEquals(cut, NodeKeys.load(dir).privateKey(old).orElseThrow().key().expiresAt());
+
+        assertEquals(EXP, running.privateKey(old).orElseThrow().key().expiresAt());
+        assertTrue(running.reload());
+        assertEquals(cut, running.privateKey(old).orElseThrow().key().expiresAt());
+        assertEquals(added, running.privateKey(added.kid()).orElseThrow().key());
+        assertFalse(running.reload(), "nothing new the second time");
+        assertThrows(IllegalArgumentException.class, () -> writer.expireEncryptionKey("0badc0de", cut));
+    }
+
+    @Test
     void createdKeysAreOwnerOnlyAndLoadBack() throws Exception {
         Path dir = tmp.resolve("nodes/heavy-1/keys");
         NodeKeys created = NodeKeys.create(dir, NBF, EXP);
