@@ -14,7 +14,9 @@ import io.formix.transport.seal.NetworkId;
 import io.formix.transport.seal.NodeKeys;
 import io.formix.transport.seal.SealingTransport;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -157,8 +159,15 @@ final class Transports {
 
     private static void channel(Path root, PartyId from, PartyId to) throws IOException {
         Path dir = root.resolve(from.value() + "_to_" + to.value());
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            // A folder already, or something else under that name (a file, FIFO or link someone
+            // put): the transport ignores it and says so; it must not keep the host from starting.
+            return;
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException raced) {
+            // created meanwhile by another host or process
         }
     }
 }

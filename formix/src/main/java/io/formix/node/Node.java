@@ -79,15 +79,22 @@ abstract class Node implements AutoCloseable {
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 
-    /** Sends an envelope; returns false (and logs why) if the transport refused it. */
+    /** Failed sends per peer, so a retried failure is logged once with a count. */
+    private final java.util.Map<PartyId, FailureBackoff> sendFailures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Sends an envelope; returns false (and logs why, once per distinct reason) if the transport refused it. */
     boolean send(Envelope e) {
+        FailureBackoff failures = sendFailures.computeIfAbsent(e.to(),
+                to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
         try {
             byte[] bytes = e.encode();
             transport.send(e.to(), bytes);
+            failures.succeeded();
             return true;
         } catch (IOException ex) {
-            log.warn("could not send " + e.type().wire() + " for " + e.computation() + " to " + e.to() + ": "
-                    + ex.getMessage());
+            // Retries repeat the same failure once a second: logged once per distinct reason, with a count.
+            failures.failed("could not send " + e.type().wire() + " for " + e.computation() + ": " + ex.getMessage(),
+                    services.now());
             return false;
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

@@ -82,7 +82,7 @@ public final class NodeHost implements AutoCloseable {
             text -> System.err.println("formix host: " + text));
     private volatile long seenVersion = Long.MIN_VALUE;
     /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
-    private long healthCheckedAt = Long.MIN_VALUE;
+    private long healthCheckedAt = Long.MIN_VALUE / 2; // far past, without overflow in now - healthCheckedAt
     private volatile boolean closed;
     private static final long FORWARD_EVERY_MS = 500;
     private long nextForward = Long.MIN_VALUE;

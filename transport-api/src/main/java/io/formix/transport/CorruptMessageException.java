@@ -3,7 +3,10 @@ package io.formix.transport;
 /**
  * An incoming message is malformed: a negative length prefix, one above the maximum, or one that
  * disagrees with the bytes present. The backend has set the message aside (the file backend moves
- * the files into a quarantine folder); the channel continues with the next message.
+ * the files into a quarantine folder); the channel continues with the next message. The file
+ * backend also reports an entry that no sender ever writes (a link, FIFO, folder or device in place
+ * of a message or marker file): it sets that entry aside and keeps waiting for the message under
+ * the same number, which the sender may still write.
  */
 public class CorruptMessageException extends TransportException {
     private final PartyId from;

@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -166,7 +167,15 @@ final class InboundChannel {
             return null;
         }
         long n = next;
-        Message m = look(n);
+        Message m;
+        try {
+            m = look(n);
+        } catch (FileSystemException e) {
+            if (e instanceof NoSuchFileException || usableFolder()) {
+                throw e;
+            }
+            return null; // the folder was replaced by a file, FIFO or link: ignored (logged once), not retried
+        }
         if (m == null && next == n) {
             checkStall();
         }
@@ -183,7 +192,7 @@ final class InboundChannel {
         }
         if (!marker.isRegularFile()) {
             Path ready = dir.resolve(ChannelNames.ready(n));
-            throw quarantine(n, "not a regular file: " + RegularFiles.kind(marker, ready) + " ("
+            throw setAside(n, ready, "not a regular file: " + RegularFiles.kind(marker, ready) + " ("
                     + ChannelNames.ready(n) + ")");
         }
         if (refusedAt != n) {
@@ -220,7 +229,7 @@ final class InboundChannel {
             payload = new byte[(int) length]; // only now: 0 <= length <= max, and the file holds it
             h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
         } catch (RegularFiles.NotRegularFileException e) {
-            throw quarantine(n, "not a regular file: " + e.kind() + " (" + ChannelNames.msg(n) + ")");
+            throw setAside(n, msg, "not a regular file: " + e.kind() + " (" + ChannelNames.msg(n) + ")");
         } catch (NoSuchFileException | EOFException e) {
             return null; // marker first (a sync engine) or truncated under us: wait
         }
@@ -588,6 +597,23 @@ final class InboundChannel {
             throw quarantine(n, what + ", unchanged for " + settings.stableWindow());
         }
         return null;
+    }
+
+    /**
+     * Moves one entry at number {@code n} that no sender ever writes (a link, FIFO, folder, socket or
+     * device in place of {@code n.msg} or {@code n.ready}) into the quarantine, without moving the
+     * cursor: the sender's own message n may still come, and must not land below the cursor. If it
+     * never does, later messages make the gap a reported stall.
+     */
+    private CorruptMessageException setAside(long n, Path entry, String reason) throws IOException {
+        Path quarantineDir = stateDir.quarantine(name);
+        long bound = FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes();
+        String what = SafeFiles.moveAside(entry, quarantineDir, bound);
+        incompleteSeq = -1;
+        stats.quarantined();
+        LOG.warn("channel {}: {}; {}; still waiting for message {}", name, reason, what, n);
+        return new CorruptMessageException(from, n, reason + "; set aside in " + quarantineDir
+                + ", still waiting for message " + n);
     }
 
     private CorruptMessageException quarantine(long n, String reason) throws IOException {

@@ -78,7 +78,14 @@ final class OutboundChannel {
         Path msg = dir.resolve(ChannelNames.msg(n));
         try {
             ops.write(temp, FrameCodec.header(payload.length), payload, durable);
-            ops.moveAtomic(temp, msg);
+            try {
+                ops.moveAtomic(temp, msg);
+            } catch (IOException e) {
+                if (!clearForeignEntry(msg)) {
+                    throw e;
+                }
+                ops.moveAtomic(temp, msg);
+            }
         } catch (IOException e) {
             deleteQuietly(temp);
             throw failure(n, "writing", e);
@@ -88,9 +95,18 @@ final class OutboundChannel {
                 ops.forceDirectory(dir);
             }
             state.write(record, n + 1);
-            ops.createEmpty(dir.resolve(ChannelNames.ready(n)));
+            Path ready = dir.resolve(ChannelNames.ready(n));
+            try {
+                ops.createEmpty(ready);
+            } catch (FileAlreadyExistsException e) {
+                // A regular marker for n already exists: the message is published either way. Anything
+                // else there (a folder, FIFO or link someone put) is no marker: replace it with one.
+                if (clearForeignEntry(ready)) {
+                    ops.createEmpty(ready);
+                }
+            }
         } catch (FileAlreadyExistsException e) {
-            // A marker for n already exists: the message is published either way.
+            // The marker appeared between clearing and creating: published either way.
         } catch (IOException e) {
             // Not yet published (no marker): withdraw it so the number is used again, without a gap.
             deleteQuietly(msg);
@@ -103,6 +119,26 @@ final class OutboundChannel {
         }
         next = n + 1;
         return n;
+    }
+
+    /**
+     * Removes an entry at one of this sender's own names that it did not write and that is not a
+     * regular file (a folder, FIFO, link, socket or device someone put there): the sender owns its
+     * numbers, so such an entry must not block the channel for good. Never follows a link.
+     *
+     * @return true if something was removed (retry the write), false if the name holds a regular
+     *     file or nothing (the failure had another cause)
+     */
+    private boolean clearForeignEntry(Path entry) throws IOException {
+        BasicFileAttributes a = SafeFiles.lstat(entry);
+        if (a == null || a.isRegularFile()) {
+            return false;
+        }
+        String kind = RegularFiles.kind(a, entry);
+        SafeFiles.removeEntry(entry);
+        LOG.warn("channel {}: removed a {} at {} that this sender did not write, not followed",
+                dir.getFileName(), kind, entry.getFileName());
+        return true;
     }
 
     /**

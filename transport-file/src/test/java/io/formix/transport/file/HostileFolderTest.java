@@ -69,26 +69,30 @@ class HostileFolderTest {
     }
 
     @Test
-    void symlinkedMessageIsQuarantinedNotFollowedAndTheNextMessageArrives() throws Exception {
+    void symlinkedMessageIsSetAsideNotFollowedAndTheSendersOwnMessageStillArrives() throws Exception {
         byte[] frame = FrameCodec.encode(numbered(99, 8));
         Path target = Files.write(outside.resolve("frame.bin"), frame);
-        Files.createDirectories(ab());
-        Files.createSymbolicLink(ab().resolve("00000000.msg"), target);
-        TestFiles.writeReady(ab(), 0);
-        TestFiles.writeMsg(ab(), 1, numbered(1, 8));
-        TestFiles.writeReady(ab(), 1);
+        FileTransport a = open(A);
         FileTransport b = open(B);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        Files.createSymbolicLink(ab().resolve("00000001.msg"), target);
+        TestFiles.writeReady(ab(), 1);
         CorruptMessageException e = assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT));
-        assertEquals(0, e.sequence());
+        assertEquals(1, e.sequence());
         assertTrue(e.getMessage().contains("not a regular file: symbolic link"), e.getMessage());
-        Message m = b.receive(A, WAIT).orElseThrow();
-        assertEquals(1, m.sequence());
-        assertEquals(1, number(m.payload()));
+        assertTrue(b.receive(A, SHORT).isEmpty(), "set aside once; the receiver waits for the real message 1");
         assertArrayEquals(frame, Files.readAllBytes(target), "the outside file is untouched");
         Path q = TestFiles.quarantine(root, B, "a_to_b");
-        assertTrue(Files.isSymbolicLink(q.resolve("00000000.msg")), "the link itself was moved");
-        assertTrue(Files.exists(q.resolve("00000000.ready")));
-        assertFalse(exists(ab().resolve("00000000.msg")));
+        assertTrue(Files.isSymbolicLink(q.resolve("00000001.msg")), "the link itself was moved");
+        assertFalse(exists(ab().resolve("00000001.msg")));
+        // The sender writes its own message 1 (the planted marker counts as published) and then 2.
+        a.send(B, numbered(1, 8));
+        a.send(B, numbered(2, 8));
+        Message m = b.receive(A, WAIT).orElseThrow();
+        assertEquals(1, m.sequence(), "the planted entry did not take number 1");
+        assertEquals(1, number(m.payload()));
+        assertEquals(2, b.receive(A, WAIT).orElseThrow().sequence());
         assertEquals(1, b.stats().quarantined());
     }
 
@@ -174,54 +178,109 @@ class HostileFolderTest {
     }
 
     @Test
-    void fifoMessageIsQuarantinedWithoutBlockingAndTheChannelContinues() throws Exception {
-        Files.createDirectories(ab());
-        mkfifo(ab().resolve("00000000.msg"));
-        TestFiles.writeReady(ab(), 0);
+    void fifoMessageIsSetAsideWithoutBlockingAndTheSendersMessageStillArrives() throws Exception {
+        FileTransport a = open(A);
         FileTransport b = open(B);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receiveAny(WAIT).orElseThrow().sequence());
+        mkfifo(ab().resolve("00000001.msg"));
+        TestFiles.writeReady(ab(), 1);
         CorruptMessageException e = assertThrows(CorruptMessageException.class,
                 () -> b.receiveAny(Duration.ofSeconds(2)));
         assertTrue(e.getMessage().contains("not a regular file: FIFO"), e.getMessage());
-        assertTrue(b.receiveAny(SHORT).isEmpty(), "quarantined once, no error on later calls");
+        assertTrue(b.receiveAny(SHORT).isEmpty(), "set aside once, no error on later calls");
         Path q = TestFiles.quarantine(root, B, "a_to_b");
-        assertTrue(attrs(q.resolve("00000000.msg")).isOther(), "the FIFO itself was moved");
-        assertFalse(exists(ab().resolve("00000000.msg")));
-        TestFiles.writeMsg(ab(), 1, numbered(11, 8));
-        TestFiles.writeReady(ab(), 1);
+        assertTrue(attrs(q.resolve("00000001.msg")).isOther(), "the FIFO itself was moved");
+        assertFalse(exists(ab().resolve("00000001.msg")));
+        a.send(B, numbered(10, 8));
+        a.send(B, numbered(11, 8));
         Message m = b.receiveAny(WAIT).orElseThrow();
         assertEquals(1, m.sequence());
-        assertEquals(11, number(m.payload()));
+        assertEquals(10, number(m.payload()));
+        assertEquals(11, number(b.receiveAny(WAIT).orElseThrow().payload()));
         assertEquals(1, b.stats().quarantined());
     }
 
     @Test
-    void fifoMarkerIsQuarantinedToo() throws Exception {
-        Files.createDirectories(ab());
-        TestFiles.writeMsg(ab(), 0, numbered(0, 8));
-        mkfifo(ab().resolve("00000000.ready"));
-        TestFiles.writeMsg(ab(), 1, numbered(1, 8));
-        TestFiles.writeReady(ab(), 1);
+    void fifoMarkerIsSetAsideAndTheSendersMarkerReplacesIt() throws Exception {
+        FileTransport a = open(A);
         FileTransport b = open(B);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        mkfifo(ab().resolve("00000001.ready"));
         CorruptMessageException e = assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT));
         assertTrue(e.getMessage().contains("FIFO"), e.getMessage());
+        assertEquals(1, e.sequence());
+        a.send(B, numbered(1, 8));
         assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
     }
 
     @Test
-    void directoryMessageIsQuarantinedOnceAndLaterReceivesDoNotThrow() throws Exception {
-        Path dirMsg = Files.createDirectories(ab().resolve("00000000.msg"));
-        Files.write(dirMsg.resolve("inside"), new byte[] {1, 2, 3});
-        TestFiles.writeReady(ab(), 0);
+    void foreignEntriesAtTheSendersOwnNamesAreRemovedNotFollowed() throws Exception {
+        FileTransport a = open(A);
         FileTransport b = open(B);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        b.close();
+        Path dirMsg = Files.createDirectories(ab().resolve("00000001.msg").resolve("x"));
+        Path dirReady = Files.createDirectories(ab().resolve("00000001.ready"));
+        Files.write(dirReady.resolve("inside"), new byte[] {1});
+        Path kept = Files.write(outside.resolve("kept"), new byte[] {7});
+        Files.createSymbolicLink(dirMsg.resolve("link"), kept);
+        a.send(B, numbered(5, 8)); // folders at its next message and marker names: removed, then written
+        assertTrue(attrs(ab().resolve("00000001.msg")).isRegularFile());
+        assertTrue(attrs(ab().resolve("00000001.ready")).isRegularFile());
+        assertArrayEquals(new byte[] {7}, Files.readAllBytes(kept), "the link inside was not followed");
+        FileTransport b2 = open(B);
+        Message m = b2.receive(A, WAIT).orElseThrow();
+        assertEquals(1, m.sequence());
+        assertEquals(5, number(m.payload()));
+    }
+
+    @Test
+    void channelNameTakenByAFileIsIgnoredWithoutErrorsAndOtherChannelsFlow() throws Exception {
+        FileTransport a = open(A);
+        FileTransport b = open(B);
+        FileTransport c = open(PartyId.of("c"));
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        // Swapped at runtime: the channel folder becomes a regular file.
+        Path ab = ab();
+        Files.walk(ab).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.write(ab, new byte[] {1});
+        TestFiles.writeMsg(Files.createDirectories(root.resolve("c_to_b")), 0, numbered(3, 8));
+        TestFiles.writeReady(root.resolve("c_to_b"), 0);
+        for (int i = 0; i < 3; i++) {
+            Message m = b.receiveAny(WAIT).orElse(null);
+            if (m != null) {
+                assertEquals(PartyId.of("c"), m.from());
+                assertEquals(3, number(m.payload()));
+                break;
+            }
+        }
+        assertTrue(b.receiveAny(SHORT).isEmpty(), "no error from the file in the channel's place");
+        assertTrue(b.receive(A, SHORT).isEmpty());
+        assertThrows(TransportException.class, () -> a.send(B, numbered(1, 8)), "never written through");
+        c.close();
+    }
+
+    @Test
+    void directoryMessageIsSetAsideOnceAndLaterReceivesDoNotThrow() throws Exception {
+        FileTransport a = open(A);
+        FileTransport b = open(B);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        Path dirMsg = Files.createDirectories(ab().resolve("00000001.msg"));
+        Files.write(dirMsg.resolve("inside"), new byte[] {1, 2, 3});
+        TestFiles.writeReady(ab(), 1);
         CorruptMessageException e = assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT));
         assertTrue(e.getMessage().contains("not a regular file: directory"), e.getMessage());
         for (int i = 0; i < 3; i++) {
             assertTrue(b.receive(A, SHORT).isEmpty());
         }
         Path q = TestFiles.quarantine(root, B, "a_to_b");
-        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(q.resolve("00000000.msg").resolve("inside")));
-        TestFiles.writeMsg(ab(), 1, numbered(1, 8));
-        TestFiles.writeReady(ab(), 1);
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(q.resolve("00000001.msg").resolve("inside")));
+        a.send(B, numbered(1, 8));
         assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
         assertEquals(1, b.stats().quarantined());
     }
