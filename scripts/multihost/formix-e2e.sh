@@ -12,8 +12,8 @@
 #               number in a light->heavy channel, is quarantined and logged; the next total is exact
 #   4 swap      a descriptor of an admitted node re-signed with another key, written from another
 #               host's folder, is refused on every host; the next computation still works
-#   5 faults    a host partitioned during collection (then healed) ends the computation with a
-#               reason or catches up; a heavy node SIGKILLed mid-computation and restarted resumes
+#   5 faults    a host partitioned for 10 s from the moment heavy node 1 records a computation
+#               (then healed) ends the computation with a reason or catches up; a heavy node SIGKILLed mid-computation and restarted resumes
 #               without double counting (total = sum of the answers of heavy node 1's final set)
 #   6 conflicts no *.sync-conflict-* file anywhere in the synced folders
 #
@@ -235,9 +235,11 @@ snapshot_loop & SNAP_PID=$!
 propose() {
   local name="$1" prompt="$2" threshold="$3" deadline="$4" start end
   start=$(now_ms)
+  # In the background: a SIGTERM interrupts `wait` (not a foreground command), so the trap runs.
   fx "$P" comp propose --prompt "$prompt" --heavy "$HEAVY_CSV" --threshold "$threshold" --deadline "$deadline" \
-    --wait --json >"$DIR/comp-$name.json"
-  local rc=$?
+    --wait --json >"$DIR/comp-$name.json" &
+  local rc
+  wait $!; rc=$?
   end=$(now_ms)
   COMP_WALL_MS=$((end - start))
   say "comp $name: exit $rc after $COMP_WALL_MS ms: $(jq -c '{id, status, result, participants, answers, reason}' "$DIR/comp-$name.json" 2>/dev/null)"
@@ -405,10 +407,22 @@ FAULTS=""
 if [ "$QUICK" = 0 ]; then
   # 5a: the host that is neither the proposer nor heavy node 1's is cut off during collection.
   for k in $(seq 1 "$HOSTS"); do [ "$k" != "$P" ] && [ "$k" != "$H1_HOST" ] && CUT=$k; done
-  ( sleep 2; "$NET" partition --dir "$DIR" "$CUT"; say "partitioned h$CUT"; sleep 10; "$NET" heal --dir "$DIR" "$CUT"; say "healed h$CUT" ) &
+  # Cut as soon as heavy node 1 has recorded the computation, before its `compute` reaches h$CUT.
+  H1_DB="$(home "$H1_HOST")/nodes/$H1/node.db"
+  COMPS_BEFORE="$(sqlite3 "$H1_DB" "select count(*) from computations")"
+  (
+    end=$((SECONDS + 30))
+    until [ "$(sqlite3 "$H1_DB" "select count(*) from computations" 2>/dev/null)" -gt "$COMPS_BEFORE" ] 2>/dev/null; do
+      [ $SECONDS -lt $end ] || { say "heavy node 1 did not record the computation within 30 s"; exit 1; }
+      sleep 0.1
+    done
+    "$NET" partition --dir "$DIR" "$CUT"; say "partitioned h$CUT (heavy node 1 has the computation)"
+    sleep 10
+    "$NET" heal --dir "$DIR" "$CUT"; say "healed h$CUT"
+  ) &
   CUTTER=$!
   propose part "e2e partition" "$LIGHTS" 45s
-  wait "$CUTTER"
+  wait "$CUTTER" || bad 5 "the partition did not happen"
   check_fault_comp part "h$CUT partitioned 10 s"
   "$NET" wait-connected --dir "$DIR" >/dev/null 2>&1 || bad 5 "h$CUT did not reconnect"
 

@@ -48,11 +48,11 @@ class FormixMultiHostTest {
         Process p = new ProcessBuilder(script.toString(), "--lights", "2", "--dir", run.toString())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         // If the JVM goes away first, the script's own trap brings the network down on SIGTERM.
-        Thread stop = new Thread(p::destroy, "formix-e2e-stop");
+        Thread stop = new Thread(() -> stop(p, script, run), "formix-e2e-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         int rc;
         try {
-            rc = waitFor(p);
+            rc = waitFor(p, script, run);
         } finally {
             Runtime.getRuntime().removeShutdownHook(stop);
         }
@@ -75,18 +75,34 @@ class FormixMultiHostTest {
                 "a process of the run is still alive");
     }
 
-    /** Waits for the script within its limit; past it, SIGTERM (its trap tears down), then SIGKILL. */
-    private static int waitFor(Process p) throws InterruptedException {
+    /** Waits for the script within its limit; past it, stops it (see {@link #stop}) and fails. */
+    private static int waitFor(Process p, Path script, Path run) throws InterruptedException {
         if (p.waitFor(SCRIPT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
             return p.exitValue();
         }
-        p.destroy();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        stop(p, script, run);
         fail("formix-e2e.sh did not finish within " + SCRIPT_LIMIT);
         return -1;
+    }
+
+    /**
+     * SIGTERM to the script, whose trap stops the nodes and brings the network down; if it has not
+     * ended within 40 s, SIGKILL to it and its children and {@code net.sh down} here.
+     */
+    private static void stop(Process p, Path script, Path run) {
+        try {
+            p.destroy();
+            if (p.waitFor(40, TimeUnit.SECONDS)) {
+                return;
+            }
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Process down = new ProcessBuilder(script.resolveSibling("net.sh").toString(), "down", "--dir", run.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            down.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            System.err.println("formix-e2e clean-up failed: " + e);
+        }
     }
 
     private static String whyNot() throws IOException, InterruptedException {
