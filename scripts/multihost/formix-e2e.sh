@@ -448,7 +448,7 @@ if [ "$QUICK" = 0 ]; then
   [ -e "$DIR/killed" ] || bad 5 "heavy node 2's host was not killed mid-computation"
   check_fault_comp kill "$H2 killed and restarted"
   all_up_on "$H2_HOST" || bad 5 "h$H2_HOST's nodes are not all running after the restart"
-  report 5 faults "$FAULTS"
+  report 5 faults "${FAULTS%; }"
 fi
 
 # ---- check 2: privacy (after every computation) and check 6: conflicts --------------------------
