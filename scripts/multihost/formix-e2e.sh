@@ -19,8 +19,9 @@
 #
 # It also measures propose->reveal over Syncthing with every light node answering.
 #
-#   formix-e2e.sh [--lights N] [--dir DIR] [--quick] [--keep]
+#   formix-e2e.sh [--lights N] [--cut S] [--dir DIR] [--quick] [--keep]
 #     --lights N  light nodes per host (default 2, 1..8); each host has one heavy node
+#     --cut S     how long check 5 keeps the host partitioned (default 10 s; the deadline is 45 s)
 #     --dir DIR   where the hosts' folders go (default: a new temp folder, removed afterwards)
 #     --quick     skip check 5 (the faults)
 #     --keep      keep DIR afterwards (the network is always brought down)
@@ -36,10 +37,12 @@ LIGHTS=2
 DIR=""
 QUICK=0
 KEEP=0
+CUT_S=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --lights) LIGHTS="${2:?--lights needs a number}"; shift 2 ;;
     --dir) DIR="${2:?--dir needs a folder}"; shift 2 ;;
+    --cut) CUT_S="${2:?--cut needs seconds}"; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -uo/d' -e 's/^# \{0,1\}//'; exit 0 ;;
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$LIGHTS" =~ ^[1-8]$ ]] || { echo "formix-e2e: --lights must be 1..8" >&2; exit 2; }
+[[ "$CUT_S" =~ ^[0-9]{1,3}$ ]] || { echo "formix-e2e: --cut must be 0..999 seconds" >&2; exit 2; }
 
 T0=$SECONDS
 say() { printf 'formix-e2e: [%3ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
@@ -248,11 +252,11 @@ propose() {
 
 # same_everywhere CHECK ID: `comp show` on every host agrees with the proposer's outcome
 show_on() { fx "$1" comp show "$2" --json >"$DIR/show-$2-h$1.json" && jq -e '.status == "revealed" or .status == "failed"' "$DIR/show-$2-h$1.json"; }
-same_everywhere() {
-  local c="$1" id="$2" k want got
+same_everywhere() { # CHECK ID [SECONDS]
+  local c="$1" id="$2" limit="${3:-30}" k want got
   want="$(jq -c '{status, result, participants}' "$DIR/show-$id-h$P.json")"
   for k in $(seq 1 "$HOSTS"); do
-    until_ok 30 "comp $id ended on h$k" show_on "$k" "$id" || { bad "$c" "h$k: comp show $id did not end"; continue; }
+    until_ok "$limit" "comp $id ended on h$k" show_on "$k" "$id" || { bad "$c" "h$k: comp show $id did not end within $limit s"; continue; }
     got="$(jq -c '{status, result, participants}' "$DIR/show-$id-h$k.json")"
     [ "$got" = "$want" ] || bad "$c" "h$k shows $got, h$P shows $want"
   done
@@ -386,8 +390,8 @@ final_set_sum() {
   # shellcheck disable=SC2046
   sum_answers "$1" $(echo "$fs" | tr ',' ' ')
 }
-check_fault_comp() { # NAME WHAT
-  local name="$1" what="$2" st id
+check_fault_comp() { # NAME WHAT [SECONDS for every host to show the outcome]
+  local name="$1" what="$2" limit="${3:-30}" st id
   st="$(jq -r .status "$DIR/comp-$name.json" 2>/dev/null)"; id="$(jq -r .id "$DIR/comp-$name.json" 2>/dev/null)"
   case "$st" in
     revealed)
@@ -401,7 +405,7 @@ check_fault_comp() { # NAME WHAT
     *) bad 5 "$what: ended as '$st'" ;;
   esac
   cp "$DIR/comp-$name.json" "$DIR/show-$id-h$P.json"
-  same_everywhere 5 "$id"
+  same_everywhere 5 "$id" "$limit"
 }
 FAULTS=""
 if [ "$QUICK" = 0 ]; then
@@ -417,14 +421,19 @@ if [ "$QUICK" = 0 ]; then
       sleep 0.1
     done
     "$NET" partition --dir "$DIR" "$CUT"; say "partitioned h$CUT (heavy node 1 has the computation)"
-    sleep 10
+    sleep "$CUT_S"
     "$NET" heal --dir "$DIR" "$CUT"; say "healed h$CUT"
   ) &
   CUTTER=$!
   propose part "e2e partition" "$LIGHTS" 45s
   wait "$CUTTER" || bad 5 "the partition did not happen"
-  check_fault_comp part "h$CUT partitioned 10 s"
+  # A healed link resumes at TCP's next retransmission, which backs off with the cut's length
+  # (53 s after a 60 s cut here): the cut host learns the outcome that much later.
+  check_fault_comp part "h$CUT partitioned $CUT_S s" $((30 + CUT_S))
   "$NET" wait-connected --dir "$DIR" >/dev/null 2>&1 || bad 5 "h$CUT did not reconnect"
+  for k in $(seq 1 "$HOSTS"); do
+    until_ok 60 "all nodes up as seen from h$k after the heal" all_up_on "$k" || bad 5 "h$k does not see all nodes up after the heal"
+  done
 
   # 5b: heavy node 2's host process is SIGKILLed once collection started, and restarted.
   H2="${HEAVY[1]}"; H2_HOST="${HOST_OF[$H2]}"
