@@ -57,9 +57,18 @@ say() { printf 'formix-e2e: [%3ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
 cannot() { echo "formix-e2e: cannot run here: $*" >&2; exit 2; }
 
 [ "$(id -u)" = 0 ] || cannot "needs root (network namespaces)"
-for tool in ip syncthing curl jq sqlite3 python3 java mvn od; do
+for tool in ip syncthing curl jq sqlite3 java mvn od; do
   command -v "$tool" >/dev/null || cannot "needs '$tool' on the PATH"
 done
+# A Python with the 'cryptography' package forges the swapped descriptor: the one on the PATH, or
+# Debian's (python3-cryptography, which .ci/run installs) when the PATH's lacks it.
+PY=""
+for candidate in ${FORMIX_E2E_PYTHON:-} python3 /usr/bin/python3; do
+  if "$candidate" -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' 2>/dev/null; then
+    PY="$candidate"; break
+  fi
+done
+[ -n "$PY" ] || cannot "needs python3 with the 'cryptography' package (apt-get install python3-cryptography)"
 PREFIX="fxe$(tr -dc 'a-z' </dev/urandom | head -c 4)"
 ip netns add "${PREFIX}chk" 2>/dev/null || cannot "cannot create network namespaces (ip netns add failed)"
 ip netns del "${PREFIX}chk"
@@ -288,7 +297,7 @@ CH="${FORGE_FROM}_to_$H1"
 CURSOR_FILE="$(home "$H1_HOST")/nodes/$H1/transport/$CH.cursor"
 NEXT="$(od -An -t d8 -N 8 "$CURSOR_FILE" 2>/dev/null | tr -d ' ')"
 if [[ "$NEXT" =~ ^[0-9]+$ ]]; then
-  python3 - "$(data "$H1_HOST")/$CH" "$NEXT" "$FORGE_FROM" "$H1" <<'EOF'
+  "$PY" - "$(data "$H1_HOST")/$CH" "$NEXT" "$FORGE_FROM" "$H1" <<'EOF'
 import os, struct, sys
 ch, n, frm, to = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 body = ('{"v":1,"type":"share","id":"forged-%d","from":"%s","to":"%s","computation":"c00000000",'
@@ -317,7 +326,7 @@ fi
 for u in "${LIGHT_UIDS[@]}"; do [ "${HOST_OF[$u]}" = 3 ] && { SWAP="$u"; break; }; done
 SWAP_FILE="$(data 1)/formix/nodes/$SWAP.json"
 cp "$(data 3)/formix/nodes/$SWAP.json" "$DIR/genuine-$SWAP.json"
-if python3 - "$SWAP_FILE" <<'EOF'
+if "$PY" - "$SWAP_FILE" <<'EOF'
 import base64, json, os, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization

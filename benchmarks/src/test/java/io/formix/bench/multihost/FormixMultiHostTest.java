@@ -109,13 +109,19 @@ class FormixMultiHostTest {
         if (!"0".equals(output("id", "-u").trim())) {
             return "needs root to create network namespaces";
         }
-        for (String tool : List.of("ip", "syncthing", "curl", "jq", "sqlite3", "python3", "mvn")) {
+        for (String tool : List.of("ip", "syncthing", "curl", "jq", "sqlite3", "mvn")) {
             if (!onPath(tool)) {
                 return "needs '" + tool + "' on the PATH";
             }
         }
-        if (!output("python3", "-c", "import cryptography.hazmat.primitives.asymmetric.ed25519; print('ok')").contains("ok")) {
-            return "needs python3 with the 'cryptography' package (to forge a descriptor)";
+        String check = "import cryptography.hazmat.primitives.asymmetric.ed25519; print('ok')";
+        boolean python = false;
+        for (String py : List.of("python3", "/usr/bin/python3")) {
+            python |= (py.startsWith("/") ? Files.isExecutable(Path.of(py)) : onPath(py))
+                    && output(py, "-c", check).contains("ok");
+        }
+        if (!python) {
+            return "needs python3 with the 'cryptography' package (to forge a descriptor; apt-get install python3-cryptography)";
         }
         String probe = "fxp" + (char) ('a' + ThreadLocalRandom.current().nextInt(26)) + "chk";
         if (new ProcessBuilder("ip", "netns", "add", probe).start().waitFor() != 0) {
