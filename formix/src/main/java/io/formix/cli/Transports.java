@@ -163,8 +163,11 @@ final class Transports {
             public Transport open(PartyId self) throws IOException {
                 // Cursors, counters, quarantine and the lock are this host's own: under the home,
                 // never in the data dir that a sync engine carries to other machines.
+                // Sealed: every genuine message is the sender's own, so a corrupt file in the folder
+                // was planted and must not take the number of the sender's real message.
                 return FileTransport.builder(root, self).rescanInterval(rescan)
                         .maxMessageBytes(maxBytes.applyAsInt(self))
+                        .corruptKeepsNumber(sealed)
                         .stateDir(main.formixHome().nodeDir(self).resolve("transport")).open();
             }
 

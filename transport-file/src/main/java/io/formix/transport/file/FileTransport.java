@@ -116,7 +116,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             }
         };
         this.inbound = new InboundChannels(root, self,
-                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow), state, stateDir, stats, watcher,
+                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
                 doorbell, saturatedNanos(b.rescanInterval));
     }
 
@@ -134,6 +134,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         private Duration rescanInterval = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
         private Duration stableWindow = Duration.ofMinutes(2);
+        private boolean corruptKeepsNumber;
         private FileOps ops = FileOps.REAL;
         private boolean watchEvents = true;
         private Path stateDir;
@@ -206,6 +207,22 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 throw new IllegalArgumentException("stableWindow must be >= 0");
             }
             this.stableWindow = d;
+            return this;
+        }
+
+        /**
+         * What a corrupt message (a regular {@code n.msg} whose length is impossible, or that stays
+         * short for the stable window) does to the channel. Default false: it is quarantined and
+         * the channel continues with {@code n+1}, as wire format v1 has always done. When true, only
+         * the corrupt {@code n.msg} is quarantined and the receiver keeps waiting at {@code n}: a
+         * sender never writes such a file, so one planted by someone who can write the folder must
+         * not take the number of the sender's real message (which then arrives under it). Choose
+         * true when messages are authenticated end to end (sealed networks), where every message
+         * that arrives is the sender's own; a channel whose sender really lost message n then
+         * waits, and is reported as a stall once later messages are present.
+         */
+        public Builder corruptKeepsNumber(boolean keep) {
+            this.corruptKeepsNumber = keep;
             return this;
         }
 

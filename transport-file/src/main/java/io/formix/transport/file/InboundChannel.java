@@ -107,7 +107,7 @@ final class InboundChannel {
     }
 
     /** Receiver settings shared by the channels of one transport. */
-    record Settings(int maxMessageBytes, Clock clock, Duration stableWindow) {
+    record Settings(int maxMessageBytes, Clock clock, Duration stableWindow, boolean corruptKeepsNumber) {
     }
 
     /** Counters shared by the channels of one transport. */
@@ -617,6 +617,9 @@ final class InboundChannel {
     }
 
     private CorruptMessageException quarantine(long n, String reason) throws IOException {
+        if (settings.corruptKeepsNumber()) {
+            return setAside(n, dir.resolve(ChannelNames.msg(n)), reason);
+        }
         Path quarantineDir = stateDir.quarantine(name);
         long bound = FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes();
         String msg = SafeFiles.moveAside(dir.resolve(ChannelNames.msg(n)), quarantineDir, bound);

@@ -304,6 +304,41 @@ class HostileFolderTest {
         assertTrue(exists(ab().resolve("00000050.ready")), "someone else's entry is left alone");
     }
 
+    @Test
+    void withCorruptKeepsNumberAPlantedMalformedFileDoesNotTakeTheSendersNumber() throws Exception {
+        FileTransport a = open(A);
+        FileTransport b = FileTransport.builder(root, B).rescanInterval(Duration.ofMillis(50))
+                .corruptKeepsNumber(true).open();
+        opened.add(b);
+        a.send(B, numbered(0, 8));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        // Planted at the sender's next number: an impossible length, and its marker.
+        TestFiles.writeRaw(ab(), 1, FrameCodec.header(-7));
+        TestFiles.writeReady(ab(), 1);
+        CorruptMessageException e = assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT));
+        assertEquals(1, e.sequence());
+        assertTrue(e.getMessage().contains("negative length"), e.getMessage());
+        assertTrue(b.receive(A, SHORT).isEmpty(), "set aside once; still waiting at 1");
+        a.send(B, numbered(1, 8));
+        Message m = b.receive(A, WAIT).orElseThrow();
+        assertEquals(1, m.sequence(), "the sender's own message 1 arrives under its number");
+        assertEquals(1, number(m.payload()));
+        assertArrayEquals(FrameCodec.header(-7),
+                Files.readAllBytes(TestFiles.quarantine(root, B, "a_to_b").resolve("00000001.msg")));
+    }
+
+    @Test
+    void byDefaultAMalformedFileIsQuarantinedAndTheChannelContinuesAsWireFormatV1Says() throws Exception {
+        FileTransport b = open(B);
+        Files.createDirectories(ab());
+        TestFiles.writeRaw(ab(), 0, FrameCodec.header(-7));
+        TestFiles.writeReady(ab(), 0);
+        TestFiles.writeMsg(ab(), 1, numbered(1, 8));
+        TestFiles.writeReady(ab(), 1);
+        assertEquals(0, assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT)).sequence());
+        assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
+    }
+
     static boolean exists(Path p) {
         return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
