@@ -117,7 +117,8 @@ public final class Membership {
         try {
             nd = NetworkDescriptor.verify(doc, probe.adminFingerprint());
         } catch (DocumentRejectedException e) {
-            throw new RegistryException(e.getMessage() + " — check the fingerprint with the network's admin");
+            throw new RegistryException(e.getMessage() + " — check the fingerprint with the network's admin,"
+                    + " out of band (never take one from the synced folder)");
         }
         Optional<NetworkPin> have = net.pin();
         if (have.isPresent()) {

@@ -69,8 +69,10 @@ public final class NetworkDescriptor {
         Objects.requireNonNull(adminFingerprint, "adminFingerprint");
         SignedDocument.Verified v = SignedDocument.verify(document, "network descriptor", TYPE);
         if (!Bytes.same(Bytes.ascii(Fingerprint.of(v.signer())), Bytes.ascii(adminFingerprint))) {
-            throw new DocumentRejectedException(Reason.WRONG_SIGNER, "network descriptor is signed by "
-                    + Fingerprint.of(v.signer()) + ", not by the pinned admin key " + Bytes.printable(adminFingerprint));
+            // The signer's own fingerprint is not printed: a user must not be tempted to copy it
+            // from the folder instead of getting the right one from the admin.
+            throw new DocumentRejectedException(Reason.WRONG_SIGNER, "network descriptor is signed by another key, "
+                    + "not by the pinned admin key " + Bytes.printable(adminFingerprint));
         }
         JsonNode p = v.payload();
         try {
