@@ -3,6 +3,7 @@ package io.formix.transport.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.nio.file.StandardOpenOption;
 interface FileOps {
 
     /**
-     * Creates {@code file} afresh (a leftover entry of that name is removed first, never followed)
+     * Creates {@code file} afresh (a leftover entry of that name is removed, never followed, and the
+     * creation retried)
      * and writes {@code header} then {@code payload}; forces it if asked.
      */
     void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException;
@@ -34,9 +36,14 @@ interface FileOps {
     FileOps REAL = new FileOps() {
         @Override
         public void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException {
-            Files.deleteIfExists(file); // removes a leftover (or a planted link) itself
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
+            FileChannel opened;
+            try {
+                opened = createNew(file);
+            } catch (FileAlreadyExistsException e) {
+                Files.deleteIfExists(file); // a leftover (or a planted link, FIFO …): removed itself, never followed
+                opened = createNew(file);
+            }
+            try (FileChannel ch = opened) {
                 ByteBuffer[] bufs = {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
                 long left = (long) header.length + payload.length;
                 while (left > 0) {
@@ -46,6 +53,10 @@ interface FileOps {
                     ch.force(true);
                 }
             }
+        }
+
+        private FileChannel createNew(Path file) throws IOException {
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
 
         @Override

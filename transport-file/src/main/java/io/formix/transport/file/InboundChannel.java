@@ -183,17 +183,23 @@ final class InboundChannel {
     }
 
     private Message look(long n) throws IOException {
-        BasicFileAttributes marker = SafeFiles.lstat(dir.resolve(ChannelNames.ready(n)));
-        if (marker == null) {
+        Path ready = dir.resolve(ChannelNames.ready(n));
+        RegularFiles.Probe marker = RegularFiles.probe(ready);
+        if (marker == RegularFiles.Probe.ABSENT) {
             return null;
         }
         if (!usableFolder()) {
             return null; // replaced by a link since the last look: nothing is read through it
         }
-        if (!marker.isRegularFile()) {
-            Path ready = dir.resolve(ChannelNames.ready(n));
-            throw setAside(n, ready, "not a regular file: " + RegularFiles.kind(marker, ready) + " ("
-                    + ChannelNames.ready(n) + ")");
+        if (marker != RegularFiles.Probe.REGULAR) {
+            BasicFileAttributes a = SafeFiles.lstat(ready);
+            if (a == null) {
+                return null; // gone since: the next look sees what is there
+            }
+            if (!a.isRegularFile()) {
+                throw setAside(n, ready, "not a regular file: " + RegularFiles.kind(a, ready) + " ("
+                        + ChannelNames.ready(n) + ")");
+            }
         }
         if (refusedAt != n) {
             refused.clear();
@@ -411,8 +417,9 @@ final class InboundChannel {
         }
         Candidate copy = handedOut;
         handedOut = null;
-        if (copy != null && copy.matches(SafeFiles.lstat(copy.path()))
-                && ChannelNames.conflictCopyOf(copy.path().getFileName().toString()) >= 0) {
+        // The name is checked first: n.msg was just deleted, and an lstat of a missing entry costs an exception.
+        if (copy != null && ChannelNames.conflictCopyOf(copy.path().getFileName().toString()) >= 0
+                && copy.matches(SafeFiles.lstat(copy.path()))) {
             deleteEntry(copy.path()); // delivered from a conflict copy: it is consumed like n.msg
         }
     }

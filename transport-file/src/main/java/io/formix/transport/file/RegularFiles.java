@@ -74,6 +74,33 @@ final class RegularFiles {
         return openNio(file);
     }
 
+    /** What {@link #probe} found: nothing, a regular file, or something else (a link, FIFO, folder …). */
+    enum Probe { ABSENT, REGULAR, OTHER }
+
+    /**
+     * What the entry {@code file} itself is, a link not followed. On the default file system this is
+     * one native {@code lstat} whose "no such entry" is an error number, not an exception: a receiver
+     * asks this of a marker that is usually not there yet, and NIO pays for a stack trace each time.
+     */
+    static Probe probe(Path file) throws IOException {
+        POSIX posix = file.getFileSystem() == FileSystems.getDefault() ? Native.POSIX : null;
+        if (posix == null) {
+            BasicFileAttributes a = SafeFiles.lstat(file);
+            return a == null ? Probe.ABSENT : a.isRegularFile() ? Probe.REGULAR : Probe.OTHER;
+        }
+        String path = file.toAbsolutePath().toString();
+        FileStat st = posix.allocateStat();
+        if (posix.lstat(path, st) < 0) {
+            int errno = posix.errno();
+            if (errno == Errno.ENOENT.intValue()) {
+                return Probe.ABSENT;
+            }
+            BasicFileAttributes a = SafeFiles.lstat(file); // any other failure: as NIO reports it
+            return a == null ? Probe.ABSENT : a.isRegularFile() ? Probe.REGULAR : Probe.OTHER;
+        }
+        return st.isFile() ? Probe.REGULAR : Probe.OTHER;
+    }
+
     /** Whether reads on the default file system go through the native, non-blocking open. */
     static boolean nativeOpen() {
         return Native.POSIX != null;

@@ -343,6 +343,23 @@ class HostileFolderTest {
         return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
+    @Test
+    @Timeout(10)
+    void probeSeesEntriesThemselvesWithoutFollowingOrBlocking() throws Exception {
+        Path file = Files.write(root.resolve("0.ready"), new byte[0]);
+        Path fifo = root.resolve("1.ready");
+        mkfifo(fifo);
+        Path linkToFile = Files.createSymbolicLink(root.resolve("2.ready"), file);
+        Path dangling = Files.createSymbolicLink(root.resolve("3.ready"), outside.resolve("nothing"));
+        Path folder = Files.createDirectory(root.resolve("4.ready"));
+        assertEquals(RegularFiles.Probe.ABSENT, RegularFiles.probe(root.resolve("5.ready")));
+        assertEquals(RegularFiles.Probe.REGULAR, RegularFiles.probe(file));
+        assertEquals(RegularFiles.Probe.OTHER, RegularFiles.probe(fifo));
+        assertEquals(RegularFiles.Probe.OTHER, RegularFiles.probe(linkToFile));
+        assertEquals(RegularFiles.Probe.OTHER, RegularFiles.probe(dangling));
+        assertEquals(RegularFiles.Probe.OTHER, RegularFiles.probe(folder));
+    }
+
     static BasicFileAttributes attrs(Path p) throws IOException {
         return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
