@@ -1,5 +1,6 @@
 package io.formix.bench.mpc;
 
+import io.formix.bench.Measure;
 import io.formix.mpc.ShareCodec;
 import io.formix.mpc.ShareJson;
 import java.util.Random;

@@ -1,5 +1,6 @@
 package io.formix.bench.mpc;
 
+import io.formix.bench.Measure;
 import io.formix.mpc.AdditiveSharing;
 import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;

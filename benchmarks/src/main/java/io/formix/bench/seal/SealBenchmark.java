@@ -1,5 +1,8 @@
 package io.formix.bench.seal;
 
+import io.formix.bench.Measure;
+import io.formix.bench.Measure.Comparison;
+
 import io.formix.transport.PartyId;
 import io.formix.transport.seal.KeyDirectory;
 import io.formix.transport.seal.NetworkId;
@@ -16,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntSupplier;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.hpke.HPKE;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -39,9 +41,6 @@ public final class SealBenchmark {
 
     private static final int MESSAGE_BYTES = 64;
     private static final double TARGET = 0.80;
-
-    /** Consumed results, so the JIT cannot drop the work. */
-    static volatile int sink;
 
     private SealBenchmark() {
     }
@@ -75,7 +74,8 @@ public final class SealBenchmark {
         Bare bare = new Bare(58 + a.value().length() + b.value().length(), MESSAGE_BYTES);
         byte[][] bareSealed = bare.sealAndSign(message);
 
-        Comparison seal = compare(warmups, repetitions, batch,
+        Measure measure = new Measure(warmups, repetitions);
+        Comparison seal = measure.compare(batch,
                 () -> bare.sealAndSign(message)[2][0],
                 () -> {
                     try {
@@ -84,7 +84,7 @@ public final class SealBenchmark {
                         throw new IllegalStateException(e);
                     }
                 });
-        Comparison open = compare(warmups, repetitions, batch,
+        Comparison open = measure.compare(batch,
                 () -> bare.verifyAndOpen(bareSealed)[0],
                 () -> {
                     try {
@@ -103,53 +103,11 @@ public final class SealBenchmark {
 
     private static boolean report(String what, String floorName, Comparison c) {
         System.out.printf("%s %8.0f msg/s (%6.1f us)   %s %8.0f msg/s (%6.1f us)   ratio %5.1f %%  %s%n",
-                what, 1 / c.seconds, c.seconds * 1e6, floorName, 1 / c.floorSeconds, c.floorSeconds * 1e6,
-                c.ratio * 100, c.ratio >= TARGET ? "meets target >= 80 %" : "MISSES target >= 80 %");
-        return c.ratio >= TARGET;
+                what, 1 / c.seconds(), c.seconds() * 1e6, floorName, 1 / c.floorSeconds(), c.floorSeconds() * 1e6,
+                c.floorOverOp() * 100, c.floorOverOp() >= TARGET ? "meets target >= 80 %" : "MISSES target >= 80 %");
+        return c.floorOverOp() >= TARGET;
     }
 
-    /** Median seconds per call of the floor and of the operation, and the median per-batch ratio. */
-    record Comparison(double floorSeconds, double seconds, double ratio) {
-    }
-
-    /**
-     * Runs {@code floor} and {@code op} alternately, one batch each per repetition, after unmeasured
-     * warm-up repetitions; on a shared machine a floor measured apart from its figure says little.
-     */
-    static Comparison compare(int warmups, int repetitions, int batch, IntSupplier floor, IntSupplier op) {
-        int acc = 0;
-        for (int w = 0; w < warmups; w++) {
-            acc += (int) (batch(batch, floor)[1] + batch(batch, op)[1]);
-        }
-        double[] tf = new double[repetitions];
-        double[] to = new double[repetitions];
-        double[] ratio = new double[repetitions];
-        for (int r = 0; r < repetitions; r++) {
-            long[] f = batch(batch, floor);
-            long[] o = batch(batch, op);
-            acc += (int) (f[1] + o[1]);
-            tf[r] = f[0] / 1e9 / batch;
-            to[r] = o[0] / 1e9 / batch;
-            ratio[r] = tf[r] / to[r];
-        }
-        sink += acc;
-        return new Comparison(median(tf), median(to), median(ratio));
-    }
-
-    private static long[] batch(int batch, IntSupplier op) {
-        int acc = 0;
-        long start = System.nanoTime();
-        for (int i = 0; i < batch; i++) {
-            acc += op.getAsInt();
-        }
-        return new long[] {System.nanoTime() - start, acc};
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 
     /** BouncyCastle alone: what any sealed-and-signed message costs at least. */
     static final class Bare {

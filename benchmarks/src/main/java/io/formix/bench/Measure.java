@@ -1,34 +1,35 @@
-package io.formix.bench.mpc;
+package io.formix.bench;
 
 import java.util.Arrays;
 import java.util.function.IntSupplier;
 
 /**
- * Warm-up, repetition and median timing for the mpc benchmarks. On a shared, noisy machine a floor
+ * Warm-up, repetition and median timing for the benchmarks that compare an operation with its floor
+ * call by call (mpc, sealing). On a shared, noisy machine a floor
  * measured minutes apart from its figure says little, so {@link #compare} alternates the two, one
  * batch each per repetition, and reports the median of the per-repetition ratios.
  */
-final class Measure {
+public final class Measure {
 
     /** Consumed results, so the JIT cannot drop the work. */
-    static volatile int sink;
+    public static volatile int sink;
 
-    final int warmups;
-    final int repetitions;
+    public final int warmups;
+    public final int repetitions;
 
-    Measure(int warmups, int repetitions) {
+    public Measure(int warmups, int repetitions) {
         this.warmups = warmups;
         this.repetitions = repetitions;
     }
 
     /** Median seconds per call of an operation and of its floor, and the median per-repetition ratio. */
-    record Comparison(double floorSeconds, double seconds, double floorOverOp) {}
+    public record Comparison(double floorSeconds, double seconds, double floorOverOp) {}
 
     /**
      * Runs {@code floor} and {@code op} alternately, {@code batch} calls each per repetition, after
      * {@code warmups} unmeasured repetitions (enough for C2 to compile the hot loops).
      */
-    Comparison compare(int batch, IntSupplier floor, IntSupplier op) {
+    public Comparison compare(int batch, IntSupplier floor, IntSupplier op) {
         System.gc();  // so that the previous figure's garbage is not collected while this one is measured
         int acc = 0;
         for (int w = 0; w < warmups; w++) {
@@ -50,7 +51,7 @@ final class Measure {
     }
 
     /** Median seconds per call of {@code op} alone. */
-    double secondsPerCall(int batch, IntSupplier op) {
+    public double secondsPerCall(int batch, IntSupplier op) {
         return compare(batch, () -> 0, op).seconds();
     }
 
@@ -70,11 +71,11 @@ final class Measure {
         return s[s.length / 2];
     }
 
-    static String verdict(double ratio, double target) {
+    public static String verdict(double ratio, double target) {
         return ratio >= target ? "meets target >= " + pct(target) : "MISSES target >= " + pct(target);
     }
 
-    static String pct(double ratio) {
+    public static String pct(double ratio) {
         return String.format("%.0f %%", ratio * 100);
     }
 }
