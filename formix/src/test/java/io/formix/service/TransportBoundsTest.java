@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,8 @@ class TransportBoundsTest {
     static final NodeRecord LIGHT = new NodeRecord(2, PartyId.of("light-0001"), NodeRecord.Role.LIGHT,
             NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
 
-    private Main main(String transport) {
-        return new Main(Map.of("FORMIX_HOME", home.toString(), "FORMIX_TRANSPORT", transport));
+    private Home main(String transport) {
+        return new Home(home, null, () -> transport);
     }
 
     /** Writes message 0 of {@code from → to}: just an 8-byte header claiming {@code length} bytes, and its marker. */
