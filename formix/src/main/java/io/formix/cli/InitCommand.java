@@ -2,7 +2,6 @@ package io.formix.cli;
 
 import io.formix.service.NetworkViews;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

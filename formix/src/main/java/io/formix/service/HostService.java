@@ -46,9 +46,14 @@ public final class HostService {
     public void host(List<String> uids, PrintWriter out) {
         NetworkDb net = home.openNetwork();
         List<NodeRecord> records = new ArrayList<>();
-        for (String u : uids) {
-            PartyId uid = PartyId.of(u);
-            records.add(net.node(uid).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + uid)));
+        try {
+            for (String u : uids) {
+                PartyId uid = PartyId.of(u);
+                records.add(net.node(uid).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + uid)));
+            }
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
         }
         run(net, records, out, false);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.node.ProcessLiveness;
+import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import java.nio.file.Files;
@@ -140,6 +141,37 @@ class NodeServiceTest {
         assertEquals("remote", HostProcesses.status(record(uid, self, start, false, true)));
         assertEquals("running", HostProcesses.status(record(uid, self, start, true, true)));
         assertEquals("dead", HostProcesses.status(record(uid, self, start - 60_000, true, true)));
+    }
+
+    @Test
+    void stopClearsTheRecordOfAHostThatDiedAndCountsNothingStopped() throws Exception {
+        nodes.create("light", 2, "auto");
+        long self = ProcessLiveness.selfPid();
+        try (NetworkDb net = NetworkDb.open(home.files())) {
+            // A pid recorded with another start time: that process is gone (or the pid was reused).
+            net.markStarted(List.of(PartyId.of("light-0001"), PartyId.of("light-0002")), self,
+                    ProcessLiveness.startTime(self) - 60_000, clock.millis());
+        }
+        assertEquals(List.of("dead", "dead"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(0, nodes.stop(List.of("light-0001")));
+        assertEquals(List.of("stopped", "dead"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(0, nodes.stopAll());
+        assertEquals(List.of("stopped", "stopped"), nodes.list(null).stream().map(NodeView::status).toList());
+    }
+
+    @Test
+    void aHostOfUnknownNodesStartsNothing() throws Exception {
+        nodes.create("heavy", 1, "auto");
+        HostService host = new HostService(home, clock, d -> {
+            throw new AssertionError("no host may run");
+        });
+        java.io.StringWriter out = new java.io.StringWriter();
+        ServiceException e = assertThrows(ServiceException.class,
+                () -> host.host(List.of("heavy-1", "light-0042"), new java.io.PrintWriter(out)));
+        assertEquals(ServiceException.Kind.NOT_FOUND, e.kind());
+        assertEquals("no node light-0042", e.getMessage());
+        assertEquals("", out.toString());
+        assertEquals(List.of("stopped"), nodes.list(null).stream().map(NodeView::status).toList());
     }
 
     private static NodeRecord record(PartyId uid, long pid, long pidStart, boolean local, boolean admitted) {
