@@ -17,6 +17,7 @@ import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelNames;
 import io.formix.transport.seal.NetworkId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class SealedTransportsTest {
     }
 
     private Path channel(PartyId from, PartyId to) {
-        return home.resolve("channels").resolve(from.value() + "_to_" + to.value());
+        return home.resolve("channels").resolve(ChannelNames.channel(from, to));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class TransportBoundsTest {
 
     /** Writes message 0 of {@code from → to}: just an 8-byte header claiming {@code length} bytes, and its marker. */
     private void writeHeaderOnly(PartyId from, PartyId to, long length) throws Exception {
-        Path ch = home.resolve("channels").resolve(from.value() + "_to_" + to.value());
+        Path ch = home.resolve("channels").resolve(ChannelNames.channel(from, to));
         Files.createDirectories(ch);
         byte[] header = new byte[FrameCodec.HEADER_BYTES];
         FrameCodec.putLength(length, header, 0);
