@@ -1,5 +1,6 @@
 package io.formix.cli;
 
+import io.formix.service.TimeText;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1m30s} or ISO-8601 {@code PT30S}. */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+public final class Durations implements CommandLine.ITypeConverter<Duration> {
 
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -17,7 +18,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         return parse(value);
     }
 
-    static Duration parse(String value) {
+    public static Duration parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.startsWith("pt") || v.startsWith("p")) {
             try {
@@ -49,11 +50,8 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         return new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 30s, 2m, 1m30s, 500ms");
     }
 
-    static String human(long ms) {
-        if (ms < 0) {
-            return "0s";
-        }
-        long s = (ms + 999) / 1000;
-        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    /** {@link TimeText#human}: a span rounded up to whole seconds, e.g. {@code 2m5s}. */
+    public static String human(long ms) {
+        return TimeText.human(ms);
     }
 }

@@ -1,16 +1,16 @@
 package io.formix.cli;
 
 /** The exit codes of {@code formix}, listed in {@code --help} and {@code docs/cli.md}. */
-final class ExitCodes {
-    static final int OK = 0;
-    static final int ERROR = 1;
-    static final int USAGE = 2;
-    static final int NOT_FOUND = 3;
-    static final int REFUSED = 4;
-    static final int COMPUTATION_FAILED = 5;
-    static final int TIMEOUT = 6;
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_FOUND = 3;
+    public static final int REFUSED = 4;
+    public static final int COMPUTATION_FAILED = 5;
+    public static final int TIMEOUT = 6;
 
-    static final String HELP = """
+    public static final String HELP = """
             Exit codes:
               0  success (for --wait/watch: the computation was revealed)
               1  error (I/O, database, unexpected; unusable network.db, read-only home, disk full)

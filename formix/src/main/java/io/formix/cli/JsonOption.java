@@ -9,13 +9,13 @@ import picocli.CommandLine.Option;
  * The {@code --json} option of commands that print either JSON for scripts or a view for people,
  * shared as a picocli {@code @Mixin}.
  */
-final class JsonOption {
+public final class JsonOption {
 
     @Option(names = "--json", description = "print JSON")
-    boolean json;
+    public boolean json;
 
     /** Prints {@code value} as JSON with {@code --json}, else {@code human}; see {@link Main#print}. */
-    void print(Main main, Supplier<?> value, Consumer<PrintWriter> human) {
+    public void print(Main main, Supplier<?> value, Consumer<PrintWriter> human) {
         main.print(json, value, human);
     }
 }

@@ -1,14 +1,23 @@
 package io.formix.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.formix.state.FormixHome;
-import io.formix.state.NetworkDb;
-import io.formix.state.StateErrors;
-import io.formix.state.StateException;
+import io.formix.cli.comp.CompCommand;
+import io.formix.cli.network.NetworkCommand;
+import io.formix.cli.node.NodeCommand;
+import io.formix.service.ComputationService;
+import io.formix.service.Failures;
+import io.formix.service.Home;
+import io.formix.service.HomeService;
+import io.formix.service.HostService;
+import io.formix.service.NetworkService;
+import io.formix.service.NodeService;
+import io.formix.service.Pause;
+import io.formix.service.ServiceException;
+import io.formix.service.TerminalText;
+import io.formix.service.Views;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -50,7 +59,8 @@ public final class Main {
 
     final Map<String, String> env;
     private CommandLine commandLine;
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The mapper of every {@code --json} output ({@link Views#JSON}). */
+    public static final ObjectMapper JSON = Views.JSON;
 
     Main(Map<String, String> env) {
         this.env = env;
@@ -91,10 +101,14 @@ public final class Main {
             err.flush();
             return c.exitCode;
         }
-        if (ex instanceof StateException s) {
+        if (ex instanceof ServiceException s) {
             err.println("formix: " + TerminalText.safe(s.getMessage()));
-        } else if (ex instanceof java.io.IOException io) {
-            err.println("formix: " + TerminalText.safe(StateErrors.describe(io)));
+            err.flush();
+            return exitCode(s.kind());
+        }
+        String failure = Failures.describe(ex);
+        if (failure != null) {
+            err.println("formix: " + TerminalText.safe(failure));
         } else if (ex instanceof IllegalArgumentException a) {
             err.println("formix: " + TerminalText.safe(a.getMessage()));
             err.flush();
@@ -110,9 +124,20 @@ public final class Main {
         return ExitCodes.ERROR;
     }
 
-    // ------------------------------------------------------------------ shared helpers
+    private static int exitCode(ServiceException.Kind kind) {
+        return switch (kind) {
+            case ERROR -> ExitCodes.ERROR;
+            case USAGE -> ExitCodes.USAGE;
+            case NOT_FOUND -> ExitCodes.NOT_FOUND;
+            case REFUSED -> ExitCodes.REFUSED;
+            case TIMEOUT -> ExitCodes.TIMEOUT;
+        };
+    }
 
-    FormixHome formixHome() {
+    // ------------------------------------------------------------------ shared by the commands
+
+    /** The home, data folder and transport the options and environment name. */
+    public Home home() {
         Path h = home;
         if (h == null) {
             String e = env.get("FORMIX_HOME");
@@ -123,7 +148,7 @@ public final class Main {
             String e = env.get("FORMIX_DATA_DIR");
             d = e != null && !e.isBlank() ? Path.of(e) : null;
         }
-        return new FormixHome(h, d);
+        return new Home(h, d, this::transportName);
     }
 
     String transportName() {
@@ -134,24 +159,46 @@ public final class Main {
         return t;
     }
 
-    /**
-     * Opens network.db; fails with a hint when the home was never initialised, and with what to do
-     * when its network.db is unusable (empty, foreign, corrupt, or gone while nodes/ remains).
-     */
-    NetworkDb openNetwork() {
-        FormixHome h = formixHome();
-        if (!Files.exists(h.networkDb(), java.nio.file.LinkOption.NOFOLLOW_LINKS) && NetworkDb.nodeFolders(h) == 0) {
-            throw new CliException(ExitCodes.NOT_FOUND, "no Formix network at " + h.home()
-                    + " — run 'formix init' (or 'formix network up') first, or pass --home");
-        }
-        return NetworkDb.open(h);
+    /** A line for the user beside the result (a warning, nodes left out): on stderr after "formix: ". */
+    private void notice(String line) {
+        PrintWriter err = commandLine.getErr();
+        err.println("formix: " + line);
+        err.flush();
     }
 
-    boolean color() {
+    public HomeService homes() {
+        return new HomeService(home(), Clock.systemUTC());
+    }
+
+    public NodeService nodes() {
+        return new NodeService(home(), Clock.systemUTC(), Pause.REAL, this::notice);
+    }
+
+    public NetworkService network() {
+        return new NetworkService(home(), Clock.systemUTC(), Pause.REAL, this::notice);
+    }
+
+    public ComputationService computations() {
+        return new ComputationService(home(), Clock.systemUTC(), Pause.REAL, this::notice);
+    }
+
+    public HostService hosts() {
+        return new HostService(home(), Clock.systemUTC(), Pause.REAL);
+    }
+
+    public PrintWriter out() {
+        return commandLine.getOut();
+    }
+
+    public PrintWriter err() {
+        return commandLine.getErr();
+    }
+
+    public boolean color() {
         return !noColor && !env.containsKey("NO_COLOR") && System.console() != null;
     }
 
-    String paint(String text, String status) {
+    public String paint(String text, String status) {
         if (!color()) {
             return text;
         }
@@ -164,20 +211,16 @@ public final class Main {
         return "\u001B[" + code + "m" + text + "\u001B[0m";
     }
 
-    void printJson(PrintWriter out, Object value) {
-        try {
-            out.println(JSON.writeValueAsString(value));
-            out.flush();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+    public void printJson(PrintWriter out, Object value) {
+        out.println(Views.json(value));
+        out.flush();
     }
 
     /**
      * Prints {@code value} as JSON when {@code json}, else lets {@code human} write its view to the
      * command's output; flushes either way. {@code value} is only computed for JSON.
      */
-    void print(boolean json, Supplier<?> value, Consumer<PrintWriter> human) {
+    public void print(boolean json, Supplier<?> value, Consumer<PrintWriter> human) {
         PrintWriter out = commandLine.getOut();
         if (json) {
             printJson(out, value.get());
@@ -187,7 +230,7 @@ public final class Main {
         }
     }
 
-    CommandLine commandLine() {
+    public CommandLine commandLine() {
         return commandLine;
     }
 }

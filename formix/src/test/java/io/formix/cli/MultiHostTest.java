@@ -10,6 +10,7 @@ import io.formix.state.FormixHome;
 import io.formix.state.LightStore;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
+import io.formix.transport.file.ChannelNames;
 import io.formix.transport.seal.DocumentFiles;
 import io.formix.transport.seal.KeyDirectory;
 import io.formix.transport.seal.NetworkDescriptor;
@@ -147,7 +148,7 @@ class MultiHostTest {
         // from light 1, signed by light 2. It is quarantined and the genuine share still arrives.
         PartyId light1 = PartyId.of(lights.get(0).get("uid").asText());
         forgeSealed(light1, PartyId.of(lights.get(1).get("uid").asText()), PartyId.of(heavy1), fp);
-        Path planted = data.resolve(light1.value() + "_to_" + heavy1).resolve("00000000.msg");
+        Path planted = data.resolve(ChannelNames.channel(light1, PartyId.of(heavy1))).resolve("00000000.msg");
         long until = System.nanoTime() + 20_000_000_000L;
         while (Files.exists(planted) && System.nanoTime() < until) {
             Thread.sleep(50); // heavy node 1 takes it out of the channel
@@ -273,7 +274,7 @@ class MultiHostTest {
     }
 
     private void writeMessage(PartyId from, PartyId to, byte[] payload) throws Exception {
-        Path ch = data.resolve(from.value() + "_to_" + to.value());
+        Path ch = data.resolve(ChannelNames.channel(from, to));
         Files.createDirectories(ch);
         byte[] header = new byte[FrameCodec.HEADER_BYTES];
         FrameCodec.putLength(payload.length, header, 0);

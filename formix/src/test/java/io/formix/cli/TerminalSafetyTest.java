@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.formix.cli.node.LogsCommand;
 import io.formix.node.Proposer;
+import io.formix.service.TerminalText;
 import io.formix.state.FormixHome;
 import io.formix.state.LightStore;
 import io.formix.state.NetworkDb;
@@ -36,7 +38,7 @@ class TerminalSafetyTest {
         assertEquals("a\\x1b[31mb\\x07c\\x7f\\x9b\\u202e\\u2066\\x0a\\x09d",
                 TerminalText.safe("a\u001B[31mb\u0007c\u007F\u009B\u202E\u2066\n\td"));
         assertEquals("plain — ünïcödé ✓", TerminalText.safe("plain — ünïcödé ✓"));
-        assertEquals("line \\x1b[2J one\nline two\n", NodeCommand.safeLines("line \u001B[2J one\nline two\n"));
+        assertEquals("line \\x1b[2J one\nline two\n", LogsCommand.safeLines("line \u001B[2J one\nline two\n"));
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.util.Optional;
  * Names of wire format v1: channel folders {@code <from>_to_<to>} and message files
  * {@code <n %08d>.msg} / {@code <n %08d>.ready}, plus the hidden bookkeeping names of this
  * implementation. Names that are not exactly canonical are never parsed as messages.
+ * {@link #channel} is public: whoever names a channel folder (to prepare it, or to say which one
+ * in a message) asks here instead of building the name itself.
  */
-final class ChannelNames {
+public final class ChannelNames {
 
     static final String MSG = ".msg";
     static final String READY = ".ready";
@@ -30,8 +32,8 @@ final class ChannelNames {
     private ChannelNames() {
     }
 
-    /** {@code <from>_to_<to>}. */
-    static String channel(PartyId from, PartyId to) {
+    /** The name of the channel folder from {@code from} to {@code to}: {@code <from>_to_<to>}. */
+    public static String channel(PartyId from, PartyId to) {
         return from.value() + TO + to.value();
     }
 

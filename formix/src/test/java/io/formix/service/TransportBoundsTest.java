@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,11 +12,11 @@ import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +37,13 @@ class TransportBoundsTest {
     static final NodeRecord LIGHT = new NodeRecord(2, PartyId.of("light-0001"), NodeRecord.Role.LIGHT,
             NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
 
-    private Main main(String transport) {
-        return new Main(Map.of("FORMIX_HOME", home.toString(), "FORMIX_TRANSPORT", transport));
+    private Home main(String transport) {
+        return new Home(home, null, () -> transport);
     }
 
     /** Writes message 0 of {@code from → to}: just an 8-byte header claiming {@code length} bytes, and its marker. */
     private void writeHeaderOnly(PartyId from, PartyId to, long length) throws Exception {
-        Path ch = home.resolve("channels").resolve(from.value() + "_to_" + to.value());
+        Path ch = home.resolve("channels").resolve(ChannelNames.channel(from, to));
         Files.createDirectories(ch);
         byte[] header = new byte[FrameCodec.HEADER_BYTES];
         FrameCodec.putLength(length, header, 0);

@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 import io.formix.node.TransportFactory;
 import io.formix.state.NetworkDb;

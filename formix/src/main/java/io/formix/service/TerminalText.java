@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 /**
  * Makes text that came from someone else (a prompt, a reason, a schema, a node name from the
@@ -8,13 +8,13 @@ package io.formix.cli;
  * the terminal, where they could set its title, clear it, recolour it or reorder what is shown.
  * Human output only: JSON output stays exact (Jackson escapes control characters itself).
  */
-final class TerminalText {
+public final class TerminalText {
 
     private TerminalText() {
     }
 
     /** {@code text} with every unsafe character replaced by its escape; {@code null} stays {@code null}. */
-    static String safe(String text) {
+    public static String safe(String text) {
         if (text == null) {
             return null;
         }
@@ -40,11 +40,11 @@ final class TerminalText {
     }
 
     /** {@link #safe(String)} of {@code value}'s text ({@code String.valueOf}). */
-    static String safe(Object value) {
+    public static String safe(Object value) {
         return value == null ? null : safe(value.toString());
     }
 
-    static boolean unsafe(char c) {
+    public static boolean unsafe(char c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     }
 }

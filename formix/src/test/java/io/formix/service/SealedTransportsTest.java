@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,14 +17,15 @@ import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelNames;
 import io.formix.transport.seal.NetworkId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -46,24 +47,24 @@ class SealedTransportsTest {
     private static final PartyId LIGHT = PartyId.of("light-0001");
 
     private TransportFactory factory(NetworkDb net) throws Exception {
-        Main main = new Main(Map.of("FORMIX_HOME", home.toString(), "FORMIX_TRANSPORT", "file"));
         FormixHome fh = FormixHome.of(home);
         RegistrySync.Result r = RegistrySync.sync(fh, net);
         RegistryKeys keys = new RegistryKeys();
         keys.refresh(net, r.network());
         assertEquals(2, keys.size());
-        return Transports.factory(main, net, net.nodes(null),
+        return Transports.factory(Home.of(home), net, net.nodes(null),
                 new Transports.Sealing(NetworkId.fromHex(net.pin().orElseThrow().networkId()), keys, fh));
     }
 
     private Path channel(PartyId from, PartyId to) {
-        return home.resolve("channels").resolve(from.value() + "_to_" + to.value());
+        return home.resolve("channels").resolve(ChannelNames.channel(from, to));
     }
 
     @Test
     void sealedEndpointsCarryTheLargestProtocolMessageAndPadSharesAndDeclinesAlike() throws Exception {
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "heavy").code());
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "light").code());
+        NodeService nodes = new NodeService(Home.of(home), Clock.systemUTC(), Pause.REAL, line -> { });
+        assertEquals(1, nodes.create("heavy", 1, "auto").size());
+        assertEquals(1, nodes.create("light", 1, "auto").size());
         try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
             TransportFactory f = factory(net);
             List<String> heavyLog = new CopyOnWriteArrayList<>();

@@ -1,6 +1,7 @@
-package io.formix.cli;
+package io.formix.service;
 
 import io.formix.node.ProcessLiveness;
+import io.formix.service.ServiceException.Kind;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
@@ -9,6 +10,7 @@ import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,11 +26,20 @@ import java.util.Set;
  * {@code $FORMIX_HOME/hosts/}. The host records its pid and start time in {@code network.db}; stop
  * sends SIGTERM, then SIGKILL after a timeout, or asks the host to stop only some of its nodes.
  */
-final class NodeControl {
+final class HostProcesses {
 
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** The command line's entry point, which runs {@code formix host} (named, not imported: cli sits above this layer). */
+    static final String MAIN_CLASS = "io.formix.cli.Main";
 
-    private NodeControl() {
+    private final Home home;
+    private final Clock clock;
+    private final Pause pause;
+
+    HostProcesses(Home home, Clock clock, Pause pause) {
+        this.home = home;
+        this.clock = clock;
+        this.pause = pause;
     }
 
     /**
@@ -51,21 +62,21 @@ final class NodeControl {
     }
 
     /** Launches one background host for {@code uids}; returns once all of them run. */
-    static long startHost(Main main, NetworkDb net, List<PartyId> uids) {
-        FormixHome home = main.formixHome();
-        Path logs = home.hostsDir();
+    long startHost(NetworkDb net, List<PartyId> uids) {
+        FormixHome files = home.files();
+        Path logs = files.hostsDir();
         Path log;
         Path uidFile;
         try {
             Files.createDirectories(logs);
-            String stamp = Long.toString(System.currentTimeMillis()) + "-" + ProcessLiveness.selfPid();
+            String stamp = Long.toString(clock.millis()) + "-" + ProcessLiveness.selfPid();
             log = logs.resolve("host-" + stamp + ".log");
             uidFile = logs.resolve("host-" + stamp + ".uids");
             StringBuilder b = new StringBuilder();
             uids.forEach(u -> b.append(u.value()).append('\n'));
             Files.writeString(uidFile, b);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.ERROR, "cannot write to " + logs + ": " + StateErrors.describe(e));
+            throw new ServiceException(Kind.ERROR, "cannot write to " + logs + ": " + StateErrors.describe(e));
         }
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -77,22 +88,22 @@ final class NodeControl {
             cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
         }
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--home", home.home().toString(), "--data-dir", home.dataDir().toString(),
-                "--transport", main.transportName(), "host", "--uids-file", uidFile.toString()));
+                "-cp", System.getProperty("java.class.path"), MAIN_CLASS,
+                "--home", files.home().toString(), "--data-dir", files.dataDir().toString(),
+                "--transport", home.transport(), "host", "--uids-file", uidFile.toString()));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         } catch (IOException e) {
-            throw new CliException(ExitCodes.ERROR, "cannot start a node process: " + e.getMessage());
+            throw new ServiceException(Kind.ERROR, "cannot start a node process: " + e.getMessage());
         }
         awaitRunning(net, p, uids, Duration.ofSeconds(60 + uids.size() / 20), log);
         return p.pid();
     }
 
-    private static void awaitRunning(NetworkDb net, Process p, List<PartyId> uids, Duration timeout, Path log) {
-        long end = System.nanoTime() + timeout.toNanos();
+    private void awaitRunning(NetworkDb net, Process p, List<PartyId> uids, Duration timeout, Path log) {
+        long end = clock.millis() + timeout.toMillis();
         Set<PartyId> want = new HashSet<>(uids);
         while (true) {
             int up = 0;
@@ -105,14 +116,14 @@ final class NodeControl {
                 return;
             }
             if (!p.isAlive()) {
-                throw new CliException(ExitCodes.ERROR, "the node process exited (code " + p.exitValue() + "): "
+                throw new ServiceException(Kind.ERROR, "the node process exited (code " + p.exitValue() + "): "
                         + lastLine(log) + " — full output in " + log);
             }
-            if (System.nanoTime() > end) {
-                throw new CliException(ExitCodes.TIMEOUT, "nodes did not start within " + timeout.toSeconds()
+            if (clock.millis() > end) {
+                throw new ServiceException(Kind.TIMEOUT, "nodes did not start within " + timeout.toSeconds()
                         + " s — see " + log);
             }
-            sleep(50);
+            pause.pause(Duration.ofMillis(50));
         }
     }
 
@@ -136,7 +147,7 @@ final class NodeControl {
      *
      * @return the nodes that were running and are now stopped
      */
-    static List<PartyId> stop(NetworkDb net, Collection<NodeRecord> nodes) {
+    List<PartyId> stop(NetworkDb net, Collection<NodeRecord> nodes) {
         Set<PartyId> wanted = new HashSet<>();
         nodes.forEach(n -> wanted.add(n.uid()));
         Map<Long, List<NodeRecord>> byPid = new LinkedHashMap<>();
@@ -178,29 +189,29 @@ final class NodeControl {
         return stopped;
     }
 
-    private static void terminate(long pid, long start) {
+    private void terminate(long pid, long start) {
         ProcessLiveness.signal(pid, 15);
-        long end = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        long end = clock.millis() + STOP_TIMEOUT.toMillis();
         while (ProcessLiveness.isAlive(pid, start)) {
-            if (System.nanoTime() > end) {
+            if (clock.millis() > end) {
                 ProcessLiveness.signal(pid, 9);
-                long kill = System.nanoTime() + 5_000_000_000L;
-                while (ProcessLiveness.isAlive(pid, start) && System.nanoTime() < kill) {
-                    sleep(20);
+                long kill = clock.millis() + 5_000;
+                while (ProcessLiveness.isAlive(pid, start) && clock.millis() < kill) {
+                    pause.pause(Duration.ofMillis(20));
                 }
                 return;
             }
-            sleep(20);
+            pause.pause(Duration.ofMillis(20));
         }
     }
 
     /**
      * Waits until the host has recorded every one of {@code uids} as stopped. Fails with
-     * {@link ExitCodes#TIMEOUT} naming exactly the nodes still running after {@link #STOP_TIMEOUT};
+     * {@link Kind#TIMEOUT} naming exactly the nodes still running after {@link #STOP_TIMEOUT};
      * a host that exited meanwhile stopped them all.
      */
-    private static void awaitCleared(NetworkDb net, List<PartyId> uids, long pid, long pidStart) {
-        long end = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    private void awaitCleared(NetworkDb net, List<PartyId> uids, long pid, long pidStart) {
+        long end = clock.millis() + STOP_TIMEOUT.toMillis();
         List<PartyId> left = uids;
         while (true) {
             left = stillHosted(net, left, pid);
@@ -211,12 +222,12 @@ final class NodeControl {
                 net.markStopped(left, pid);
                 return;
             }
-            if (System.nanoTime() > end) {
+            if (clock.millis() > end) {
                 break;
             }
-            sleep(20);
+            pause.pause(Duration.ofMillis(20));
         }
-        throw new CliException(ExitCodes.TIMEOUT, "host process " + pid + " did not stop " + left.size() + " of "
+        throw new ServiceException(Kind.TIMEOUT, "host process " + pid + " did not stop " + left.size() + " of "
                 + uids.size() + " node(s) within " + STOP_TIMEOUT.toSeconds() + " s: " + names(left)
                 + " — see formix node list; stop all its nodes to terminate the process");
     }
@@ -239,14 +250,5 @@ final class NodeControl {
             b.append(i == 0 ? "" : ", ").append(uids.get(i));
         }
         return uids.size() > 20 ? b + " and " + (uids.size() - 20) + " more" : b.toString();
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.ERROR, "interrupted");
-        }
     }
 }

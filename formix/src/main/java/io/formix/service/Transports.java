@@ -1,4 +1,4 @@
-package io.formix.cli;
+package io.formix.service;
 
 import io.formix.node.TransportFactory;
 import io.formix.protocol.MessageLimits;
@@ -8,6 +8,7 @@ import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelNames;
 import io.formix.transport.file.FileTransport;
 import io.formix.transport.seal.KeyDirectory;
 import io.formix.transport.seal.NetworkId;
@@ -46,8 +47,8 @@ final class Transports {
      * dir, so its interval grows with the number of nodes in the host (1 s for a few, 60 s for a
      * thousand) to keep an idle host idle.
      */
-    static TransportFactory factory(Main main, NetworkDb net, Collection<NodeRecord> hosted) {
-        return factory(main, net, hosted, null);
+    static TransportFactory factory(Home home, NetworkDb net, Collection<NodeRecord> hosted) {
+        return factory(home, net, hosted, null);
     }
 
     /**
@@ -97,8 +98,8 @@ final class Transports {
      * ({@link MessageLimits#sealedMaxMessageBytes}), and plaintexts are padded to
      * {@link MessageLimits#SEAL_PAD_BYTES}, so shares and declines are one size on the wire.
      */
-    static TransportFactory factory(Main main, NetworkDb net, Collection<NodeRecord> hosted, Sealing sealing) {
-        TransportFactory plain = plainFactory(main, net, hosted, sealing != null);
+    static TransportFactory factory(Home home, NetworkDb net, Collection<NodeRecord> hosted, Sealing sealing) {
+        TransportFactory plain = plainFactory(home, net, hosted, sealing != null);
         return sealing == null ? plain : sealed(plain, sealing);
     }
 
@@ -118,7 +119,7 @@ final class Transports {
                     Transport s = SealingTransport.builder(t, keys, sealing.network(), sealing.directory())
                             .padTo(MessageLimits.SEAL_PAD_BYTES)
                             .rejectionListener(r -> warn.accept("rejected message #" + r.sequence() + " from " + r.from()
-                                    + " on channel " + r.from() + "_to_" + r.to() + " (" + r.size() + " bytes) at step "
+                                    + " on channel " + ChannelNames.channel(r.from(), r.to()) + " (" + r.size() + " bytes) at step "
                                     + r.step() + ": " + r.reason()))
                             .build();
                     inner.put(self, t);
@@ -142,7 +143,7 @@ final class Transports {
         };
     }
 
-    private static TransportFactory plainFactory(Main main, NetworkDb net, Collection<NodeRecord> hosted,
+    private static TransportFactory plainFactory(Home home, NetworkDb net, Collection<NodeRecord> hosted,
                                                  boolean sealed) {
         Set<PartyId> heavy = new HashSet<>();
         hosted.forEach(r -> {
@@ -152,11 +153,11 @@ final class Transports {
         });
         ToIntFunction<PartyId> maxBytes = self -> sealed ? MessageLimits.sealedMaxMessageBytes(heavy.contains(self))
                 : MessageLimits.maxMessageBytes(heavy.contains(self));
-        String name = main.transportName();
+        String name = home.transport();
         if (name.equals("tcp")) {
             return TcpTransports.factory(net, maxBytes);
         }
-        Path root = main.formixHome().dataDir();
+        Path root = home.dataDir();
         Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted.size() * 60L)));
         return new TransportFactory() {
             @Override
@@ -168,7 +169,7 @@ final class Transports {
                 return FileTransport.builder(root, self).rescanInterval(rescan)
                         .maxMessageBytes(maxBytes.applyAsInt(self))
                         .corruptKeepsNumber(sealed)
-                        .stateDir(main.formixHome().nodeDir(self).resolve("transport")).open();
+                        .stateDir(home.files().nodeDir(self).resolve("transport")).open();
             }
 
             @Override
@@ -189,7 +190,7 @@ final class Transports {
     }
 
     private static void channel(Path root, PartyId from, PartyId to) throws IOException {
-        Path dir = root.resolve(from.value() + "_to_" + to.value());
+        Path dir = root.resolve(ChannelNames.channel(from, to));
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             // A folder already, or something else under that name (a file, FIFO or link someone
             // put): the transport ignores it and says so; it must not keep the host from starting.

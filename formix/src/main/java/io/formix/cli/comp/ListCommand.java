@@ -1,0 +1,42 @@
+package io.formix.cli.comp;
+
+import io.formix.cli.ExitCodes;
+import io.formix.cli.JsonOption;
+import io.formix.cli.Main;
+import io.formix.cli.Table;
+import io.formix.service.ComputationView;
+import io.formix.service.TerminalText;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "list", mixinStandardHelpOptions = true, description = "list computations, newest first")
+final class ListCommand implements Callable<Integer> {
+    @ParentCommand
+    CompCommand parent;
+
+    @Mixin
+    JsonOption output;
+
+    @Override
+    public Integer call() {
+        Main main = parent.main;
+        List<ComputationView> all = main.computations().list();
+        output.print(main, () -> all, out -> {
+            Table t = new Table("ID", "STATUS", "RESULT", "ANSWERS", "THRESHOLD", "CREATED", "PROMPT");
+            for (ComputationView c : all) {
+                t.row(TerminalText.safe(c.id()), main.paint(c.status(), c.status()),
+                        c.result() != null ? c.result() : "-", c.answers() + "/" + c.invited(), c.threshold(),
+                        c.createdAt(), clip(TerminalText.safe(c.prompt())));
+            }
+            t.print(out, "no computations — propose one: formix comp propose --prompt \"...\" --wait");
+        });
+        return ExitCodes.OK;
+    }
+
+    static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+    }
+}

@@ -1,0 +1,53 @@
+package io.formix.cli.comp;
+
+import io.formix.cli.ExitCodes;
+import io.formix.cli.JsonOption;
+import io.formix.cli.Main;
+import io.formix.service.ComputationView;
+import io.formix.service.TerminalText;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "show", mixinStandardHelpOptions = true, description = "show one computation")
+final class ShowCommand implements Callable<Integer> {
+    @ParentCommand
+    CompCommand parent;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Mixin
+    JsonOption output;
+
+    @Override
+    public Integer call() {
+        Main main = parent.main;
+        ComputationView c = main.computations().show(id);
+        output.print(main, () -> c, out -> human(main, c, out));
+        return ExitCodes.OK;
+    }
+
+    private static void human(Main main, ComputationView c, PrintWriter out) {
+        // Prompt, reason, schema and ids come from the registry, which others write: escaped.
+        out.println("id:           " + TerminalText.safe(c.id()));
+        out.println("status:       " + main.paint(c.status(), c.status()));
+        if (c.result() != null) {
+            out.println("result:       " + c.result());
+        }
+        if (c.reason() != null) {
+            out.println("reason:       " + TerminalText.safe(c.reason()));
+        }
+        out.println("prompt:       " + TerminalText.safe(c.prompt()));
+        out.println("schema:       " + TerminalText.safe(c.schemaText()));
+        out.println("heavy nodes:  " + TerminalText.safe(c.heavy()));
+        out.println("threshold:    " + c.threshold());
+        out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
+        out.println("participants: " + c.participants());
+        out.println("late shares:  " + c.late());
+        out.println("deadline:     " + c.deadline());
+    }
+}

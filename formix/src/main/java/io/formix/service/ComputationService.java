@@ -1,0 +1,163 @@
+package io.formix.service;
+
+import io.formix.node.ProposalException;
+import io.formix.node.Proposer;
+import io.formix.service.ServiceException.Kind;
+import io.formix.state.ComputationRecord;
+import io.formix.state.NetworkDb;
+import io.formix.state.NodeRecord;
+import io.formix.transport.PartyId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Computations: propose one, follow it until it ends (with the watchdog), list and show them, and
+ * let the owner of a manual-approval light node approve or decline one.
+ */
+public final class ComputationService {
+
+    /** Extra time a follower gives the heavy nodes beyond their own timeouts before it fails the computation. */
+    public static final Duration WATCHDOG = Duration.ofSeconds(5);
+    /** How often a follower reads the computation's row again. */
+    static final Duration POLL = Duration.ofMillis(100);
+
+    /**
+     * What the proposer asks for; null fields take their defaults (threshold 3 or fewer, grace 5 s,
+     * the first three heavy nodes).
+     */
+    public record Proposal(String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy,
+                           Duration grace) {
+    }
+
+    /** A computation still running, as a follower last read it; {@code leftMillis} ≤ 0 once it closes. */
+    public record Progress(String status, int answers, int invited, long leftMillis) {
+    }
+
+    private final Home home;
+    private final Clock clock;
+    private final Pause pause;
+    private final Registry registry;
+
+    public ComputationService(Home home, Clock clock, Pause pause, Consumer<String> notices) {
+        this.home = home;
+        this.clock = clock;
+        this.pause = pause;
+        this.registry = new Registry(home, notices);
+    }
+
+    /**
+     * Validates and records a proposal for heavy node 1 to broadcast. Every heavy node of this
+     * home must run; one of another host is taken as up (heavy node 1 fails the computation with
+     * the reason if it is not).
+     */
+    public ComputationView propose(Proposal p) {
+        try (NetworkDb net = home.openNetwork()) {
+            registry.sync(net);
+            List<PartyId> heavies = null;
+            if (p.heavy() != null) {
+                heavies = new ArrayList<>();
+                for (String h : p.heavy()) {
+                    heavies.add(NodeService.uid(h.strip()));
+                }
+            }
+            ComputationRecord c;
+            try {
+                c = Proposer.propose(net, clock, new Proposer.Request(p.prompt(), p.schema(), p.threshold(),
+                        p.deadline(), heavies, p.grace()), r -> !r.local() || HostProcesses.isRunning(r));
+            } catch (ProposalException e) {
+                throw new ServiceException(Kind.REFUSED, e.getMessage());
+            }
+            checkCarrier(net, c);
+            return ComputationView.of(c);
+        }
+    }
+
+    /**
+     * A proposal whose heavy node 1 runs on another host travels there as a message from a node
+     * running in this home; without one it would wait in vain, so it fails at once with what to do.
+     */
+    private void checkCarrier(NetworkDb net, ComputationRecord c) {
+        PartyId heavy1 = ComputationView.heavy1(c);
+        boolean remote = net.node(heavy1).map(r -> !r.local()).orElse(false);
+        if (!remote) {
+            return;
+        }
+        for (NodeRecord r : net.localNodes(null)) {
+            if (r.admitted() && HostProcesses.isRunning(r)) {
+                return;
+            }
+        }
+        String reason = "heavy node 1 (" + heavy1 + ") runs on another host, and no node of this home runs to "
+                + "carry the proposal there — start one: formix node start --all";
+        net.fail(c.id(), reason, 0, 0, clock.millis());
+        throw new ServiceException(Kind.REFUSED, reason);
+    }
+
+    /**
+     * Follows a computation until it ends, passing each new reading to {@code progress} (null:
+     * none). If no heavy node ends it by {@link #watchdogAt} (long after every heavy-side
+     * timeout, for instance because heavy node 1 does not run), the follower fails it with what to
+     * check, so nobody waits forever.
+     */
+    public ComputationView follow(String id, Consumer<Progress> progress) {
+        try (NetworkDb net = home.openNetwork()) {
+            while (true) {
+                ComputationRecord c = find(net, id);
+                long now = clock.millis();
+                if (c.status().isFinal()) {
+                    return ComputationView.of(c);
+                }
+                if (now > watchdogAt(c)) {
+                    net.fail(id, "no heavy node ended the computation by "
+                            + TimeText.human(3 * c.graceMs() + WATCHDOG.toMillis()) + " after the deadline — check "
+                            + "the heavy nodes run: formix node list --role heavy", -1, 0, now);
+                    continue;
+                }
+                if (progress != null) {
+                    progress.accept(new Progress(c.status().label(), c.answers(), c.invited(), c.deadline() - now));
+                }
+                pause.pause(POLL);
+            }
+        }
+    }
+
+    /** The last moment (epoch ms) a computation may still be running before a follower fails it. */
+    static long watchdogAt(ComputationRecord c) {
+        return c.deadline() + 3 * c.graceMs() + WATCHDOG.toMillis();
+    }
+
+    /** Every computation, newest first. */
+    public List<ComputationView> list() {
+        try (NetworkDb net = home.openNetwork()) {
+            return net.computations().stream().map(ComputationView::of).toList();
+        }
+    }
+
+    public ComputationView show(String id) {
+        try (NetworkDb net = home.openNetwork()) {
+            return ComputationView.of(find(net, id));
+        }
+    }
+
+    /**
+     * The owner of light node {@code node} approves or declines computation {@code id}, which the
+     * node holds pending: the decision is written to the node's own database.
+     */
+    public void decide(String id, String node, boolean approve) {
+        try (NetworkDb net = home.openNetwork()) {
+            NodeRecord r = NodeService.find(net, node);
+            if (r.isHeavy()) {
+                throw new ServiceException(Kind.USAGE, node + " is a heavy node; only light nodes answer");
+            }
+            new NodeStores(home.files()).decide(r, id, approve);
+        }
+    }
+
+    private static ComputationRecord find(NetworkDb net, String id) {
+        return net.computation(id).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no computation " + id
+                + " — see formix comp list"));
+    }
+}
