@@ -262,13 +262,15 @@ final class CsvReader implements RowReader {
 
     /**
      * Moves the record being read to the front of the buffer (growing it, up to the record bound,
-     * if it is full) and reads more; false at the end of the file. The record is then scanned again.
+     * if it is full) and reads more; true if the record is to be scanned again (it moved, or more
+     * was read), false at the end of the file with the record where it was.
      */
     private boolean fill() {
         if (eof) {
             return false;
         }
-        if (pos > 0) {
+        boolean moved = pos > 0;
+        if (moved) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
             pos = 0;
@@ -284,7 +286,7 @@ final class CsvReader implements RowReader {
             int n = in.read(buf, limit, buf.length - limit);
             if (n < 0) {
                 eof = true;
-                return false;
+                return moved; // if the record moved, it must be scanned again
             }
             limit += n;
             return true;

@@ -34,8 +34,7 @@ import org.sqlite.SQLiteOpenMode;
 public final class SqliteSource implements TabularSource {
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-    private static final Set<String> WRITE_OPCODES = Set.of("OpenWrite", "Insert", "Delete", "IdxInsert",
-            "IdxDelete", "Destroy", "Clear", "CreateBtree", "ParseSchema", "Vacuum", "VUpdate", "DropTable",
+    private static final Set<String> WRITE_OPCODES = Set.of("OpenWrite", "Destroy", "Clear", "CreateBtree", "ParseSchema", "Vacuum", "VUpdate", "DropTable",
             "DropIndex", "DropTrigger", "SetCookie", "JournalMode", "VCreate", "VDestroy");
 
     private final SourceSpec spec;
@@ -157,7 +156,10 @@ public final class SqliteSource implements TabularSource {
         return "SELECT * FROM \"" + tables.get(0).replace("\"", "\"\"") + "\"";
     }
 
-    /** Fails unless the compiled program of {@code sql} only reads. */
+    /**
+     * Fails unless the compiled program of {@code sql} only reads: no write transaction, no cursor
+     * opened for writing, no schema change (inserts into temporary sorters of GROUP BY are reads).
+     */
     static void checkReadOnly(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
             while (rs.next()) {
