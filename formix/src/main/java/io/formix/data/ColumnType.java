@@ -2,12 +2,16 @@ package io.formix.data;
 
 import java.util.Locale;
 
-/** The type of a column, inferred from its values: whole numbers, decimal numbers, or anything else. */
+/**
+ * The type of a column, inferred from its values: none yet ({@code empty}: every cell blank, so any
+ * term is false and any value missing, whatever the query expects), whole numbers, decimal numbers,
+ * or anything else.
+ */
 public enum ColumnType {
-    INTEGER, DECIMAL, TEXT;
+    EMPTY, INTEGER, DECIMAL, TEXT;
 
     public boolean numeric() {
-        return this != TEXT;
+        return this == INTEGER || this == DECIMAL;
     }
 
     public String label() {
@@ -20,10 +24,10 @@ public enum ColumnType {
                 return t;
             }
         }
-        throw new DataException("unknown column type '" + s + "' (integer, decimal or text)");
+        throw new DataException("unknown column type '" + s + "' (integer, decimal, text or empty)");
     }
 
-    /** The narrowest type holding both: integer ⊂ decimal ⊂ text. */
+    /** The narrowest type holding both: empty ⊂ integer ⊂ decimal ⊂ text. */
     ColumnType widen(ColumnType other) {
         return values()[Math.max(ordinal(), other.ordinal())];
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Infers column types by reading every row: a column whose values are all whole numbers is
  * {@code integer}, all numbers {@code decimal}, anything else {@code text}; a column without any
- * value is {@code text} unless declared. A declared type is checked against every value.
+ * value is {@code empty} unless declared. A declared type is checked against every value.
  */
 final class Inference {
 
@@ -42,7 +42,7 @@ final class Inference {
         List<Column> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ColumnType want = declared.get(names.get(i));
-            out.add(new Column(names.get(i), want != null ? want : seen[i] == null ? ColumnType.TEXT : seen[i]));
+            out.add(new Column(names.get(i), want != null ? want : seen[i] == null ? ColumnType.EMPTY : seen[i]));
         }
         return out;
     }

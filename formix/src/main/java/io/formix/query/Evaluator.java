@@ -2,6 +2,7 @@ package io.formix.query;
 
 import io.formix.data.Budget;
 import io.formix.data.Column;
+import io.formix.data.ColumnType;
 import io.formix.data.CommandSource;
 import io.formix.data.DataException;
 import io.formix.data.DataSource;
@@ -51,21 +52,21 @@ public final class Evaluator {
         }
         for (Term t : q.where()) {
             Column c = column(d, t.column());
-            if (c.type().numeric() != t.numeric()) {
+            if (c.type() != ColumnType.EMPTY && c.type().numeric() != t.numeric()) {
                 throw new QueryException("type mismatch: column '" + c.name() + "' is " + c.type().label()
                         + " but the term compares it with " + (t.numeric() ? "a number" : "text"));
             }
         }
         if (a instanceof Aggregate.Sum || a instanceof Aggregate.Mean) {
             Column c = column(d, a.column());
-            if (!c.type().numeric()) {
+            if (c.type() == ColumnType.TEXT) {
                 throw new QueryException("type mismatch: a " + a.type() + " needs a numeric column; '" + c.name()
                         + "' is text");
             }
         } else if (a instanceof Aggregate.Histogram h) {
             Column c = column(d, h.column());
             boolean numericBuckets = h.edges() != null || h.categories().get(0) instanceof BigDecimal;
-            if (c.type().numeric() != numericBuckets) {
+            if (c.type() != ColumnType.EMPTY && c.type().numeric() != numericBuckets) {
                 throw new QueryException("type mismatch: column '" + c.name() + "' is " + c.type().label()
                         + " but the histogram's " + (h.edges() != null ? "edges are numbers" : "categories are "
                         + (numericBuckets ? "numbers" : "text")));

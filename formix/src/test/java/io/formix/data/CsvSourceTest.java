@@ -57,7 +57,7 @@ class CsvSourceTest {
         Path header = write("h.csv", "age,sex\n");
         SourceSpec s = CsvSource.inspect("p", header, 1 << 20, Map.of("age", ColumnType.INTEGER), BUDGET);
         assertEquals(ColumnType.INTEGER, s.columns().get(0).type());
-        assertEquals(ColumnType.TEXT, s.columns().get(1).type(), "a column without values is text unless declared");
+        assertEquals(ColumnType.EMPTY, s.columns().get(1).type(), "a column without values is empty unless declared");
         Path f = write("d.csv", "age\n1\n2.5\n");
         DataException e = assertThrows(DataException.class,
                 () -> CsvSource.inspect("p", f, 1 << 20, Map.of("age", ColumnType.INTEGER), BUDGET));
