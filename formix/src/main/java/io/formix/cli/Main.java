@@ -80,6 +80,7 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExpandAtFiles(false); // "--query @FILE" is read by the command, not split into arguments by picocli
         cl.registerConverter(java.time.Duration.class, new Durations());
         return cl;
     }
