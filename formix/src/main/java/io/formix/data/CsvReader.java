@@ -153,7 +153,7 @@ final class CsvReader implements RowReader {
                     if (i == pos) {
                         return false;
                     }
-                    addField(fieldStart, i, null);
+                    addField(fieldStart, i > fieldStart && buf[i - 1] == '\r' ? i - 1 : i, null);
                     line = nextLine;
                     nextLine += newlines + 1;
                     pos = i;
