@@ -9,9 +9,6 @@ import java.util.function.LongSupplier;
  */
 public record Budget(long maxRows, Duration timeout, LongSupplier nanoClock) {
 
-    public static final long DEFAULT_MAX_ROWS = 1_000_000;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
     public Budget {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be positive");

@@ -129,6 +129,31 @@ class EvaluatorTest {
     }
 
     @Test
+    void aSumOverTheOwnersSqliteViewWithAFilter() throws Exception {
+        String view = "SELECT p.age AS age, COUNT(v.pid) AS n_visits FROM patients p LEFT JOIN visits v ON v.pid = p.id "
+                + "GROUP BY p.id";
+        String q = "{\"dataset\":\"visits\",\"where\":[{\"column\":\"age\",\"op\":\">=\",\"value\":65}],"
+                + "\"aggregate\":{\"type\":\"sum\",\"column\":\"n_visits\",\"min\":0,\"max\":50}}";
+        Answer a1 = eval(q, sqlite(view, "(1,70),(2,40),(3,80)", "(1),(1),(1),(2)"));
+        Answer a2 = eval(q, sqlite(view, "(1,66)", "(1),(1)"));
+        Answer a3 = eval(q, sqlite(view, "(1,20)", "(1),(1),(1),(1),(1)"));
+        assertArrayEquals(new long[] {3}, a1.cells());
+        assertEquals("5", value(q, total(a1, a2, a3), 3));
+    }
+
+    DataSource sqlite(String view, String patients, String visits) throws Exception {
+        Path db = dir.resolve("clinic-" + System.nanoTime() + ".db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE patients(id INTEGER PRIMARY KEY, age INTEGER)");
+            s.executeUpdate("CREATE TABLE visits(pid INTEGER)");
+            s.executeUpdate("INSERT INTO patients VALUES " + patients);
+            s.executeUpdate("INSERT INTO visits VALUES " + visits);
+        }
+        return DataSources.open(io.formix.data.SqliteSource.inspect("visits", db, view, Map.of(), INSPECT));
+    }
+
+    @Test
     void inAndOrderingTermsAreAndedAndDecimalsCompareExactly() throws Exception {
         String q = "{\"dataset\":\"d\",\"where\":[{\"column\":\"x\",\"op\":\"in\",\"value\":[1.5,2,3]},"
                 + "{\"column\":\"y\",\"op\":\"<\",\"value\":0.30}],\"aggregate\":{\"type\":\"count\"}}";
