@@ -35,7 +35,7 @@ import picocli.CommandLine.ScopeType;
         description = "Private Map Secure Reduce: light nodes answer, three heavy nodes add up secret shares, "
                 + "only the total is revealed.",
         subcommands = {InitCommand.class, NodeCommand.class, NetworkCommand.class, CompCommand.class,
-                CompletionCommand.class, HostCommand.class, CommandLine.HelpCommand.class},
+                CompletionCommand.class, HostCommand.class, io.formix.cli.data.DataCommand.class, CommandLine.HelpCommand.class},
         footer = {"", ExitCodes.HELP, "", "Environment: FORMIX_HOME, FORMIX_DATA_DIR, FORMIX_TRANSPORT, NO_COLOR"})
 public final class Main {
 
@@ -90,6 +90,7 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExpandAtFiles(false); // "--query @FILE" is read by the command, not split into arguments by picocli
         cl.registerConverter(java.time.Duration.class, new Durations());
         return cl;
     }
