@@ -5,6 +5,7 @@ import io.formix.cli.comp.CompCommand;
 import io.formix.cli.network.NetworkCommand;
 import io.formix.cli.node.NodeCommand;
 import io.formix.service.ComputationService;
+import io.formix.service.DataService;
 import io.formix.service.Failures;
 import io.formix.service.Home;
 import io.formix.service.HomeService;
@@ -169,6 +170,10 @@ public final class Main {
 
     public HomeService homes() {
         return new HomeService(home(), Clock.systemUTC());
+    }
+
+    public DataService data() {
+        return new DataService(home());
     }
 
     public NodeService nodes() {

@@ -1,6 +1,8 @@
 package io.formix.cli.data;
 
-import io.formix.cli.CliContext;
+import io.formix.cli.ExitCodes;
+import io.formix.cli.CliException;
+import io.formix.service.TerminalText;
 import io.formix.data.Budget;
 import io.formix.data.Column;
 import io.formix.data.ColumnType;
@@ -81,21 +83,21 @@ final class DataAdd implements Callable<Integer> {
     public Integer call() {
         DataList.checkName(name);
         if (sql != null && kind.sqlite == null) {
-            throw CliContext.fail(CliContext.USAGE, "--sql goes with --sqlite");
+            throw new CliException(ExitCodes.USAGE, "--sql goes with --sqlite");
         }
         if (!types.isEmpty() && kind.csv == null && kind.sqlite == null) {
-            throw CliContext.fail(CliContext.USAGE, "--type goes with --csv or --sqlite");
+            throw new CliException(ExitCodes.USAGE, "--type goes with --csv or --sqlite");
         }
         Map<String, ColumnType> declared = new LinkedHashMap<>();
         for (String t : types) {
             int eq = t.lastIndexOf('=');
             if (eq <= 0) {
-                throw CliContext.fail(CliContext.USAGE, "--type takes COLUMN=TYPE, e.g. age=integer");
+                throw new CliException(ExitCodes.USAGE, "--type takes COLUMN=TYPE, e.g. age=integer");
             }
             try {
                 declared.put(t.substring(0, eq), ColumnType.parse(t.substring(eq + 1)));
             } catch (DataException e) {
-                throw CliContext.fail(CliContext.USAGE, e.getMessage());
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
             }
         }
         long size;
@@ -103,11 +105,11 @@ final class DataAdd implements Callable<Integer> {
             size = maxSize == null ? (kind.command != null ? SourceSpec.DEFAULT_OUTPUT_MAX_BYTES
                     : SourceSpec.DEFAULT_CSV_MAX_BYTES) : Sizes.parse(maxSize);
         } catch (DataException e) {
-            throw CliContext.fail(CliContext.USAGE, e.getMessage());
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
         SourceSpec spec = parent.withStore(uid, store -> {
             if (store.get(name).isPresent()) {
-                throw CliContext.fail(CliContext.REFUSED, "dataset " + name + " exists already on " + uid
+                throw new CliException(ExitCodes.REFUSED, "dataset " + name + " exists already on " + uid
                         + " — remove it first: formix data rm " + uid + " --name " + name);
             }
             SourceSpec s;
@@ -122,19 +124,19 @@ final class DataAdd implements Callable<Integer> {
                 s = ManualSource.define(name);
             }
             if (!store.add(s, System.currentTimeMillis())) {
-                throw CliContext.fail(CliContext.REFUSED, "dataset " + name + " exists already on " + uid);
+                throw new CliException(ExitCodes.REFUSED, "dataset " + name + " exists already on " + uid);
             }
             return s;
         });
-        parent.context().print(json, () -> DataList.json(spec, System.currentTimeMillis()), out -> {
+        parent.main.print(json, () -> DataList.json(spec, System.currentTimeMillis()), out -> {
             out.println("added dataset " + spec.name() + " to " + uid + " (" + spec.kind().label()
                     + (spec.columns().isEmpty() ? "" : ": " + spec.columns().size() + " column"
                     + (spec.columns().size() == 1 ? "" : "s")) + ")");
             for (Column c : spec.columns()) {
-                out.println("  " + CliContext.safe(c.name()) + "  " + c.type().label());
+                out.println("  " + TerminalText.safe(c.name()) + "  " + c.type().label());
             }
         });
-        return CliContext.OK;
+        return ExitCodes.OK;
     }
 
     static String columns(List<Column> cols) {

@@ -1,11 +1,7 @@
 package io.formix.cli.data;
 
-import io.formix.cli.CliContext;
 import io.formix.cli.Main;
-import io.formix.data.DataException;
 import io.formix.data.DataSourceStore;
-import io.formix.query.QueryException;
-import io.formix.transport.PartyId;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -19,21 +15,11 @@ public final class DataCommand {
     @ParentCommand
     Main main;
 
-    CliContext context() {
-        return new CliContext(main);
-    }
-
     /**
      * Runs {@code work} on the data sources of the local light node {@code uid}; a source or query
      * that is not acceptable ends the command with exit 4 and its one-line reason.
      */
     <T> T withStore(String uid, Function<DataSourceStore, T> work) {
-        CliContext c = context();
-        PartyId id = c.localLightNode(uid);
-        try (DataSourceStore store = DataSourceStore.open(c.home(), id)) {
-            return work.apply(store);
-        } catch (DataException | QueryException e) {
-            throw CliContext.fail(CliContext.REFUSED, e.getMessage());
-        }
+        return main.data().withSources(uid, work);
     }
 }

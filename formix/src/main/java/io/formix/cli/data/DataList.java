@@ -1,6 +1,8 @@
 package io.formix.cli.data;
 
-import io.formix.cli.CliContext;
+import io.formix.cli.ExitCodes;
+import io.formix.cli.CliException;
+import io.formix.service.TerminalText;
 import io.formix.data.DataException;
 import io.formix.data.DataSourceStore;
 import io.formix.data.SourceSpec;
@@ -30,20 +32,20 @@ final class DataList implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DataSourceStore.Entry> all = parent.withStore(uid, DataSourceStore::list);
-        parent.context().print(json, () -> all.stream().map(e -> json(e.spec(), e.addedAt())).toList(), out -> {
+        parent.main.print(json, () -> all.stream().map(e -> json(e.spec(), e.addedAt())).toList(), out -> {
             if (all.isEmpty()) {
                 out.println("no data sources on " + uid + " — add one: formix data add " + uid + " --name NAME --csv FILE");
                 return;
             }
             for (DataSourceStore.Entry e : all) {
                 SourceSpec s = e.spec();
-                out.println(CliContext.safe(s.name()) + "  " + s.kind().label() + "  " + CliContext.safe(where(s)));
+                out.println(TerminalText.safe(s.name()) + "  " + s.kind().label() + "  " + TerminalText.safe(where(s)));
                 if (!s.columns().isEmpty()) {
-                    out.println("  columns: " + CliContext.safe(DataAdd.columns(s.columns())));
+                    out.println("  columns: " + TerminalText.safe(DataAdd.columns(s.columns())));
                 }
             }
         });
-        return CliContext.OK;
+        return ExitCodes.OK;
     }
 
     static String where(SourceSpec s) {
@@ -75,7 +77,7 @@ final class DataList implements Callable<Integer> {
         try {
             SourceSpec.checkName(name);
         } catch (DataException e) {
-            throw CliContext.fail(CliContext.USAGE, e.getMessage());
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.formix.cli.data;
 
+import io.formix.cli.ExitCodes;
+import io.formix.cli.CliException;
+import io.formix.service.TerminalText;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.formix.cli.CliContext;
 import io.formix.data.DataSource;
 import io.formix.data.DataSourceStore;
 import io.formix.data.DataSources;
@@ -57,10 +59,10 @@ final class DataQuery implements Callable<Integer> {
         String text = read(query);
         Query q = parent.withStore(uid, store -> QueryParser.parse(text));
         if (nodes != null && nodes < 1) {
-            throw CliContext.fail(CliContext.USAGE, "--nodes must be at least 1");
+            throw new CliException(ExitCodes.USAGE, "--nodes must be at least 1");
         }
         Map<String, Object> m = parent.withStore(uid, store -> {
-            DataSourceStore.Entry e = store.get(q.dataset()).orElseThrow(() -> CliContext.fail(CliContext.NOT_FOUND,
+            DataSourceStore.Entry e = store.get(q.dataset()).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND,
                     "no dataset " + q.dataset() + " on " + uid + " — see formix data list " + uid));
             if (nodes != null) {
                 WrapGuard.check(q, nodes);
@@ -84,9 +86,9 @@ final class DataQuery implements Callable<Integer> {
             r.put("maxNodes", WrapGuard.maxNodes(bounds));
             return r;
         });
-        parent.context().print(json, () -> m, out -> {
-            out.println("query    " + CliContext.safe(m.get("words")));
-            out.println("runs on  dataset " + CliContext.safe(q.dataset()) + " (" + m.get("kind") + ")");
+        parent.main.print(json, () -> m, out -> {
+            out.println("query    " + TerminalText.safe(m.get("words")));
+            out.println("runs on  dataset " + TerminalText.safe(q.dataset()) + " (" + m.get("kind") + ")");
             if (m.get("kind").equals("csv") || m.get("kind").equals("sqlite")) {
                 out.println("rows     " + m.get("rows") + " read, " + m.get("matched") + " matching, " + m.get("missing")
                         + " missing value(s) skipped, " + m.get("clamped") + " clamped");
@@ -94,10 +96,10 @@ final class DataQuery implements Callable<Integer> {
             out.println("shares   " + m.get("width") + " number(s) mod 2^64; one node's answer is at most "
                     + m.get("perNodeBound") + ", so totals over up to " + m.get("maxNodes") + " nodes cannot wrap");
             String v = m.get("value").toString();
-            out.println("answer   " + CliContext.safe(v.length() > 2000 ? v.substring(0, 2000) + "…" : v)
+            out.println("answer   " + TerminalText.safe(v.length() > 2000 ? v.substring(0, 2000) + "…" : v)
                     + "  (nothing was sent)");
         });
-        return CliContext.OK;
+        return ExitCodes.OK;
     }
 
     private static JsonNode parse(String canonical) {
@@ -116,15 +118,15 @@ final class DataQuery implements Callable<Integer> {
         Path f = Path.of(arg.substring(1));
         try {
             if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                throw CliContext.fail(CliContext.USAGE, "--query " + arg + ": no such regular file");
+                throw new CliException(ExitCodes.USAGE, "--query " + arg + ": no such regular file");
             }
             if (Files.size(f) > QueryParser.MAX_CHARS) {
-                throw CliContext.fail(CliContext.USAGE, "--query " + arg + ": larger than " + QueryParser.MAX_CHARS
+                throw new CliException(ExitCodes.USAGE, "--query " + arg + ": larger than " + QueryParser.MAX_CHARS
                         + " bytes");
             }
             return Files.readString(f, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw CliContext.fail(CliContext.USAGE, "--query " + arg + ": cannot read it (" + e.getMessage() + ")");
+            throw new CliException(ExitCodes.USAGE, "--query " + arg + ": cannot read it (" + e.getMessage() + ")");
         }
     }
 }

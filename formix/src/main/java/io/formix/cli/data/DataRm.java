@@ -1,6 +1,7 @@
 package io.formix.cli.data;
 
-import io.formix.cli.CliContext;
+import io.formix.cli.ExitCodes;
+import io.formix.cli.CliException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,10 +27,10 @@ final class DataRm implements Callable<Integer> {
         DataList.checkName(name);
         boolean removed = parent.withStore(uid, store -> store.remove(name));
         if (!removed) {
-            throw CliContext.fail(CliContext.NOT_FOUND, "no dataset " + name + " on " + uid + " — see formix data list "
+            throw new CliException(ExitCodes.NOT_FOUND, "no dataset " + name + " on " + uid + " — see formix data list "
                     + uid);
         }
-        parent.context().print(false, () -> null, out -> out.println("removed dataset " + name + " from " + uid));
-        return CliContext.OK;
+        parent.main.print(false, () -> null, out -> out.println("removed dataset " + name + " from " + uid));
+        return ExitCodes.OK;
     }
 }
