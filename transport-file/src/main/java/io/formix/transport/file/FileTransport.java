@@ -10,8 +10,8 @@ import io.formix.transport.RejectingTransport;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +78,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     private final StateFiles state;
     private final PartyLock lock;
     private final SharedWatcher watcher;
+    private final RootIndex index;
     private final Doorbell doorbell = new Doorbell();
     private final InboundChannels inbound;
     private final Map<PartyId, OutboundChannel> outbound = new ConcurrentHashMap<>();
@@ -89,16 +90,17 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FileTransport(Builder b, StateDir stateDir, PartyLock lock, SharedWatcher watcher) {
+    private FileTransport(Builder b, StateDir stateDir, PartyLock lock, SharedWatcher watcher, RootIndex index) {
         this.root = b.root;
         this.stateDir = stateDir;
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
         this.durable = b.durable;
         this.ops = b.ops;
-        this.state = new StateFiles(64, b.durable);
+        this.state = new StateFiles(b.durable);
         this.lock = lock;
         this.watcher = watcher;
+        this.index = index;
         InboundChannel.Stats stats = new InboundChannel.Stats() {
             @Override
             public void delivered() {
@@ -117,7 +119,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         };
         this.inbound = new InboundChannels(root, self,
                 new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
-                doorbell, saturatedNanos(b.rescanInterval));
+                index, doorbell, saturatedNanos(b.rescanInterval));
     }
 
     /** A builder for the endpoint of {@code self} in the channel folder {@code root} (any file system). */
@@ -255,6 +257,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             StateDir state = StateDir.open(root, stateDir, self);
             PartyLock lock = PartyLock.acquire(root, state, self);
             SharedWatcher watcher = null;
+            RootIndex index = null;
             FileTransport t = null;
             try {
                 try {
@@ -263,13 +266,17 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                     LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
                             rescanInterval);
                 }
-                t = new FileTransport(this, state, lock, watcher);
+                index = RootIndex.acquire(root, watcher);
+                t = new FileTransport(this, state, lock, watcher, index);
                 t.start();
                 return t;
             } catch (IOException | RuntimeException e) {
                 if (t != null) {
                     t.close();
                 } else {
+                    if (index != null) {
+                        index.release();
+                    }
                     if (watcher != null) {
                         watcher.release();
                     }
@@ -281,19 +288,14 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     }
 
     private void start() throws IOException {
-        inbound.start();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) {
-                Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
-                if (to.isEmpty()) {
-                    continue;
-                }
-                if (SafeFiles.isRealDirectory(p)) {
-                    outboundTo(to.get()).recoverOnce(); // markers and temp files a crash left
-                } else {
-                    LOG.warn("{} is a {}, not a folder: sending to {} is refused until it is removed", p,
-                            SafeFiles.describe(p), to.get());
-                }
+        inbound.start(); // brings the shared root index up to date
+        for (PartyId to : index.receiversFrom(self)) {
+            Path p = root.resolve(ChannelNames.channel(self, to));
+            if (SafeFiles.isRealDirectory(p)) {
+                outboundTo(to).recoverOnce(); // markers and temp files a crash left
+            } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.warn("{} is a {}, not a folder: sending to {} is refused until it is removed", p,
+                        SafeFiles.describe(p), to);
             }
         }
     }
@@ -496,6 +498,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             failure = new IOException("interrupted while acknowledging on close", e);
         }
         inbound.close();
+        index.release();
         if (watcher != null) {
             watcher.release();
         }

@@ -4,13 +4,10 @@ import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,8 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A channel is looked at only when its {@code dirty} flag is set: by an event in its folder, by
  * a delivery (the next message may be there already), or by the periodic rescan, which sets every
- * flag (one {@code stat} per channel) and every {@link #FULL_RESCAN_EVERY}-th time also lists the
- * root and each folder. An idle receiver thus does no per-channel work between rescans.
+ * flag (one {@code stat} per channel) and every {@link #FULL_RESCAN_EVERY}-th time also lists each
+ * folder and refreshes the root's {@link RootIndex}, which all transports of the JVM on the root
+ * share (so the root is listed once for all of them, not once per party). An idle receiver thus
+ * does no per-channel work between rescans.
  */
 final class InboundChannels {
 
@@ -43,6 +42,7 @@ final class InboundChannels {
     private final StateDir stateDir;
     private final InboundChannel.Stats stats;
     private final SharedWatcher watcher;
+    private final RootIndex index;
     private final Doorbell doorbell;
     private final long rescanNanos;
 
@@ -59,12 +59,21 @@ final class InboundChannels {
     private final AtomicInteger roundRobin = new AtomicInteger();
     /** Channel polls (each at least one stat); tests use it to prove idle channels are left alone. */
     final AtomicLong polls = new AtomicLong();
-    private SharedWatcher.Registration rootWatch;
-    /** Whether events report new channel folders; if not, every rescan lists the root. */
-    private volatile boolean rootWatched;
+    private final RootIndex.Subscriber rootSubscriber = new RootIndex.Subscriber() {
+        @Override
+        public void channelsChanged() {
+            rootDirty.set(true);
+            doorbell.ring();
+        }
+
+        @Override
+        public void everythingChanged() {
+            markAllDirty();
+        }
+    };
 
     InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state, StateDir stateDir,
-            InboundChannel.Stats stats, SharedWatcher watcher, Doorbell doorbell, long rescanNanos) {
+            InboundChannel.Stats stats, SharedWatcher watcher, RootIndex index, Doorbell doorbell, long rescanNanos) {
         this.root = root;
         this.self = self;
         this.settings = settings;
@@ -72,17 +81,16 @@ final class InboundChannels {
         this.stateDir = stateDir;
         this.stats = stats;
         this.watcher = watcher;
+        this.index = index;
         this.doorbell = doorbell;
         this.rescanNanos = rescanNanos;
         this.nextRescan.set(System.nanoTime() + rescanNanos);
     }
 
-    /** Watches the root (if events are available) and discovers the existing channels. */
+    /** Hears of root changes through the shared index and discovers the existing channels. */
     void start() throws IOException {
-        if (watcher != null) {
-            watchRoot();
-        }
-        discover();
+        index.subscribe(self, rootSubscriber);
+        discover(Long.MAX_VALUE, 0); // current: kept so by the root watch, else listed now
     }
 
     /** The channel from {@code from}, created (and its folder watched once it exists) on first use. */
@@ -155,7 +163,7 @@ final class InboundChannels {
     /** Discovers new channels after a root event, counts new ignored names, runs the rescan when due. */
     void housekeeping() throws IOException {
         if (rootDirty.getAndSet(false)) {
-            discover();
+            discover(Long.MAX_VALUE, rescanNanos);
         }
         if (!toScan.isEmpty()) {
             for (InboundChannel ch : toScan) {
@@ -167,8 +175,8 @@ final class InboundChannels {
         long now = System.nanoTime();
         if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
             boolean full = rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0;
-            if (full || !rootWatched) {
-                discover();
+            if (full || !index.watched()) {
+                discover(full ? saturatedTimes(rescanNanos, FULL_RESCAN_EVERY) : Long.MAX_VALUE, rescanNanos);
             }
             for (InboundChannel ch : all) {
                 if (full) {
@@ -211,9 +219,7 @@ final class InboundChannels {
 
     /** Stops watching. */
     void close() {
-        if (rootWatch != null) {
-            rootWatch.cancel();
-        }
+        index.unsubscribe(self, rootSubscriber);
         for (SharedWatcher.Registration r : watches.values()) {
             r.cancel();
         }
@@ -256,56 +262,31 @@ final class InboundChannels {
     }
 
     /**
-     * Lists the root for {@code <x>_to_<self>} folders; watches each new one. A link in a
-     * channel's place is neither watched nor listed (its channel logs it once when polled).
+     * Asks the shared {@link RootIndex} for the {@code <x>_to_<self>} entries (it lists the root only
+     * when {@link RootIndex#refresh} says so) and takes up each new one: a real folder is watched
+     * and scanned; a link or anything else in a channel's place is neither watched nor listed (its
+     * channel logs it once when polled).
      */
-    private void discover() throws IOException {
+    private void discover(long maxAgeNanos, long unwatchedMaxAgeNanos) throws IOException {
         synchronized (discoverLock) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-                for (Path p : ds) {
-                    Optional<PartyId> from = ChannelNames.senderOf(p.getFileName().toString(), self);
-                    if (from.isEmpty() || watches.containsKey(from.get())) {
-                        continue;
-                    }
-                    InboundChannel ch = channel(from.get());
-                    if (SafeFiles.isRealDirectory(p)) {
-                        watch(ch);
-                        ch.scan();
-                    } else {
-                        ch.dirty.set(true); // its poll logs once what is there instead of a folder
-                    }
+            index.refresh(maxAgeNanos, unwatchedMaxAgeNanos);
+            for (PartyId from : index.sendersTo(self)) {
+                if (watches.containsKey(from)) {
+                    continue;
+                }
+                InboundChannel ch = channel(from);
+                if (SafeFiles.isRealDirectory(root.resolve(ChannelNames.channel(from, self)))) {
+                    watch(ch);
+                    ch.scan();
+                } else {
+                    ch.dirty.set(true); // its poll logs once what is there instead of a folder
                 }
             }
         }
     }
 
-    private void watchRoot() {
-        SharedWatcher.Listener listener = new SharedWatcher.Listener() {
-            @Override
-            public void onEvent(Path name) {
-                if (ChannelNames.senderOf(name.toString(), self).isPresent()) {
-                    rootDirty.set(true);
-                    doorbell.ring();
-                }
-            }
-
-            @Override
-            public void onOverflow() {
-                markAllDirty();
-            }
-
-            @Override
-            public void onInvalid() {
-                rootWatched = false;
-                markAllDirty();
-            }
-        };
-        try {
-            rootWatch = watcher.register(root, listener);
-            rootWatched = true;
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("cannot watch {} ({}); new channels are found by the rescan", root, e.toString());
-        }
+    private static long saturatedTimes(long nanos, int times) {
+        return nanos > Long.MAX_VALUE / times ? Long.MAX_VALUE : nanos * times;
     }
 
     private void watch(InboundChannel ch) {

@@ -72,6 +72,13 @@ final class SharedWatcher {
         }
     }
 
+    /** Takes one more reference to this live watcher (its holder already has one); pair with {@link #release()}. */
+    void retain() {
+        synchronized (BY_FILE_SYSTEM) {
+            references++;
+        }
+    }
+
     /** Drops one reference; the last one closes the service and ends the thread. */
     void release() {
         synchronized (BY_FILE_SYSTEM) {

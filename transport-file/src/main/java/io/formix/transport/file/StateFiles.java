@@ -11,33 +11,53 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The counters of a channel (receiver cursor, sender's next number) in the party's state folder:
  * 16 bytes, a little-endian {@code long} and its bitwise complement as a check, overwritten in
- * place (no rename per message). A bounded number of these files stay open for writing, so a party
- * with thousands of channels keeps its descriptors bounded. Nothing is read or written through a
- * symbolic link, and only regular files are opened.
+ * place (no rename per message). A bounded number of these files stay open for writing, in one pool
+ * shared by every transport of the JVM ({@link #POOL_SIZE} descriptors in all), so neither a party
+ * with thousands of channels nor a host with ten thousand parties holds descriptors per channel or
+ * per party for them. Nothing is read or written through a symbolic link, and only regular files are
+ * opened.
  */
 final class StateFiles implements AutoCloseable {
 
     static final int BYTES = 16;
     private static final Logger LOG = LoggerFactory.getLogger(StateFiles.class);
 
-    private final int maxOpen;
+    /** Counter files kept open for writing by all transports of the JVM together. */
+    static final int POOL_SIZE = 256;
+
+    /**
+     * The open counter files of every instance, least recently written first; guarded by itself.
+     * Writes happen under its lock too: 16-byte positional writes, so one lock costs nothing next to
+     * the descriptor each party would otherwise keep.
+     */
+    private static final LinkedHashMap<Path, FileChannel> POOL = new LinkedHashMap<>(16, 0.75f, true);
+
     private final boolean force;
-    private final LinkedHashMap<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
+    /** The files this instance put into the pool (some may have been evicted since); guarded by POOL. */
+    private final Set<Path> mine = new HashSet<>();
     private boolean closed;
 
-    StateFiles(int maxOpen, boolean force) {
-        this.maxOpen = maxOpen;
+    StateFiles(boolean force) {
         this.force = force;
+    }
+
+    /** Counter files open in the pool now; for tests. */
+    static int pooled() {
+        synchronized (POOL) {
+            return POOL.size();
+        }
     }
 
     /**
@@ -102,49 +122,58 @@ final class StateFiles implements AutoCloseable {
     }
 
     /** Overwrites the counter in {@code file} with {@code value}, creating the file if needed. */
-    synchronized void write(Path file, long value) throws IOException {
+    void write(Path file, long value) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(value).putLong(~value).flip();
-        FileChannel ch = open.get(file);
-        if (ch == null || !ch.isOpen()) {
-            BasicFileAttributes a = SafeFiles.lstat(file);
-            if (a != null && !a.isRegularFile()) {
-                throw new RegularFiles.NotRegularFileException(file, RegularFiles.kind(a, file));
-            }
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            if (a == null && force) {
-                try {
-                    FileOps.REAL.forceDirectory(file.getParent()); // the new file's name survives a power loss too
-                } catch (IOException e) {
-                    ch.close();
-                    throw e;
+        synchronized (POOL) {
+            FileChannel ch = POOL.get(file);
+            if (ch == null || !ch.isOpen()) {
+                ch = openForWriting(file);
+                if (!closed) {
+                    POOL.put(file, ch);
+                    mine.add(file);
+                    evictBeyondPoolSize();
                 }
             }
-            if (!closed) {
-                open.put(file, ch);
-                evict();
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf, buf.position());
+                }
+                if (force) {
+                    ch.force(false);
+                }
+            } catch (IOException e) {
+                POOL.remove(file);
+                ch.close();
+                throw e;
             }
-        }
-        try {
-            while (buf.hasRemaining()) {
-                ch.write(buf, buf.position());
+            if (closed) {
+                ch.close(); // a write racing with close(): still done, but nothing stays open
             }
-            if (force) {
-                ch.force(false);
-            }
-        } catch (IOException e) {
-            open.remove(file);
-            ch.close();
-            throw e;
-        }
-        if (closed) {
-            ch.close(); // a write racing with close(): still done, but nothing stays open
         }
     }
 
-    private void evict() throws IOException {
-        Iterator<Map.Entry<Path, FileChannel>> it = open.entrySet().iterator();
-        while (open.size() > maxOpen && it.hasNext()) {
+    private FileChannel openForWriting(Path file) throws IOException {
+        BasicFileAttributes a = SafeFiles.lstat(file);
+        if (a != null && !a.isRegularFile()) {
+            throw new RegularFiles.NotRegularFileException(file, RegularFiles.kind(a, file));
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        if (a == null && force) {
+            try {
+                FileOps.REAL.forceDirectory(file.getParent()); // the new file's name survives a power loss too
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        return ch;
+    }
+
+    private static void evictBeyondPoolSize() throws IOException {
+        Iterator<Map.Entry<Path, FileChannel>> it = POOL.entrySet().iterator();
+        while (POOL.size() > POOL_SIZE && it.hasNext()) {
             FileChannel ch = it.next().getValue();
             it.remove();
             ch.close();
@@ -152,17 +181,23 @@ final class StateFiles implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        closed = true;
+    public void close() throws IOException {
         IOException first = null;
-        for (FileChannel ch : open.values()) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
+        synchronized (POOL) {
+            closed = true;
+            for (Path file : mine) {
+                FileChannel ch = POOL.remove(file);
+                if (ch == null) {
+                    continue; // evicted (and closed) already
+                }
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
             }
+            mine.clear();
         }
-        open.clear();
         if (first != null) {
             throw first;
         }

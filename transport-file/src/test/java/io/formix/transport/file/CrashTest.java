@@ -123,14 +123,15 @@ class CrashTest {
                 a.send(B, ChildMain.payload(2, i, 100));
             }
         }
+        int published = readies(ab); // every complete message has its marker now
         try (FileTransport b = FileTransport.builder(root, B).maxMessageBytes(size).open()) {
             long expectedSeq = 0;
             int run = 0;
             int next = 0;
             int[] perRun = new int[3];
-            Optional<Message> m;
-            while ((m = b.receive(A, Duration.ofMillis(500))).isPresent()) {
-                Message msg = m.get();
+            for (int k = 0; k < published; k++) {
+                Message msg = b.receive(A, Duration.ofSeconds(20))
+                        .orElseThrow(() -> new AssertionError("a published message did not arrive"));
                 assertEquals(expectedSeq++, msg.sequence(), "consecutive numbers, no gap, no reuse");
                 assertTrue(ChildMain.intact(msg.payload()), "payload intact");
                 ByteBuffer p = ByteBuffer.wrap(msg.payload());
@@ -144,6 +145,7 @@ class CrashTest {
                 assertEquals(next++, i, "run " + r + " in order from 0");
                 perRun[r]++;
             }
+            assertEquals(Optional.empty(), b.receive(A, Duration.ofMillis(200)), "nothing beyond what was published");
             assertTrue(perRun[0] >= 10 && perRun[1] >= 10, "both killed runs delivered what they published");
             assertEquals(5, perRun[2]);
         }

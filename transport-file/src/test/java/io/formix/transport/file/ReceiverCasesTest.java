@@ -249,7 +249,7 @@ class ReceiverCasesTest extends JimfsChannelFixture {
         // A crash between writing the cursor and deleting the files it covers (a cursor an earlier
         // version kept in the channel folder: migrated to the state folder).
         Files.createDirectories(ab);
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.CURSOR_FILE), 2);
+        new StateFiles(false).write(ab.resolve(ChannelNames.CURSOR_FILE), 2);
         TestFiles.writeMsg(ab, 1, numbered(1, 8));
         TestFiles.writeReady(ab, 1);
         TestFiles.writeMsg(ab, 2, numbered(2, 8));

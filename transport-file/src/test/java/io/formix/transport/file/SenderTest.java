@@ -75,7 +75,7 @@ class SenderTest extends JimfsChannelFixture {
         TestFiles.writeReady(ab, 0);
         TestFiles.writeMsg(ab, 1, numbered(1, 8));
         Files.write(ab.resolve(ChannelNames.temp(2)), new byte[] {3, 0, 0});
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.NEXT_FILE), 1);
+        new StateFiles(false).write(ab.resolve(ChannelNames.NEXT_FILE), 1);
         FileTransport a = open(FileTransport.builder(root, A));
         assertTrue(Files.exists(ab.resolve("00000001.ready")), "marker of the committed message");
         assertFalse(Files.exists(ab.resolve(ChannelNames.temp(2))), "temp file cleaned");

@@ -100,8 +100,8 @@ class StateDirTest {
     void countersInTheChannelFolderAreMigratedOnceAndRemoved() throws Exception {
         // An earlier version's folder: the receiver took 0..2, the sender wrote 3 and 4.
         Path ab = Files.createDirectories(root.resolve("a_to_b"));
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.NEXT_FILE), 5);
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.CURSOR_FILE), 3);
+        new StateFiles(false).write(ab.resolve(ChannelNames.NEXT_FILE), 5);
+        new StateFiles(false).write(ab.resolve(ChannelNames.CURSOR_FILE), 3);
         for (int n = 3; n <= 4; n++) {
             TestFiles.writeMsg(ab, n, numbered(n, 8));
             TestFiles.writeReady(ab, n);
@@ -129,7 +129,7 @@ class StateDirTest {
         TestFiles.writeReady(ab, 0);
         TestFiles.writeMsg(ab, 1, numbered(1, 8));
         Files.createDirectories(StateDir.defaultFor(root, A));
-        new StateFiles(1, false).write(TestFiles.nextFile(root, A, B), 2);
+        new StateFiles(false).write(TestFiles.nextFile(root, A, B), 2);
         try (FileTransport a = FileTransport.builder(root, A).open();
                 FileTransport b = FileTransport.builder(root, B).open()) {
             assertTrue(Files.exists(ab.resolve("00000001.ready")));

@@ -54,7 +54,7 @@ class WakeUpTest {
         for (int i = 0; i < 50; i++) {
             ts.add(FileTransport.builder(root, PartyId.ofPid(i)).open());
         }
-        assertEquals(50, SharedWatcher.references(fs));
+        assertEquals(51, SharedWatcher.references(fs), "50 transports and their root's shared index");
         for (FileTransport t : ts) {
             t.close();
         }

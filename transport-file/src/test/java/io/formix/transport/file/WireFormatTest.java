@@ -99,8 +99,8 @@ class WireFormatTest extends JimfsChannelFixture {
         // A long-lived channel: the sender's record and the receiver's cursor say 99 999 999 (kept
         // in the channel folder by an earlier version, migrated at open).
         Files.createDirectories(ab);
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.NEXT_FILE), 99_999_999L);
-        new StateFiles(1, false).write(ab.resolve(ChannelNames.CURSOR_FILE), 99_999_999L);
+        new StateFiles(false).write(ab.resolve(ChannelNames.NEXT_FILE), 99_999_999L);
+        new StateFiles(false).write(ab.resolve(ChannelNames.CURSOR_FILE), 99_999_999L);
         FileTransport a = open(FileTransport.builder(root, A));
         a.send(B, new byte[] {7});
         a.send(B, new byte[] {8});
