@@ -70,6 +70,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     static final int FULL_RESCAN_EVERY = InboundChannels.FULL_RESCAN_EVERY;
 
     private final Path root;
+    private final ChannelLayout layout;
     private final StateDir stateDir;
     private final PartyId self;
     private final int maxMessageBytes;
@@ -115,7 +116,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 rejected.incrementAndGet();
             }
         };
-        this.inbound = new InboundChannels(root, self,
+        this.layout = b.layout;
+        this.inbound = new InboundChannels(root, b.layout, self,
                 new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
                 doorbell, saturatedNanos(b.rescanInterval));
     }
@@ -138,6 +140,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         private FileOps ops = FileOps.REAL;
         private boolean watchEvents = true;
         private Path stateDir;
+        private ChannelLayout layout = ChannelLayout.flat();
 
         private Builder(Path root, PartyId self) {
             this.root = Objects.requireNonNull(root, "root");
@@ -236,6 +239,18 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             return this;
         }
 
+        /**
+         * Where the channel folders are and how their files are named and consumed; default
+         * {@link ChannelLayout#flat()} (wire format v1, all channels under {@code root}). With
+         * {@link ChannelLayout#syftbox} the channels live in the parties' datasites and
+         * {@code root} only places the default state folder ({@code <root>/.formix-local/<self>}):
+         * keep it outside the datasites, or give a {@link #stateDir(Path)}.
+         */
+        public Builder layout(ChannelLayout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
         /** Test seam: the sender's file operations. */
         Builder fileOps(FileOps ops) {
             this.ops = Objects.requireNonNull(ops, "ops");
@@ -251,6 +266,14 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
          * @throws IOException if the state folder or its quarantine is a symbolic link or not a folder
          */
         public FileTransport open() throws IOException {
+            if (layout.isSyftbox() && !layout.partyEmails().containsKey(self)) {
+                throw new IllegalArgumentException("party " + self + " is not in the SyftBox party table "
+                        + layout.partyEmails().keySet());
+            }
+            if (layout.isSyftbox() && !layout.emailOf(self).equals(layout.selfEmail())) {
+                throw new IllegalArgumentException("party " + self + " has the datasite " + layout.emailOf(self)
+                        + " in the party table, not " + layout.selfEmail());
+            }
             Files.createDirectories(root);
             StateDir state = StateDir.open(root, stateDir, self);
             PartyLock lock = PartyLock.acquire(root, state, self);
@@ -282,6 +305,16 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
 
     private void start() throws IOException {
         inbound.start();
+        if (layout.isSyftbox()) {
+            Path own = layout.appDir(layout.selfEmail());
+            Files.createDirectories(own);
+            for (PartyId to : layout.partyEmails().keySet()) {
+                if (!to.equals(self) && SafeFiles.isRealDirectory(layout.outboundDir(root, self, to))) {
+                    outboundTo(to).recoverOnce(); // markers, temp files and acknowledgements a crash left
+                }
+            }
+            return;
+        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 Optional<PartyId> to = ChannelNames.receiverOf(p.getFileName().toString(), self);
@@ -323,6 +356,11 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     /** The channel folder root. */
     public Path root() {
         return root;
+    }
+
+    /** The channel layout ({@link Builder#layout}). */
+    public ChannelLayout layout() {
+        return layout;
     }
 
     /** The party's state folder ({@link Builder#stateDir(Path)}). */
@@ -530,7 +568,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     }
 
     private OutboundChannel outboundTo(PartyId to) {
-        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, stateDir, self, t, ops, state, durable));
+        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable));
     }
 
     /** Channel polls so far (tests: idle channels are not looked at). */

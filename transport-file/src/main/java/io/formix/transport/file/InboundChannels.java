@@ -37,6 +37,7 @@ final class InboundChannels {
     private static final Logger LOG = LoggerFactory.getLogger(InboundChannels.class);
 
     private final Path root;
+    private final ChannelLayout layout;
     private final PartyId self;
     private final InboundChannel.Settings settings;
     private final StateFiles state;
@@ -63,9 +64,10 @@ final class InboundChannels {
     /** Whether events report new channel folders; if not, every rescan lists the root. */
     private volatile boolean rootWatched;
 
-    InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state, StateDir stateDir,
+    InboundChannels(Path root, ChannelLayout layout, PartyId self, InboundChannel.Settings settings, StateFiles state, StateDir stateDir,
             InboundChannel.Stats stats, SharedWatcher watcher, Doorbell doorbell, long rescanNanos) {
         this.root = root;
+        this.layout = layout;
         this.self = self;
         this.settings = settings;
         this.state = state;
@@ -79,7 +81,7 @@ final class InboundChannels {
 
     /** Watches the root (if events are available) and discovers the existing channels. */
     void start() throws IOException {
-        if (watcher != null) {
+        if (watcher != null && !layout.isSyftbox()) { // SyftBox: the party table says who the senders are
             watchRoot();
         }
         discover();
@@ -93,7 +95,7 @@ final class InboundChannels {
         }
         synchronized (discoverLock) {
             return byParty.computeIfAbsent(from, f -> {
-                InboundChannel c = new InboundChannel(root, f, self, settings, state, stateDir, stats);
+                InboundChannel c = new InboundChannel(root, layout, f, self, settings, state, stateDir, stats);
                 all.add(c);
                 rootDirty.set(true); // its folder may exist already: discover() will watch it
                 return c;
@@ -260,6 +262,10 @@ final class InboundChannels {
      * channel's place is neither watched nor listed (its channel logs it once when polled).
      */
     private void discover() throws IOException {
+        if (layout.isSyftbox()) {
+            discoverFromTable();
+            return;
+        }
         synchronized (discoverLock) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
                 for (Path p : ds) {
@@ -274,6 +280,33 @@ final class InboundChannels {
                     } else {
                         ch.dirty.set(true); // its poll logs once what is there instead of a folder
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * SyftBox layout: the senders are the other parties of the table; each channel folder (in the
+     * sender's datasite) is watched once it exists. Until then the rescan looks for it.
+     */
+    private void discoverFromTable() throws IOException {
+        synchronized (discoverLock) {
+            for (PartyId from : layout.partyEmails().keySet()) {
+                if (from.equals(self) || watches.containsKey(from)) {
+                    continue;
+                }
+                InboundChannel ch = channel(from);
+                boolean real;
+                try {
+                    real = SafeFiles.isRealDirectory(ch.dir);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    real = false; // its poll logs it once
+                }
+                if (real) {
+                    watch(ch);
+                    ch.scan();
+                } else {
+                    ch.dirty.set(true);
                 }
             }
         }
@@ -329,10 +362,11 @@ final class InboundChannels {
                     if (n.startsWith(".")) {
                         return; // temp files and counters: the rename and the marker bring their own events
                     }
-                    ChannelNames.Kind kind = ChannelNames.kind(n);
+                    ChannelNames.Names names = layout.names;
+                    ChannelNames.Kind kind = names.kind(n);
                     if (kind == ChannelNames.Kind.IGNORED
                             || kind == ChannelNames.Kind.READY && ch.wantsListingFor(
-                                    ChannelNames.sequenceOf(n, ChannelNames.READY))) {
+                                    ChannelNames.sequenceOf(n, names.readyExt()))) {
                         toScan.add(ch);
                     }
                     ch.dirty.set(true);
