@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  *       {@code syft.pub.yaml} granting read to the one receiver; files {@code n.msg.request} and a
  *       non-empty marker {@code n.ready.request} (size and SHA-256 of the message file), both under
  *       names SyftBox syncs at once; the receiver never touches the sender's files but records
- *       what it consumed in {@code <datasites>/<self email>/app_data/formix/<from>_to_<self>/ack.request},
+ *       what it consumed in {@code <datasites>/<self email>/app_data/formix/acks/<from>_to_<self>/ack.request},
  *       and the sender deletes what was acknowledged.</li>
  * </ul>
  */
@@ -33,6 +32,8 @@ public final class ChannelLayout {
     static final String PERMISSION_FILE = "syft.pub.yaml";
     /** The receiver's acknowledgement file, in its own datasite's folder of the channel. */
     static final String ACK_FILE = "ack.request";
+    /** The folder of a datasite's acknowledgement folders (one per inbound channel). */
+    static final String ACKS_DIR = "acks";
     /** An email usable as a datasite folder name: no separators, no dot-names, bounded. */
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
@@ -63,20 +64,15 @@ public final class ChannelLayout {
      *
      * @throws IllegalArgumentException if an email is not a plain address usable as a folder name
      *     ({@code local@domain}, letters, digits, {@code . _ % + -}, at most 254 characters, no
-     *     leading, trailing or double dot), if two parties share an email, or if {@code selfEmail}
-     *     is not in the table
+     *     leading, trailing or double dot), or if {@code selfEmail} is not in the table. Several
+     *     parties may share one datasite (the nodes one host runs).
      */
     public static ChannelLayout syftbox(Path datasites, String selfEmail, Map<PartyId, String> partyEmails) {
         Objects.requireNonNull(datasites, "datasites");
         requireEmail(selfEmail);
         Map<PartyId, String> copy = new LinkedHashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
         for (Map.Entry<PartyId, String> e : partyEmails.entrySet()) {
-            String email = requireEmail(e.getValue());
-            if (!seen.add(email.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("two parties share the datasite " + email);
-            }
-            copy.put(Objects.requireNonNull(e.getKey(), "party"), email);
+            copy.put(Objects.requireNonNull(e.getKey(), "party"), requireEmail(e.getValue()));
         }
         if (!copy.containsValue(selfEmail)) {
             throw new IllegalArgumentException("this party's email " + selfEmail + " is not in the party table "
@@ -151,9 +147,12 @@ public final class ChannelLayout {
         return appDir(emailOf(from)).resolve(ChannelNames.channel(from, self));
     }
 
-    /** SyftBox: the receiver's acknowledgement file of channel {@code from -> to}, in the receiver's datasite. */
+    /**
+     * SyftBox layout: the receiver's acknowledgement file of channel {@code from -> to}, in the
+     * receiver's datasite: {@code app_data/formix/acks/<from>_to_<to>/ack.request}.
+     */
     Path ackFile(PartyId from, PartyId to) {
-        return appDir(emailOf(to)).resolve(ChannelNames.channel(from, to)).resolve(ACK_FILE);
+        return appDir(emailOf(to)).resolve(ACKS_DIR).resolve(ChannelNames.channel(from, to)).resolve(ACK_FILE);
     }
 
     /** The content of the permission file of a channel folder read by {@code readerEmail} alone. */

@@ -78,7 +78,7 @@ class SyftboxLayoutTest {
     }
 
     Path ackDir() {
-        return datasites().resolve("bob@example.org/app_data/formix/0_to_1");
+        return datasites().resolve("bob@example.org/app_data/formix/acks/0_to_1");
     }
 
     static byte[] bytes(String s) {
@@ -246,7 +246,23 @@ class SyftboxLayoutTest {
         }
         assertEquals("first.last+tag@sub.example.org", ChannelLayout.requireEmail("first.last+tag@sub.example.org"));
         assertThrows(IllegalArgumentException.class, () -> ChannelLayout.syftbox(datasites(), "alice@example.org",
-                Map.of(A, "alice@example.org", B, "ALICE@example.org")), "two parties, one datasite");
+                Map.of(A, "alice@example.org", B, "bob@example.org/..")));
         assertThrows(IllegalArgumentException.class, () -> ChannelLayout.syftbox(datasites(), "carol@example.org", EMAILS));
+    }
+
+    @Test
+    void partiesOfOneHostShareItsDatasite() throws Exception {
+        PartyId c = PartyId.of("2");
+        Map<PartyId, String> table = Map.of(A, "alice@example.org", B, "bob@example.org", c, "alice@example.org");
+        FileTransport a = FileTransport.builder(dir.resolve("local"), A).stateDir(dir.resolve("sa"))
+                .rescanInterval(Duration.ofMillis(50)).layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table)).open();
+        open.add(a);
+        FileTransport two = FileTransport.builder(dir.resolve("local"), c).stateDir(dir.resolve("sc"))
+                .rescanInterval(Duration.ofMillis(50)).layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table)).open();
+        open.add(two);
+        a.send(c, bytes("next door"));
+        assertEquals("next door", new String(two.receive(A, WAIT).orElseThrow().payload(), StandardCharsets.UTF_8));
+        assertTrue(two.receive(A, SHORT).isEmpty());
+        assertEquals("1\n", Files.readString(datasites().resolve("alice@example.org/app_data/formix/acks/0_to_2/ack.request")));
     }
 }
