@@ -45,8 +45,20 @@ final class InitCommand implements Callable<Integer> {
             + "(nothing is deleted; the shared data folder is left alone), then create new ones")
     boolean force;
 
+    @Option(names = "--layout", paramLabel = "default|syftbox",
+            description = "channel layout of this home's nodes: default (channels under the data dir) or syftbox "
+                    + "(channels in SyftBox datasites; needs --datasites and --email; docs/syftbox.md)")
+    String layout;
+
+    @Option(names = "--datasites", paramLabel = "<dir>", description = "with --layout syftbox: the SyftBox datasites folder")
+    Path datasites;
+
+    @Option(names = "--email", description = "with --layout syftbox: this home's datasite (its SyftBox email)")
+    String email;
+
     @Override
     public Integer call() throws IOException {
+        checkLayout();
         FormixHome home = main.formixHome();
         List<Path> moved = force ? moveAside(home) : List.of();
         if (!force && Files.exists(home.networkDb(), LinkOption.NOFOLLOW_LINKS)) {
@@ -61,6 +73,9 @@ final class InitCommand implements Callable<Integer> {
             }
         }
         init(main);
+        if (layout != null) {
+            SyftBoxConfig.write(home, "syftbox".equals(layout) ? datasites : null, email);
+        }
         PrintWriter out = main.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -76,6 +91,35 @@ final class InitCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The layout options, checked before anything is written (one line each). */
+    private void checkLayout() {
+        if (layout == null) {
+            if (datasites != null || email != null) {
+                throw new CliException(ExitCodes.USAGE, "--datasites and --email need --layout syftbox");
+            }
+            return;
+        }
+        switch (layout) {
+            case "default" -> {
+                if (datasites != null || email != null) {
+                    throw new CliException(ExitCodes.USAGE, "--datasites and --email need --layout syftbox");
+                }
+            }
+            case "syftbox" -> {
+                if (datasites == null || email == null) {
+                    throw new CliException(ExitCodes.USAGE, "--layout syftbox needs --datasites and --email");
+                }
+                try {
+                    io.formix.transport.file.ChannelLayout.requireEmail(email);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, "--email: " + e.getMessage());
+                }
+            }
+            default -> throw new CliException(ExitCodes.USAGE, "--layout must be default or syftbox, not \""
+                    + layout.replaceAll("\\p{Cntrl}", "?") + "\"");
+        }
     }
 
     /**
