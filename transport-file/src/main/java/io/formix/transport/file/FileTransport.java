@@ -89,6 +89,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     /** Read-held by every file operation, write-held by {@link #close()}. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong nextAckCollection = new AtomicLong(System.nanoTime());
+    private final long rescanNanos;
 
     private FileTransport(Builder b, StateDir stateDir, PartyLock lock, SharedWatcher watcher) {
         this.root = b.root;
@@ -117,6 +119,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             }
         };
         this.layout = b.layout;
+        this.rescanNanos = saturatedNanos(b.rescanInterval);
         this.inbound = new InboundChannels(root, b.layout, self,
                 new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
                 doorbell, saturatedNanos(b.rescanInterval));
@@ -492,6 +495,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                     first = false;
                 }
                 inbound.housekeeping();
+                collectAcknowledgementsIfDue();
                 m = look.next();
             } finally {
                 lifecycle.readLock().unlock();
@@ -504,6 +508,23 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 return Optional.empty();
             }
             doorbell.await(rings, Math.min(left, inbound.nanosToRescan()));
+        }
+    }
+
+    /**
+     * SyftBox layout: at most once per rescan interval, lets every outbound channel delete what
+     * its receiver acknowledged, so an idle sender's folder empties too (a send also does it).
+     */
+    private void collectAcknowledgementsIfDue() {
+        if (!layout.isSyftbox()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long due = nextAckCollection.get();
+        if (now - due >= 0 && nextAckCollection.compareAndSet(due, now + rescanNanos)) {
+            for (OutboundChannel ch : outbound.values()) {
+                ch.collectAcknowledgements();
+            }
         }
     }
 
@@ -568,7 +589,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     }
 
     private OutboundChannel outboundTo(PartyId to) {
-        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable));
+        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable,
+                maxMessageBytes));
     }
 
     /** Channel polls so far (tests: idle channels are not looked at). */

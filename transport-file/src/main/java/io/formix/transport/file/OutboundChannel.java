@@ -38,6 +38,7 @@ final class OutboundChannel {
     private final StateFiles state;
     private final boolean durable;
     private final ChannelNames.Names names;
+    private final int maxMessageBytes;
     /** SyftBox layout: the receiver's acknowledgement file (in its datasite), else null. */
     private final Path ackFile;
     /** SyftBox layout: the receiver's email, granted read in the channel's permission file; else null. */
@@ -50,7 +51,8 @@ final class OutboundChannel {
     private String ackProblem;
 
     OutboundChannel(Path root, ChannelLayout layout, StateDir stateDir, PartyId self, PartyId to, FileOps ops,
-            StateFiles state, boolean durable) {
+            StateFiles state, boolean durable, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.to = to;
         this.dir = layout.outboundDir(root, self, to);
         this.names = layout.names;
@@ -351,7 +353,7 @@ final class OutboundChannel {
     /** The whole message file {@code msg} (this sender's own, written before a crash), or null if unusable. */
     private byte[] readMessage(Path msg) throws IOException {
         try (RegularFiles.Handle h = RegularFiles.open(msg)) {
-            if (h.size() < FrameCodec.HEADER_BYTES || h.size() > Integer.MAX_VALUE - 16) {
+            if (h.size() < FrameCodec.HEADER_BYTES || h.size() > FrameCodec.HEADER_BYTES + (long) maxMessageBytes) {
                 LOG.warn("channel {}: {} is not a whole message; not published", dir.getFileName(), msg.getFileName());
                 return null;
             }

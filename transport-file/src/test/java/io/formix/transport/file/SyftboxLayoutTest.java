@@ -265,4 +265,20 @@ class SyftboxLayoutTest {
         assertTrue(two.receive(A, SHORT).isEmpty());
         assertEquals("1\n", Files.readString(datasites().resolve("alice@example.org/app_data/formix/acks/0_to_2/ack.request")));
     }
+
+    @Test
+    void anIdleSenderDeletesWhatWasAcknowledgedWhileItWaitsForMessages() throws Exception {
+        FileTransport a = open(A);
+        FileTransport b = open(B);
+        a.send(B, bytes("only"));
+        assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
+        assertTrue(b.receive(A, SHORT).isEmpty()); // acknowledged
+        Path msg = outDir().resolve("00000000.msg.request");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (Files.exists(msg) && System.nanoTime() < deadline) {
+            a.receive(B, SHORT); // no send: the receive loop collects acknowledgements each rescan
+        }
+        assertFalse(Files.exists(msg));
+        assertFalse(Files.exists(outDir().resolve("00000000.ready.request")));
+    }
 }
