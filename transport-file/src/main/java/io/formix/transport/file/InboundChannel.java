@@ -198,10 +198,11 @@ final class InboundChannel {
 
     private Message look(long n) throws IOException {
         Path ready = dir.resolve(names.ready(n));
-        RegularFiles.Probe marker = RegularFiles.probe(ready);
-        if (marker == RegularFiles.Probe.ABSENT) {
+        long markerSize = RegularFiles.probeSize(ready);
+        if (markerSize == RegularFiles.ABSENT) {
             return null;
         }
+        RegularFiles.Probe marker = markerSize >= 0 ? RegularFiles.Probe.REGULAR : RegularFiles.Probe.OTHER;
         if (!usableFolder()) {
             return null; // replaced by a link since the last look: nothing is read through it
         }
@@ -222,11 +223,13 @@ final class InboundChannel {
                         + names.ready(n) + ")");
             }
         }
-        Markers.Marker marked;
-        try {
-            marked = readMarker(ready);
-        } catch (RegularFiles.NotRegularFileException e) {
-            return null; // swapped since the probe: the next look sets it aside
+        Markers.Marker marked = null; // an empty marker (wire format v1) is not opened
+        if (markerSize != 0) {
+            try {
+                marked = readMarker(ready);
+            } catch (RegularFiles.NotRegularFileException e) {
+                return null; // swapped since the probe: the next look sets it aside
+            }
         }
         if (marked == INCOMPLETE_MARKER) {
             return incomplete(n, -2, "marker " + names.ready(n) + " is not an empty file nor one marker line");
