@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code a} to {@code b} is the pair {@code <root>/a_to_b/<n %08d>.msg} (8-byte little-endian
  * length, then the payload) and the empty {@code <n %08d>.ready}, written through a
  * {@code .}-prefixed temp file and an atomic rename. Any folder sync (SyftBox, Syncthing, rsync, a
- * shared disk) can carry {@code root} between machines.
+ * shared disk) can carry {@code root} between machines. With {@link Builder#layout}
+ * {@link ChannelLayout#syftbox} the channels follow SyftBox's rules instead: each party writes in its
+ * own datasite, markers are non-empty and the receiver acknowledges by a file instead of deleting
+ * (docs/syftbox.md).
  *
  * <p>Durable in the sense of {@link Transport}: messages and numbering survive a restart of either
  * side. With {@link Builder#durable(boolean) durable(true)} files and folders are also forced to

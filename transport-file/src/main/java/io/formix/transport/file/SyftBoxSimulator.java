@@ -550,7 +550,14 @@ public final class SyftBoxSimulator implements AutoCloseable {
                 }
             }
         }
-        SyftBoxSimulator sim = create(ws, p, d, new Random(seed)).start();
+        SyftBoxSimulator sim;
+        try {
+            sim = create(ws, p, d, new Random(seed)).start();
+        } catch (IllegalArgumentException e) {
+            System.err.println("syftbox-sim: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.println("syftbox-sim: " + ws.size() + " clients, full sync every " + p.toMillis()
                 + " ms, priority debounce " + d.toMillis() + " ms");
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
