@@ -237,7 +237,7 @@ final class InboundChannel {
         Path msg = dir.resolve(names.msg(n));
         BasicFileAttributes before = SafeFiles.lstat(msg);
         if (before == null || refused.contains(Candidate.of(msg, before))) {
-            return lookAtCopies(n); // missing or refused: a sync engine's conflict copy may be the message
+            return lookAtCopies(n, marked); // missing or refused: a sync engine's conflict copy may be the message
         }
         byte[] payload;
         try (RegularFiles.Handle h = RegularFiles.open(msg)) {
@@ -357,7 +357,7 @@ final class InboundChannel {
      * file (regular files only, never following a link or blocking, length checked before
      * allocating); one that is not a whole message is left in place and not offered.
      */
-    private Message lookAtCopies(long n) throws IOException {
+    private Message lookAtCopies(long n, Markers.Marker marked) throws IOException {
         List<Path> copies = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -393,6 +393,12 @@ final class InboundChannel {
                 } else {
                     payload = new byte[(int) length];
                     h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
+                    byte[] header = FrameCodec.header(payload.length);
+                    if (marked != null && (size != marked.size()
+                            || !java.security.MessageDigest.isEqual(marked.sha256(), Markers.digest(header, payload)))) {
+                        refusal = "it does not match the marker of message " + n;
+                        payload = null;
+                    }
                 }
             } catch (RegularFiles.NotRegularFileException e) {
                 refusal = "not a regular file: " + e.kind();

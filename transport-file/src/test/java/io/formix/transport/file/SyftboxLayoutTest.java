@@ -281,4 +281,23 @@ class SyftboxLayoutTest {
         assertFalse(Files.exists(msg));
         assertFalse(Files.exists(outDir().resolve("00000000.ready.request")));
     }
+
+    @Test
+    void aConflictCopyIsACandidateOnlyIfItMatchesTheMarker() throws Exception {
+        FileTransport a = open(A);
+        a.send(B, bytes("genuine"));
+        Path msg = outDir().resolve("00000000.msg.request");
+        byte[] good = Files.readAllBytes(msg);
+        byte[] bad = good.clone();
+        bad[bad.length - 1] ^= 1;
+        Files.write(msg, bad);
+        Files.write(outDir().resolve("00000000.msg.conflict.20261205010101.request"), bad);
+        FileTransport b = open(B);
+        assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT));
+        assertTrue(b.receive(A, SHORT).isEmpty(), "the copy with the same wrong bytes is not taken either");
+        Files.write(outDir().resolve("00000000.msg.conflict.request"), good);
+        Message m = b.receive(A, WAIT).orElseThrow();
+        assertEquals(0, m.sequence());
+        assertEquals("genuine", new String(m.payload(), StandardCharsets.UTF_8));
+    }
 }
