@@ -6,7 +6,13 @@
 #
 #   scripts/proxy-demo.sh                  # ports 8000/9000/10000 as in the seed
 #   PROXY_DEMO_BASES="18000 19000 20000" PROXY_DEMO_ROUNDS=50 scripts/proxy-demo.sh
+#   scripts/proxy-demo.sh --syftbox        # SyftBox layout: each party its own workspace, carried only
+#                                          # by the SyftBox-rule sync simulator (5 s full sync;
+#                                          # SYFTBOX_PERIOD_MS to change it; docs/syftbox.md)
 set -euo pipefail
+SYFTBOX=0
+if [ "${1:-}" = "--syftbox" ]; then SYFTBOX=1; shift; fi
+if [ "$#" -gt 0 ]; then echo "usage: $0 [--syftbox]" >&2; exit 2; fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib/build.sh"
 build_module proxy
 
@@ -49,8 +55,27 @@ print_counts() {
 }
 
 echo "run folder: $RUN"
+EMAILS=(party0@demo.formix.org party1@demo.formix.org party2@demo.formix.org)
+if [ "$SYFTBOX" = 1 ]; then
+  SIM_ARGS=()
+  for i in 0 1 2; do SIM_ARGS+=("${EMAILS[$i]}=$RUN/party-$i/datasites"); done
+  "${JAVA[@]}" io.formix.transport.file.SyftBoxSimulator --period-ms "${SYFTBOX_PERIOD_MS:-5000}" "${SIM_ARGS[@]}" \
+      > "$LOGS/syftbox-sim.log" 2>&1 &
+  STARTED+=("$!")
+  until grep -q "syftbox-sim:" "$LOGS/syftbox-sim.log" 2>/dev/null; do sleep 0.1; done
+  echo "$(cat "$LOGS/syftbox-sim.log")"
+fi
+layout_args() { # layout_args <pid>: the file side of proxy <pid>
+  if [ "$SYFTBOX" = 1 ]; then
+    echo "--data-dir $RUN/party-$1/local --layout syftbox --datasites $RUN/party-$1/datasites"
+    echo "--email ${EMAILS[$1]} --party-emails ${EMAILS[0]},${EMAILS[1]},${EMAILS[2]}"
+  else
+    echo "--data-dir $DATA"
+  fi
+}
 for i in 0 1 2; do
-  "${JAVA[@]}" io.formix.proxy.FormixProxyCommand --pid "$i" --parties 3 --data-dir "$DATA" \
+  read -r -a FILE_SIDE <<< "$(layout_args "$i" | tr '\n' ' ')"
+  "${JAVA[@]}" io.formix.proxy.FormixProxyCommand --pid "$i" --parties 3 "${FILE_SIDE[@]}" \
       --base-port "${BASES[$i]}" --sequre-base-port "${BASES[$i]}" --stats-interval 1 \
       2> "$LOGS/proxy-$i.log" &
   STARTED+=("$!"); PROXY_PIDS+=("$!")

@@ -57,6 +57,14 @@ public final class HomeService {
                 moved.stream().map(Path::toString).toList());
     }
 
+    /**
+     * Sets the channel layout of this home's nodes: the SyftBox one in {@code datasites} as
+     * {@code email}, or (both null) the default one under the data dir (docs/syftbox.md).
+     */
+    public void layout(Path datasites, String email) throws IOException {
+        SyftBoxConfig.write(home.files(), datasites, email);
+    }
+
     /** Moves network.db (and its -wal/-shm) and nodes/ aside; refuses while nodes run on them. */
     private List<Path> moveAside(FormixHome files) {
         Path db = files.networkDb();

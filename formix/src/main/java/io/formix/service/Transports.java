@@ -159,6 +159,7 @@ final class Transports {
         }
         Path root = home.dataDir();
         Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted.size() * 60L)));
+        SyftBoxConfig syftbox = SyftBoxConfig.read(home.files()); // null: the default layout
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
@@ -166,14 +167,21 @@ final class Transports {
                 // never in the data dir that a sync engine carries to other machines.
                 // Sealed: every genuine message is the sender's own, so a corrupt file in the folder
                 // was planted and must not take the number of the sender's real message.
-                return FileTransport.builder(root, self).rescanInterval(rescan)
+                FileTransport.Builder b = FileTransport.builder(root, self).rescanInterval(rescan)
                         .maxMessageBytes(maxBytes.applyAsInt(self))
                         .corruptKeepsNumber(sealed)
-                        .stateDir(home.files().nodeDir(self).resolve("transport")).open();
+                        .stateDir(home.files().nodeDir(self).resolve("transport"));
+                if (syftbox != null) {
+                    b.layout(syftbox.layout(net.nodes(null), self)); // the nodes known now
+                }
+                return b.open();
             }
 
             @Override
             public void prepare(Collection<NodeRecord> nodes, Collection<NodeRecord> all) throws IOException {
+                if (syftbox != null) {
+                    return; // each sender creates its channel folders in its datasite
+                }
                 Files.createDirectories(root);
                 for (NodeRecord n : nodes) {
                     for (NodeRecord peer : all) {

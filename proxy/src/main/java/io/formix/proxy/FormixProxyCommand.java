@@ -3,6 +3,7 @@ package io.formix.proxy;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -120,6 +123,22 @@ public final class FormixProxyCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, stack traces on errors.")
     boolean verbose;
 
+    @Option(names = "--layout", defaultValue = "default", paramLabel = "default|syftbox",
+            description = "Channel layout: default (all channels under --data-dir, sbproxy's) or syftbox "
+                    + "(channels in the parties' SyftBox datasites, docs/syftbox.md).")
+    String layout;
+
+    @Option(names = "--datasites", paramLabel = "<dir>",
+            description = "With --layout syftbox: the SyftBox workspace's datasites folder (e.g. ~/SyftBox/datasites).")
+    Path datasites;
+
+    @Option(names = "--email", description = "With --layout syftbox: this party's datasite (its SyftBox email).")
+    String email;
+
+    @Option(names = "--party-emails", split = ",", paramLabel = "<email>",
+            description = "With --layout syftbox: the datasite of every party, in pid order (E0,E1,…).")
+    List<String> partyEmails = new ArrayList<>();
+
     private final TransportOpener opener;
     private final boolean exitOnSignal;
 
@@ -137,7 +156,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
     public static void main(String[] args) {
         boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
         configureLogging(verbose);
-        System.exit(commandLine(new FormixProxyCommand(FileChannels::open, true)).execute(args));
+        System.exit(commandLine(new FormixProxyCommand(FileChannels.OPENER, true)).execute(args));
     }
 
     /** One line per event on stderr: time, level, message; debug with {@code -v}. */
@@ -164,6 +183,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         ProxyConfig config;
+        ChannelLayout channelLayout;
         try {
             if (maxMessageBytes < 0) {
                 throw new IllegalArgumentException("--max-message-bytes must be >= 0");
@@ -191,6 +211,7 @@ public final class FormixProxyCommand implements Callable<Integer> {
                     .probation(Duration.ofMillis(probationMs))
                     .stateDir(stateDir != null ? stateDir : defaultStateDir(dataDir, pid))
                     .build();
+            channelLayout = channelLayout();
         } catch (IllegalArgumentException | UnknownHostException e) {
             return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);
         }
@@ -201,7 +222,8 @@ public final class FormixProxyCommand implements Callable<Integer> {
         }
         Transport transport;
         try {
-            transport = opener.open(dataDir, PartyId.ofPid(pid), maxMessageBytes, !noFsync, config.stateDir());
+            transport = opener.open(dataDir, PartyId.ofPid(pid), maxMessageBytes, !noFsync, config.stateDir(),
+                    channelLayout);
         } catch (ChannelLockedException e) {
             return fail(err, EXIT_LOCKED, "party " + pid + " is already open on " + dataDir + " (" + e.getMessage()
                     + "); stop the other formix-proxy or program running as party " + pid, e);
@@ -238,6 +260,39 @@ public final class FormixProxyCommand implements Callable<Integer> {
             // runs until a signal starts the shutdown hook
         }
         return CommandLine.ExitCode.OK;
+    }
+
+    /** The layout of {@code --layout}; its options checked (one clear line each). */
+    private ChannelLayout channelLayout() {
+        switch (layout) {
+            case "default", "flat" -> {
+                if (datasites != null || email != null || !partyEmails.isEmpty()) {
+                    throw new IllegalArgumentException("--datasites, --email and --party-emails need --layout syftbox");
+                }
+                return ChannelLayout.flat();
+            }
+            case "syftbox" -> {
+                if (datasites == null || email == null || partyEmails.isEmpty()) {
+                    throw new IllegalArgumentException("--layout syftbox needs --datasites, --email and --party-emails");
+                }
+                if (partyEmails.size() != parties) {
+                    throw new IllegalArgumentException("--party-emails names " + partyEmails.size()
+                            + " datasites for " + parties + " parties");
+                }
+                Map<PartyId, String> table = new LinkedHashMap<>();
+                for (int i = 0; i < partyEmails.size(); i++) {
+                    table.put(PartyId.ofPid(i), partyEmails.get(i));
+                }
+                ChannelLayout l = ChannelLayout.syftbox(datasites, email, table);
+                if (pid >= 0 && pid < partyEmails.size() && !partyEmails.get(pid).equals(email)) {
+                    throw new IllegalArgumentException("--email " + email + " is not the datasite of pid " + pid
+                            + " in --party-emails (" + partyEmails.get(pid) + ")");
+                }
+                return l;
+            }
+            default -> throw new IllegalArgumentException("--layout must be default or syftbox, not \""
+                    + layout.replaceAll("\\p{Cntrl}", "?") + "\"");
+        }
     }
 
     private static void startStats(Proxy proxy, Duration every) {

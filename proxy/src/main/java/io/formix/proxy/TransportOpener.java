@@ -2,6 +2,7 @@ package io.formix.proxy;
 
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -19,4 +20,18 @@ public interface TransportOpener {
      */
     Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir)
             throws IOException;
+
+    /**
+     * Opens the endpoint with the channel layout {@code --layout} chose. The default handles only
+     * the default layout (openers written before layouts existed, e.g. in tests).
+     *
+     * @throws IOException if this opener cannot open that layout
+     */
+    default Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir,
+            ChannelLayout layout) throws IOException {
+        if (layout.isSyftbox()) {
+            throw new IOException("this opener supports only the default channel layout");
+        }
+        return open(dataDir, self, maxMessageBytes, durable, stateDir);
+    }
 }

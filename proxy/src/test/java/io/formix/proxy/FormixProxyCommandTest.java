@@ -147,4 +147,50 @@ class FormixProxyCommandTest {
         assertEquals(List.of(dir, PartyId.of("2"), 1000, false), seen);
         assertTrue(err.toString().contains("stop here"), err.toString());
     }
+
+    @Test
+    void theSyftboxLayoutReachesTheOpenerWithThePartyTable() {
+        List<Object> seen = new ArrayList<>();
+        TransportOpener opener = new TransportOpener() {
+            @Override
+            public Transport open(Path d, PartyId self, int max, boolean durable, Path state) {
+                throw new AssertionError("the layout-aware open is used");
+            }
+
+            @Override
+            public Transport open(Path d, PartyId self, int max, boolean durable, Path state,
+                    io.formix.transport.file.ChannelLayout layout) throws java.io.IOException {
+                seen.add(layout);
+                throw new java.io.IOException("stop here");
+            }
+        };
+        run(opener, args(1, 8000, "--layout", "syftbox", "--datasites", dir.resolve("ds").toString(), "--email",
+                "b@x.org", "--party-emails", "a@x.org,b@x.org,c@x.org"));
+        io.formix.transport.file.ChannelLayout l = (io.formix.transport.file.ChannelLayout) seen.get(0);
+        assertTrue(l.isSyftbox());
+        assertEquals(dir.resolve("ds"), l.datasites());
+        assertEquals("b@x.org", l.selfEmail());
+        assertEquals(java.util.Map.of(PartyId.ofPid(0), "a@x.org", PartyId.ofPid(1), "b@x.org", PartyId.ofPid(2),
+                "c@x.org"), l.partyEmails());
+    }
+
+    @Test
+    void syftboxOptionsAreCheckedWithOneLineUsageErrors() {
+        String ds = dir.resolve("ds").toString();
+        List<List<String>> bad = List.of(
+                List.of("--layout", "syftbox", "--datasites", ds, "--email", "b@x.org"),
+                List.of("--layout", "syftbox", "--datasites", ds, "--email", "b@x.org", "--party-emails", "a@x.org,b@x.org"),
+                List.of("--layout", "syftbox", "--datasites", ds, "--email", "a@x.org", "--party-emails",
+                        "a@x.org,b@x.org,c@x.org"),
+                List.of("--layout", "syftbox", "--datasites", ds, "--email", "../b@x.org", "--party-emails",
+                        "a@x.org,../b@x.org,c@x.org"),
+                List.of("--layout", "other"),
+                List.of("--email", "b@x.org"));
+        for (List<String> extra : bad) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, run(args(1, 8000, extra.toArray(String[]::new))), extra.toString());
+            assertEquals(1, errLines().size(), extra + ": " + err);
+        }
+        assertTrue(opened.isEmpty(), "nothing was opened");
+    }
 }

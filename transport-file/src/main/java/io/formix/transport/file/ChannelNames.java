@@ -154,6 +154,93 @@ public final class ChannelNames {
         return -1;
     }
 
+    /**
+     * The file names of one {@link ChannelLayout}: message, marker and temp names, and how a name
+     * found in a channel folder is classified. {@link #FLAT} is wire format v1 ({@code n.msg},
+     * {@code n.ready}, {@code .tmp-n.msg}); {@link #SYFTBOX} uses names SyftBox syncs at once
+     * ({@code n.msg.request}, {@code n.ready.request}) and a temp name it ignores
+     * ({@code .tmp-n.msg.tmp}); its permission file {@code syft.pub.yaml} is the writer's own.
+     */
+    record Names(String msgExt, String readyExt, String tempExt, String ownFile) {
+        static final Names FLAT = new Names(MSG, READY, MSG, null);
+        static final Names SYFTBOX = new Names(".msg.request", ".ready.request", ".msg.tmp",
+                ChannelLayout.PERMISSION_FILE);
+
+        String msg(long n) {
+            return number(n) + msgExt;
+        }
+
+        String ready(long n) {
+            return number(n) + readyExt;
+        }
+
+        String temp(long n) {
+            return TEMP_PREFIX + number(n) + tempExt;
+        }
+
+        boolean isTemp(String name) {
+            return name.startsWith(TEMP_PREFIX) && name.endsWith(tempExt);
+        }
+
+        boolean isOwn(String name) {
+            return name.equals(CURSOR_FILE) || name.equals(NEXT_FILE) || isTemp(name) || name.equals(ownFile);
+        }
+
+        Kind kind(String name) {
+            if (isOwn(name)) {
+                return Kind.OWN;
+            }
+            if (ChannelNames.sequenceOf(name, msgExt) >= 0) {
+                return Kind.MSG;
+            }
+            if (ChannelNames.sequenceOf(name, readyExt) >= 0) {
+                return Kind.READY;
+            }
+            return Kind.IGNORED;
+        }
+
+        /** The sequence of a canonical message or marker name of this layout, else -1. */
+        long sequenceOf(String name) {
+            return switch (kind(name)) {
+                case MSG -> ChannelNames.sequenceOf(name, msgExt);
+                case READY -> ChannelNames.sequenceOf(name, readyExt);
+                default -> -1;
+            };
+        }
+
+        /** {@link ChannelNames#conflictCopyOf} for this layout's message names. */
+        long conflictCopyOf(String name) {
+            if (this == FLAT || msgExt.equals(MSG)) {
+                return ChannelNames.conflictCopyOf(name);
+            }
+            // SyftBox's current form puts the marker before the last extension, with an optional
+            // rotation timestamp: n.msg.conflict.request, n.msg.conflict.<14 digits>.request.
+            String stem = msgExt.substring(0, msgExt.lastIndexOf('.'));
+            String last = msgExt.substring(msgExt.lastIndexOf('.'));
+            int c = name.indexOf(stem + ".conflict");
+            if (c > 0 && name.endsWith(last)) {
+                String mid = name.substring(c + stem.length() + ".conflict".length(), name.length() - last.length());
+                if (mid.isEmpty() || mid.length() == 15 && mid.charAt(0) == '.' && all(mid, 1, 15, "0123456789")) {
+                    return ChannelNames.sequenceOf(name.substring(0, c) + msgExt, msgExt);
+                }
+            }
+            int f = name.indexOf(msgExt + ".conflict.");
+            if (f > 0) {
+                String ts = name.substring(f + msgExt.length() + ".conflict.".length());
+                if (!ts.isEmpty() && ts.length() <= 64 && all(ts, 0, ts.length(),
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
+                    return ChannelNames.sequenceOf(name.substring(0, f) + msgExt, msgExt);
+                }
+            }
+            return -1;
+        }
+
+        /** Whether {@code name} is a sync engine's rejected or conflict copy ({@code *.rejected.*}, {@code *.conflict.*}). */
+        static boolean isSyncCopy(String name) {
+            return name.contains(".rejected.") || name.contains(".conflict.") || name.contains(SYNCTHING_CONFLICT);
+        }
+    }
+
     private static boolean all(String s, int from, int to, String allowed) {
         for (int i = from; i < to; i++) {
             if (allowed.indexOf(s.charAt(i)) < 0) {

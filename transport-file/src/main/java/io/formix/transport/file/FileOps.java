@@ -29,6 +29,25 @@ interface FileOps {
     /** Creates the empty file {@code file}; fails if it exists. */
     void createEmpty(Path file) throws IOException;
 
+    /**
+     * Creates the marker {@code file} holding {@code content} (empty for wire format v1); fails if
+     * it exists. A non-empty marker is written by one write of a few dozen bytes; a reader that
+     * sees it short waits for it.
+     */
+    default void createMarker(Path file, byte[] content) throws IOException {
+        if (content.length == 0) {
+            createEmpty(file);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer b = ByteBuffer.wrap(content);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+    }
+
     /** Forces the directory entry changes of {@code dir} to disk, where the platform allows it. */
     void forceDirectory(Path dir) throws IOException;
 

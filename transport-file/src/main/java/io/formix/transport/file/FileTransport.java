@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code a} to {@code b} is the pair {@code <root>/a_to_b/<n %08d>.msg} (8-byte little-endian
  * length, then the payload) and the empty {@code <n %08d>.ready}, written through a
  * {@code .}-prefixed temp file and an atomic rename. Any folder sync (SyftBox, Syncthing, rsync, a
- * shared disk) can carry {@code root} between machines.
+ * shared disk) can carry {@code root} between machines. With {@link Builder#layout}
+ * {@link ChannelLayout#syftbox} the channels follow SyftBox's rules instead: each party writes in its
+ * own datasite, markers are non-empty and the receiver acknowledges by a file instead of deleting
+ * (docs/syftbox.md).
  *
  * <p>Durable in the sense of {@link Transport}: messages and numbering survive a restart of either
  * side. With {@link Builder#durable(boolean) durable(true)} files and folders are also forced to
@@ -70,6 +73,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     static final int FULL_RESCAN_EVERY = InboundChannels.FULL_RESCAN_EVERY;
 
     private final Path root;
+    private final ChannelLayout layout;
     private final StateDir stateDir;
     private final PartyId self;
     private final int maxMessageBytes;
@@ -89,6 +93,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     /** Read-held by every file operation, write-held by {@link #close()}. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong nextAckCollection = new AtomicLong(System.nanoTime());
+    private final long rescanNanos;
 
     private FileTransport(Builder b, StateDir stateDir, PartyLock lock, SharedWatcher watcher, RootIndex index) {
         this.root = b.root;
@@ -117,7 +123,9 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 rejected.incrementAndGet();
             }
         };
-        this.inbound = new InboundChannels(root, self,
+        this.layout = b.layout;
+        this.rescanNanos = saturatedNanos(b.rescanInterval);
+        this.inbound = new InboundChannels(root, b.layout, self,
                 new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
                 index, doorbell, saturatedNanos(b.rescanInterval));
     }
@@ -140,6 +148,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         private FileOps ops = FileOps.REAL;
         private boolean watchEvents = true;
         private Path stateDir;
+        private ChannelLayout layout = ChannelLayout.flat();
 
         private Builder(Path root, PartyId self) {
             this.root = Objects.requireNonNull(root, "root");
@@ -238,6 +247,18 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             return this;
         }
 
+        /**
+         * Where the channel folders are and how their files are named and consumed; default
+         * {@link ChannelLayout#flat()} (wire format v1, all channels under {@code root}). With
+         * {@link ChannelLayout#syftbox} the channels live in the parties' datasites and
+         * {@code root} only places the default state folder ({@code <root>/.formix-local/<self>}):
+         * keep it outside the datasites, or give a {@link #stateDir(Path)}.
+         */
+        public Builder layout(ChannelLayout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
         /** Test seam: the sender's file operations. */
         Builder fileOps(FileOps ops) {
             this.ops = Objects.requireNonNull(ops, "ops");
@@ -253,6 +274,14 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
          * @throws IOException if the state folder or its quarantine is a symbolic link or not a folder
          */
         public FileTransport open() throws IOException {
+            if (layout.isSyftbox() && !layout.partyEmails().containsKey(self)) {
+                throw new IllegalArgumentException("party " + self + " is not in the SyftBox party table "
+                        + layout.partyEmails().keySet());
+            }
+            if (layout.isSyftbox() && !layout.emailOf(self).equals(layout.selfEmail())) {
+                throw new IllegalArgumentException("party " + self + " has the datasite " + layout.emailOf(self)
+                        + " in the party table, not " + layout.selfEmail());
+            }
             Files.createDirectories(root);
             StateDir state = StateDir.open(root, stateDir, self);
             PartyLock lock = PartyLock.acquire(root, state, self);
@@ -288,7 +317,17 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     }
 
     private void start() throws IOException {
-        inbound.start(); // brings the shared root index up to date
+        inbound.start();
+        if (layout.isSyftbox()) {
+            Path own = layout.appDir(layout.selfEmail());
+            Files.createDirectories(own);
+            for (PartyId to : layout.partyEmails().keySet()) {
+                if (!to.equals(self) && SafeFiles.isRealDirectory(layout.outboundDir(root, self, to))) {
+                    outboundTo(to).recoverOnce(); // markers, temp files and acknowledgements a crash left
+                }
+            }
+            return;
+        }
         for (PartyId to : index.receiversFrom(self)) {
             Path p = root.resolve(ChannelNames.channel(self, to));
             if (SafeFiles.isRealDirectory(p)) {
@@ -325,6 +364,11 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     /** The channel folder root. */
     public Path root() {
         return root;
+    }
+
+    /** The channel layout ({@link Builder#layout}). */
+    public ChannelLayout layout() {
+        return layout;
     }
 
     /** The party's state folder ({@link Builder#stateDir(Path)}). */
@@ -456,6 +500,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                     first = false;
                 }
                 inbound.housekeeping();
+                collectAcknowledgementsIfDue();
                 m = look.next();
             } finally {
                 lifecycle.readLock().unlock();
@@ -468,6 +513,23 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 return Optional.empty();
             }
             doorbell.await(rings, Math.min(left, inbound.nanosToRescan()));
+        }
+    }
+
+    /**
+     * SyftBox layout: at most once per rescan interval, lets every outbound channel delete what
+     * its receiver acknowledged, so an idle sender's folder empties too (a send also does it).
+     */
+    private void collectAcknowledgementsIfDue() {
+        if (!layout.isSyftbox()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long due = nextAckCollection.get();
+        if (now - due >= 0 && nextAckCollection.compareAndSet(due, now + rescanNanos)) {
+            for (OutboundChannel ch : outbound.values()) {
+                ch.collectAcknowledgements();
+            }
         }
     }
 
@@ -533,7 +595,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     }
 
     private OutboundChannel outboundTo(PartyId to) {
-        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, stateDir, self, t, ops, state, durable));
+        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable,
+                maxMessageBytes));
     }
 
     /** Channel polls so far (tests: idle channels are not looked at). */

@@ -64,6 +64,17 @@ final class InboundChannel {
     private final Settings settings;
     private final StateFiles state;
     private final Stats stats;
+    private final ChannelNames.Names names;
+    /**
+     * SyftBox layout: the channel's files belong to the sender's datasite and are never moved or
+     * deleted here; what was consumed is written to this acknowledgement file in the receiver's own
+     * datasite instead. Null in the flat layout.
+     */
+    private final Path ackFile;
+    /** SyftBox layout: the sender's email, granted read in the acknowledgement folder's permission file. */
+    private final String senderEmail;
+    /** Whether the missing folder (a peer's datasite not synced yet) was logged. */
+    private boolean missingLogged;
 
     private boolean initialized;
     private long next;
@@ -119,11 +130,14 @@ final class InboundChannel {
         void rejected();
     }
 
-    InboundChannel(Path root, PartyId from, PartyId self, Settings settings, StateFiles state, StateDir stateDir,
-            Stats stats) {
+    InboundChannel(Path root, ChannelLayout layout, PartyId from, PartyId self, Settings settings, StateFiles state,
+            StateDir stateDir, Stats stats) {
         this.from = from;
         this.name = ChannelNames.channel(from, self);
-        this.dir = root.resolve(name);
+        this.dir = layout.inboundDir(root, from, self);
+        this.names = layout.names;
+        this.ackFile = layout.isSyftbox() ? layout.ackFile(from, self) : null;
+        this.senderEmail = layout.isSyftbox() ? layout.emailOf(from) : null;
         this.cursorFile = stateDir.cursor(from, self);
         this.legacyCursorFile = dir.resolve(ChannelNames.CURSOR_FILE);
         this.stateDir = stateDir;
@@ -183,13 +197,18 @@ final class InboundChannel {
     }
 
     private Message look(long n) throws IOException {
-        Path ready = dir.resolve(ChannelNames.ready(n));
-        RegularFiles.Probe marker = RegularFiles.probe(ready);
-        if (marker == RegularFiles.Probe.ABSENT) {
+        Path ready = dir.resolve(names.ready(n));
+        long markerSize = RegularFiles.probeSize(ready);
+        if (markerSize == RegularFiles.ABSENT) {
             return null;
         }
+        RegularFiles.Probe marker = markerSize >= 0 ? RegularFiles.Probe.REGULAR : RegularFiles.Probe.OTHER;
         if (!usableFolder()) {
             return null; // replaced by a link since the last look: nothing is read through it
+        }
+        if (refusedAt != n) {
+            refused.clear();
+            refusedAt = n;
         }
         if (marker != RegularFiles.Probe.REGULAR) {
             BasicFileAttributes a = SafeFiles.lstat(ready);
@@ -197,24 +216,41 @@ final class InboundChannel {
                 return null; // gone since: the next look sees what is there
             }
             if (!a.isRegularFile()) {
+                if (ackFile != null && refused.contains(Candidate.of(ready, a))) {
+                    return null; // set aside once already: the peer's entry stays, ignored
+                }
                 throw setAside(n, ready, "not a regular file: " + RegularFiles.kind(a, ready) + " ("
-                        + ChannelNames.ready(n) + ")");
+                        + names.ready(n) + ")");
             }
         }
-        if (refusedAt != n) {
-            refused.clear();
-            refusedAt = n;
+        Markers.Marker marked = null; // an empty marker (wire format v1) is not opened
+        if (markerSize != 0) {
+            try {
+                marked = readMarker(ready);
+            } catch (RegularFiles.NotRegularFileException e) {
+                return null; // swapped since the probe: the next look sets it aside
+            }
         }
-        Path msg = dir.resolve(ChannelNames.msg(n));
+        if (marked == INCOMPLETE_MARKER) {
+            return incomplete(n, -2, "marker " + names.ready(n) + " is not an empty file nor one marker line");
+        }
+        Path msg = dir.resolve(names.msg(n));
         BasicFileAttributes before = SafeFiles.lstat(msg);
         if (before == null || refused.contains(Candidate.of(msg, before))) {
-            return lookAtCopies(n); // missing or refused: a sync engine's conflict copy may be the message
+            return lookAtCopies(n, marked); // missing or refused: a sync engine's conflict copy may be the message
         }
         byte[] payload;
         try (RegularFiles.Handle h = RegularFiles.open(msg)) {
             long size = h.size();
             if (size < FrameCodec.HEADER_BYTES) {
                 return incomplete(n, size, "file of " + size + " bytes, shorter than the 8-byte length");
+            }
+            if (marked != null && size < marked.size()) {
+                return incomplete(n, size, "file of " + size + " bytes, its marker says " + marked.size());
+            }
+            if (marked != null && size > marked.size()) {
+                throw mismatch(n, Candidate.of(msg, before), "file of " + size + " bytes, its marker says "
+                        + marked.size());
             }
             byte[] header = new byte[FrameCodec.HEADER_BYTES];
             h.readFully(header, 0, header.length, 0);
@@ -234,8 +270,15 @@ final class InboundChannel {
             }
             payload = new byte[(int) length]; // only now: 0 <= length <= max, and the file holds it
             h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
+            if (marked != null && !java.security.MessageDigest.isEqual(marked.sha256(),
+                    Markers.digest(header, payload))) {
+                throw mismatch(n, Candidate.of(msg, before), "its SHA-256 does not match its marker");
+            }
         } catch (RegularFiles.NotRegularFileException e) {
-            throw setAside(n, msg, "not a regular file: " + e.kind() + " (" + ChannelNames.msg(n) + ")");
+            if (ackFile != null && refused.contains(Candidate.of(msg, before))) {
+                return null;
+            }
+            throw setAside(n, msg, "not a regular file: " + e.kind() + " (" + names.msg(n) + ")");
         } catch (NoSuchFileException | EOFException e) {
             return null; // marker first (a sync engine) or truncated under us: wait
         }
@@ -244,6 +287,61 @@ final class InboundChannel {
             return null; // replaced while being read (its rename marks the channel again): look again
         }
         return handOut(n, read, payload);
+    }
+
+    /** {@link #readMarker}: the marker has bytes but is not (yet) one marker line. */
+    private static final Markers.Marker INCOMPLETE_MARKER = new Markers.Marker(-1, new byte[0]);
+
+    /**
+     * What the regular marker file {@code ready} says: null if it is empty (wire format v1: complete,
+     * nothing to check), the parsed line, or {@link #INCOMPLETE_MARKER} if it is not one marker line
+     * (being written, or not a marker): waited for under the stable-size rule.
+     */
+    private static Markers.Marker readMarker(Path ready) throws IOException {
+        byte[] b = new byte[Markers.MAX_BYTES];
+        try (RegularFiles.Handle h = RegularFiles.open(ready)) {
+            long size = h.size();
+            if (size == 0) {
+                return null;
+            }
+            if (size > Markers.MAX_BYTES) {
+                return INCOMPLETE_MARKER;
+            }
+            h.readFully(b, 0, (int) size, 0);
+            Markers.Marker m = Markers.parse(b, (int) size);
+            return m == null ? INCOMPLETE_MARKER : m;
+        } catch (NoSuchFileException | EOFException e) {
+            return INCOMPLETE_MARKER;
+        }
+    }
+
+    /**
+     * A message file that does not match its non-empty marker (size or SHA-256). In the flat layout
+     * it is a corrupt message (quarantined as such); in the SyftBox layout, whose files belong to the
+     * sender, it is copied to the quarantine, refused by its identity and the channel keeps waiting
+     * for another file for n (a stale copy the sync engine has not replaced yet, or a forgery).
+     */
+    private CorruptMessageException mismatch(long n, Candidate c, String reason) throws IOException {
+        if (ackFile == null) {
+            return quarantine(n, reason);
+        }
+        return refuseInPlace(n, c, reason);
+    }
+
+    /** SyftBox layout: refuses the peer's file {@code c} for number n without moving or deleting it. */
+    private CorruptMessageException refuseInPlace(long n, Candidate c, String reason) throws IOException {
+        if (refusedAt != n) {
+            refused.clear();
+            refusedAt = n;
+        }
+        refused.add(c);
+        incompleteSeq = -1;
+        Path quarantineDir = stateDir.quarantine(name);
+        String what = SafeFiles.copyAside(c.path(), quarantineDir, FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes());
+        stats.quarantined();
+        LOG.warn("channel {}: message {} ({}) refused: {}; {}; still waiting for message {}", name, n,
+                c.path().getFileName(), reason, what, n);
+        return new CorruptMessageException(from, n, reason + "; still waiting for message " + n);
     }
 
     private Message handOut(long n, Candidate read, byte[] payload) {
@@ -259,11 +357,11 @@ final class InboundChannel {
      * file (regular files only, never following a link or blocking, length checked before
      * allocating); one that is not a whole message is left in place and not offered.
      */
-    private Message lookAtCopies(long n) throws IOException {
+    private Message lookAtCopies(long n, Markers.Marker marked) throws IOException {
         List<Path> copies = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                if (ChannelNames.conflictCopyOf(p.getFileName().toString()) == n) {
+                if (names.conflictCopyOf(p.getFileName().toString()) == n) {
                     copies.add(p);
                 }
             }
@@ -295,6 +393,12 @@ final class InboundChannel {
                 } else {
                     payload = new byte[(int) length];
                     h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
+                    byte[] header = FrameCodec.header(payload.length);
+                    if (marked != null && (size != marked.size()
+                            || !java.security.MessageDigest.isEqual(marked.sha256(), Markers.digest(header, payload)))) {
+                        refusal = "it does not match the marker of message " + n;
+                        payload = null;
+                    }
                 }
             } catch (RegularFiles.NotRegularFileException e) {
                 refusal = "not a regular file: " + e.kind();
@@ -408,21 +512,45 @@ final class InboundChannel {
         state.write(cursorFile, next);
         long firstDelivered = acked;
         acked = next;
+        if (ackFile != null) {
+            handedOut = null;
+            writeAck(next); // the sender deletes its files; nothing here is ours to delete
+            return;
+        }
         if (!usableFolder()) {
             return; // never delete through a link; a real folder's leftovers go at the next start
         }
         for (long k = firstDelivered; k < acked; k++) {
-            deleteEntry(dir.resolve(ChannelNames.msg(k)));
-            deleteEntry(dir.resolve(ChannelNames.ready(k)));
+            deleteEntry(dir.resolve(names.msg(k)));
+            deleteEntry(dir.resolve(names.ready(k)));
         }
         Candidate copy = handedOut;
         handedOut = null;
         // The name is checked first: n.msg was just deleted, and an lstat of a missing entry costs an exception.
-        if (copy != null && ChannelNames.conflictCopyOf(copy.path().getFileName().toString()) >= 0
+        if (copy != null && names.conflictCopyOf(copy.path().getFileName().toString()) >= 0
                 && copy.matches(SafeFiles.lstat(copy.path()))) {
             deleteEntry(copy.path()); // delivered from a conflict copy: it is consumed like n.msg
         }
     }
+
+    /**
+     * SyftBox layout: records in the receiver's own datasite that every message below {@code c} was
+     * consumed (folder and its permission file created on first use, granting read to the sender).
+     */
+    private void writeAck(long c) throws IOException {
+        Path folder = ackFile.getParent();
+        if (!SafeFiles.isRealDirectory(folder)) {
+            Files.createDirectories(folder.getParent());
+            SafeFiles.requireRealDirectory(folder, "acknowledgement folder");
+        }
+        if (!ackPermissionChecked) {
+            Permissions.ensure(folder, senderEmail, "acknowledgements of channel " + name);
+            ackPermissionChecked = true;
+        }
+        Acks.write(ackFile, c, false);
+    }
+
+    private boolean ackPermissionChecked;
 
     /**
      * Lists the folder: counts the ignored names in it and notes numbered entries above the
@@ -440,11 +568,11 @@ final class InboundChannel {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                long seq = ChannelNames.sequenceOf(n);
+                long seq = names.sequenceOf(n);
                 if (seq > next) {
                     low = Math.min(low, seq);
                     high = Math.max(high, seq);
-                } else if (seq < 0 && ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
+                } else if (seq < 0 && names.kind(n) == ChannelNames.Kind.IGNORED) {
                     ignored++;
                 }
             }
@@ -463,6 +591,18 @@ final class InboundChannel {
         }
         StateFiles.Loaded cursor = state.load(cursorFile, legacyCursorFile);
         long known = cursor.value().orElse(cursor.found() ? -1 : 0); // -1: decided by the listing
+        if (ackFile != null) {
+            // The receiver's own acknowledgement is a floor: a lost or older state folder must not
+            // make it deliver again what it already told the sender it consumed.
+            long own = ownAck();
+            if (own > 0 && own > known) {
+                if (cursor.found()) {
+                    LOG.warn("channel {}: the cursor ({}) is behind this receiver's acknowledgement {}; continuing at {}",
+                            name, known < 0 ? "unreadable" : Long.toString(known), own, own);
+                }
+                known = own;
+            }
+        }
         long lowest = Long.MAX_VALUE;
         long secondLowest = Long.MAX_VALUE;
         long aboveKnown = Long.MAX_VALUE;
@@ -471,7 +611,7 @@ final class InboundChannel {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                long seq = ChannelNames.sequenceOf(n);
+                long seq = names.sequenceOf(n);
                 if (seq >= 0) {
                     if (seq < lowest) {
                         secondLowest = lowest;
@@ -483,7 +623,7 @@ final class InboundChannel {
                         aboveKnown = Math.min(aboveKnown, seq);
                     }
                     highest = Math.max(highest, seq);
-                } else if (ChannelNames.kind(n) == ChannelNames.Kind.IGNORED) {
+                } else if (names.kind(n) == ChannelNames.Kind.IGNORED) {
                     ignored++;
                 }
             }
@@ -504,10 +644,14 @@ final class InboundChannel {
         acked = next;
         long high = highest > next ? highest : -1;
         // Files below the cursor were delivered and acknowledged; a crash interrupted their deletion.
-        if (lowest < next) {
+        // (In the SyftBox layout they are the sender's, deleted by it once it reads the acknowledgement.)
+        if (ackFile != null && known >= 0 && ownAck() < next) {
+            writeAck(next); // the acknowledgement lags behind the cursor (a crash between the two)
+        }
+        if (lowest < next && ackFile == null) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
-                    long n = ChannelNames.sequenceOf(p.getFileName().toString());
+                    long n = names.sequenceOf(p.getFileName().toString());
                     if (n >= 0 && n < next) {
                         deleteEntry(p);
                     }
@@ -526,10 +670,28 @@ final class InboundChannel {
      * place is logged once and not used.
      */
     private boolean usableFolder() throws IOException {
-        BasicFileAttributes a = SafeFiles.lstat(dir);
+        BasicFileAttributes a;
+        try {
+            a = SafeFiles.lstat(dir);
+        } catch (java.nio.file.AccessDeniedException e) {
+            if (!missingLogged) {
+                missingLogged = true;
+                LOG.warn("channel {}: {} cannot be read ({}); waiting", name, dir, e.toString());
+            }
+            return false;
+        }
         if (a != null && a.isDirectory() && !a.isSymbolicLink()) {
             notAFolderLogged = false;
+            if (missingLogged) {
+                missingLogged = false;
+                LOG.info("channel {}: {} is there now", name, dir);
+            }
             return true;
+        }
+        if (a == null && ackFile != null && !missingLogged) {
+            missingLogged = true;
+            LOG.info("channel {}: {} is not there yet (the sender's datasite is not synced, or it has not sent); "
+                    + "waiting", name, dir);
         }
         if (a != null && !notAFolderLogged) {
             notAFolderLogged = true;
@@ -592,6 +754,17 @@ final class InboundChannel {
         }
     }
 
+    /** SyftBox layout: this receiver's own acknowledgement (a floor for its cursor), 0 if none or unreadable. */
+    private long ownAck() {
+        try {
+            long v = Acks.read(ackFile);
+            return Math.max(0, v);
+        } catch (IOException e) {
+            LOG.warn("channel {}: cannot read this receiver's acknowledgement {}: {}", name, ackFile, e.toString());
+            return 0;
+        }
+    }
+
     private Message incomplete(long n, long size, String what) throws CorruptMessageException, IOException {
         Instant now = settings.clock().instant();
         if (incompleteSeq != n || incompleteSize != size) {
@@ -613,6 +786,12 @@ final class InboundChannel {
      * never does, later messages make the gap a reported stall.
      */
     private CorruptMessageException setAside(long n, Path entry, String reason) throws IOException {
+        if (ackFile != null) {
+            BasicFileAttributes a = SafeFiles.lstat(entry);
+            if (a != null) {
+                return refuseInPlace(n, Candidate.of(entry, a), reason);
+            }
+        }
         Path quarantineDir = stateDir.quarantine(name);
         long bound = FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes();
         String what = SafeFiles.moveAside(entry, quarantineDir, bound);
@@ -624,13 +803,20 @@ final class InboundChannel {
     }
 
     private CorruptMessageException quarantine(long n, String reason) throws IOException {
+        if (ackFile != null) {
+            Path msg = dir.resolve(names.msg(n));
+            BasicFileAttributes a = SafeFiles.lstat(msg);
+            if (a != null) {
+                return refuseInPlace(n, Candidate.of(msg, a), reason); // the peer's file: never moved
+            }
+        }
         if (settings.corruptKeepsNumber()) {
-            return setAside(n, dir.resolve(ChannelNames.msg(n)), reason);
+            return setAside(n, dir.resolve(names.msg(n)), reason);
         }
         Path quarantineDir = stateDir.quarantine(name);
         long bound = FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes();
-        String msg = SafeFiles.moveAside(dir.resolve(ChannelNames.msg(n)), quarantineDir, bound);
-        String ready = SafeFiles.moveAside(dir.resolve(ChannelNames.ready(n)), quarantineDir, bound);
+        String msg = SafeFiles.moveAside(dir.resolve(names.msg(n)), quarantineDir, bound);
+        String ready = SafeFiles.moveAside(dir.resolve(names.ready(n)), quarantineDir, bound);
         moveTo(n + 1);
         acknowledge(); // the cursor must pass n now: its files are gone, a restart must not wait for them
         stats.quarantined();

@@ -36,6 +36,7 @@ final class InboundChannels {
     private static final Logger LOG = LoggerFactory.getLogger(InboundChannels.class);
 
     private final Path root;
+    private final ChannelLayout layout;
     private final PartyId self;
     private final InboundChannel.Settings settings;
     private final StateFiles state;
@@ -72,9 +73,11 @@ final class InboundChannels {
         }
     };
 
-    InboundChannels(Path root, PartyId self, InboundChannel.Settings settings, StateFiles state, StateDir stateDir,
-            InboundChannel.Stats stats, SharedWatcher watcher, RootIndex index, Doorbell doorbell, long rescanNanos) {
+    InboundChannels(Path root, ChannelLayout layout, PartyId self, InboundChannel.Settings settings, StateFiles state,
+            StateDir stateDir, InboundChannel.Stats stats, SharedWatcher watcher, RootIndex index, Doorbell doorbell,
+            long rescanNanos) {
         this.root = root;
+        this.layout = layout;
         this.self = self;
         this.settings = settings;
         this.state = state;
@@ -89,7 +92,9 @@ final class InboundChannels {
 
     /** Hears of root changes through the shared index and discovers the existing channels. */
     void start() throws IOException {
-        index.subscribe(self, rootSubscriber);
+        if (!layout.isSyftbox()) { // SyftBox: the party table says who the senders are
+            index.subscribe(self, rootSubscriber);
+        }
         discover(Long.MAX_VALUE, 0); // current: kept so by the root watch, else listed now
     }
 
@@ -101,7 +106,7 @@ final class InboundChannels {
         }
         synchronized (discoverLock) {
             return byParty.computeIfAbsent(from, f -> {
-                InboundChannel c = new InboundChannel(root, f, self, settings, state, stateDir, stats);
+                InboundChannel c = new InboundChannel(root, layout, f, self, settings, state, stateDir, stats);
                 all.add(c);
                 rootDirty.set(true); // its folder may exist already: discover() will watch it
                 return c;
@@ -175,7 +180,7 @@ final class InboundChannels {
         long now = System.nanoTime();
         if (now - due >= 0 && nextRescan.compareAndSet(due, now + rescanNanos)) {
             boolean full = rescans.incrementAndGet() % FULL_RESCAN_EVERY == 0;
-            if (full || !index.watched()) {
+            if (full || layout.isSyftbox() || !index.watched()) {
                 discover(full ? saturatedTimes(rescanNanos, FULL_RESCAN_EVERY) : Long.MAX_VALUE, rescanNanos);
             }
             for (InboundChannel ch : all) {
@@ -268,6 +273,10 @@ final class InboundChannels {
      * channel logs it once when polled).
      */
     private void discover(long maxAgeNanos, long unwatchedMaxAgeNanos) throws IOException {
+        if (layout.isSyftbox()) {
+            discoverFromTable();
+            return;
+        }
         synchronized (discoverLock) {
             index.refresh(maxAgeNanos, unwatchedMaxAgeNanos);
             for (PartyId from : index.sendersTo(self)) {
@@ -287,6 +296,33 @@ final class InboundChannels {
 
     private static long saturatedTimes(long nanos, int times) {
         return nanos > Long.MAX_VALUE / times ? Long.MAX_VALUE : nanos * times;
+    }
+
+    /**
+     * SyftBox layout: the senders are the other parties of the table; each channel folder (in the
+     * sender's datasite) is watched once it exists. Until then the rescan looks for it.
+     */
+    private void discoverFromTable() throws IOException {
+        synchronized (discoverLock) {
+            for (PartyId from : layout.partyEmails().keySet()) {
+                if (from.equals(self) || watches.containsKey(from)) {
+                    continue;
+                }
+                InboundChannel ch = channel(from);
+                boolean real;
+                try {
+                    real = SafeFiles.isRealDirectory(ch.dir);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    real = false; // its poll logs it once
+                }
+                if (real) {
+                    watch(ch);
+                    ch.scan();
+                } else {
+                    ch.dirty.set(true);
+                }
+            }
+        }
     }
 
     private void watch(InboundChannel ch) {
@@ -310,10 +346,11 @@ final class InboundChannels {
                     if (n.startsWith(".")) {
                         return; // temp files and counters: the rename and the marker bring their own events
                     }
-                    ChannelNames.Kind kind = ChannelNames.kind(n);
+                    ChannelNames.Names names = layout.names;
+                    ChannelNames.Kind kind = names.kind(n);
                     if (kind == ChannelNames.Kind.IGNORED
                             || kind == ChannelNames.Kind.READY && ch.wantsListingFor(
-                                    ChannelNames.sequenceOf(n, ChannelNames.READY))) {
+                                    ChannelNames.sequenceOf(n, names.readyExt()))) {
                         toScan.add(ch);
                     }
                     ch.dirty.set(true);

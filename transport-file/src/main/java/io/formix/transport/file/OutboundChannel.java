@@ -37,13 +37,27 @@ final class OutboundChannel {
     private final FileOps ops;
     private final StateFiles state;
     private final boolean durable;
+    private final ChannelNames.Names names;
+    private final int maxMessageBytes;
+    /** SyftBox layout: the receiver's acknowledgement file (in its datasite), else null. */
+    private final Path ackFile;
+    /** SyftBox layout: the receiver's email, granted read in the channel's permission file; else null. */
+    private final String readerEmail;
     private boolean recovered;
     private long next;
+    /** SyftBox layout: the highest acknowledgement acted on (everything below it deleted here). */
+    private long acked = -1;
+    /** What was last logged about the acknowledgement file, so each problem is logged once. */
+    private String ackProblem;
 
-    OutboundChannel(Path root, StateDir stateDir, PartyId self, PartyId to, FileOps ops, StateFiles state,
-            boolean durable) {
+    OutboundChannel(Path root, ChannelLayout layout, StateDir stateDir, PartyId self, PartyId to, FileOps ops,
+            StateFiles state, boolean durable, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.to = to;
-        this.dir = root.resolve(ChannelNames.channel(self, to));
+        this.dir = layout.outboundDir(root, self, to);
+        this.names = layout.names;
+        this.ackFile = layout.isSyftbox() ? layout.ackFile(self, to) : null;
+        this.readerEmail = layout.isSyftbox() ? layout.emailOf(to) : null;
         this.record = stateDir.next(self, to);
         this.legacyRecord = dir.resolve(ChannelNames.NEXT_FILE);
         this.ops = ops;
@@ -69,15 +83,18 @@ final class OutboundChannel {
         } catch (IOException e) {
             throw failure(next, "preparing the channel", e);
         }
+        collectAcknowledgements();
         long n = next;
         byte[] payload = build.forNumber(n);
         if (payload.length > max) {
             throw new MessageTooLargeException(payload.length, max);
         }
-        Path temp = dir.resolve(ChannelNames.temp(n));
-        Path msg = dir.resolve(ChannelNames.msg(n));
+        Path temp = dir.resolve(names.temp(n));
+        Path msg = dir.resolve(names.msg(n));
+        byte[] header = FrameCodec.header(payload.length);
+        byte[] marker = ackFile == null ? new byte[0] : Markers.of(header, payload);
         try {
-            ops.write(temp, FrameCodec.header(payload.length), payload, durable);
+            ops.write(temp, header, payload, durable);
             try {
                 ops.moveAtomic(temp, msg);
             } catch (IOException e) {
@@ -95,14 +112,14 @@ final class OutboundChannel {
                 ops.forceDirectory(dir);
             }
             state.write(record, n + 1);
-            Path ready = dir.resolve(ChannelNames.ready(n));
+            Path ready = dir.resolve(names.ready(n));
             try {
-                ops.createEmpty(ready);
+                ops.createMarker(ready, marker);
             } catch (FileAlreadyExistsException e) {
                 // A regular marker for n already exists: the message is published either way. Anything
                 // else there (a folder, FIFO or link someone put) is no marker: replace it with one.
                 if (clearForeignEntry(ready)) {
-                    ops.createEmpty(ready);
+                    ops.createMarker(ready, marker);
                 }
             }
         } catch (FileAlreadyExistsException e) {
@@ -165,6 +182,9 @@ final class OutboundChannel {
             return;
         }
         requireFolder();
+        if (readerEmail != null) {
+            writePermission();
+        }
         StateFiles.Loaded loaded = state.load(record, legacyRecord);
         OptionalLong own = loaded.value();
         long from = own.orElse(Long.MAX_VALUE);
@@ -173,13 +193,13 @@ final class OutboundChannel {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                long n = ChannelNames.sequenceOf(name);
+                long n = names.sequenceOf(name);
                 if (n >= 0) {
                     highest = Math.max(highest, n);
                     if (n >= from) {
                         atOrAbove++;
                     }
-                } else if (ChannelNames.isTemp(name)) {
+                } else if (names.isTemp(name)) {
                     deleteQuietly(p); // never renamed: never visible, the number is free
                 }
             }
@@ -206,26 +226,143 @@ final class OutboundChannel {
         } else {
             p = 0;
         }
+        if (ackFile != null && !own.isPresent()) {
+            // Without a record the receiver's acknowledgement still says how far numbering went.
+            long ack = readAck();
+            if (ack > p) {
+                LOG.warn("channel {}: continuing at {}, the receiver's acknowledgement, above the {} found here",
+                        dir.getFileName(), ack, p);
+                p = ack;
+            }
+        }
         next = p;
         if (!own.isPresent() || own.getAsLong() != p) {
             state.write(record, p);
         }
         recovered = true;
+        collectAcknowledgements();
+    }
+
+    /**
+     * SyftBox layout: reads the receiver's acknowledgement and deletes the messages and markers it
+     * covers from this sender's folder (message first). An acknowledgement beyond what was sent, or
+     * below one already acted on, is ignored and logged once; a missing or unreadable file changes
+     * nothing. Cheap: one small read.
+     */
+    synchronized void collectAcknowledgements() {
+        if (ackFile == null || !recovered) {
+            return;
+        }
+        long ack = readAck();
+        if (ack < 0) {
+            return;
+        }
+        if (ack > next) {
+            problem("acknowledges " + ack + " messages, beyond the " + next + " sent; ignored");
+            return;
+        }
+        if (ack < acked) {
+            problem("went back from " + acked + " to " + ack + "; ignored");
+            return;
+        }
+        long from = acked < 0 ? lowestPresent(ack) : acked;
+        for (long k = from; k < ack; k++) {
+            deleteQuietly(dir.resolve(names.msg(k)));
+            deleteQuietly(dir.resolve(names.ready(k)));
+        }
+        acked = ack;
+    }
+
+    /** The lowest message number present below {@code bound} (where deleting starts after a restart). */
+    private long lowestPresent(long bound) {
+        long low = bound;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                long n = names.sequenceOf(p.getFileName().toString());
+                if (n >= 0 && n < low) {
+                    low = n;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("channel {}: cannot list {}: {}", dir.getFileName(), dir, e.toString());
+        }
+        return low;
+    }
+
+    /** The number in the receiver's acknowledgement file, or -1 if it is missing or unreadable (logged once). */
+    private long readAck() {
+        try {
+            long v = Acks.read(ackFile);
+            if (v == Acks.MISSING) {
+                return -1;
+            }
+            if (v < 0) {
+                problem("is not an acknowledgement (" + Acks.describe(v) + ")");
+                return -1;
+            }
+            ackProblem = null;
+            return v;
+        } catch (RegularFiles.NotRegularFileException e) {
+            problem("is a " + e.kind() + ", not a regular file; not followed");
+        } catch (IOException e) {
+            problem("cannot be read: " + e);
+        }
+        return -1;
+    }
+
+    private void problem(String what) {
+        if (!what.equals(ackProblem)) {
+            ackProblem = what;
+            LOG.warn("channel {}: the receiver's acknowledgement {} {}", dir.getFileName(), ackFile, what);
+        }
+    }
+
+    /**
+     * SyftBox layout: makes the channel's {@code syft.pub.yaml} grant read to its receiver only.
+     * One found with other content (someone else wrote it) or of another kind is replaced, with
+     * one log line saying so.
+     */
+    private void writePermission() throws IOException {
+        Permissions.ensure(dir, readerEmail, "channel " + dir.getFileName());
     }
 
     /** Whether {@code n.msg} is a regular file and {@code n.ready} is absent. */
     private boolean committedWithoutMarker(long n) throws IOException {
-        return SafeFiles.isRegularFile(dir.resolve(ChannelNames.msg(n)))
-                && SafeFiles.lstat(dir.resolve(ChannelNames.ready(n))) == null;
+        return SafeFiles.isRegularFile(dir.resolve(names.msg(n)))
+                && SafeFiles.lstat(dir.resolve(names.ready(n))) == null;
     }
 
     private void publish(long n) throws IOException {
+        byte[] marker = new byte[0];
+        if (ackFile != null) {
+            byte[] whole = readMessage(dir.resolve(names.msg(n)));
+            if (whole == null) {
+                return;
+            }
+            marker = Markers.of(java.util.Arrays.copyOf(whole, FrameCodec.HEADER_BYTES),
+                    java.util.Arrays.copyOfRange(whole, FrameCodec.HEADER_BYTES, whole.length));
+        }
         try {
-            ops.createEmpty(dir.resolve(ChannelNames.ready(n)));
+            ops.createMarker(dir.resolve(names.ready(n)), marker);
         } catch (FileAlreadyExistsException e) {
             // raced with nobody: fine
         }
         LOG.info("channel {}: published message {} whose marker a crash had left out", dir.getFileName(), n);
+    }
+
+    /** The whole message file {@code msg} (this sender's own, written before a crash), or null if unusable. */
+    private byte[] readMessage(Path msg) throws IOException {
+        try (RegularFiles.Handle h = RegularFiles.open(msg)) {
+            if (h.size() < FrameCodec.HEADER_BYTES || h.size() > FrameCodec.HEADER_BYTES + (long) maxMessageBytes) {
+                LOG.warn("channel {}: {} is not a whole message; not published", dir.getFileName(), msg.getFileName());
+                return null;
+            }
+            byte[] b = new byte[(int) h.size()];
+            h.readFully(b, 0, b.length, 0);
+            return b;
+        } catch (java.io.EOFException | java.nio.file.NoSuchFileException e) {
+            return null;
+        }
     }
 
     private TransportException failure(long n, String what, IOException e) {

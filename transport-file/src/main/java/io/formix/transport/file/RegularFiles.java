@@ -101,6 +101,31 @@ final class RegularFiles {
         return st.isFile() ? Probe.REGULAR : Probe.OTHER;
     }
 
+    /** {@link #probeSize}: no such entry. */
+    static final long ABSENT = -1;
+    /** {@link #probeSize}: an entry that is not a regular file. */
+    static final long NOT_REGULAR = -2;
+
+    /**
+     * Like {@link #probe}, with the size of a regular file: {@link #ABSENT}, {@link #NOT_REGULAR}
+     * or the size (one {@code lstat}; a receiver learns whether a marker is empty without opening it).
+     */
+    static long probeSize(Path file) throws IOException {
+        POSIX posix = file.getFileSystem() == FileSystems.getDefault() ? Native.POSIX : null;
+        if (posix != null) {
+            FileStat st = posix.allocateStat();
+            if (posix.lstat(file.toAbsolutePath().toString(), st) < 0) {
+                if (posix.errno() == Errno.ENOENT.intValue()) {
+                    return ABSENT;
+                }
+            } else {
+                return st.isFile() ? st.st_size() : NOT_REGULAR;
+            }
+        }
+        BasicFileAttributes a = SafeFiles.lstat(file);
+        return a == null ? ABSENT : a.isRegularFile() ? a.size() : NOT_REGULAR;
+    }
+
     /** Whether reads on the default file system go through the native, non-blocking open. */
     static boolean nativeOpen() {
         return Native.POSIX != null;

@@ -118,6 +118,30 @@ final class SafeFiles {
         return "removed " + name + " (" + kind + ", not followed)";
     }
 
+    /**
+     * Copies the regular file {@code entry} (its first {@code maxCopyBytes} bytes, never through a
+     * link) into the folder {@code into}, under its own name or with a suffix {@code .1}, {@code .2}
+     * …, leaving the entry where it is: for files that belong to someone else (a peer's datasite).
+     *
+     * @return what happened, for the log
+     */
+    static String copyAside(Path entry, Path into, long maxCopyBytes) throws IOException {
+        BasicFileAttributes a = lstat(entry);
+        if (a == null) {
+            return "it is gone";
+        }
+        if (!a.isRegularFile()) {
+            return "left in place (a " + RegularFiles.kind(a, entry) + ", not copied)";
+        }
+        String name = entry.getFileName().toString();
+        Path target = into.resolve(name);
+        for (int i = 1; lstat(target) != null; i++) {
+            target = into.resolve(name + "." + i);
+        }
+        boolean cut = copyRegular(entry, target, maxCopyBytes);
+        return "copied to " + target + (cut ? " (first " + maxCopyBytes + " bytes)" : "") + ", left in place";
+    }
+
     /** Deletes the entry itself: unlinks a file, link or FIFO; deletes a folder's tree without following links. */
     static void removeEntry(Path entry) throws IOException {
         BasicFileAttributes a = lstat(entry);

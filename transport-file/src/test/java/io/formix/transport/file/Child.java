@@ -24,6 +24,11 @@ final class Child implements AutoCloseable {
     }
 
     static Child start(Path logDir, String... args) throws IOException {
+        return start(java.util.Map.of(), logDir, args);
+    }
+
+    /** Starts a child with {@code env} added to this process's environment. */
+    static Child start(java.util.Map<String, String> env, Path logDir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx128m");
@@ -33,7 +38,9 @@ final class Child implements AutoCloseable {
         cmd.add(ChildMain.class.getName());
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(logDir, "child-", ".err");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new Child(p, err);
     }
 

@@ -47,6 +47,20 @@ public final class ChildMain {
         }
     }
 
+    /** Environment variable: when set, the SyftBox layout over this datasites folder (parties a and b). */
+    static final String SYFTBOX_ENV = "FORMIX_TEST_SYFTBOX_DATASITES";
+
+    /** The transport of {@code self} on {@code root}, in the SyftBox layout if {@link #SYFTBOX_ENV} says so. */
+    static FileTransport open(Path root, PartyId self) throws IOException {
+        FileTransport.Builder b = FileTransport.builder(root, self);
+        String datasites = System.getenv(SYFTBOX_ENV);
+        if (datasites != null) {
+            b.layout(ChannelLayout.syftbox(Path.of(datasites), self.value() + "@crash.test",
+                    java.util.Map.of(PartyId.of("a"), "a@crash.test", PartyId.of("b"), "b@crash.test")));
+        }
+        return b.open();
+    }
+
     private static void receive(Path root, PartyId self, PartyId from, int total, Path log) throws Exception {
         long lastSeq = -1;
         int lines = 0;
@@ -70,7 +84,7 @@ public final class ChildMain {
                 }
             }
         }
-        try (FileTransport t = FileTransport.builder(root, self).open();
+        try (FileTransport t = open(root, self);
              FileOutputStream out = new FileOutputStream(log.toFile(), true);
              FileOutputStream dup = new FileOutputStream(log + ".dup", true)) {
             while (lines < total) {
@@ -114,7 +128,7 @@ public final class ChildMain {
     }
 
     private static void send(Path root, PartyId self, PartyId to, int run, int count, int size) throws Exception {
-        FileTransport t = FileTransport.builder(root, self).open();
+        FileTransport t = open(root, self);
         for (int i = 0; i < count; i++) {
             t.send(to, payload(run, i, size));
         }
@@ -125,7 +139,7 @@ public final class ChildMain {
     }
 
     private static void receiveOne(Path root, PartyId self, PartyId from) throws Exception {
-        try (FileTransport t = FileTransport.builder(root, self).open()) {
+        try (FileTransport t = open(root, self)) {
             Message m = t.receive(from, Duration.ofSeconds(30)).orElseThrow();
             System.out.println("GOT " + m.sequence() + " " + ByteBuffer.wrap(m.payload()).getInt());
             System.out.flush();
@@ -134,7 +148,7 @@ public final class ChildMain {
     }
 
     private static void hold(Path root, PartyId self) throws IOException {
-        try (FileTransport t = FileTransport.builder(root, self).open()) {
+        try (FileTransport t = open(root, self)) {
             System.out.println("OPEN");
             System.out.flush();
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
