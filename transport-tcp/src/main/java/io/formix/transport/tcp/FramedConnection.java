@@ -1,149 +1,486 @@
 package io.formix.transport.tcp;
 
 import io.formix.transport.FrameCodec;
-import java.io.BufferedInputStream;
+import io.formix.transport.TransportException;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One connected socket that carries frames: an 8-byte little-endian length, then the payload
- * ({@link FrameCodec}), the same bytes as a {@code .msg} file. This is the messaging half of the
- * TCP transport, free of any connection policy.
+ * One connected, non-blocking socket that carries frames: an 8-byte little-endian length, then the
+ * payload ({@link FrameCodec}), the same bytes as a {@code .msg} file. This is the messaging half of
+ * the TCP transport, free of any connection policy; its reading is driven by an {@link IoLoop}.
  *
- * <p><b>Writing</b> ({@link #writeFrame}) is thread-safe and whole-frame: concurrent writers are
- * serialised, and a write either puts the whole frame into the socket or throws, in which case the
- * connection is closed (a half-written frame must never be followed by another). A write blocks
- * while the socket's send buffer is full: that is the backpressure. It is released by the peer
- * reading, by the connection failing, or by {@link #close()}; {@link Thread#interrupt()} does not
- * release it, because stopping in the middle of a frame would corrupt the stream.
+ * <p><b>Writing data</b> ({@link #writeFrame}) happens in the caller's thread, straight into the
+ * socket: no copy is queued. It is thread-safe and whole-frame: concurrent writers are serialised,
+ * and a write either puts the whole frame into the socket or throws, in which case the connection
+ * is closed (a half-written frame must never be followed by another). While the socket's send
+ * buffer is full the writer parks until the loop sees the socket writable again: that is the
+ * backpressure. It is released by the peer reading, by the connection failing, or by
+ * {@link #close()}; {@link Thread#interrupt()} does not release it, because stopping in the middle
+ * of a frame would corrupt the stream.
  *
- * <p><b>Reading</b> ({@link #readFrame}) checks the length against {@code maxPayload} before
- * allocating. It is meant for one reader thread; concurrent readers are serialised.
+ * <p><b>Writing control frames</b> ({@link #writeControl}: hello answers, acknowledgements) never
+ * blocks, so the loop may do it; what the socket does not take at once is finished by the loop. A
+ * connection carries either data or control frames in its outbound direction, never both.
  *
- * <p>The constructor enables {@code TCP_NODELAY} (frames are written whole, so Nagle only adds
- * latency) and {@code SO_KEEPALIVE}.
+ * <p><b>Reading</b> runs on the loop, one 64 KiB chunk at a time into the loop's shared buffer.
+ * Each length is checked against the current limit ({@link #setFrameLimit}) before anything is
+ * allocated, and the payload buffer grows only as bytes arrive (as {@link FrameCodec#read} does).
+ * Whole frames go to the {@link Receiver}; one it cannot take yet is kept, with the frames after it
+ * in the same chunk, and reading stops until the receiver calls {@link #resume()}. So a connection
+ * holds at most one chunk of frames plus the frame being read beyond what its receiver accepted.
+ *
+ * <p>{@code TCP_NODELAY} (frames are written whole, so Nagle only adds latency) and
+ * {@code SO_KEEPALIVE} are enabled.
  */
 final class FramedConnection implements Closeable {
 
-    /** Frames up to this size are written with one system call (header and payload copied together). */
-    private static final int COALESCE_LIMIT = 64 * 1024;
+    /** Receives the frames of one connection, on the loop. */
+    interface Receiver {
+        /**
+         * A whole frame arrived. Returns false if it cannot be taken now: the connection keeps it,
+         * stops reading, and offers it again after the receiver calls {@link #resume()}.
+         */
+        boolean onFrame(FramedConnection c, byte[] payload);
 
-    private final Socket socket;
-    private final int maxPayload;
-    private final InputStream in;
-    private final OutputStream out;
-    private final Object writeLock = new Object();
-    private final Object readLock = new Object();
+        /** The stream ended (called once, after every frame before the end was taken). */
+        void onEnd(FramedConnection c, End end);
+    }
+
+    /** How a stream ended. */
+    enum Ending {
+        /** The peer closed its sending side between two frames. */
+        CLEAN,
+        /** The stream ended inside a frame, or carried a bad length: the partial frame is discarded. */
+        CORRUPT,
+        /** The connection failed (reset, for instance); {@link End#detail} says how. */
+        FAILED,
+        /** {@link #close()} was called here. */
+        CLOSED
+    }
+
+    /** An end and its reason ({@code detail}: a one-line explanation, or null for CLEAN and CLOSED). */
+    record End(Ending ending, String detail, boolean insideFrame) {
+    }
+
+    /** Payload bytes handed to one system call when writing. */
+    private static final int WRITE_SLICE = 64 * 1024;
+    /** Chunks read from one connection in one turn of the loop before others get theirs. */
+    private static final int CHUNKS_PER_TURN = 16;
+
+    private final IoLoop loop;
+    private final SocketChannel channel;
+    private final SocketAddress remote;
+    private volatile int frameLimit;
+    private volatile Receiver receiver;
     private volatile boolean closed;
 
-    /**
-     * Wraps a connected socket; the connection owns it from now on.
-     *
-     * @param maxPayload the largest payload {@link #readFrame} accepts
-     */
-    FramedConnection(Socket socket, int maxPayload) throws IOException {
-        if (maxPayload < 0) {
-            throw new IllegalArgumentException("maxPayload must be >= 0");
-        }
-        this.socket = socket;
-        this.maxPayload = maxPayload;
-        socket.setTcpNoDelay(true);
-        socket.setKeepAlive(true);
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
-    }
+    // ---- loop thread only ----
+    private SelectionKey key;
+    private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
+    private int headerGot;
+    private byte[] payload;
+    private int payloadGot;
+    private int length;
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    private boolean paused;
+    private End end;
+    private boolean endReported;
+
+    // ---- writing ----
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile Thread parkedWriter;
+    private volatile boolean writable;
+    /** Control bytes not yet written (guarded by {@code this}). */
+    private ByteBuffer control;
+    private Runnable controlDrained;
+    private boolean closeWhenDrained;
 
     /**
-     * Writes one frame. On any failure the connection is closed and the exception rethrown; the
-     * peer then sees the stream end, inside this frame if part of it was written.
+     * Wraps a connected channel (switching it to non-blocking mode); the connection owns it from
+     * now on. Nothing is read until {@link #start}.
+     *
+     * @param frameLimit the largest payload accepted, until {@link #setFrameLimit} changes it
      */
-    public void writeFrame(byte[] payload) throws IOException {
-        synchronized (writeLock) {
+    FramedConnection(IoLoop loop, SocketChannel channel, int frameLimit) throws IOException {
+        if (frameLimit < 0) {
+            throw new IllegalArgumentException("frameLimit must be >= 0");
+        }
+        this.loop = loop;
+        this.channel = channel;
+        this.frameLimit = frameLimit;
+        this.remote = channel.getRemoteAddress();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+    }
+
+    /** Registers with the loop and starts reading into {@code r}. */
+    void start(Receiver r) {
+        receiver = r;
+        onLoop(() -> {
             if (closed) {
-                throw new IOException("connection to " + remoteAddress() + " is closed");
+                finish(new End(Ending.CLOSED, null, false));
+                return;
             }
             try {
-                if (payload.length <= COALESCE_LIMIT) {
-                    out.write(FrameCodec.encode(payload));
-                } else {
-                    out.write(FrameCodec.header(payload.length));
-                    out.write(payload);
-                }
+                key = loop.register(channel, SelectionKey.OP_READ, this::ready);
             } catch (IOException e) {
-                close();
-                throw e;
+                finish(new End(Ending.FAILED, e.toString(), false));
             }
+        });
+    }
+
+    /** Who gets the following frames (a handshake hands over to the message reader). */
+    void setReceiver(Receiver r) {
+        receiver = r;
+    }
+
+    /** The largest payload accepted from the next length prefix on. */
+    void setFrameLimit(int limit) {
+        frameLimit = limit;
+    }
+
+    /**
+     * Writes one data frame from the caller's thread, parking while the send buffer is full. On any
+     * failure the connection is closed and the exception rethrown; the peer then sees the stream
+     * end, inside this frame if part of it was written.
+     */
+    public void writeFrame(byte[] data) throws IOException {
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("connection to " + remote + " is closed");
+            }
+            ByteBuffer h = ByteBuffer.wrap(FrameCodec.header(data.length));
+            ByteBuffer[] pair = {h, null};
+            int off = 0;
+            boolean interrupted = false;
+            try {
+                while (h.hasRemaining() || off < data.length) {
+                    ByteBuffer slice = ByteBuffer.wrap(data, off, Math.min(WRITE_SLICE, data.length - off));
+                    pair[1] = slice;
+                    channel.write(pair);
+                    off = slice.position();
+                    if (h.hasRemaining() || slice.hasRemaining()) {
+                        interrupted |= awaitWritable();
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        } finally {
+            writeLock.unlock();
         }
     }
 
     /**
-     * Reads the next frame.
-     *
-     * @return the payload (a fresh array), or {@code null} if the peer closed its sending side
-     *     cleanly between two frames
-     * @throws EOFException if the stream ended inside a frame
-     * @throws io.formix.transport.BadFrameException if the length prefix is negative
-     * @throws io.formix.transport.MessageTooLargeException if it exceeds {@code maxPayload};
-     *     nothing was allocated
-     * @throws IOException if the connection failed (for example reset by the peer) or was closed
+     * Parks until the loop sees the socket writable or the connection closes; returns whether the
+     * thread was interrupted meanwhile (the interrupt is not acted on: a frame is never cut).
      */
-    public byte[] readFrame() throws IOException {
-        return readFrame(maxPayload);
-    }
-
-    /** As {@link #readFrame()}, with a tighter bound for this one frame (a handshake, say). */
-    public byte[] readFrame(int maxPayload) throws IOException {
-        synchronized (readLock) {
-            return FrameCodec.read(in, Math.min(maxPayload, this.maxPayload));
-        }
-    }
-
-    /** Sets the read timeout of the socket (0 = none); a read that times out throws. */
-    public void setReadTimeout(java.time.Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    }
-
-    /** Sends FIN after what was written (the peer reads the remaining frames, then a clean end). */
-    public void shutdownOutput() {
-        synchronized (writeLock) {
-            try {
-                if (!closed && !socket.isOutputShutdown()) {
-                    socket.shutdownOutput();
-                }
-            } catch (IOException e) {
-                // The socket is already unusable; close() below or by the owner releases it.
+    private boolean awaitWritable() throws IOException {
+        boolean interrupted = false;
+        writable = false;
+        parkedWriter = Thread.currentThread();
+        onLoop(() -> interest(SelectionKey.OP_WRITE, true));
+        try {
+            while (!writable && !closed) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
+        } finally {
+            parkedWriter = null;
+        }
+        if (closed) {
+            throw new IOException("connection to " + remote + " closed while writing");
+        }
+        return interrupted;
+    }
+
+    /**
+     * Queues a small control frame and writes what the socket takes now; the loop writes the rest.
+     * Never blocks. {@code drained}, if not null, runs (on the loop) once everything queued is
+     * written, if that did not happen at once.
+     *
+     * @return true if everything queued is written
+     */
+    synchronized boolean writeControl(byte[] data, Runnable drained) {
+        if (closed) {
+            return false;
+        }
+        byte[] frame = FrameCodec.encode(data);
+        if (control == null) {
+            control = ByteBuffer.wrap(frame);
+        } else {
+            ByteBuffer more = ByteBuffer.allocate(control.remaining() + frame.length);
+            more.put(control).put(frame).flip();
+            control = more;
+        }
+        if (drained != null) {
+            controlDrained = drained;
+        }
+        return flushControl();
+    }
+
+    /** Whether control bytes are still waiting for the socket. */
+    synchronized boolean controlPending() {
+        return control != null;
+    }
+
+    /** Closes once the queued control bytes are written (at once if there are none). */
+    synchronized void closeAfterControl() {
+        if (control == null) {
+            close();
+        } else {
+            closeWhenDrained = true;
         }
     }
 
-    /** Whether {@link #close()} was called or a write failed. */
+    private synchronized boolean flushControl() {
+        if (control == null) {
+            return true;
+        }
+        try {
+            channel.write(control);
+        } catch (IOException e) {
+            control = null;
+            close();
+            return false;
+        }
+        if (control.hasRemaining()) {
+            onLoop(() -> interest(SelectionKey.OP_WRITE, true));
+            return false;
+        }
+        control = null;
+        if (closeWhenDrained) {
+            close();
+        }
+        return true;
+    }
+
+    /** Offers the kept frames again and, once they are all taken, reads on. Callable from any thread. */
+    void resume() {
+        loop.execute(this::drainHeld);
+    }
+
+    private void drainHeld() {
+        while (!held.isEmpty()) {
+            if (!receiver.onFrame(this, held.peekFirst())) {
+                return;
+            }
+            held.pollFirst();
+        }
+        if (end != null) {
+            reportEnd();
+        } else if (paused) {
+            paused = false;
+            interest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    /** Whether {@link #close()} was called or the connection failed. */
     public boolean isClosed() {
         return closed;
     }
 
     /** The peer's address, for messages. */
     public SocketAddress remoteAddress() {
-        return socket.getRemoteSocketAddress();
+        return remote;
     }
 
-    /** Closes the socket, waking a blocked writer or reader with an {@link IOException}. Idempotent. */
+    /**
+     * Closes the socket (the peer reads the end after what was written), wakes a parked writer
+     * with an {@link IOException}, and reports the end to the receiver. Idempotent.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         try {
-            socket.close();
+            channel.close();
         } catch (IOException e) {
             // Nothing left to release.
         }
+        LockSupport.unpark(parkedWriter);
+        onLoop(() -> finish(new End(Ending.CLOSED, null, false)));
     }
 
     @Override
     public String toString() {
-        return "FramedConnection[" + remoteAddress() + (closed ? ", closed]" : "]");
+        return "FramedConnection[" + remote + (closed ? ", closed]" : "]");
+    }
+
+    // ---- on the loop ----
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    private void interest(int op, boolean on) {
+        SelectionKey k = key;
+        if (k == null || !k.isValid()) {
+            return;
+        }
+        if (on) {
+            k.interestOpsOr(op);
+        } else {
+            k.interestOpsAnd(~op);
+        }
+    }
+
+    private void ready(SelectionKey k) {
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            interest(SelectionKey.OP_WRITE, false);
+            writable = true;
+            LockSupport.unpark(parkedWriter);
+            Runnable drained = null;
+            synchronized (this) {
+                if (control != null && flushControl()) {
+                    drained = controlDrained;
+                    controlDrained = null;
+                }
+            }
+            if (drained != null) {
+                drained.run();
+            }
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && k.isValid()) {
+            read();
+        }
+    }
+
+    private void read() {
+        ByteBuffer buf = loop.readBuffer;
+        for (int chunk = 0; chunk < CHUNKS_PER_TURN && held.isEmpty() && end == null; chunk++) {
+            buf.clear();
+            int n;
+            try {
+                n = channel.read(buf);
+            } catch (IOException e) {
+                finish(new End(closed ? Ending.CLOSED : Ending.FAILED, e.toString(), headerGot > 0 || payload != null));
+                return;
+            }
+            if (n < 0) {
+                eof();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            buf.flip();
+            parse(buf);
+            if (n < buf.capacity()) {
+                break; // the socket had no more for now
+            }
+        }
+        if (!held.isEmpty() && !paused && end == null) {
+            paused = true;
+            interest(SelectionKey.OP_READ, false);
+        }
+    }
+
+    private void parse(ByteBuffer buf) {
+        while (buf.hasRemaining() && end == null && !closed) {
+            if (payload == null) {
+                int take = Math.min(FrameCodec.HEADER_BYTES - headerGot, buf.remaining());
+                buf.get(header, headerGot, take);
+                headerGot += take;
+                if (headerGot < FrameCodec.HEADER_BYTES) {
+                    return;
+                }
+                try {
+                    length = FrameCodec.checkLength(FrameCodec.getLength(header, 0), frameLimit);
+                } catch (TransportException e) {
+                    finish(new End(Ending.CORRUPT, "bad length prefix: " + e.getMessage() + "; connection closed", true));
+                    return;
+                }
+                payload = new byte[Math.min(length, FrameCodec.INITIAL_READ_BYTES)];
+                payloadGot = 0;
+            }
+            if (payloadGot == payload.length && payloadGot < length) {
+                payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
+            }
+            int take = Math.min(payload.length - payloadGot, buf.remaining());
+            buf.get(payload, payloadGot, take);
+            payloadGot += take;
+            if (payloadGot == length) {
+                byte[] p = payload;
+                payload = null;
+                headerGot = 0;
+                deliver(p);
+            }
+        }
+    }
+
+    private void deliver(byte[] p) {
+        if (held.isEmpty() && receiver.onFrame(this, p)) {
+            return;
+        }
+        held.addLast(p);
+    }
+
+    private void eof() {
+        if (payload != null) {
+            finish(new End(Ending.CORRUPT, "stream ended inside a frame (" + payloadGot + " of " + length
+                    + " bytes); the partial message was discarded", true));
+        } else if (headerGot > 0) {
+            finish(new End(Ending.CORRUPT, "stream ended inside a frame header (" + headerGot
+                    + " of 8 bytes); the partial message was discarded", true));
+        } else {
+            finish(new End(Ending.CLEAN, null, false));
+        }
+    }
+
+    /** Records the end (the first one wins), stops reading, closes, and reports once the kept frames are taken. */
+    private void finish(End e) {
+        if (end != null) {
+            return;
+        }
+        end = e;
+        payload = null;
+        if (!closed) {
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+            LockSupport.unpark(parkedWriter);
+        }
+        if (held.isEmpty()) {
+            reportEnd();
+        }
+    }
+
+    private void reportEnd() {
+        if (endReported) {
+            return;
+        }
+        endReported = true;
+        Receiver r = receiver;
+        if (r != null) {
+            r.onEnd(this, end);
+        }
     }
 }
