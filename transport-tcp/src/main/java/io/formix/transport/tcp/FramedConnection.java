@@ -11,7 +11,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * socket: no copy is queued. It is thread-safe and whole-frame: concurrent writers are serialised,
  * and a write either puts the whole frame into the socket or throws, in which case the connection
  * is closed (a half-written frame must never be followed by another). While the socket's send
- * buffer is full the writer parks until the loop sees the socket writable again: that is the
- * backpressure. It is released by the peer reading, by the connection failing, or by
+ * buffer is full the writer waits in its own thread (in a selector borrowed from a small pool)
+ * until the socket drains: that is the backpressure. It is released by the peer reading, by the connection failing, or by
  * {@link #close()}; {@link Thread#interrupt()} does not release it, because stopping in the middle
  * of a frame would corrupt the stream.
  *
@@ -74,6 +76,10 @@ final class FramedConnection implements Closeable {
 
     /** Payload bytes handed to one system call when writing. */
     private static final int WRITE_SLICE = 64 * 1024;
+    /** Idle selectors kept for writers waiting for a socket to drain (each holds two file descriptors). */
+    private static final int MAX_WAIT_SELECTORS = 16;
+    private static final ConcurrentLinkedQueue<Selector> WAIT_SELECTORS = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger WAIT_SELECTOR_COUNT = new AtomicInteger();
     /** Chunks read from one connection in one turn of the loop before others get theirs. */
     private static final int CHUNKS_PER_TURN = 16;
 
@@ -98,8 +104,8 @@ final class FramedConnection implements Closeable {
 
     // ---- writing ----
     private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile Thread parkedWriter;
-    private volatile boolean writable;
+    /** The selector a writer waits in for this socket to drain, or null. */
+    private volatile Selector waitSelector;
     /** Control bytes not yet written (guarded by {@code this}). */
     private ByteBuffer control;
     private Runnable controlDrained;
@@ -151,64 +157,132 @@ final class FramedConnection implements Closeable {
     }
 
     /**
-     * Writes one data frame from the caller's thread, parking while the send buffer is full. On any
+     * Writes one data frame from the caller's thread, waiting while the send buffer is full. On any
      * failure the connection is closed and the exception rethrown; the peer then sees the stream
      * end, inside this frame if part of it was written.
      */
     public void writeFrame(byte[] data) throws IOException {
         writeLock.lock();
+        Waiter waiter = null;
         try {
             if (closed) {
                 throw new IOException("connection to " + remote + " is closed");
             }
-            ByteBuffer h = ByteBuffer.wrap(FrameCodec.header(data.length));
-            ByteBuffer[] pair = {h, null};
-            int off = 0;
-            boolean interrupted = false;
-            try {
+            if (data.length <= WRITE_SLICE) {
+                ByteBuffer frame = ByteBuffer.wrap(FrameCodec.encode(data)); // one system call, usually
+                while (true) {
+                    channel.write(frame);
+                    if (!frame.hasRemaining()) {
+                        break;
+                    }
+                    waiter = awaitWritable(waiter);
+                }
+            } else {
+                ByteBuffer h = ByteBuffer.wrap(FrameCodec.header(data.length));
+                ByteBuffer[] pair = {h, null};
+                int off = 0;
                 while (h.hasRemaining() || off < data.length) {
                     ByteBuffer slice = ByteBuffer.wrap(data, off, Math.min(WRITE_SLICE, data.length - off));
                     pair[1] = slice;
                     channel.write(pair);
                     off = slice.position();
                     if (h.hasRemaining() || slice.hasRemaining()) {
-                        interrupted |= awaitWritable();
+                        waiter = awaitWritable(waiter);
                     }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
                 }
             }
         } catch (IOException e) {
             close();
             throw e;
         } finally {
+            if (waiter != null) {
+                waiter.release();
+            }
             writeLock.unlock();
         }
     }
 
-    /**
-     * Parks until the loop sees the socket writable or the connection closes; returns whether the
-     * thread was interrupted meanwhile (the interrupt is not acted on: a frame is never cut).
-     */
-    private boolean awaitWritable() throws IOException {
-        boolean interrupted = false;
-        writable = false;
-        parkedWriter = Thread.currentThread();
-        onLoop(() -> interest(SelectionKey.OP_WRITE, true));
-        try {
-            while (!writable && !closed) {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
+    /** A selector borrowed for the writes of one frame, with this socket registered for OP_WRITE. */
+    private final class Waiter {
+        final Selector selector;
+        final SelectionKey key;
+        boolean interrupted;
+
+        Waiter(Selector selector) throws IOException {
+            this.selector = selector;
+            SelectionKey k;
+            try {
+                k = channel.register(selector, SelectionKey.OP_WRITE);
+            } catch (IOException | RuntimeException e) {
+                giveBack(selector);
+                throw e;
             }
-        } finally {
-            parkedWriter = null;
+            this.key = k;
+        }
+
+        void release() {
+            waitSelector = null;
+            key.cancel();
+            giveBack(selector);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits, in the writer's own thread, until the socket is writable or the connection closes. An
+     * interrupt is remembered and restored after the frame, not acted on: a frame is never cut. The
+     * wait uses a selector borrowed from a small pool for the rest of the frame, so the kernel wakes
+     * the writer directly, as a blocking write would be woken.
+     */
+    private Waiter awaitWritable(Waiter w) throws IOException {
+        if (w == null) {
+            Selector sel = WAIT_SELECTORS.poll();
+            if (sel != null) {
+                WAIT_SELECTOR_COUNT.decrementAndGet();
+            } else {
+                sel = Selector.open();
+            }
+            w = new Waiter(sel);
+            waitSelector = sel;
+        }
+        while (!closed) {
+            if (w.selector.select() > 0) {
+                w.selector.selectedKeys().clear();
+                break;
+            }
+            w.interrupted |= Thread.interrupted(); // select returns at once while the flag is set
         }
         if (closed) {
             throw new IOException("connection to " + remote + " closed while writing");
         }
-        return interrupted;
+        return w;
+    }
+
+    /** Returns a wait selector to the pool, its keys deregistered (or closes it if the pool is full). */
+    private static void giveBack(Selector sel) {
+        try {
+            sel.selectNow();
+            sel.selectedKeys().clear();
+        } catch (IOException e) {
+            closeQuietly(sel);
+            return;
+        }
+        if (WAIT_SELECTOR_COUNT.incrementAndGet() <= MAX_WAIT_SELECTORS) {
+            WAIT_SELECTORS.add(sel);
+        } else {
+            WAIT_SELECTOR_COUNT.decrementAndGet();
+            closeQuietly(sel);
+        }
+    }
+
+    private static void closeQuietly(Selector sel) {
+        try {
+            sel.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
     }
 
     /**
@@ -317,8 +391,15 @@ final class FramedConnection implements Closeable {
         } catch (IOException e) {
             // Nothing left to release.
         }
-        LockSupport.unpark(parkedWriter);
+        wakeWriter();
         onLoop(() -> finish(new End(Ending.CLOSED, null, false)));
+    }
+
+    private void wakeWriter() {
+        Selector sel = waitSelector;
+        if (sel != null) {
+            sel.wakeup();
+        }
     }
 
     @Override
@@ -341,10 +422,14 @@ final class FramedConnection implements Closeable {
         if (k == null || !k.isValid()) {
             return;
         }
-        if (on) {
-            k.interestOpsOr(op);
-        } else {
-            k.interestOpsAnd(~op);
+        try {
+            if (on) {
+                k.interestOpsOr(op);
+            } else {
+                k.interestOpsAnd(~op);
+            }
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // closed meanwhile; close() reports the end
         }
     }
 
@@ -352,8 +437,6 @@ final class FramedConnection implements Closeable {
         int ops = k.readyOps();
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             interest(SelectionKey.OP_WRITE, false);
-            writable = true;
-            LockSupport.unpark(parkedWriter);
             Runnable drained = null;
             synchronized (this) {
                 if (control != null && flushControl()) {
@@ -466,7 +549,7 @@ final class FramedConnection implements Closeable {
             } catch (IOException ignored) {
                 // nothing left to release
             }
-            LockSupport.unpark(parkedWriter);
+            wakeWriter();
         }
         if (held.isEmpty()) {
             reportEnd();

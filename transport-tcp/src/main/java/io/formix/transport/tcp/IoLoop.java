@@ -230,6 +230,8 @@ final class IoLoop {
         }
         try {
             h.ready(key);
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // closed by another thread meanwhile; its close reports the end
         } catch (Throwable t) {
             key.cancel();
             if (!(t instanceof IOException)) {
