@@ -56,13 +56,20 @@ final class AckChannel {
             delivered = sequence + 1;
             now = delivered - acked >= EVERY;
             if (!now && !scheduled && !closed) {
-                scheduled = true;
-                timer.schedule(TimeUnit.MILLISECONDS.toNanos(DELAY_MS), this::flush);
+                scheduled = true; // one timer at a time per connection, however many flushes meanwhile
+                timer.schedule(TimeUnit.MILLISECONDS.toNanos(DELAY_MS), this::timerFlush);
             }
         }
         if (now) {
             flush();
         }
+    }
+
+    private void timerFlush() {
+        synchronized (this) {
+            scheduled = false;
+        }
+        flush();
     }
 
     /**
@@ -72,7 +79,6 @@ final class AckChannel {
     void flush() {
         long value;
         synchronized (this) {
-            scheduled = false;
             if (delivered == acked || connection.controlPending()) {
                 return; // nothing new, or the previous one is still going out: it flushes again when done
             }

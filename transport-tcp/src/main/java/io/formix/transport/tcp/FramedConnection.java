@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocks, so the loop may do it; what the socket does not take at once is finished by the loop. A
  * connection carries either data or control frames in its outbound direction, never both.
  *
- * <p><b>Reading</b> runs on the loop, one 64 KiB chunk at a time into the loop's shared buffer.
+ * <p><b>Reading</b> runs on the loop, one chunk (up to 128 KiB) at a time into the loop's shared buffer.
  * Each length is checked against the current limit ({@link #setFrameLimit}) before anything is
  * allocated, and the payload buffer grows only as bytes arrive (as {@link FrameCodec#read} does).
  * Whole frames go to the {@link Receiver}; one it cannot take yet is kept, with the frames after it
@@ -74,14 +74,14 @@ final class FramedConnection implements Closeable {
     record End(Ending ending, String detail, boolean insideFrame) {
     }
 
-    /** Payload bytes handed to one system call when writing. */
-    private static final int WRITE_SLICE = 64 * 1024;
+    /** Payload bytes handed to one system call when writing (as the JDK's socket streams do). */
+    private static final int WRITE_SLICE = 128 * 1024;
     /** Idle selectors kept for writers waiting for a socket to drain (each holds two file descriptors). */
     private static final int MAX_WAIT_SELECTORS = 16;
     private static final ConcurrentLinkedQueue<Selector> WAIT_SELECTORS = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger WAIT_SELECTOR_COUNT = new AtomicInteger();
-    /** Chunks read from one connection in one turn of the loop before others get theirs. */
-    private static final int CHUNKS_PER_TURN = 16;
+    /** Chunks read from one connection in one turn of the loop before others get theirs (1 MiB). */
+    private static final int CHUNKS_PER_TURN = 8;
 
     private final IoLoop loop;
     private final SocketChannel channel;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One selector thread that does the socket I/O of many {@link TcpTransport}s: it accepts, finishes
- * non-blocking connects, reads every connection into one shared 64 KiB buffer, wakes senders
+ * non-blocking connects, reads every connection into one shared 128 KiB buffer, wakes senders
  * waiting for a socket to become writable, and runs short timers (hello timeouts, acknowledgement
  * delays, redial backoff). The loops are shared by all transports of a JVM ({@link #shared()}), so
  * a host with a thousand nodes runs a constant number of transport threads.
@@ -65,7 +65,7 @@ final class IoLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
     /** Bytes read from one socket in one system call. */
-    static final int READ_CHUNK = 64 * 1024;
+    static final int READ_CHUNK = 128 * 1024;
     private static final IoLoop[] SHARED = new IoLoop[Math.max(1, Integer.getInteger("formix.tcp.ioThreads", 1))];
     private static final AtomicInteger NEXT = new AtomicInteger();
 
