@@ -14,7 +14,10 @@ import java.util.Arrays;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connected, non-blocking socket that carries frames: an 8-byte little-endian length, then the
@@ -74,6 +77,7 @@ final class FramedConnection implements Closeable {
     record End(Ending ending, String detail, boolean insideFrame) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(FramedConnection.class);
     /** Payload bytes handed to one system call when writing (as the JDK's socket streams do). */
     private static final int WRITE_SLICE = 128 * 1024;
     /** Idle selectors kept for writers waiting for a socket to drain (each holds two file descriptors). */
@@ -139,7 +143,17 @@ final class FramedConnection implements Closeable {
                 return;
             }
             try {
-                key = loop.register(channel, SelectionKey.OP_READ, this::ready);
+                key = loop.register(channel, SelectionKey.OP_READ, new IoLoop.Handler() {
+                    @Override
+                    public void ready(SelectionKey k) {
+                        FramedConnection.this.ready(k);
+                    }
+
+                    @Override
+                    public void failed(Throwable t) {
+                        finish(new End(Ending.FAILED, t.toString(), headerGot > 0 || payload != null));
+                    }
+                });
             } catch (IOException e) {
                 finish(new End(Ending.FAILED, e.toString(), false));
             }
@@ -202,7 +216,11 @@ final class FramedConnection implements Closeable {
         }
     }
 
-    /** A selector borrowed for the writes of one frame, with this socket registered for OP_WRITE. */
+    /**
+     * A selector borrowed for the writes of one frame, with this socket registered for OP_WRITE; or,
+     * when no selector can be opened (file descriptors exhausted), none: the writer then retries
+     * every millisecond.
+     */
     private final class Waiter {
         final Selector selector;
         final SelectionKey key;
@@ -210,20 +228,24 @@ final class FramedConnection implements Closeable {
 
         Waiter(Selector selector) throws IOException {
             this.selector = selector;
-            SelectionKey k;
-            try {
-                k = channel.register(selector, SelectionKey.OP_WRITE);
-            } catch (IOException | RuntimeException e) {
-                giveBack(selector);
-                throw e;
+            SelectionKey k = null;
+            if (selector != null) {
+                try {
+                    k = channel.register(selector, SelectionKey.OP_WRITE);
+                } catch (IOException | RuntimeException e) {
+                    giveBack(selector);
+                    throw e;
+                }
             }
             this.key = k;
         }
 
         void release() {
             waitSelector = null;
-            key.cancel();
-            giveBack(selector);
+            if (selector != null) {
+                key.cancel();
+                giveBack(selector);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -242,17 +264,27 @@ final class FramedConnection implements Closeable {
             if (sel != null) {
                 WAIT_SELECTOR_COUNT.decrementAndGet();
             } else {
-                sel = Selector.open();
+                try {
+                    sel = Selector.open();
+                } catch (IOException e) {
+                    LOG.warn("cannot open a selector to wait for the socket to {} to drain ({}); polling instead",
+                            remote, e.toString());
+                }
             }
             w = new Waiter(sel);
             waitSelector = sel;
         }
-        while (!closed) {
-            if (w.selector.select() > 0) {
-                w.selector.selectedKeys().clear();
-                break;
+        if (w.selector == null) {
+            LockSupport.parkNanos(1_000_000);
+            w.interrupted |= Thread.interrupted();
+        } else {
+            while (!closed) {
+                if (w.selector.select() > 0) {
+                    w.selector.selectedKeys().clear();
+                    break;
+                }
+                w.interrupted |= Thread.interrupted(); // select returns at once while the flag is set
             }
-            w.interrupted |= Thread.interrupted(); // select returns at once while the flag is set
         }
         if (closed) {
             throw new IOException("connection to " + remote + " closed while writing");
