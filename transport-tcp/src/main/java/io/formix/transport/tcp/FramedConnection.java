@@ -138,8 +138,11 @@ final class FramedConnection implements Closeable {
     void start(Receiver r) {
         receiver = r;
         onLoop(() -> {
-            if (closed) {
-                finish(new End(Ending.CLOSED, null, false));
+            if (closed || end != null) {
+                finish(new End(Ending.CLOSED, null, false)); // closed before it started
+                if (held.isEmpty()) {
+                    reportEnd();
+                }
                 return;
             }
             try {
@@ -589,13 +592,11 @@ final class FramedConnection implements Closeable {
     }
 
     private void reportEnd() {
-        if (endReported) {
-            return;
+        Receiver r = receiver;
+        if (endReported || r == null) {
+            return; // a connection closed before start() reports its end when it starts
         }
         endReported = true;
-        Receiver r = receiver;
-        if (r != null) {
-            r.onEnd(this, end);
-        }
+        r.onEnd(this, end);
     }
 }
