@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,17 +28,18 @@ import org.slf4j.LoggerFactory;
  * and a write either puts the whole frame into the socket or throws, in which case the connection
  * is closed (a half-written frame must never be followed by another). While the socket's send
  * buffer is full the writer waits in its own thread (in a selector borrowed from a small pool)
- * until the socket drains: that is the backpressure. It is released by the peer reading, by the connection failing, or by
- * {@link #close()}; {@link Thread#interrupt()} does not release it, because stopping in the middle
- * of a frame would corrupt the stream.
+ * until the socket drains: that is the backpressure. It is released by the peer reading, by the
+ * connection failing, or by {@link #close()}; {@link Thread#interrupt()} does not release it,
+ * because stopping in the middle of a frame would corrupt the stream.
  *
  * <p><b>Writing control frames</b> ({@link #writeControl}: hello answers, acknowledgements) never
  * blocks, so the loop may do it; what the socket does not take at once is finished by the loop. A
  * connection carries either data or control frames in its outbound direction, never both.
  *
- * <p><b>Reading</b> runs on the loop, one chunk (up to 128 KiB) at a time into the loop's shared buffer.
- * Each length is checked against the current limit ({@link #setFrameLimit}) before anything is
- * allocated, and the payload buffer grows only as bytes arrive (as {@link FrameCodec#read} does).
+ * <p><b>Reading</b> runs on the loop, one chunk (up to 128 KiB) at a time into the loop's shared
+ * buffer, reassembled by a {@link FrameAssembler}: each length is checked against the current limit
+ * ({@link #setFrameLimit}) before anything is allocated, and the payload buffer grows only as bytes
+ * arrive.
  * Whole frames go to the {@link Receiver}; one it cannot take yet is kept, with the frames after it
  * in the same chunk, and reading stops until the receiver calls {@link #resume()}. So a connection
  * holds at most one chunk of frames plus the frame being read beyond what its receiver accepted.
@@ -90,17 +90,12 @@ final class FramedConnection implements Closeable {
     private final IoLoop loop;
     private final SocketChannel channel;
     private final SocketAddress remote;
-    private volatile int frameLimit;
     private volatile Receiver receiver;
     private volatile boolean closed;
 
     // ---- loop thread only ----
     private SelectionKey key;
-    private final byte[] header = new byte[FrameCodec.HEADER_BYTES];
-    private int headerGot;
-    private byte[] payload;
-    private int payloadGot;
-    private int length;
+    private final FrameAssembler assembler;
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private boolean paused;
     private End end;
@@ -127,7 +122,7 @@ final class FramedConnection implements Closeable {
         }
         this.loop = loop;
         this.channel = channel;
-        this.frameLimit = frameLimit;
+        this.assembler = new FrameAssembler(frameLimit);
         this.remote = channel.getRemoteAddress();
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -154,7 +149,7 @@ final class FramedConnection implements Closeable {
 
                     @Override
                     public void failed(Throwable t) {
-                        finish(new End(Ending.FAILED, t.toString(), headerGot > 0 || payload != null));
+                        finish(new End(Ending.FAILED, t.toString(), assembler.midFrame()));
                     }
                 });
             } catch (IOException e) {
@@ -168,9 +163,9 @@ final class FramedConnection implements Closeable {
         receiver = r;
     }
 
-    /** The largest payload accepted from the next length prefix on. */
+    /** The largest payload accepted from the next length prefix on (call it from the receiver, on the loop). */
     void setFrameLimit(int limit) {
-        frameLimit = limit;
+        assembler.setLimit(limit);
     }
 
     /**
@@ -496,7 +491,7 @@ final class FramedConnection implements Closeable {
             try {
                 n = channel.read(buf);
             } catch (IOException e) {
-                finish(new End(closed ? Ending.CLOSED : Ending.FAILED, e.toString(), headerGot > 0 || payload != null));
+                finish(new End(closed ? Ending.CLOSED : Ending.FAILED, e.toString(), assembler.midFrame()));
                 return;
             }
             if (n < 0) {
@@ -519,35 +514,13 @@ final class FramedConnection implements Closeable {
     }
 
     private void parse(ByteBuffer buf) {
-        while (buf.hasRemaining() && end == null && !closed) {
-            if (payload == null) {
-                int take = Math.min(FrameCodec.HEADER_BYTES - headerGot, buf.remaining());
-                buf.get(header, headerGot, take);
-                headerGot += take;
-                if (headerGot < FrameCodec.HEADER_BYTES) {
-                    return;
-                }
-                try {
-                    length = FrameCodec.checkLength(FrameCodec.getLength(header, 0), frameLimit);
-                } catch (TransportException e) {
-                    finish(new End(Ending.CORRUPT, "bad length prefix: " + e.getMessage() + "; connection closed", true));
-                    return;
-                }
-                payload = new byte[Math.min(length, FrameCodec.INITIAL_READ_BYTES)];
-                payloadGot = 0;
-            }
-            if (payloadGot == payload.length && payloadGot < length) {
-                payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
-            }
-            int take = Math.min(payload.length - payloadGot, buf.remaining());
-            buf.get(payload, payloadGot, take);
-            payloadGot += take;
-            if (payloadGot == length) {
-                byte[] p = payload;
-                payload = null;
-                headerGot = 0;
+        try {
+            assembler.feed(buf, p -> {
                 deliver(p);
-            }
+                return end == null && !closed; // the receiver may have closed the connection
+            });
+        } catch (TransportException e) {
+            finish(new End(Ending.CORRUPT, "bad length prefix: " + e.getMessage() + "; connection closed", true));
         }
     }
 
@@ -559,14 +532,11 @@ final class FramedConnection implements Closeable {
     }
 
     private void eof() {
-        if (payload != null) {
-            finish(new End(Ending.CORRUPT, "stream ended inside a frame (" + payloadGot + " of " + length
-                    + " bytes); the partial message was discarded", true));
-        } else if (headerGot > 0) {
-            finish(new End(Ending.CORRUPT, "stream ended inside a frame header (" + headerGot
-                    + " of 8 bytes); the partial message was discarded", true));
-        } else {
+        String cut = assembler.truncation();
+        if (cut == null) {
             finish(new End(Ending.CLEAN, null, false));
+        } else {
+            finish(new End(Ending.CORRUPT, cut + "; the partial message was discarded", true));
         }
     }
 
@@ -576,7 +546,7 @@ final class FramedConnection implements Closeable {
             return;
         }
         end = e;
-        payload = null;
+        assembler.discard();
         if (!closed) {
             closed = true;
             try {

@@ -62,10 +62,10 @@ import java.util.function.Function;
  * numbers count from 0 per connection, so a receiver sees a reconnect as a sequence restarting at 0.
  *
  * <h2>Backpressure and bounds</h2>
- * A send blocks (parked) while the socket's send buffer is full; the receiver holds at most
+ * A send waits while the socket's send buffer is full; the receiver holds at most
  * {@link TcpOptions#inboxBytesPerPeer()} bytes per sender (plus the rest of one 128 KiB read)
- * before it stops reading that connection. A blocked send
- * is released by the peer reading, by the connection failing, or by {@link #close()}; an interrupt
+ * before it stops reading that connection. A waiting send is released by the peer reading, by the
+ * connection failing, or by {@link #close()}; an interrupt
  * does not cut a frame in half, so it only wakes a send still waiting for its connection or its
  * turn. Lengths are checked before any allocation.
  *
