@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * Benchmarks the transports against raw floors measured in the same run.
  *
  * <pre>
- * java ... io.formix.bench.transport.TransportBenchmark [--quick] [--tmpfs DIR] [--disk DIR]
+ * java ... io.formix.bench.transport.TransportBenchmark [--quick] [--tcp-only] [--tmpfs DIR] [--disk DIR]
  * </pre>
  *
  * Exit code 0 when every target was met, 1 when one was missed (the report says which).
@@ -29,32 +29,36 @@ public final class TransportBenchmark {
     private static final long ONE_MS = 1_000_000;
 
     private final boolean quick;
+    private final boolean tcpOnly;
     private final Path tmpfs;
     private final Path disk;
     private final Report report = new Report();
 
-    private TransportBenchmark(boolean quick, Path tmpfs, Path disk) {
+    private TransportBenchmark(boolean quick, boolean tcpOnly, Path tmpfs, Path disk) {
         this.quick = quick;
+        this.tcpOnly = tcpOnly;
         this.tmpfs = tmpfs;
         this.disk = disk;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        boolean tcpOnly = false;
         Path tmpfs = Path.of("/dev/shm/formix-bench-" + ProcessHandle.current().pid());
         Path disk = Path.of("sandbox/bench-disk-" + ProcessHandle.current().pid());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--tcp-only" -> tcpOnly = true;
                 case "--tmpfs" -> tmpfs = Path.of(args[++i]);
                 case "--disk" -> disk = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: TransportBenchmark [--quick] [--tmpfs DIR] [--disk DIR]");
+                    System.err.println("usage: TransportBenchmark [--quick] [--tcp-only] [--tmpfs DIR] [--disk DIR]");
                     System.exit(2);
                 }
             }
         }
-        TransportBenchmark bench = new TransportBenchmark(quick, tmpfs, disk);
+        TransportBenchmark bench = new TransportBenchmark(quick, tcpOnly, tmpfs, disk);
         try {
             bench.run();
         } finally {
@@ -69,6 +73,10 @@ public final class TransportBenchmark {
     private void run() throws Exception {
         System.out.printf(Locale.ROOT, "cores=%d java=%s quick=%s tmpfs=%s disk=%s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), quick, tmpfs, disk);
+        if (tcpOnly) {
+            TcpBenchmarks.run(report, quick, reps());
+            return;
+        }
         idleReceiver(); // first, while the JVM has no warm-up work left over to skew its CPU time
         fileRoundTrips();
         fileThroughput();

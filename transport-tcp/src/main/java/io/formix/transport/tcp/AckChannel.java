@@ -1,17 +1,17 @@
 package io.formix.transport.tcp;
 
 import io.formix.transport.FrameCodec;
-import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Receiver side of directory-mode acknowledgements for one inbound connection. When the
  * application takes message {@code n} from this connection, the count {@code n + 1} becomes due;
  * it is sent back as an 8-byte little-endian frame at once after {@link #EVERY} messages, otherwise
- * within {@link #DELAY_MS} ms, and on {@link #flush()} at close. An acknowledgement therefore means
- * "handed to the receiving application", not merely "reached its socket".
+ * within {@link #DELAY_MS} ms (a timer of the I/O loop), and on {@link #flush()} at close. An
+ * acknowledgement therefore means "handed to the receiving application", not merely "reached its
+ * socket". Writing one never blocks: if the socket does not take it at once (a sender that does not
+ * read its acknowledgements), the loop finishes it and the newest count follows, so at most one
+ * acknowledgement is ever waiting.
  */
 final class AckChannel {
 
@@ -21,12 +21,13 @@ final class AckChannel {
     static final long DELAY_MS = 20;
 
     private final FramedConnection connection;
-    private final ScheduledExecutorService timer;
+    private final IoLoop timer;
     private long delivered;
     private long acked;
     private boolean scheduled;
+    private boolean closed;
 
-    AckChannel(FramedConnection connection, ScheduledExecutorService timer) {
+    AckChannel(FramedConnection connection, IoLoop timer) {
         this.connection = connection;
         this.timer = timer;
     }
@@ -54,13 +55,9 @@ final class AckChannel {
             }
             delivered = sequence + 1;
             now = delivered - acked >= EVERY;
-            if (!now && !scheduled) {
-                scheduled = true;
-                try {
-                    timer.schedule(this::flush, DELAY_MS, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    scheduled = false; // closing: close() flushes
-                }
+            if (!now && !scheduled && !closed) {
+                scheduled = true; // one timer at a time per connection, however many flushes meanwhile
+                timer.schedule(TimeUnit.MILLISECONDS.toNanos(DELAY_MS), this::timerFlush);
             }
         }
         if (now) {
@@ -68,21 +65,34 @@ final class AckChannel {
         }
     }
 
-    /** Sends the current count if it was not sent yet. Never throws: a dead connection simply stays unacknowledged. */
+    private void timerFlush() {
+        synchronized (this) {
+            scheduled = false;
+        }
+        flush();
+    }
+
+    /**
+     * Sends the current count if it was not sent yet. Never blocks or throws: a dead connection
+     * simply stays unacknowledged (the sender reports those messages as unconfirmed, the truth).
+     */
     void flush() {
         long value;
         synchronized (this) {
-            scheduled = false;
-            if (delivered == acked) {
-                return;
+            if (delivered == acked || connection.controlPending()) {
+                return; // nothing new, or the previous one is still going out: it flushes again when done
             }
             value = delivered;
             acked = value;
         }
-        try {
-            connection.writeFrame(encode(value));
-        } catch (IOException e) {
-            // The sender will report these messages as unconfirmed, which is the truth.
+        connection.writeControl(encode(value), this::flush);
+    }
+
+    /** Flushes what is due and stops scheduling (the transport is closing). */
+    void close() {
+        synchronized (this) {
+            closed = true;
         }
+        flush();
     }
 }

@@ -5,14 +5,14 @@ import io.formix.transport.TransportException;
 import java.io.IOException;
 
 /**
- * The connecting half of a {@link TcpTransport}: it listens and dials according to its layout,
- * hands every inbound connection to a {@link Reader}, and produces the connection a send goes out
- * on. The messaging half ({@link FramedConnection}, {@link Inbox}) knows nothing of how sockets
- * were made.
+ * The connecting half of a {@link TcpTransport}: it listens and dials according to its layout
+ * (on the transport's {@link IoLoop}, or in a sending thread), hands every inbound connection to a
+ * {@link Reader}, and produces the connection a send goes out on. The messaging half
+ * ({@link FramedConnection}, {@link Inbox}) knows nothing of how sockets were made.
  */
 interface Connector {
 
-    /** Binds listening sockets and starts the threads that accept or dial. */
+    /** Binds listening sockets and starts accepting (and, pairwise, dialling) on the I/O loop. */
     void start() throws IOException;
 
     /** Whether receivers acknowledge delivered messages on outbound connections (see {@link AckChannel}). */

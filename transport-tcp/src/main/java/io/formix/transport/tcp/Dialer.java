@@ -6,21 +6,26 @@ import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects to a peer, retrying with capped exponential backoff while it is not up. It logs one
- * line when it starts waiting and one when it gets through, never one per attempt.
+ * Connects to a peer from the calling thread (a send), retrying with capped exponential backoff
+ * while it is not up. It logs one line when it starts waiting and one when it gets through, never
+ * one per attempt. The connect and the handshake block the caller; the connection is then handed
+ * to the I/O loop.
  */
 final class Dialer {
 
-    /** Turns a fresh connected socket into a ready connection (a handshake); may fail like a connect. */
+    /**
+     * Turns a fresh connected channel (still in blocking mode) into a ready connection (a
+     * handshake); may fail like a connect.
+     */
     interface Handshake {
-        FramedConnection complete(Socket connected) throws IOException;
+        FramedConnection complete(SocketChannel connected) throws IOException;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
@@ -55,11 +60,12 @@ final class Dialer {
             if (addr == null) {
                 lastFailure = "no address known for " + peer;
             } else {
-                Socket s = new Socket();
-                owner.track(s);
+                SocketChannel s = null;
                 try {
+                    s = SocketChannel.open();
+                    owner.track(s);
                     long leftMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-                    s.connect(addr, (int) Math.min(MAX_ATTEMPT_MS, leftMs));
+                    s.socket().connect(addr, (int) Math.min(MAX_ATTEMPT_MS, leftMs));
                     FramedConnection c = handshake.complete(s);
                     if (attempts > 1) {
                         LOG.info("{}: connected to {} at {} after {} attempts ({} ms)", owner.self(), peer, addr,
@@ -67,10 +73,14 @@ final class Dialer {
                     }
                     return c;
                 } catch (IOException e) {
-                    closeQuietly(s);
+                    if (s != null) {
+                        closeQuietly(s);
+                    }
                     lastFailure = e.toString();
                 } finally {
-                    owner.untrack(s);
+                    if (s != null) {
+                        owner.untrack(s);
+                    }
                 }
             }
             owner.checkOpen();
@@ -102,7 +112,7 @@ final class Dialer {
         }
     }
 
-    static void closeQuietly(Socket s) {
+    static void closeQuietly(java.io.Closeable s) {
         try {
             s.close();
         } catch (IOException e) {

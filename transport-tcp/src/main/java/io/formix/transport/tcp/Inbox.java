@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Received messages waiting for {@code receive}: one FIFO per sender, bounded in bytes, one lock.
  * A queue entry is either a {@link Message} (with where to acknowledge it) or a {@link TransportException} that the next
- * {@code receive} from that sender throws (a corrupt or truncated frame). Readers block in
- * {@link #put} while their sender's queue is full, which stops them reading the socket so TCP
- * flow control pushes back on the sender.
+ * {@code receive} from that sender throws (a corrupt or truncated frame). {@link #offer} refuses a
+ * message while its sender's queue is full; the connection then stops reading its socket until
+ * the receiver takes from that sender, so TCP flow control pushes back on the sender.
  */
 final class Inbox {
 
@@ -33,11 +33,13 @@ final class Inbox {
     static final long SPIN_NANOS = 50_000;
 
     private int rotation;
+    /** The queue the last successful poll took from (under the lock). */
+    private Queue lastPolled;
     private PartyId lastAny;
     /** Bumped on every change a taker may wait for; read without the lock while spinning. */
     private volatile long arrivals;
     private boolean closed;
-    /** Inbound connections with a running reader; see {@link #take}. */
+    /** Inbound connections being read; see {@link #take}. */
     private final java.util.concurrent.atomic.AtomicInteger liveReaders = new java.util.concurrent.atomic.AtomicInteger();
 
     Inbox(String owner, long bytesPerPeer) {
@@ -50,22 +52,28 @@ final class Inbox {
     }
 
     /**
-     * Queues a message, blocking while the sender's queue is full. When the application takes it,
-     * {@code ack} (if not null) is told its sequence number.
+     * Queues a message unless its sender's queue is full. Never blocks (the I/O loop calls it).
+     * When the queue is full it returns false and runs {@code onRoom} after the receiver next takes
+     * from that sender (or the inbox closes); the caller then offers again. When the application
+     * takes the message, {@code ack} (if not null) is told its sequence number. After
+     * {@link #close()} messages are dropped (true).
      */
-    void put(Message m, AckChannel ack) throws InterruptedException, TransportClosedException {
-        lock.lockInterruptibly();
+    boolean offer(Message m, AckChannel ack, Runnable onRoom) {
+        lock.lock();
         try {
-            Queue q = queue(m.from());
-            while (!q.entries.isEmpty() && q.bytes + m.payload().length > bytesPerPeer) {
-                checkOpen();
-                changed.await();
+            if (closed) {
+                return true;
             }
-            checkOpen();
+            Queue q = queue(m.from());
+            if (!q.entries.isEmpty() && q.bytes + m.payload().length > bytesPerPeer) {
+                q.waiters.add(onRoom);
+                return false;
+            }
             q.entries.addLast(new Entry(m, ack));
             q.bytes += m.payload().length;
             arrivals++;
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -94,6 +102,7 @@ final class Inbox {
      */
     Optional<Message> take(PartyId from, long deadline) throws TransportException, InterruptedException {
         Object e = null;
+        List<Runnable> wake = null;
         boolean sameAsLast = false;
         boolean spun = false;
         while (e == null) {
@@ -105,6 +114,10 @@ final class Inbox {
                 e = from != null ? poll(bySender.get(from)) : pollAny();
                 if (e != null) {
                     changed.signalAll();
+                    if (!lastPolled.waiters.isEmpty()) {
+                        wake = new ArrayList<>(lastPolled.waiters);
+                        lastPolled.waiters.clear();
+                    }
                     if (from == null) {
                         PartyId sender = e instanceof Entry en ? en.message().from() : null;
                         sameAsLast = sender != null && sender.equals(lastAny);
@@ -129,9 +142,12 @@ final class Inbox {
                 Thread.yield();
             }
         }
+        if (wake != null) {
+            wake.forEach(Runnable::run);
+        }
         if (sameAsLast && liveReaders.get() > 1) {
-            // One sender is being served back to back while other connections are open: let their
-            // reader threads run, so a message that already reached their socket is queued and
+            // One sender is being served back to back while other connections are open: let the
+            // I/O loop run, so a message that already reached their socket is queued and
             // served in turn instead of waiting behind this sender's whole backlog.
             Thread.yield();
         }
@@ -145,22 +161,27 @@ final class Inbox {
         return Optional.of(entry.message());
     }
 
-    /** A reader started ({@code +1}) or ended ({@code -1}). */
+    /** An inbound connection started ({@code +1}) or ended ({@code -1}). */
     void readers(int delta) {
         liveReaders.addAndGet(delta);
     }
 
     /** Wakes every waiter with {@link TransportClosedException}; later calls throw it too. */
     void close() {
+        List<Runnable> wake = new ArrayList<>();
         lock.lock();
         try {
             closed = true;
             arrivals++;
+            for (Queue q : bySender.values()) {
+                wake.addAll(q.waiters);
+            }
             bySender.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        wake.forEach(Runnable::run); // connections waiting for room drop what they hold and end
     }
 
     private Queue queue(PartyId from) {
@@ -175,6 +196,7 @@ final class Inbox {
             return null;
         }
         Object e = q.entries.pollFirst();
+        lastPolled = q;
         if (e instanceof Entry m) {
             q.bytes -= m.message().payload().length;
         }
@@ -201,6 +223,8 @@ final class Inbox {
 
     private static final class Queue {
         final ArrayDeque<Object> entries = new ArrayDeque<>();
+        /** What to run when the receiver takes from this queue: connections waiting for room. */
+        final List<Runnable> waiters = new ArrayList<>(1);
         long bytes;
     }
 }

@@ -12,15 +12,11 @@ import java.util.function.BooleanSupplier;
  */
 final class Link {
 
-    /** A reader thread and the connection it drains. */
-    record ReaderHandle(Thread thread, FramedConnection connection) {
-    }
-
     final PartyId peer;
     final ReentrantLock sendLock = new ReentrantLock();
     private final boolean acknowledged;
     private FramedConnection outbound;
-    private ReaderHandle lastReader;
+    private Reader lastReader;
     /** Messages written on / acknowledged over {@link #outbound} (directory mode). */
     private long sent;
     private long acked;
@@ -141,10 +137,17 @@ final class Link {
     }
 
     /** Records {@code next} as the newest reader and returns the previous one (or null). */
-    synchronized ReaderHandle swapReader(ReaderHandle next) {
-        ReaderHandle prev = lastReader;
+    synchronized Reader swapReader(Reader next) {
+        Reader prev = lastReader;
         lastReader = next;
         return prev;
+    }
+
+    /** Forgets {@code r} if it is still the newest reader (it ended). */
+    synchronized void readerEnded(Reader r) {
+        if (lastReader == r) {
+            lastReader = null;
+        }
     }
 
     /** Wakes every waiter (the transport closed). */

@@ -1,38 +1,39 @@
 package io.formix.transport.tcp;
 
+import io.formix.transport.Backoff;
 import io.formix.transport.PairwisePorts;
-import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
-import io.formix.transport.TransportClosedException;
+import io.formix.transport.PartyId;
 import io.formix.transport.TransportException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sbproxy layout: one bidirectional connection per pair, on {@link PairwisePorts#port}; the
  * lower pid listens (on all interfaces), the higher dials and redials whenever the connection
- * ends. The thread that accepted or dialled a connection then reads it. Plain frames only, no handshake, so Sequre and formix-proxy speak it. Connections are set
+ * ends. Plain frames only, no handshake, so Sequre and formix-proxy speak it. Connections are set
  * up eagerly at start, as Sequre does; a send waits for its pair's connection until the connect
- * timeout.
+ * timeout. Accepting, non-blocking dialling with backoff, and reading all run on the transport's
+ * {@link IoLoop}: no thread per pair.
  */
 final class PairwiseConnector implements Connector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PairwiseConnector.class);
+    /** One connection attempt is abandoned after this long (a peer that neither accepts nor refuses). */
+    private static final long MAX_ATTEMPT_MS = 5_000;
 
     private final TcpTransport owner;
     private final PairwiseLayout layout;
-    private final List<ServerSocket> servers = new ArrayList<>();
-    /** The thread currently accepting on each listening socket. */
-    private final Map<ServerSocket, Thread> acceptors = new ConcurrentHashMap<>();
+    private final List<ServerSocketChannel> servers = new CopyOnWriteArrayList<>();
 
     PairwiseConnector(TcpTransport owner, PairwiseLayout layout) {
         this.owner = owner;
@@ -45,17 +46,26 @@ final class PairwiseConnector implements Connector {
         try {
             for (int peer = 0; peer < layout.size(); peer++) {
                 if (peer != self && PairwisePorts.listens(self, peer)) {
-                    ServerSocket server = new ServerSocket();
+                    ServerSocketChannel server = ServerSocketChannel.open();
                     servers.add(server);
-                    server.setReuseAddress(true);
+                    server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     int port = layout.portWith(peer);
                     try {
                         server.bind(new InetSocketAddress(port));
                     } catch (IOException e) {
                         throw new IOException("port " + port + " (pair with pid " + peer + "): " + e.getMessage(), e);
                     }
+                    server.configureBlocking(false);
                     Link link = owner.link(layout.party(peer));
-                    acceptors.put(server, owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link)));
+                    owner.loop().execute(() -> {
+                        try {
+                            owner.loop().register(server, SelectionKey.OP_ACCEPT, k -> acceptAll(server, link));
+                        } catch (IOException e) {
+                            if (!owner.isClosed()) {
+                                LOG.error("{}: cannot accept on port {}: {}", owner.self(), port, e.toString());
+                            }
+                        }
+                    });
                 }
             }
         } catch (IOException e) {
@@ -64,8 +74,8 @@ final class PairwiseConnector implements Connector {
         }
         for (int peer = 0; peer < layout.size(); peer++) {
             if (peer != self && !PairwisePorts.listens(self, peer)) {
-                int p = peer;
-                owner.startThread("dial-" + layout.party(peer), () -> dialLoop(p));
+                PairDialer d = new PairDialer(peer);
+                owner.loop().execute(d::attempt);
             }
         }
     }
@@ -102,59 +112,145 @@ final class PairwiseConnector implements Connector {
 
     @Override
     public void close() {
-        for (ServerSocket s : servers) {
-            Listening.closeAndAwait(s, acceptors.get(s));
+        for (ServerSocketChannel s : servers) {
+            owner.loop().closeListening(s);
         }
     }
 
-    /**
-     * Accepts one connection, hands the accepting over to a fresh thread and reads the connection
-     * in this one, so the reader is already running when the peer's first frame arrives.
-     */
-    private void acceptLoop(ServerSocket server, Link link) {
-        while (!owner.isClosed()) {
+    /** On the loop: every pending connection becomes the pair's connection in turn (the newest wins). */
+    private void acceptAll(ServerSocketChannel server, Link link) throws IOException {
+        SocketChannel s;
+        while ((s = server.accept()) != null) {
+            if (owner.isClosed()) {
+                Dialer.closeQuietly(s);
+                return;
+            }
             FramedConnection c;
             try {
-                Socket s = server.accept();
-                c = new FramedConnection(s, owner.options().maxMessageBytes());
+                c = new FramedConnection(owner.loop(), s, owner.options().maxMessageBytes());
                 owner.track(c);
             } catch (IOException e) {
+                Dialer.closeQuietly(s);
                 if (!owner.isClosed()) {
-                    LOG.warn("{}: accepting on port {} failed: {}", owner.self(), server.getLocalPort(), e.toString());
+                    LOG.warn("{}: accepting on port {} failed: {}", owner.self(), server.socket().getLocalPort(),
+                            e.toString());
                 }
                 continue;
             }
-            acceptors.put(server, owner.startThread("accept-" + link.peer, () -> acceptLoop(server, link)));
-            read(link, c);
-            return;
+            read(link, c, null);
         }
     }
 
-    private void dialLoop(int peer) {
-        Link link = owner.link(layout.party(peer));
-        InetSocketAddress address = new InetSocketAddress(layout.host(peer), layout.portWith(peer));
-        Dialer dialer = new Dialer(owner);
-        try {
-            while (!owner.isClosed()) {
-                long forever = Deadlines.after(Duration.ofNanos(Deadlines.MAX_NANOS));
-                FramedConnection c = dialer.dial(link.peer, () -> address, forever,
-                        s -> new FramedConnection(s, owner.options().maxMessageBytes()));
-                owner.track(c);
-                read(link, c);
+    /** Sends on {@code c} from now on and reads from it until it ends; then runs {@code after}. */
+    private void read(Link link, FramedConnection c, Runnable after) {
+        link.setOutbound(c);
+        Reader reader = new Reader(owner, link, c, null, () -> {
+            link.outboundLost(c);
+            if (after != null) {
+                after.run();
+            }
+        });
+        reader.begin();
+        c.start(reader);
+    }
+
+    /**
+     * Dials one peer with a lower pid from the loop, forever: non-blocking connects with capped
+     * exponential backoff, one log line when it starts waiting and one when it gets through; and
+     * again whenever the connection ends.
+     */
+    private final class PairDialer {
+        private final Link link;
+        private final InetSocketAddress address;
+        private final Backoff backoff;
+        private int attempts;
+        private long started;
+        private String lastFailure;
+
+        PairDialer(int peer) {
+            link = owner.link(layout.party(peer));
+            address = new InetSocketAddress(layout.host(peer), layout.portWith(peer));
+            backoff = new Backoff(owner.options().backoffInitial(), owner.options().backoffMax());
+        }
+
+        void attempt() {
+            if (owner.isClosed()) {
+                return;
+            }
+            if (attempts++ == 0) {
+                started = System.nanoTime();
+            }
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                owner.track(ch);
+                ch.configureBlocking(false);
+                InetSocketAddress resolved = address.isUnresolved()
+                        ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+                if (ch.connect(resolved)) {
+                    connected(ch);
+                    return;
+                }
+                SocketChannel pending = ch;
+                IoLoop.Timer giveUp = owner.loop().schedule(TimeUnit.MILLISECONDS.toNanos(MAX_ATTEMPT_MS),
+                        () -> {
+                            if (pending.isOpen() && !pending.isConnected()) {
+                                failed(pending, "connect timed out");
+                            }
+                        });
+                owner.loop().register(ch, SelectionKey.OP_CONNECT, new IoLoop.Handler() {
+                    @Override
+                    public void ready(SelectionKey key) throws IOException {
+                        if (pending.finishConnect()) {
+                            giveUp.cancel();
+                            key.interestOps(0);
+                            connected(pending);
+                        }
+                    }
+
+                    @Override
+                    public void failed(Throwable t) {
+                        giveUp.cancel();
+                        PairDialer.this.failed(pending, t.toString());
+                    }
+                });
+            } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+                failed(ch, e.toString());
+            }
+        }
+
+        private void connected(SocketChannel ch) throws IOException {
+            owner.untrack(ch);
+            if (attempts > 1) {
+                LOG.info("{}: connected to {} at {} after {} attempts ({} ms)", owner.self(), link.peer, address,
+                        attempts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+            attempts = 0;
+            backoff.reset();
+            FramedConnection c = new FramedConnection(owner.loop(), ch, owner.options().maxMessageBytes());
+            owner.track(c);
+            read(link, c, () -> {
                 if (!owner.isClosed()) {
                     LOG.info("{}: connection to {} at {} ended; reconnecting", owner.self(), link.peer, address);
+                    attempt();
                 }
-            }
-        } catch (TransportClosedException | InterruptedException e) {
-            // closing
-        } catch (IOException e) {
-            LOG.error("{}: giving up on {} at {}: {}", owner.self(), link.peer, address, e.toString());
+            });
         }
-    }
 
-    /** Sends on {@code c} from now on and reads from it, in this thread, until it ends. */
-    private void read(Link link, FramedConnection c) {
-        link.setOutbound(c);
-        new Reader(owner, link, c, null, () -> link.outboundLost(c)).run();
+        private void failed(SocketChannel ch, String why) {
+            if (ch != null) {
+                Dialer.closeQuietly(ch);
+                owner.untrack(ch);
+            }
+            if (owner.isClosed()) {
+                return;
+            }
+            lastFailure = why;
+            if (attempts == 1) {
+                LOG.info("{}: waiting for {} at {} ({}); retrying with backoff up to {} ms", owner.self(), link.peer,
+                        address, lastFailure, owner.options().backoffMax().toMillis());
+            }
+            owner.loop().schedule(backoff.nextNanos(), this::attempt);
+        }
     }
 }

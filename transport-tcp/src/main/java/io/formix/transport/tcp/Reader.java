@@ -1,26 +1,27 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.BadFrameException;
 import io.formix.transport.CorruptMessageException;
 import io.formix.transport.Message;
-import io.formix.transport.MessageTooLargeException;
-import io.formix.transport.TransportClosedException;
-import java.io.EOFException;
-import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains one inbound connection from one peer into the {@link Inbox}, numbering its messages
- * 0, 1, 2 ... (per connection). It first waits for the reader of the peer's previous connection,
- * so what the peer sent before a reconnect is queued before what it sent after.
+ * Queues the frames of one inbound connection from one peer into the {@link Inbox}, numbering its
+ * messages 0, 1, 2 ... (per connection). Runs on the transport's {@link IoLoop}. A reader of the
+ * peer's newer connection takes nothing until this one ended, so what the peer sent before a
+ * reconnect is queued before what it sent after; after {@link #PREVIOUS_GRACE_MS} the older
+ * connection is closed.
  *
  * <p>The end of the stream between two frames is a clean close. The end inside a frame, a
  * negative length or one above the bound close the connection and queue a
- * {@link CorruptMessageException} for the receiver, so the loss is never silent; a reset is
- * logged. Either way the transport stays usable and the peer may connect again.
+ * {@link CorruptMessageException} for the receiver, so the loss is never silent; a failure (a
+ * reset) is logged, and reported like a cut frame when it happened inside one. Either way the
+ * transport stays usable and the peer may connect again.
  */
-final class Reader implements Runnable {
+final class Reader implements FramedConnection.Receiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reader.class);
     /** How long a new connection's reader lets the previous one drain before closing it. */
@@ -31,6 +32,13 @@ final class Reader implements Runnable {
     private final FramedConnection connection;
     private final AckChannel ack;
     private final Runnable onEnd;
+    private final Runnable resume;
+    // loop thread only
+    private long sequence;
+    private boolean waiting;
+    private FramedConnection.End endWhileWaiting;
+    private boolean ended;
+    private final List<Reader> successors = new ArrayList<>(1);
 
     /** @param ack where to acknowledge taken messages, or null (pairwise mode: plain frames only) */
     Reader(TcpTransport owner, Link link, FramedConnection connection, AckChannel ack, Runnable onEnd) {
@@ -39,62 +47,93 @@ final class Reader implements Runnable {
         this.connection = connection;
         this.ack = ack;
         this.onEnd = onEnd;
+        this.resume = connection::resume;
+    }
+
+    /** Becomes the peer's newest reader; waits for the previous one if it still runs. On the loop. */
+    void begin() {
+        owner.inbox().readers(1);
+        Reader previous = link.swapReader(this);
+        if (previous != null && !previous.ended) {
+            waiting = true;
+            previous.successors.add(this);
+            owner.loop().schedule(TimeUnit.MILLISECONDS.toNanos(PREVIOUS_GRACE_MS), () -> {
+                if (!previous.ended) {
+                    LOG.info("{}: {} reconnected while its previous connection was still open; closing the old one",
+                            owner.self(), link.peer);
+                    previous.connection.close();
+                }
+            });
+        }
     }
 
     @Override
-    public void run() {
-        long sequence = 0;
-        owner.inbox().readers(1);
+    public boolean onFrame(FramedConnection c, byte[] payload) {
+        if (waiting) {
+            return false; // released by the previous reader's end
+        }
+        if (!owner.inbox().offer(new Message(link.peer, sequence, payload), ack, resume)) {
+            return false; // the inbox calls resume when the receiver took something
+        }
+        sequence++;
+        return true;
+    }
+
+    @Override
+    public void onEnd(FramedConnection c, FramedConnection.End end) {
+        if (waiting) {
+            endWhileWaiting = end;
+            return;
+        }
+        ended = true;
         try {
-            awaitPrevious(link.swapReader(new Link.ReaderHandle(Thread.currentThread(), connection)));
-            while (true) {
-                byte[] payload = connection.readFrame();
-                if (payload == null) {
-                    LOG.debug("{}: {} closed its connection ({})", owner.self(), link.peer, connection.remoteAddress());
-                    return;
-                }
-                owner.inbox().put(new Message(link.peer, sequence, payload), ack);
-                sequence++;
-            }
-        } catch (BadFrameException | MessageTooLargeException e) {
-            corrupt(sequence, "bad length prefix: " + e.getMessage() + "; connection closed");
-        } catch (EOFException e) {
-            corrupt(sequence, e.getMessage() + "; the partial message was discarded");
-        } catch (TransportClosedException | InterruptedException e) {
-            // The transport is closing.
-        } catch (IOException e) {
-            if (!owner.isClosed() && !connection.isClosed()) {
-                LOG.warn("{}: connection from {} ({}) failed: {}; messages in flight may be lost", owner.self(),
-                        link.peer, connection.remoteAddress(), e.toString());
-            }
+            report(end);
         } finally {
             owner.inbox().readers(-1);
-            connection.close();
             owner.untrack(connection);
+            link.readerEnded(this);
             onEnd.run();
+            for (Reader next : successors) {
+                next.release();
+            }
+            successors.clear();
         }
     }
 
-    private void corrupt(long sequence, String reason) {
+    private void release() {
+        waiting = false;
+        if (endWhileWaiting != null) {
+            onEnd(connection, endWhileWaiting);
+        } else {
+            connection.resume();
+        }
+    }
+
+    private void report(FramedConnection.End end) {
         if (owner.isClosed()) {
             return;
         }
+        switch (end.ending()) {
+            case CLEAN -> LOG.debug("{}: {} closed its connection ({})", owner.self(), link.peer,
+                    connection.remoteAddress());
+            case CORRUPT -> corrupt(end.detail());
+            case FAILED -> {
+                LOG.warn("{}: connection from {} ({}) failed: {}; messages in flight may be lost", owner.self(),
+                        link.peer, connection.remoteAddress(), end.detail());
+                if (end.insideFrame()) {
+                    owner.inbox().putError(link.peer, new CorruptMessageException(link.peer, sequence,
+                            "connection failed inside a frame (" + end.detail() + "); the partial message was discarded"));
+                }
+            }
+            case CLOSED -> {
+                // closed here: by the transport, or as an older connection of a reconnected peer
+            }
+        }
+    }
+
+    private void corrupt(String reason) {
         LOG.warn("{}: corrupt stream from {} ({}) at message {}: {}", owner.self(), link.peer,
                 connection.remoteAddress(), sequence, reason);
         owner.inbox().putError(link.peer, new CorruptMessageException(link.peer, sequence, reason));
-    }
-
-    private void awaitPrevious(Link.ReaderHandle previous) throws InterruptedException {
-        if (previous == null || previous.thread() == Thread.currentThread()) {
-            return;
-        }
-        previous.thread().join(PREVIOUS_GRACE_MS);
-        if (previous.thread().isAlive()) {
-            LOG.info("{}: {} reconnected while its previous connection was still open; closing the old one",
-                    owner.self(), link.peer);
-            previous.connection().close();
-            // Its socket is closed now; it ends as soon as a pending put into the inbox completes.
-            previous.thread().join();
-        }
     }
 }

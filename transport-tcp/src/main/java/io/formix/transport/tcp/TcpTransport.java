@@ -10,7 +10,6 @@ import io.formix.transport.TransportException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -63,16 +62,19 @@ import java.util.function.Function;
  * numbers count from 0 per connection, so a receiver sees a reconnect as a sequence restarting at 0.
  *
  * <h2>Backpressure and bounds</h2>
- * A send blocks while the socket's send buffer is full; the receiver holds at most
- * {@link TcpOptions#inboxBytesPerPeer()} bytes per sender before it stops reading. A blocked send
- * is released by the peer reading, by the connection failing, or by {@link #close()}; an interrupt
+ * A send waits while the socket's send buffer is full; the receiver holds at most
+ * {@link TcpOptions#inboxBytesPerPeer()} bytes per sender (plus the rest of one 128 KiB read)
+ * before it stops reading that connection. A waiting send is released by the peer reading, by the
+ * connection failing, or by {@link #close()}; an interrupt
  * does not cut a frame in half, so it only wakes a send still waiting for its connection or its
  * turn. Lengths are checked before any allocation.
  *
  * <h2>Threads</h2>
- * Thread-safe. One daemon thread reads each inbound connection (and, in directory mode, watches
- * each outbound one), plus one acceptor per listening socket and, in pairwise mode, one dialler per
- * peer with a lower pid. Sends to one peer are serialised; sends to different peers run in parallel.
+ * Thread-safe. No thread per connection: the transports of a JVM share one selector thread
+ * ({@code IoLoop}, {@code -Dformix.tcp.ioThreads} to have more) that accepts, reads every
+ * connection, dials in pairwise mode and runs the timers. A {@code send} writes from the caller's
+ * thread straight into the socket (and, in directory mode, dials and says hello there). Sends to
+ * one peer are serialised; sends to different peers run in parallel.
  *
  * <h2>Security</h2>
  * None at this layer: no authentication, no encryption. In directory mode anyone who can reach the
@@ -88,12 +90,14 @@ public final class TcpTransport implements Transport {
     private final Set<Closeable> resources = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private final Connector connector;
+    private final IoLoop loop;
     private volatile boolean closed;
 
     private TcpTransport(PartyId self, TcpOptions options, Function<TcpTransport, Connector> connector) {
         this.self = Objects.requireNonNull(self, "self");
         this.options = Objects.requireNonNull(options, "options");
         this.inbox = new Inbox(self.value(), options.inboxBytesPerPeer());
+        this.loop = IoLoop.shared();
         this.connector = connector.apply(this);
     }
 
@@ -251,8 +255,8 @@ public final class TcpTransport implements Transport {
 
     /**
      * Closes the listening sockets and every connection (frames already in the send buffers still
-     * go out), wakes blocked senders and receivers with {@link TransportClosedException}, and lets
-     * the threads end. It waits (briefly) only for its own acceptor threads, so that the ports are
+     * go out), and wakes blocked senders and receivers with {@link TransportClosedException}. It
+     * waits (briefly) for the I/O loop to release its listening sockets, so that the ports are
      * free for a restarted transport when it returns. Messages received but not taken are dropped.
      * Idempotent.
      */
@@ -324,19 +328,12 @@ public final class TcpTransport implements Transport {
         }
     }
 
-    void track(Socket s) throws TransportClosedException {
-        track((Closeable) s);
-    }
-
     void untrack(Closeable c) {
         resources.remove(c);
     }
 
-    /** Starts a daemon thread with a small stack, named after this party and {@code role}. */
-    Thread startThread(String role, Runnable body) {
-        Thread t = new Thread(null, body, "formix-tcp-" + self + "-" + role, 256 * 1024);
-        t.setDaemon(true);
-        t.start();
-        return t;
+    /** The I/O loop that accepts, reads and times for this transport. */
+    IoLoop loop() {
+        return loop;
     }
 }

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * Test support: whether a thread is inside a socket write. A write blocked on a full send buffer
- * is a RUNNABLE native call, not a parked thread, so {@link Thread#getState()} cannot tell; its
- * stack can (the JDK's socket classes, a method named {@code write...}).
+ * is either a RUNNABLE native call (a blocking socket) or, for the transport's non-blocking
+ * sockets, a thread parked in {@code FramedConnection.awaitWritable} until the socket drains; so
+ * {@link Thread#getState()} alone cannot tell, its stack can.
  */
 final class SocketWrites {
 
@@ -15,6 +16,9 @@ final class SocketWrites {
     static boolean inSocketWrite(Thread t) {
         for (StackTraceElement f : t.getStackTrace()) {
             String cls = f.getClassName();
+            if (cls.equals(FramedConnection.class.getName()) && f.getMethodName().equals("awaitWritable")) {
+                return true;
+            }
             boolean socketClass = cls.startsWith("sun.nio.ch.") || cls.startsWith("java.net.Socket");
             if (socketClass && f.getMethodName().toLowerCase(Locale.ROOT).contains("write")) {
                 return true;
