@@ -1,5 +1,7 @@
 package io.formix.node;
 
+import io.formix.mpc.ShareCodec;
+import io.formix.mpc.VectorShare;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
@@ -12,6 +14,8 @@ import io.formix.state.NodeRecord.Approval;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A light node: answers each computation (after its owner's approval if {@code manual}) with a
@@ -62,8 +66,8 @@ final class LightNode extends Node {
             return;
         }
         State initial = expired ? State.REFUSED : approval == Approval.AUTO ? State.APPROVED : State.PENDING;
-        if (!store.receive(e.computation(), c.prompt(), c.schema().toJsonText(), c.deadline(), c.heavy(), initial,
-                now)) {
+        if (!store.receive(e.computation(), c.prompt(), c.schema().toJsonText(), c.scheme(), c.deadline(), c.heavy(),
+                initial, now)) {
             log.info("computation " + e.computation() + " announced again: already handled");
             return;
         }
@@ -129,14 +133,14 @@ final class LightNode extends Node {
             return false;
         }
         int value = draw(c.schema(), lo, hi);
-        int[] shares = services.sharing().share(value, 3);
-        if (!store.receiveAnswered(e.computation(), c.prompt(), c.schema().toJsonText(), c.deadline(), c.heavy(), value,
-                shares, now)) {
+        List<byte[]> shares = share(c.scheme(), value);
+        if (!store.receiveAnswered(e.computation(), c.prompt(), c.schema().toJsonText(), c.scheme(), c.deadline(),
+                c.heavy(), value, shares, now)) {
             log.info("computation " + e.computation() + " announced again: already handled");
             return true;
         }
         log.info("received computation " + e.computation() + " from " + e.from() + " (deadline in "
-                + (c.deadline() - now) + " ms); answered, sending 3 shares");
+                + (c.deadline() - now) + " ms); answered, sending " + shares.size() + " shares");
         store.entry(e.computation()).ifPresent(x -> {
             if (!sendShares(x)) {
                 watching = true;
@@ -166,11 +170,11 @@ final class LightNode extends Node {
             return;
         }
         int value = draw(schema, lo, hi);
-        int[] shares = services.sharing().share(value, 3);
+        List<byte[]> shares = share(en.scheme(), value);
         if (!store.answer(en.id(), value, shares, services.now())) {
             return; // answered before (a duplicate announcement or a race with resume): keep the first
         }
-        log.info("answered computation " + en.id() + "; sending 3 shares");
+        log.info("answered computation " + en.id() + "; sending " + shares.size() + " shares");
         store.entry(en.id()).ifPresent(x -> {
             if (!sendShares(x)) {
                 watching = true;
@@ -179,11 +183,23 @@ final class LightNode extends Node {
         });
     }
 
+    /**
+     * Shares {@code value} with the computation's scheme (mpc draws the randomness); element i is
+     * the encoded share for heavy node i.
+     */
+    private List<byte[]> share(String scheme, int value) {
+        List<byte[]> out = new ArrayList<>();
+        for (VectorShare s : services.scheme(scheme).share(new int[] {value})) {
+            out.add(ShareCodec.encode(s));
+        }
+        return out;
+    }
+
     private boolean sendShares(Entry en) {
         boolean all = true;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < en.heavy().size(); i++) {
             all &= send(Envelope.of(MessageType.SHARE, uid, en.heavy().get(i), en.id(),
-                    new Bodies.Share(en.shares()[i]).toJson()));
+                    new Bodies.Share(en.encodedShares().get(i)).toJson()));
         }
         if (all) {
             store.markSent(en.id());

@@ -1,6 +1,5 @@
 package io.formix.node;
 
-import io.formix.mpc.AdditiveSharing;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
@@ -113,7 +112,7 @@ public final class NodeHost implements AutoCloseable {
     public static NodeHost start(FormixHome home, NetworkDb net, TransportFactory transports, Clock clock,
                                  Collection<NodeRecord> records, Settings settings) throws IOException {
         HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
-                new AdditiveSharing(), Executors.newFixedThreadPool(SENDERS, r -> {
+                Executors.newFixedThreadPool(SENDERS, r -> {
                     Thread t = new Thread(r, "formix-sender");
                     t.setDaemon(true);
                     return t;
@@ -189,33 +188,10 @@ public final class NodeHost implements AutoCloseable {
             throw e;
         }
         ReceiveLoop loop = new ReceiveLoop(node, node.receivePoll(settings.receivePoll()), services.clock(),
-                m -> dispatch(node, m), node.log::warn, node::awaitStop);
+                node::deliver, node.log::warn, node::awaitStop);
         Thread receiver = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
         receiver.setDaemon(true);
         nodes.put(r.uid(), new Running(node, receiver));
-    }
-
-    private void dispatch(Node node, Message msg) {
-        try {
-            Envelope e = Envelope.decode(msg.payload());
-            if (!e.from().equals(msg.from())) {
-                throw new ProtocolException("envelope claims sender " + e.from() + " but came from " + msg.from());
-            }
-            if (!e.to().equals(node.uid)) {
-                throw new ProtocolException("envelope addressed to " + e.to());
-            }
-            if (services.registry().role(msg.from()).isEmpty()) {
-                throw new ProtocolException("sender " + msg.from() + " is not a known node");
-            }
-            synchronized (node) {
-                node.onMessage(e);
-            }
-        } catch (ProtocolException e) {
-            node.log.warn("rejected message #" + msg.sequence() + " from " + msg.from() + " (" + msg.payload().length
-                    + " bytes): " + e.getMessage());
-        } catch (RuntimeException e) {
-            node.log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
-        }
     }
 
     private void tickAll() {
@@ -293,7 +269,7 @@ public final class NodeHost implements AutoCloseable {
             try {
                 services.senders().execute(() -> {
                     try {
-                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()),
+                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()), Bodies.DEFAULT_SCHEME,
                                 c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
                         if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
                                 && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {

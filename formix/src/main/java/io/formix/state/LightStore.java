@@ -1,36 +1,46 @@
 package io.formix.state;
 
+import io.formix.mpc.ShareAccumulator;
+import io.formix.mpc.ShareCodec;
+import io.formix.mpc.SharingScheme;
+import io.formix.mpc.SharingSchemes;
+import io.formix.mpc.VectorShare;
 import io.formix.transport.PartyId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A light node's private {@code node.db}: the computations it was asked, its own answers and the
- * shares it derived from them. Only this node and its owner read this file. The shares are kept
- * so that a restarted node resends the <em>same</em> shares (resharing would break the sum).
+ * encoded shares it derived from them (one per heavy node, in the order of {@code heavies}). Only
+ * this node and its owner read this file. The shares are kept so that a restarted node resends the
+ * <em>same</em> shares (resharing would break the sum).
  *
  * <p>The per-computation state machine: {@code pending} (waiting for the owner's approval) →
  * {@code approved} → {@code answered} (answer and shares persisted, not all sent) → {@code sent};
- * or {@code refused} (decided, heavy nodes not yet told) → {@code declined}.
+ * or {@code refused} (decided, heavy nodes not yet told) → {@code declined}. Every transition is
+ * conditional on the state it leaves.
  */
 public final class LightStore implements AutoCloseable {
+
+    /** The scheme of computations recorded without one. */
+    public static final String DEFAULT_SCHEME = "additive-3";
 
     static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS computations (
               id          TEXT PRIMARY KEY,
               prompt      TEXT NOT NULL,
               schema      TEXT NOT NULL,
+              scheme      TEXT NOT NULL,
               deadline    INTEGER NOT NULL,
-              heavy1      TEXT NOT NULL,
-              heavy2      TEXT NOT NULL,
-              heavy3      TEXT NOT NULL,
+              heavies     TEXT NOT NULL,
               state       TEXT NOT NULL,
               answer      INTEGER,
-              share1      INTEGER,
-              share2      INTEGER,
-              share3      INTEGER,
+              shares      TEXT,
               reason      TEXT,
               received_at INTEGER NOT NULL,
               answered_at INTEGER NOT NULL DEFAULT 0
@@ -38,18 +48,38 @@ public final class LightStore implements AutoCloseable {
             CREATE INDEX IF NOT EXISTS computations_state ON computations(state)
             """;
 
-    /** Light-side states. */
+    /** Light-side states, the only place their names are written (SQL included). */
     public enum State {
         PENDING, APPROVED, ANSWERED, SENT, REFUSED, DECLINED;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** One computation as this light node sees it; {@code shares} is empty before answering. */
-    public record Entry(String id, String prompt, String schema, long deadline, List<PartyId> heavy, State state,
-                        Integer answer, int[] shares, String reason, long receivedAt) {
+    /**
+     * One computation as this light node sees it; {@code encodedShares} (one per heavy node, in
+     * {@code heavy} order, {@link ShareCodec} bytes) is empty before answering.
+     */
+    public record Entry(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
+                        State state, Integer answer, List<byte[]> encodedShares, String reason, long receivedAt) {
+
+        /** The share values, heavy node by heavy node (for the owner's view and tests). */
+        public int[] shares() {
+            SharingScheme s = SharingSchemes.forId(scheme);
+            List<Integer> out = new ArrayList<>();
+            for (byte[] b : encodedShares) {
+                VectorShare v = ShareCodec.decodeShare(b, 1);
+                ShareAccumulator one = ShareAccumulator.open(s, v.party(), v.length());
+                one.add("x", v);
+                for (int k = 0; k < v.componentIndices().length; k++) {
+                    for (int x : one.partialSum().sum(k)) {
+                        out.add(x);
+                    }
+                }
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
     private final Sqlite db;
@@ -59,15 +89,22 @@ public final class LightStore implements AutoCloseable {
     }
 
     public static LightStore open(FormixHome home, PartyId uid) {
-        return new LightStore(Sqlite.open(home.nodeDb(uid), SCHEMA));
+        return new LightStore(StoreFiles.open(home.nodeDb(uid), SCHEMA,
+                "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
+    }
+
+    /** Records a newly received computation of the default scheme; false if it was already known. */
+    public boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
+                           State initial, long now) {
+        return receive(id, prompt, schema, DEFAULT_SCHEME, deadline, heavy, initial, now);
     }
 
     /** Records a newly received computation; returns false if it was already known. */
-    public boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
+    public boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
                            State initial, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
-                + "state, received_at) VALUES (?,?,?,?,?,?,?,?,?)", id, prompt, schema, deadline,
-                heavy.get(0).value(), heavy.get(1).value(), heavy.get(2).value(), initial.label(), now) == 1;
+        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
+                + "received_at) VALUES (?,?,?,?,?,?,?,?)", id, prompt, schema, scheme, deadline, StoreFiles.join(heavy),
+                initial.label(), now) == 1;
     }
 
     /**
@@ -75,47 +112,49 @@ public final class LightStore implements AutoCloseable {
      * shares included, in one transaction; false if the computation was already known (the first
      * answer stands).
      */
-    public boolean receiveAnswered(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
-                                   int answer, int[] shares, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, deadline, heavy1, heavy2, heavy3, "
-                + "state, answer, share1, share2, share3, received_at, answered_at) "
-                + "VALUES (?,?,?,?,?,?,?,'answered',?,?,?,?,?,?)", id, prompt, schema, deadline,
-                heavy.get(0).value(), heavy.get(1).value(), heavy.get(2).value(), answer,
-                Integer.toUnsignedLong(shares[0]), Integer.toUnsignedLong(shares[1]),
-                Integer.toUnsignedLong(shares[2]), now, now) == 1;
+    public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
+                                   List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
+        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
+                + "answer, shares, received_at, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", id, prompt, schema,
+                scheme, deadline, StoreFiles.join(heavy), State.ANSWERED.label(), answer, encode(shares), now,
+                now) == 1;
     }
 
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
     public boolean decide(String id, boolean approve, String reason) {
-        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = 'pending'",
-                approve ? State.APPROVED.label() : State.REFUSED.label(), reason, id) == 1;
+        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = ?",
+                approve ? State.APPROVED.label() : State.REFUSED.label(), reason, id, State.PENDING.label()) == 1;
     }
 
     /**
-     * Persists the answer and its shares, moving {@code approved} to {@code answered}; false if the
-     * computation was not in {@code approved} (already answered: keep the first answer).
+     * Persists the answer and its encoded shares, moving {@code approved} to {@code answered};
+     * false if the computation was not in {@code approved} (already answered: keep the first answer).
      */
-    public boolean answer(String id, int answer, int[] shares, long now) {
-        return db.update("UPDATE computations SET state = 'answered', answer = ?, share1 = ?, share2 = ?, "
-                + "share3 = ?, answered_at = ? WHERE id = ? AND state = 'approved'", answer,
-                Integer.toUnsignedLong(shares[0]), Integer.toUnsignedLong(shares[1]),
-                Integer.toUnsignedLong(shares[2]), now, id) == 1;
+    public boolean answer(String id, int answer, List<byte[]> shares, long now) {
+        return db.update("UPDATE computations SET state = ?, answer = ?, shares = ?, answered_at = ? "
+                + "WHERE id = ? AND state = ?", State.ANSWERED.label(), answer, encode(shares), now, id,
+                State.APPROVED.label()) == 1;
     }
 
     /** Refuses from {@code pending} or {@code approved} (e.g. no answer fits the schema). */
     public boolean refuse(String id, String reason) {
-        return db.update("UPDATE computations SET state = 'refused', reason = ? "
-                + "WHERE id = ? AND state IN ('pending','approved')", reason, id) == 1;
+        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state IN (?,?)",
+                State.REFUSED.label(), reason, id, State.PENDING.label(), State.APPROVED.label()) == 1;
     }
 
     /** Records that the heavy nodes were told about a refusal: {@code refused} → {@code declined}. */
-    public void markDeclined(String id) {
-        db.update("UPDATE computations SET state = 'declined' WHERE id = ? AND state = 'refused'", id);
+    public boolean markDeclined(String id) {
+        return move(id, State.REFUSED, State.DECLINED);
     }
 
-    /** Marks all shares as handed to the transport. */
-    public void markSent(String id) {
-        db.update("UPDATE computations SET state = 'sent' WHERE id = ? AND state = 'answered'", id);
+    /** Marks all shares as handed to the transport: {@code answered} → {@code sent}. */
+    public boolean markSent(String id) {
+        return move(id, State.ANSWERED, State.SENT);
+    }
+
+    private boolean move(String id, State from, State to) {
+        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id,
+                from.label()) == 1;
     }
 
     public Optional<Entry> entry(String id) {
@@ -133,24 +172,38 @@ public final class LightStore implements AutoCloseable {
     }
 
     private List<Entry> entries(String where, Object... args) {
-        return db.query("SELECT id, prompt, schema, deadline, heavy1, heavy2, heavy3, state, answer, share1, share2, "
-                + "share3, reason, received_at FROM computations " + where, LightStore::readEntry, args);
+        return db.query("SELECT id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
+                + "received_at FROM computations " + where, LightStore::readEntry, args);
     }
 
     private static Entry readEntry(ResultSet rs) throws SQLException {
-        int a = rs.getInt(9);
+        int a = rs.getInt(8);
         Integer answer = rs.wasNull() ? null : a;
-        long s1 = rs.getLong(10);
-        int[] shares = rs.wasNull() ? new int[0] : new int[] {(int) s1, (int) rs.getLong(11), (int) rs.getLong(12)};
-        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                List.of(PartyId.of(rs.getString(5)), PartyId.of(rs.getString(6)), PartyId.of(rs.getString(7))),
-                State.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)), answer, shares,
-                rs.getString(13), rs.getLong(14));
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                List.copyOf(StoreFiles.split(rs.getString(6))), State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
+                answer, decode(rs.getString(9)), rs.getString(10), rs.getLong(11));
+    }
+
+    private static String encode(List<byte[]> shares) {
+        StringBuilder b = new StringBuilder();
+        for (byte[] s : shares) {
+            b.append(b.length() == 0 ? "" : ",").append(Base64.getEncoder().encodeToString(s));
+        }
+        return b.toString();
+    }
+
+    private static List<byte[]> decode(String s) {
+        List<byte[]> out = new ArrayList<>();
+        if (s != null && !s.isEmpty()) {
+            for (String p : s.split(",")) {
+                out.add(Base64.getDecoder().decode(p));
+            }
+        }
+        return List.copyOf(out);
     }
 
     @Override
     public void close() {
         db.close();
     }
-
 }

@@ -1,0 +1,403 @@
+package io.formix.node;
+
+import io.formix.node.Effect.Effects;
+import io.formix.protocol.Bodies;
+import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
+import io.formix.protocol.ProtocolException;
+import io.formix.protocol.ResponseSchema;
+import io.formix.state.ComputationRecord;
+import io.formix.state.ComputationRecord.Status;
+import io.formix.state.HeavyStore;
+import io.formix.state.HeavyStore.Entry;
+import io.formix.state.HeavyStore.Intake;
+import io.formix.state.HeavyStore.State;
+import io.formix.state.NodeRecord.Role;
+import io.formix.transport.PartyId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A heavy node's side of the protocol, without I/O: {@link #handle} takes an event and the time and
+ * returns the effects; persistent state goes through the {@link HeavyStore} port (the driver wraps
+ * each call in one transaction). No thread, no clock, no transport: tests drive it with a fixed
+ * {@code now} and an in-memory store. The transition table (the state is the node.db state of one
+ * computation; "h1" is its heavy node 1, "h2/3" the others):
+ *
+ * <table>
+ * <caption>Heavy-node transitions</caption>
+ * <tr><th>from</th><th>event</th><th>guard</th><th>to</th><th>effects</th></tr>
+ * <tr><td>—</td><td>{@link Proposal} (h1)</td><td>valid</td><td>broadcasting</td><td>Advance broadcast, Broadcast</td></tr>
+ * <tr><td>—</td><td>{@link Proposal} (h1)</td><td>invalid</td><td>—</td><td>Fail, Outcome</td></tr>
+ * <tr><td>—</td><td>{@code compute} from h1 (h2/3)</td><td>names this node</td><td>collecting</td><td>Log</td></tr>
+ * <tr><td>broadcasting</td><td>{@link BroadcastDone}</td><td></td><td>collecting</td><td>Advance collecting, undelivered recorded</td></tr>
+ * <tr><td>broadcasting, collecting</td><td>{@code share}/{@code decline}</td><td>invited, first</td><td>same</td><td>stored (Answers on a later tick, h1)</td></tr>
+ * <tr><td>collecting</td><td>{@code share}/{@code decline}</td><td>every invited light responded</td><td>closed</td><td>as the deadline close</td></tr>
+ * <tr><td>collecting</td><td>{@link Drained}</td><td>now ≥ deadline</td><td>closed</td><td>h1: Answers, Advance aggregating; h2/3: Send received</td></tr>
+ * <tr><td>closed … failed</td><td>{@code share}</td><td></td><td>same</td><td>counted late</td></tr>
+ * <tr><td>closed (h1)</td><td>{@code received}, {@link Tick}</td><td>both reports, final set ≥ threshold</td><td>aggregating</td><td>Send aggregate</td></tr>
+ * <tr><td>closed (h1)</td><td>{@code received}, {@link Tick}</td><td>both reports, final set &lt; threshold</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>closed (h1)</td><td>{@link Tick}</td><td>a report missing, now ≥ deadline + grace</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>aggregating (h1)</td><td>{@code partial}, {@link Tick}</td><td>all partial sums, same contributor digest</td><td>revealed</td><td>Reveal, Outcome</td></tr>
+ * <tr><td>aggregating (h1)</td><td>{@code partial}</td><td>digests or components disagree</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>aggregating (h1)</td><td>{@link Tick}</td><td>a partial sum missing, now ≥ deadline + 2·grace</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>closed, aggregating (h2/3)</td><td>{@code aggregate} from h1</td><td>a share for every light of the set</td><td>aggregating</td><td>Send partial</td></tr>
+ * <tr><td>any open (h2/3)</td><td>{@code abort} from h1</td><td></td><td>failed</td><td>Log</td></tr>
+ * <tr><td>closed, aggregating (h2/3)</td><td>{@link Tick}</td><td>now ≥ deadline + 3·grace</td><td>failed</td><td>Fail</td></tr>
+ * <tr><td>any</td><td>{@link Resume}</td><td></td><td>same</td><td>h1: Broadcast again if broadcasting; h2/3: Send received (closed) or partial (aggregating)</td></tr>
+ * </table>
+ *
+ * <p>Every handler is idempotent (inserts are keyed, transitions conditional), so a replayed message
+ * or a restart changes nothing that happened already. Not thread-safe: one mailbox thread per node.
+ */
+final class HeavyCore {
+
+    /** An event for the core. */
+    sealed interface Event {
+    }
+
+    /** A proposal heavy node 1 found in {@code network.db}, with the light nodes registered now. */
+    record Proposal(ComputationRecord record, List<PartyId> lights) implements Event {
+    }
+
+    /** A message, already decoded, whose sender the transport vouched for. */
+    record Message(Envelope envelope) implements Event {
+    }
+
+    /** Periodic work: timeouts, progress. */
+    record Tick() implements Event {
+    }
+
+    /** Every message already delivered has been handled: the deadline closes may run. */
+    record Drained() implements Event {
+    }
+
+    /** The broadcast of {@code computation} has ended; {@code undelivered} says who never got it and why. */
+    record BroadcastDone(String computation, Map<PartyId, String> undelivered) implements Event {
+    }
+
+    /** The node (re)started: pick up persisted work. */
+    record Resume() implements Event {
+    }
+
+    /** Who is a registered node, and with which role. */
+    interface Roles {
+        Optional<Role> role(PartyId uid);
+    }
+
+    static final long PROGRESS_EVERY_MS = 100;
+
+    final PartyId uid;
+    final HeavyStore store;
+    final Roles roles;
+    private final HeavyAgreement agreement;
+    /** Open computations' invited lights that answered or declined here (a cache of the store). */
+    private final Map<String, Set<PartyId>> responded = new HashMap<>();
+    /** Fixed facts (invited set, roles, deadline) of computations seen here; the state may be stale. */
+    private final Map<String, Entry> facts = new HashMap<>();
+    private final Map<String, Integer> progress = new HashMap<>();
+    /** Computations whose broadcast is being sent. */
+    private final Set<String> inFlight = new HashSet<>();
+    private long nextProgress;
+
+    HeavyCore(PartyId uid, HeavyStore store, Roles roles) {
+        this.uid = uid;
+        this.store = store;
+        this.roles = roles;
+        this.agreement = new HeavyAgreement(this);
+    }
+
+    /**
+     * Handles one event at {@code now}; the caller runs it inside one store transaction.
+     *
+     * @throws ProtocolException if a message is refused (nothing was changed); the reason is one line
+     */
+    List<Effect> handle(Event event, long now) throws ProtocolException {
+        Effects fx = new Effects();
+        if (event instanceof Proposal p) {
+            propose(p, now, fx);
+        } else if (event instanceof Message m) {
+            onMessage(m.envelope(), now, fx);
+        } else if (event instanceof Tick) {
+            tick(now, fx);
+        } else if (event instanceof Drained) {
+            closeDue(now, fx);
+        } else if (event instanceof BroadcastDone b) {
+            broadcastDone(b, now, fx);
+        } else if (event instanceof Resume) {
+            resume(now, fx);
+        }
+        return fx.list();
+    }
+
+    /** The earliest deadline of a computation still collecting here ({@code Long.MAX_VALUE}: none). */
+    long nextDeadline() {
+        long earliest = Long.MAX_VALUE;
+        for (Entry e : store.open()) {
+            if (e.state() == State.COLLECTING || e.state() == State.BROADCASTING) {
+                earliest = Math.min(earliest, e.deadline());
+            }
+        }
+        return earliest;
+    }
+
+    private void resume(long now, Effects fx) {
+        for (Entry e : store.open()) {
+            if (e.myIndex() != 1 && e.state() == State.CLOSED) {
+                agreement.sendReceived(e, fx);
+            } else if (e.myIndex() != 1 && e.state() == State.AGGREGATING && e.finalSet() != null) {
+                agreement.sendPartial(e, e.finalSet(), fx);
+            }
+            advance(e, now, fx);
+        }
+    }
+
+    private void tick(long now, Effects fx) {
+        List<Entry> open = store.open();
+        if (facts.size() > open.size() + 16) {
+            Set<String> ids = new HashSet<>();
+            open.forEach(x -> ids.add(x.id()));
+            facts.keySet().retainAll(ids);
+            responded.keySet().retainAll(ids);
+        }
+        for (Entry e : open) {
+            advance(e, now, fx);
+        }
+        if (now >= nextProgress && !progress.isEmpty()) {
+            nextProgress = now + PROGRESS_EVERY_MS;
+            progress.forEach((id, n) -> fx.add(new Effect.Answers(id, n)));
+            progress.clear();
+        }
+    }
+
+    /** Moves one computation forward as far as its state and the clock allow. */
+    void advance(Entry e, long now, Effects fx) {
+        switch (e.state()) {
+            case BROADCASTING -> broadcast(e, fx);
+            case COLLECTING -> {
+                if (responded(e).containsAll(e.invited())) {
+                    close(e, "every light node answered or declined", now, fx);
+                }
+            }
+            case CLOSED, AGGREGATING -> agreement.advance(e, now, fx);
+            default -> {
+            }
+        }
+    }
+
+    private void closeDue(long now, Effects fx) {
+        for (Entry e : store.open()) {
+            if (e.state() == State.COLLECTING && now >= e.deadline()) {
+                close(e, "deadline", now, fx);
+            }
+        }
+    }
+
+    private void close(Entry e, String why, long now, Effects fx) {
+        if (!store.transition(e.id(), State.COLLECTING, State.CLOSED, now)) {
+            return;
+        }
+        responded.remove(e.id());
+        Set<PartyId> held = agreement.heldInvited(e);
+        fx.info("computation " + e.id() + ": closed (" + why + ") holding shares of " + held.size() + " of "
+                + e.invited().size() + " light nodes");
+        Entry closed = store.entry(e.id()).orElseThrow();
+        if (e.myIndex() == 1) {
+            progress.remove(e.id());
+            fx.add(new Effect.Answers(e.id(), held.size()));
+            fx.add(new Effect.Advance(e.id(), Status.AGGREGATING, -1));
+            advance(closed, now, fx);
+        } else {
+            agreement.sendReceived(closed, fx);
+        }
+    }
+
+    // ------------------------------------------------------------------ heavy node 1: proposal, broadcast
+
+    private void propose(Proposal p, long now, Effects fx) {
+        ComputationRecord r = p.record();
+        String problem = null;
+        ResponseSchema schema = null;
+        try {
+            schema = ResponseSchema.parse(r.schema());
+        } catch (IllegalArgumentException ex) {
+            problem = "invalid schema: " + ex.getMessage();
+        }
+        if (problem != null) {
+            // reported below
+        } else if (new TreeSet<>(r.heavy()).size() != r.heavy().size() || r.heavy().size() != 3) {
+            problem = "the three heavy nodes must be distinct";
+        } else if (r.deadline() <= now) {
+            problem = "the deadline had passed when heavy node 1 picked the proposal up";
+        } else {
+            for (PartyId h : r.heavy()) {
+                if (roles.role(h).orElse(null) != Role.HEAVY) {
+                    problem = h + " is not a registered heavy node";
+                }
+            }
+        }
+        if (problem != null) {
+            fx.warn("refused computation " + r.id() + ": " + problem);
+            fx.add(new Effect.Fail(r.id(), problem, 0, 0, now));
+            fx.add(new Effect.Outcome(r.id(), List.of(), List.of(uid)));
+            return;
+        }
+        Entry e = new Entry(r.id(), 1, r.prompt(), schema.toJsonText(), Bodies.DEFAULT_SCHEME, r.threshold(),
+                r.deadline(), r.graceMs(), List.copyOf(r.heavy()), new TreeSet<>(p.lights()), State.BROADCASTING, null,
+                null);
+        store.create(e, now);
+        fx.add(new Effect.Advance(r.id(), Status.BROADCAST, p.lights().size()));
+        fx.info("computation " + r.id() + ": broadcasting to " + p.lights().size() + " light nodes");
+        store.entry(r.id()).ifPresent(x -> advance(x, now, fx));
+    }
+
+    /** Heavy nodes 2, 3 get the invited list; light nodes an empty one. Idempotent (announcements are). */
+    private void broadcast(Entry e, Effects fx) {
+        if (!inFlight.add(e.id())) {
+            return;
+        }
+        ResponseSchema schema = ResponseSchema.parse(e.schema());
+        Bodies.Compute forHeavies = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
+                e.graceMs(), e.heavy(), new ArrayList<>(e.invited()));
+        Bodies.Compute forLights = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
+                e.graceMs(), e.heavy(), List.of());
+        List<Envelope> out = new ArrayList<>();
+        for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
+            out.add(Envelope.of(MessageType.COMPUTE, uid, h, e.id(), forHeavies.toJson()));
+        }
+        var body = forLights.toJson();
+        for (PartyId light : e.invited()) {
+            out.add(Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body));
+        }
+        fx.add(new Effect.Broadcast(e.id(), out, e.deadline()));
+    }
+
+    private void broadcastDone(BroadcastDone b, long now, Effects fx) {
+        inFlight.remove(b.computation());
+        Optional<Entry> e = store.entry(b.computation());
+        if (e.isEmpty()) {
+            return;
+        }
+        int lost = 0;
+        for (Map.Entry<PartyId, String> u : b.undelivered().entrySet()) {
+            if (e.get().invited().contains(u.getKey())) {
+                store.addUndelivered(b.computation(), u.getKey(), u.getValue());
+                lost++;
+            }
+        }
+        if (store.transition(b.computation(), State.BROADCASTING, State.COLLECTING, now)) {
+            fx.add(new Effect.Advance(b.computation(), Status.COLLECTING, -1));
+            fx.info("computation " + b.computation() + ": broadcast done (" + (e.get().invited().size() - lost)
+                    + " delivered, " + lost + " unreachable); collecting until the deadline");
+            store.entry(b.computation()).ifPresent(x -> advance(x, now, fx));
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    private void onMessage(Envelope m, long now, Effects fx) throws ProtocolException {
+        switch (m.type()) {
+            case SHARE -> onShare(m, Bodies.Share.parse(m.body()), now, fx);
+            case DECLINE -> onDecline(m, Bodies.Decline.parse(m.body()), now, fx);
+            case COMPUTE -> onCompute(m, Bodies.Compute.parse(m.body()), now, fx);
+            case RECEIVED, AGGREGATE, PARTIAL, ABORT -> agreement.onMessage(m, now, fx);
+            default -> throw new ProtocolException("unexpected '" + m.type().wire() + "' for a heavy node");
+        }
+    }
+
+    private Optional<Entry> known(String id) {
+        Entry e = facts.get(id);
+        if (e == null) {
+            Optional<Entry> loaded = store.entry(id);
+            loaded.ifPresent(x -> facts.put(id, x));
+            return loaded;
+        }
+        return Optional.of(e);
+    }
+
+    private Set<PartyId> responded(Entry e) {
+        return responded.computeIfAbsent(e.id(), id -> {
+            Set<PartyId> s = new TreeSet<>(store.shareHolders(id));
+            s.addAll(store.decliners(id));
+            s.retainAll(e.invited());
+            return s;
+        });
+    }
+
+    private Optional<Entry> lightMessage(Envelope m) throws ProtocolException {
+        if (roles.role(m.from()).orElse(null) != Role.LIGHT) {
+            throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which is not a registered light node");
+        }
+        Optional<Entry> e = known(m.computation());
+        if (e.isPresent() && !e.get().invited().contains(m.from())) {
+            throw new ProtocolException(m.from() + " was not invited to computation " + m.computation());
+        }
+        return e;
+    }
+
+    /** After an accepted share or decline: counts it, and closes early once every invited light responded. */
+    private void responded(Optional<Entry> facts, PartyId light, long now, Effects fx) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        Set<PartyId> r = responded(facts.get());
+        r.add(light);
+        if (facts.get().myIndex() == 1) {
+            progress.put(facts.get().id(), r.size());
+        }
+        if (r.containsAll(facts.get().invited())) {
+            store.entry(facts.get().id()).filter(x -> x.state() == State.COLLECTING)
+                    .ifPresent(x -> close(x, "every light node answered or declined", now, fx));
+        }
+    }
+
+    private void onShare(Envelope m, Bodies.Share share, long now, Effects fx) throws ProtocolException {
+        Optional<Entry> e = lightMessage(m);
+        if (e.isPresent()) {
+            agreement.checkShare(e.get(), share.encoded());
+        }
+        Intake intake = store.addShare(m.computation(), m.from(), share.encoded(), now);
+        switch (intake) {
+            case ACCEPTED -> responded(e, m.from(), now, fx);
+            case DUPLICATE -> fx.info("duplicate share from " + m.from() + " for " + m.computation()
+                    + " ignored (counted once)");
+            case LATE -> fx.info("share from " + m.from() + " for " + m.computation()
+                    + " arrived after the close: ignored (counted as late)");
+        }
+    }
+
+    private void onDecline(Envelope m, Bodies.Decline d, long now, Effects fx) throws ProtocolException {
+        Optional<Entry> e = lightMessage(m);
+        if (store.addDecline(m.computation(), m.from()) == Intake.ACCEPTED) {
+            fx.info(m.from() + " declined computation " + m.computation());
+            responded(e, m.from(), now, fx);
+        }
+    }
+
+    private void onCompute(Envelope m, Bodies.Compute c, long now, Effects fx) throws ProtocolException {
+        int index = c.heavy().indexOf(uid);
+        if (index < 1) {
+            throw new ProtocolException("computation " + m.computation() + " does not name " + uid
+                    + " as heavy node 2 or 3");
+        }
+        if (!c.heavy().get(0).equals(m.from())) {
+            throw new ProtocolException("computation announced by " + m.from() + ", not by its heavy node 1");
+        }
+        Entry e = new Entry(m.computation(), index + 1, c.prompt(), c.schema().toJsonText(), c.scheme(),
+                c.threshold(), c.deadline(), c.graceMs(), List.copyOf(c.heavy()), new TreeSet<>(c.invited()),
+                State.COLLECTING, null, null);
+        if (store.create(e, now)) {
+            fx.info("computation " + m.computation() + ": heavy node " + (index + 1) + ", collecting from "
+                    + c.invited().size() + " light nodes");
+        }
+        responded.remove(m.computation());
+        facts.remove(m.computation());
+        store.entry(m.computation()).ifPresent(x -> advance(x, now, fx));
+    }
+}
