@@ -3,9 +3,7 @@ package io.formix.node;
 import io.formix.node.Effect.Effects;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
-import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
-import io.formix.protocol.ResponseSchema;
 import io.formix.state.ComputationRecord;
 import io.formix.state.ComputationRecord.Status;
 import io.formix.state.HeavyStore;
@@ -14,7 +12,6 @@ import io.formix.state.HeavyStore.Intake;
 import io.formix.state.HeavyStore.State;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,20 +93,20 @@ final class HeavyCore {
     final PartyId uid;
     final HeavyStore store;
     final Roles roles;
+    private final HeavyAnnouncement announcement;
     private final HeavyAgreement agreement;
     /** Open computations' invited lights that answered or declined here (a cache of the store). */
     private final Map<String, Set<PartyId>> responded = new HashMap<>();
     /** Fixed facts (invited set, roles, deadline) of computations seen here; the state may be stale. */
     private final Map<String, Entry> facts = new HashMap<>();
     private final Map<String, Integer> progress = new HashMap<>();
-    /** Computations whose broadcast is being sent. */
-    private final Set<String> inFlight = new HashSet<>();
     private long nextProgress;
 
     HeavyCore(PartyId uid, HeavyStore store, Roles roles) {
         this.uid = uid;
         this.store = store;
         this.roles = roles;
+        this.announcement = new HeavyAnnouncement(this);
         this.agreement = new HeavyAgreement(this);
     }
 
@@ -121,7 +118,7 @@ final class HeavyCore {
     List<Effect> handle(Event event, long now) throws ProtocolException {
         Effects fx = new Effects();
         if (event instanceof Proposal p) {
-            propose(p, now, fx);
+            announcement.propose(p, now, fx);
         } else if (event instanceof Message m) {
             onMessage(m.envelope(), now, fx);
         } else if (event instanceof Tick) {
@@ -129,7 +126,7 @@ final class HeavyCore {
         } else if (event instanceof Drained) {
             closeDue(now, fx);
         } else if (event instanceof BroadcastDone b) {
-            broadcastDone(b, now, fx);
+            announcement.broadcastDone(b, now, fx);
         } else if (event instanceof Resume) {
             resume(now, fx);
         }
@@ -140,7 +137,7 @@ final class HeavyCore {
     long nextDeadline() {
         long earliest = Long.MAX_VALUE;
         for (Entry e : store.open()) {
-            if (e.state() == State.COLLECTING || e.state() == State.BROADCASTING) {
+            if (e.state() == State.COLLECTING) {
                 earliest = Math.min(earliest, e.deadline());
             }
         }
@@ -179,7 +176,7 @@ final class HeavyCore {
     /** Moves one computation forward as far as its state and the clock allow. */
     void advance(Entry e, long now, Effects fx) {
         switch (e.state()) {
-            case BROADCASTING -> broadcast(e, fx);
+            case BROADCASTING -> announcement.broadcast(e, fx);
             case COLLECTING -> {
                 if (responded(e).containsAll(e.invited())) {
                     close(e, "every light node answered or declined", now, fx);
@@ -215,87 +212,6 @@ final class HeavyCore {
             advance(closed, now, fx);
         } else {
             agreement.sendReceived(closed, fx);
-        }
-    }
-
-    // ------------------------------------------------------------------ heavy node 1: proposal, broadcast
-
-    private void propose(Proposal p, long now, Effects fx) {
-        ComputationRecord r = p.record();
-        String problem = null;
-        ResponseSchema schema = null;
-        try {
-            schema = ResponseSchema.parse(r.schema());
-        } catch (IllegalArgumentException ex) {
-            problem = "invalid schema: " + ex.getMessage();
-        }
-        if (problem != null) {
-            // reported below
-        } else if (new TreeSet<>(r.heavy()).size() != r.heavy().size() || r.heavy().size() != 3) {
-            problem = "the three heavy nodes must be distinct";
-        } else if (r.deadline() <= now) {
-            problem = "the deadline had passed when heavy node 1 picked the proposal up";
-        } else {
-            for (PartyId h : r.heavy()) {
-                if (roles.role(h).orElse(null) != Role.HEAVY) {
-                    problem = h + " is not a registered heavy node";
-                }
-            }
-        }
-        if (problem != null) {
-            fx.warn("refused computation " + r.id() + ": " + problem);
-            fx.add(new Effect.Fail(r.id(), problem, 0, 0, now));
-            fx.add(new Effect.Outcome(r.id(), List.of(), List.of(uid)));
-            return;
-        }
-        Entry e = new Entry(r.id(), 1, r.prompt(), schema.toJsonText(), Bodies.DEFAULT_SCHEME, r.threshold(),
-                r.deadline(), r.graceMs(), List.copyOf(r.heavy()), new TreeSet<>(p.lights()), State.BROADCASTING, null,
-                null);
-        store.create(e, now);
-        fx.add(new Effect.Advance(r.id(), Status.BROADCAST, p.lights().size()));
-        fx.info("computation " + r.id() + ": broadcasting to " + p.lights().size() + " light nodes");
-        store.entry(r.id()).ifPresent(x -> advance(x, now, fx));
-    }
-
-    /** Heavy nodes 2, 3 get the invited list; light nodes an empty one. Idempotent (announcements are). */
-    private void broadcast(Entry e, Effects fx) {
-        if (!inFlight.add(e.id())) {
-            return;
-        }
-        ResponseSchema schema = ResponseSchema.parse(e.schema());
-        Bodies.Compute forHeavies = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
-                e.graceMs(), e.heavy(), new ArrayList<>(e.invited()));
-        Bodies.Compute forLights = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
-                e.graceMs(), e.heavy(), List.of());
-        List<Envelope> out = new ArrayList<>();
-        for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
-            out.add(Envelope.of(MessageType.COMPUTE, uid, h, e.id(), forHeavies.toJson()));
-        }
-        var body = forLights.toJson();
-        for (PartyId light : e.invited()) {
-            out.add(Envelope.of(MessageType.COMPUTE, uid, light, e.id(), body));
-        }
-        fx.add(new Effect.Broadcast(e.id(), out, e.deadline()));
-    }
-
-    private void broadcastDone(BroadcastDone b, long now, Effects fx) {
-        inFlight.remove(b.computation());
-        Optional<Entry> e = store.entry(b.computation());
-        if (e.isEmpty()) {
-            return;
-        }
-        int lost = 0;
-        for (Map.Entry<PartyId, String> u : b.undelivered().entrySet()) {
-            if (e.get().invited().contains(u.getKey())) {
-                store.addUndelivered(b.computation(), u.getKey(), u.getValue());
-                lost++;
-            }
-        }
-        if (store.transition(b.computation(), State.BROADCASTING, State.COLLECTING, now)) {
-            fx.add(new Effect.Advance(b.computation(), Status.COLLECTING, -1));
-            fx.info("computation " + b.computation() + ": broadcast done (" + (e.get().invited().size() - lost)
-                    + " delivered, " + lost + " unreachable); collecting until the deadline");
-            store.entry(b.computation()).ifPresent(x -> advance(x, now, fx));
         }
     }
 

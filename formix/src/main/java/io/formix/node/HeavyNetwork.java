@@ -25,10 +25,30 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class HeavyNetwork {
 
+    private static final long PROPOSAL_RESCAN_MS = 1_000;
+
     private final Node node;
+    private long seenVersion = Long.MIN_VALUE;
+    private long nextRescan;
 
     HeavyNetwork(Node node) {
         this.node = node;
+    }
+
+    /** Whether another process wrote {@code network.db} since the last look, or a rescan is due. */
+    boolean proposalsMayHaveChanged(long now) {
+        long v = node.services.net().dataVersion();
+        if (v != seenVersion || now >= nextRescan) {
+            seenVersion = v;
+            nextRescan = now + PROPOSAL_RESCAN_MS;
+            return true;
+        }
+        return false;
+    }
+
+    /** A {@code result} from heavy node 1 of another host, for this host's {@code network.db}. */
+    void onResult(Envelope m, String prompt) throws ProtocolException {
+        Outcomes.record(node, m, Bodies.Result.parse(m.body()), prompt);
     }
 
     /** Proposals waiting for this node as heavy node 1, with the light nodes registered now. */

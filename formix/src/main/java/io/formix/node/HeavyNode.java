@@ -1,7 +1,7 @@
 package io.formix.node;
 
-import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.HeavyStore;
 import io.formix.state.HeavyStore.Entry;
@@ -25,28 +25,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HeavyNode extends Node {
 
-    private static final long PROPOSAL_RESCAN_MS = 1_000;
-
     private final HeavyStore store;
     private final HeavyCore core;
     private final HeavyNetwork network;
-    private final Broadcaster broadcaster;
+    private final HeavyEffects effects;
     private final ExecutorService mailbox;
     private final AtomicBoolean tickPosted = new AtomicBoolean();
     private final AtomicBoolean drainPosted = new AtomicBoolean();
+    /** Mailbox work that keeps failing is skipped for a growing while and logged once per reason. */
+    private final FailureBackoff failures;
     /** Earliest deadline of a computation still collecting here (Long.MAX_VALUE: none). */
     private volatile long nextDeadline = Long.MAX_VALUE;
-    // Mailbox thread only:
-    private final SendRetries retries = new SendRetries(this);
-    private long seenVersion = Long.MIN_VALUE;
-    private long nextRescan;
 
     HeavyNode(PartyId uid, NodeLog log, Transport transport, HostServices services, HeavyStore store) {
         super(uid, log, transport, services);
         this.store = store;
         this.core = new HeavyCore(uid, store, services.registry()::role);
         this.network = new HeavyNetwork(this);
-        this.broadcaster = new Broadcaster(this, services.senders());
+        this.effects = new HeavyEffects(this, network);
+        this.failures = new FailureBackoff("tick", log::warn);
         this.mailbox = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(null, r, "node-" + uid + "-mailbox", 256 * 1024);
             t.setDaemon(true);
@@ -65,9 +62,9 @@ final class HeavyNode extends Node {
     /** One event through the core, in one transaction, then its effects. */
     private void run(HeavyCore.Event event) throws ProtocolException {
         long now = services.now();
-        List<Effect> effects;
+        List<Effect> fx;
         try {
-            effects = store.inTransaction(() -> {
+            fx = store.inTransaction(() -> {
                 try {
                     return core.handle(event, now);
                 } catch (ProtocolException e) {
@@ -77,10 +74,13 @@ final class HeavyNode extends Node {
         } catch (Refused r) {
             throw r.reason;
         }
-        effects.forEach(fx -> apply(fx, now));
-        nextDeadline = core.nextDeadline();
+        effects.apply(fx, now, later -> post(() -> runQuietly(later)));
+        if (!(event instanceof HeavyCore.Message m) || m.envelope().type() == MessageType.COMPUTE) {
+            nextDeadline = core.nextDeadline(); // a share never moves a deadline: no query per share
+        }
     }
 
+    /** Carries a refusal out of the transaction, which it rolls back. */
     private static final class Refused extends RuntimeException {
         final ProtocolException reason;
 
@@ -90,27 +90,11 @@ final class HeavyNode extends Node {
         }
     }
 
-    private void apply(Effect fx, long now) {
-        if (fx instanceof Effect.Send s) {
-            retries.send(s.message(), s.until(), now);
-        } else if (fx instanceof Effect.Broadcast b) {
-            broadcaster.send(b, lost -> post(() -> runQuietly(new HeavyCore.BroadcastDone(b.computation(), lost))));
-        } else if (fx instanceof Effect.Log l) {
-            if (l.warning()) {
-                log.warn(l.text());
-            } else {
-                log.info(l.text());
-            }
-        } else {
-            network.apply(fx);
-        }
-    }
-
     private void runQuietly(HeavyCore.Event event) {
         try {
             run(event);
         } catch (ProtocolException | RuntimeException e) {
-            tickFailures.failed(e.toString(), services.now());
+            failures.failed(e.toString(), services.now());
         }
     }
 
@@ -119,15 +103,12 @@ final class HeavyNode extends Node {
         post(() -> {
             try {
                 Envelope e = decode(msg);
-                switch (e.type()) {
-                    case PROPOSE -> {
-                        if (network.onPropose(e)) {
-                            pickUpProposals();
-                        }
-                    }
-                    case RESULT -> Outcomes.record(this, e, Bodies.Result.parse(e.body()),
-                            store.entry(e.computation()).map(Entry::prompt).orElse(""));
-                    default -> run(new HeavyCore.Message(e));
+                if (e.type() == MessageType.PROPOSE && network.onPropose(e)) {
+                    pickUpProposals();
+                } else if (e.type() == MessageType.RESULT) {
+                    network.onResult(e, store.entry(e.computation()).map(Entry::prompt).orElse(""));
+                } else if (e.type() != MessageType.PROPOSE) {
+                    run(new HeavyCore.Message(e));
                 }
             } catch (ProtocolException e) {
                 rejected(msg, e);
@@ -139,7 +120,7 @@ final class HeavyNode extends Node {
 
     @Override
     void onMessage(Envelope e) throws ProtocolException {
-        run(new HeavyCore.Message(e)); // only through deliver, on the mailbox
+        run(new HeavyCore.Message(e)); // called through deliver, on the mailbox
     }
 
     @Override
@@ -156,21 +137,18 @@ final class HeavyNode extends Node {
             post(() -> {
                 tickPosted.set(false);
                 long now = services.now();
-                if (!tickFailures.ready(now)) {
+                if (!failures.ready(now)) {
                     return;
                 }
                 try {
-                    long v = services.net().dataVersion();
-                    if (v != seenVersion || now >= nextRescan) {
-                        seenVersion = v;
-                        nextRescan = now + PROPOSAL_RESCAN_MS;
+                    if (network.proposalsMayHaveChanged(now)) {
                         pickUpProposals();
                     }
                     run(new HeavyCore.Tick());
-                    retries.retry(now);
-                    tickFailures.succeeded();
+                    effects.retry(now);
+                    failures.succeeded();
                 } catch (ProtocolException | RuntimeException e) {
-                    tickFailures.failed(e.toString(), now);
+                    failures.failed(e.toString(), now);
                 }
             });
         }
@@ -182,8 +160,6 @@ final class HeavyNode extends Node {
         }
     }
 
-    /* The deadline close runs once the receiver has drained what was already delivered (see ReceiveLoop). */
-
     @Override
     boolean hasIdleWork(long now) {
         return now >= nextDeadline && !drainPosted.get();
@@ -194,6 +170,7 @@ final class HeavyNode extends Node {
         return Duration.ofMillis(Math.min(100, standard.toMillis()));
     }
 
+    /** The deadline close runs once the receiver has drained what was already delivered (see ReceiveLoop). */
     @Override
     void onIdle() {
         if (drainPosted.compareAndSet(false, true)) {
@@ -209,9 +186,7 @@ final class HeavyNode extends Node {
     void drain() {
         mailbox.shutdown();
         try {
-            if (!mailbox.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("the mailbox did not finish within 30 s; closing anyway");
-            }
+            mailbox.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
