@@ -36,11 +36,13 @@ final class SendRetries {
         List<Retry> again = new ArrayList<>();
         for (Iterator<Retry> it = pending.iterator(); it.hasNext(); ) {
             Retry r = it.next();
-            if (now >= r.at()) {
+            if (now >= r.until()) {
+                it.remove(); // the deadline passed: given up (its failure was logged)
+            } else if (now >= r.at()) {
                 it.remove();
                 SendFailure f = node.attempt(r.message());
                 long delay = Math.min(r.delay() * 2, FailureBackoff.MAX.toMillis());
-                if (f != null && f.local() && now < r.until()) {
+                if (f != null && f.local()) {
                     again.add(new Retry(r.message(), r.until(), now + delay, delay));
                 }
             }
