@@ -8,12 +8,9 @@ import io.formix.state.ComputationRecord;
 import io.formix.state.ComputationRecord.Status;
 import io.formix.state.HeavyStore;
 import io.formix.state.HeavyStore.Entry;
-import io.formix.state.HeavyStore.Intake;
 import io.formix.state.HeavyStore.State;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,11 +92,7 @@ final class HeavyCore {
     final Roles roles;
     private final HeavyAnnouncement announcement;
     private final HeavyAgreement agreement;
-    /** Open computations' invited lights that answered or declined here (a cache of the store). */
-    private final Map<String, Set<PartyId>> responded = new HashMap<>();
-    /** Fixed facts (invited set, roles, deadline) of computations seen here; the state may be stale. */
-    private final Map<String, Entry> facts = new HashMap<>();
-    private final Map<String, Integer> progress = new HashMap<>();
+    private final HeavyIntake intake;
     private long nextProgress;
 
     HeavyCore(PartyId uid, HeavyStore store, Roles roles) {
@@ -108,6 +101,7 @@ final class HeavyCore {
         this.roles = roles;
         this.announcement = new HeavyAnnouncement(this);
         this.agreement = new HeavyAgreement(this);
+        this.intake = new HeavyIntake(this);
     }
 
     /**
@@ -157,19 +151,14 @@ final class HeavyCore {
 
     private void tick(long now, Effects fx) {
         List<Entry> open = store.open();
-        if (facts.size() > open.size() + 16) {
-            Set<String> ids = new HashSet<>();
-            open.forEach(x -> ids.add(x.id()));
-            facts.keySet().retainAll(ids);
-            responded.keySet().retainAll(ids);
-        }
+        intake.forgetAllBut(open);
         for (Entry e : open) {
             advance(e, now, fx);
         }
-        if (now >= nextProgress && !progress.isEmpty()) {
+        if (now >= nextProgress) {
             nextProgress = now + PROGRESS_EVERY_MS;
-            progress.forEach((id, n) -> fx.add(new Effect.Answers(id, n)));
-            progress.clear();
+            intake.progress().forEach((id, n) -> fx.add(new Effect.Answers(id, n)));
+            intake.progress().clear();
         }
     }
 
@@ -178,7 +167,7 @@ final class HeavyCore {
         switch (e.state()) {
             case BROADCASTING -> announcement.broadcast(e, fx);
             case COLLECTING -> {
-                if (responded(e).containsAll(e.invited())) {
+                if (intake.responded(e).containsAll(e.invited())) {
                     close(e, "every light node answered or declined", now, fx);
                 }
             }
@@ -196,17 +185,21 @@ final class HeavyCore {
         }
     }
 
-    private void close(Entry e, String why, long now, Effects fx) {
+    /** Refuses a share that is not for this heavy node's components of the computation's scheme. */
+    void checkShare(Entry e, byte[] encoded) throws ProtocolException {
+        agreement.checkShare(e, encoded);
+    }
+
+    void close(Entry e, String why, long now, Effects fx) {
         if (!store.transition(e.id(), State.COLLECTING, State.CLOSED, now)) {
             return;
         }
-        responded.remove(e.id());
+        intake.forget(e.id());
         Set<PartyId> held = agreement.heldInvited(e);
         fx.info("computation " + e.id() + ": closed (" + why + ") holding shares of " + held.size() + " of "
                 + e.invited().size() + " light nodes");
         Entry closed = store.entry(e.id()).orElseThrow();
         if (e.myIndex() == 1) {
-            progress.remove(e.id());
             fx.add(new Effect.Answers(e.id(), held.size()));
             fx.add(new Effect.Advance(e.id(), Status.AGGREGATING, -1));
             advance(closed, now, fx);
@@ -219,80 +212,11 @@ final class HeavyCore {
 
     private void onMessage(Envelope m, long now, Effects fx) throws ProtocolException {
         switch (m.type()) {
-            case SHARE -> onShare(m, Bodies.Share.parse(m.body()), now, fx);
-            case DECLINE -> onDecline(m, Bodies.Decline.parse(m.body()), now, fx);
+            case SHARE -> intake.onShare(m, Bodies.Share.parse(m.body()), now, fx);
+            case DECLINE -> intake.onDecline(m, Bodies.Decline.parse(m.body()), now, fx);
             case COMPUTE -> onCompute(m, Bodies.Compute.parse(m.body()), now, fx);
             case RECEIVED, AGGREGATE, PARTIAL, ABORT -> agreement.onMessage(m, now, fx);
             default -> throw new ProtocolException("unexpected '" + m.type().wire() + "' for a heavy node");
-        }
-    }
-
-    private Optional<Entry> known(String id) {
-        Entry e = facts.get(id);
-        if (e == null) {
-            Optional<Entry> loaded = store.entry(id);
-            loaded.ifPresent(x -> facts.put(id, x));
-            return loaded;
-        }
-        return Optional.of(e);
-    }
-
-    private Set<PartyId> responded(Entry e) {
-        return responded.computeIfAbsent(e.id(), id -> {
-            Set<PartyId> s = new TreeSet<>(store.shareHolders(id));
-            s.addAll(store.decliners(id));
-            s.retainAll(e.invited());
-            return s;
-        });
-    }
-
-    private Optional<Entry> lightMessage(Envelope m) throws ProtocolException {
-        if (roles.role(m.from()).orElse(null) != Role.LIGHT) {
-            throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which is not a registered light node");
-        }
-        Optional<Entry> e = known(m.computation());
-        if (e.isPresent() && !e.get().invited().contains(m.from())) {
-            throw new ProtocolException(m.from() + " was not invited to computation " + m.computation());
-        }
-        return e;
-    }
-
-    /** After an accepted share or decline: counts it, and closes early once every invited light responded. */
-    private void responded(Optional<Entry> facts, PartyId light, long now, Effects fx) {
-        if (facts.isEmpty()) {
-            return;
-        }
-        Set<PartyId> r = responded(facts.get());
-        r.add(light);
-        if (facts.get().myIndex() == 1) {
-            progress.put(facts.get().id(), r.size());
-        }
-        if (r.containsAll(facts.get().invited())) {
-            store.entry(facts.get().id()).filter(x -> x.state() == State.COLLECTING)
-                    .ifPresent(x -> close(x, "every light node answered or declined", now, fx));
-        }
-    }
-
-    private void onShare(Envelope m, Bodies.Share share, long now, Effects fx) throws ProtocolException {
-        Optional<Entry> e = lightMessage(m);
-        if (e.isPresent()) {
-            agreement.checkShare(e.get(), share.encoded());
-        }
-        Intake intake = store.addShare(m.computation(), m.from(), share.encoded(), now);
-        switch (intake) {
-            case ACCEPTED -> responded(e, m.from(), now, fx);
-            case DUPLICATE -> fx.info("duplicate share from " + m.from() + " for " + m.computation()
-                    + " ignored (counted once)");
-            case LATE -> fx.info("share from " + m.from() + " for " + m.computation()
-                    + " arrived after the close: ignored (counted as late)");
-        }
-    }
-
-    private void onDecline(Envelope m, Bodies.Decline d, long now, Effects fx) throws ProtocolException {
-        Optional<Entry> e = lightMessage(m);
-        if (store.addDecline(m.computation(), m.from()) == Intake.ACCEPTED) {
-            fx.info(m.from() + " declined computation " + m.computation());
-            responded(e, m.from(), now, fx);
         }
     }
 
@@ -312,8 +236,7 @@ final class HeavyCore {
             fx.info("computation " + m.computation() + ": heavy node " + (index + 1) + ", collecting from "
                     + c.invited().size() + " light nodes");
         }
-        responded.remove(m.computation());
-        facts.remove(m.computation());
+        intake.forget(m.computation());
         store.entry(m.computation()).ifPresent(x -> advance(x, now, fx));
     }
 }

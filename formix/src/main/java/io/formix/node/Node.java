@@ -76,6 +76,23 @@ abstract class Node implements AutoCloseable {
     /** Set while a tick of this node runs on a pool thread, so ticks never pile up. */
     final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** One tick, unless ticks keep failing and the wait after the last failure is not over. */
+    void tickOnce(long now) {
+        if (!tickFailures.ready(now)) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                if (!stopping) {
+                    tick();
+                }
+            }
+            tickFailures.succeeded();
+        } catch (RuntimeException e) {
+            tickFailures.failed(e.toString(), now);
+        }
+    }
+
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 
