@@ -25,6 +25,13 @@ sealed interface Effect {
     record Broadcast(String computation, List<Envelope> messages, long until) implements Effect {
     }
 
+    /**
+     * Send every message of {@code messages} (a light node's shares, or its declines); then feed
+     * {@link LightCore.Delivered} back, saying whether all of them went out.
+     */
+    record SendAll(String computation, List<Envelope> messages, boolean shares) implements Effect {
+    }
+
     /** {@code network.db}: the computation moved to {@code to} (and was sent to {@code invited} lights, if ≥ 0). */
     record Advance(String computation, Status to, int invited) implements Effect {
     }

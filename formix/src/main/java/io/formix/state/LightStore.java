@@ -6,10 +6,7 @@ import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
 import io.formix.mpc.VectorShare;
 import io.formix.transport.PartyId;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,32 +21,17 @@ import java.util.Optional;
  * {@code approved} → {@code answered} (answer and shares persisted, not all sent) → {@code sent};
  * or {@code refused} (decided, heavy nodes not yet told) → {@code declined}. Every transition is
  * conditional on the state it leaves.
+ *
+ * <p>The port of the light node's protocol core: {@link #open} (SQLite, the node's {@code node.db})
+ * and {@link #inMemory} (tests). Inserts are idempotent; the store does no arithmetic.
  */
-public final class LightStore implements AutoCloseable {
+public interface LightStore extends AutoCloseable {
 
     /** The scheme of computations recorded without one. */
-    public static final String DEFAULT_SCHEME = "additive-3";
-
-    static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS computations (
-              id          TEXT PRIMARY KEY,
-              prompt      TEXT NOT NULL,
-              schema      TEXT NOT NULL,
-              scheme      TEXT NOT NULL,
-              deadline    INTEGER NOT NULL,
-              heavies     TEXT NOT NULL,
-              state       TEXT NOT NULL,
-              answer      INTEGER,
-              shares      TEXT,
-              reason      TEXT,
-              received_at INTEGER NOT NULL,
-              answered_at INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE INDEX IF NOT EXISTS computations_state ON computations(state)
-            """;
+    String DEFAULT_SCHEME = "additive-3";
 
     /** Light-side states, the only place their names are written (SQL included). */
-    public enum State {
+    enum State {
         PENDING, APPROVED, ANSWERED, SENT, REFUSED, DECLINED;
 
         public String label() {
@@ -61,7 +43,7 @@ public final class LightStore implements AutoCloseable {
      * One computation as this light node sees it; {@code encodedShares} (one per heavy node, in
      * {@code heavy} order, {@link ShareCodec} bytes) is empty before answering.
      */
-    public record Entry(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
+    record Entry(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
                         State state, Integer answer, List<byte[]> encodedShares, String reason, long receivedAt) {
 
         /** The share values, heavy node by heavy node (for the owner's view and tests). */
@@ -82,128 +64,60 @@ public final class LightStore implements AutoCloseable {
         }
     }
 
-    private final Sqlite db;
-
-    private LightStore(Sqlite db) {
-        this.db = db;
+    /** The SQLite store in {@code home/nodes/<uid>/node.db}. */
+    static LightStore open(FormixHome home, PartyId uid) {
+        return SqliteLightStore.open(home.nodeDb(uid));
     }
 
-    public static LightStore open(FormixHome home, PartyId uid) {
-        return new LightStore(StoreFiles.open(home.nodeDb(uid), SCHEMA,
-                "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
+    /** A store in memory, for tests of the protocol core. */
+    static LightStore inMemory() {
+        return new InMemoryLightStore();
     }
 
     /** Records a newly received computation of the default scheme; false if it was already known. */
-    public boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
-                           State initial, long now) {
+    default boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
+                            State initial, long now) {
         return receive(id, prompt, schema, DEFAULT_SCHEME, deadline, heavy, initial, now);
     }
 
     /** Records a newly received computation; returns false if it was already known. */
-    public boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
-                           State initial, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
-                + "received_at) VALUES (?,?,?,?,?,?,?,?)", id, prompt, schema, scheme, deadline, StoreFiles.join(heavy),
-                initial.label(), now) == 1;
-    }
+    boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
+                    State initial, long now);
 
     /**
      * Records a newly received computation already answered (automatic approval), answer and
      * shares included, in one transaction; false if the computation was already known (the first
      * answer stands).
      */
-    public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                                   List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
-                + "answer, shares, received_at, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", id, prompt, schema,
-                scheme, deadline, StoreFiles.join(heavy), State.ANSWERED.label(), answer, encode(shares), now,
-                now) == 1;
-    }
+    boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
+                            List<PartyId> heavy, int answer, List<byte[]> shares, long now);
 
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
-    public boolean decide(String id, boolean approve, String reason) {
-        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = ?",
-                approve ? State.APPROVED.label() : State.REFUSED.label(), reason, id, State.PENDING.label()) == 1;
-    }
+    boolean decide(String id, boolean approve, String reason);
 
     /**
      * Persists the answer and its encoded shares, moving {@code approved} to {@code answered};
      * false if the computation was not in {@code approved} (already answered: keep the first answer).
      */
-    public boolean answer(String id, int answer, List<byte[]> shares, long now) {
-        return db.update("UPDATE computations SET state = ?, answer = ?, shares = ?, answered_at = ? "
-                + "WHERE id = ? AND state = ?", State.ANSWERED.label(), answer, encode(shares), now, id,
-                State.APPROVED.label()) == 1;
-    }
+    boolean answer(String id, int answer, List<byte[]> shares, long now);
 
     /** Refuses from {@code pending} or {@code approved} (e.g. no answer fits the schema). */
-    public boolean refuse(String id, String reason) {
-        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state IN (?,?)",
-                State.REFUSED.label(), reason, id, State.PENDING.label(), State.APPROVED.label()) == 1;
-    }
+    boolean refuse(String id, String reason);
 
     /** Records that the heavy nodes were told about a refusal: {@code refused} → {@code declined}. */
-    public boolean markDeclined(String id) {
-        return move(id, State.REFUSED, State.DECLINED);
-    }
+    boolean markDeclined(String id);
 
     /** Marks all shares as handed to the transport: {@code answered} → {@code sent}. */
-    public boolean markSent(String id) {
-        return move(id, State.ANSWERED, State.SENT);
-    }
+    boolean markSent(String id);
 
-    private boolean move(String id, State from, State to) {
-        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id,
-                from.label()) == 1;
-    }
-
-    public Optional<Entry> entry(String id) {
-        return entries("WHERE id = ?", id).stream().findFirst();
-    }
+    Optional<Entry> entry(String id);
 
     /** Entries in {@code state}, oldest first. */
-    public List<Entry> inState(State state) {
-        return entries("WHERE state = ? ORDER BY received_at", state.label());
-    }
+    List<Entry> inState(State state);
 
     /** Every entry, oldest first. */
-    public List<Entry> all() {
-        return entries("ORDER BY received_at");
-    }
-
-    private List<Entry> entries(String where, Object... args) {
-        return db.query("SELECT id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
-                + "received_at FROM computations " + where, LightStore::readEntry, args);
-    }
-
-    private static Entry readEntry(ResultSet rs) throws SQLException {
-        int a = rs.getInt(8);
-        Integer answer = rs.wasNull() ? null : a;
-        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                List.copyOf(StoreFiles.split(rs.getString(6))), State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
-                answer, decode(rs.getString(9)), rs.getString(10), rs.getLong(11));
-    }
-
-    private static String encode(List<byte[]> shares) {
-        StringBuilder b = new StringBuilder();
-        for (byte[] s : shares) {
-            b.append(b.length() == 0 ? "" : ",").append(Base64.getEncoder().encodeToString(s));
-        }
-        return b.toString();
-    }
-
-    private static List<byte[]> decode(String s) {
-        List<byte[]> out = new ArrayList<>();
-        if (s != null && !s.isEmpty()) {
-            for (String p : s.split(",")) {
-                out.add(Base64.getDecoder().decode(p));
-            }
-        }
-        return List.copyOf(out);
-    }
+    List<Entry> all();
 
     @Override
-    public void close() {
-        db.close();
-    }
+    void close();
 }
