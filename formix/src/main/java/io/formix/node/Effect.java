@@ -36,6 +36,10 @@ sealed interface Effect {
     record Advance(String computation, Status to, int invited) implements Effect {
     }
 
+    /** {@code network.db}: how many invited light nodes never received the computation, by reason. */
+    record Undelivered(String computation, java.util.Map<String, Integer> byReason) implements Effect {
+    }
+
     /** {@code network.db}: heavy node 1's progress count. */
     record Answers(String computation, int count) implements Effect {
     }

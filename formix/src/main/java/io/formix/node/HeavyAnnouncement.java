@@ -107,6 +107,9 @@ final class HeavyAnnouncement {
                 lost++;
             }
         }
+        if (lost > 0) {
+            fx.add(new Effect.Undelivered(b.computation(), core.store.undelivered(b.computation())));
+        }
         if (core.store.transition(b.computation(), State.BROADCASTING, State.COLLECTING, now)) {
             fx.add(new Effect.Advance(b.computation(), Status.COLLECTING, -1));
             fx.info("computation " + b.computation() + ": broadcast done (" + (e.get().invited().size() - lost)

@@ -74,6 +74,8 @@ final class HeavyNetwork {
         var net = node.services.net();
         if (fx instanceof Effect.Advance a) {
             net.advance(a.computation(), a.to(), a.invited());
+        } else if (fx instanceof Effect.Undelivered u) {
+            net.recordUndelivered(u.computation(), u.byReason());
         } else if (fx instanceof Effect.Answers a) {
             net.setAnswers(a.computation(), a.count());
         } else if (fx instanceof Effect.Reveal r) {

@@ -324,6 +324,9 @@ class HeavyCoreTest {
         assertEquals(Map.of("local error until the deadline: Too many open files", 1, "unreachable: no connection", 1),
                 store.undelivered(ID));
         assertEquals(State.COLLECTING, store.entry(ID).orElseThrow().state());
+        Effect.Undelivered published = done.stream().filter(Effect.Undelivered.class::isInstance)
+                .map(Effect.Undelivered.class::cast).findFirst().orElseThrow();
+        assertEquals(store.undelivered(ID), published.byReason(), "published to network.db for comp show");
     }
 
     @Test
