@@ -43,7 +43,12 @@ class MessageLimitsTest {
                 Long.MAX_VALUE, 3_600_000, List.of(H1, H2, H3), ids).toJson());
         byte[] received = encode(MessageType.RECEIVED, H1, new Bodies.Received(set, Integer.MAX_VALUE).toJson());
         byte[] aggregate = encode(MessageType.AGGREGATE, H2, new Bodies.Aggregate(set).toJson());
-        for (byte[] m : List.of(compute, received, aggregate)) {
+        List<String> contributors = new java.util.ArrayList<>();
+        ids.forEach(id -> contributors.add(id.value()));
+        // A replicated heavy node holds two components: the largest partial sum.
+        byte[] partial = encode(MessageType.PARTIAL, H1, new Bodies.Partial(new io.formix.mpc.PartialSum(1,
+                new int[] {1, 2}, new int[][] {{-1}, {-1}}, contributors)).toJson());
+        for (byte[] m : List.of(compute, received, aggregate, partial)) {
             assertTrue(m.length <= MessageLimits.HEAVY_SUM, m.length + " > " + MessageLimits.HEAVY_SUM);
             assertTrue(m.length <= MessageLimits.MAX_TO_HEAVY);
             Envelope.decode(m); // and it is still a valid message
