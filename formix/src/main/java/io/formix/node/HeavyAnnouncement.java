@@ -64,7 +64,7 @@ final class HeavyAnnouncement {
             fx.add(new Effect.Outcome(r.id(), List.of(), List.of(core.uid)));
             return;
         }
-        Entry e = new Entry(r.id(), 1, r.prompt(), schema.toJsonText(), Bodies.DEFAULT_SCHEME, r.threshold(),
+        Entry e = new Entry(r.id(), 1, r.prompt(), schema.toJsonText(), p.scheme(), r.threshold(),
                 r.deadline(), r.graceMs(), List.copyOf(r.heavy()), new TreeSet<>(p.lights()), State.BROADCASTING, null,
                 null);
         core.store.create(e, now);

@@ -56,8 +56,11 @@ final class HeavyCore {
     sealed interface Event {
     }
 
-    /** A proposal heavy node 1 found in {@code network.db}, with the light nodes registered now. */
-    record Proposal(ComputationRecord record, List<PartyId> lights) implements Event {
+    /**
+     * A proposal heavy node 1 found in {@code network.db}, with the light nodes registered now and
+     * the sharing scheme to use (today always {@link io.formix.protocol.Bodies#DEFAULT_SCHEME}).
+     */
+    record Proposal(ComputationRecord record, List<PartyId> lights, String scheme) implements Event {
     }
 
     /** A message, already decoded, whose sender the transport vouched for. */

@@ -64,7 +64,7 @@ final class HeavyNetwork {
             node.services.registry().remember(n);
         }
         for (ComputationRecord r : found) {
-            out.add(new HeavyCore.Proposal(r, lights));
+            out.add(new HeavyCore.Proposal(r, lights, Bodies.DEFAULT_SCHEME));
         }
         return out;
     }

@@ -101,15 +101,17 @@ class HeavyCoreTest {
             }
         }
 
+        String scheme = Bodies.DEFAULT_SCHEME;
+
         void propose(int threshold, long now) throws ProtocolException {
             ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), threshold, DEADLINE,
                     GRACE, HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
-            run(H1, new HeavyCore.Proposal(r, LIGHTS), now);
+            run(H1, new HeavyCore.Proposal(r, LIGHTS, scheme), now);
         }
 
         /** {@code light} answers {@code value}: one share to each heavy node (unless it is down). */
         void answer(PartyId light, int value, long now) throws ProtocolException {
-            VectorShare[] shares = SharingSchemes.additive(3).share(new int[] {value});
+            VectorShare[] shares = SharingSchemes.forId(scheme).share(new int[] {value});
             for (int i = 0; i < 3; i++) {
                 deliver(share(light, HEAVY.get(i), shares[i]), now);
             }
@@ -151,6 +153,22 @@ class HeavyCoreTest {
         assertEquals(State.REVEALED, c.entry(H1).state());
         assertEquals(State.AGGREGATING, c.entry(H2).state());
         assertTrue(c.outside(Effect.Fail.class).isEmpty());
+    }
+
+    @Test
+    void theSchemeIsDataReplicatedTwoOfThreeRunsThroughTheSameCoresAndTables() throws Exception {
+        Cluster c = new Cluster();
+        c.scheme = "replicated-2of3";
+        c.propose(3, T0);
+        assertEquals("replicated-2of3", c.entry(H3).scheme(), "compute carried the scheme to heavy node 3");
+        c.answer(LIGHTS.get(0), 100, T0 + 1);
+        c.answer(LIGHTS.get(1), 7, T0 + 2);
+        c.answer(LIGHTS.get(2), 0, T0 + 3);
+        assertEquals(2, ShareCodec.decodeShare(c.stores.get(H2).shares(ID).get(LIGHTS.get(0)), 1)
+                .componentIndices().length, "each heavy node holds two components, in the same table");
+        List<Effect.Reveal> revealed = c.outside(Effect.Reveal.class);
+        assertEquals(1, revealed.size(), c.outside.toString());
+        assertEquals(107, revealed.get(0).total());
     }
 
     @Test
@@ -313,7 +331,7 @@ class HeavyCoreTest {
         HeavyCore h1 = new HeavyCore(H1, store, ROLES);
         ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), 1, DEADLINE, GRACE,
                 HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
-        List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS), T0);
+        List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS, Bodies.DEFAULT_SCHEME), T0);
         assertTrue(fx.stream().anyMatch(e -> e instanceof Effect.Broadcast));
         assertTrue(h1.handle(new HeavyCore.Resume(), T0 + 1).stream().noneMatch(e -> e instanceof Effect.Broadcast),
                 "one broadcast in flight at a time");
@@ -334,7 +352,7 @@ class HeavyCoreTest {
         HeavyCore h1 = new HeavyCore(H1, HeavyStore.inMemory(), ROLES);
         ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), 1, DEADLINE, GRACE,
                 HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
-        List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS), DEADLINE);
+        List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS, Bodies.DEFAULT_SCHEME), DEADLINE);
         Effect.Fail f = fx.stream().filter(Effect.Fail.class::isInstance).map(Effect.Fail.class::cast).findFirst()
                 .orElseThrow();
         assertEquals("the deadline had passed when heavy node 1 picked the proposal up", f.reason());
