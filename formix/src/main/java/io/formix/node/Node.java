@@ -76,6 +76,23 @@ abstract class Node implements AutoCloseable {
     /** Set while a tick of this node runs on a pool thread, so ticks never pile up. */
     final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** One tick, unless ticks keep failing and the wait after the last failure is not over. */
+    void tickOnce(long now) {
+        if (!tickFailures.ready(now)) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                if (!stopping) {
+                    tick();
+                }
+            }
+            tickFailures.succeeded();
+        } catch (RuntimeException e) {
+            tickFailures.failed(e.toString(), now);
+        }
+    }
+
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 
@@ -84,28 +101,76 @@ abstract class Node implements AutoCloseable {
 
     /** Sends an envelope; returns false (and logs why, once per distinct reason) if the transport refused it. */
     boolean send(Envelope e) {
+        return attempt(e) == null;
+    }
+
+    /**
+     * Sends an envelope; returns null when sent, else why not: a {@link SendFailure#local()} failure
+     * (too many open files, disk full, a transient I/O error) is worth retrying, any other is the
+     * transport's verdict that the peer is unknown or unreachable. Logged once per distinct reason.
+     */
+    SendFailure attempt(Envelope e) {
         FailureBackoff failures = sendFailures.computeIfAbsent(e.to(),
                 to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
         try {
             byte[] bytes = e.encode();
             transport.send(e.to(), bytes);
             failures.succeeded();
-            return true;
+            return null;
         } catch (IOException ex) {
-            // Retries repeat the same failure once a second: logged once per distinct reason, with a count.
+            // Retries repeat the same failure: logged once per distinct reason, with a count.
             failures.failed("could not send " + e.type().wire() + " for " + e.computation() + ": " + ex.getMessage(),
                     services.now());
-            return false;
+            return new SendFailure(String.valueOf(ex.getMessage()), SendFailure.isLocal(ex));
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return false;
+            return new SendFailure("interrupted", false);
         }
+    }
+
+    /** Dispatches one received message (decoded, checked, handed to {@link #onMessage}); see {@link NodeHost}. */
+    void deliver(io.formix.transport.Message msg) {
+        try {
+            Envelope e = decode(msg);
+            synchronized (this) {
+                onMessage(e);
+            }
+        } catch (ProtocolException e) {
+            rejected(msg, e);
+        } catch (RuntimeException e) {
+            log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
+        }
+    }
+
+    /** Decodes {@code msg} and checks its envelope against the transport's facts and the registry. */
+    Envelope decode(io.formix.transport.Message msg) throws ProtocolException {
+        Envelope e = Envelope.decode(msg.payload());
+        if (!e.from().equals(msg.from())) {
+            throw new ProtocolException("envelope claims sender " + e.from() + " but came from " + msg.from());
+        }
+        if (!e.to().equals(uid)) {
+            throw new ProtocolException("envelope addressed to " + e.to());
+        }
+        if (services.registry().role(msg.from()).isEmpty()) {
+            throw new ProtocolException("sender " + msg.from() + " is not a known node");
+        }
+        return e;
+    }
+
+    void rejected(io.formix.transport.Message msg, ProtocolException e) {
+        log.warn("rejected message #" + msg.sequence() + " from " + msg.from() + " (" + msg.payload().length
+                + " bytes): " + e.getMessage());
     }
 
     abstract void closeStore();
 
+    /** Finishes work already accepted, before the transport closes (which acknowledges what was received). */
+    void drain() {
+    }
+
     @Override
     public void close() {
+        drain();
         try {
             transport.close();
         } catch (IOException e) {

@@ -1,18 +1,10 @@
 package io.formix.node;
 
-import io.formix.mpc.AdditiveSharing;
-import io.formix.protocol.Bodies;
-import io.formix.protocol.Envelope;
-import io.formix.protocol.MessageType;
-import io.formix.protocol.ProtocolException;
-import io.formix.protocol.ResponseSchema;
-import io.formix.state.ComputationRecord;
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
 import io.formix.state.LightStore;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
-import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import java.io.IOException;
@@ -23,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,11 +42,6 @@ public final class NodeHost implements AutoCloseable {
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
     private static final int SENDERS = 8;
-    /**
-     * Requested stops handled at once. Each is a batch (the nodes one {@code node stop} named): its
-     * nodes are all asked to stop first, so their joins overlap and take one receive poll at most.
-     */
-    private static final int STOPPERS = 4;
     /** How often the ticker asks the transports for stalled channels: a stall is minutes old when reported. */
     private static final long HEALTH_EVERY_MS = 5_000;
 
@@ -66,18 +52,8 @@ public final class NodeHost implements AutoCloseable {
     private final long pidStart = ProcessLiveness.startTime(pid);
     private final Map<PartyId, Running> nodes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
-    private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "formix-light-ticks");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Stops requested through {@code network.db}, off the ticker so heavy nodes keep ticking meanwhile. */
-    private final ExecutorService stopper = Executors.newFixedThreadPool(STOPPERS, r -> {
-        Thread t = new Thread(r, "formix-stopper");
-        t.setDaemon(true);
-        return t;
-    });
-    private final java.util.concurrent.atomic.AtomicInteger stopsInProgress = new java.util.concurrent.atomic.AtomicInteger();
+    private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, daemon("formix-light-ticks"));
+    private final HostStops stops;
     private final FailureBackoff registryFailures = new FailureBackoff("reading network.db",
             text -> System.err.println("formix host: " + text));
     private volatile long seenVersion = Long.MIN_VALUE;
@@ -86,21 +62,27 @@ public final class NodeHost implements AutoCloseable {
     private volatile boolean closed;
     private static final long FORWARD_EVERY_MS = 500;
     private long nextForward = Long.MIN_VALUE;
-    /** Proposals being handed to a remote heavy node 1 right now. */
-    private final Set<String> forwarding = ConcurrentHashMap.newKeySet();
+    private final ProposalForwarder forwarder;
 
-    private record Running(Node node, Thread receiver) {
+    /** A hosted node and its receiver thread. */
+    record Running(Node node, Thread receiver) {
     }
 
     private NodeHost(HostServices services, TransportFactory transports, Settings settings) {
         this.services = services;
         this.transports = transports;
         this.settings = settings;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "formix-ticker");
+        this.forwarder = new ProposalForwarder(services);
+        this.stops = new HostStops(services, pid, settings.receivePoll());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("formix-ticker"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**
@@ -113,11 +95,7 @@ public final class NodeHost implements AutoCloseable {
     public static NodeHost start(FormixHome home, NetworkDb net, TransportFactory transports, Clock clock,
                                  Collection<NodeRecord> records, Settings settings) throws IOException {
         HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
-                new AdditiveSharing(), Executors.newFixedThreadPool(SENDERS, r -> {
-                    Thread t = new Thread(r, "formix-sender");
-                    t.setDaemon(true);
-                    return t;
-                }));
+                Executors.newFixedThreadPool(SENDERS, daemon("formix-sender")));
         NodeHost host = new NodeHost(services, transports, settings);
         // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, records.size())));
@@ -189,33 +167,10 @@ public final class NodeHost implements AutoCloseable {
             throw e;
         }
         ReceiveLoop loop = new ReceiveLoop(node, node.receivePoll(settings.receivePoll()), services.clock(),
-                m -> dispatch(node, m), node.log::warn, node::awaitStop);
+                node::deliver, node.log::warn, node::awaitStop);
         Thread receiver = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
         receiver.setDaemon(true);
         nodes.put(r.uid(), new Running(node, receiver));
-    }
-
-    private void dispatch(Node node, Message msg) {
-        try {
-            Envelope e = Envelope.decode(msg.payload());
-            if (!e.from().equals(msg.from())) {
-                throw new ProtocolException("envelope claims sender " + e.from() + " but came from " + msg.from());
-            }
-            if (!e.to().equals(node.uid)) {
-                throw new ProtocolException("envelope addressed to " + e.to());
-            }
-            if (services.registry().role(msg.from()).isEmpty()) {
-                throw new ProtocolException("sender " + msg.from() + " is not a known node");
-            }
-            synchronized (node) {
-                node.onMessage(e);
-            }
-        } catch (ProtocolException e) {
-            node.log.warn("rejected message #" + msg.sequence() + " from " + msg.from() + " (" + msg.payload().length
-                    + " bytes): " + e.getMessage());
-        } catch (RuntimeException e) {
-            node.log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
-        }
     }
 
     private void tickAll() {
@@ -227,7 +182,7 @@ public final class NodeHost implements AutoCloseable {
             try {
                 long v = services.net().dataVersion();
                 if (v != seenVersion) {
-                    stopRequested();
+                    stops.requested(nodes);
                     seenVersion = v;
                 }
                 registryFailures.succeeded();
@@ -244,7 +199,7 @@ public final class NodeHost implements AutoCloseable {
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
             try {
-                forwardProposals();
+                forwarder.forward(nodes.isEmpty() ? null : nodes.values().iterator().next().node());
             } catch (RuntimeException e) {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }
@@ -252,14 +207,14 @@ public final class NodeHost implements AutoCloseable {
         for (Running r : nodes.values()) {
             Node node = r.node();
             if (node instanceof HeavyNode) {
-                tickNow(node, now);
+                node.tickOnce(now);
             } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
                 // A light node's tick may block on a send (a retry to a heavy node that is down, over
                 // tcp): never on the ticker thread that drives the heavy nodes' deadlines.
                 try {
                     lightTicks.execute(() -> {
                         try {
-                            tickNow(node, services.clock().millis());
+                            node.tickOnce(services.clock().millis());
                         } finally {
                             node.ticking.set(false);
                         }
@@ -268,114 +223,6 @@ public final class NodeHost implements AutoCloseable {
                     node.ticking.set(false);
                 }
             }
-        }
-    }
-
-    /**
-     * Proposals made in this home whose heavy node 1 runs on another host travel to it as a sealed
-     * {@code propose} message from any node running here; once sent, the computation is
-     * {@code broadcast} here (handed on) until heavy node 1's {@code result} comes back.
-     */
-    private void forwardProposals() {
-        List<ComputationRecord> proposed = new ArrayList<>();
-        for (ComputationRecord c : services.net().openComputations()) {
-            if (c.status() == ComputationRecord.Status.PROPOSED && !forwarding.contains(c.id())
-                    && services.registry().isRemote(c.heavy1())) {
-                proposed.add(c);
-            }
-        }
-        if (proposed.isEmpty() || nodes.isEmpty()) {
-            return;
-        }
-        Node carrier = nodes.values().iterator().next().node();
-        for (ComputationRecord c : proposed) {
-            forwarding.add(c.id());
-            try {
-                services.senders().execute(() -> {
-                    try {
-                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()),
-                                c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
-                        if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
-                                && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {
-                            carrier.log.info("computation " + c.id() + ": proposal sent to heavy node 1 (" + c.heavy1()
-                                    + ") on another host");
-                        }
-                    } catch (RuntimeException e) {
-                        carrier.log.warn("computation " + c.id() + ": could not forward the proposal: " + e.getMessage());
-                    } finally {
-                        forwarding.remove(c.id());
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                forwarding.remove(c.id());
-            }
-        }
-    }
-
-    /** One tick of {@code node}, unless its ticks keep failing and the wait after the last failure is not over. */
-    static void tickNow(Node node, long now) {
-        if (!node.tickFailures.ready(now)) {
-            return;
-        }
-        try {
-            synchronized (node) {
-                if (!node.stopping) {
-                    node.tick();
-                }
-            }
-            node.tickFailures.succeeded();
-        } catch (RuntimeException e) {
-            node.tickFailures.failed(e.toString(), now);
-        }
-    }
-
-    /**
-     * Hands the nodes whose stop was requested to the stopper: all of them are asked to stop at
-     * once, so the joins overlap (one receive poll at most, however many nodes), and the ticker
-     * returns at once to the other nodes' deadlines.
-     */
-    private void stopRequested() {
-        List<Running> stop = new ArrayList<>();
-        for (NodeRecord r : services.net().nodes(null)) {
-            if (r.stopRequested() && r.pid() == pid) {
-                Running running = nodes.remove(r.uid());
-                if (running != null) {
-                    running.node().requestStop();
-                    stop.add(running);
-                }
-            }
-        }
-        if (stop.isEmpty()) {
-            return;
-        }
-        stopsInProgress.incrementAndGet();
-        try {
-            stopper.execute(() -> {
-                try {
-                    stopAll(stop);
-                } finally {
-                    stopsInProgress.decrementAndGet();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            stopsInProgress.decrementAndGet();
-            stopAll(stop); // closing: stop them here
-        }
-    }
-
-    /**
-     * Stops nodes already asked to stop: waits for their receivers together, closes them, and
-     * records them stopped in one transaction.
-     */
-    private void stopAll(List<Running> stop) {
-        stop.forEach(this::joinReceiver);
-        stop.forEach(NodeHost::closeNode);
-        List<PartyId> uids = new ArrayList<>();
-        stop.forEach(r -> uids.add(r.node().uid));
-        try {
-            services.net().markStopped(uids, pid);
-        } catch (RuntimeException e) {
-            System.err.println("formix host: could not record the stop of " + uids + ": " + e.getMessage());
         }
     }
 
@@ -395,29 +242,12 @@ public final class NodeHost implements AutoCloseable {
             return;
         }
         r.node().requestStop();
-        stopAll(List.of(r));
-    }
-
-    private void joinReceiver(Running r) {
-        try {
-            r.receiver().join(settings.receivePoll().toMillis() + 10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeNode(Running r) {
-        synchronized (r.node()) {
-            r.node().log.info("node " + r.node().uid + " stopped");
-            r.node().close();
-        }
-        ChannelHealth.clear(r.node().services.home().nodeDir(r.node().uid));
-        r.node().log.close();
+        stops.stopAll(List.of(r));
     }
 
     /** True once every hosted node was stopped (by {@link #stop}, a requested stop, or {@link #close}). */
     public boolean isEmpty() {
-        return nodes.isEmpty() && stopsInProgress.get() == 0;
+        return nodes.isEmpty() && stops.inProgress() == 0;
     }
 
     /** Stops every node, records them as stopped, and ends the ticker. */
@@ -428,7 +258,7 @@ public final class NodeHost implements AutoCloseable {
         }
         closed = true;
         ticker.shutdown();
-        stopper.shutdown();
+        stops.shutdown();
         List<PartyId> uids = new ArrayList<>(nodes.keySet());
         List<Running> stopping = new ArrayList<>();
         for (PartyId uid : uids) {
@@ -440,13 +270,12 @@ public final class NodeHost implements AutoCloseable {
         }
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);
-            // Stops already handed to the stopper finish (and are recorded) before the host goes.
-            stopper.awaitTermination(settings.receivePoll().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+            stops.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        stopping.forEach(this::joinReceiver);
-        stopping.forEach(NodeHost::closeNode);
+        stopping.forEach(stops::joinReceiver);
+        stopping.forEach(HostStops::closeNode);
         services.senders().shutdownNow();
         lightTicks.shutdownNow();
         try {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.formix.transport.PartyId;
+import io.formix.mpc.PartialSum;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +20,8 @@ public final class Bodies {
 
     /** Most light nodes one computation may name. */
     public static final int MAX_LIGHTS = 100_000;
+    /** The sharing scheme of a {@code compute} that names none. */
+    public static final String DEFAULT_SCHEME = "additive-3";
     static final int MAX_TEXT = 4_096;
 
     private Bodies() {
@@ -27,11 +31,12 @@ public final class Bodies {
      * A computation announcement. {@code invited} (the light nodes it was broadcast to) is sent
      * to the other heavy nodes only; light nodes get an empty list.
      */
-    public record Compute(String prompt, ResponseSchema schema, int threshold, long deadline, long graceMs,
-                          List<PartyId> heavy, List<PartyId> invited) {
+    public record Compute(String prompt, ResponseSchema schema, String scheme, int threshold, long deadline,
+                          long graceMs, List<PartyId> heavy, List<PartyId> invited) {
         public JsonNode toJson() {
             ObjectNode o = Envelope.JSON.createObjectNode();
             o.put("prompt", prompt);
+            o.put("scheme", scheme);
             o.set("schema", schema.toJson());
             o.put("threshold", threshold);
             o.put("deadline", deadline);
@@ -60,18 +65,27 @@ public final class Bodies {
             if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
                 throw new ProtocolException("'heavy' must name three distinct heavy nodes");
             }
-            return new Compute(prompt, schema, threshold, deadline, grace, heavy, idList(b, "invited", MAX_LIGHTS));
+            String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : DEFAULT_SCHEME;
+            Schemes.check(scheme, heavy.size());
+            return new Compute(prompt, schema, scheme, threshold, deadline, grace, heavy,
+                    idList(b, "invited", MAX_LIGHTS));
         }
     }
 
-    /** One additive share, an unsigned 32-bit value. */
-    public record Share(int value) {
+    /**
+     * The share of one light node for one heavy node: {@link io.formix.mpc.ShareCodec} bytes of a
+     * {@link io.formix.mpc.VectorShare} (every component the scheme gives that heavy node), in base64.
+     */
+    public record Share(byte[] encoded) {
+        /** Longest encoded share accepted, in base64 characters (a scalar share is 32). */
+        static final int MAX_CHARS = 4_096;
+
         public JsonNode toJson() {
-            return Envelope.JSON.createObjectNode().put("share", Integer.toUnsignedLong(value));
+            return Envelope.JSON.createObjectNode().put("share", Base64.getEncoder().encodeToString(encoded));
         }
 
         public static Share parse(JsonNode b) throws ProtocolException {
-            return new Share(uint32Field(b, "share"));
+            return new Share(Schemes.shareBytes(base64Field(b, "share", MAX_CHARS)));
         }
     }
 
@@ -114,14 +128,17 @@ public final class Bodies {
         }
     }
 
-    /** A heavy node's partial sum over the final set (unsigned 32-bit). */
-    public record Partial(int sum) {
+    /**
+     * A heavy node's {@link PartialSum} over the final set: its party, components, sums and the
+     * contributors it summed (so heavy node 1 checks the contributor digests before revealing).
+     */
+    public record Partial(PartialSum sum) {
         public JsonNode toJson() {
-            return Envelope.JSON.createObjectNode().put("sum", Integer.toUnsignedLong(sum));
+            return PartialSums.toJson(sum);
         }
 
         public static Partial parse(JsonNode b) throws ProtocolException {
-            return new Partial(uint32Field(b, "sum"));
+            return new Partial(PartialSums.parse(b));
         }
     }
 
@@ -205,9 +222,18 @@ public final class Bodies {
         return v;
     }
 
-    /** An unsigned 32-bit field (a share or a sum mod 2^32), as the {@code int} with those bits. */
-    static int uint32Field(JsonNode b, String field) throws ProtocolException {
-        return (int) longField(b, field, 0, 0xffff_ffffL);
+    /** A base64 text field of at most {@code maxChars} characters, decoded. */
+    static byte[] base64Field(JsonNode b, String field, int maxChars) throws ProtocolException {
+        JsonNode f = b.get(field);
+        if (f == null || !f.isTextual() || f.textValue().length() > maxChars) {
+            throw new ProtocolException("missing or non-base64 field '" + field + "' (at most " + maxChars
+                    + " characters)");
+        }
+        try {
+            return Base64.getDecoder().decode(f.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("field '" + field + "' is not base64");
+        }
     }
 
     /** The text field {@code reason}, cut to {@link #MAX_TEXT} characters. */

@@ -3,7 +3,6 @@ package io.formix.state;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,7 +47,7 @@ public final class Sqlite implements AutoCloseable {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
 
-    private Sqlite(Path file, Connection connection) {
+    Sqlite(Path file, Connection connection) {
         this.file = file;
         this.connection = connection;
     }
@@ -60,8 +59,8 @@ public final class Sqlite implements AutoCloseable {
      * {@code NORMAL}.
      */
     public static Sqlite open(Path file, String schema) {
-        if (Files.exists(file) && !isWritable(file)) {
-            return openReadOnly(file); // nothing to create: read what is there
+        if (Files.exists(file) && !SqliteFiles.isWritable(file)) {
+            return SqliteFiles.openReadOnly(file); // nothing to create: read what is there
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -105,11 +104,11 @@ public final class Sqlite implements AutoCloseable {
 
     /**
      * Opens an existing database as it is (no schema applied): read-write when the file and its
-     * folder are writable, else read-only ({@link #openReadOnly}).
+     * folder are writable, else read-only ({@link SqliteFiles#openReadOnly}).
      */
     public static Sqlite openExisting(Path file) {
-        if (!isWritable(file)) {
-            return openReadOnly(file);
+        if (!SqliteFiles.isWritable(file)) {
+            return SqliteFiles.openReadOnly(file);
         }
         // No journal_mode here: switching it writes the header, and the file is not checked yet.
         // A Formix database is WAL already (the mode is stored in the file).
@@ -123,107 +122,15 @@ public final class Sqlite implements AutoCloseable {
 
     /**
      * Creates the database {@code file} with {@code schema} so that no other process ever sees it
-     * half made: it is built (and fsynced) beside, under a temporary name, then hard-linked into
-     * place, which fails if {@code file} appeared meanwhile (another process won: its file is
-     * kept). A {@code file} that exists but is empty is therefore never a database being created.
+     * half made (see {@link SqliteFiles#create}).
      */
     public static void create(Path file, String schema) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = dir.resolve(file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(System.nanoTime()));
-        try {
-            Files.createDirectories(dir);
-            try (Sqlite db = open(temp, schema)) {
-                db.read(c -> {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-                    }
-                    return null;
-                });
-            }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.createLink(file, temp);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another process created it first; use theirs
-            } catch (java.io.IOException | UnsupportedOperationException noLinks) {
-                // A file system without hard links (some synced or network mounts): a rename that
-                // does not replace; only a creation racing in the same instant could be lost.
-                try {
-                    Files.move(temp, file);
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
-                    // another process created it first; use theirs
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new StateException(StateErrors.describe(e), e);
-        } finally {
-            for (String suffix : new String[] {"", "-wal", "-shm"}) {
-                try {
-                    Files.deleteIfExists(Path.of(temp + suffix));
-                } catch (java.io.IOException ignored) {
-                    // a leftover temporary file is harmless (ignored by everything)
-                }
-            }
-        }
+        SqliteFiles.create(file, schema);
     }
 
-    /** Whether SQLite may write {@code file} and create its {@code -wal}/{@code -shm} beside it. */
-    static boolean isWritable(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        return Files.isWritable(file) && (dir == null || Files.isWritable(dir));
-    }
-
-    /**
-     * Opens {@code file} read-only, for a home on a read-only file system or without write
-     * permission. A WAL database normally needs its {@code -shm} file, which SQLite cannot create
-     * there; when it is missing and the {@code -wal} holds nothing (every writer closed cleanly),
-     * the file is opened {@code immutable=1}, which then reads exactly what is there. A non-empty
-     * {@code -wal} without {@code -shm} cannot be read faithfully that way: that is an error.
-     */
-    static Sqlite openReadOnly(Path file) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MS);
-        Sqlite db = connect(file, config);
-        try {
-            db.probe();
-            return db;
-        } catch (StateException e) {
-            db.close();
-            Path wal = Path.of(file + "-wal");
-            long walBytes;
-            try {
-                walBytes = Files.exists(wal) ? Files.size(wal) : 0;
-            } catch (java.io.IOException io) {
-                walBytes = 1;
-            }
-            if (Files.exists(Path.of(file + "-shm")) || !(e.getCause() instanceof SQLException s)
-                    || !isCantOpen(s)) {
-                throw e;
-            }
-            if (walBytes > 0) {
-                throw new StateException("cannot read " + file + " here: its " + wal.getFileName() + " holds changes "
-                        + "that SQLite can only read with write access to the folder — open it once where it is "
-                        + "writable, or copy the home", e);
-            }
-        }
-        Sqlite immutable = connect(file, "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath()
-                + "?immutable=1", config);
-        try {
-            immutable.probe();
-        } catch (RuntimeException e) {
-            immutable.close();
-            throw e;
-        }
-        return immutable;
-    }
 
     /** Reads the schema, so that a file that cannot be read fails now rather than at first use. */
-    private void probe() {
+    void probe() {
         read(c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
                 rs.next();
@@ -232,33 +139,8 @@ public final class Sqlite implements AutoCloseable {
         });
     }
 
-    private static boolean isCantOpen(SQLException e) {
-        return e instanceof SQLiteException se && se.getResultCode() != null
-                && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code
-                || String.valueOf(e.getMessage()).contains("unable to open database file");
-    }
-
-    private static Sqlite connect(Path file, SQLiteConfig config) {
-        return connect(file, "jdbc:sqlite:" + file.toAbsolutePath(), config);
-    }
-
-    private static Sqlite connect(Path file, String url, SQLiteConfig config) {
-        // Opening itself may hit a lock while another process switches the file to WAL: retry.
-        SQLException last = null;
-        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-            try {
-                Connection c = DriverManager.getConnection(url, config.toProperties());
-                return new Sqlite(file, c);
-            } catch (SQLException e) {
-                if (!isBusy(e)) {
-                    throw new StateException(StateErrors.describe(file, e), e);
-                }
-                last = e;
-                backoff(attempt);
-            }
-        }
-        throw new StateException("cannot open " + file + ": still locked after " + MAX_RETRIES
-                + " retries — is a process stuck holding it?", last);
+    static Sqlite connect(Path file, SQLiteConfig config) {
+        return SqliteFiles.connect(file, "jdbc:sqlite:" + file.toAbsolutePath(), config);
     }
 
     /** The database file. */
@@ -389,7 +271,7 @@ public final class Sqlite implements AutoCloseable {
         return m.contains("SQLITE_BUSY") || m.contains("database is locked");
     }
 
-    private static void backoff(int attempt) {
+    static void backoff(int attempt) {
         long ms = Math.min(200, 5L << Math.min(attempt, 5)) + ThreadLocalRandom.current().nextInt(10);
         try {
             Thread.sleep(ms);

@@ -161,7 +161,7 @@ class FailureBackoffTest {
             FailingTicks node = new FailingTicks(log);
             // The ticker calls every 50 ms; here every millisecond of 10 simulated seconds.
             for (long now = 0; now < 10_000; now++) {
-                NodeHost.tickNow(node, now);
+                node.tickOnce(now);
             }
             // Attempts at 0, 50, 150, 350, 750, 1550, 3150 and 6350 ms: 8 instead of 10 000.
             assertEquals(8, node.ticks);

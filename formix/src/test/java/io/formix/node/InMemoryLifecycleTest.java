@@ -137,7 +137,10 @@ class InMemoryLifecycleTest {
                 awaitPending(n, uid, c.id());
             }
             second.close(); // light-0002 goes down with the computation pending
-            int[] shares = new io.formix.mpc.AdditiveSharing().share(42, 3);
+            java.util.List<byte[]> shares = new java.util.ArrayList<>();
+            for (io.formix.mpc.VectorShare v : io.formix.mpc.SharingSchemes.additive(3).share(new int[] {42})) {
+                shares.add(io.formix.mpc.ShareCodec.encode(v));
+            }
             try (io.formix.state.LightStore s = io.formix.state.LightStore.open(n.home, PartyId.of("light-0002"))) {
                 // What a crash right after persisting the answer, before any send, leaves behind.
                 assertTrue(s.decide(c.id(), true, null));

@@ -1,10 +1,17 @@
 package io.formix.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.formix.mpc.PartialSum;
+import io.formix.mpc.ShareAccumulator;
+import io.formix.mpc.ShareCodec;
+import io.formix.mpc.SharingScheme;
+import io.formix.mpc.SharingSchemes;
+import io.formix.mpc.VectorShare;
 import io.formix.transport.PartyId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,26 +26,38 @@ class EnvelopeTest {
 
     @Test
     void roundTripsEveryBody() throws Exception {
-        Envelope e = Envelope.of(MessageType.SHARE, A, B, "c0001", new Bodies.Share(-2).toJson());
+        SharingScheme scheme = SharingSchemes.forId(Bodies.DEFAULT_SCHEME);
+        VectorShare[] shares = scheme.share(new int[] {-2});
+        byte[] encoded = ShareCodec.encode(shares[1]);
+        Envelope e = Envelope.of(MessageType.SHARE, A, B, "c0001", new Bodies.Share(encoded).toJson());
         Envelope d = Envelope.decode(e.encode());
         assertEquals(MessageType.SHARE, d.type());
         assertEquals(A, d.from());
         assertEquals(B, d.to());
         assertEquals("c0001", d.computation());
-        assertEquals(-2, Bodies.Share.parse(d.body()).value(), "unsigned on the wire, int in the ring");
-        assertTrue(new String(e.encode(), StandardCharsets.UTF_8).contains("\"share\":4294967294"));
+        assertArrayEquals(encoded, Bodies.Share.parse(d.body()).encoded(), "ShareCodec bytes, base64 on the wire");
+        assertTrue(new String(e.encode(), StandardCharsets.UTF_8).contains(
+                "\"share\":\"" + java.util.Base64.getEncoder().encodeToString(encoded) + "\""));
 
         var heavy = List.of(B, PartyId.of("heavy-2"), PartyId.of("heavy-3"));
-        Bodies.Compute c = new Bodies.Compute("q", ResponseSchema.DEFAULT, 3, 123, 5, heavy, List.of(A));
+        Bodies.Compute c = new Bodies.Compute("q", ResponseSchema.DEFAULT, Bodies.DEFAULT_SCHEME, 3, 123, 5, heavy, List.of(A));
         assertEquals(c, Bodies.Compute.parse(Envelope.decode(
                 Envelope.of(MessageType.COMPUTE, B, A, "c1", c.toJson()).encode()).body()));
-        assertEquals(-7, Bodies.Partial.parse(new Bodies.Partial(-7).toJson()).sum());
+        assertEquals(Bodies.DEFAULT_SCHEME, c.scheme());
+        ShareAccumulator acc = ShareAccumulator.forContributors(scheme, 1, 1, java.util.Set.of("light-0001"));
+        acc.add("light-0001", shares[1]);
+        PartialSum p = acc.partialSum();
+        assertEquals(p, Bodies.Partial.parse(Envelope.JSON.readTree(new Bodies.Partial(p).toJson().toString())).sum());
+        var tampered = (com.fasterxml.jackson.databind.node.ObjectNode) new Bodies.Partial(p).toJson();
+        tampered.put("digest", "00");
+        assertThrows(ProtocolException.class, () -> Bodies.Partial.parse(tampered), "a digest that lies is refused");
     }
 
     @Test
     void toStringNeverShowsTheBody() {
-        Envelope e = Envelope.of(MessageType.SHARE, A, B, "c1", new Bodies.Share(987654321).toJson());
-        assertFalse(e.toString().contains("987654321"));
+        byte[] share = ShareCodec.encode(SharingSchemes.additive(3).share(new int[] {987654321})[0]);
+        Envelope e = Envelope.of(MessageType.SHARE, A, B, "c1", new Bodies.Share(share).toJson());
+        assertFalse(e.toString().contains(java.util.Base64.getEncoder().encodeToString(share).substring(0, 12)));
     }
 
     @ParameterizedTest
@@ -61,6 +80,13 @@ class EnvelopeTest {
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":4294967296}")));
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":-1}")));
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":1.5}")));
+        assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":\"lots\"}")));
+        assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":\"RlhTAQ==\"}")),
+                "a truncated share");
+        assertThrows(ProtocolException.class, () -> Bodies.Compute.parse(m.readTree(
+                "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"scheme\":\"additive-2\",\"threshold\":1,"
+                        + "\"deadline\":1,\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[]}")),
+                "a scheme for another number of heavy nodes");
         assertThrows(ProtocolException.class, () -> Bodies.Received.parse(m.readTree("{\"lights\":[\"Bad\"],\"late\":0}")));
         assertThrows(ProtocolException.class, () -> Bodies.Compute.parse(m.readTree(
                 "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,\"graceMs\":1,"

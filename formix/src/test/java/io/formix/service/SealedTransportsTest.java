@@ -79,7 +79,8 @@ class SealedTransportsTest {
                 assertArrayEquals(largest, got.orElseThrow().payload());
 
                 light.send(HEAVY, Envelope.of(MessageType.SHARE, LIGHT, HEAVY, "c00000001",
-                        new Bodies.Share(-1).toJson()).encode());
+                        new Bodies.Share(io.formix.mpc.ShareCodec.encode(
+                                io.formix.mpc.SharingSchemes.additive(3).share(new int[] {-1})[0])).toJson()).encode());
                 light.send(HEAVY, Envelope.of(MessageType.DECLINE, LIGHT, HEAVY, "c00000001",
                         new Bodies.Decline("no integer in 0..100 satisfies the schema").toJson()).encode());
                 long share = Files.size(channel(LIGHT, HEAVY).resolve("00000000.msg"));

@@ -1,0 +1,64 @@
+package io.formix.node;
+
+import io.formix.protocol.Bodies;
+import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
+import io.formix.protocol.ResponseSchema;
+import io.formix.state.ComputationRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Hands proposals made in this home to their heavy node 1 when it runs on another host. */
+final class ProposalForwarder {
+
+    private final HostServices services;
+    /** Proposals being handed to a remote heavy node 1 right now. */
+    private final Set<String> forwarding = ConcurrentHashMap.newKeySet();
+
+    ProposalForwarder(HostServices services) {
+        this.services = services;
+    }
+
+    /**
+     * Proposals made in this home whose heavy node 1 runs on another host travel to it as a sealed
+     * {@code propose} message from any node running here; once sent, the computation is
+     * {@code broadcast} here (handed on) until heavy node 1's {@code result} comes back.
+     */
+    void forward(Node carrier) {
+        List<ComputationRecord> proposed = new ArrayList<>();
+        for (ComputationRecord c : services.net().openComputations()) {
+            if (c.status() == ComputationRecord.Status.PROPOSED && !forwarding.contains(c.id())
+                    && services.registry().isRemote(c.heavy1())) {
+                proposed.add(c);
+            }
+        }
+        if (proposed.isEmpty() || carrier == null) {
+            return;
+        }
+        for (ComputationRecord c : proposed) {
+            forwarding.add(c.id());
+            try {
+                services.senders().execute(() -> {
+                    try {
+                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()), Bodies.DEFAULT_SCHEME,
+                                c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
+                        if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
+                                && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {
+                            carrier.log.info("computation " + c.id() + ": proposal sent to heavy node 1 (" + c.heavy1()
+                                    + ") on another host");
+                        }
+                    } catch (RuntimeException e) {
+                        carrier.log.warn("computation " + c.id() + ": could not forward the proposal: " + e.getMessage());
+                    } finally {
+                        forwarding.remove(c.id());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                forwarding.remove(c.id());
+            }
+        }
+    }
+
+}

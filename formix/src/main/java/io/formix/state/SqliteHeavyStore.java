@@ -1,0 +1,298 @@
+package io.formix.state;
+
+import static io.formix.state.Sqlite.query;
+import static io.formix.state.Sqlite.update;
+
+import io.formix.transport.PartyId;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * {@link HeavyStore} in a heavy node's private {@code node.db}. The scheme id and the ordered heavy
+ * nodes are data ({@code scheme}, {@code heavies}); shares and partial sums are stored encoded, as
+ * they came ({@code io.formix.mpc.ShareCodec} bytes, the {@code partial} body), so vectors and other
+ * schemes fit the same tables. A {@code node.db} of the older layout (one column per heavy node,
+ * shares as integers) is refused with a clear message.
+ */
+final class SqliteHeavyStore implements HeavyStore {
+
+    static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS computations (
+              id          TEXT PRIMARY KEY,
+              my_index    INTEGER NOT NULL,
+              prompt      TEXT NOT NULL,
+              schema      TEXT NOT NULL,
+              scheme      TEXT NOT NULL,
+              threshold   INTEGER NOT NULL,
+              deadline    INTEGER NOT NULL,
+              grace_ms    INTEGER NOT NULL,
+              heavies     TEXT NOT NULL,
+              invited     TEXT NOT NULL,
+              state       TEXT NOT NULL,
+              final_set   TEXT,
+              reason      TEXT,
+              created_at  INTEGER NOT NULL,
+              closed_at   INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS computations_state ON computations(state);
+            CREATE TABLE IF NOT EXISTS shares (
+              computation TEXT NOT NULL,
+              light       TEXT NOT NULL,
+              encoded     BLOB NOT NULL,
+              arrived_at  INTEGER NOT NULL,
+              PRIMARY KEY (computation, light)
+            );
+            CREATE TABLE IF NOT EXISTS declines (
+              computation TEXT NOT NULL,
+              light       TEXT NOT NULL,
+              PRIMARY KEY (computation, light)
+            );
+            CREATE TABLE IF NOT EXISTS late (
+              computation TEXT NOT NULL,
+              light       TEXT NOT NULL,
+              PRIMARY KEY (computation, light)
+            );
+            CREATE TABLE IF NOT EXISTS reports (
+              computation TEXT NOT NULL,
+              heavy       TEXT NOT NULL,
+              lights      TEXT NOT NULL,
+              late        INTEGER NOT NULL,
+              PRIMARY KEY (computation, heavy)
+            );
+            CREATE TABLE IF NOT EXISTS partials (
+              computation TEXT NOT NULL,
+              heavy       TEXT NOT NULL,
+              encoded     TEXT NOT NULL,
+              PRIMARY KEY (computation, heavy)
+            );
+            CREATE TABLE IF NOT EXISTS undelivered (
+              computation TEXT NOT NULL,
+              light       TEXT NOT NULL,
+              reason      TEXT NOT NULL,
+              PRIMARY KEY (computation, light)
+            )
+            """;
+
+    private static final String COLUMNS = "id, my_index, prompt, schema, scheme, threshold, deadline, grace_ms, "
+            + "heavies, invited, state, final_set, reason";
+
+    private final Sqlite db;
+    /** The connection of the transaction {@link #inTransaction} runs, if any (same thread only). */
+    private Connection current;
+
+    private SqliteHeavyStore(Sqlite db) {
+        this.db = db;
+    }
+
+    static SqliteHeavyStore open(Path file) {
+        return new SqliteHeavyStore(StoreFiles.open(file, SCHEMA,
+                "SELECT scheme, heavies FROM computations LIMIT 0", "SELECT encoded FROM shares LIMIT 0"));
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        if (current != null) {
+            return work.get();
+        }
+        return db.write(c -> {
+            current = c;
+            try {
+                return work.get();
+            } finally {
+                current = null;
+            }
+        });
+    }
+
+    private <T> T write(Sqlite.Work<T> work) {
+        if (current != null) {
+            try {
+                return work.run(current);
+            } catch (SQLException e) {
+                throw new StateException(StateErrors.describe(db.file(), e), e);
+            }
+        }
+        return db.write(work);
+    }
+
+    private <T> List<T> select(String sql, Sqlite.Row<T> row, Object... args) {
+        return write(c -> query(c, sql, row, args));
+    }
+
+    private int change(String sql, Object... args) {
+        return write(c -> update(c, sql, args));
+    }
+
+    @Override
+    public boolean create(Entry e, long now) {
+        return change("INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
+                + "grace_ms, heavies, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", e.id(),
+                e.myIndex(), e.prompt(), e.schema(), e.scheme(), e.threshold(), e.deadline(), e.graceMs(),
+                StoreFiles.join(e.heavy()), StoreFiles.join(e.invited()), e.state().label(), now) == 1;
+    }
+
+    @Override
+    public Optional<Entry> entry(String id) {
+        return entries("WHERE id = ?", id).stream().findFirst();
+    }
+
+    @Override
+    public List<Entry> open() {
+        return entries("WHERE state NOT IN (?,?) ORDER BY created_at", State.REVEALED.label(), State.FAILED.label());
+    }
+
+    @Override
+    public List<Entry> all() {
+        return entries("ORDER BY created_at");
+    }
+
+    @Override
+    public boolean transition(String id, State from, State to, long now) {
+        return change("UPDATE computations SET state = ?, closed_at = CASE WHEN ? = ? THEN ? ELSE closed_at END "
+                + "WHERE id = ? AND state = ?", to.label(), to.label(), State.CLOSED.label(), now, id,
+                from.label()) == 1;
+    }
+
+    @Override
+    public boolean fixFinalSet(String id, Set<PartyId> finalSet) {
+        return change("UPDATE computations SET state = ?, final_set = ? WHERE id = ? AND state = ?",
+                State.AGGREGATING.label(), StoreFiles.join(finalSet), id, State.CLOSED.label()) == 1;
+    }
+
+    @Override
+    public boolean finish(String id, State end, String reason) {
+        return change("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state NOT IN (?,?)",
+                end.label(), reason, id, State.REVEALED.label(), State.FAILED.label()) == 1;
+    }
+
+    @Override
+    public Intake addShare(String id, PartyId light, byte[] share, long now) {
+        return write(c -> {
+            if (!collecting(c, id)) {
+                update(c, "INSERT OR IGNORE INTO late(computation, light) VALUES (?,?)", id, light.value());
+                return Intake.LATE;
+            }
+            return update(c, "INSERT OR IGNORE INTO shares(computation, light, encoded, arrived_at) VALUES (?,?,?,?)",
+                    id, light.value(), share, now) == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
+        });
+    }
+
+    @Override
+    public Intake addDecline(String id, PartyId light) {
+        return write(c -> {
+            if (!collecting(c, id)) {
+                return Intake.LATE;
+            }
+            return update(c, "INSERT OR IGNORE INTO declines(computation, light) VALUES (?,?)", id, light.value()) == 1
+                    ? Intake.ACCEPTED : Intake.DUPLICATE;
+        });
+    }
+
+    private static boolean collecting(Connection c, String id) throws SQLException {
+        List<State> l = query(c, "SELECT state FROM computations WHERE id = ?", rs -> State.parse(rs.getString(1)), id);
+        return l.isEmpty() || l.get(0).isCollecting(); // not announced yet: keep the share, it may count
+    }
+
+    @Override
+    public Map<PartyId, byte[]> shares(String id) {
+        Map<PartyId, byte[]> out = new TreeMap<>();
+        for (Map.Entry<PartyId, byte[]> e : select("SELECT light, encoded FROM shares WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getBytes(2)), id)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public Set<PartyId> shareHolders(String id) {
+        return new TreeSet<>(select("SELECT light FROM shares WHERE computation = ?", LIGHT, id));
+    }
+
+    @Override
+    public Set<PartyId> decliners(String id) {
+        return new TreeSet<>(select("SELECT light FROM declines WHERE computation = ?", LIGHT, id));
+    }
+
+    @Override
+    public int lateCount(String id) {
+        return select("SELECT COUNT(*) FROM late WHERE computation = ?", rs -> rs.getInt(1), id).get(0);
+    }
+
+    @Override
+    public boolean addReport(String id, PartyId heavy, Set<PartyId> lights, int late) {
+        return change("INSERT OR IGNORE INTO reports(computation, heavy, lights, late) VALUES (?,?,?,?)",
+                id, heavy.value(), StoreFiles.join(lights), late) == 1;
+    }
+
+    @Override
+    public Map<PartyId, Report> reports(String id) {
+        Map<PartyId, Report> out = new LinkedHashMap<>();
+        for (Report r : select("SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
+                rs -> new Report(PartyId.of(rs.getString(1)), new TreeSet<>(StoreFiles.split(rs.getString(2))),
+                        rs.getInt(3)), id)) {
+            out.put(r.heavy(), r);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean addPartial(String id, PartyId heavy, String encoded) {
+        return change("INSERT OR IGNORE INTO partials(computation, heavy, encoded) VALUES (?,?,?)",
+                id, heavy.value(), encoded) == 1;
+    }
+
+    @Override
+    public Map<PartyId, String> partials(String id) {
+        Map<PartyId, String> out = new TreeMap<>();
+        for (Map.Entry<PartyId, String> p : select("SELECT heavy, encoded FROM partials WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getString(2)), id)) {
+            out.put(p.getKey(), p.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public boolean addUndelivered(String id, PartyId light, String reason) {
+        return change("INSERT OR IGNORE INTO undelivered(computation, light, reason) VALUES (?,?,?)",
+                id, light.value(), reason) == 1;
+    }
+
+    @Override
+    public Map<String, Integer> undelivered(String id) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : select("SELECT reason, COUNT(*) FROM undelivered WHERE computation = ? "
+                + "GROUP BY reason", rs -> Map.entry(rs.getString(1), rs.getInt(2)), id)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    private static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
+
+    private List<Entry> entries(String where, Object... args) {
+        return select("SELECT " + COLUMNS + " FROM computations " + where, SqliteHeavyStore::readEntry, args);
+    }
+
+    private static Entry readEntry(ResultSet rs) throws SQLException {
+        String fin = rs.getString(12);
+        return new Entry(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getInt(6), rs.getLong(7), rs.getLong(8), List.copyOf(StoreFiles.split(rs.getString(9))),
+                new TreeSet<>(StoreFiles.split(rs.getString(10))), State.parse(rs.getString(11)),
+                fin == null ? null : new TreeSet<>(StoreFiles.split(fin)), rs.getString(13));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,191 @@
+package io.formix.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.formix.protocol.Bodies;
+import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
+import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.PeerUnavailableException;
+import io.formix.transport.Transport;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local error is not a lost peer: sends that fail with "Too many open files" are retried with
+ * backoff until the deadline; a peer the transport calls unreachable is given up at once, with its
+ * reason.
+ */
+@Timeout(20)
+class LocalSendFailuresTest {
+
+    static final PartyId SELF = PartyId.of("heavy-1");
+    static final PartyId BUSY = PartyId.of("light-0001");
+    static final PartyId GONE = PartyId.of("light-0002");
+    static final PartyId FINE = PartyId.of("light-0003");
+
+    @TempDir
+    Path dir;
+
+    /** Fails the first {@code localFailures} sends to BUSY for a local reason; GONE is always unreachable. */
+    static final class FlakyTransport implements Transport {
+        final Map<PartyId, Integer> attempts = new HashMap<>();
+        final int localFailures;
+
+        FlakyTransport(int localFailures) {
+            this.localFailures = localFailures;
+        }
+
+        @Override
+        public PartyId self() {
+            return SELF;
+        }
+
+        @Override
+        public synchronized void send(PartyId to, byte[] payload) throws IOException {
+            int n = attempts.merge(to, 1, Integer::sum);
+            if (to.equals(GONE)) {
+                throw new PeerUnavailableException("no connection to light-0002");
+            }
+            if (to.equals(BUSY) && n <= localFailures) {
+                throw new FileSystemException("light-0001_to_x", null, "Too many open files");
+            }
+        }
+
+        synchronized int attempts(PartyId to) {
+            return attempts.getOrDefault(to, 0);
+        }
+
+        @Override
+        public Optional<Message> receive(PartyId from, Duration timeout) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Message> receiveAny(Duration timeout) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int maxMessageBytes() {
+            return 1 << 20;
+        }
+
+        @Override
+        public boolean isDurable() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final class PlainNode extends Node {
+        PlainNode(NodeLog log, Transport t, HostServices services) {
+            super(SELF, log, t, services);
+        }
+
+        @Override
+        void onMessage(Envelope e) {
+        }
+
+        @Override
+        void tick() {
+        }
+
+        @Override
+        void resume() {
+        }
+
+        @Override
+        void closeStore() {
+        }
+    }
+
+    static Envelope compute(PartyId to) {
+        return Envelope.of(MessageType.ABORT, SELF, to, "c1", new Bodies.Abort("x").toJson());
+    }
+
+    @Test
+    void singleSendsFailingLocallyAreRetriedWithBackoffUntilTheDeadlineAndLostPeersAreNot() {
+        Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+        FlakyTransport t = new FlakyTransport(3);
+        try (NodeLog log = new NodeLog(dir.resolve("node.log"), clock)) {
+            PlainNode node = new PlainNode(log, t, new HostServices(null, null, null, clock, null, null));
+            SendRetries retries = new SendRetries(node);
+            retries.send(compute(BUSY), 10_000, 0);
+            retries.send(compute(GONE), 10_000, 0);
+            assertEquals(1, retries.size(), "the unreachable peer is not retried");
+            retries.retry(49);
+            assertEquals(1, t.attempts(BUSY), "not before the wait");
+            retries.retry(50);
+            assertEquals(2, t.attempts(BUSY));
+            retries.retry(50 + 99);
+            assertEquals(2, t.attempts(BUSY), "the wait doubled");
+            retries.retry(150);
+            retries.retry(350);
+            assertEquals(4, t.attempts(BUSY), "the fourth attempt went through");
+            assertEquals(0, retries.size());
+            assertEquals(1, t.attempts(GONE));
+
+            FlakyTransport always = new FlakyTransport(Integer.MAX_VALUE);
+            PlainNode node2 = new PlainNode(log, always, new HostServices(null, null, null, clock, null, null));
+            SendRetries until = new SendRetries(node2);
+            until.send(compute(BUSY), 100, 0);
+            until.retry(50);
+            until.retry(150);
+            assertEquals(0, until.size(), "given up at the deadline");
+            assertEquals(2, always.attempts(BUSY));
+        }
+    }
+
+    @Test
+    void aBroadcastRetriesLocalFailuresAndReportsWhoNeverGotIt() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        FlakyTransport t = new FlakyTransport(2);
+        try (NodeLog log = new NodeLog(dir.resolve("node.log"), Clock.systemUTC())) {
+            HostServices services = new HostServices(null, null, null, Clock.systemUTC(), null, senders);
+            PlainNode node = new PlainNode(log, t, services);
+            CompletableFuture<Map<PartyId, String>> done = new CompletableFuture<>();
+            new Broadcaster(node, senders).send(new Effect.Broadcast("c1",
+                    List.of(compute(BUSY), compute(GONE), compute(FINE)), System.currentTimeMillis() + 10_000),
+                    done::complete);
+            Map<PartyId, String> lost = done.get(10, TimeUnit.SECONDS);
+            assertEquals(Map.of(GONE, "unreachable: no connection to light-0002"), lost,
+                    "the locally failing peer got it on the third try");
+            assertEquals(3, t.attempts(BUSY));
+            assertEquals(1, t.attempts(GONE));
+            assertEquals(1, t.attempts(FINE));
+
+            FlakyTransport never = new FlakyTransport(Integer.MAX_VALUE);
+            CompletableFuture<Map<PartyId, String>> done2 = new CompletableFuture<>();
+            new Broadcaster(new PlainNode(log, never, services), senders).send(new Effect.Broadcast("c2",
+                    List.of(compute(BUSY)), System.currentTimeMillis() + 400), done2::complete);
+            Map<PartyId, String> lost2 = done2.get(10, TimeUnit.SECONDS);
+            assertTrue(lost2.get(BUSY).startsWith("local error until the deadline: ")
+                    && lost2.get(BUSY).contains("Too many open files"), lost2.toString());
+            assertTrue(never.attempts(BUSY) >= 2, "retried before the deadline: " + never.attempts(BUSY));
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+}
