@@ -3,17 +3,16 @@ package io.formix.mpc;
 import java.security.SecureRandom;
 
 /**
- * Additive n-out-of-n secret sharing over Z/2^32 for scalars.
+ * Additive n-out-of-n sharing of scalars: a façade over {@link SharingSchemes#additive(int, SecureRandom)},
+ * kept only until its last callers move to {@link SharingScheme}.
  *
- * <p>Java's {@code int} arithmetic wraps modulo 2^32, so a value here is an element of the ring;
- * print or serialise it unsigned ({@link Integer#toUnsignedString(int)}). {@code share} draws n−1
- * shares uniformly from a {@link SecureRandom} and sets the last so that all n add up to the secret
- * mod 2^32; any n−1 of them are uniform and independent of the secret.
+ * <p>{@code share(secret, n)} is {@code SharingSchemes.additive(n, random).share(secret)} with each party's
+ * one value taken out of its array; {@code reconstruct} adds mod 2^32. Thread-safe: {@link SecureRandom} is.
  *
- * <p>Thread-safe: {@link SecureRandom} is. This is the original scalar API Formix nodes call; the
- * same scheme with vectors, seed compression, quorums and partial sums is
- * {@link SharingSchemes#additive(int)}.
+ * @deprecated use {@link SharingSchemes#additive(int)}: {@link SharingScheme#share(int)} to share,
+ *     {@link SharingScheme#reconstruct(java.util.Map)} or {@link SharingScheme#reveal} to reconstruct.
  */
+@Deprecated
 public final class AdditiveSharing {
 
     private final SecureRandom random;
@@ -31,19 +30,14 @@ public final class AdditiveSharing {
     /**
      * Splits {@code secret} into {@code parties} shares that sum to it mod 2^32.
      *
-     * @throws IllegalArgumentException if {@code parties < 2}
+     * @throws IllegalArgumentException if {@code parties} is not in 2..64
      */
     public int[] share(int secret, int parties) {
-        if (parties < 2) {
-            throw new IllegalArgumentException("additive sharing needs at least 2 parties, got " + parties);
-        }
+        int[][] messages = SharingSchemes.additive(parties, random).share(secret);
         int[] shares = new int[parties];
-        int sum = 0;
-        for (int i = 0; i < parties - 1; i++) {
-            shares[i] = random.nextInt();
-            sum += shares[i];
+        for (int p = 0; p < parties; p++) {
+            shares[p] = messages[p][0];
         }
-        shares[parties - 1] = secret - sum;
         return shares;
     }
 

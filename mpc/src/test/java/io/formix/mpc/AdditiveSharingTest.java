@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("deprecation")
 class AdditiveSharingTest {
     @Test
     void sharesReconstructToTheSecretModTwoToThe32() {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.formix.mpc.MpcException.InconsistentSharesException;
+import io.formix.mpc.MpcException.NotAQuorumException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
