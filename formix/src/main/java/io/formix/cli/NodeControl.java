@@ -76,7 +76,7 @@ final class NodeControl {
         if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
             cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
         }
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        cmd.addAll(List.of("-XX:+UseSerialGC", Boolean.getBoolean("formix.host.fastKernels") ? "--add-modules=jdk.incubator.vector" : "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--home", home.home().toString(), "--data-dir", home.dataDir().toString(),
                 "--transport", main.transportName(), "host", "--uids-file", uidFile.toString()));
