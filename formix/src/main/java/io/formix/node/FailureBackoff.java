@@ -1,6 +1,6 @@
 package io.formix.node;
 
-import io.formix.transport.Backoff;
+import io.formix.transport.spi.Backoff;
 import java.time.Duration;
 import java.util.function.Consumer;
 

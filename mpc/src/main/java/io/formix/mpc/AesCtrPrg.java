@@ -9,13 +9,16 @@ package io.formix.mpc;
  * element {@code j} is the little-endian {@code int32} at key-stream bytes {@code [4j, 4j+4)}.
  * The JDK's {@code AES/CTR/NoPadding} computes it (AES-NI accelerated on x86-64).
  *
+ * <p>Internal: callers reach it through {@link SeededComponent} and the schemes; the definition above is
+ * what {@code docs/mpc.md} publishes.
+ *
  * <p>A seed must be fresh and secret: expanding the same seed twice yields the same vector. Thread-safe
  * (no shared state).
  */
-public final class AesCtrPrg {
+final class AesCtrPrg {
 
     /** Length of a seed in bytes. */
-    public static final int SEED_BYTES = 32;
+    static final int SEED_BYTES = SeededComponent.SEED_BYTES;
 
     private AesCtrPrg() {}
 
@@ -24,7 +27,7 @@ public final class AesCtrPrg {
      *
      * @throws IllegalArgumentException if the seed is not {@value #SEED_BYTES} bytes or {@code length < 0}
      */
-    public static int[] expand(byte[] seed, int length) {
+    static int[] expand(byte[] seed, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
@@ -41,12 +44,12 @@ public final class AesCtrPrg {
     }
 
     /** {@code target[j] += expansion[j]} for every {@code j < target.length}. */
-    public static void addTo(byte[] seed, int[] target) {
+    static void addTo(byte[] seed, int[] target) {
         accumulate(seed, target, false);
     }
 
     /** {@code target[j] -= expansion[j]} for every {@code j < target.length}. */
-    public static void subtractFrom(byte[] seed, int[] target) {
+    static void subtractFrom(byte[] seed, int[] target) {
         accumulate(seed, target, true);
     }
 

@@ -1,5 +1,7 @@
 package io.formix.mpc;
 
+import io.formix.mpc.MpcException.InconsistentSharesException;
+import io.formix.mpc.MpcException.NotAQuorumException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,10 +3,14 @@ package io.formix.mpc;
 import java.util.Arrays;
 
 /**
- * A component compressed to the 32-byte seed it expands from with {@link AesCtrPrg}: element j is
- * element j of the expansion. Immutable.
+ * A component compressed to the 32-byte seed it expands from: element j is the little-endian
+ * {@code int32} at bytes {@code [4j, 4j+4)} of the AES-256-CTR key stream keyed with the seed, counter
+ * block starting at 16 zero bytes ({@code docs/mpc.md} pins it with known answers). Immutable.
  */
 public final class SeededComponent implements ShareComponent {
+
+    /** Length of a seed in bytes. */
+    public static final int SEED_BYTES = 32;
 
     private final int index;
     private final int length;
@@ -16,7 +20,7 @@ public final class SeededComponent implements ShareComponent {
      * Copies {@code seed}.
      *
      * @throws IllegalArgumentException if the index is negative, the length outside
-     *     0..{@link VectorShare#MAX_LENGTH} or the seed not {@value AesCtrPrg#SEED_BYTES} bytes
+     *     0..{@link VectorShare#MAX_LENGTH} or the seed not {@value #SEED_BYTES} bytes
      */
     public SeededComponent(int index, int length, byte[] seed) {
         if (index < 0) {
@@ -25,8 +29,8 @@ public final class SeededComponent implements ShareComponent {
         if (length < 0 || length > VectorShare.MAX_LENGTH) {
             throw new IllegalArgumentException("length must be in 0.." + VectorShare.MAX_LENGTH + ", got " + length);
         }
-        if (seed.length != AesCtrPrg.SEED_BYTES) {
-            throw new IllegalArgumentException("a seed is " + AesCtrPrg.SEED_BYTES + " bytes, got " + seed.length);
+        if (seed.length != SEED_BYTES) {
+            throw new IllegalArgumentException("a seed is " + SEED_BYTES + " bytes, got " + seed.length);
         }
         this.index = index;
         this.length = length;

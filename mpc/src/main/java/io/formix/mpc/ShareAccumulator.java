@@ -1,5 +1,6 @@
 package io.formix.mpc;
 
+import io.formix.mpc.MpcException.DuplicateContributionException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.formix.mpc;
 
+import io.formix.mpc.MpcException.MalformedEncodingException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

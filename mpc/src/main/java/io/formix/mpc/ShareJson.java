@@ -1,5 +1,6 @@
 package io.formix.mpc;
 
+import io.formix.mpc.MpcException.MalformedEncodingException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -15,8 +16,11 @@ import java.util.List;
  * <p>Parsers are strict and bounded: they check sizes against the caller's limit before decoding and
  * throw {@link MalformedEncodingException} for anything that is not exactly a valid encoding.
  * Stateless and thread-safe.
+ *
+ * <p>Internal, not part of the API: Formix carries shares in {@link ShareCodec}'s binary form. This
+ * form is kept, tested, for a JSON envelope that may need it.
  */
-public final class ShareJson {
+final class ShareJson {
 
     /** Kind of a component carried as base64 elements. */
     public static final String KIND_VALUES = "values";

@@ -1,5 +1,7 @@
 package io.formix.mpc;
 
+import io.formix.mpc.MpcException.InconsistentSharesException;
+import io.formix.mpc.MpcException.NotAQuorumException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +21,7 @@ import java.util.Set;
  * <p>Values are elements of Z/2^32 held in Java {@code int}s (wrap-around arithmetic); they are unsigned
  * only when printed or serialised. Randomness comes from a {@link java.security.SecureRandom}: scalar
  * components are drawn from it directly, vector components are expanded from fresh 32-byte seeds it
- * draws, with {@link AesCtrPrg}.
+ * draws, as {@link SeededComponent} defines (AES-256-CTR).
  *
  * <p>Implementations are immutable and thread-safe. Arrays passed in are only read; arrays returned
  * are fresh and owned by the caller.
@@ -69,7 +71,7 @@ public interface SharingScheme {
 
     /**
      * Shares a vector with seed compression: every component but the last is a
-     * {@link SeededComponent} (32 bytes on the wire, expanded with {@link AesCtrPrg}); only the last
+     * {@link SeededComponent} (a 32-byte seed on the wire, expanded with AES-256-CTR); only the last
      * component travels at full size.
      *
      * @throws IllegalArgumentException if {@code secret} is longer than {@link VectorShare#MAX_LENGTH}

@@ -9,8 +9,8 @@ package io.formix.mpc;
  * <p>Writes <em>components</em>, not party messages: party {@code p} receives the components
  * {@link SharingScheme#componentsHeldBy(int) scheme().componentsHeldBy(p)}. The results are exactly
  * what the allocating methods would produce from the same randomness: component {@code c < m-1} is the
- * {@link AesCtrPrg} expansion of a fresh seed from the scheme's {@link java.security.SecureRandom}
- * (drawn in component order, {@value AesCtrPrg#SEED_BYTES} bytes each), and the last component
+ * {@link SeededComponent} expansion of a fresh seed from the scheme's {@link java.security.SecureRandom}
+ * (drawn in component order, {@value SeededComponent#SEED_BYTES} bytes each), and the last component
  * {@code m-1} is the secret minus all of them, mod 2^32.
  *
  * <p>Ownership: the sharer keeps no reference to any argument after a call returns. The output for the
@@ -43,7 +43,7 @@ public interface VectorSharer {
      * receives the last component, the only one that travels at full size.
      *
      * @param seeds {@link SharingScheme#componentCount()}{@code  - 1} distinct arrays of
-     *     {@value AesCtrPrg#SEED_BYTES} bytes; overwritten with secret seeds the caller must guard
+     *     {@value SeededComponent#SEED_BYTES} bytes; overwritten with secret seeds the caller must guard
      * @param last {@code secret.length} elements; overwritten (may be {@code secret} itself)
      * @throws IllegalArgumentException if the arrays do not have these shapes, or {@code secret} is
      *     longer than {@link VectorShare#MAX_LENGTH}

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.formix.mpc.MpcException.DuplicateContributionException;
+import io.formix.mpc.MpcException.InconsistentSharesException;
+import io.formix.mpc.MpcException.NotAQuorumException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

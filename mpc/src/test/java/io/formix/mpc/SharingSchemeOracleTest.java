@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.formix.mpc.MpcException.InconsistentSharesException;
+import io.formix.mpc.MpcException.NotAQuorumException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -177,12 +179,5 @@ class SharingSchemeOracleTest {
         VectorShare s = SharingSchemes.additive(2).share(new int[] {123456789})[1];
         assertFalse(s.toString().contains("123456789"));
         assertTrue(s.toString().contains("length=1"));
-    }
-
-    @Test
-    void legacyAdditiveSharingStillAgreesWithTheOracle() {
-        AdditiveSharing sharing = new AdditiveSharing(Schemes.seeded(3));
-        int[] shares = sharing.share(-5, 3);
-        assertEquals(Schemes.oracleSum(-5), Schemes.oracleSum(shares[0], shares[1], shares[2]));
     }
 }

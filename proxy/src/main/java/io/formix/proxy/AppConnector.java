@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Makes the TCP connections between the proxy and its local application for one link, one at a
  * time: either by accepting on a bound port or by connecting with backoff. Connecting is separate
- * from moving bytes (see {@link LinkRunner}). A connection whose other end belongs to another user
+ * from moving bytes (see {@link LinkSession}). A connection whose other end belongs to another user
  * is refused (closed, one log line) and never returned ({@link PeerGuard#refusal}).
  */
 interface AppConnector {

@@ -3,6 +3,8 @@ package io.formix.proxy;
 import io.formix.transport.CorruptMessageException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * per channel, so links never acknowledge each other's messages). So a message leaves the folder
  * only after it was written to the socket, and a stalled application stops the taking: messages
  * wait on disk, not in memory. A message whose write fails stays in hand
- * ({@link LinkRunner#pending()}) and is written first on the next connection. Between a write and
+ * ({@link InHand}) and is written first on the next connection. Between a write and
  * the acknowledgement the message is marked ({@link WrittenMark}), so a proxy killed in between
  * does not write it again after its restart.
  *
@@ -40,14 +42,36 @@ final class ChannelToSocket implements Runnable {
     /** The first wait between two probes; it doubles up to the poll interval. */
     private static final long FIRST_PROBE_NANOS = 1_000_000;
 
-    private final LinkRunner runner;
+    private final String name;
+    private final int pid;
+    private final PartyId peer;
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final AppConnection connection;
     private final OutputStream out;
-    private final LinkRunner.Connection connection;
+    private final StopSignal stop;
+    private final InHand inHand;
 
-    ChannelToSocket(LinkRunner runner, LinkRunner.Connection connection, OutputStream out) {
-        this.runner = runner;
+    /**
+     * @param link the link whose inbound channel {@code <peer>_to_<pid>} is read
+     * @param config framing and the poll interval
+     * @param transport the proxy's transport, speaking for {@code link.pid()}
+     * @param connection the connection {@code out} belongs to (probation, abandoning, closing)
+     * @param out the connection's (buffered) output stream
+     * @param stop the link's stop request
+     * @param inHand the link's message in hand and written mark, which outlive the connection
+     */
+    ChannelToSocket(Link link, ProxyConfig config, Transport transport, AppConnection connection, OutputStream out,
+            StopSignal stop, InHand inHand) {
+        this.name = link.name();
+        this.pid = link.pid();
+        this.peer = PartyId.ofPid(link.peer());
+        this.config = config;
+        this.transport = transport;
         this.connection = connection;
         this.out = out;
+        this.stop = stop;
+        this.inHand = inHand;
     }
 
     @Override
@@ -57,41 +81,41 @@ final class ChannelToSocket implements Runnable {
         // once, so its mark is cleared at once, not after an idle poll.
         boolean justWrote = false;
         try {
-            while (!runner.stopping() && connection.alive()) {
-                Message m = runner.pending();
+            while (!stop.stopping() && connection.alive()) {
+                Message m = inHand.message();
                 if (m == null) {
                     Optional<Message> next;
                     try {
-                        Duration wait = justWrote ? Duration.ZERO : runner.config().poll();
+                        Duration wait = justWrote ? Duration.ZERO : config.poll();
                         justWrote = false;
-                        next = runner.transport().receive(runner.peerId(), wait);
+                        next = transport.receive(peer, wait);
                         complained = false;
                     } catch (CorruptMessageException e) {
-                        runner.acknowledged(); // the receive acknowledged the previous message first
-                        LOG.warn("{}: {}; it was set aside by the file transport and is not forwarded",
-                                runner.link().name(), e.getMessage());
+                        inHand.acknowledged(); // the receive acknowledged the previous message first
+                        LOG.warn("{}: {}; it was set aside by the file transport and is not forwarded", name,
+                                e.getMessage());
                         continue;
                     } catch (TransportClosedException e) {
                         return;
                     } catch (IOException e) {
                         if (!complained) {
-                            LOG.error("{}: cannot read channel {}_to_{} ({}); retrying", runner.link().name(),
-                                    runner.peerId(), runner.link().pid(), e.getMessage());
+                            LOG.error("{}: cannot read channel {}_to_{} ({}); retrying", name, peer, pid,
+                                    e.getMessage());
                             complained = true;
                         }
-                        runner.awaitStop(runner.config().poll().toNanos());
+                        stop.await(config.poll().toNanos());
                         continue;
                     }
-                    runner.acknowledged();
+                    inHand.acknowledged();
                     if (next.isEmpty()) {
                         continue;
                     }
-                    if (runner.writtenBeforeRestart(next.get())) {
+                    if (inHand.writtenBeforeRestart(next.get())) {
                         justWrote = true; // as if written: acknowledge it at once
                         continue;
                     }
                     m = next.get();
-                    runner.hold(m);
+                    inHand.hold(m);
                 }
                 Probation probation = connection.probation();
                 try {
@@ -101,9 +125,9 @@ final class ChannelToSocket implements Runnable {
                         writeOnProbation(m.payload(), probation);
                     }
                 } catch (IOException e) {
-                    if (!runner.stopping() && !(probation != null && probation.abandoned())) {
+                    if (!stop.stopping() && !(probation != null && probation.abandoned())) {
                         LOG.info("{}: writing to the application failed ({}); message {} from party {} is kept"
-                                + " and written first on the next connection", runner.link().name(), e.getMessage(),
+                                + " and written first on the next connection", name, e.getMessage(),
                                 m.sequence(), m.from());
                     }
                     connection.close();
@@ -114,7 +138,7 @@ final class ChannelToSocket implements Runnable {
                     connection.close();
                     return;
                 }
-                runner.written(m);
+                inHand.written(m);
                 justWrote = true;
             }
         } catch (InterruptedException e) {
@@ -123,7 +147,7 @@ final class ChannelToSocket implements Runnable {
     }
 
     private void write(byte[] payload) throws IOException {
-        if (runner.config().framing() == Framing.LENGTH_PREFIXED) {
+        if (config.framing() == Framing.LENGTH_PREFIXED) {
             out.write(FrameCodec.header(payload.length));
         }
         out.write(payload);
@@ -134,7 +158,7 @@ final class ChannelToSocket implements Runnable {
     private void writeOnProbation(byte[] payload, Probation probation) throws IOException {
         probation.startWrite();
         try {
-            if (runner.config().framing() == Framing.LENGTH_PREFIXED) {
+            if (config.framing() == Framing.LENGTH_PREFIXED) {
                 out.write(FrameCodec.header(payload.length));
                 out.flush();
                 probation.handed(FrameCodec.HEADER_BYTES);
@@ -159,15 +183,15 @@ final class ChannelToSocket implements Runnable {
      */
     private boolean awaitProof(Probation probation) throws InterruptedException {
         long wait = FIRST_PROBE_NANOS;
-        long most = Math.max(FIRST_PROBE_NANOS, runner.config().poll().toNanos());
+        long most = Math.max(FIRST_PROBE_NANOS, config.poll().toNanos());
         while (true) {
             if (probation.proven()) {
                 return true;
             }
-            if (!connection.alive() || runner.pastGrace()) {
+            if (!connection.alive() || stop.pastGrace()) {
                 return probation.proven();
             }
-            Probation.Verdict v = probation.probe(!runner.stopping());
+            Probation.Verdict v = probation.probe(!stop.stopping());
             if (v == Probation.Verdict.PROVEN) {
                 return true;
             }

@@ -37,7 +37,11 @@ import picocli.CommandLine.Spec;
                     + "base + (a*N - a(a+1)/2) + (b - a). The proxy inverts each role: where its application "
                     + "listens it connects to --sequre-base-port + offset; where its application connects it "
                     + "listens on --base-port + offset.",
-            "Outgoing frames go to <data-dir>/<pid>_to_<peer>/, incoming ones come from <data-dir>/<peer>_to_<pid>/."
+            "Outgoing frames go to <data-dir>/<pid>_to_<peer>/, incoming ones come from <data-dir>/<peer>_to_<pid>/.",
+            "The short form 'formix-proxy --pid 0 --data-dir ./sandbox' takes 3 parties and the ports of the Sequre "
+                    + "deployment table (both bases 8000 + 1000*pid); every option overrides its default. The plan "
+                    + "(one line per link: the port it listens on or dials, the channel folders) is printed on "
+                    + "stdout at start."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -57,22 +61,28 @@ public final class FormixProxyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Default of {@code --parties}: the Sequre deployment's three computing parties. */
+    static final int DEFAULT_PARTIES = 3;
+
     @Option(names = "--pid", required = true, description = "This party's number, 0 <= pid < parties.")
     int pid;
 
-    @Option(names = "--parties", required = true, description = "Number of parties (N).")
-    int parties;
+    @Option(names = "--parties", paramLabel = "<parties>",
+            description = "Number of parties (N); default " + DEFAULT_PARTIES + ".")
+    Integer parties;
 
     @Option(names = "--data-dir", required = true, description = "The shared folder holding the channels.")
     Path dataDir;
 
-    @Option(names = "--base-port", required = true,
-            description = "Base of the ports where the proxy listens for an application that connects.")
-    int basePort;
+    @Option(names = "--base-port", paramLabel = "<basePort>",
+            description = "Base of the ports where the proxy listens for an application that connects; default "
+                    + "8000 + 1000*pid (8000, 9000, 10000 for parties 0, 1, 2: the Sequre deployment table).")
+    Integer basePort;
 
-    @Option(names = "--sequre-base-port", required = true,
-            description = "Base of the ports where the application listens for the proxy.")
-    int sequreBasePort;
+    @Option(names = "--sequre-base-port", paramLabel = "<sequreBasePort>",
+            description = "Base of the ports where the application listens for the proxy; default 8000 + 1000*pid, "
+                    + "like --base-port.")
+    Integer sequreBasePort;
 
     @Option(names = "--framing", defaultValue = "length-prefixed", converter = FramingConverter.class,
             description = "length-prefixed (default, [8-byte LE length][payload] per frame = one .msg) or raw "
@@ -174,6 +184,14 @@ public final class FormixProxyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The default of both base ports for {@code pid}: {@code 8000 + 1000·pid}, the Sequre deployment
+     * table (8000, 9000, 10000 for parties 0, 1, 2), where each party's engine and proxy share one base.
+     */
+    static int defaultBasePort(int pid) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, 8000L + 1000L * pid));
+    }
+
     /** {@code <data-dir>/.formix-local/<pid>}: the file transport's own default, so one ignore line covers both. */
     static Path defaultStateDir(Path dataDir, int pid) {
         return dataDir.resolve(".formix-local").resolve(Integer.toString(pid));
@@ -202,7 +220,9 @@ public final class FormixProxyCommand implements Callable<Integer> {
             if (probationMs < 0) {
                 throw new IllegalArgumentException("--probation-ms must be >= 0");
             }
-            config = ProxyConfig.builder(pid, parties, basePort, sequreBasePort)
+            config = ProxyConfig.builder(pid, parties != null ? parties : DEFAULT_PARTIES,
+                            basePort != null ? basePort : defaultBasePort(pid),
+                            sequreBasePort != null ? sequreBasePort : defaultBasePort(pid))
                     .framing(framing)
                     .rawChunkBytes(chunkBytes)
                     .appHost(InetAddress.getByName(appHost))
@@ -213,8 +233,16 @@ public final class FormixProxyCommand implements Callable<Integer> {
                     .build();
             channelLayout = channelLayout();
         } catch (IllegalArgumentException | UnknownHostException e) {
-            return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + " (see --help)", e);
+            String defaulted = (basePort == null && String.valueOf(e.getMessage()).startsWith("--base-port"))
+                    || (sequreBasePort == null && String.valueOf(e.getMessage()).startsWith("--sequre-base-port"))
+                    ? " (8000 + 1000*pid by default; give the port explicitly)" : "";
+            return fail(err, CommandLine.ExitCode.USAGE, e.getMessage() + defaulted + " (see --help)", e);
         }
+        PrintWriter out = spec.commandLine().getOut();
+        for (String line : StartPlan.lines(config, dataDir, parties == null, basePort == null || sequreBasePort == null)) {
+            out.println(line);
+        }
+        out.flush();
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {

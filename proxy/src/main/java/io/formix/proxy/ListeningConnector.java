@@ -1,11 +1,10 @@
 package io.formix.proxy;
 
+import io.formix.transport.spi.TcpAcceptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,26 +12,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts the application's connections on a port bound once, at start. One connection is served
- * at a time; a second connection attempt waits in the backlog until the first one ends (or is
- * abandoned on {@link Probation}, which asks {@link #othersWaiting}). A connection from a socket
- * of another user is closed at once ({@link PeerGuard#refusal}) and the next one accepted.
+ * Accepts the application's connections on a port bound once, at start, with the acceptor the TCP
+ * transport shares ({@link TcpAcceptor}). One connection is served at a time; a second connection
+ * attempt waits in the backlog until the first one ends (or is abandoned on {@link Probation}, which
+ * asks {@link #othersWaiting}). A connection from a socket of another user is closed at once
+ * ({@link PeerGuard#refusal}) and the next one accepted.
  */
 final class ListeningConnector implements AppConnector {
     private static final Logger LOG = LoggerFactory.getLogger(ListeningConnector.class);
 
     private final Link link;
-    private final ServerSocket server;
+    private final TcpAcceptor acceptor;
     private final PeerGuard guard;
     private final InetSocketAddress bound;
     private final AtomicLong refused = new AtomicLong();
-    private volatile boolean stopped;
 
-    private ListeningConnector(Link link, ServerSocket server, PeerGuard guard) {
+    private ListeningConnector(Link link, TcpAcceptor acceptor, PeerGuard guard) {
         this.link = link;
-        this.server = server;
+        this.acceptor = acceptor;
         this.guard = guard;
-        this.bound = (InetSocketAddress) server.getLocalSocketAddress();
+        this.bound = acceptor.localAddress();
     }
 
     /**
@@ -41,49 +40,31 @@ final class ListeningConnector implements AppConnector {
      * @throws PortInUseException naming the port
      */
     static ListeningConnector bind(Link link, InetAddress host, PeerGuard guard) throws PortInUseException {
-        ServerSocket s = null;
         try {
-            s = new ServerSocket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(host, link.port()), 4);
-            return new ListeningConnector(link, s, guard);
+            return new ListeningConnector(link, TcpAcceptor.bind(new InetSocketAddress(host, link.port()), 4), guard);
         } catch (IOException e) {
-            closeQuietly(s);
-            throw new PortInUseException(link.port(), "cannot listen on " + host.getHostAddress() + ":"
-                    + link.port() + " (" + e.getMessage() + "): the port is in use by another process,"
+            throw new PortInUseException(link.port(), e.getMessage() + ": the port is in use by another process,"
                     + " for example a previous formix-proxy; stop it or choose another --base-port", e);
         }
     }
 
     @Override
     public Socket next() throws IOException {
-        if (!stopped) {
-            LOG.info("{}: listening on {}:{} for the application of party {} (link to party {})",
-                    link.name(), server.getInetAddress().getHostAddress(), link.port(), link.pid(), link.peer());
+        if (acceptor.isClosed()) {
+            return null;
         }
-        while (!stopped) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (SocketException e) {
-                if (stopped) {
-                    return null;
-                }
-                throw e;
-            }
-            Optional<String> why = guard.refusal(s);
-            if (why.isEmpty()) {
-                return s;
-            }
+        LOG.info("{}: listening on {}:{} for the application of party {} (link to party {})",
+                link.name(), bound.getAddress().getHostAddress(), link.port(), link.pid(), link.peer());
+        return acceptor.accept(this::refusal);
+    }
+
+    private Optional<String> refusal(Socket s) {
+        Optional<String> why = guard.refusal(s);
+        if (why.isPresent()) {
             refused.incrementAndGet();
             LOG.warn("{}: refused a connection from {}: {}", link.name(), s.getRemoteSocketAddress(), why.get());
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // refused: nothing was read or written
-            }
         }
-        return null;
+        return why;
     }
 
     @Override
@@ -117,19 +98,9 @@ final class ListeningConnector implements AppConnector {
                 && (bound.getAddress().isAnyLocalAddress() || SocketTable.same(local, bound));
     }
 
+    /** Closes the port; returns once it is free (see {@link TcpAcceptor#close()}). */
     @Override
     public void stop() {
-        stopped = true;
-        closeQuietly(server);
-    }
-
-    private static void closeQuietly(ServerSocket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing a listening socket has nothing left to report
-            }
-        }
+        acceptor.close();
     }
 }

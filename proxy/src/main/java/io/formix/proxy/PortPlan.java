@@ -1,6 +1,6 @@
 package io.formix.proxy;
 
-import io.formix.transport.PairwisePorts;
+import io.formix.transport.spi.PairwisePorts;
 import java.util.ArrayList;
 import java.util.List;
 

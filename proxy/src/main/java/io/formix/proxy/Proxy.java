@@ -51,16 +51,16 @@ public final class Proxy implements AutoCloseable {
 
     private final ProxyConfig config;
     private final Transport transport;
-    private final List<LinkRunner> runners;
+    private final List<LinkSession> sessions;
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean shutDown;
     private boolean clean;
 
-    private Proxy(ProxyConfig config, Transport transport, List<LinkRunner> runners) {
+    private Proxy(ProxyConfig config, Transport transport, List<LinkSession> sessions) {
         this.config = config;
         this.transport = transport;
-        this.runners = runners;
+        this.sessions = sessions;
     }
 
     /**
@@ -99,7 +99,7 @@ public final class Proxy implements AutoCloseable {
             connectors.forEach(AppConnector::stop);
             throw e;
         }
-        List<LinkRunner> runners = new ArrayList<>();
+        List<LinkSession> sessions = new ArrayList<>();
         List<WrittenMark> marks = new ArrayList<>();
         try {
             for (int i = 0; i < links.size(); i++) {
@@ -108,7 +108,7 @@ public final class Proxy implements AutoCloseable {
                     mark = WrittenMark.open(config.stateDir(), PartyId.ofPid(links.get(i).peer()));
                     marks.add(mark);
                 }
-                runners.add(new LinkRunner(links.get(i), config, transport, connectors.get(i), guard, mark));
+                sessions.add(new LinkSession(links.get(i), config, transport, connectors.get(i), guard, mark));
             }
         } catch (IOException | RuntimeException e) {
             connectors.forEach(AppConnector::stop);
@@ -121,8 +121,8 @@ public final class Proxy implements AutoCloseable {
             }
             throw e;
         }
-        Proxy proxy = new Proxy(config, transport, runners);
-        for (LinkRunner r : runners) {
+        Proxy proxy = new Proxy(config, transport, sessions);
+        for (LinkSession r : sessions) {
             Thread t = new Thread(r, "formix-proxy-" + r.link().name());
             proxy.threads.add(t);
             t.start();
@@ -148,7 +148,7 @@ public final class Proxy implements AutoCloseable {
     /** Counters of every link, in peer order. */
     public List<LinkStats> stats() {
         List<LinkStats> s = new ArrayList<>();
-        for (LinkRunner r : runners) {
+        for (LinkSession r : sessions) {
             s.add(r.stats());
         }
         return s;
@@ -173,7 +173,7 @@ public final class Proxy implements AutoCloseable {
         }
         shutDown = true;
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        for (LinkRunner r : runners) {
+        for (LinkSession r : sessions) {
             r.stop(deadline);
         }
         for (Thread t : threads) {
@@ -184,7 +184,7 @@ public final class Proxy implements AutoCloseable {
             }
         }
         boolean leftInChannel = false;
-        for (LinkRunner r : runners) {
+        for (LinkSession r : sessions) {
             Message unwritten = r.pending();
             if (unwritten != null) {
                 leftInChannel = true;
@@ -200,7 +200,7 @@ public final class Proxy implements AutoCloseable {
                 LOG.warn("closing the file transport failed: {}", e.getMessage());
             }
         }
-        for (LinkRunner r : runners) {
+        for (LinkSession r : sessions) {
             r.closeMark(!leftInChannel);
         }
         clean = !leftInChannel;

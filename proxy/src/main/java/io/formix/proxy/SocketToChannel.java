@@ -1,11 +1,11 @@
 package io.formix.proxy;
 
-import io.formix.transport.Backoff;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import io.formix.transport.TransportException;
+import io.formix.transport.spi.Backoff;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,28 +47,44 @@ final class SocketToChannel {
         ABANDONED
     }
 
-    private final LinkRunner runner;
-    private final LinkRunner.Connection connection;
-    private final Probation probation;
-    private final InputStream in;
+    private final Link link;
+    private final ProxyConfig config;
     private final Transport transport;
     private final PartyId peer;
     private final String name;
+    private final AppConnection connection;
+    private final Probation probation;
+    private final InputStream in;
+    private final StopSignal stop;
+    private final LinkCounters counters;
     private boolean atBoundary = true;
 
-    SocketToChannel(LinkRunner runner, LinkRunner.Connection connection, InputStream in) {
-        this.runner = runner;
+    /**
+     * @param link the link whose outbound channel {@code <pid>_to_<peer>} receives the messages
+     * @param config framing, raw chunk size and the backoff of failed sends
+     * @param transport the proxy's transport, speaking for {@code link.pid()}
+     * @param connection the connection {@code in} belongs to (probation, abandoning)
+     * @param in the connection's input stream; the socket must have a read timeout
+     * @param stop the link's stop request, checked at every read timeout
+     * @param counters counts every message sent
+     */
+    SocketToChannel(Link link, ProxyConfig config, Transport transport, AppConnection connection, InputStream in,
+            StopSignal stop, LinkCounters counters) {
+        this.link = link;
+        this.config = config;
+        this.transport = transport;
+        this.peer = PartyId.ofPid(link.peer());
+        this.name = link.name();
         this.connection = connection;
         this.probation = connection.probation();
         this.in = in;
-        this.transport = runner.transport();
-        this.peer = runner.peerId();
-        this.name = runner.link().name();
+        this.stop = stop;
+        this.counters = counters;
     }
 
     End run() throws InterruptedException {
         try {
-            return runner.config().framing() == Framing.RAW ? pumpRaw() : pumpFrames();
+            return config.framing() == Framing.RAW ? pumpRaw() : pumpFrames();
         } catch (Stopped s) {
             if (!atBoundary) {
                 LOG.info("{}: stopping inside a frame from the application; the partial frame is dropped,"
@@ -76,7 +92,7 @@ final class SocketToChannel {
             }
             return End.STOPPED;
         } catch (IOException e) {
-            if (runner.stopping()) {
+            if (stop.stopping()) {
                 return End.STOPPED;
             }
             if (probation != null && probation.abandoned()) {
@@ -119,7 +135,7 @@ final class SocketToChannel {
     }
 
     private End pumpRaw() throws IOException, InterruptedException {
-        byte[] buf = new byte[runner.config().rawChunkBytes()];
+        byte[] buf = new byte[config.rawChunkBytes()];
         while (true) {
             atBoundary = true;
             int n = readSome(buf, 0, buf.length);
@@ -175,11 +191,11 @@ final class SocketToChannel {
                 }
                 return n;
             } catch (SocketTimeoutException e) {
-                if (runner.stopping() && (atBoundary || runner.pastGrace())) {
+                if (stop.stopping() && (atBoundary || stop.pastGrace())) {
                     throw new Stopped();
                 }
                 if (probation != null && !probation.proven() && probation.writing()
-                        && probation.probe(!runner.stopping()) == Probation.Verdict.ABANDON) {
+                        && probation.probe(!stop.stopping()) == Probation.Verdict.ABANDON) {
                     connection.abandon();
                     throw new SocketException("abandoned on probation");
                 }
@@ -192,14 +208,14 @@ final class SocketToChannel {
      * permissions): the socket is not read meanwhile. Returns false if the proxy stops first.
      */
     private boolean deliver(byte[] payload) throws InterruptedException {
-        Backoff backoff = new Backoff(runner.config().backoffMin(), runner.config().backoffMax());
+        Backoff backoff = new Backoff(config.backoffMin(), config.backoffMax());
         boolean complained = false;
         while (true) {
             try {
                 transport.send(peer, payload);
-                runner.countOut(payload.length);
+                counters.sent(payload.length);
                 if (complained) {
-                    LOG.info("{}: channel {}_to_{} is writable again", name, runner.link().pid(), peer);
+                    LOG.info("{}: channel {}_to_{} is writable again", name, link.pid(), peer);
                 }
                 return true;
             } catch (TransportClosedException e) {
@@ -207,14 +223,14 @@ final class SocketToChannel {
             } catch (IOException e) {
                 if (!complained) {
                     LOG.error("{}: cannot write a message to channel {}_to_{} ({}); retrying, and not reading"
-                            + " from the application meanwhile", name, runner.link().pid(), peer, e.getMessage());
+                            + " from the application meanwhile", name, link.pid(), peer, e.getMessage());
                     complained = true;
                 }
-                if (runner.stopping() && runner.pastGrace()) {
+                if (stop.pastGrace()) {
                     LOG.warn("{}: stopping; the message that could not be written is dropped", name);
                     return false;
                 }
-                runner.awaitStop(backoff.nextNanos());
+                stop.await(backoff.nextNanos());
             }
         }
     }

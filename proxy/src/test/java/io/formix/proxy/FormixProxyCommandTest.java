@@ -57,6 +57,10 @@ class FormixProxyCommandTest {
         return a.toArray(String[]::new);
     }
 
+    private List<String> outLines() {
+        return out.toString().lines().toList();
+    }
+
     private List<String> errLines() {
         return err.toString().lines().toList();
     }
@@ -74,9 +78,103 @@ class FormixProxyCommandTest {
 
     @Test
     void missingOptionsAreAOneLineUsageError() {
+        // --pid and --data-dir are the required ones; --parties and both base ports have defaults
         assertEquals(2, run("--pid", "0"));
         assertEquals(1, errLines().size(), err.toString());
-        assertTrue(err.toString().contains("--parties"), err.toString());
+        assertTrue(err.toString().contains("--data-dir"), err.toString());
+        assertFalse(err.toString().contains("--parties"), err.toString());
+        assertEquals(2, run("--data-dir", dir.toString()));
+        assertTrue(errLines().get(1).contains("--pid"), err.toString());
+    }
+
+    /** Runs {@code args} with an opener that records nothing and stops the start: nothing is bound or dialled. */
+    private int runUntilOpen(String... args) {
+        return run((d, self, max, durable, state) -> {
+            throw new java.io.IOException("stopped before opening");
+        }, args);
+    }
+
+    @Test
+    void theShortFormTakesThreePartiesAndTheSequreDeploymentTable() {
+        // the seed's table: CP0 base 8000 dials 8001, 8002; CP1 base 9000 listens 9001, dials 9003;
+        // CP2 base 10000 listens 10002, 10003
+        Path data = dir.resolve("sandbox");
+        assertEquals(FormixProxyCommand.EXIT_DATA_DIR, runUntilOpen("--pid", "0", "--data-dir", data.toString()));
+        assertEquals(List.of(
+                "formix-proxy: party 0 of 3 (--parties 3 by default), channels in " + data
+                        + ", application at 127.0.0.1",
+                "  ports: --base-port 8000, --sequre-base-port 8000 (a base not given is 8000 + 1000*pid, the Sequre"
+                        + " deployment table)",
+                "  link 0<->1: dials 127.0.0.1:8001 (party 0's application listens); sends to " + data.resolve("0_to_1")
+                        + "/, receives from " + data.resolve("1_to_0") + "/",
+                "  link 0<->2: dials 127.0.0.1:8002 (party 0's application listens); sends to " + data.resolve("0_to_2")
+                        + "/, receives from " + data.resolve("2_to_0") + "/"),
+                outLines().subList(0, 4));
+        assertEquals(4, outLines().size(), out.toString());
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(errLines().get(0).contains("stopped before opening"), err.toString());
+
+        out.getBuffer().setLength(0);
+        runUntilOpen("--pid", "1", "--data-dir", data.toString());
+        assertTrue(outLines().get(1).startsWith("  ports: --base-port 9000, --sequre-base-port 9000 "), out.toString());
+        assertTrue(outLines().get(2).startsWith("  link 1<->0: listens on 127.0.0.1:9001 (party 1's application"
+                + " connects); sends to " + data.resolve("1_to_0") + "/"), out.toString());
+        assertTrue(outLines().get(3).startsWith("  link 1<->2: dials 127.0.0.1:9003 "), out.toString());
+
+        out.getBuffer().setLength(0);
+        runUntilOpen("--pid", "2", "--data-dir", data.toString());
+        assertTrue(outLines().get(2).startsWith("  link 2<->0: listens on 127.0.0.1:10002 "), out.toString());
+        assertTrue(outLines().get(3).startsWith("  link 2<->1: listens on 127.0.0.1:10003 "), out.toString());
+    }
+
+    @Test
+    void everyDefaultCanBeOverriddenAndThePlanSaysNoDefault() {
+        assertEquals(FormixProxyCommand.EXIT_DATA_DIR, runUntilOpen("--pid", "1", "--parties", "4", "--data-dir",
+                dir.toString(), "--base-port", "20000", "--sequre-base-port", "21000", "--app-host", "127.0.0.2"));
+        assertEquals(List.of(
+                "formix-proxy: party 1 of 4, channels in " + dir + ", application at 127.0.0.2",
+                "  ports: --base-port 20000, --sequre-base-port 21000",
+                // offsets among 4 parties: (0,1) 1, (1,2) 4, (1,3) 5
+                "  link 1<->0: listens on 127.0.0.2:20001 (party 1's application connects); sends to "
+                        + dir.resolve("1_to_0") + "/, receives from " + dir.resolve("0_to_1") + "/",
+                "  link 1<->2: dials 127.0.0.2:21004 (party 1's application listens); sends to "
+                        + dir.resolve("1_to_2") + "/, receives from " + dir.resolve("2_to_1") + "/",
+                "  link 1<->3: dials 127.0.0.2:21005 (party 1's application listens); sends to "
+                        + dir.resolve("1_to_3") + "/, receives from " + dir.resolve("3_to_1") + "/"),
+                outLines().subList(0, 5));
+        // one base given, the other defaulted: the plan says a default was used
+        out.getBuffer().setLength(0);
+        runUntilOpen("--pid", "2", "--data-dir", dir.toString(), "--base-port", "30000");
+        assertEquals("  ports: --base-port 30000, --sequre-base-port 10000 (a base not given is 8000 + 1000*pid,"
+                + " the Sequre deployment table)", outLines().get(1));
+        assertTrue(outLines().get(2).contains("listens on 127.0.0.1:30002"), out.toString());
+    }
+
+    @Test
+    void aDefaultPortBaseOutOfRangeIsAOneLineUsageErrorSayingItWasTheDefault() {
+        assertEquals(2, run("--pid", "60", "--parties", "70", "--data-dir", dir.toString()));
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(err.toString().contains("--base-port 68000 does not leave room"), err.toString());
+        assertTrue(err.toString().contains("8000 + 1000*pid by default"), err.toString());
+        assertEquals(2, run("--pid", "3", "--data-dir", dir.toString()));
+        assertTrue(errLines().get(1).contains("--pid must be in [0, 3)"), err.toString());
+    }
+
+    @Test
+    void theShortFormInARealProcessPrintsThePlanAndExitsWithTheDocumentedCode() throws Exception {
+        // the data folder is a regular file, so the process stops after the plan, before any port is bound
+        // or dialled (the seed's ports may be in use by others on this machine)
+        Path notAFolder = java.nio.file.Files.writeString(dir.resolve("not-a-folder"), "x");
+        Path log = dir.resolve("proxy.log");
+        try (ProxyProcess p = ProxyProcess.start(log, List.of("--pid", "1", "--data-dir", notAFolder.toString()))) {
+            assertTrue(p.process.waitFor(30, TimeUnit.SECONDS), "the proxy did not exit");
+            assertEquals(FormixProxyCommand.EXIT_DATA_DIR, p.process.exitValue(), p.output());
+            String out = p.output();
+            assertTrue(out.contains("formix-proxy: party 1 of 3 (--parties 3 by default)"), out);
+            assertTrue(out.contains("  link 1<->0: listens on 127.0.0.1:9001 "), out);
+            assertTrue(out.contains("  link 1<->2: dials 127.0.0.1:9003 "), out);
+            assertTrue(out.contains("formix-proxy: cannot create the data folder"), out);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.formix.transport;
 
+import io.formix.transport.spi.SendArguments;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.formix.transport;
 
+import io.formix.transport.spi.PairwisePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,11 +2,10 @@ package io.formix.bench.mpc;
 
 import io.formix.bench.Measure;
 import io.formix.mpc.ShareCodec;
-import io.formix.mpc.ShareJson;
 import java.util.Random;
 import java.util.function.IntSupplier;
 
-/** Encoding and decoding a 1M-element vector (binary and base64), beside copying its 4 MB. */
+/** Encoding and decoding a 1M-element vector in {@link ShareCodec}'s binary form, beside copying its 4 MB. */
 final class EncodingBenchmark {
 
     static final int LENGTH = 1_000_000;
@@ -21,13 +20,10 @@ final class EncodingBenchmark {
             return copy[99];
         };
         byte[] bin = ShareCodec.encodeVector(v);
-        String b64 = ShareJson.base64(v);
         Measure.Comparison c = m.compare(4, floor, () -> ShareCodec.encodeVector(v).length);
         System.out.printf("  floor: copy 4 MB (System.arraycopy)        %,8.0f MB/s%n", 4e-6 * LENGTH / c.floorSeconds());
         report("binary encode", c);
         report("binary decode", m.compare(4, floor, () -> ShareCodec.decodeVector(bin, LENGTH).length));
-        report("base64 encode", m.compare(2, floor, () -> ShareJson.base64(v).length()));
-        report("base64 decode", m.compare(2, floor, () -> ShareJson.parseBase64(b64, LENGTH).length));
     }
 
     private static void report(String what, Measure.Comparison c) {

@@ -1,7 +1,7 @@
 package io.formix.bench.mpc;
 
 import io.formix.bench.Measure;
-import io.formix.mpc.AesCtrPrg;
+import io.formix.mpc.SeededComponent;
 import io.formix.mpc.ShareCodec;
 import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
@@ -132,7 +132,7 @@ final class VectorSharingBenchmark {
         // both schemes have 3 components: they share into the same arrays, so that neither figure
         // depends on where the heap happened to place its own arrays
         int[][] components = new int[3][LENGTH];
-        byte[][] seeds = new byte[2][AesCtrPrg.SEED_BYTES];
+        byte[][] seeds = new byte[2][SeededComponent.SEED_BYTES];
         int[] last = new int[LENGTH];
         int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
         byte[][] messages = new byte[3][header + 4 * LENGTH];
@@ -182,9 +182,9 @@ final class VectorSharingBenchmark {
             }
         }
         // context: the cheapest thing that yields one random component as a new int[]
-        byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
-        Measure.Comparison e = m.compare(2, raw, () -> AesCtrPrg.expand(seed, LENGTH)[7]);
-        System.out.printf("  context: AesCtrPrg.expand 1M into a new int[] %6.2f ms = %s of raw%n", e.seconds() * 1e3,
+        byte[] seed = new byte[SeededComponent.SEED_BYTES];
+        Measure.Comparison e = m.compare(2, raw, () -> new SeededComponent(0, LENGTH, seed).toArray()[7]);
+        System.out.printf("  context: SeededComponent.toArray 1M into a new int[] %6.2f ms = %s of raw%n", e.seconds() * 1e3,
                 Measure.pct(e.floorOverOp()));
         // context: the key stream as the sharer consumes it, 32 KiB at a time into a cache-resident buffer
         Measure.Comparison k = m.compare(2, raw, chunkedPrg());

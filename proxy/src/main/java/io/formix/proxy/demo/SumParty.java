@@ -2,7 +2,7 @@ package io.formix.proxy.demo;
 
 import io.formix.proxy.PortPlan;
 import io.formix.transport.FrameCodec;
-import io.formix.transport.PairwisePorts;
+import io.formix.transport.spi.PairwisePorts;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 package io.formix.transport.file;
 
-import io.formix.transport.SendArguments;
 import io.formix.transport.ChannelLockedException;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.Message;
@@ -9,6 +8,7 @@ import io.formix.transport.PartyId;
 import io.formix.transport.RejectingTransport;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
+import io.formix.transport.spi.SendArguments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,9 +1,9 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.Backoff;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
+import io.formix.transport.spi.Backoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;

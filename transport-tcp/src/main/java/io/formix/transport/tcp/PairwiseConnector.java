@@ -1,10 +1,10 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.Backoff;
-import io.formix.transport.PairwisePorts;
+import io.formix.transport.spi.Backoff;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.PartyId;
 import io.formix.transport.TransportException;
+import io.formix.transport.spi.PairwisePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

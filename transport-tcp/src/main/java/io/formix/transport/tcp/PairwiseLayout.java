@@ -1,7 +1,7 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.PairwisePorts;
 import io.formix.transport.PartyId;
+import io.formix.transport.spi.PairwisePorts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

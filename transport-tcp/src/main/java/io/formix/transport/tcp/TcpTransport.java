@@ -1,12 +1,12 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.SendArguments;
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.Transport;
 import io.formix.transport.TransportClosedException;
 import io.formix.transport.TransportException;
+import io.formix.transport.spi.SendArguments;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +27,7 @@ import java.util.function.Function;
  * <h2>Two ways to connect</h2>
  * <ul>
  *   <li>{@link #openPairwise Pairwise} (the sbproxy / Sequre layout): numeric pids {@code 0..n-1},
- *       one bidirectional connection per pair on {@link io.formix.transport.PairwisePorts#port}, the lower pid
+ *       one bidirectional connection per pair on {@link io.formix.transport.spi.PairwisePorts#port}, the lower pid
  *       listening. Plain frames, nothing else on the wire, so a party can talk to Sequre or sit
  *       behind formix-proxy. Connections are made eagerly at open and remade whenever they end.
  *   <li>{@link #openDirectory Directory}: arbitrary {@link PartyId}s, one listening port per party,

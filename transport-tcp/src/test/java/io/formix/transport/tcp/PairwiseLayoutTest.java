@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The pairwise layout over the shared port rule ({@link io.formix.transport.PairwisePorts}, tested in transport-api). */
+/** The pairwise layout over the shared port rule ({@link io.formix.transport.spi.PairwisePorts}, tested in transport-api). */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PairwiseLayoutTest {
 

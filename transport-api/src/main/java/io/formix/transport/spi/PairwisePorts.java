@@ -1,4 +1,4 @@
-package io.formix.transport;
+package io.formix.transport.spi;
 
 /**
  * The sbproxy / Sequre port rule of DESIGN.md, shared by the pairwise TCP transport and the proxy.

@@ -1,4 +1,4 @@
-package io.formix.transport;
+package io.formix.transport.spi;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,8 @@
-package io.formix.transport;
+package io.formix.transport.spi;
 
+import io.formix.transport.MessageTooLargeException;
+import io.formix.transport.PartyId;
+import io.formix.transport.Transport;
 import java.util.Objects;
 
 /** The argument checks every {@link Transport#send} performs first, in one place. */

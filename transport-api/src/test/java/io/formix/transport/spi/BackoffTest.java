@@ -1,4 +1,4 @@
-package io.formix.transport;
+package io.formix.transport.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
