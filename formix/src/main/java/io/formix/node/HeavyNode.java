@@ -113,7 +113,7 @@ final class HeavyNode extends Node {
             } catch (ProtocolException e) {
                 rejected(msg, e);
             } catch (RuntimeException e) {
-                log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
+                failedToHandle(msg, e);
             }
         });
     }

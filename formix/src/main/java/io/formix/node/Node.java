@@ -25,6 +25,11 @@ abstract class Node implements AutoCloseable {
     final FailureBackoff tickFailures;
     /** Inbound channels stuck on a gap, published for {@code node show} (see {@link ChannelHealth}). */
     final ChannelHealth health = new ChannelHealth();
+    /**
+     * Messages refused since start, for {@code node show} (see {@link Rejections}). The host sets
+     * it before the node starts to the object its transport's refusals go to as well.
+     */
+    Rejections rejections = new Rejections();
 
     Node(PartyId uid, NodeLog log, Transport transport, HostServices services) {
         this.uid = uid;
@@ -138,7 +143,7 @@ abstract class Node implements AutoCloseable {
         } catch (ProtocolException e) {
             rejected(msg, e);
         } catch (RuntimeException e) {
-            log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
+            failedToHandle(msg, e);
         }
     }
 
@@ -160,6 +165,12 @@ abstract class Node implements AutoCloseable {
     void rejected(io.formix.transport.Message msg, ProtocolException e) {
         log.warn("rejected message #" + msg.sequence() + " from " + msg.from() + " (" + msg.payload().length
                 + " bytes): " + e.getMessage());
+        rejections.record(msg.from(), "protocol", e.getMessage(), java.time.Instant.ofEpochMilli(services.now()));
+    }
+
+    void failedToHandle(io.formix.transport.Message msg, RuntimeException e) {
+        log.warn("error handling message #" + msg.sequence() + " from " + msg.from() + ": " + e);
+        rejections.record(msg.from(), "error", e.toString(), java.time.Instant.ofEpochMilli(services.now()));
     }
 
     abstract void closeStore();

@@ -155,12 +155,15 @@ public final class NodeHost implements AutoCloseable {
     private void startNode(NodeRecord r) throws IOException {
         services.registry().remember(r);
         NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock());
-        Transport t = transports.open(r.uid(), log::warn);
+        Rejections rejections = new Rejections();
+        Rejections.clear(services.home().nodeDir(r.uid()));
+        Transport t = transports.open(r.uid(), rejections.events(log, services.clock()));
         Node node;
         try {
             node = r.isHeavy()
                     ? new HeavyNode(r.uid(), log, t, services, HeavyStore.open(services.home(), r.uid()))
                     : new LightNode(r.uid(), log, t, services, LightStore.open(services.home(), r.uid()), r.approval());
+            node.rejections = rejections;
             transports.opened(r.uid(), t);
         } catch (RuntimeException e) {
             t.close();
@@ -206,6 +209,7 @@ public final class NodeHost implements AutoCloseable {
         }
         for (Running r : nodes.values()) {
             Node node = r.node();
+            node.rejections.publish(services.home().nodeDir(node.uid), node.log); // a no-op unless one came
             if (node instanceof HeavyNode) {
                 node.tickOnce(now);
             } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {

@@ -21,10 +21,24 @@ public interface TransportFactory {
     Transport open(PartyId self) throws IOException;
 
     /**
-     * Opens the endpoint of {@code self}, telling {@code warn} (the node's log) what the endpoint
-     * refuses on its own, such as a message that fails authentication. Defaults to {@link #open(PartyId)}.
+     * What an endpoint refuses on its own, told to its node: a line for the node's log, and each
+     * message refused before the protocol saw it (for {@code formix node show}).
      */
-    default Transport open(PartyId self, java.util.function.Consumer<String> warn) throws IOException {
+    @FunctionalInterface
+    interface Events {
+        /** A line for the node's log. */
+        void warn(String line);
+
+        /** A message from {@code from} the endpoint refused (e.g. it failed authentication), with why. */
+        default void refused(PartyId from, String reason) {
+        }
+    }
+
+    /**
+     * Opens the endpoint of {@code self}, telling {@code events} what the endpoint refuses on its
+     * own, such as a message that fails authentication. Defaults to {@link #open(PartyId)}.
+     */
+    default Transport open(PartyId self, Events events) throws IOException {
         return open(self);
     }
 

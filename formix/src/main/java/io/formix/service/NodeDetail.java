@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public record NodeDetail(@JsonUnwrapped NodeView node, String nodeDb, String log,
                          List<Map<String, Object>> stalledChannels,
+                         List<Map<String, Object>> rejectedMessages,
                          @JsonInclude(JsonInclude.Include.NON_NULL) List<Answer> answers,
                          List<?> computations) {
 

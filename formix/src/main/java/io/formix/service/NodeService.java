@@ -1,6 +1,7 @@
 package io.formix.service;
 
 import io.formix.node.ChannelHealth;
+import io.formix.node.Rejections;
 import io.formix.registry.Heartbeats;
 import io.formix.registry.KeyRotation;
 import io.formix.registry.Membership;
@@ -96,16 +97,17 @@ public final class NodeService {
             NodeView v = NodeView.of(r);
             List<Map<String, Object>> stalls = "running".equals(v.status())
                     ? ChannelHealth.read(files.nodeDir(r.uid())) : List.of();
+            List<Map<String, Object>> rejected = Rejections.read(files.nodeDir(r.uid()));
             String db = files.nodeDb(r.uid()).toString();
             String log = files.nodeLog(r.uid()).toString();
             NodeStores stores = new NodeStores(files);
             if (r.isHeavy()) {
-                return new NodeDetail(v, db, log, stalls, null, stores.heavyEntries(r));
+                return new NodeDetail(v, db, log, stalls, rejected, null, stores.heavyEntries(r));
             }
             List<NodeDetail.Answer> answers = new ArrayList<>();
             List<NodeDetail.LightEntry> comps = new ArrayList<>();
             stores.lightEntries(r, answers, comps);
-            return new NodeDetail(v, db, log, stalls, answers, comps);
+            return new NodeDetail(v, db, log, stalls, rejected, answers, comps);
         }
     }
 

@@ -112,15 +112,18 @@ final class Transports {
             }
 
             @Override
-            public Transport open(PartyId self, Consumer<String> warn) throws IOException {
-                Transport t = plain.open(self, warn);
+            public Transport open(PartyId self, TransportFactory.Events events) throws IOException {
+                Transport t = plain.open(self, events);
                 try {
                     NodeKeys keys = Membership.keys(sealing.home(), self);
                     Transport s = SealingTransport.builder(t, keys, sealing.network(), sealing.directory())
                             .padTo(MessageLimits.SEAL_PAD_BYTES)
-                            .rejectionListener(r -> warn.accept("rejected message #" + r.sequence() + " from " + r.from()
-                                    + " on channel " + ChannelNames.channel(r.from(), r.to()) + " (" + r.size() + " bytes) at step "
-                                    + r.step() + ": " + r.reason()))
+                            .rejectionListener(r -> {
+                                events.warn("rejected message #" + r.sequence() + " from " + r.from() + " on channel "
+                                        + ChannelNames.channel(r.from(), r.to()) + " (" + r.size() + " bytes) at step "
+                                        + r.step() + ": " + r.reason());
+                                events.refused(r.from(), "at step " + r.step() + ": " + r.reason());
+                            })
                             .build();
                     inner.put(self, t);
                     sealing.own().put(self, keys);

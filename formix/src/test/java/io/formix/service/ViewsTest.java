@@ -42,17 +42,18 @@ class ViewsTest {
     @Test
     void aNodeDetailFlattensTheNodeAndListsAnswersOnlyForLightNodes() throws Exception {
         NodeView v = NodeView.of(LIGHT, "stopped");
-        NodeDetail light = new NodeDetail(v, "/h/node.db", "/h/node.log", List.of(),
+        NodeDetail light = new NodeDetail(v, "/h/node.db", "/h/node.log", List.of(), List.of(),
                 List.of(new NodeDetail.Answer("c1", 42)), List.of(new NodeDetail.LightEntry("c1", "sent", "q?")));
         assertEquals(List.of("uid", "role", "status", "approval", "pid", "tcpPort", "createdAt", "local", "admitted",
-                "nodeDb", "log", "stalledChannels", "answers", "computations"), fields(light));
+                "nodeDb", "log", "stalledChannels", "rejectedMessages", "answers", "computations"), fields(light));
         JsonNode n = Views.JSON.readTree(Views.json(light));
         assertEquals(42, n.get("answers").get(0).get("value").asInt());
         assertEquals("q?", n.get("computations").get(0).get("prompt").asText());
-        NodeDetail heavy = new NodeDetail(v, "/h/node.db", "/h/node.log", List.of(Map.of("from", "light-0002")), null,
+        NodeDetail heavy = new NodeDetail(v, "/h/node.db", "/h/node.log", List.of(Map.of("from", "light-0002")),
+                List.of(), null,
                 List.of(new NodeDetail.HeavyEntry("c1", 1, "collecting", 3)));
         assertEquals(List.of("uid", "role", "status", "approval", "pid", "tcpPort", "createdAt", "local", "admitted",
-                "nodeDb", "log", "stalledChannels", "computations"), fields(heavy));
+                "nodeDb", "log", "stalledChannels", "rejectedMessages", "computations"), fields(heavy));
         assertEquals(List.of("computation", "heavyIndex", "state", "shares"),
                 fields(Views.JSON.readTree(Views.json(heavy)).get("computations").get(0)));
     }

@@ -51,6 +51,11 @@ final class ShowCommand implements Callable<Integer> {
                     + s.get("lowestAhead") + ".." + s.get("highestAhead")
                     + " are present (the sender may have lost its state, or someone wrote ahead)");
         }
+        for (Map<String, Object> m : d.rejectedMessages()) {
+            out.println("refused:   " + m.get("count") + " from " + TerminalText.safe(m.get("from")) + " ("
+                    + TerminalText.safe(m.get("kind")) + "), last " + TerminalText.safe(m.get("last")) + ": "
+                    + TerminalText.safe(m.get("lastReason")));
+        }
         if (r.heavyNode()) {
             Table t = new Table("COMPUTATION", "INDEX", "STATE", "SHARES");
             for (Object o : d.computations()) {

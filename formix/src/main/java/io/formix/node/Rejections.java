@@ -1,0 +1,160 @@
+package io.formix.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.formix.transport.PartyId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages a node refused since it started, counted by sender and kind, so an operator (and a
+ * test) sees forgeries and bad messages in {@code formix node show} instead of reading the log. Kinds:
+ * {@code seal} (the sealing layer refused it: not for us, unknown sender, bad signature, replay…),
+ * {@code protocol} (a valid envelope the protocol refused) and {@code error} (handling it failed).
+ *
+ * <p>Published by the host's tick into {@code nodes/<uid>/rejections.json} when something changed,
+ * not per message, so a flood of forgeries costs at most one file write per tick. At most
+ * {@link #MAX_ENTRIES} sender/kind pairs are kept; later pairs are folded into one {@code others}
+ * entry. Reasons are cut to {@link #MAX_REASON} characters; they come from our own checks, but name
+ * what the sender sent, so readers still pass them through {@code TerminalText}.
+ */
+public final class Rejections {
+
+    static final String FILE = "rejections.json";
+    static final int MAX_ENTRIES = 256;
+    static final int MAX_REASON = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OTHERS = "others";
+
+    /** One sender and kind: how many, and the latest reason and moment. */
+    private static final class Entry {
+        final String from;
+        final String kind;
+        long count;
+        String lastReason;
+        Instant last;
+
+        Entry(String from, String kind) {
+            this.from = from;
+            this.kind = kind;
+        }
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private boolean changed;
+
+    /** Counts one refused message; never blocks on I/O. */
+    synchronized void record(PartyId from, String kind, String reason, Instant at) {
+        String key = from.value() + "\n" + kind;
+        Entry e = entries.get(key);
+        if (e == null) {
+            if (entries.size() >= MAX_ENTRIES) {
+                key = OTHERS + "\n" + OTHERS;
+                e = entries.computeIfAbsent(key, k -> new Entry(OTHERS, OTHERS));
+            } else {
+                e = new Entry(from.value(), kind);
+                entries.put(key, e);
+            }
+        }
+        e.count++;
+        String r = String.valueOf(reason);
+        e.lastReason = r.length() > MAX_REASON ? r.substring(0, MAX_REASON) + "…" : r;
+        e.last = at;
+        changed = true;
+    }
+
+    /** Total refused since start. */
+    synchronized long total() {
+        long n = 0;
+        for (Entry e : entries.values()) {
+            n += e.count;
+        }
+        return n;
+    }
+
+    /**
+     * The events a node's transport reports to: lines go to {@code log}, refused messages are
+     * counted here as kind {@code seal}.
+     */
+    TransportFactory.Events events(NodeLog log, Clock clock) {
+        return new TransportFactory.Events() {
+            @Override
+            public void warn(String line) {
+                log.warn(line);
+            }
+
+            @Override
+            public void refused(PartyId from, String reason) {
+                record(from, "seal", reason, clock.instant());
+            }
+        };
+    }
+
+    /** {@link #publish}, telling {@code log} if it cannot (the counts stay, the next pass retries). */
+    void publish(Path nodeDir, NodeLog log) {
+        try {
+            publish(nodeDir);
+        } catch (IOException e) {
+            synchronized (this) {
+                changed = true;
+            }
+            log.warn("cannot publish the refused messages to " + nodeDir.resolve(FILE) + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the file if anything changed since the last publication. */
+    void publish(Path nodeDir) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        synchronized (this) {
+            if (!changed) {
+                return;
+            }
+            changed = false;
+            for (Entry e : entries.values()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("from", e.from);
+                m.put("kind", e.kind);
+                m.put("count", e.count);
+                m.put("lastReason", e.lastReason);
+                m.put("last", e.last.toString());
+                out.add(m);
+            }
+        }
+        Path file = nodeDir.resolve(FILE);
+        Path temp = nodeDir.resolve("." + FILE + ".tmp");
+        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Removes the file of a node that starts: it reports what was refused since then. */
+    static void clear(Path nodeDir) {
+        try {
+            Files.deleteIfExists(nodeDir.resolve(FILE));
+        } catch (IOException ignored) {
+            // stale at worst: the first refusal rewrites it
+        }
+    }
+
+    /** The refusals recorded for a node, as JSON-ready maps; empty if none or unreadable. */
+    public static List<Map<String, Object>> read(Path nodeDir) {
+        Path f = nodeDir.resolve(FILE);
+        try {
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 1 << 20) {
+                return List.of();
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> list = JSON.readValue(f.toFile(), List.class);
+            return list;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+}
