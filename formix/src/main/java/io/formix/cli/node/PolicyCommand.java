@@ -96,7 +96,7 @@ final class PolicyCommand implements Callable<Integer> {
                 String shown = v == null ? "off" : v instanceof List<?> l ? String.join(",", l.stream()
                         .map(String::valueOf).toList()) : v instanceof BigDecimal b ? b.toPlainString() : v.toString();
                 out.println(String.format("  %-14s %-12s %s", c.label(), TerminalText.safe(shown),
-                        v == null ? "" : TerminalText.safe(p.describe(c))));
+                        v == null ? "" : TerminalText.safe(p.describe(c))).stripTrailing());
             }
             if (!p.off().isEmpty()) {
                 out.println("off: " + String.join(", ", view.off()) + " (set one with formix node policy " + view.node()
