@@ -146,6 +146,10 @@ public final class PolicyService {
             throw new ServiceException(Kind.USAGE, "--threshold must be at least 1");
         }
         List<String> heavy = d.heavy() != null ? d.heavy() : defaultHeavy();
+        if (heavy.size() != 3 || new java.util.HashSet<>(heavy).size() != 3) {
+            throw new ServiceException(Kind.USAGE, "a proposal names three distinct heavy nodes, not " + heavy.size()
+                    + (d.heavy() == null ? " (this network has fewer: formix node create --role heavy)" : ""));
+        }
         for (String h : heavy) {
             if (!PartyId.isValid(h)) {
                 throw new ServiceException(Kind.USAGE, "--heavy: '" + TerminalText.safe(h.length() > 40

@@ -132,5 +132,7 @@ class PolicyCliTest {
                 "--prompt", "x", "--threshold", "3"), 3, "no dataset nope on light-0001");
         oneLineError(CliRun.run(home, "data", "review", "light-0001", "--query", q, "--prompt", "x", "--threshold", "0"),
                 2, "--threshold must be at least 1");
+        oneLineError(CliRun.run(home, "data", "review", "light-0001", "--query", q, "--prompt", "x", "--threshold", "3",
+                "--heavy", "heavy-1,heavy-1,heavy-2"), 2, "three distinct heavy nodes");
     }
 }

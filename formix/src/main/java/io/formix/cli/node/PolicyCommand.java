@@ -66,7 +66,7 @@ final class PolicyCommand implements Callable<Integer> {
             + "max-per-day 20 (options given beside it win)")
     boolean recommended;
 
-    @Option(names = "--off", split = ",", arity = "1..*", paramLabel = "NAME", description = "turn these controls off")
+    @Option(names = "--off", split = ",", paramLabel = "NAME", description = "turn these controls off (repeatable)")
     List<String> off;
 
     @Mixin
