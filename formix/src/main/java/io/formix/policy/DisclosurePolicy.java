@@ -240,8 +240,8 @@ public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, Li
             }
             return p;
         } catch (PolicyException | com.fasterxml.jackson.core.JsonProcessingException | NumberFormatException e) {
-            throw new PolicyException("the disclosure policy in node.db is unreadable (" + e.getMessage().lines()
-                    .findFirst().orElse("") + ") — set it again with formix node policy");
+            throw new PolicyException("the disclosure policy in node.db is unreadable (" + String.valueOf(e.getMessage())
+                    .lines().findFirst().orElse("") + ") — set it again with formix node policy");
         }
     }
 
