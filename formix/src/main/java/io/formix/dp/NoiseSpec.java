@@ -85,7 +85,10 @@ public record NoiseSpec(String mechanism, BigDecimal epsilon, String unit, List<
         return out;
     }
 
-    /** The variance of the noise one heavy node adds to cell {@code i}, to 12 significant digits: {@code 2q/(1−q)²}, q = e^(−1/b). */
+    /**
+     * The variance of the noise one heavy node adds to cell {@code i}, in floating point (for
+     * reports and tests only): {@code 2q/(1−q)²}, q = e^(−1/b).
+     */
     public double variance(int i) {
         double b = scaleOf(i).decimal().doubleValue();
         double q = Math.exp(-1 / b);

@@ -7,6 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.formix.data.SourceKind;
+import io.formix.policy.PolicyStore;
+import io.formix.policy.ProposalFacts;
+import io.formix.query.Answer;
+import io.formix.query.QueryParser;
+import io.formix.state.FormixHome;
+import io.formix.transport.PartyId;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +84,23 @@ class PolicyCliTest {
         assertTrue(kept.get("min-cell").isNull());
         assertTrue(json(CliRun.run(home, "node", "policy", "light-0002", "--json")).get("controls").get("min-rows")
                 .isNull(), "per node");
+    }
+
+    @Test
+    void theLedgerIsShownPerDataset() throws Exception {
+        assertEquals(0, CliRun.run(home, "node", "policy", "light-0001", "--max-epsilon", "2").code());
+        try (PolicyStore s = PolicyStore.open(FormixHome.of(home), PartyId.of("light-0001"))) {
+            assertTrue(s.decide(QueryParser.parse(DataCliTest.COUNT_65), new ProposalFacts("c1", "light-0002", 3,
+                    new BigDecimal("0.75"), Instant.now()), new Answer(new long[] {2}, 4, 2, 0, 0), SourceKind.CSV)
+                    .approved());
+        }
+        CliRun show = CliRun.run(home, "node", "policy", "light-0001");
+        assertEquals(0, show.code(), show.toString());
+        assertTrue(show.out().contains("ledger: patients: 1 computation(s) today, ε 0.75 spent in all"), show.out());
+        JsonNode u = json(CliRun.run(home, "node", "policy", "light-0001", "--json")).get("usage").get(0);
+        assertEquals("patients", u.get("dataset").asText());
+        assertEquals(1, u.get("today").asLong());
+        assertEquals("0.75", u.get("epsilonSpent").decimalValue().toPlainString());
     }
 
     @Test

@@ -177,6 +177,32 @@ class PolicyCheckTest {
     }
 
     @Test
+    void everyDeclineCarriesTheSameGenericReasonOnTheWire() {
+        DisclosurePolicy all = new DisclosurePolicy(5L, 5L, 5L, List.of("age"), List.of("count", "histogram"),
+                List.of("light-0009"), 1L, BigDecimal.ONE);
+        List<Verdict> declines = List.of(
+                check(all, COUNT, new ProposalFacts("c1", "light-0010", 5, BigDecimal.ONE, NOON), count(9)),
+                check(all, SUM, new ProposalFacts("c1", "light-0009", 5, BigDecimal.ONE, NOON), count(9)),
+                check(all, QueryParser.parse("{\"dataset\":\"patients\",\"where\":[{\"column\":\"fee\",\"op\":\">\","
+                        + "\"value\":1}],\"aggregate\":{\"type\":\"count\"}}"), dp("1"), count(9)),
+                check(all, COUNT, new ProposalFacts("c1", "light-0009", 4, BigDecimal.ONE, NOON), count(9)),
+                check(all, COUNT, new ProposalFacts("c1", "light-0009", 5, null, NOON), count(9)),
+                PolicyCheck.check(all, COUNT, new ProposalFacts("c1", "light-0009", 5, BigDecimal.ONE, NOON), count(9),
+                        SourceKind.CSV, new Usage(1, BigDecimal.ZERO)),
+                check(all, COUNT, new ProposalFacts("c1", "light-0009", 5, BigDecimal.ONE, NOON), count(4)),
+                check(all, HIST, new ProposalFacts("c1", "light-0009", 5, BigDecimal.ONE, NOON),
+                        new Answer(new long[] {5, 4, 5, 5, 5}, 24, 24, 5, 0)));
+        assertEquals(List.of(Control.PROPOSERS, Control.TYPES, Control.COLUMNS, Control.MIN_THRESHOLD,
+                Control.MAX_EPSILON, Control.MAX_PER_DAY, Control.MIN_ROWS, Control.MIN_CELL),
+                declines.stream().map(Verdict::control).toList(), "one decline per control");
+        for (Verdict v : declines) {
+            assertEquals("declined by the data owner's policy", v.wireReason());
+        }
+        assertTrue(check(all, COUNT, new ProposalFacts("c1", "light-0009", 5, BigDecimal.ONE, NOON), count(5))
+                .approved(), "and everything at its edge passes");
+    }
+
+    @Test
     void recommendedIsOneSetAndStoresRoundTrip() {
         DisclosurePolicy r = DisclosurePolicy.RECOMMENDED;
         assertEquals(List.of(Control.COLUMNS, Control.TYPES, Control.PROPOSERS, Control.MAX_EPSILON), r.off());
