@@ -1,13 +1,11 @@
 package io.formix.node;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.formix.transport.Transport;
 import io.formix.transport.file.ChannelStall;
 import io.formix.transport.file.FileTransport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +21,6 @@ public final class ChannelHealth {
 
     /** The file beside {@code node.db} that lists the stalled channels of a running node. */
     public static final String FILE = "stalls.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private List<ChannelStall> published = List.of();
 
@@ -59,26 +55,12 @@ public final class ChannelHealth {
 
     /** Removes the file of a node that stops: a stopped node reports nothing. */
     static void clear(Path nodeDir) {
-        try {
-            Files.deleteIfExists(nodeDir.resolve(FILE));
-        } catch (IOException ignored) {
-            // stale at worst; node show reads it only for running nodes
-        }
+        NodeReportFiles.delete(nodeDir, FILE);
     }
 
     /** The stalls recorded for a node, as JSON-ready maps; empty if none or unreadable. */
     public static List<Map<String, Object>> read(Path nodeDir) {
-        Path f = nodeDir.resolve(FILE);
-        try {
-            if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 1 << 20) {
-                return List.of();
-            }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = JSON.readValue(f.toFile(), List.class);
-            return list;
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        return NodeReportFiles.read(nodeDir, FILE);
     }
 
     private static void write(Path file, List<ChannelStall> stalls) throws IOException {
@@ -96,8 +78,6 @@ public final class ChannelHealth {
             m.put("since", s.since().toString());
             out.add(m);
         }
-        Path temp = file.resolveSibling("." + FILE + ".tmp");
-        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        NodeReportFiles.write(file.getParent(), FILE, out);
     }
 }

@@ -1,12 +1,8 @@
 package io.formix.node;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.formix.transport.PartyId;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ public final class Rejections {
     static final String FILE = "rejections.json";
     static final int MAX_ENTRIES = 256;
     static final int MAX_REASON = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OTHERS = "others";
 
     /** One sender and kind: how many, and the latest reason and moment. */
@@ -128,33 +123,16 @@ public final class Rejections {
                 out.add(m);
             }
         }
-        Path file = nodeDir.resolve(FILE);
-        Path temp = nodeDir.resolve("." + FILE + ".tmp");
-        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        NodeReportFiles.write(nodeDir, FILE, out);
     }
 
     /** Removes the file of a node that starts: it reports what was refused since then. */
     static void clear(Path nodeDir) {
-        try {
-            Files.deleteIfExists(nodeDir.resolve(FILE));
-        } catch (IOException ignored) {
-            // stale at worst: the first refusal rewrites it
-        }
+        NodeReportFiles.delete(nodeDir, FILE);
     }
 
     /** The refusals recorded for a node, as JSON-ready maps; empty if none or unreadable. */
     public static List<Map<String, Object>> read(Path nodeDir) {
-        Path f = nodeDir.resolve(FILE);
-        try {
-            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > 1 << 20) {
-                return List.of();
-            }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> list = JSON.readValue(f.toFile(), List.class);
-            return list;
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        return NodeReportFiles.read(nodeDir, FILE);
     }
 }

@@ -4,8 +4,6 @@ import io.formix.data.DataException;
 import io.formix.data.DataSourceStore;
 import io.formix.query.QueryException;
 import io.formix.service.ServiceException.Kind;
-import io.formix.state.NetworkDb;
-import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import java.util.function.Function;
 
@@ -36,17 +34,6 @@ public final class DataService {
     }
 
     private PartyId localLightNode(String uid) {
-        try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = NodeService.find(net, uid);
-            if (r.isHeavy()) {
-                throw new ServiceException(
-                        Kind.REFUSED,
-                        r.uid() + " is a heavy node — data sources belong to light " + "nodes (e.g. light-0001)");
-            }
-            if (!r.local()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host — manage its data there");
-            }
-            return r.uid();
-        }
+        return NodeService.localLightNode(home, uid, "data sources");
     }
 }

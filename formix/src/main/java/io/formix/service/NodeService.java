@@ -247,6 +247,26 @@ public final class NodeService {
         return PartyId.of(s);
     }
 
+    /**
+     * The light node {@code uid} of this home, for an operation on its own {@code what} ("data
+     * sources", "policy"): a heavy node or a node of another host is refused, saying where to go.
+     */
+    static PartyId localLightNode(Home home, String uid, String what) {
+        try (NetworkDb net = home.openNetwork()) {
+            NodeRecord r = find(net, uid);
+            if (r.isHeavy()) {
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " is a heavy node — " + what + " belong to light nodes (e.g. light-0001)");
+            }
+            if (!r.local()) {
+                throw new ServiceException(
+                        Kind.REFUSED, r.uid() + " runs on another host — manage its " + what + " there");
+            }
+            return r.uid();
+        }
+    }
+
     static NodeRecord find(NetworkDb net, String s) {
         return net.node(uid(s))
                 .orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + s + " — see formix node list"));

@@ -229,18 +229,6 @@ public final class PolicyService {
     }
 
     private PartyId localLightNode(String uid) {
-        try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = NodeService.find(net, uid);
-            if (r.isHeavy()) {
-                throw new ServiceException(
-                        Kind.REFUSED,
-                        r.uid() + " is a heavy node — disclosure policies belong to "
-                                + "light nodes (e.g. light-0001)");
-            }
-            if (!r.local()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host — set its policy there");
-            }
-            return r.uid();
-        }
+        return NodeService.localLightNode(home, uid, "disclosure policies");
     }
 }
