@@ -230,7 +230,7 @@ public final class PolicyService {
 
     private PartyId localLightNode(String uid) {
         try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = NodeService.find(net, uid);
+            NodeRecord r = NodeLookup.find(net, uid);
             if (r.isHeavy()) {
                 throw new ServiceException(
                         Kind.REFUSED,
