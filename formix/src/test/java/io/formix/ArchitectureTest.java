@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -115,6 +116,24 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), violations, "package rules of docs/design.md broken");
+    }
+
+    /** The longest a class of formix/src/main may be, in lines of the formatted source (issue 9). */
+    private static final int MAX_LINES = 300;
+
+    @Test
+    @Disabled("until HeavyAgreement and NodeHost are split: io/formix/node/HeavyAgreement.java (323 lines) and"
+            + " io/formix/node/NodeHost.java (314 lines) remain over 300")
+    void noClassInFormixMainIsOver300Lines() throws IOException {
+        Path sources = reactorRoot().resolve("formix/src/main/java");
+        List<String> tooLong = new ArrayList<>();
+        for (Path file : javaFiles(sources)) {
+            int lines = Files.readAllLines(file).size();
+            if (lines > MAX_LINES) {
+                tooLong.add(sources.relativize(file) + " (" + lines + " lines)");
+            }
+        }
+        assertEquals(List.of(), tooLong, "classes over " + MAX_LINES + " lines: split them");
     }
 
     @Test

@@ -8,9 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -202,114 +199,5 @@ public final class SqliteSource implements TabularSource {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The rows of one {@code SELECT}, each cell read as SQLite's text of it. */
-    static final class SqliteReader implements RowReader {
-        final List<String> names = new ArrayList<>();
-        private final Connection connection;
-        private final boolean ownsConnection;
-        private final Path file;
-        private final Budget.Deadline deadline;
-        private final PreparedStatement statement;
-        private final ResultSet rows;
-        private final String[] cells;
-        private long row;
-
-        SqliteReader(Connection c, Path file, String sql, Budget.Deadline deadline, boolean ownsConnection)
-                throws SQLException {
-            this.connection = c;
-            this.ownsConnection = ownsConnection;
-            this.file = file;
-            this.deadline = deadline;
-            try {
-                checkReadOnly(c, sql);
-                ProgressHandler.setHandler(c, 10_000, new ProgressHandler() {
-                    @Override
-                    protected int progress() {
-                        return deadline.expired() ? 1 : 0;
-                    }
-                });
-                this.statement = c.prepareStatement(sql);
-                this.rows = statement.executeQuery();
-                ResultSetMetaData md = rows.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    String n = md.getColumnLabel(i);
-                    if (names.contains(n)) {
-                        throw new DataException("--sql returns column '" + n + "' twice — name them apart with AS");
-                    }
-                    names.add(n);
-                }
-                this.cells = new String[names.size()];
-            } catch (SQLException e) {
-                throw translate(e);
-            }
-        }
-
-        private RuntimeException translate(SQLException e) {
-            if (deadline.expired()) {
-                deadline.check(row);
-            }
-            String m = firstLine(e.getMessage());
-            if (m.contains("readonly") || m.contains("read-only") || m.contains("query_only")) {
-                return new DataException("--sql would write to the database — only reads are allowed");
-            }
-            return new DataException("cannot read " + file + ": " + m);
-        }
-
-        @Override
-        public boolean next() {
-            try {
-                if (!rows.next()) {
-                    return false;
-                }
-                row++;
-                deadline.check(row);
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = rows.getString(i + 1);
-                }
-                return true;
-            } catch (SQLException e) {
-                throw translate(e);
-            }
-        }
-
-        @Override
-        public boolean missing(int column) {
-            return cells[column] == null || cells[column].isBlank();
-        }
-
-        @Override
-        public String text(int column) {
-            return cells[column] == null ? "" : cells[column];
-        }
-
-        @Override
-        public boolean number(int column, DecimalCell out) {
-            return cells[column] != null && out.parse(cells[column]);
-        }
-
-        @Override
-        public String where() {
-            return file.getFileName() + " row " + row;
-        }
-
-        @Override
-        public void close() {
-            try {
-                ProgressHandler.clearHandler(connection);
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-            try {
-                rows.close();
-                statement.close();
-            } catch (SQLException ignored) {
-                // read-only: nothing to lose
-            }
-            if (ownsConnection) {
-                SqliteSource.close(connection);
-            }
-        }
     }
 }

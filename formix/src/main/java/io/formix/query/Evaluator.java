@@ -12,9 +12,6 @@ import io.formix.data.RowReader;
 import io.formix.data.SourceKind;
 import io.formix.data.TabularSource;
 import java.math.BigDecimal;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -114,7 +111,7 @@ public final class Evaluator {
             Term t = q.where().get(i);
             preds[i] = new Pred(d.index(t.column()), t);
         }
-        Sink sink = sink(q.aggregate(), d);
+        AnswerSink sink = AnswerSink.of(q.aggregate(), d);
         DecimalCell cell = new DecimalCell();
         long n = 0;
         long matched = 0;
@@ -132,7 +129,8 @@ public final class Evaluator {
         return new Answer(sink.cells, n, matched, sink.missing, sink.clamped);
     }
 
-    private static DataException notANumber(RowReader rows, int column, String name) {
+    /** The one-line error for a cell of a numeric column that holds no number. */
+    static DataException notANumber(RowReader rows, int column, String name) {
         String t = rows.text(column);
         return new DataException(rows.where() + ": column '" + name + "' holds '"
                 + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "', which is not a number");
@@ -191,139 +189,5 @@ public final class Evaluator {
                 default -> texts.contains(v);
             };
         }
-    }
-
-    private static Sink sink(Aggregate a, Descriptor d) {
-        if (a instanceof Aggregate.Count) {
-            return new Sink(1) {
-                @Override
-                void add(RowReader rows, DecimalCell cell) {
-                    cells[0]++;
-                }
-            };
-        }
-        if (a instanceof Aggregate.Sum || a instanceof Aggregate.Mean) {
-            Aggregate.Sum s = a instanceof Aggregate.Mean m ? m.sum() : (Aggregate.Sum) a;
-            int col = d.index(s.column());
-            long lo = s.scaledMin();
-            long hi = s.scaledMax();
-            int decimals = s.decimals();
-            boolean mean = a instanceof Aggregate.Mean;
-            return new Sink(mean ? 2 : 1) {
-                @Override
-                void add(RowReader rows, DecimalCell cell) {
-                    if (!rows.number(col, cell)) {
-                        if (rows.missing(col)) {
-                            missing++;
-                            return;
-                        }
-                        throw notANumber(rows, col, s.column());
-                    }
-                    long v;
-                    try {
-                        v = cell.scaled(decimals);
-                    } catch (ArithmeticException tooLarge) {
-                        v = cell.toBigDecimal().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-                    }
-                    if (v < lo) {
-                        v = lo;
-                        clamped++;
-                    } else if (v > hi) {
-                        v = hi;
-                        clamped++;
-                    }
-                    cells[0] += v;
-                    if (mean) {
-                        cells[1]++;
-                    }
-                }
-            };
-        }
-        Aggregate.Histogram h = (Aggregate.Histogram) a;
-        int col = d.index(h.column());
-        int k = h.buckets();
-        if (h.edges() != null) {
-            DecimalCell.Constant[] edges =
-                    h.edges().stream().map(Aggregate::constant).toArray(DecimalCell.Constant[]::new);
-            return new Sink(k + 2) {
-                @Override
-                void add(RowReader rows, DecimalCell cell) {
-                    if (!rows.number(col, cell)) {
-                        if (rows.missing(col)) {
-                            missing++;
-                            cells[k + 1]++;
-                            return;
-                        }
-                        throw notANumber(rows, col, h.column());
-                    }
-                    // the number of edges <= x, by binary search
-                    int lo = 0;
-                    int hi = edges.length;
-                    while (lo < hi) {
-                        int mid = (lo + hi) >>> 1;
-                        if (cell.compareTo(edges[mid]) >= 0) {
-                            lo = mid + 1;
-                        } else {
-                            hi = mid;
-                        }
-                    }
-                    cells[lo == 0 ? k : lo - 1]++;
-                }
-            };
-        }
-        if (h.categories().get(0) instanceof BigDecimal) {
-            DecimalCell.Constant[] cats =
-                    h.categories().stream().map(Aggregate::constant).toArray(DecimalCell.Constant[]::new);
-            return new Sink(k + 2) {
-                @Override
-                void add(RowReader rows, DecimalCell cell) {
-                    if (!rows.number(col, cell)) {
-                        if (rows.missing(col)) {
-                            missing++;
-                            cells[k + 1]++;
-                            return;
-                        }
-                        throw notANumber(rows, col, h.column());
-                    }
-                    for (int i = 0; i < k; i++) {
-                        if (cell.compareTo(cats[i]) == 0) {
-                            cells[i]++;
-                            return;
-                        }
-                    }
-                    cells[k]++;
-                }
-            };
-        }
-        Map<String, Integer> index = new HashMap<>();
-        List<Object> cs = h.categories();
-        for (int i = 0; i < k; i++) {
-            index.put((String) cs.get(i), i);
-        }
-        return new Sink(k + 2) {
-            @Override
-            void add(RowReader rows, DecimalCell cell) {
-                if (rows.missing(col)) {
-                    missing++;
-                    cells[k + 1]++;
-                    return;
-                }
-                Integer i = index.get(rows.text(col));
-                cells[i == null ? k : i]++;
-            }
-        };
-    }
-
-    /** Adds one matching row to the answer's cells. */
-    private abstract static class Sink {
-        final long[] cells;
-        long missing;
-        long clamped;
-
-        Sink(int width) {
-            cells = new long[width];
-        }
-
-        abstract void add(RowReader rows, DecimalCell cell);
     }
 }

@@ -58,7 +58,7 @@ public final class ComputationService {
             if (p.heavy() != null) {
                 heavies = new ArrayList<>();
                 for (String h : p.heavy()) {
-                    heavies.add(NodeService.uid(h.strip()));
+                    heavies.add(NodeLookup.uid(h.strip()));
                 }
             }
             ComputationRecord c;
@@ -155,7 +155,7 @@ public final class ComputationService {
      */
     public void decide(String id, String node, boolean approve) {
         try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = NodeService.find(net, node);
+            NodeRecord r = NodeLookup.find(net, node);
             if (r.isHeavy()) {
                 throw new ServiceException(Kind.USAGE, node + " is a heavy node; only light nodes answer");
             }

@@ -34,6 +34,6 @@ public final class DataService {
     }
 
     private PartyId localLightNode(String uid) {
-        return NodeService.localLightNode(home, uid, "data sources");
+        return NodeLookup.localLightNode(home, uid, "data sources");
     }
 }

@@ -79,7 +79,7 @@ public final class NetworkService {
     public NetworkViews.Admitted admit(List<String> uids) throws IOException {
         try (NetworkDb net = home.openNetwork()) {
             List<PartyId> ids =
-                    uids == null ? null : uids.stream().map(NodeService::uid).toList();
+                    uids == null ? null : uids.stream().map(NodeLookup::uid).toList();
             List<PartyId> done = registry.admit(net, ids);
             long version = RosterPages.versionOf(
                     net.pin().map(NetworkPin::rosterVersion).orElse(-1L));

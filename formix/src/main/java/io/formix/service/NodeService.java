@@ -97,7 +97,7 @@ public final class NodeService {
     public NodeDetail show(String uid) {
         FormixHome files = home.files();
         try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = find(net, uid);
+            NodeRecord r = NodeLookup.find(net, uid);
             NodeView v = NodeView.of(r);
             List<Map<String, Object>> stalls =
                     "running".equals(v.status()) ? ChannelHealth.read(files.nodeDir(r.uid())) : List.of();
@@ -119,7 +119,7 @@ public final class NodeService {
     public Started start(List<String> uids) {
         try (NetworkDb net = home.openNetwork()) {
             registry.sync(net);
-            return startMissing(net, runnable(net, targets(net, uids)));
+            return startMissing(net, runnable(net, NodeLookup.targets(net, uids)));
         }
     }
 
@@ -129,7 +129,7 @@ public final class NodeService {
         List<NodeRecord> wanted;
         try {
             registry.sync(net);
-            wanted = runnable(net, targets(net, uids));
+            wanted = runnable(net, NodeLookup.targets(net, uids));
             if (wanted.size() != 1) {
                 throw new ServiceException(Kind.USAGE, "--foreground runs exactly one node — name it");
             }
@@ -150,7 +150,7 @@ public final class NodeService {
     /** Stops the nodes (null: all of this home); returns how many were running. */
     public int stop(List<String> uids) {
         try (NetworkDb net = home.openNetwork()) {
-            return hosts.stop(net, targets(net, uids)).size();
+            return hosts.stop(net, NodeLookup.targets(net, uids)).size();
         }
     }
 
@@ -166,7 +166,7 @@ public final class NodeService {
         try (NetworkDb net = home.openNetwork()) {
             List<NodeRecord> rs = new ArrayList<>();
             for (String u : uids) {
-                NodeRecord r = find(net, u);
+                NodeRecord r = NodeLookup.find(net, u);
                 if (HostProcesses.isRunning(r)) {
                     throw new ServiceException(
                             Kind.REFUSED, r.uid() + " is running — stop it first: formix node " + "stop " + r.uid());
@@ -206,7 +206,7 @@ public final class NodeService {
         }
         try (NetworkDb net = home.openNetwork()) {
             registry.sync(net);
-            NodeRecord r = find(net, uid);
+            NodeRecord r = NodeLookup.find(net, uid);
             if (!r.local()) {
                 throw new ServiceException(
                         Kind.REFUSED,
@@ -233,61 +233,8 @@ public final class NodeService {
     /** The node's log file (it may not exist yet). */
     public Path logFile(String uid) {
         try (NetworkDb net = home.openNetwork()) {
-            return home.files().nodeLog(find(net, uid).uid());
+            return home.files().nodeLog(NodeLookup.find(net, uid).uid());
         }
-    }
-
-    // ------------------------------------------------------------------ shared with the other services
-
-    /** {@code s} as a node uid, or a usage error. */
-    static PartyId uid(String s) {
-        if (!PartyId.isValid(s)) {
-            throw new ServiceException(Kind.USAGE, "'" + s + "' is not a node uid (e.g. heavy-1, light-0001)");
-        }
-        return PartyId.of(s);
-    }
-
-    /**
-     * The light node {@code uid} of this home, for an operation on its own {@code what} ("data
-     * sources", "policy"): a heavy node or a node of another host is refused, saying where to go.
-     */
-    static PartyId localLightNode(Home home, String uid, String what) {
-        try (NetworkDb net = home.openNetwork()) {
-            NodeRecord r = find(net, uid);
-            if (r.isHeavy()) {
-                throw new ServiceException(
-                        Kind.REFUSED,
-                        r.uid() + " is a heavy node — " + what + " belong to light nodes (e.g. light-0001)");
-            }
-            if (!r.local()) {
-                throw new ServiceException(
-                        Kind.REFUSED, r.uid() + " runs on another host — manage its " + what + " there");
-            }
-            return r.uid();
-        }
-    }
-
-    static NodeRecord find(NetworkDb net, String s) {
-        return net.node(uid(s))
-                .orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + s + " — see formix node list"));
-    }
-
-    /** The named nodes, or every node of this home for null; a node of another host is refused. */
-    static List<NodeRecord> targets(NetworkDb net, List<String> uids) {
-        if (uids == null) {
-            return net.localNodes(null);
-        }
-        List<NodeRecord> out = new ArrayList<>();
-        for (String u : uids) {
-            NodeRecord r = find(net, u);
-            if (!r.local()) {
-                throw new ServiceException(
-                        Kind.REFUSED,
-                        r.uid() + " runs on another host (its keys are not in " + "this home) — run the command there");
-            }
-            out.add(r);
-        }
-        return out;
     }
 
     /**

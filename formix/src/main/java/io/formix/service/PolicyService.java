@@ -229,6 +229,6 @@ public final class PolicyService {
     }
 
     private PartyId localLightNode(String uid) {
-        return NodeService.localLightNode(home, uid, "disclosure policies");
+        return NodeLookup.localLightNode(home, uid, "disclosure policies");
     }
 }

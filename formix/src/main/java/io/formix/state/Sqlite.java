@@ -9,11 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * One SQLite database file shared by many processes: WAL journal, {@code synchronous=NORMAL},
@@ -225,11 +222,11 @@ public final class Sqlite implements AutoCloseable {
                 try {
                     return work.run(connection);
                 } catch (SQLException e) {
-                    if (!isBusy(e)) {
+                    if (!SqliteBusy.isBusy(e)) {
                         throw new StateException(describe(e), e);
                     }
                     last = e;
-                    backoff(attempt);
+                    SqliteBusy.backoff(attempt);
                 }
             }
             throw new StateException(file + " stayed locked for too long — retry the command", last);
@@ -262,27 +259,6 @@ public final class Sqlite implements AutoCloseable {
 
     private String describe(SQLException e) {
         return StateErrors.describe(file, e);
-    }
-
-    static boolean isBusy(SQLException e) {
-        if (e instanceof SQLiteException se) {
-            SQLiteErrorCode code = se.getResultCode();
-            return code != null && (code.code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code
-                    || code != null && (code.code & 0xff) == SQLiteErrorCode.SQLITE_LOCKED.code;
-        }
-        String m = String.valueOf(e.getMessage());
-        return m.contains("SQLITE_BUSY") || m.contains("database is locked");
-    }
-
-    static void backoff(int attempt) {
-        long ms = Math.min(200, 5L << Math.min(attempt, 5))
-                + ThreadLocalRandom.current().nextInt(10);
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StateException("interrupted while waiting for a database lock");
-        }
     }
 
     @Override

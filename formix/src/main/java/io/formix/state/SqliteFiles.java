@@ -132,11 +132,11 @@ final class SqliteFiles {
                 Connection c = DriverManager.getConnection(url, config.toProperties());
                 return new Sqlite(file, c);
             } catch (SQLException e) {
-                if (!Sqlite.isBusy(e)) {
+                if (!SqliteBusy.isBusy(e)) {
                     throw new StateException(StateErrors.describe(file, e), e);
                 }
                 last = e;
-                Sqlite.backoff(attempt);
+                SqliteBusy.backoff(attempt);
             }
         }
         throw new StateException(

@@ -6,7 +6,6 @@ import static io.formix.state.Sqlite.update;
 import io.formix.transport.PartyId;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,66 +25,6 @@ import java.util.function.Supplier;
  */
 final class SqliteHeavyStore implements HeavyStore {
 
-    static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS computations (
-              id          TEXT PRIMARY KEY,
-              my_index    INTEGER NOT NULL,
-              prompt      TEXT NOT NULL,
-              schema      TEXT NOT NULL,
-              scheme      TEXT NOT NULL,
-              threshold   INTEGER NOT NULL,
-              deadline    INTEGER NOT NULL,
-              grace_ms    INTEGER NOT NULL,
-              heavies     TEXT NOT NULL,
-              invited     TEXT NOT NULL,
-              state       TEXT NOT NULL,
-              final_set   TEXT,
-              reason      TEXT,
-              created_at  INTEGER NOT NULL,
-              closed_at   INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE INDEX IF NOT EXISTS computations_state ON computations(state);
-            CREATE TABLE IF NOT EXISTS shares (
-              computation TEXT NOT NULL,
-              light       TEXT NOT NULL,
-              encoded     BLOB NOT NULL,
-              arrived_at  INTEGER NOT NULL,
-              PRIMARY KEY (computation, light)
-            );
-            CREATE TABLE IF NOT EXISTS declines (
-              computation TEXT NOT NULL,
-              light       TEXT NOT NULL,
-              PRIMARY KEY (computation, light)
-            );
-            CREATE TABLE IF NOT EXISTS late (
-              computation TEXT NOT NULL,
-              light       TEXT NOT NULL,
-              PRIMARY KEY (computation, light)
-            );
-            CREATE TABLE IF NOT EXISTS reports (
-              computation TEXT NOT NULL,
-              heavy       TEXT NOT NULL,
-              lights      TEXT NOT NULL,
-              late        INTEGER NOT NULL,
-              PRIMARY KEY (computation, heavy)
-            );
-            CREATE TABLE IF NOT EXISTS partials (
-              computation TEXT NOT NULL,
-              heavy       TEXT NOT NULL,
-              encoded     TEXT NOT NULL,
-              PRIMARY KEY (computation, heavy)
-            );
-            CREATE TABLE IF NOT EXISTS undelivered (
-              computation TEXT NOT NULL,
-              light       TEXT NOT NULL,
-              reason      TEXT NOT NULL,
-              PRIMARY KEY (computation, light)
-            )
-            """;
-
-    private static final String COLUMNS = "id, my_index, prompt, schema, scheme, threshold, deadline, grace_ms, "
-            + "heavies, invited, state, final_set, reason";
-
     private final Sqlite db;
     /** The connection of the transaction {@link #inTransaction} runs, if any (same thread only). */
     private Connection current;
@@ -97,7 +36,7 @@ final class SqliteHeavyStore implements HeavyStore {
     static SqliteHeavyStore open(Path file) {
         return new SqliteHeavyStore(StoreFiles.open(
                 file,
-                SCHEMA,
+                HeavyStoreTables.SCHEMA,
                 "SELECT scheme, heavies FROM computations LIMIT 0",
                 "SELECT encoded FROM shares LIMIT 0"));
     }
@@ -259,12 +198,12 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public Set<PartyId> shareHolders(String id) {
-        return new TreeSet<>(select("SELECT light FROM shares WHERE computation = ?", LIGHT, id));
+        return new TreeSet<>(select("SELECT light FROM shares WHERE computation = ?", HeavyStoreTables.LIGHT, id));
     }
 
     @Override
     public Set<PartyId> decliners(String id) {
-        return new TreeSet<>(select("SELECT light FROM declines WHERE computation = ?", LIGHT, id));
+        return new TreeSet<>(select("SELECT light FROM declines WHERE computation = ?", HeavyStoreTables.LIGHT, id));
     }
 
     @Override
@@ -341,28 +280,11 @@ final class SqliteHeavyStore implements HeavyStore {
         return out;
     }
 
-    private static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
-
     private List<Entry> entries(String where, Object... args) {
-        return select("SELECT " + COLUMNS + " FROM computations " + where, SqliteHeavyStore::readEntry, args);
-    }
-
-    private static Entry readEntry(ResultSet rs) throws SQLException {
-        String fin = rs.getString(12);
-        return new Entry(
-                rs.getString(1),
-                rs.getInt(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getInt(6),
-                rs.getLong(7),
-                rs.getLong(8),
-                List.copyOf(StoreFiles.split(rs.getString(9))),
-                new TreeSet<>(StoreFiles.split(rs.getString(10))),
-                State.parse(rs.getString(11)),
-                fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
-                rs.getString(13));
+        return select(
+                "SELECT " + HeavyStoreTables.COLUMNS + " FROM computations " + where,
+                HeavyStoreTables::readEntry,
+                args);
     }
 
     @Override
