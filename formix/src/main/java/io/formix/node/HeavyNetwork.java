@@ -64,7 +64,7 @@ final class HeavyNetwork {
             node.services.registry().remember(n);
         }
         for (ComputationRecord r : found) {
-            out.add(new HeavyCore.Proposal(r, lights, Bodies.DEFAULT_SCHEME));
+            out.add(new HeavyCore.Proposal(r, lights, r.scheme()));
         }
         return out;
     }
@@ -102,7 +102,8 @@ final class HeavyNetwork {
                     + " as heavy node 1, not " + node.uid);
         }
         ComputationRecord r = new ComputationRecord(m.computation(), c.prompt(), c.schema().toJsonText(), c.threshold(),
-                c.deadline(), c.graceMs(), c.heavy(), Status.PROPOSED, 0, 0, 0, -1, null, 0, node.services.now(), 0);
+                c.deadline(), c.graceMs(), c.heavy(), Status.PROPOSED, 0, 0, 0, -1, null, 0, node.services.now(), 0,
+                c.scheme());
         if (node.services.net().insertProposal(r, m.from())) {
             node.log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
             return true;

@@ -29,7 +29,13 @@ public final class ComputationService {
      * the first three heavy nodes).
      */
     public record Proposal(String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy,
-                           Duration grace) {
+                           Duration grace, String scheme) {
+
+        /** A proposal with the default scheme (additive 3-of-3). */
+        public Proposal(String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy,
+                        Duration grace) {
+            this(prompt, schema, threshold, deadline, heavy, grace, null);
+        }
     }
 
     /** A computation still running, as a follower last read it; {@code leftMillis} ≤ 0 once it closes. */
@@ -66,7 +72,7 @@ public final class ComputationService {
             ComputationRecord c;
             try {
                 c = Proposer.propose(net, clock, new Proposer.Request(p.prompt(), p.schema(), p.threshold(),
-                        p.deadline(), heavies, p.grace()), r -> !r.local() || HostProcesses.isRunning(r));
+                        p.deadline(), heavies, p.grace(), p.scheme()), r -> !r.local() || HostProcesses.isRunning(r));
             } catch (ProposalException e) {
                 throw new ServiceException(Kind.REFUSED, e.getMessage());
             }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param reason why it failed, if it did
  * @param schema the answer's JSON Schema as JSON (its text if it is not JSON)
  * @param heavy the heavy nodes, heavy node 1 first
+ * @param scheme the sharing scheme ({@code additive-3} or {@code replicated-2of3})
  * @param deadline ISO-8601
  * @param endedAt ISO-8601, or null while it runs
  * @param schemaText the schema exactly as proposed (not a JSON field)
@@ -25,7 +26,7 @@ public record ComputationView(String id, String status,
                               @JsonInclude(JsonInclude.Include.NON_NULL) Long result,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
                               int participants, int threshold, int invited, int answers, int late, String prompt,
-                              Object schema, List<String> heavy, String deadline, String createdAt, String endedAt,
+                              Object schema, List<String> heavy, String scheme, String deadline, String createdAt, String endedAt,
                               @JsonIgnore String schemaText, @JsonIgnore long deadlineMillis) {
 
     static ComputationView of(ComputationRecord c) {
@@ -39,7 +40,7 @@ public record ComputationView(String id, String status,
         c.heavy().forEach(h -> heavy.add(h.value()));
         return new ComputationView(c.id(), c.status().label(),
                 c.status() == ComputationRecord.Status.REVEALED ? c.result() : null, c.reason(), c.participants(),
-                c.threshold(), c.invited(), c.answers(), c.late(), c.prompt(), schema, heavy,
+                c.threshold(), c.invited(), c.answers(), c.late(), c.prompt(), schema, heavy, c.scheme(),
                 Instant.ofEpochMilli(c.deadline()).toString(), Instant.ofEpochMilli(c.createdAt()).toString(),
                 c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(), c.schema(), c.deadline());
     }

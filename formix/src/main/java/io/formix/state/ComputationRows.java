@@ -38,7 +38,7 @@ final class ComputationRows {
     }
 
     static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavies, status, invited, "
-            + "answers, participants, result, reason, late, created_at, ended_at";
+            + "answers, participants, result, reason, late, created_at, ended_at, scheme";
 
     private final Sqlite db;
 
@@ -49,8 +49,9 @@ final class ComputationRows {
     /** Inserts a new computation in status {@code proposed}. */
     public void insertComputation(ComputationRecord r) {
         db.update("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, status, "
-                + "created_at) VALUES (?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(), r.threshold(),
-                r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(), r.createdAt());
+                + "created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(), r.threshold(),
+                r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(), r.createdAt(),
+                r.scheme());
     }
 
     /**
@@ -59,9 +60,9 @@ final class ComputationRows {
      */
     public boolean insertProposal(ComputationRecord r, PartyId proposer) {
         return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
-                + "status, created_at, proposer) VALUES (?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
+                + "status, created_at, proposer, scheme) VALUES (?,?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
                 r.threshold(), r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(),
-                r.createdAt(), proposer.value()) == 1;
+                r.createdAt(), proposer.value(), r.scheme()) == 1;
     }
 
     /** The node that sent the proposal {@code id} to heavy node 1, if it came as a message. */
@@ -79,9 +80,9 @@ final class ComputationRows {
     public boolean recordOutcome(ComputationRecord r) {
         return db.write(c -> {
             Sqlite.update(c, "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
-                    + "heavies, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
-                    r.threshold(), r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(),
-                    r.createdAt());
+                    + "heavies, status, created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(),
+                    r.schema(), r.threshold(), r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()),
+                    Status.PROPOSED.label(), r.createdAt(), r.scheme());
             return Sqlite.update(c, "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
                     + "answers = MAX(answers, ?), late = MAX(late, ?), reason = ?, ended_at = ? "
                     + "WHERE id = ? AND status NOT IN (?,?)", r.status().label(),
@@ -170,6 +171,6 @@ final class ComputationRows {
         return new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                 rs.getLong(5), rs.getLong(6), List.copyOf(StoreFiles.split(rs.getString(7))),
                 Status.parse(rs.getString(8)), rs.getInt(9), rs.getInt(10), rs.getInt(11), result,
-                rs.getString(13), rs.getInt(14), rs.getLong(15), rs.getLong(16));
+                rs.getString(13), rs.getInt(14), rs.getLong(15), rs.getLong(16), rs.getString(17));
     }
 }
