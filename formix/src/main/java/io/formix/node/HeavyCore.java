@@ -88,20 +88,36 @@ final class HeavyCore {
         Optional<Role> role(PartyId uid);
     }
 
+    /**
+     * How a computation ended, as {@code network.db} says (written there by whichever heavy node
+     * ended it, or by a {@code result} from another host); empty while it is open.
+     */
+    interface Ends {
+        Ends NONE = id -> Optional.empty();
+
+        Optional<Status> end(String computation);
+    }
+
     static final long PROGRESS_EVERY_MS = 100;
 
     final PartyId uid;
     final HeavyStore store;
     final Roles roles;
+    final Ends ends;
     private final HeavyAnnouncement announcement;
     private final HeavyAgreement agreement;
     private final HeavyIntake intake;
     private long nextProgress;
 
     HeavyCore(PartyId uid, HeavyStore store, Roles roles) {
+        this(uid, store, roles, Ends.NONE);
+    }
+
+    HeavyCore(PartyId uid, HeavyStore store, Roles roles, Ends ends) {
         this.uid = uid;
         this.store = store;
         this.roles = roles;
+        this.ends = ends;
         this.announcement = new HeavyAnnouncement(this);
         this.agreement = new HeavyAgreement(this);
         this.intake = new HeavyIntake(this);
@@ -143,7 +159,9 @@ final class HeavyCore {
 
     private void resume(long now, Effects fx) {
         for (Entry e : store.open()) {
-            if (e.myIndex() != 1 && e.state() == State.CLOSED) {
+            if (e.state() == State.TAKEOVER) {
+                agreement.askForPartial(e, fx);
+            } else if (e.myIndex() != 1 && e.state() == State.CLOSED) {
                 agreement.sendReceived(e, fx);
             } else if (e.myIndex() != 1 && e.state() == State.AGGREGATING && e.finalSet() != null) {
                 agreement.sendPartial(e, e.finalSet(), fx);
@@ -174,7 +192,7 @@ final class HeavyCore {
                     close(e, "every light node answered or declined", now, fx);
                 }
             }
-            case CLOSED, AGGREGATING -> agreement.advance(e, now, fx);
+            case CLOSED, AGGREGATING, TAKEOVER -> agreement.advance(e, now, fx);
             default -> {
             }
         }
@@ -205,6 +223,9 @@ final class HeavyCore {
         if (e.myIndex() == 1) {
             fx.add(new Effect.Answers(e.id(), held.size()));
             fx.add(new Effect.Advance(e.id(), Status.AGGREGATING, -1));
+            if (agreement.tolerant(e)) {
+                agreement.sendReceived(closed, fx);
+            }
             advance(closed, now, fx);
         } else {
             agreement.sendReceived(closed, fx);

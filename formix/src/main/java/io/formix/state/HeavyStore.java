@@ -23,7 +23,13 @@ public interface HeavyStore extends AutoCloseable {
 
     /** Heavy-side states, the only place their names are written (SQL included). */
     enum State {
-        BROADCASTING, COLLECTING, CLOSED, AGGREGATING, REVEALED, FAILED;
+        BROADCASTING, COLLECTING, CLOSED, AGGREGATING,
+        /**
+         * Heavy node 2 of a computation whose scheme survives one lost heavy node, coordinating in
+         * place of a heavy node 1 that did not end it in time (it asked heavy node 3 for its partial sum).
+         */
+        TAKEOVER,
+        REVEALED, FAILED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
