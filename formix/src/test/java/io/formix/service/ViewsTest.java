@@ -67,7 +67,7 @@ class ViewsTest {
     @Test
     void aComputationShowsResultOnlyWhenRevealedAndReasonOnlyWhenFailed() throws Exception {
         List<String> common = List.of("id", "status", "participants", "threshold", "invited", "answers", "late",
-                "prompt", "schema", "heavy", "deadline", "createdAt", "endedAt");
+                "prompt", "schema", "heavy", "scheme", "deadline", "createdAt", "endedAt");
         ComputationView running = ComputationView.of(computation(ComputationRecord.Status.COLLECTING, -1, null,
                 "{\"type\":\"integer\"}"));
         assertEquals(common, fields(running));
