@@ -291,9 +291,11 @@ final class HeavyAgreement {
             return;
         }
         if (now >= lastTimeout(e)) {
+            boolean summed = core.store.partials(e.id()).containsKey(e.heavy().get(2));
             String reason = e.state() == State.TAKEOVER
                     ? "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation and heavy node "
-                    + e.heavy().get(2) + " did not send its partial sum to " + core.uid + " within " + 3 * e.graceMs()
+                    + e.heavy().get(2) + (summed ? " summed a final set whose shares " + core.uid + " does not all hold"
+                    : " did not send its partial sum to " + core.uid) + " within " + 3 * e.graceMs()
                     + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing revealed"
                     : "heavy nodes " + e.heavy().get(0) + " and " + e.heavy().get(1) + " did not finish the computation"
                     + " within " + 3 * e.graceMs() + " ms after the deadline — check they are running";
@@ -366,6 +368,9 @@ final class HeavyAgreement {
                 fail(e, "heavy node " + e.heavy().get(2) + " summed " + set.size() + " light nodes, not a final set "
                         + "of invited light nodes meeting the threshold " + e.threshold() + " — nothing revealed", now, fx);
                 return;
+            }
+            if (!core.store.shareHolders(e.id()).containsAll(set)) {
+                return; // heavy node 3 summed heavy node 1's set, which this node cannot: heavy node 1 may still reveal
             }
             PartialSum mine = partial(e, set);
             total = scheme(e).reveal(List.of(mine, p3));

@@ -276,6 +276,31 @@ class ReplicatedCoreTest {
     }
 
     @Test
+    void heavyNode2NeverSumsASetWhoseSharesItLacksItWaitsAndFailsAtDeadlinePlusThreeGrace() throws Exception {
+        Cluster c = replicated();
+        c.propose(1, T0);
+        c.answer(LIGHTS.get(0), 40, T0 + 1);
+        VectorShare[] s = SharingSchemes.replicated2of3().share(new int[] {2});
+        c.deliver(HeavyCoreTest.share(LIGHTS.get(1), H1, s[0]), T0 + 2); // never reaches heavy node 2
+        c.deliver(HeavyCoreTest.share(LIGHTS.get(1), H3, s[2]), T0 + 2);
+        // heavy node 2's report is lost, and heavy node 3's partial sum to heavy node 1 too (heavy node 1 dies then)
+        c.lost = m -> m.to().equals(H1) && (m.from().equals(H2) || m.type() == MessageType.PARTIAL);
+        deadline(c);
+        c.run(H1, new HeavyCore.Tick(), DEADLINE + GRACE);
+        c.down.add(H1);
+        assertEquals(Set.of(LIGHTS.get(0), LIGHTS.get(1)), c.entry(H3).finalSet(), "heavy node 1 fixed it with heavy node 3");
+        c.run(H2, new HeavyCore.Tick(), TAKEOVER);
+        assertEquals(State.TAKEOVER, c.entry(H2).state());
+        assertTrue(c.outside(Effect.Reveal.class).isEmpty() && c.outside(Effect.Fail.class).isEmpty(),
+                "heavy node 3 answered over heavy node 1's set, which heavy node 2 cannot sum: it waits");
+        c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE - 1);
+        assertTrue(c.outside(Effect.Fail.class).isEmpty());
+        c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE);
+        assertTrue(assertFailedOnly(c).reason().contains("heavy node heavy-3 summed a final set whose shares heavy-2 "
+                + "does not all hold"), c.outside.toString());
+    }
+
+    @Test
     void mismatchedPartialSumsFailWithTheReason() throws Exception {
         Cluster c = replicated();
         c.propose(1, T0);
