@@ -12,7 +12,10 @@
 # Exits 1 if any round is wrong or stuck.
 #
 #   scripts/chaos.sh [--rounds R] [--lights N] [--scheme replicated|additive] [--seed S]
-#                    [--deadline SECONDS] [--grace SECONDS]
+#                    [--deadline SECONDS] [--grace SECONDS] [--kill VICTIM@MOMENT]
+# --kill fixes what every round kills and when (VICTIM: none, heavy-1, heavy-2, heavy-3, lights;
+# MOMENT: proposal, broadcast, deadline), never restarting it during the round (proposal: 1 s later);
+# each line then also says when the computation ended, relative to its deadline.
 # FORMIX (a formix launcher, default scripts/formix) and FORMIX_HOME (default sandbox/chaos) may be set.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +24,7 @@ export FORMIX_HOME="${FORMIX_HOME:-$ROOT/sandbox/chaos}"
 export FORMIX_TRANSPORT=file
 unset FORMIX_DATA_DIR
 
-ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE=6 GRACE=2 SEED=""
+ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE=6 GRACE=2 SEED="" KILL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -30,7 +33,8 @@ while [ $# -gt 0 ]; do
     --deadline) DEADLINE="$2"; shift 2 ;;
     --grace) GRACE="$2"; shift 2 ;;
     --seed) SEED="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --kill) KILL="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "chaos.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +44,10 @@ for n in "$ROUNDS" "$LIGHTS" "$DEADLINE" "$GRACE"; do
 done
 [ "$LIGHTS" -ge 1 ] || { echo "chaos.sh: --lights must be at least 1" >&2; exit 2; }
 [ -n "$SEED" ] && RANDOM="$SEED"
+if [ -n "$KILL" ]; then
+  case "${KILL%@*}" in none|heavy-1|heavy-2|heavy-3|lights) ;; *) echo "chaos.sh: bad --kill victim" >&2; exit 2 ;; esac
+  case "${KILL#*@}" in proposal|broadcast|deadline) ;; *) echo "chaos.sh: bad --kill moment" >&2; exit 2 ;; esac
+fi
 
 fx() { "$FORMIX" "$@"; }
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -118,6 +126,7 @@ for round in $(seq 1 "$ROUNDS"); do
   moments=(proposal broadcast deadline)
   moment="${moments[$((RANDOM % 3))]}"
   soon=$((RANDOM % 2)) # restart 1 s after the kill, or only after the round
+  if [ -n "$KILL" ]; then victim="${KILL%@*}"; moment="${KILL#*@}"; soon=0; fi
   [ "$moment" = proposal ] && soon=1 # heavy node 1 must come back to pick the proposal up
   out="$(fx comp propose --prompt "chaos round $round" --scheme "$SCHEME" --threshold "$threshold" \
          --deadline "${DEADLINE}s" --grace "${GRACE}s" --json 2>&1)"
@@ -157,6 +166,10 @@ for round in $(seq 1 "$ROUNDS"); do
     outcome=stuck; detail="${reason:-comp watch did not return}"
   fi
   count[$outcome]=$(( count[$outcome] + 1 ))
+  ended="$(printf '%s\n' "$w" | field endedAt)"; due="$(printf '%s\n' "$w" | field deadline)"
+  if [ -n "$KILL" ] && [ -n "$ended" ] && [ "$ended" != null ]; then
+    detail="$detail; ended at deadline + $(( $(date -d "$ended" +%s%3N) - $(date -d "$due" +%s%3N) )) ms"
+  fi
   printf 'round %d: %s — %s [%s: %s]\n' "$round" "$outcome" "$detail" "$id" "$action"
 done
 restart_down
