@@ -42,8 +42,8 @@ final class ProposalForwarder {
             try {
                 services.senders().execute(() -> {
                     try {
-                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()), Bodies.DEFAULT_SCHEME,
-                                c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
+                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()),
+                                c.scheme(), c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
                         if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
                                 && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {
                             carrier.log.info("computation " + c.id() + ": proposal sent to heavy node 1 (" + c.heavy1()
