@@ -4,6 +4,10 @@
 # heavy node 1's broadcast, or at the deadline) and restarted (soon, or only after the round). Each
 # heavy node runs in a host process of its own, so killing one kills nothing else.
 #
+# With N ≤ 20 the light nodes approve manually and the script approves for them once the kill is
+# done (before it, when the kill is at the deadline), so a kill "after the broadcast" lands before any
+# light node answered; with more light nodes they answer at once (auto).
+#
 # Prints one line per round: revealed-correct, failed-with-reason, wrong or stuck, with what was done.
 # The oracle is the light nodes' own answers, read from their node.db (as scripts/demo.sh does):
 # a revealed total must be the sum of the answers of exactly `participants` answering light nodes
@@ -24,7 +28,7 @@ export FORMIX_HOME="${FORMIX_HOME:-$ROOT/sandbox/chaos}"
 export FORMIX_TRANSPORT=file
 unset FORMIX_DATA_DIR
 
-ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE=6 GRACE=2 SEED="" KILL=""
+ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE=10 GRACE=2 SEED="" KILL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -77,6 +81,33 @@ restart_down() {
   done < <(nodes)
   if [ ${#lights[@]} -gt 0 ]; then fx node start "${lights[@]}" >/dev/null || log "could not restart the light nodes"; fi
 }
+# Status of computation $1, read from network.db directly when sqlite3 is there (fast), else by the CLI.
+status_of() {
+  if command -v sqlite3 >/dev/null; then
+    sqlite3 -readonly "file:$FORMIX_HOME/network.db?mode=ro" "SELECT status FROM computations WHERE id = '$1'" \
+      2>/dev/null && return
+  fi
+  fx comp show "$1" --json | field status
+}
+# Waits (up to the deadline) until heavy node 1 has announced computation $1.
+await_announced() {
+  local st
+  for _ in $(seq 1 $(( DEADLINE * 50 ))); do
+    st="$(status_of "$1")"
+    [ -n "$st" ] && [ "$st" != proposed ] && [ "$st" != broadcast ] && return 0
+    sleep 0.02
+  done
+}
+# Manual approval: every light node approves computation $1 (retried while it has not heard of it yet).
+approve_all() {
+  [ "$APPROVAL" = manual ] || return 0
+  local uid
+  await_announced "$1"
+  for uid in $(nodes | awk '$1 ~ /^light-/ { print $1 }'); do
+    ( for _ in 1 2 3 4 5; do fx comp approve "$1" --node "$uid" >/dev/null 2>&1 && break; sleep 0.2; done ) &
+  done
+  wait
+}
 # The answers the light nodes gave to computation $1, one per line, from their own node.db.
 answers() {
   local uid db
@@ -111,8 +142,10 @@ oracle() { # total k
 
 if [ -d "$FORMIX_HOME" ]; then fx network down >/dev/null 2>&1 || true; rm -rf "$FORMIX_HOME"; fi
 trap 'fx network down >/dev/null 2>&1 || true' EXIT
-log "network up: 3 heavy + $LIGHTS light nodes in $FORMIX_HOME (scheme $SCHEME)"
-fx network up --heavy 3 --light "$LIGHTS" >/dev/null || { echo "chaos.sh: network up failed" >&2; exit 1; }
+APPROVAL=auto
+[ "$LIGHTS" -le 20 ] && APPROVAL=manual
+log "network up: 3 heavy + $LIGHTS light nodes ($APPROVAL approval) in $FORMIX_HOME (scheme $SCHEME)"
+fx network up --heavy 3 --light "$LIGHTS" --approval "$APPROVAL" >/dev/null || { echo "chaos.sh: network up failed" >&2; exit 1; }
 for h in heavy-1 heavy-2 heavy-3; do # each heavy node in a host of its own
   fx node stop "$h" >/dev/null && fx node start "$h" >/dev/null || { echo "chaos.sh: could not move $h" >&2; exit 1; }
 done
@@ -138,19 +171,17 @@ for round in $(seq 1 "$ROUNDS"); do
   action="no kill"
   if [ "$victim" != none ]; then
     case "$moment" in
-      broadcast)
-        for _ in $(seq 1 250); do
-          st="$(fx comp show "$id" --json | field status)"
-          [ "$st" = proposed ] || [ "$st" = broadcast ] || break
-          sleep 0.05
-        done ;;
-      deadline) sleep "$DEADLINE" ;;
+      broadcast) await_announced "$id" ;;
+      deadline) approve_all "$id"; sleep "$DEADLINE" ;;
     esac
+    before="$(status_of "$id")"
     if [ "$victim" = lights ]; then pid="$(pid_of light-0001)"; else pid="$(pid_of "$victim")"; fi
     kill_pid "$pid"
     action="SIGKILL $victim (pid ${pid:-?}) after the $moment, restarted $([ $soon = 1 ] && echo "1 s later" || echo "after the round")"
+    [ "$before" = revealed ] || [ "$before" = failed ] && action="$action (it had already ended: $before)"
     if [ $soon = 1 ]; then sleep 1; restart_down; fi
   fi
+  [ "$moment" = deadline ] && [ "$victim" != none ] || approve_all "$id"
   w="$(timeout $(( DEADLINE + 4 * GRACE + 60 )) "$FORMIX" comp watch "$id" --json 2>/dev/null)"
   status="$(printf '%s\n' "$w" | field status)"
   reason="$(printf '%s\n' "$w" | field reason)"
