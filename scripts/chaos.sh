@@ -16,7 +16,7 @@
 # Exits 1 if any round is wrong or stuck.
 #
 #   scripts/chaos.sh [--rounds R] [--lights N] [--scheme replicated|additive] [--seed S]
-#                    [--deadline SECONDS] [--grace SECONDS] [--kill VICTIM@MOMENT]
+#                    [--deadline SECONDS (20; 30 above 20 lights)] [--grace SECONDS (2)] [--kill VICTIM@MOMENT]
 # --kill fixes what every round kills and when (VICTIM: none, heavy-1, heavy-2, heavy-3, lights;
 # MOMENT: proposal, broadcast, deadline), never restarting it during the round (proposal: 1 s later);
 # each line then also says when the computation ended, relative to its deadline.
@@ -28,7 +28,7 @@ export FORMIX_HOME="${FORMIX_HOME:-$ROOT/sandbox/chaos}"
 export FORMIX_TRANSPORT=file
 unset FORMIX_DATA_DIR
 
-ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE=10 GRACE=2 SEED="" KILL=""
+ROUNDS=5 LIGHTS=5 SCHEME=replicated DEADLINE="" GRACE=2 SEED="" KILL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -43,6 +43,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$SCHEME" in replicated|additive) ;; *) echo "chaos.sh: --scheme must be replicated or additive" >&2; exit 2 ;; esac
+# the owner's approvals go through the CLI, one JVM each: give them time on a loaded machine
+[ -n "$DEADLINE" ] || DEADLINE=$(( LIGHTS <= 20 ? 20 : 30 ))
 for n in "$ROUNDS" "$LIGHTS" "$DEADLINE" "$GRACE"; do
   case "$n" in ''|*[!0-9]*) echo "chaos.sh: numbers must be non-negative integers" >&2; exit 2 ;; esac
 done
@@ -103,7 +105,7 @@ approve_all() {
   [ "$APPROVAL" = manual ] || return 0
   local uid
   await_announced "$1"
-  for uid in $(nodes | awk '$1 ~ /^light-/ { print $1 }'); do
+  for uid in "${LIGHT_IDS[@]}"; do
     ( for _ in 1 2 3 4 5; do fx comp approve "$1" --node "$uid" >/dev/null 2>&1 && break; sleep 0.2; done ) &
   done
   wait
@@ -150,6 +152,7 @@ for h in heavy-1 heavy-2 heavy-3; do # each heavy node in a host of its own
   fx node stop "$h" >/dev/null && fx node start "$h" >/dev/null || { echo "chaos.sh: could not move $h" >&2; exit 1; }
 done
 
+mapfile -t LIGHT_IDS < <(nodes | awk '$1 ~ /^light-/ { print $1 }')
 threshold=$(( LIGHTS < 3 ? LIGHTS : 3 ))
 declare -A count=([revealed-correct]=0 [failed-with-reason]=0 [wrong]=0 [stuck]=0)
 for round in $(seq 1 "$ROUNDS"); do
