@@ -116,8 +116,8 @@ final class HeavyAgreement {
             }
         }
         if (missing > 0) {
-            throw new IllegalStateException("final set of " + e.id() + " names " + missing
-                    + " light node(s) without a share here");
+            throw new IllegalStateException(
+                    "final set of " + e.id() + " names " + missing + " light node(s) without a share here");
         }
         return acc.partialSum();
     }
@@ -136,8 +136,9 @@ final class HeavyAgreement {
             return;
         }
         core.store.fixFinalSet(e.id(), finalSet);
-        fx.add(new Effect.Send(Envelope.of(MessageType.PARTIAL, core.uid, to, e.id(),
-                new Bodies.Partial(p).toJson()), lastTimeout(e)));
+        fx.add(new Effect.Send(
+                Envelope.of(MessageType.PARTIAL, core.uid, to, e.id(), new Bodies.Partial(p).toJson()),
+                lastTimeout(e)));
         fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to " + to);
     }
 
@@ -159,17 +160,25 @@ final class HeavyAgreement {
         }
         if (tolerant(e) && !missing.isEmpty()) {
             if (now >= e.deadline() + e.graceMs()) {
-                fail(e, "heavy nodes " + join(missing) + " did not report their shares within " + e.graceMs()
-                        + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
-                        + "revealed", now, fx);
+                fail(
+                        e,
+                        "heavy nodes " + join(missing) + " did not report their shares within " + e.graceMs()
+                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
+                                + "revealed",
+                        now,
+                        fx);
             }
             return;
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + e.graceMs()) {
-                fail(e, "heavy node " + join(missing) + " did not report its shares within " + e.graceMs()
-                        + " ms after the deadline — check it is running (formix node start " + join(missing) + ")",
-                        now, fx);
+                fail(
+                        e,
+                        "heavy node " + join(missing) + " did not report its shares within " + e.graceMs()
+                                + " ms after the deadline — check it is running (formix node start " + join(missing)
+                                + ")",
+                        now,
+                        fx);
             }
             return;
         }
@@ -185,9 +194,14 @@ final class HeavyAgreement {
             late += r.late();
         }
         if (finalSet.size() < e.threshold()) {
-            fail(e, "threshold not met: only " + finalSet.size() + " of " + e.invited().size()
-                    + " light nodes had shares at " + (heavies == 3 ? "all three" : "both reporting")
-                    + " heavy nodes, threshold is " + e.threshold() + " — nothing revealed", now, fx);
+            fail(
+                    e,
+                    "threshold not met: only " + finalSet.size() + " of "
+                            + e.invited().size()
+                            + " light nodes had shares at " + (heavies == 3 ? "all three" : "both reporting")
+                            + " heavy nodes, threshold is " + e.threshold() + " — nothing revealed",
+                    now,
+                    fx);
             return;
         }
         PartialSum mine;
@@ -203,8 +217,10 @@ final class HeavyAgreement {
                 + " late shares ignored); asking for partial sums");
         for (PartyId h : others(e)) {
             if (reports.containsKey(h)) {
-                fx.add(new Effect.Send(Envelope.of(MessageType.AGGREGATE, core.uid, h, e.id(),
-                        new Bodies.Aggregate(finalSet).toJson()), lastTimeout(e)));
+                fx.add(new Effect.Send(
+                        Envelope.of(
+                                MessageType.AGGREGATE, core.uid, h, e.id(), new Bodies.Aggregate(finalSet).toJson()),
+                        lastTimeout(e)));
             }
         }
         core.store.entry(e.id()).ifPresent(x -> reveal(x, now, fx));
@@ -226,8 +242,11 @@ final class HeavyAgreement {
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + 2 * e.graceMs()) {
-                fail(e, "heavy node " + join(missing) + " did not send its partial sum in time — check it is running",
-                        now, fx);
+                fail(
+                        e,
+                        "heavy node " + join(missing) + " did not send its partial sum in time — check it is running",
+                        now,
+                        fx);
             }
             return;
         }
@@ -267,7 +286,8 @@ final class HeavyAgreement {
         fx.warn("computation " + e.id() + " failed: " + reason);
         fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
         for (PartyId h : others(e)) {
-            fx.add(new Effect.Send(Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
+            fx.add(new Effect.Send(
+                    Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
                     lastTimeout(e)));
         }
     }
@@ -284,7 +304,9 @@ final class HeavyAgreement {
         var end = core.ends.end(e.id());
         if (end.isPresent() && end.get().isFinal()) {
             boolean revealed = end.get() == io.formix.state.ComputationRecord.Status.REVEALED;
-            if (core.store.finish(e.id(), revealed ? State.REVEALED : State.FAILED,
+            if (core.store.finish(
+                    e.id(),
+                    revealed ? State.REVEALED : State.FAILED,
                     revealed ? null : "ended by another heavy node (see formix comp show " + e.id() + ")")) {
                 fx.info("computation " + e.id() + ": " + end.get().label() + " by another heavy node");
             }
@@ -294,11 +316,14 @@ final class HeavyAgreement {
             boolean summed = core.store.partials(e.id()).containsKey(e.heavy().get(2));
             String reason = e.state() == State.TAKEOVER
                     ? "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation and heavy node "
-                    + e.heavy().get(2) + (summed ? " summed a final set whose shares " + core.uid + " does not all hold"
-                    : " did not send its partial sum to " + core.uid) + " within " + 3 * e.graceMs()
-                    + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing revealed"
+                            + e.heavy().get(2)
+                            + (summed
+                                    ? " summed a final set whose shares " + core.uid + " does not all hold"
+                                    : " did not send its partial sum to " + core.uid)
+                            + " within " + 3 * e.graceMs()
+                            + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing revealed"
                     : "heavy nodes " + e.heavy().get(0) + " and " + e.heavy().get(1) + " did not finish the computation"
-                    + " within " + 3 * e.graceMs() + " ms after the deadline — check they are running";
+                            + " within " + 3 * e.graceMs() + " ms after the deadline — check they are running";
             if (e.myIndex() == 2) {
                 fail(e, reason, now, fx);
             } else if (core.store.finish(e.id(), State.FAILED, reason)) {
@@ -317,18 +342,28 @@ final class HeavyAgreement {
         if (e.state() == State.CLOSED) {
             Report r3 = core.store.reports(e.id()).get(e.heavy().get(2));
             if (r3 == null) {
-                fail(e, "heavy node 1 (" + e.heavy().get(0) + ") did not coordinate and heavy node " + e.heavy().get(2)
-                        + " did not report its shares within " + (takeoverAt(e) - e.deadline())
-                        + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
-                        + "revealed", now, fx);
+                fail(
+                        e,
+                        "heavy node 1 (" + e.heavy().get(0) + ") did not coordinate and heavy node "
+                                + e.heavy().get(2)
+                                + " did not report its shares within " + (takeoverAt(e) - e.deadline())
+                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
+                                + "revealed",
+                        now,
+                        fx);
                 return;
             }
             Set<PartyId> finalSet = heldInvited(e);
             finalSet.retainAll(r3.lights());
             if (finalSet.size() < e.threshold()) {
-                fail(e, "threshold not met: only " + finalSet.size() + " of " + e.invited().size()
-                        + " light nodes had shares at both live heavy nodes, threshold is " + e.threshold()
-                        + " — nothing revealed", now, fx);
+                fail(
+                        e,
+                        "threshold not met: only " + finalSet.size() + " of "
+                                + e.invited().size()
+                                + " light nodes had shares at both live heavy nodes, threshold is " + e.threshold()
+                                + " — nothing revealed",
+                        now,
+                        fx);
                 return;
             }
             core.store.fixFinalSet(e.id(), finalSet);
@@ -344,8 +379,14 @@ final class HeavyAgreement {
 
     /** Heavy node 2 in {@code takeover} asks heavy node 3 to sum its final set. */
     void askForPartial(Entry e, Effects fx) {
-        fx.add(new Effect.Send(Envelope.of(MessageType.AGGREGATE, core.uid, e.heavy().get(2), e.id(),
-                new Bodies.Aggregate(e.finalSet()).toJson()), lastTimeout(e)));
+        fx.add(new Effect.Send(
+                Envelope.of(
+                        MessageType.AGGREGATE,
+                        core.uid,
+                        e.heavy().get(2),
+                        e.id(),
+                        new Bodies.Aggregate(e.finalSet()).toJson()),
+                lastTimeout(e)));
     }
 
     /**
@@ -365,8 +406,13 @@ final class HeavyAgreement {
                 set.add(PartyId.of(id));
             }
             if (!e.invited().containsAll(set) || set.size() < e.threshold()) {
-                fail(e, "heavy node " + e.heavy().get(2) + " summed " + set.size() + " light nodes, not a final set "
-                        + "of invited light nodes meeting the threshold " + e.threshold() + " — nothing revealed", now, fx);
+                fail(
+                        e,
+                        "heavy node " + e.heavy().get(2) + " summed " + set.size() + " light nodes, not a final set "
+                                + "of invited light nodes meeting the threshold " + e.threshold()
+                                + " — nothing revealed",
+                        now,
+                        fx);
                 return;
             }
             if (!core.store.shareHolders(e.id()).containsAll(set)) {
@@ -402,8 +448,8 @@ final class HeavyAgreement {
                 Bodies.Received r = Bodies.Received.parse(m.body());
                 Entry e = heavyMessage(m, false);
                 if (core.store.addReport(e.id(), m.from(), r.lights(), r.late())) {
-                    fx.info("computation " + e.id() + ": " + m.from() + " reports shares of " + r.lights().size()
-                            + " light nodes");
+                    fx.info("computation " + e.id() + ": " + m.from() + " reports shares of "
+                            + r.lights().size() + " light nodes");
                 }
                 core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
             }
@@ -414,7 +460,8 @@ final class HeavyAgreement {
                     return;
                 }
                 if (e.state() != State.CLOSED && e.state() != State.AGGREGATING) {
-                    throw new ProtocolException("aggregate for " + e.id() + " while still " + e.state().label());
+                    throw new ProtocolException("aggregate for " + e.id() + " while still "
+                            + e.state().label());
                 }
                 if (tolerant(e)) {
                     // one final set per node: a second coordinator gets the sum over the set fixed first
@@ -427,7 +474,8 @@ final class HeavyAgreement {
                 Bodies.Partial p = Bodies.Partial.parse(m.body());
                 Entry e = heavyMessage(m, false);
                 if (p.sum().party() != e.heavy().indexOf(m.from())) {
-                    throw new ProtocolException("partial sum of party " + p.sum().party() + " sent by " + m.from());
+                    throw new ProtocolException(
+                            "partial sum of party " + p.sum().party() + " sent by " + m.from());
                 }
                 core.store.addPartial(e.id(), m.from(), PartialSums.encode(p.sum()));
                 core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
@@ -449,20 +497,24 @@ final class HeavyAgreement {
      * 2, which may take over), {@code received} and {@code partial} go to it from the others.
      */
     private Entry heavyMessage(Envelope m, boolean fromCoordinator) throws ProtocolException {
-        Entry e = core.store.entry(m.computation()).orElseThrow(() -> new ProtocolException(
-                m.type().wire() + " for unknown computation " + m.computation()));
+        Entry e = core.store
+                .entry(m.computation())
+                .orElseThrow(
+                        () -> new ProtocolException(m.type().wire() + " for unknown computation " + m.computation()));
         int senderIndex = e.heavy().indexOf(m.from());
         boolean allowed;
         if (tolerant(e)) {
-            allowed = fromCoordinator ? (senderIndex == 0 || senderIndex == 1) && e.myIndex() - 1 != senderIndex
-                    : senderIndex >= 0 && senderIndex != e.myIndex() - 1
-                    && (m.type() == MessageType.RECEIVED || e.myIndex() <= 2);
+            allowed = fromCoordinator
+                    ? (senderIndex == 0 || senderIndex == 1) && e.myIndex() - 1 != senderIndex
+                    : senderIndex >= 0
+                            && senderIndex != e.myIndex() - 1
+                            && (m.type() == MessageType.RECEIVED || e.myIndex() <= 2);
         } else {
             allowed = fromCoordinator ? senderIndex == 0 : senderIndex >= 1 && e.myIndex() == 1;
         }
         if (!allowed) {
-            throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which has no such role in "
-                    + m.computation());
+            throw new ProtocolException(
+                    m.type().wire() + " from " + m.from() + ", which has no such role in " + m.computation());
         }
         return e;
     }

@@ -41,7 +41,10 @@ final class HeavyNode extends Node {
     HeavyNode(PartyId uid, NodeLog log, Transport transport, HostServices services, HeavyStore store) {
         super(uid, log, transport, services);
         this.store = store;
-        this.core = new HeavyCore(uid, store, services.registry()::role,
+        this.core = new HeavyCore(
+                uid,
+                store,
+                services.registry()::role,
                 id -> services.net().computation(id).map(ComputationRecord::status));
         this.network = new HeavyNetwork(this);
         this.effects = new HeavyEffects(this, network);
@@ -108,7 +111,8 @@ final class HeavyNode extends Node {
                 if (e.type() == MessageType.PROPOSE && network.onPropose(e)) {
                     pickUpProposals();
                 } else if (e.type() == MessageType.RESULT) {
-                    network.onResult(e, store.entry(e.computation()).map(Entry::prompt).orElse(""));
+                    network.onResult(
+                            e, store.entry(e.computation()).map(Entry::prompt).orElse(""));
                 } else if (e.type() != MessageType.PROPOSE) {
                     run(new HeavyCore.Message(e));
                 }

@@ -65,8 +65,7 @@ abstract class Node implements AutoCloseable {
     }
 
     /** Work to do only once every message already delivered to this node has been handled. */
-    void onIdle() {
-    }
+    void onIdle() {}
 
     /** How long the receiver may block waiting for a message. */
     java.time.Duration receivePoll(java.time.Duration standard) {
@@ -115,8 +114,8 @@ abstract class Node implements AutoCloseable {
      * transport's verdict that the peer is unknown or unreachable. Logged once per distinct reason.
      */
     SendFailure attempt(Envelope e) {
-        FailureBackoff failures = sendFailures.computeIfAbsent(e.to(),
-                to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
+        FailureBackoff failures = sendFailures.computeIfAbsent(
+                e.to(), to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
         try {
             byte[] bytes = e.encode();
             transport.send(e.to(), bytes);
@@ -124,7 +123,8 @@ abstract class Node implements AutoCloseable {
             return null;
         } catch (IOException ex) {
             // Retries repeat the same failure: logged once per distinct reason, with a count.
-            failures.failed("could not send " + e.type().wire() + " for " + e.computation() + ": " + ex.getMessage(),
+            failures.failed(
+                    "could not send " + e.type().wire() + " for " + e.computation() + ": " + ex.getMessage(),
                     services.now());
             return new SendFailure(String.valueOf(ex.getMessage()), SendFailure.isLocal(ex));
         } catch (InterruptedException ex) {
@@ -176,8 +176,7 @@ abstract class Node implements AutoCloseable {
     abstract void closeStore();
 
     /** Finishes work already accepted, before the transport closes (which acknowledges what was received). */
-    void drain() {
-    }
+    void drain() {}
 
     @Override
     public void close() {

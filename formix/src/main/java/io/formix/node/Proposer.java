@@ -42,11 +42,22 @@ public final class Proposer {
      * @param scheme the sharing scheme: {@code additive} ({@code additive-3}, the default) or
      *               {@code replicated} ({@code replicated-2of3})
      */
-    public record Request(String prompt, String schemaJson, Integer threshold, Duration deadline, List<PartyId> heavy,
-                          Duration grace, String scheme) {
+    public record Request(
+            String prompt,
+            String schemaJson,
+            Integer threshold,
+            Duration deadline,
+            List<PartyId> heavy,
+            Duration grace,
+            String scheme) {
 
-        public Request(String prompt, String schemaJson, Integer threshold, Duration deadline, List<PartyId> heavy,
-                       Duration grace) {
+        public Request(
+                String prompt,
+                String schemaJson,
+                Integer threshold,
+                Duration deadline,
+                List<PartyId> heavy,
+                Duration grace) {
             this(prompt, schemaJson, threshold, deadline, heavy, grace, null);
         }
     }
@@ -59,11 +70,11 @@ public final class Proposer {
         if (name.equals("replicated") || name.equals("replicated-2of3")) {
             return "replicated-2of3";
         }
-        throw new ProposalException("unknown --scheme — use additive (needs all three heavy nodes) or replicated (survives one failing)");
+        throw new ProposalException(
+                "unknown --scheme — use additive (needs all three heavy nodes) or replicated (survives one failing)");
     }
 
-    private Proposer() {
-    }
+    private Proposer() {}
 
     /**
      * Validates and records the proposal.
@@ -112,8 +123,8 @@ public final class Proposer {
         // replicated sharing needs two of the three; heavy node 1 announces the computation, so it must run
         if (!down.isEmpty() && (!replicated || down.size() > 1 || down.get(0).equals(heavies.get(0)))) {
             NodeRecord h = down.get(0);
-            throw new ProposalException("heavy node " + h.uid() + " is not running — start it with: formix node "
-                    + "start " + h.uid());
+            throw new ProposalException(
+                    "heavy node " + h.uid() + " is not running — start it with: formix node " + "start " + h.uid());
         }
         int lights = net.members(Role.LIGHT).size();
         int threshold = req.threshold() == null ? Math.min(DEFAULT_THRESHOLD, Math.max(1, lights)) : req.threshold();
@@ -127,8 +138,23 @@ public final class Proposer {
         long now = clock.millis();
         List<PartyId> ids = new ArrayList<>();
         heavies.forEach(h -> ids.add(h.uid()));
-        ComputationRecord r = new ComputationRecord(newId(), req.prompt(), schema.toJsonText(), threshold,
-                now + deadline.toMillis(), grace.toMillis(), ids, Status.PROPOSED, 0, 0, 0, -1, null, 0, now, 0,
+        ComputationRecord r = new ComputationRecord(
+                newId(),
+                req.prompt(),
+                schema.toJsonText(),
+                threshold,
+                now + deadline.toMillis(),
+                grace.toMillis(),
+                ids,
+                Status.PROPOSED,
+                0,
+                0,
+                0,
+                -1,
+                null,
+                0,
+                now,
+                0,
                 scheme);
         net.insertComputation(r);
         return r;

@@ -15,10 +15,24 @@ import java.util.List;
  * @param late shares that arrived at a heavy node after it had closed (ignored, counted)
  * @param scheme the sharing scheme id ({@code additive-3}, {@code replicated-2of3})
  */
-public record ComputationRecord(String id, String prompt, String schema, int threshold, long deadline,
-                                long graceMs, List<PartyId> heavy, Status status, int invited, int answers,
-                                int participants, long result, String reason, int late, long createdAt,
-                                long endedAt, String scheme) {
+public record ComputationRecord(
+        String id,
+        String prompt,
+        String schema,
+        int threshold,
+        long deadline,
+        long graceMs,
+        List<PartyId> heavy,
+        Status status,
+        int invited,
+        int answers,
+        int participants,
+        long result,
+        String reason,
+        int late,
+        long createdAt,
+        long endedAt,
+        String scheme) {
 
     /** The additive 3-of-3 scheme, the default. */
     public static final String DEFAULT_SCHEME = "additive-3";
@@ -28,16 +42,51 @@ public record ComputationRecord(String id, String prompt, String schema, int thr
     }
 
     /** A computation shared with the default scheme ({@value #DEFAULT_SCHEME}). */
-    public ComputationRecord(String id, String prompt, String schema, int threshold, long deadline, long graceMs,
-                             List<PartyId> heavy, Status status, int invited, int answers, int participants,
-                             long result, String reason, int late, long createdAt, long endedAt) {
-        this(id, prompt, schema, threshold, deadline, graceMs, heavy, status, invited, answers, participants, result,
-                reason, late, createdAt, endedAt, DEFAULT_SCHEME);
+    public ComputationRecord(
+            String id,
+            String prompt,
+            String schema,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Status status,
+            int invited,
+            int answers,
+            int participants,
+            long result,
+            String reason,
+            int late,
+            long createdAt,
+            long endedAt) {
+        this(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                DEFAULT_SCHEME);
     }
 
     /** The public state machine of a computation. */
     public enum Status {
-        PROPOSED, BROADCAST, COLLECTING, AGGREGATING, REVEALED, FAILED;
+        PROPOSED,
+        BROADCAST,
+        COLLECTING,
+        AGGREGATING,
+        REVEALED,
+        FAILED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -23,13 +23,17 @@ public interface HeavyStore extends AutoCloseable {
 
     /** Heavy-side states, the only place their names are written (SQL included). */
     enum State {
-        BROADCASTING, COLLECTING, CLOSED, AGGREGATING,
+        BROADCASTING,
+        COLLECTING,
+        CLOSED,
+        AGGREGATING,
         /**
          * Heavy node 2 of a computation whose scheme survives one lost heavy node, coordinating in
          * place of a heavy node 1 that did not end it in time (it asked heavy node 3 for its partial sum).
          */
         TAKEOVER,
-        REVEALED, FAILED;
+        REVEALED,
+        FAILED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -66,14 +70,23 @@ public interface HeavyStore extends AutoCloseable {
      * @param scheme  the sharing scheme id ({@code additive-3}, later {@code replicated-2of3})
      * @param heavy   the ordered heavy nodes; party {@code i} of the scheme is {@code heavy.get(i)}
      */
-    record Entry(String id, int myIndex, String prompt, String schema, String scheme, int threshold, long deadline,
-                 long graceMs, List<PartyId> heavy, Set<PartyId> invited, State state, Set<PartyId> finalSet,
-                 String reason) {
-    }
+    record Entry(
+            String id,
+            int myIndex,
+            String prompt,
+            String schema,
+            String scheme,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Set<PartyId> invited,
+            State state,
+            Set<PartyId> finalSet,
+            String reason) {}
 
     /** A report from another heavy node: the lights whose shares it holds at its close. */
-    record Report(PartyId heavy, Set<PartyId> lights, int late) {
-    }
+    record Report(PartyId heavy, Set<PartyId> lights, int late) {}
 
     /** The SQLite store in {@code home/nodes/<uid>/node.db}. */
     static HeavyStore open(FormixHome home, PartyId uid) {

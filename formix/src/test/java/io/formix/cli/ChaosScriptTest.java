@@ -31,17 +31,25 @@ class ChaosScriptTest {
     void threeReplicatedRoundsOnThreePlusFiveNodesAreNeverWrongNorStuck() throws Exception {
         Path bash = Path.of("/bin/bash");
         assumeTrue(Files.isExecutable(bash), "skipped: chaos.sh needs bash (/bin/bash not found)");
-        Path script = Path.of(System.getProperty("user.dir")).resolve("../scripts/chaos.sh").normalize();
-        assumeTrue(Files.isRegularFile(script), "skipped: scripts/chaos.sh not found from " + System.getProperty("user.dir"));
+        Path script = Path.of(System.getProperty("user.dir"))
+                .resolve("../scripts/chaos.sh")
+                .normalize();
+        assumeTrue(
+                Files.isRegularFile(script),
+                "skipped: scripts/chaos.sh not found from " + System.getProperty("user.dir"));
         Path launcher = dir.resolve("formix");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '"
-                + System.getProperty("java.class.path") + "' io.formix.cli.Main \"$@\"\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                launcher,
+                "#!/bin/sh\nexec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '"
+                        + System.getProperty("java.class.path") + "' io.formix.cli.Main \"$@\"\n",
+                StandardCharsets.UTF_8);
         assertTrue(launcher.toFile().setExecutable(true));
 
-        List<String> cmd = new ArrayList<>(List.of(bash.toString(), script.toString(), "--rounds", "3", "--lights", "5",
-                "--scheme", "replicated"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        List<String> cmd = new ArrayList<>(List.of(
+                bash.toString(), script.toString(), "--rounds", "3", "--lights", "5", "--scheme", "replicated"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("chaos.out").toFile());
         pb.environment().put("FORMIX", launcher.toString());
         pb.environment().put("FORMIX_HOME", dir.resolve("home").toString());
@@ -57,7 +65,8 @@ class ChaosScriptTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("chaos: 3 rounds, replicated scheme, 3+5 nodes:"), out);
         assertEquals(3, out.lines().filter(l -> l.startsWith("round ")).count(), out);
-        assertFalse(out.lines().anyMatch(l -> l.startsWith("round ") && (l.contains(": wrong") || l.contains(": stuck"))),
+        assertFalse(
+                out.lines().anyMatch(l -> l.startsWith("round ") && (l.contains(": wrong") || l.contains(": stuck"))),
                 out);
         assertTrue(out.contains(" 0 wrong, 0 stuck"), out);
         assertTrue(new File(dir.toFile(), "home").isDirectory());

@@ -24,6 +24,7 @@ class ReplicatedProcessE2eTest {
 
     @TempDir
     Path home;
+
     private Map<String, String> env;
 
     @AfterEach
@@ -55,8 +56,20 @@ class ReplicatedProcessE2eTest {
         long pid2 = json("node", "show", "heavy-2", "--json").get("pid").asLong();
         assertNotEquals(pid1, pid2, "heavy-1 runs in its own host process");
 
-        CliRun p = formix("comp", "propose", "--prompt", "q", "--scheme", "replicated", "--threshold", "5",
-                "--deadline", "10s", "--grace", "2s", "--json");
+        CliRun p = formix(
+                "comp",
+                "propose",
+                "--prompt",
+                "q",
+                "--scheme",
+                "replicated",
+                "--threshold",
+                "5",
+                "--deadline",
+                "10s",
+                "--grace",
+                "2s",
+                "--json");
         assertEquals(0, p.code(), p.toString());
         JsonNode proposed = Main.JSON.readTree(p.out());
         assertEquals("replicated-2of3", proposed.get("scheme").asText());
@@ -76,7 +89,8 @@ class ReplicatedProcessE2eTest {
         while (ProcessLiveness.isAlive(pid1, 0) && System.nanoTime() < until) {
             Thread.sleep(20);
         }
-        assertEquals("dead", json("node", "show", "heavy-1", "--json").get("status").asText());
+        assertEquals(
+                "dead", json("node", "show", "heavy-1", "--json").get("status").asText());
 
         for (int i = 1; i <= 5; i++) {
             CliRun a = formix("comp", "approve", id, "--node", String.format("light-%04d", i));
@@ -99,7 +113,8 @@ class ReplicatedProcessE2eTest {
     private long sumOfAnswers(String id, int lights) throws Exception {
         int sum = 0;
         for (int i = 1; i <= lights; i++) {
-            for (JsonNode a : json("node", "show", String.format("light-%04d", i), "--json").get("answers")) {
+            for (JsonNode a : json("node", "show", String.format("light-%04d", i), "--json")
+                    .get("answers")) {
                 if (a.get("computation").asText().equals(id)) {
                     sum += a.get("value").asInt();
                 }

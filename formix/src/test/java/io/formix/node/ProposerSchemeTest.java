@@ -34,28 +34,35 @@ class ProposerSchemeTest {
             Predicate<io.formix.state.NodeRecord> all = r -> true;
             Predicate<io.formix.state.NodeRecord> no3 = r -> !r.uid().value().equals("heavy-3");
             Predicate<io.formix.state.NodeRecord> no1 = r -> !r.uid().value().equals("heavy-1");
-            Predicate<io.formix.state.NodeRecord> no2no3 = r -> r.uid().value().equals("heavy-1")
-                    || r.role() == Role.LIGHT;
+            Predicate<io.formix.state.NodeRecord> no2no3 =
+                    r -> r.uid().value().equals("heavy-1") || r.role() == Role.LIGHT;
 
             ComputationRecord plain = Proposer.propose(net, Clock.systemUTC(), request(null), all);
             assertEquals("additive-3", net.computation(plain.id()).orElseThrow().scheme());
             ComputationRecord rep = Proposer.propose(net, Clock.systemUTC(), request("replicated"), no3);
-            assertEquals("replicated-2of3", net.computation(rep.id()).orElseThrow().scheme());
+            assertEquals(
+                    "replicated-2of3", net.computation(rep.id()).orElseThrow().scheme());
 
-            ProposalException additive = assertThrows(ProposalException.class,
-                    () -> Proposer.propose(net, Clock.systemUTC(), request("additive"), no3));
-            assertEquals("heavy node heavy-3 is not running — start it with: formix node start heavy-3",
+            ProposalException additive = assertThrows(
+                    ProposalException.class, () -> Proposer.propose(net, Clock.systemUTC(), request("additive"), no3));
+            assertEquals(
+                    "heavy node heavy-3 is not running — start it with: formix node start heavy-3",
                     additive.getMessage());
-            ProposalException heavy1 = assertThrows(ProposalException.class,
+            ProposalException heavy1 = assertThrows(
+                    ProposalException.class,
                     () -> Proposer.propose(net, Clock.systemUTC(), request("replicated"), no1));
-            assertEquals("heavy node heavy-1 is not running — start it with: formix node start heavy-1",
+            assertEquals(
+                    "heavy node heavy-1 is not running — start it with: formix node start heavy-1",
                     heavy1.getMessage());
-            assertThrows(ProposalException.class,
+            assertThrows(
+                    ProposalException.class,
                     () -> Proposer.propose(net, Clock.systemUTC(), request("replicated"), no2no3));
-            ProposalException unknown = assertThrows(ProposalException.class,
-                    () -> Proposer.propose(net, Clock.systemUTC(), request("shamir"), all));
-            assertEquals("unknown --scheme — use additive (needs all three heavy nodes) or replicated (survives one "
-                    + "failing)", unknown.getMessage());
+            ProposalException unknown = assertThrows(
+                    ProposalException.class, () -> Proposer.propose(net, Clock.systemUTC(), request("shamir"), all));
+            assertEquals(
+                    "unknown --scheme — use additive (needs all three heavy nodes) or replicated (survives one "
+                            + "failing)",
+                    unknown.getMessage());
         }
     }
 

@@ -160,8 +160,13 @@ class ReplicatedCoreTest {
         List<Effect> fx = c.run(H1, proposal(), T0);
         int firstBroadcast = indexOf(fx, Effect.Broadcast.class);
         // the compute to heavy nodes 2 and 3 is sent before any light node's
-        assertTrue(fx.subList(0, firstBroadcast).stream().filter(e -> e instanceof Effect.Send s
-                && s.message().type() == MessageType.COMPUTE).count() == 2, fx.toString());
+        assertTrue(
+                fx.subList(0, firstBroadcast).stream()
+                                .filter(e -> e instanceof Effect.Send s
+                                        && s.message().type() == MessageType.COMPUTE)
+                                .count()
+                        == 2,
+                fx.toString());
         assertTrue(c.outside(Effect.Broadcast.class).get(0).messages().stream().noneMatch(m -> HEAVY.contains(m.to())));
         c.down.add(H1); // killed while the broadcast to the lights was under way
         assertEquals(State.BROADCASTING, c.entry(H1).state());
@@ -232,8 +237,10 @@ class ReplicatedCoreTest {
         c.run(H1, new HeavyCore.Tick(), DEADLINE + GRACE - 1);
         assertTrue(c.outside(Effect.Fail.class).isEmpty());
         c.run(H1, new HeavyCore.Tick(), DEADLINE + GRACE);
-        assertEquals("heavy nodes heavy-2 heavy-3 did not report their shares within 2000 ms after the deadline — "
-                + "replicated sharing needs two of the three heavy nodes; nothing revealed", assertFailedOnly(c).reason());
+        assertEquals(
+                "heavy nodes heavy-2 heavy-3 did not report their shares within 2000 ms after the deadline — "
+                        + "replicated sharing needs two of the three heavy nodes; nothing revealed",
+                assertFailedOnly(c).reason());
 
         Cluster d = replicated();
         d.propose(1, T0);
@@ -241,9 +248,11 @@ class ReplicatedCoreTest {
         answerAll(d);
         deadline(d);
         d.run(H2, new HeavyCore.Tick(), TAKEOVER);
-        assertEquals("heavy node 1 (heavy-1) did not coordinate and heavy node heavy-3 did not report its shares "
-                + "within 3000 ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
-                + "revealed", assertFailedOnly(d).reason());
+        assertEquals(
+                "heavy node 1 (heavy-1) did not coordinate and heavy node heavy-3 did not report its shares "
+                        + "within 3000 ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
+                        + "revealed",
+                assertFailedOnly(d).reason());
 
         Cluster e = replicated();
         e.propose(1, T0);
@@ -253,8 +262,10 @@ class ReplicatedCoreTest {
         e.run(H3, new HeavyCore.Tick(), DEADLINE + 3 * GRACE - 1);
         assertTrue(e.outside(Effect.Fail.class).isEmpty());
         e.run(H3, new HeavyCore.Tick(), DEADLINE + 3 * GRACE);
-        assertEquals("heavy nodes heavy-1 and heavy-2 did not finish the computation within 6000 ms after the deadline"
-                + " — check they are running", assertFailedOnly(e).reason());
+        assertEquals(
+                "heavy nodes heavy-1 and heavy-2 did not finish the computation within 6000 ms after the deadline"
+                        + " — check they are running",
+                assertFailedOnly(e).reason());
         assertEquals(State.FAILED, e.entry(H3).state());
     }
 
@@ -271,8 +282,12 @@ class ReplicatedCoreTest {
         c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE - 1);
         assertEquals(State.TAKEOVER, c.entry(H2).state());
         c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE);
-        assertTrue(assertFailedOnly(c).reason().startsWith("heavy node 1 (heavy-1) did not finish the computation and "
-                + "heavy node heavy-3 did not send its partial sum to heavy-2"), c.outside.toString());
+        assertTrue(
+                assertFailedOnly(c)
+                        .reason()
+                        .startsWith("heavy node 1 (heavy-1) did not finish the computation and "
+                                + "heavy node heavy-3 did not send its partial sum to heavy-2"),
+                c.outside.toString());
     }
 
     @Test
@@ -288,16 +303,24 @@ class ReplicatedCoreTest {
         deadline(c);
         c.run(H1, new HeavyCore.Tick(), DEADLINE + GRACE);
         c.down.add(H1);
-        assertEquals(Set.of(LIGHTS.get(0), LIGHTS.get(1)), c.entry(H3).finalSet(), "heavy node 1 fixed it with heavy node 3");
+        assertEquals(
+                Set.of(LIGHTS.get(0), LIGHTS.get(1)),
+                c.entry(H3).finalSet(),
+                "heavy node 1 fixed it with heavy node 3");
         c.run(H2, new HeavyCore.Tick(), TAKEOVER);
         assertEquals(State.TAKEOVER, c.entry(H2).state());
-        assertTrue(c.outside(Effect.Reveal.class).isEmpty() && c.outside(Effect.Fail.class).isEmpty(),
+        assertTrue(
+                c.outside(Effect.Reveal.class).isEmpty()
+                        && c.outside(Effect.Fail.class).isEmpty(),
                 "heavy node 3 answered over heavy node 1's set, which heavy node 2 cannot sum: it waits");
         c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE - 1);
         assertTrue(c.outside(Effect.Fail.class).isEmpty());
         c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE);
-        assertTrue(assertFailedOnly(c).reason().contains("heavy node heavy-3 summed a final set whose shares heavy-2 "
-                + "does not all hold"), c.outside.toString());
+        assertTrue(
+                assertFailedOnly(c)
+                        .reason()
+                        .contains("heavy node heavy-3 summed a final set whose shares heavy-2 " + "does not all hold"),
+                c.outside.toString());
     }
 
     @Test
@@ -331,9 +354,26 @@ class ReplicatedCoreTest {
     }
 
     private static HeavyCore.Proposal proposal() {
-        return new HeavyCore.Proposal(new io.formix.state.ComputationRecord(ID, "q",
-                io.formix.protocol.ResponseSchema.DEFAULT.toJsonText(), 2, DEADLINE, GRACE, HEAVY, Status.PROPOSED,
-                0, 0, 0, -1, null, 0, T0, 0), LIGHTS, "replicated-2of3");
+        return new HeavyCore.Proposal(
+                new io.formix.state.ComputationRecord(
+                        ID,
+                        "q",
+                        io.formix.protocol.ResponseSchema.DEFAULT.toJsonText(),
+                        2,
+                        DEADLINE,
+                        GRACE,
+                        HEAVY,
+                        Status.PROPOSED,
+                        0,
+                        0,
+                        0,
+                        -1,
+                        null,
+                        0,
+                        T0,
+                        0),
+                LIGHTS,
+                "replicated-2of3");
     }
 
     private static int indexOf(List<Effect> fx, Class<?> type) {
