@@ -55,8 +55,28 @@ final class HeavyAgreement {
         }
     }
 
+    /**
+     * Whether {@code e}'s scheme survives the loss of one heavy node: any two of the three parties
+     * are a quorum (replicated 2-of-3). Such computations follow the fault-tolerant rows of the
+     * table in {@link HeavyCore}; the others (additive 3-of-3) need all three heavy nodes.
+     */
+    boolean tolerant(Entry e) {
+        return tolerant(scheme(e));
+    }
+
+    static boolean tolerant(SharingScheme s) {
+        return s.parties() == 3 && s.isQuorum(Set.of(0, 1)) && s.isQuorum(Set.of(1, 2)) && s.isQuorum(Set.of(0, 2));
+    }
+
+    /** When heavy node 2 coordinates in place of a heavy node 1 that has not ended the computation. */
+    static long takeoverAt(Entry e) {
+        return e.deadline() + e.graceMs() + e.graceMs() / 2;
+    }
+
     void advance(Entry e, long now, Effects fx) {
-        if (e.myIndex() != 1) {
+        if (e.myIndex() != 1 && tolerant(e)) {
+            survive(e, now, fx);
+        } else if (e.myIndex() != 1) {
             watchHeavy1(e, now, fx);
         } else if (e.state() == State.CLOSED) {
             decideFinalSet(e, now, fx);
@@ -72,15 +92,12 @@ final class HeavyAgreement {
         return held;
     }
 
+    /** Reports the held set to heavy node 1 (tolerant schemes: to every other heavy node, as any may coordinate). */
     void sendReceived(Entry e, Effects fx) {
-        fx.add(new Effect.Send(
-                Envelope.of(
-                        MessageType.RECEIVED,
-                        core.uid,
-                        e.heavy().get(0),
-                        e.id(),
-                        new Bodies.Received(heldInvited(e), core.store.lateCount(e.id())).toJson()),
-                lastTimeout(e)));
+        var body = new Bodies.Received(heldInvited(e), core.store.lateCount(e.id())).toJson();
+        for (PartyId h : tolerant(e) ? others(e) : List.of(e.heavy().get(0))) {
+            fx.add(new Effect.Send(Envelope.of(MessageType.RECEIVED, core.uid, h, e.id(), body), lastTimeout(e)));
+        }
     }
 
     /** This node's partial sum over exactly {@code set}, computed by mpc. */
@@ -106,6 +123,11 @@ final class HeavyAgreement {
     }
 
     void sendPartial(Entry e, Set<PartyId> finalSet, Effects fx) {
+        sendPartial(e, finalSet, e.heavy().get(0), fx);
+    }
+
+    /** Sends this node's partial sum over {@code finalSet} to {@code to} (its final set is fixed once). */
+    void sendPartial(Entry e, Set<PartyId> finalSet, PartyId to, Effects fx) {
         PartialSum p;
         try {
             p = partial(e, finalSet);
@@ -115,10 +137,9 @@ final class HeavyAgreement {
         }
         core.store.fixFinalSet(e.id(), finalSet);
         fx.add(new Effect.Send(
-                Envelope.of(MessageType.PARTIAL, core.uid, e.heavy().get(0), e.id(), new Bodies.Partial(p).toJson()),
+                Envelope.of(MessageType.PARTIAL, core.uid, to, e.id(), new Bodies.Partial(p).toJson()),
                 lastTimeout(e)));
-        fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to "
-                + e.heavy().get(0));
+        fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to " + to);
     }
 
     private void decideFinalSet(Entry e, long now, Effects fx) {
@@ -128,6 +149,26 @@ final class HeavyAgreement {
             if (!reports.containsKey(h)) {
                 missing.add(h);
             }
+        }
+        if (tolerant(e) && missing.size() == 1) {
+            if (now >= e.deadline() + e.graceMs()) {
+                fx.warn("computation " + e.id() + ": heavy node " + missing.get(0) + " did not report within "
+                        + e.graceMs() + " ms after the deadline; going on with the other two (replicated sharing)");
+                summing(e, reports, 2, now, fx);
+            }
+            return;
+        }
+        if (tolerant(e) && !missing.isEmpty()) {
+            if (now >= e.deadline() + e.graceMs()) {
+                fail(
+                        e,
+                        "heavy nodes " + join(missing) + " did not report their shares within " + e.graceMs()
+                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
+                                + "revealed",
+                        now,
+                        fx);
+            }
+            return;
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + e.graceMs()) {
@@ -141,6 +182,11 @@ final class HeavyAgreement {
             }
             return;
         }
+        summing(e, reports, 3, now, fx);
+    }
+
+    /** Heavy node 1 fixes the final set over its own and the {@code reports}' sets and asks their senders to sum it. */
+    private void summing(Entry e, Map<PartyId, Report> reports, int heavies, long now, Effects fx) {
         Set<PartyId> finalSet = heldInvited(e);
         int late = core.store.lateCount(e.id());
         for (Report r : reports.values()) {
@@ -152,8 +198,8 @@ final class HeavyAgreement {
                     e,
                     "threshold not met: only " + finalSet.size() + " of "
                             + e.invited().size()
-                            + " light nodes had shares at all three heavy nodes, threshold is " + e.threshold()
-                            + " — nothing revealed",
+                            + " light nodes had shares at " + (heavies == 3 ? "all three" : "both reporting")
+                            + " heavy nodes, threshold is " + e.threshold() + " — nothing revealed",
                     now,
                     fx);
             return;
@@ -170,9 +216,12 @@ final class HeavyAgreement {
         fx.info("computation " + e.id() + ": final set of " + finalSet.size() + " light nodes (" + late
                 + " late shares ignored); asking for partial sums");
         for (PartyId h : others(e)) {
-            fx.add(new Effect.Send(
-                    Envelope.of(MessageType.AGGREGATE, core.uid, h, e.id(), new Bodies.Aggregate(finalSet).toJson()),
-                    lastTimeout(e)));
+            if (reports.containsKey(h)) {
+                fx.add(new Effect.Send(
+                        Envelope.of(
+                                MessageType.AGGREGATE, core.uid, h, e.id(), new Bodies.Aggregate(finalSet).toJson()),
+                        lastTimeout(e)));
+            }
         }
         core.store.entry(e.id()).ifPresent(x -> reveal(x, now, fx));
     }
@@ -180,10 +229,16 @@ final class HeavyAgreement {
     private void reveal(Entry e, long now, Effects fx) {
         Map<PartyId, String> stored = core.store.partials(e.id());
         List<PartyId> missing = new ArrayList<>();
+        Set<Integer> present = new TreeSet<>();
         for (PartyId h : e.heavy()) {
             if (!stored.containsKey(h)) {
                 missing.add(h);
+            } else {
+                present.add(e.heavy().indexOf(h));
             }
+        }
+        if (tolerant(e) && !missing.isEmpty() && scheme(e).isQuorum(present)) {
+            missing.clear(); // two replicated parties hold every component: reveal now
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + 2 * e.graceMs()) {
@@ -206,12 +261,17 @@ final class HeavyAgreement {
             fail(e, "the heavy nodes' partial sums do not agree (" + ex.getMessage() + ") — nothing revealed", now, fx);
             return;
         }
-        int participants = e.finalSet() == null ? 0 : e.finalSet().size();
+        revealed(e, total, e.finalSet() == null ? 0 : e.finalSet().size(), now, fx);
+    }
+
+    private void revealed(Entry e, int[] total, int participants, long now, Effects fx) {
         int late = core.store.lateCount(e.id());
         for (Report r : core.store.reports(e.id()).values()) {
             late += r.late();
         }
-        core.store.finish(e.id(), State.REVEALED, null);
+        if (!core.store.finish(e.id(), State.REVEALED, null)) {
+            return;
+        }
         fx.add(new Effect.Reveal(e.id(), Integer.toUnsignedLong(total[0]), participants, late, now));
         fx.info("computation " + e.id() + ": revealed the total over " + participants + " light nodes");
         fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
@@ -230,6 +290,141 @@ final class HeavyAgreement {
                     Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
                     lastTimeout(e)));
         }
+    }
+
+    /**
+     * Heavy nodes 2 and 3 of a tolerant computation: once heavy node 1 had time to end it
+     * ({@link #takeoverAt}), they take {@code network.db}'s word if it ended; otherwise heavy node 2
+     * coordinates with heavy node 3 (state {@code takeover}); both give up at deadline + 3·grace.
+     */
+    private void survive(Entry e, long now, Effects fx) {
+        if (now < takeoverAt(e)) {
+            return;
+        }
+        var end = core.ends.end(e.id());
+        if (end.isPresent() && end.get().isFinal()) {
+            boolean revealed = end.get() == io.formix.state.ComputationRecord.Status.REVEALED;
+            if (core.store.finish(
+                    e.id(),
+                    revealed ? State.REVEALED : State.FAILED,
+                    revealed ? null : "ended by another heavy node (see formix comp show " + e.id() + ")")) {
+                fx.info("computation " + e.id() + ": " + end.get().label() + " by another heavy node");
+            }
+            return;
+        }
+        if (now >= lastTimeout(e)) {
+            boolean summed = core.store.partials(e.id()).containsKey(e.heavy().get(2));
+            String reason = e.state() == State.TAKEOVER
+                    ? "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation and heavy node "
+                            + e.heavy().get(2)
+                            + (summed
+                                    ? " summed a final set whose shares " + core.uid + " does not all hold"
+                                    : " did not send its partial sum to " + core.uid)
+                            + " within " + 3 * e.graceMs()
+                            + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing revealed"
+                    : "heavy nodes " + e.heavy().get(0) + " and " + e.heavy().get(1) + " did not finish the computation"
+                            + " within " + 3 * e.graceMs() + " ms after the deadline — check they are running";
+            if (e.myIndex() == 2) {
+                fail(e, reason, now, fx);
+            } else if (core.store.finish(e.id(), State.FAILED, reason)) {
+                fx.add(new Effect.Fail(e.id(), reason, -1, 0, now));
+                fx.warn("computation " + e.id() + " failed: " + reason);
+            }
+            return;
+        }
+        if (e.myIndex() != 2) {
+            return;
+        }
+        if (e.state() == State.TAKEOVER) {
+            revealAsHeavy2(e, now, fx);
+            return;
+        }
+        if (e.state() == State.CLOSED) {
+            Report r3 = core.store.reports(e.id()).get(e.heavy().get(2));
+            if (r3 == null) {
+                fail(
+                        e,
+                        "heavy node 1 (" + e.heavy().get(0) + ") did not coordinate and heavy node "
+                                + e.heavy().get(2)
+                                + " did not report its shares within " + (takeoverAt(e) - e.deadline())
+                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
+                                + "revealed",
+                        now,
+                        fx);
+                return;
+            }
+            Set<PartyId> finalSet = heldInvited(e);
+            finalSet.retainAll(r3.lights());
+            if (finalSet.size() < e.threshold()) {
+                fail(
+                        e,
+                        "threshold not met: only " + finalSet.size() + " of "
+                                + e.invited().size()
+                                + " light nodes had shares at both live heavy nodes, threshold is " + e.threshold()
+                                + " — nothing revealed",
+                        now,
+                        fx);
+                return;
+            }
+            core.store.fixFinalSet(e.id(), finalSet);
+        }
+        if (core.store.transition(e.id(), State.AGGREGATING, State.TAKEOVER, now)) {
+            Entry t = core.store.entry(e.id()).orElseThrow();
+            fx.warn("computation " + e.id() + ": heavy node 1 (" + e.heavy().get(0) + ") did not end it within "
+                    + (takeoverAt(e) - e.deadline()) + " ms after the deadline; " + core.uid + " takes over with "
+                    + e.heavy().get(2) + " over " + t.finalSet().size() + " light nodes");
+            askForPartial(t, fx);
+        }
+    }
+
+    /** Heavy node 2 in {@code takeover} asks heavy node 3 to sum its final set. */
+    void askForPartial(Entry e, Effects fx) {
+        fx.add(new Effect.Send(
+                Envelope.of(
+                        MessageType.AGGREGATE,
+                        core.uid,
+                        e.heavy().get(2),
+                        e.id(),
+                        new Bodies.Aggregate(e.finalSet()).toJson()),
+                lastTimeout(e)));
+    }
+
+    /**
+     * Heavy node 2 reveals from its own and heavy node 3's partial sums, over the set heavy node 3
+     * summed (the one heavy node 1 fixed there, if it got that far; each node sums one set only).
+     */
+    private void revealAsHeavy2(Entry e, long now, Effects fx) {
+        String third = core.store.partials(e.id()).get(e.heavy().get(2));
+        if (third == null) {
+            return;
+        }
+        int[] total;
+        Set<PartyId> set = new TreeSet<>();
+        try {
+            PartialSum p3 = PartialSums.decode(third);
+            for (String id : p3.contributors()) {
+                set.add(PartyId.of(id));
+            }
+            if (!e.invited().containsAll(set) || set.size() < e.threshold()) {
+                fail(
+                        e,
+                        "heavy node " + e.heavy().get(2) + " summed " + set.size() + " light nodes, not a final set "
+                                + "of invited light nodes meeting the threshold " + e.threshold()
+                                + " — nothing revealed",
+                        now,
+                        fx);
+                return;
+            }
+            if (!core.store.shareHolders(e.id()).containsAll(set)) {
+                return; // heavy node 3 summed heavy node 1's set, which this node cannot: heavy node 1 may still reveal
+            }
+            PartialSum mine = partial(e, set);
+            total = scheme(e).reveal(List.of(mine, p3));
+        } catch (ProtocolException | IllegalArgumentException | IllegalStateException ex) {
+            fail(e, "the heavy nodes' partial sums do not agree (" + ex.getMessage() + ") — nothing revealed", now, fx);
+            return;
+        }
+        revealed(e, total, set.size(), now, fx);
     }
 
     /** Heavy nodes 2 and 3 end a computation that heavy node 1 left hanging. */
@@ -268,7 +463,12 @@ final class HeavyAgreement {
                     throw new ProtocolException("aggregate for " + e.id() + " while still "
                             + e.state().label());
                 }
-                sendPartial(e, a.lights(), fx);
+                if (tolerant(e)) {
+                    // one final set per node: a second coordinator gets the sum over the set fixed first
+                    sendPartial(e, e.finalSet() != null ? e.finalSet() : a.lights(), m.from(), fx);
+                } else {
+                    sendPartial(e, a.lights(), fx);
+                }
             }
             case PARTIAL -> {
                 Bodies.Partial p = Bodies.Partial.parse(m.body());
@@ -291,13 +491,28 @@ final class HeavyAgreement {
         }
     }
 
-    private Entry heavyMessage(Envelope m, boolean fromHeavy1) throws ProtocolException {
+    /**
+     * The computation of a message between heavy nodes, if its sender has that role: {@code aggregate}
+     * and {@code abort} come from the coordinator (heavy node 1; with a tolerant scheme also heavy node
+     * 2, which may take over), {@code received} and {@code partial} go to it from the others.
+     */
+    private Entry heavyMessage(Envelope m, boolean fromCoordinator) throws ProtocolException {
         Entry e = core.store
                 .entry(m.computation())
                 .orElseThrow(
                         () -> new ProtocolException(m.type().wire() + " for unknown computation " + m.computation()));
         int senderIndex = e.heavy().indexOf(m.from());
-        if (fromHeavy1 ? senderIndex != 0 : senderIndex < 1 || e.myIndex() != 1) {
+        boolean allowed;
+        if (tolerant(e)) {
+            allowed = fromCoordinator
+                    ? (senderIndex == 0 || senderIndex == 1) && e.myIndex() - 1 != senderIndex
+                    : senderIndex >= 0
+                            && senderIndex != e.myIndex() - 1
+                            && (m.type() == MessageType.RECEIVED || e.myIndex() <= 2);
+        } else {
+            allowed = fromCoordinator ? senderIndex == 0 : senderIndex >= 1 && e.myIndex() == 1;
+        }
+        if (!allowed) {
             throw new ProtocolException(
                     m.type().wire() + " from " + m.from() + ", which has no such role in " + m.computation());
         }
@@ -309,8 +524,11 @@ final class HeavyAgreement {
         return e.deadline() + 3 * e.graceMs();
     }
 
-    private static List<PartyId> others(Entry e) {
-        return e.heavy().subList(1, e.heavy().size());
+    /** The heavy nodes of {@code e} other than this one. */
+    private List<PartyId> others(Entry e) {
+        List<PartyId> out = new ArrayList<>(e.heavy());
+        out.remove(core.uid);
+        return out;
     }
 
     private static String join(List<PartyId> ids) {

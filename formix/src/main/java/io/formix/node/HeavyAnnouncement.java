@@ -1,5 +1,6 @@
 package io.formix.node;
 
+import io.formix.mpc.SharingSchemes;
 import io.formix.node.Effect.Effects;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
@@ -50,6 +51,8 @@ final class HeavyAnnouncement {
         } else if (new TreeSet<>(r.heavy()).size() != r.heavy().size()
                 || r.heavy().size() != 3) {
             problem = "the three heavy nodes must be distinct";
+        } else if (!knownScheme(p.scheme())) {
+            problem = "unknown sharing scheme '" + p.scheme() + "' (known: additive-3, replicated-2of3)";
         } else if (r.deadline() <= now) {
             problem = "the deadline had passed when heavy node 1 picked the proposal up";
         } else {
@@ -103,14 +106,31 @@ final class HeavyAnnouncement {
         Bodies.Compute forLights = new Bodies.Compute(
                 e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(), e.graceMs(), e.heavy(), List.of());
         List<Envelope> out = new ArrayList<>();
+        boolean tolerant = HeavyAgreement.tolerant(SharingSchemes.forId(e.scheme()));
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
-            out.add(Envelope.of(MessageType.COMPUTE, core.uid, h, e.id(), forHeavies.toJson()));
+            Envelope m = Envelope.of(MessageType.COMPUTE, core.uid, h, e.id(), forHeavies.toJson());
+            if (tolerant) {
+                // sent before any light node hears of it: a light's share never reaches a heavy node
+                // that cannot learn the computation, even if heavy node 1 dies during the broadcast
+                fx.add(new Effect.Send(m, e.deadline()));
+            } else {
+                out.add(m);
+            }
         }
         var body = forLights.toJson();
         for (PartyId light : e.invited()) {
             out.add(Envelope.of(MessageType.COMPUTE, core.uid, light, e.id(), body));
         }
         fx.add(new Effect.Broadcast(e.id(), out, e.deadline()));
+    }
+
+    private static boolean knownScheme(String id) {
+        try {
+            SharingSchemes.forId(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     void broadcastDone(HeavyCore.BroadcastDone b, long now, Effects fx) {

@@ -47,6 +47,28 @@ import java.util.TreeSet;
  * <tr><td>any</td><td>{@link Resume}</td><td></td><td>same</td><td>h1: Broadcast again if broadcasting; h2/3: Send received (closed) or partial (aggregating)</td></tr>
  * </table>
  *
+ * <p>With a scheme where any two heavy nodes are a quorum (replicated 2-of-3, see
+ * {@link HeavyAgreement#tolerant}) these rows replace the ones above (T = deadline + 1.5·grace,
+ * {@link HeavyAgreement#takeoverAt}):
+ *
+ * <table>
+ * <caption>Heavy-node transitions of a replicated computation</caption>
+ * <tr><th>from</th><th>event</th><th>guard</th><th>to</th><th>effects</th></tr>
+ * <tr><td>—</td><td>{@link Proposal} (h1)</td><td>valid</td><td>broadcasting</td><td>Advance broadcast, Send compute to h2, h3, then Broadcast to the lights</td></tr>
+ * <tr><td>collecting</td><td>close</td><td></td><td>closed</td><td>every heavy node: Send received to the two others</td></tr>
+ * <tr><td>closed (h1)</td><td>{@code received}, {@link Tick}</td><td>one report, now ≥ deadline + grace</td><td>aggregating</td><td>Send aggregate to the reporter</td></tr>
+ * <tr><td>closed (h1)</td><td>{@link Tick}</td><td>no report, now ≥ deadline + grace</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>aggregating (h1)</td><td>{@code partial}, {@link Tick}</td><td>a quorum of partial sums, same digest</td><td>revealed</td><td>Reveal, Outcome</td></tr>
+ * <tr><td>closed, aggregating (h2/3)</td><td>{@code aggregate} from h1 or h2</td><td></td><td>aggregating</td><td>Send partial to the sender over the set fixed first</td></tr>
+ * <tr><td>closed, aggregating, takeover (h2/3)</td><td>{@link Tick}</td><td>now ≥ T, ended in network.db ({@link Ends})</td><td>revealed | failed</td><td>Log</td></tr>
+ * <tr><td>closed (h2)</td><td>{@link Tick}</td><td>now ≥ T, open, h3's report held, final set ≥ threshold</td><td>takeover</td><td>Send aggregate to h3</td></tr>
+ * <tr><td>closed (h2)</td><td>{@link Tick}</td><td>now ≥ T, open, no report from h3 (or below threshold)</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>aggregating (h2)</td><td>{@link Tick}</td><td>now ≥ T, open</td><td>takeover</td><td>Send aggregate (its set) to h3</td></tr>
+ * <tr><td>takeover (h2)</td><td>{@code partial} from h3</td><td>components agree</td><td>revealed</td><td>Reveal, Outcome (else failed)</td></tr>
+ * <tr><td>takeover (h2)</td><td>{@link Tick}</td><td>now ≥ deadline + 3·grace</td><td>failed</td><td>Fail, Send abort, Outcome</td></tr>
+ * <tr><td>closed, aggregating (h3)</td><td>{@link Tick}</td><td>now ≥ deadline + 3·grace, open</td><td>failed</td><td>Fail</td></tr>
+ * </table>
+ *
  * <p>Every handler is idempotent (inserts are keyed, transitions conditional), so a replayed message
  * or a restart changes nothing that happened already. Not thread-safe: one mailbox thread per node.
  */
@@ -81,20 +103,36 @@ final class HeavyCore {
         Optional<Role> role(PartyId uid);
     }
 
+    /**
+     * How a computation ended, as {@code network.db} says (written there by whichever heavy node
+     * ended it, or by a {@code result} from another host); empty while it is open.
+     */
+    interface Ends {
+        Ends NONE = id -> Optional.empty();
+
+        Optional<Status> end(String computation);
+    }
+
     static final long PROGRESS_EVERY_MS = 100;
 
     final PartyId uid;
     final HeavyStore store;
     final Roles roles;
+    final Ends ends;
     private final HeavyAnnouncement announcement;
     private final HeavyAgreement agreement;
     private final HeavyIntake intake;
     private long nextProgress;
 
     HeavyCore(PartyId uid, HeavyStore store, Roles roles) {
+        this(uid, store, roles, Ends.NONE);
+    }
+
+    HeavyCore(PartyId uid, HeavyStore store, Roles roles, Ends ends) {
         this.uid = uid;
         this.store = store;
         this.roles = roles;
+        this.ends = ends;
         this.announcement = new HeavyAnnouncement(this);
         this.agreement = new HeavyAgreement(this);
         this.intake = new HeavyIntake(this);
@@ -136,7 +174,9 @@ final class HeavyCore {
 
     private void resume(long now, Effects fx) {
         for (Entry e : store.open()) {
-            if (e.myIndex() != 1 && e.state() == State.CLOSED) {
+            if (e.state() == State.TAKEOVER) {
+                agreement.askForPartial(e, fx);
+            } else if (e.myIndex() != 1 && e.state() == State.CLOSED) {
                 agreement.sendReceived(e, fx);
             } else if (e.myIndex() != 1 && e.state() == State.AGGREGATING && e.finalSet() != null) {
                 agreement.sendPartial(e, e.finalSet(), fx);
@@ -167,7 +207,7 @@ final class HeavyCore {
                     close(e, "every light node answered or declined", now, fx);
                 }
             }
-            case CLOSED, AGGREGATING -> agreement.advance(e, now, fx);
+            case CLOSED, AGGREGATING, TAKEOVER -> agreement.advance(e, now, fx);
             default -> {}
         }
     }
@@ -197,6 +237,9 @@ final class HeavyCore {
         if (e.myIndex() == 1) {
             fx.add(new Effect.Answers(e.id(), held.size()));
             fx.add(new Effect.Advance(e.id(), Status.AGGREGATING, -1));
+            if (agreement.tolerant(e)) {
+                agreement.sendReceived(closed, fx);
+            }
             advance(closed, now, fx);
         } else {
             agreement.sendReceived(closed, fx);

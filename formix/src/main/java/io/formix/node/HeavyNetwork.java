@@ -64,7 +64,7 @@ final class HeavyNetwork {
             node.services.registry().remember(n);
         }
         for (ComputationRecord r : found) {
-            out.add(new HeavyCore.Proposal(r, lights, Bodies.DEFAULT_SCHEME));
+            out.add(new HeavyCore.Proposal(r, lights, r.scheme()));
         }
         return out;
     }
@@ -117,7 +117,8 @@ final class HeavyNetwork {
                 null,
                 0,
                 node.services.now(),
-                0);
+                0,
+                c.scheme());
         if (node.services.net().insertProposal(r, m.from())) {
             node.log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
             return true;

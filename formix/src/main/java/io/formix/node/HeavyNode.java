@@ -3,6 +3,7 @@ package io.formix.node;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
+import io.formix.state.ComputationRecord;
 import io.formix.state.HeavyStore;
 import io.formix.state.HeavyStore.Entry;
 import io.formix.transport.Message;
@@ -40,7 +41,11 @@ final class HeavyNode extends Node {
     HeavyNode(PartyId uid, NodeLog log, Transport transport, HostServices services, HeavyStore store) {
         super(uid, log, transport, services);
         this.store = store;
-        this.core = new HeavyCore(uid, store, services.registry()::role);
+        this.core = new HeavyCore(
+                uid,
+                store,
+                services.registry()::role,
+                id -> services.net().computation(id).map(ComputationRecord::status));
         this.network = new HeavyNetwork(this);
         this.effects = new HeavyEffects(this, network);
         this.failures = new FailureBackoff("tick", log::warn);

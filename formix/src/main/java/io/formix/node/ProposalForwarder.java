@@ -46,7 +46,7 @@ final class ProposalForwarder {
                         Bodies.Compute body = new Bodies.Compute(
                                 c.prompt(),
                                 ResponseSchema.parse(c.schema()),
-                                Bodies.DEFAULT_SCHEME,
+                                c.scheme(),
                                 c.threshold(),
                                 c.deadline(),
                                 c.graceMs(),

@@ -36,14 +36,43 @@ public final class Proposer {
 
     private static final SecureRandom IDS = new SecureRandom();
 
-    /** What the proposer asks for; null fields take their defaults. */
+    /**
+     * What the proposer asks for; null fields take their defaults.
+     *
+     * @param scheme the sharing scheme: {@code additive} ({@code additive-3}, the default) or
+     *               {@code replicated} ({@code replicated-2of3})
+     */
     public record Request(
             String prompt,
             String schemaJson,
             Integer threshold,
             Duration deadline,
             List<PartyId> heavy,
-            Duration grace) {}
+            Duration grace,
+            String scheme) {
+
+        public Request(
+                String prompt,
+                String schemaJson,
+                Integer threshold,
+                Duration deadline,
+                List<PartyId> heavy,
+                Duration grace) {
+            this(prompt, schemaJson, threshold, deadline, heavy, grace, null);
+        }
+    }
+
+    /** The scheme id a user's name stands for: {@code additive} → additive-3, {@code replicated} → replicated-2of3. */
+    public static String schemeId(String name) throws ProposalException {
+        if (name == null || name.equals("additive") || name.equals(ComputationRecord.DEFAULT_SCHEME)) {
+            return ComputationRecord.DEFAULT_SCHEME;
+        }
+        if (name.equals("replicated") || name.equals("replicated-2of3")) {
+            return "replicated-2of3";
+        }
+        throw new ProposalException(
+                "unknown --scheme — use additive (needs all three heavy nodes) or replicated (survives one failing)");
+    }
 
     private Proposer() {}
 
@@ -82,12 +111,20 @@ public final class Proposer {
         if (grace.isNegative() || grace.toMillis() > 3_600_000) {
             throw new ProposalException("the grace period must be 0..1h");
         }
+        String scheme = schemeId(req.scheme());
+        boolean replicated = !scheme.equals(ComputationRecord.DEFAULT_SCHEME);
         List<NodeRecord> heavies = heavyNodes(net, req.heavy());
+        List<NodeRecord> down = new ArrayList<>();
         for (NodeRecord h : heavies) {
             if (!running.test(h)) {
-                throw new ProposalException(
-                        "heavy node " + h.uid() + " is not running — start it with: formix node " + "start " + h.uid());
+                down.add(h);
             }
+        }
+        // replicated sharing needs two of the three; heavy node 1 announces the computation, so it must run
+        if (!down.isEmpty() && (!replicated || down.size() > 1 || down.get(0).equals(heavies.get(0)))) {
+            NodeRecord h = down.get(0);
+            throw new ProposalException(
+                    "heavy node " + h.uid() + " is not running — start it with: formix node " + "start " + h.uid());
         }
         int lights = net.members(Role.LIGHT).size();
         int threshold = req.threshold() == null ? Math.min(DEFAULT_THRESHOLD, Math.max(1, lights)) : req.threshold();
@@ -117,7 +154,8 @@ public final class Proposer {
                 null,
                 0,
                 now,
-                0);
+                0,
+                scheme);
         net.insertComputation(r);
         return r;
     }

@@ -29,7 +29,25 @@ public final class ComputationService {
      * the first three heavy nodes).
      */
     public record Proposal(
-            String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy, Duration grace) {}
+            String prompt,
+            String schema,
+            Integer threshold,
+            Duration deadline,
+            List<String> heavy,
+            Duration grace,
+            String scheme) {
+
+        /** A proposal with the default scheme (additive 3-of-3). */
+        public Proposal(
+                String prompt,
+                String schema,
+                Integer threshold,
+                Duration deadline,
+                List<String> heavy,
+                Duration grace) {
+            this(prompt, schema, threshold, deadline, heavy, grace, null);
+        }
+    }
 
     /** A computation still running, as a follower last read it; {@code leftMillis} ≤ 0 once it closes. */
     public record Progress(String status, int answers, int invited, long leftMillis) {}
@@ -66,7 +84,8 @@ public final class ComputationService {
                 c = Proposer.propose(
                         net,
                         clock,
-                        new Proposer.Request(p.prompt(), p.schema(), p.threshold(), p.deadline(), heavies, p.grace()),
+                        new Proposer.Request(
+                                p.prompt(), p.schema(), p.threshold(), p.deadline(), heavies, p.grace(), p.scheme()),
                         r -> !r.local() || HostProcesses.isRunning(r));
             } catch (ProposalException e) {
                 throw new ServiceException(Kind.REFUSED, e.getMessage());

@@ -16,6 +16,7 @@ import java.util.List;
  * @param reason why it failed, if it did
  * @param schema the answer's JSON Schema as JSON (its text if it is not JSON)
  * @param heavy the heavy nodes, heavy node 1 first
+ * @param scheme the sharing scheme ({@code additive-3} or {@code replicated-2of3})
  * @param deadline ISO-8601
  * @param endedAt ISO-8601, or null while it runs
  * @param schemaText the schema exactly as proposed (not a JSON field)
@@ -34,6 +35,7 @@ public record ComputationView(
         String prompt,
         Object schema,
         List<String> heavy,
+        String scheme,
         String deadline,
         String createdAt,
         String endedAt,
@@ -62,6 +64,7 @@ public record ComputationView(
                 c.prompt(),
                 schema,
                 heavy,
+                c.scheme(),
                 Instant.ofEpochMilli(c.deadline()).toString(),
                 Instant.ofEpochMilli(c.createdAt()).toString(),
                 c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(),

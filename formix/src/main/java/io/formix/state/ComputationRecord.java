@@ -13,6 +13,7 @@ import java.util.List;
  * @param participants light nodes whose shares reached all three heavy nodes (set at the close)
  * @param result the revealed total mod 2^32 as an unsigned value, or -1 when not revealed
  * @param late shares that arrived at a heavy node after it had closed (ignored, counted)
+ * @param scheme the sharing scheme id ({@code additive-3}, {@code replicated-2of3})
  */
 public record ComputationRecord(
         String id,
@@ -30,7 +31,53 @@ public record ComputationRecord(
         String reason,
         int late,
         long createdAt,
-        long endedAt) {
+        long endedAt,
+        String scheme) {
+
+    /** The additive 3-of-3 scheme, the default. */
+    public static final String DEFAULT_SCHEME = "additive-3";
+
+    public ComputationRecord {
+        scheme = scheme == null || scheme.isEmpty() ? DEFAULT_SCHEME : scheme;
+    }
+
+    /** A computation shared with the default scheme ({@value #DEFAULT_SCHEME}). */
+    public ComputationRecord(
+            String id,
+            String prompt,
+            String schema,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Status status,
+            int invited,
+            int answers,
+            int participants,
+            long result,
+            String reason,
+            int late,
+            long createdAt,
+            long endedAt) {
+        this(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                DEFAULT_SCHEME);
+    }
 
     /** The public state machine of a computation. */
     public enum Status {

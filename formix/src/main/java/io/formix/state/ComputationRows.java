@@ -44,7 +44,7 @@ final class ComputationRows {
     }
 
     static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavies, status, invited, "
-            + "answers, participants, result, reason, late, created_at, ended_at";
+            + "answers, participants, result, reason, late, created_at, ended_at, scheme";
 
     private final Sqlite db;
 
@@ -56,7 +56,7 @@ final class ComputationRows {
     public void insertComputation(ComputationRecord r) {
         db.update(
                 "INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, status, "
-                        + "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                        + "created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 r.id(),
                 r.prompt(),
                 r.schema(),
@@ -65,7 +65,8 @@ final class ComputationRows {
                 r.graceMs(),
                 StoreFiles.join(r.heavy()),
                 Status.PROPOSED.label(),
-                r.createdAt());
+                r.createdAt(),
+                r.scheme());
     }
 
     /**
@@ -75,7 +76,7 @@ final class ComputationRows {
     public boolean insertProposal(ComputationRecord r, PartyId proposer) {
         return db.update(
                         "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
-                                + "status, created_at, proposer) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                + "status, created_at, proposer, scheme) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         r.id(),
                         r.prompt(),
                         r.schema(),
@@ -85,7 +86,8 @@ final class ComputationRows {
                         StoreFiles.join(r.heavy()),
                         Status.PROPOSED.label(),
                         r.createdAt(),
-                        proposer.value())
+                        proposer.value(),
+                        r.scheme())
                 == 1;
     }
 
@@ -111,7 +113,7 @@ final class ComputationRows {
             Sqlite.update(
                     c,
                     "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
-                            + "heavies, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                            + "heavies, status, created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     r.id(),
                     r.prompt(),
                     r.schema(),
@@ -120,7 +122,8 @@ final class ComputationRows {
                     r.graceMs(),
                     StoreFiles.join(r.heavy()),
                     Status.PROPOSED.label(),
-                    r.createdAt());
+                    r.createdAt(),
+                    r.scheme());
             return Sqlite.update(
                             c,
                             "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
@@ -261,6 +264,7 @@ final class ComputationRows {
                 rs.getString(13),
                 rs.getInt(14),
                 rs.getLong(15),
-                rs.getLong(16));
+                rs.getLong(16),
+                rs.getString(17));
     }
 }

@@ -27,6 +27,11 @@ public interface HeavyStore extends AutoCloseable {
         COLLECTING,
         CLOSED,
         AGGREGATING,
+        /**
+         * Heavy node 2 of a computation whose scheme survives one lost heavy node, coordinating in
+         * place of a heavy node 1 that did not end it in time (it asked heavy node 3 for its partial sum).
+         */
+        TAKEOVER,
         REVEALED,
         FAILED;
 

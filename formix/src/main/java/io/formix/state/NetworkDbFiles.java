@@ -61,7 +61,8 @@ final class NetworkDbFiles {
               late         INTEGER NOT NULL DEFAULT 0,
               created_at   INTEGER NOT NULL,
               ended_at     INTEGER NOT NULL DEFAULT 0,
-              proposer     TEXT
+              proposer     TEXT,
+              scheme       TEXT NOT NULL DEFAULT 'additive-3'
             );
             CREATE INDEX IF NOT EXISTS computations_status ON computations(status);
             CREATE TABLE IF NOT EXISTS undelivered (
@@ -79,7 +80,8 @@ final class NetworkDbFiles {
         {"nodes", "roster_pos", "INTEGER"},
         {"nodes", "idk", "TEXT"},
         {"nodes", "descriptor", "BLOB"},
-        {"computations", "proposer", "TEXT"}
+        {"computations", "proposer", "TEXT"},
+        {"computations", "scheme", "TEXT NOT NULL DEFAULT 'additive-3'"}
     };
     /** Columns every version has: what an open checks before migrating. */
     private static final String BASE_COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, status, "
@@ -136,7 +138,7 @@ final class NetworkDbFiles {
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT local, admitted, roster_pos, idk, descriptor FROM nodes LIMIT 0")
                         .close();
-                s.executeQuery("SELECT proposer, heavies FROM computations LIMIT 0")
+                s.executeQuery("SELECT proposer, heavies, scheme FROM computations LIMIT 0")
                         .close();
                 s.executeQuery("SELECT computation, reason, lights FROM undelivered LIMIT 0")
                         .close();

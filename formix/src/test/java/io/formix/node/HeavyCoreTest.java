@@ -56,11 +56,17 @@ class HeavyCoreTest {
         final List<Effect> outside = new ArrayList<>();
         /** Messages addressed to a heavy node that the test holds back instead of delivering. */
         final Set<PartyId> down = new java.util.HashSet<>();
+        /** Messages between heavy nodes that are lost on the way (a node dying right after sending them). */
+        java.util.function.Predicate<Envelope> lost = m -> false;
+        /** The computations' ends as the shared network.db has them (the first end wins). */
+        final Map<String, Status> network = new HashMap<>();
+        /** When set, a broadcast to the light nodes never completes (heavy node 1 dies while sending it). */
+        boolean holdBroadcast;
 
         Cluster() {
             for (PartyId h : HEAVY) {
                 stores.put(h, HeavyStore.inMemory());
-                cores.put(h, new HeavyCore(h, stores.get(h), ROLES));
+                cores.put(h, new HeavyCore(h, stores.get(h), ROLES, id -> Optional.ofNullable(network.get(id))));
             }
         }
 
@@ -90,14 +96,21 @@ class HeavyCoreTest {
                     }
                 }
                 outside.add(e);
-                run(H1, new HeavyCore.BroadcastDone(b.computation(), Map.of()), now);
+                if (!holdBroadcast) {
+                    run(H1, new HeavyCore.BroadcastDone(b.computation(), Map.of()), now);
+                }
             } else {
+                if (e instanceof Effect.Reveal r) {
+                    network.putIfAbsent(r.computation(), Status.REVEALED);
+                } else if (e instanceof Effect.Fail f) {
+                    network.putIfAbsent(f.computation(), Status.FAILED);
+                }
                 outside.add(e);
             }
         }
 
         void deliver(Envelope m, long now) throws ProtocolException {
-            if (!down.contains(m.to())) {
+            if (!down.contains(m.to()) && !lost.test(m)) {
                 run(m.to(), new HeavyCore.Message(Envelope.decode(m.encode())), now);
             }
         }

@@ -138,6 +138,7 @@ class ViewsTest {
                 "prompt",
                 "schema",
                 "heavy",
+                "scheme",
                 "deadline",
                 "createdAt",
                 "endedAt");

@@ -112,4 +112,30 @@ class NetworkDbTest {
             assertEquals(0, rs.getInt(1), "no per-index column is left");
         }
     }
+
+    @Test
+    void aNetworkDbWithoutTheSchemeColumnIsMigratedInPlaceAndItsComputationsAreAdditive() throws Exception {
+        java.nio.file.Path file = FormixHome.of(home).networkDb();
+        java.nio.file.Files.createDirectories(file.getParent());
+        String old = NetworkDbFiles.SCHEMA.replaceAll(",\\s*scheme\\s+TEXT NOT NULL DEFAULT 'additive-3'", "");
+        assertTrue(!old.contains("scheme "), "the schema of the version before the scheme column");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            for (String stmt : old.split(";")) {
+                if (!stmt.isBlank()) {
+                    st.executeUpdate(stmt);
+                }
+            }
+            st.executeUpdate("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
+                    + "status, created_at) VALUES ('c1','q','{}',1,5,5,'heavy-1,heavy-2,heavy-3','revealed',1)");
+        }
+        try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
+            assertEquals("additive-3", db.computation("c1").orElseThrow().scheme(), "older computations were additive");
+            List<PartyId> heavy = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
+            db.insertComputation(new ComputationRecord(
+                    "c2", "q", "{}", 1, 5, 5, heavy, Status.PROPOSED, 0, 0, 0, -1, null, 0, 2, 0, "replicated-2of3"));
+            assertEquals("replicated-2of3", db.computation("c2").orElseThrow().scheme());
+        }
+    }
 }

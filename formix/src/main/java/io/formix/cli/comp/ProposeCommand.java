@@ -60,6 +60,18 @@ final class ProposeCommand implements Callable<Integer> {
             description = "the three heavy nodes (default: the first three created)")
     List<String> heavy;
 
+    @Option(
+            names = "--scheme",
+            paramLabel = "additive|replicated",
+            defaultValue = "additive",
+            description = {
+                "how answers are shared among the three heavy nodes (default additive).",
+                "additive: 3-of-3; needs all three heavy nodes to the end, and no two of them colluding learn an answer.",
+                "replicated: 2-of-3; survives any one heavy node failing (heavy node 1 included), but any two heavy "
+                        + "nodes together learn every answer: it resists only one curious heavy node."
+            })
+    String scheme;
+
     @Option(names = "--wait", description = "wait for the result, showing progress")
     boolean await;
 
@@ -70,7 +82,7 @@ final class ProposeCommand implements Callable<Integer> {
     public Integer call() {
         Main main = parent.main;
         ComputationView c = main.computations()
-                .propose(new ComputationService.Proposal(prompt, schema, threshold, deadline, heavy, grace));
+                .propose(new ComputationService.Proposal(prompt, schema, threshold, deadline, heavy, grace, scheme));
         if (!await) {
             main.print(
                     json,

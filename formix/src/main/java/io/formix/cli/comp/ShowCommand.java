@@ -44,6 +44,7 @@ final class ShowCommand implements Callable<Integer> {
         out.println("prompt:       " + TerminalText.safe(c.prompt()));
         out.println("schema:       " + TerminalText.safe(c.schemaText()));
         out.println("heavy nodes:  " + TerminalText.safe(c.heavy()));
+        out.println("scheme:       " + TerminalText.safe(c.scheme()));
         out.println("threshold:    " + c.threshold());
         out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
         out.println("participants: " + c.participants());
