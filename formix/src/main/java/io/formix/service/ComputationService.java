@@ -128,7 +128,7 @@ public final class ComputationService {
                 ComputationRecord c = find(net, id);
                 long now = clock.millis();
                 if (c.status().isFinal()) {
-                    return ComputationView.of(c);
+                    return ComputationView.of(c, net.undelivered(id));
                 }
                 if (now > watchdogAt(c)) {
                     net.fail(
@@ -164,7 +164,7 @@ public final class ComputationService {
 
     public ComputationView show(String id) {
         try (NetworkDb net = home.openNetwork()) {
-            return ComputationView.of(find(net, id));
+            return ComputationView.of(find(net, id), net.undelivered(id));
         }
     }
 

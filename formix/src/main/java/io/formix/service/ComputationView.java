@@ -7,6 +7,7 @@ import io.formix.state.ComputationRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A computation as {@code comp show --json} prints it. This is the one place that reads a
@@ -19,6 +20,8 @@ import java.util.List;
  * @param scheme the sharing scheme ({@code additive-3} or {@code replicated-2of3})
  * @param deadline ISO-8601
  * @param endedAt ISO-8601, or null while it runs
+ * @param undelivered invited light nodes heavy node 1 could not reach, by reason (left out when
+ *     every invited node got the computation, and in lists)
  * @param schemaText the schema exactly as proposed (not a JSON field)
  * @param deadlineMillis the deadline in epoch ms (not a JSON field)
  */
@@ -39,10 +42,16 @@ public record ComputationView(
         String deadline,
         String createdAt,
         String endedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> undelivered,
         @JsonIgnore String schemaText,
         @JsonIgnore long deadlineMillis) {
 
     static ComputationView of(ComputationRecord c) {
+        return of(c, Map.of());
+    }
+
+    /** {@code c} with the light nodes it never reached, by reason ({@code NetworkDb.undelivered}). */
+    static ComputationView of(ComputationRecord c, Map<String, Integer> undelivered) {
         Object schema;
         try {
             schema = Views.JSON.readValue(c.schema(), JsonNode.class);
@@ -68,6 +77,7 @@ public record ComputationView(
                 Instant.ofEpochMilli(c.deadline()).toString(),
                 Instant.ofEpochMilli(c.createdAt()).toString(),
                 c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(),
+                Map.copyOf(undelivered),
                 c.schema(),
                 c.deadline());
     }

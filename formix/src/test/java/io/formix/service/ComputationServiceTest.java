@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -129,6 +130,26 @@ class ComputationServiceTest {
         assertEquals(new ComputationService.Progress("collecting", 0, 10, 10_000), seen.get(0));
         assertEquals(9_900, seen.get(1).leftMillis());
         assertEquals("threshold not met", end.reason());
+    }
+
+    @Test
+    void showSaysHowManyInvitedLightNodesNeverGotTheComputationAndWhy() throws Exception {
+        insert("c1");
+        assertEquals(Map.of(), service(clock.pause()).show("c1").undelivered(), "all reached: nothing to say");
+        try (NetworkDb net = NetworkDb.open(home.files())) {
+            net.recordUndelivered("c1", Map.of("peer unavailable", 2, "no key for the recipient", 1));
+        }
+        ComputationView v = service(clock.pause()).show("c1");
+        assertEquals(Map.of("peer unavailable", 2, "no key for the recipient", 1), v.undelivered());
+        String json = Views.JSON.writeValueAsString(v);
+        assertEquals(
+                2,
+                Views.JSON
+                        .readTree(json)
+                        .get("undelivered")
+                        .get("peer unavailable")
+                        .asInt(),
+                json);
     }
 
     @Test

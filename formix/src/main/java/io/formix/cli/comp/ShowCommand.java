@@ -47,6 +47,9 @@ final class ShowCommand implements Callable<Integer> {
         out.println("scheme:       " + TerminalText.safe(c.scheme()));
         out.println("threshold:    " + c.threshold());
         out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
+        c.undelivered()
+                .forEach((why, n) -> out.println("not reached:  " + n + " light node" + (n == 1 ? "" : "s") + " ("
+                        + TerminalText.safe(why) + ")"));
         out.println("participants: " + c.participants());
         out.println("late shares:  " + c.late());
         out.println("deadline:     " + c.deadline());
