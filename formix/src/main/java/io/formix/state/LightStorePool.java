@@ -137,22 +137,32 @@ public final class LightStorePool implements AutoCloseable {
         }
     }
 
-    /** Closes least recently used idle connections until a permit is free, or none can be closed now. */
+    /**
+     * Closes the least recently used connection not in use, if there is one. The victim is chosen
+     * and taken out under the pool's monitor ({@code tryLock} only, never waiting there); the slow
+     * part, SQLite's close (a checkpoint), runs outside it.
+     */
     private void evictOne() {
-        List<Pooled> lru;
+        Pooled victim = null;
         synchronized (this) {
-            lru = new ArrayList<>(open.keySet());
-        }
-        for (Pooled p : lru) {
-            if (p.lock.tryLock()) {
-                try {
+            for (Pooled p : open.keySet()) {
+                if (p.lock.tryLock()) {
                     if (p.db != null) {
-                        p.disconnect();
-                        return;
+                        victim = p;
+                        break;
                     }
-                } finally {
                     p.lock.unlock();
                 }
+            }
+            if (victim != null) {
+                open.remove(victim);
+            }
+        }
+        if (victim != null) {
+            try {
+                victim.disconnect();
+            } finally {
+                victim.lock.unlock();
             }
         }
     }
@@ -195,8 +205,10 @@ public final class LightStorePool implements AutoCloseable {
         /** Takes a permit (closing idle stores for one if needed), then opens. Under {@link #lock}. */
         private void connect() {
             try {
-                while (!permits.tryAcquire(5, TimeUnit.MILLISECONDS)) {
-                    evictOne();
+                if (!permits.tryAcquire()) {
+                    do {
+                        evictOne();
+                    } while (!permits.tryAcquire(20, TimeUnit.MILLISECONDS));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
