@@ -33,13 +33,15 @@ public final class ResourceLimits {
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("inotify watch") || m.contains("user limit of inotify")) {
-                return "inotify watches exhausted (limit " + sysctl("max_user_watches") + "): raise "
-                        + "fs.inotify.max_user_watches (sysctl) or host fewer nodes per machine";
-            }
+            // The JDK's words: "User limit of inotify instances reached or too many open files",
+            // "User limit of inotify watches reached".
             if (m.contains("inotify instance")) {
                 return "inotify instances exhausted (limit " + sysctl("max_user_instances") + "): raise "
                         + "fs.inotify.max_user_instances (sysctl) or run fewer host processes";
+            }
+            if (m.contains("inotify watch")) {
+                return "inotify watches exhausted (limit " + sysctl("max_user_watches") + "): raise "
+                        + "fs.inotify.max_user_watches (sysctl) or host fewer nodes per machine";
             }
         }
         if (StateErrors.isDiskFull(t)) {
@@ -106,7 +108,8 @@ public final class ResourceLimits {
 
     private static String sysctl(String name) {
         try {
-            return Files.readString(Path.of("/proc/sys/fs/inotify", name)).strip();
+            // readLine, not readString: /proc files report a size of 0 and readString got it wrong here.
+            return Files.readAllLines(Path.of("/proc/sys/fs/inotify", name)).get(0).strip();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
