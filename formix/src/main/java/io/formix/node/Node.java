@@ -158,8 +158,9 @@ abstract class Node implements AutoCloseable {
      * Hands {@code e} to {@link #onMessage}; while that fails because this process met a limit (too
      * many open files, a full disk: {@link io.formix.state.ResourceLimits}), says so once and tries
      * again after a growing wait, so the message is not dropped. Handlers are idempotent, so a
-     * retry after a half-done attempt is safe. Gives up only when the node stops (the message is
-     * then handled again by the next start, as any message in hand at a stop).
+     * retry after a half-done attempt is safe. Gives up only when the node is asked to stop meanwhile:
+     * the failure is then rethrown and logged as a message that could not be handled (closing the
+     * transport acknowledges it, so it is not seen again).
      */
     void handleWithinLimits(Envelope e) throws ProtocolException {
         while (true) {
