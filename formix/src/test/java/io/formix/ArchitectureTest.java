@@ -73,7 +73,14 @@ class ArchitectureTest {
             new String[] {"io.formix.query", "io.formix.cli"},
             new String[] {"io.formix.query", "io.formix.service"},
             new String[] {"io.formix.query", "io.formix.node"},
-            new String[] {"io.formix.query", "io.formix.state"});
+            new String[] {"io.formix.query", "io.formix.state"},
+            new String[] {"io.formix.policy", "io.formix.cli"},
+            new String[] {"io.formix.policy", "io.formix.service"},
+            new String[] {"io.formix.policy", "io.formix.node"},
+            new String[] {"io.formix.dp", "io.formix.cli"},
+            new String[] {"io.formix.dp", "io.formix.service"},
+            new String[] {"io.formix.dp", "io.formix.node"},
+            new String[] {"io.formix.dp", "io.formix.state"});
 
     @Test
     void everyModuleUsesOnlyWhatTheDesignAllows() throws IOException {

@@ -13,6 +13,7 @@ import io.formix.service.HostService;
 import io.formix.service.NetworkService;
 import io.formix.service.NodeService;
 import io.formix.service.Pause;
+import io.formix.service.PolicyService;
 import io.formix.service.ServiceException;
 import io.formix.service.TerminalText;
 import io.formix.service.Views;
@@ -174,6 +175,10 @@ public final class Main {
 
     public DataService data() {
         return new DataService(home());
+    }
+
+    public PolicyService policies() {
+        return new PolicyService(home(), Clock.systemUTC());
     }
 
     public NodeService nodes() {
