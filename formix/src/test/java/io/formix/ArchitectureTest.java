@@ -30,22 +30,21 @@ class ArchitectureTest {
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.formix(?:\\.[a-z][a-z0-9_]*)+");
 
     /** Which packages the main code of each module may refer to, besides its own. */
-    private static final Map<String, Predicate<String>> MODULE_MAY_USE =
-            Map.of(
-                    "transport-api", transportApi(),
-                    "transport-file", transportApi().or(under("io.formix.transport.file")),
-                    "transport-tcp", transportApi().or(under("io.formix.transport.tcp")),
-                    "transport-seal", transportApi().or(under("io.formix.transport.seal")),
-                    "mpc", under("io.formix.mpc"),
-                    "proxy",
-                            transportApi()
-                                    .or(under("io.formix.transport.file"))
-                                    .or(under("io.formix.transport.tcp"))
-                                    .or(under("io.formix.proxy")),
-                    "formix",
-                            under("io.formix")
-                                    .and(under("io.formix.proxy").negate())
-                                    .and(under("io.formix.bench").negate()));
+    private static final Map<String, Predicate<String>> MODULE_MAY_USE = Map.of(
+            "transport-api", transportApi(),
+            "transport-file", transportApi().or(under("io.formix.transport.file")),
+            "transport-tcp", transportApi().or(under("io.formix.transport.tcp")),
+            "transport-seal", transportApi().or(under("io.formix.transport.seal")),
+            "mpc", under("io.formix.mpc"),
+            "proxy",
+                    transportApi()
+                            .or(under("io.formix.transport.file"))
+                            .or(under("io.formix.transport.tcp"))
+                            .or(under("io.formix.proxy")),
+            "formix",
+                    under("io.formix")
+                            .and(under("io.formix.proxy").negate())
+                            .and(under("io.formix.bench").negate()));
 
     /**
      * Package rules inside the formix module (docs/design.md): a package on the left never uses the
@@ -120,17 +119,15 @@ class ArchitectureTest {
 
     @Test
     void theReaderSeesQualifiedNamesButNotComments() {
-        String source =
-                "package io.formix.cli;\nimport io.formix.state.NetworkDb;\n"
-                        + "// io.formix.proxy.Proxy in a comment\n"
-                        + "class X { Object y = new io.formix.node.Node(); String s = \"io.formix.bench\"; }\n";
-        assertEquals(
-                List.of("io.formix.cli", "io.formix.node", "io.formix.state"),
-                List.copyOf(referencesIn(source)));
+        String source = "package io.formix.cli;\nimport io.formix.state.NetworkDb;\n"
+                + "// io.formix.proxy.Proxy in a comment\n"
+                + "class X { Object y = new io.formix.node.Node(); String s = \"io.formix.bench\"; }\n";
+        assertEquals(List.of("io.formix.cli", "io.formix.node", "io.formix.state"), List.copyOf(referencesIn(source)));
     }
 
     private static Predicate<String> transportApi() {
-        return p -> p.equals("io.formix.transport") || under("io.formix.transport.spi").test(p);
+        return p -> p.equals("io.formix.transport")
+                || under("io.formix.transport.spi").test(p);
     }
 
     private static Predicate<String> under(String pkg) {

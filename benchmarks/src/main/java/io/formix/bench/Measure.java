@@ -30,7 +30,7 @@ public final class Measure {
      * {@code warmups} unmeasured repetitions (enough for C2 to compile the hot loops).
      */
     public Comparison compare(int batch, IntSupplier floor, IntSupplier op) {
-        System.gc();  // so that the previous figure's garbage is not collected while this one is measured
+        System.gc(); // so that the previous figure's garbage is not collected while this one is measured
         int acc = 0;
         for (int w = 0; w < warmups; w++) {
             acc += batch(batch, floor)[1] + batch(batch, op)[1];

@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix completion}: prints a bash completion script ({@code source <(formix completion)}). */
-@Command(name = "completion", mixinStandardHelpOptions = true, description = "print a bash completion script: source <(formix completion)")
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = "print a bash completion script: source <(formix completion)")
 final class CompletionCommand implements Callable<Integer> {
 
     @ParentCommand

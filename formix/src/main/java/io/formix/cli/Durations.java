@@ -32,12 +32,13 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
         int pos = 0;
         while (m.find() && m.start() == pos) {
             long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
             pos = m.end();
         }
         if (pos == 0 || pos != v.length()) {
@@ -47,7 +48,8 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
     }
 
     private static CommandLine.TypeConversionException bad(String value) {
-        return new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 30s, 2m, 1m30s, 500ms");
+        return new CommandLine.TypeConversionException(
+                "'" + value + "' is not a duration: use e.g. 30s, 2m, 1m30s, 500ms");
     }
 
     /** {@link TimeText#human}: a span rounded up to whole seconds, e.g. {@code 2m5s}. */

@@ -21,6 +21,5 @@ public final class ExitCodes {
               5  the computation failed (threshold not met, heavy node lost ...)
               6  timed out waiting (nodes did not start or stop in time; they are named)""";
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

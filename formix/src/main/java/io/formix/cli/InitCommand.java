@@ -12,7 +12,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code formix init}: creates the home, {@code network.db} and the data folder; never destroys
  * data ({@link io.formix.service.HomeService#init}).
  */
-@Command(name = "init", mixinStandardHelpOptions = true, description = "create the Formix home (network.db, nodes/, channels/)")
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = "create the Formix home (network.db, nodes/, channels/)")
 final class InitCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -21,16 +24,23 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    @Option(names = "--force", description = "start over: move network.db, admin/ and nodes/ aside to *.bak-<time> "
-            + "(nothing is deleted; the shared data folder is left alone), then create new ones")
+    @Option(
+            names = "--force",
+            description = "start over: move network.db, admin/ and nodes/ aside to *.bak-<time> "
+                    + "(nothing is deleted; the shared data folder is left alone), then create new ones")
     boolean force;
 
-    @Option(names = "--layout", paramLabel = "default|syftbox",
+    @Option(
+            names = "--layout",
+            paramLabel = "default|syftbox",
             description = "channel layout of this home's nodes: default (channels under the data dir) or syftbox "
                     + "(channels in SyftBox datasites; needs --datasites and --email; docs/syftbox.md)")
     String layout;
 
-    @Option(names = "--datasites", paramLabel = "<dir>", description = "with --layout syftbox: the SyftBox datasites folder")
+    @Option(
+            names = "--datasites",
+            paramLabel = "<dir>",
+            description = "with --layout syftbox: the SyftBox datasites folder")
     Path datasites;
 
     @Option(names = "--email", description = "with --layout syftbox: this home's datasite (its SyftBox email)")
@@ -76,8 +86,10 @@ final class InitCommand implements Callable<Integer> {
                     throw new CliException(ExitCodes.USAGE, "--email: " + e.getMessage());
                 }
             }
-            default -> throw new CliException(ExitCodes.USAGE, "--layout must be default or syftbox, not \""
-                    + layout.replaceAll("\\p{Cntrl}", "?") + "\"");
+            default ->
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "--layout must be default or syftbox, not \"" + layout.replaceAll("\\p{Cntrl}", "?") + "\"");
         }
     }
 }

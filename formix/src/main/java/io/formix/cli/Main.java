@@ -33,27 +33,50 @@ import picocli.CommandLine.ScopeType;
  * {@code main} is one {@code System.exit(new CommandLine(...).execute(args))}; tests call
  * {@link #commandLine(Map)} and {@code execute} with their own environment and writers.
  */
-@Command(name = "formix", mixinStandardHelpOptions = true, version = "formix 0.1.0",
+@Command(
+        name = "formix",
+        mixinStandardHelpOptions = true,
+        version = "formix 0.1.0",
         description = "Private Map Secure Reduce: light nodes answer, three heavy nodes add up secret shares, "
                 + "only the total is revealed.",
-        subcommands = {InitCommand.class, NodeCommand.class, NetworkCommand.class, CompCommand.class,
-                CompletionCommand.class, HostCommand.class, io.formix.cli.data.DataCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            InitCommand.class,
+            NodeCommand.class,
+            NetworkCommand.class,
+            CompCommand.class,
+            CompletionCommand.class,
+            HostCommand.class,
+            io.formix.cli.data.DataCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", ExitCodes.HELP, "", "Environment: FORMIX_HOME, FORMIX_DATA_DIR, FORMIX_TRANSPORT, NO_COLOR"})
 public final class Main {
 
-    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR",
             description = "Formix home (env FORMIX_HOME, default ~/.formix)")
     Path home;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR",
             description = "transport data folder (env FORMIX_DATA_DIR, default $FORMIX_HOME/channels)")
     Path dataDir;
 
-    @Option(names = "--transport", scope = ScopeType.INHERIT, paramLabel = "file|tcp",
+    @Option(
+            names = "--transport",
+            scope = ScopeType.INHERIT,
+            paramLabel = "file|tcp",
             description = "how nodes talk (env FORMIX_TRANSPORT, default file)")
     String transport;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "show stack traces of errors")
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "show stack traces of errors")
     boolean verbose;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "plain output (also when NO_COLOR is set)")
@@ -82,12 +105,14 @@ public final class Main {
             // One line, like every other error: what happened, and where to look.
             CommandLine where = ex.getCommandLine();
             PrintWriter err = where.getErr();
-            String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().strip();
+            String msg = ex.getMessage() == null
+                    ? "invalid arguments"
+                    : ex.getMessage().strip();
             if (!msg.isEmpty()) {
                 msg = Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
             }
-            err.println("formix: " + msg.replace('\n', ' ') + " — see '" + where.getCommandSpec().qualifiedName()
-                    + " --help'");
+            err.println("formix: " + msg.replace('\n', ' ') + " — see '"
+                    + where.getCommandSpec().qualifiedName() + " --help'");
             err.flush();
             return ExitCodes.USAGE;
         });

@@ -48,8 +48,8 @@ public record Budget(long maxRows, Duration timeout, LongSupplier nanoClock) {
                 throw new DataException("more than " + budget.maxRows + " rows (the query's maxRows)");
             }
             if (expired()) {
-                throw new DataException("reading took longer than " + budget.timeout.toSeconds()
-                        + " s (the query's time bound)");
+                throw new DataException(
+                        "reading took longer than " + budget.timeout.toSeconds() + " s (the query's time bound)");
             }
         }
     }

@@ -8,7 +8,10 @@ import java.util.Locale;
  * or anything else.
  */
 public enum ColumnType {
-    EMPTY, INTEGER, DECIMAL, TEXT;
+    EMPTY,
+    INTEGER,
+    DECIMAL,
+    TEXT;
 
     public boolean numeric() {
         return this == INTEGER || this == DECIMAL;

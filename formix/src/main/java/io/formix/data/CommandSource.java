@@ -74,7 +74,8 @@ public final class CommandSource implements DataSource {
                 } else {
                     w.append(c);
                 }
-            } else if (c == '\\' && i + 1 < line.length()
+            } else if (c == '\\'
+                    && i + 1 < line.length()
                     && (quote == 0 || quote == '"' && "\"\\".indexOf(line.charAt(i + 1)) >= 0)) {
                 w.append(line.charAt(++i));
                 inWord = true;
@@ -119,7 +120,8 @@ public final class CommandSource implements DataSource {
 
     /** Runs the command with {@code input} on its standard input; returns its standard output (UTF-8). */
     public String run(String input) {
-        ProcessBuilder pb = new ProcessBuilder(spec.argv()).directory(Path.of(spec.workdir()).toFile());
+        ProcessBuilder pb = new ProcessBuilder(spec.argv())
+                .directory(Path.of(spec.workdir()).toFile());
         Map<String, String> env = pb.environment();
         Map<String, String> parent = Map.copyOf(env);
         env.clear();
@@ -163,8 +165,11 @@ public final class CommandSource implements DataSource {
                         + (why.isEmpty() ? "" : ": " + Inference.clip(why)));
             }
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(out.bytes())).toString();
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(out.bytes()))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw new DataException("the command " + spec.argv().get(0) + " printed bytes that are not UTF-8 text");
             }

@@ -50,8 +50,11 @@ final class CsvReader implements RowReader {
         this.deadline = deadline;
         checkFile(file, maxBytes, "CSV");
         try {
-            this.in = new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            this.in = new InputStreamReader(
+                    Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT));
         } catch (IOException e) {
             throw new DataException("cannot read " + file + ": " + e.getMessage());
@@ -70,8 +73,8 @@ final class CsvReader implements RowReader {
                     throw new DataException(file + " line 1: column " + (i + 1) + " has no name in the header row");
                 }
                 if (n.length() > MAX_NAME) {
-                    throw new DataException(file + " line 1: column " + (i + 1) + "'s name is longer than "
-                            + MAX_NAME + " characters");
+                    throw new DataException(
+                            file + " line 1: column " + (i + 1) + "'s name is longer than " + MAX_NAME + " characters");
                 }
                 if (names.contains(n)) {
                     throw new DataException(file + " line 1: column '" + n + "' appears twice in the header row");
@@ -208,8 +211,8 @@ final class CsvReader implements RowReader {
                         if (j + 1 == limit && buf[j] == '\r' && fill()) {
                             continue restart;
                         }
-                        throw new DataException(file + " line " + (nextLine + newlines)
-                                + ": text after the closing quote of a field");
+                        throw new DataException(
+                                file + " line " + (nextLine + newlines) + ": text after the closing quote of a field");
                     }
                     addField(i, j, sb.toString());
                     if (j == limit) {

@@ -17,8 +17,8 @@ public final class CsvSource implements TabularSource {
     }
 
     /** Reads {@code file} once to find its columns and their types ({@code declared} ones are checked). */
-    public static SourceSpec inspect(String name, Path file, long maxBytes, Map<String, ColumnType> declared,
-                                     Budget budget) {
+    public static SourceSpec inspect(
+            String name, Path file, long maxBytes, Map<String, ColumnType> declared, Budget budget) {
         Path abs = file.toAbsolutePath().normalize();
         try (CsvReader r = new CsvReader(abs, maxBytes, MAX_RECORD_CHARS, budget.start())) {
             List<Column> cols = Inference.infer(r.header(), r, declared);

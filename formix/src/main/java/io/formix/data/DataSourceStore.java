@@ -26,8 +26,7 @@ public final class DataSourceStore implements AutoCloseable {
     public static final int MAX_SOURCES = 1000;
 
     /** A registered source and when it was added (epoch ms). */
-    public record Entry(SourceSpec spec, long addedAt) {
-    }
+    public record Entry(SourceSpec spec, long addedAt) {}
 
     private final Sqlite db;
 
@@ -45,8 +44,13 @@ public final class DataSourceStore implements AutoCloseable {
         if (list().size() >= MAX_SOURCES) {
             throw new DataException("this node has " + MAX_SOURCES + " data sources already — remove some first");
         }
-        return db.update("INSERT OR IGNORE INTO data_sources(name, kind, spec, added_at) VALUES (?,?,?,?)",
-                spec.name(), spec.kind().label(), spec.toJson(), now) == 1;
+        return db.update(
+                        "INSERT OR IGNORE INTO data_sources(name, kind, spec, added_at) VALUES (?,?,?,?)",
+                        spec.name(),
+                        spec.kind().label(),
+                        spec.toJson(),
+                        now)
+                == 1;
     }
 
     /** Removes the source {@code name}; false if there was none. */
@@ -55,8 +59,10 @@ public final class DataSourceStore implements AutoCloseable {
     }
 
     public Optional<Entry> get(String name) {
-        return db.query("SELECT name, spec, added_at FROM data_sources WHERE name = ?", DataSourceStore::read, name)
-                .stream().findFirst();
+        return db
+                .query("SELECT name, spec, added_at FROM data_sources WHERE name = ?", DataSourceStore::read, name)
+                .stream()
+                .findFirst();
     }
 
     /** Every source, by name. */

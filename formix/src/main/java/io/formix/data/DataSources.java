@@ -3,8 +3,7 @@ package io.formix.data;
 /** Opens a registered source by its kind. */
 public final class DataSources {
 
-    private DataSources() {
-    }
+    private DataSources() {}
 
     public static DataSource open(SourceSpec spec) {
         return switch (spec.kind()) {

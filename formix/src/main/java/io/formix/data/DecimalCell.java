@@ -139,7 +139,10 @@ public final class DecimalCell {
                 return q;
             }
         }
-        return toBigDecimal().movePointRight(decimals).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        return toBigDecimal()
+                .movePointRight(decimals)
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 
     @Override

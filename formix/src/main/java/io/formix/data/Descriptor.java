@@ -32,12 +32,16 @@ public record Descriptor(String dataset, List<Column> columns) {
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset", dataset);
-        m.put("columns", columns.stream().map(c -> {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("name", c.name());
-            cm.put("type", c.type().label());
-            return cm;
-        }).toList());
+        m.put(
+                "columns",
+                columns.stream()
+                        .map(c -> {
+                            Map<String, Object> cm = new LinkedHashMap<>();
+                            cm.put("name", c.name());
+                            cm.put("type", c.type().label());
+                            return cm;
+                        })
+                        .toList());
         return m;
     }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
  */
 final class Inference {
 
-    private Inference() {
-    }
+    private Inference() {}
 
     static List<Column> infer(List<String> names, RowReader rows, Map<String, ColumnType> declared) {
         for (String d : declared.keySet()) {
@@ -29,12 +28,13 @@ final class Inference {
                 if (rows.missing(i)) {
                     continue;
                 }
-                ColumnType t = !rows.number(i, cell) ? ColumnType.TEXT
+                ColumnType t = !rows.number(i, cell)
+                        ? ColumnType.TEXT
                         : cell.isInteger() ? ColumnType.INTEGER : ColumnType.DECIMAL;
                 ColumnType want = declared.get(names.get(i));
                 if (want != null && want.widen(t) != want) {
-                    throw new DataException(rows.where() + ": column '" + names.get(i) + "' is declared "
-                            + want.label() + " but holds '" + clip(rows.text(i)) + "'");
+                    throw new DataException(rows.where() + ": column '" + names.get(i) + "' is declared " + want.label()
+                            + " but holds '" + clip(rows.text(i)) + "'");
                 }
                 seen[i] = seen[i] == null ? t : seen[i].widen(t);
             }

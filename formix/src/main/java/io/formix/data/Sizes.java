@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Byte sizes for people ("1.0 GiB") and from them ("16m", "1g", "4096"). */
 public final class Sizes {
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     public static String format(long bytes) {
         if (bytes < 1024) {

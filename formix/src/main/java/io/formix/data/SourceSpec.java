@@ -14,11 +14,20 @@ import java.util.regex.Pattern;
  * the data is (a file, an argv list and its working folder) and its limits, and the columns found
  * (or declared) when it was added. Private to the node: only {@link #descriptor()} may be shown.
  */
-public record SourceSpec(String name, SourceKind kind, String path, String sql, List<String> argv, String workdir,
-                         Duration timeout, long maxBytes, List<Column> columns) {
+public record SourceSpec(
+        String name,
+        SourceKind kind,
+        String path,
+        String sql,
+        List<String> argv,
+        String workdir,
+        Duration timeout,
+        long maxBytes,
+        List<Column> columns) {
 
     /** Dataset names: a letter, then letters, digits, {@code _} or {@code -}; at most 64. */
     static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
     public static final long DEFAULT_CSV_MAX_BYTES = 1L << 30;
     public static final long DEFAULT_OUTPUT_MAX_BYTES = 16L << 20;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
@@ -84,11 +93,22 @@ public record SourceSpec(String name, SourceKind kind, String path, String sql, 
             List<String> argv = new ArrayList<>();
             n.path("argv").forEach(a -> argv.add(a.asText()));
             List<Column> cols = new ArrayList<>();
-            n.path("columns").forEach(c -> cols.add(new Column(c.get("name").asText(),
-                    ColumnType.parse(c.get("type").asText()))));
-            return new SourceSpec(name, SourceKind.parse(n.get("kind").asText()), text(n, "path"), text(n, "sql"),
-                    argv, text(n, "workdir"), n.has("timeoutMillis") ? Duration.ofMillis(n.get("timeoutMillis").asLong())
-                    : null, n.path("maxBytes").asLong(0), cols);
+            n.path("columns")
+                    .forEach(c -> cols.add(new Column(
+                            c.get("name").asText(),
+                            ColumnType.parse(c.get("type").asText()))));
+            return new SourceSpec(
+                    name,
+                    SourceKind.parse(n.get("kind").asText()),
+                    text(n, "path"),
+                    text(n, "sql"),
+                    argv,
+                    text(n, "workdir"),
+                    n.has("timeoutMillis")
+                            ? Duration.ofMillis(n.get("timeoutMillis").asLong())
+                            : null,
+                    n.path("maxBytes").asLong(0),
+                    cols);
         } catch (Exception e) {
             throw new DataException("the registration of dataset " + name + " in node.db is unreadable ("
                     + e.getMessage() + ") — remove it with formix data rm and add it again");

@@ -34,8 +34,21 @@ import org.sqlite.SQLiteOpenMode;
 public final class SqliteSource implements TabularSource {
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-    private static final Set<String> WRITE_OPCODES = Set.of("OpenWrite", "Destroy", "Clear", "CreateBtree", "ParseSchema", "Vacuum", "VUpdate", "DropTable",
-            "DropIndex", "DropTrigger", "SetCookie", "JournalMode", "VCreate", "VDestroy");
+    private static final Set<String> WRITE_OPCODES = Set.of(
+            "OpenWrite",
+            "Destroy",
+            "Clear",
+            "CreateBtree",
+            "ParseSchema",
+            "Vacuum",
+            "VUpdate",
+            "DropTable",
+            "DropIndex",
+            "DropTrigger",
+            "SetCookie",
+            "JournalMode",
+            "VCreate",
+            "VDestroy");
 
     private final SourceSpec spec;
 
@@ -44,16 +57,16 @@ public final class SqliteSource implements TabularSource {
     }
 
     /** Opens {@code file} read-only, checks {@code sql} (or picks the only table) and infers the columns' types. */
-    public static SourceSpec inspect(String name, Path file, String sql, Map<String, ColumnType> declared,
-                                     Budget budget) {
+    public static SourceSpec inspect(
+            String name, Path file, String sql, Map<String, ColumnType> declared, Budget budget) {
         Path abs = file.toAbsolutePath().normalize();
         String select = sql == null ? null : checkSql(sql);
         try (Connection c = connect(abs)) {
             if (select == null) {
                 select = onlyTable(c, abs);
             }
-            SourceSpec spec = new SourceSpec(name, SourceKind.SQLITE, abs.toString(), select, List.of(), null, null,
-                    0, List.of());
+            SourceSpec spec = new SourceSpec(
+                    name, SourceKind.SQLITE, abs.toString(), select, List.of(), null, null, 0, List.of());
             try (SqliteReader r = new SqliteReader(c, abs, select, budget.start(), false)) {
                 return spec.withColumns(Inference.infer(r.names, r, declared));
             }
@@ -106,8 +119,8 @@ public final class SqliteSource implements TabularSource {
         }
         String first = s.split("[\\s(]", 2)[0].toUpperCase(Locale.ROOT);
         if (!first.equals("SELECT") && !first.equals("WITH")) {
-            throw new DataException("--sql must be one SELECT (or WITH … SELECT) statement; '"
-                    + Inference.clip(first) + "' is not a read");
+            throw new DataException("--sql must be one SELECT (or WITH … SELECT) statement; '" + Inference.clip(first)
+                    + "' is not a read");
         }
         if (s.contains(";")) {
             throw new DataException("--sql must be one statement (no ';' inside)");
@@ -143,8 +156,9 @@ public final class SqliteSource implements TabularSource {
 
     private static String onlyTable(Connection c, Path file) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master "
-                + "WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master "
+                        + "WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
@@ -161,7 +175,8 @@ public final class SqliteSource implements TabularSource {
      * opened for writing, no schema change (inserts into temporary sorters of GROUP BY are reads).
      */
     static void checkReadOnly(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
             while (rs.next()) {
                 String op = rs.getString("opcode");
                 if (WRITE_OPCODES.contains(op) || "Transaction".equals(op) && rs.getInt("p2") != 0) {

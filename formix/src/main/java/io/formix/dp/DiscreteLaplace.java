@@ -25,8 +25,8 @@ public final class DiscreteLaplace {
     /** Scale {@code numerator/denominator}, both at least 1. */
     public DiscreteLaplace(BigInteger numerator, BigInteger denominator) {
         if (numerator.signum() <= 0 || denominator.signum() <= 0) {
-            throw new IllegalArgumentException("a discrete Laplace scale is a positive fraction, not " + numerator + "/"
-                    + denominator);
+            throw new IllegalArgumentException(
+                    "a discrete Laplace scale is a positive fraction, not " + numerator + "/" + denominator);
         }
         BigInteger g = numerator.gcd(denominator);
         this.t = numerator.divide(g);

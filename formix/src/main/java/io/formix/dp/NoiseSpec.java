@@ -35,15 +35,20 @@ public record NoiseSpec(String mechanism, BigDecimal epsilon, String unit, List<
      * between the sum ({@code 2Δ/ε}) and the count ({@code 2/ε}), so the pair is ε-DP by composition.
      */
     public static NoiseSpec of(Aggregate a, BigDecimal epsilon) {
-        if (epsilon.signum() <= 0 || epsilon.compareTo(MAX_EPSILON) > 0 || epsilon.stripTrailingZeros().scale() > 18) {
+        if (epsilon.signum() <= 0
+                || epsilon.compareTo(MAX_EPSILON) > 0
+                || epsilon.stripTrailingZeros().scale() > 18) {
             throw new IllegalArgumentException("--dp-epsilon must be above 0 and at most " + MAX_EPSILON
                     + " with at most 18 decimals, not " + epsilon.toPlainString());
         }
         String unit = Sensitivity.unit(a);
         if (a instanceof Aggregate.Mean) {
             BigDecimal half = epsilon.divide(BigDecimal.valueOf(2));
-            return new NoiseSpec(DISCRETE_LAPLACE, epsilon, unit, List.of(Scale.of(Sensitivity.of(a), half),
-                    Scale.of(Sensitivity.ofCount(), half)));
+            return new NoiseSpec(
+                    DISCRETE_LAPLACE,
+                    epsilon,
+                    unit,
+                    List.of(Scale.of(Sensitivity.of(a), half), Scale.of(Sensitivity.ofCount(), half)));
         }
         return new NoiseSpec(DISCRETE_LAPLACE, epsilon, unit, List.of(Scale.of(Sensitivity.of(a), epsilon)));
     }

@@ -24,8 +24,7 @@ import java.math.BigInteger;
  */
 public final class Sensitivity {
 
-    private Sensitivity() {
-    }
+    private Sensitivity() {}
 
     /** The L1 sensitivity of the answer's cells (for a mean, of its sum cell alone: see {@link #ofCount}). */
     public static BigInteger of(Aggregate a) {
@@ -34,8 +33,10 @@ public final class Sensitivity {
         } else if (a instanceof Aggregate.Mean m) {
             return perRow(m.min(), m.max(), m.decimals());
         } else if (a instanceof Aggregate.Vector v) {
-            BigInteger clip = v.clip().multiply(new BigDecimal(BigInteger.ONE.shiftLeft(v.fractionalBits())))
-                    .setScale(0, java.math.RoundingMode.HALF_UP).toBigIntegerExact();
+            BigInteger clip = v.clip()
+                    .multiply(new BigDecimal(BigInteger.ONE.shiftLeft(v.fractionalBits())))
+                    .setScale(0, java.math.RoundingMode.HALF_UP)
+                    .toBigIntegerExact();
             return clip.multiply(BigInteger.valueOf(v.length()));
         }
         return BigInteger.ONE; // count, histogram, choice

@@ -33,8 +33,12 @@ final class Broadcaster {
         round(b.messages(), b.until(), FailureBackoff.INITIAL.toMillis(), new TreeMap<>(), done);
     }
 
-    private void round(List<Envelope> pending, long until, long wait, Map<PartyId, String> lost,
-                       Consumer<Map<PartyId, String>> done) {
+    private void round(
+            List<Envelope> pending,
+            long until,
+            long wait,
+            Map<PartyId, String> lost,
+            Consumer<Map<PartyId, String>> done) {
         List<CompletableFuture<SendFailure>> sends = new ArrayList<>();
         try {
             for (Envelope e : pending) {

@@ -1,8 +1,8 @@
 package io.formix.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.formix.transport.file.ChannelStall;
 import io.formix.transport.Transport;
+import io.formix.transport.file.ChannelStall;
 import io.formix.transport.file.FileTransport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +28,7 @@ public final class ChannelHealth {
 
     private List<ChannelStall> published = List.of();
 
-    ChannelHealth() {
-    }
+    ChannelHealth() {}
 
     /** Compares the node's stalls with what was published last and publishes a change. */
     void check(Transport transport, NodeLog log, Path nodeDir) {

@@ -73,8 +73,14 @@ final class HeavyAgreement {
     }
 
     void sendReceived(Entry e, Effects fx) {
-        fx.add(new Effect.Send(Envelope.of(MessageType.RECEIVED, core.uid, e.heavy().get(0), e.id(),
-                new Bodies.Received(heldInvited(e), core.store.lateCount(e.id())).toJson()), lastTimeout(e)));
+        fx.add(new Effect.Send(
+                Envelope.of(
+                        MessageType.RECEIVED,
+                        core.uid,
+                        e.heavy().get(0),
+                        e.id(),
+                        new Bodies.Received(heldInvited(e), core.store.lateCount(e.id())).toJson()),
+                lastTimeout(e)));
     }
 
     /** This node's partial sum over exactly {@code set}, computed by mpc. */
@@ -93,8 +99,8 @@ final class HeavyAgreement {
             }
         }
         if (missing > 0) {
-            throw new IllegalStateException("final set of " + e.id() + " names " + missing
-                    + " light node(s) without a share here");
+            throw new IllegalStateException(
+                    "final set of " + e.id() + " names " + missing + " light node(s) without a share here");
         }
         return acc.partialSum();
     }
@@ -108,8 +114,9 @@ final class HeavyAgreement {
             return;
         }
         core.store.fixFinalSet(e.id(), finalSet);
-        fx.add(new Effect.Send(Envelope.of(MessageType.PARTIAL, core.uid, e.heavy().get(0), e.id(),
-                new Bodies.Partial(p).toJson()), lastTimeout(e)));
+        fx.add(new Effect.Send(
+                Envelope.of(MessageType.PARTIAL, core.uid, e.heavy().get(0), e.id(), new Bodies.Partial(p).toJson()),
+                lastTimeout(e)));
         fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to "
                 + e.heavy().get(0));
     }
@@ -124,9 +131,13 @@ final class HeavyAgreement {
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + e.graceMs()) {
-                fail(e, "heavy node " + join(missing) + " did not report its shares within " + e.graceMs()
-                        + " ms after the deadline — check it is running (formix node start " + join(missing) + ")",
-                        now, fx);
+                fail(
+                        e,
+                        "heavy node " + join(missing) + " did not report its shares within " + e.graceMs()
+                                + " ms after the deadline — check it is running (formix node start " + join(missing)
+                                + ")",
+                        now,
+                        fx);
             }
             return;
         }
@@ -137,9 +148,14 @@ final class HeavyAgreement {
             late += r.late();
         }
         if (finalSet.size() < e.threshold()) {
-            fail(e, "threshold not met: only " + finalSet.size() + " of " + e.invited().size()
-                    + " light nodes had shares at all three heavy nodes, threshold is " + e.threshold()
-                    + " — nothing revealed", now, fx);
+            fail(
+                    e,
+                    "threshold not met: only " + finalSet.size() + " of "
+                            + e.invited().size()
+                            + " light nodes had shares at all three heavy nodes, threshold is " + e.threshold()
+                            + " — nothing revealed",
+                    now,
+                    fx);
             return;
         }
         PartialSum mine;
@@ -154,8 +170,9 @@ final class HeavyAgreement {
         fx.info("computation " + e.id() + ": final set of " + finalSet.size() + " light nodes (" + late
                 + " late shares ignored); asking for partial sums");
         for (PartyId h : others(e)) {
-            fx.add(new Effect.Send(Envelope.of(MessageType.AGGREGATE, core.uid, h, e.id(),
-                    new Bodies.Aggregate(finalSet).toJson()), lastTimeout(e)));
+            fx.add(new Effect.Send(
+                    Envelope.of(MessageType.AGGREGATE, core.uid, h, e.id(), new Bodies.Aggregate(finalSet).toJson()),
+                    lastTimeout(e)));
         }
         core.store.entry(e.id()).ifPresent(x -> reveal(x, now, fx));
     }
@@ -170,8 +187,11 @@ final class HeavyAgreement {
         }
         if (!missing.isEmpty()) {
             if (now >= e.deadline() + 2 * e.graceMs()) {
-                fail(e, "heavy node " + join(missing) + " did not send its partial sum in time — check it is running",
-                        now, fx);
+                fail(
+                        e,
+                        "heavy node " + join(missing) + " did not send its partial sum in time — check it is running",
+                        now,
+                        fx);
             }
             return;
         }
@@ -206,7 +226,8 @@ final class HeavyAgreement {
         fx.warn("computation " + e.id() + " failed: " + reason);
         fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
         for (PartyId h : others(e)) {
-            fx.add(new Effect.Send(Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
+            fx.add(new Effect.Send(
+                    Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
                     lastTimeout(e)));
         }
     }
@@ -232,8 +253,8 @@ final class HeavyAgreement {
                 Bodies.Received r = Bodies.Received.parse(m.body());
                 Entry e = heavyMessage(m, false);
                 if (core.store.addReport(e.id(), m.from(), r.lights(), r.late())) {
-                    fx.info("computation " + e.id() + ": " + m.from() + " reports shares of " + r.lights().size()
-                            + " light nodes");
+                    fx.info("computation " + e.id() + ": " + m.from() + " reports shares of "
+                            + r.lights().size() + " light nodes");
                 }
                 core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
             }
@@ -244,7 +265,8 @@ final class HeavyAgreement {
                     return;
                 }
                 if (e.state() != State.CLOSED && e.state() != State.AGGREGATING) {
-                    throw new ProtocolException("aggregate for " + e.id() + " while still " + e.state().label());
+                    throw new ProtocolException("aggregate for " + e.id() + " while still "
+                            + e.state().label());
                 }
                 sendPartial(e, a.lights(), fx);
             }
@@ -252,7 +274,8 @@ final class HeavyAgreement {
                 Bodies.Partial p = Bodies.Partial.parse(m.body());
                 Entry e = heavyMessage(m, false);
                 if (p.sum().party() != e.heavy().indexOf(m.from())) {
-                    throw new ProtocolException("partial sum of party " + p.sum().party() + " sent by " + m.from());
+                    throw new ProtocolException(
+                            "partial sum of party " + p.sum().party() + " sent by " + m.from());
                 }
                 core.store.addPartial(e.id(), m.from(), PartialSums.encode(p.sum()));
                 core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
@@ -269,12 +292,14 @@ final class HeavyAgreement {
     }
 
     private Entry heavyMessage(Envelope m, boolean fromHeavy1) throws ProtocolException {
-        Entry e = core.store.entry(m.computation()).orElseThrow(() -> new ProtocolException(
-                m.type().wire() + " for unknown computation " + m.computation()));
+        Entry e = core.store
+                .entry(m.computation())
+                .orElseThrow(
+                        () -> new ProtocolException(m.type().wire() + " for unknown computation " + m.computation()));
         int senderIndex = e.heavy().indexOf(m.from());
         if (fromHeavy1 ? senderIndex != 0 : senderIndex < 1 || e.myIndex() != 1) {
-            throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which has no such role in "
-                    + m.computation());
+            throw new ProtocolException(
+                    m.type().wire() + " from " + m.from() + ", which has no such role in " + m.computation());
         }
         return e;
     }

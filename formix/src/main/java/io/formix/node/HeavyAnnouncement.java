@@ -47,7 +47,8 @@ final class HeavyAnnouncement {
         }
         if (problem != null) {
             // reported below
-        } else if (new TreeSet<>(r.heavy()).size() != r.heavy().size() || r.heavy().size() != 3) {
+        } else if (new TreeSet<>(r.heavy()).size() != r.heavy().size()
+                || r.heavy().size() != 3) {
             problem = "the three heavy nodes must be distinct";
         } else if (r.deadline() <= now) {
             problem = "the deadline had passed when heavy node 1 picked the proposal up";
@@ -64,8 +65,19 @@ final class HeavyAnnouncement {
             fx.add(new Effect.Outcome(r.id(), List.of(), List.of(core.uid)));
             return;
         }
-        Entry e = new Entry(r.id(), 1, r.prompt(), schema.toJsonText(), p.scheme(), r.threshold(),
-                r.deadline(), r.graceMs(), List.copyOf(r.heavy()), new TreeSet<>(p.lights()), State.BROADCASTING, null,
+        Entry e = new Entry(
+                r.id(),
+                1,
+                r.prompt(),
+                schema.toJsonText(),
+                p.scheme(),
+                r.threshold(),
+                r.deadline(),
+                r.graceMs(),
+                List.copyOf(r.heavy()),
+                new TreeSet<>(p.lights()),
+                State.BROADCASTING,
+                null,
                 null);
         core.store.create(e, now);
         fx.add(new Effect.Advance(r.id(), Status.BROADCAST, p.lights().size()));
@@ -79,10 +91,17 @@ final class HeavyAnnouncement {
             return;
         }
         ResponseSchema schema = ResponseSchema.parse(e.schema());
-        Bodies.Compute forHeavies = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
-                e.graceMs(), e.heavy(), new ArrayList<>(e.invited()));
-        Bodies.Compute forLights = new Bodies.Compute(e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(),
-                e.graceMs(), e.heavy(), List.of());
+        Bodies.Compute forHeavies = new Bodies.Compute(
+                e.prompt(),
+                schema,
+                e.scheme(),
+                e.threshold(),
+                e.deadline(),
+                e.graceMs(),
+                e.heavy(),
+                new ArrayList<>(e.invited()));
+        Bodies.Compute forLights = new Bodies.Compute(
+                e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(), e.graceMs(), e.heavy(), List.of());
         List<Envelope> out = new ArrayList<>();
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
             out.add(Envelope.of(MessageType.COMPUTE, core.uid, h, e.id(), forHeavies.toJson()));
@@ -112,10 +131,10 @@ final class HeavyAnnouncement {
         }
         if (core.store.transition(b.computation(), State.BROADCASTING, State.COLLECTING, now)) {
             fx.add(new Effect.Advance(b.computation(), Status.COLLECTING, -1));
-            fx.info("computation " + b.computation() + ": broadcast done (" + (e.get().invited().size() - lost)
-                    + " delivered, " + lost + " unreachable); collecting until the deadline");
+            fx.info("computation " + b.computation() + ": broadcast done ("
+                    + (e.get().invited().size() - lost) + " delivered, " + lost
+                    + " unreachable); collecting until the deadline");
             core.store.entry(b.computation()).ifPresent(x -> core.advance(x, now, fx));
         }
     }
-
 }

@@ -53,35 +53,28 @@ import java.util.TreeSet;
 final class HeavyCore {
 
     /** An event for the core. */
-    sealed interface Event {
-    }
+    sealed interface Event {}
 
     /**
      * A proposal heavy node 1 found in {@code network.db}, with the light nodes registered now and
      * the sharing scheme to use (today always {@link io.formix.protocol.Bodies#DEFAULT_SCHEME}).
      */
-    record Proposal(ComputationRecord record, List<PartyId> lights, String scheme) implements Event {
-    }
+    record Proposal(ComputationRecord record, List<PartyId> lights, String scheme) implements Event {}
 
     /** A message, already decoded, whose sender the transport vouched for. */
-    record Message(Envelope envelope) implements Event {
-    }
+    record Message(Envelope envelope) implements Event {}
 
     /** Periodic work: timeouts, progress. */
-    record Tick() implements Event {
-    }
+    record Tick() implements Event {}
 
     /** Every message already delivered has been handled: the deadline closes may run. */
-    record Drained() implements Event {
-    }
+    record Drained() implements Event {}
 
     /** The broadcast of {@code computation} has ended; {@code undelivered} says who never got it and why. */
-    record BroadcastDone(String computation, Map<PartyId, String> undelivered) implements Event {
-    }
+    record BroadcastDone(String computation, Map<PartyId, String> undelivered) implements Event {}
 
     /** The node (re)started: pick up persisted work. */
-    record Resume() implements Event {
-    }
+    record Resume() implements Event {}
 
     /** Who is a registered node, and with which role. */
     interface Roles {
@@ -175,8 +168,7 @@ final class HeavyCore {
                 }
             }
             case CLOSED, AGGREGATING -> agreement.advance(e, now, fx);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -226,15 +218,26 @@ final class HeavyCore {
     private void onCompute(Envelope m, Bodies.Compute c, long now, Effects fx) throws ProtocolException {
         int index = c.heavy().indexOf(uid);
         if (index < 1) {
-            throw new ProtocolException("computation " + m.computation() + " does not name " + uid
-                    + " as heavy node 2 or 3");
+            throw new ProtocolException(
+                    "computation " + m.computation() + " does not name " + uid + " as heavy node 2 or 3");
         }
         if (!c.heavy().get(0).equals(m.from())) {
             throw new ProtocolException("computation announced by " + m.from() + ", not by its heavy node 1");
         }
-        Entry e = new Entry(m.computation(), index + 1, c.prompt(), c.schema().toJsonText(), c.scheme(),
-                c.threshold(), c.deadline(), c.graceMs(), List.copyOf(c.heavy()), new TreeSet<>(c.invited()),
-                State.COLLECTING, null, null);
+        Entry e = new Entry(
+                m.computation(),
+                index + 1,
+                c.prompt(),
+                c.schema().toJsonText(),
+                c.scheme(),
+                c.threshold(),
+                c.deadline(),
+                c.graceMs(),
+                List.copyOf(c.heavy()),
+                new TreeSet<>(c.invited()),
+                State.COLLECTING,
+                null,
+                null);
         if (store.create(e, now)) {
             fx.info("computation " + m.computation() + ": heavy node " + (index + 1) + ", collecting from "
                     + c.invited().size() + " light nodes");

@@ -79,7 +79,8 @@ final class HeavyIntake {
 
     private Optional<Entry> lightMessage(Envelope m) throws ProtocolException {
         if (core.roles.role(m.from()).orElse(null) != Role.LIGHT) {
-            throw new ProtocolException(m.type().wire() + " from " + m.from() + ", which is not a registered light node");
+            throw new ProtocolException(
+                    m.type().wire() + " from " + m.from() + ", which is not a registered light node");
         }
         Optional<Entry> e = known(m.computation());
         if (e.isPresent() && !e.get().invited().contains(m.from())) {
@@ -99,7 +100,9 @@ final class HeavyIntake {
             progress.put(facts.get().id(), r.size());
         }
         if (r.containsAll(facts.get().invited())) {
-            core.store.entry(facts.get().id()).filter(x -> x.state() == State.COLLECTING)
+            core.store
+                    .entry(facts.get().id())
+                    .filter(x -> x.state() == State.COLLECTING)
                     .ifPresent(x -> core.close(x, "every light node answered or declined", now, fx));
         }
     }
@@ -112,10 +115,11 @@ final class HeavyIntake {
         Intake intake = core.store.addShare(m.computation(), m.from(), share.encoded(), now);
         switch (intake) {
             case ACCEPTED -> responded(e, m.from(), now, fx);
-            case DUPLICATE -> fx.info("duplicate share from " + m.from() + " for " + m.computation()
-                    + " ignored (counted once)");
-            case LATE -> fx.info("share from " + m.from() + " for " + m.computation()
-                    + " arrived after the close: ignored (counted as late)");
+            case DUPLICATE ->
+                fx.info("duplicate share from " + m.from() + " for " + m.computation() + " ignored (counted once)");
+            case LATE ->
+                fx.info("share from " + m.from() + " for " + m.computation()
+                        + " arrived after the close: ignored (counted as late)");
         }
     }
 
@@ -126,5 +130,4 @@ final class HeavyIntake {
             responded(e, m.from(), now, fx);
         }
     }
-
 }

@@ -98,11 +98,26 @@ final class HeavyNetwork {
     boolean onPropose(Envelope m) throws ProtocolException {
         Bodies.Compute c = Bodies.Compute.parse(m.body());
         if (!c.heavy().get(0).equals(node.uid)) {
-            throw new ProtocolException("proposal " + m.computation() + " names " + c.heavy().get(0)
-                    + " as heavy node 1, not " + node.uid);
+            throw new ProtocolException(
+                    "proposal " + m.computation() + " names " + c.heavy().get(0) + " as heavy node 1, not " + node.uid);
         }
-        ComputationRecord r = new ComputationRecord(m.computation(), c.prompt(), c.schema().toJsonText(), c.threshold(),
-                c.deadline(), c.graceMs(), c.heavy(), Status.PROPOSED, 0, 0, 0, -1, null, 0, node.services.now(), 0);
+        ComputationRecord r = new ComputationRecord(
+                m.computation(),
+                c.prompt(),
+                c.schema().toJsonText(),
+                c.threshold(),
+                c.deadline(),
+                c.graceMs(),
+                c.heavy(),
+                Status.PROPOSED,
+                0,
+                0,
+                0,
+                -1,
+                null,
+                0,
+                node.services.now(),
+                0);
         if (node.services.net().insertProposal(r, m.from())) {
             node.log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
             return true;
@@ -133,9 +148,22 @@ final class HeavyNetwork {
             return;
         }
         ComputationRecord c = row.get();
-        JsonNode body = new Bodies.Result(c.status().label(), c.result(), c.participants(), c.invited(), c.answers(),
-                c.late(), c.reason(), ResponseSchema.parse(c.schema()), c.threshold(), c.deadline(), c.graceMs(),
-                c.heavy(), c.createdAt(), c.endedAt()).toJson();
+        JsonNode body = new Bodies.Result(
+                        c.status().label(),
+                        c.result(),
+                        c.participants(),
+                        c.invited(),
+                        c.answers(),
+                        c.late(),
+                        c.reason(),
+                        ResponseSchema.parse(c.schema()),
+                        c.threshold(),
+                        c.deadline(),
+                        c.graceMs(),
+                        c.heavy(),
+                        c.createdAt(),
+                        c.endedAt())
+                .toJson();
         for (PartyId p : to) {
             Envelope env = Envelope.of(MessageType.RESULT, node.uid, p, id, body);
             try {

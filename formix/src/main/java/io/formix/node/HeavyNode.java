@@ -106,7 +106,8 @@ final class HeavyNode extends Node {
                 if (e.type() == MessageType.PROPOSE && network.onPropose(e)) {
                     pickUpProposals();
                 } else if (e.type() == MessageType.RESULT) {
-                    network.onResult(e, store.entry(e.computation()).map(Entry::prompt).orElse(""));
+                    network.onResult(
+                            e, store.entry(e.computation()).map(Entry::prompt).orElse(""));
                 } else if (e.type() != MessageType.PROPOSE) {
                     run(new HeavyCore.Message(e));
                 }

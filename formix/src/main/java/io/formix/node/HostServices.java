@@ -15,11 +15,22 @@ import java.util.concurrent.ExecutorService;
  * once per id; a scheme is thread-safe), and a small pool for fan-out sends (a broadcast must not
  * wait for one unreachable peer after another).
  */
-record HostServices(FormixHome home, NetworkDb net, Registry registry, Clock clock, SecureRandom random,
-                    Map<String, SharingScheme> schemes, ExecutorService senders) {
+record HostServices(
+        FormixHome home,
+        NetworkDb net,
+        Registry registry,
+        Clock clock,
+        SecureRandom random,
+        Map<String, SharingScheme> schemes,
+        ExecutorService senders) {
 
-    HostServices(FormixHome home, NetworkDb net, Registry registry, Clock clock, SecureRandom random,
-                 ExecutorService senders) {
+    HostServices(
+            FormixHome home,
+            NetworkDb net,
+            Registry registry,
+            Clock clock,
+            SecureRandom random,
+            ExecutorService senders) {
         this(home, net, registry, clock, random, new ConcurrentHashMap<>(), senders);
     }
 

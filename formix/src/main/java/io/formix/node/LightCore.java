@@ -47,29 +47,25 @@ final class LightCore {
 
     /** The range of the first version's answers. */
     static final int ANSWER_MIN = 0;
+
     static final int ANSWER_MAX = 100;
     static final long RETRY_MS = 1_000;
     static final long POLL_MS = 200;
 
     /** An event for the core. */
-    sealed interface Event {
-    }
+    sealed interface Event {}
 
     /** A {@code compute} announcement, already decoded. */
-    record Announced(Envelope envelope) implements Event {
-    }
+    record Announced(Envelope envelope) implements Event {}
 
     /** Periodic work: approvals made by the owner, sends to retry. */
-    record Tick() implements Event {
-    }
+    record Tick() implements Event {}
 
     /** The node (re)started. */
-    record Resume() implements Event {
-    }
+    record Resume() implements Event {}
 
     /** The messages of a {@link Effect.SendAll} were handed to the transport ({@code all}) or not. */
-    record Delivered(String computation, boolean shares, boolean all) implements Event {
-    }
+    record Delivered(String computation, boolean shares, boolean all) implements Event {}
 
     private final PartyId uid;
     private final LightStore store;
@@ -80,8 +76,13 @@ final class LightCore {
     private boolean watching;
     private long nextPoll;
 
-    LightCore(PartyId uid, LightStore store, HeavyCore.Roles roles, boolean auto, SecureRandom random,
-              Function<String, SharingScheme> schemes) {
+    LightCore(
+            PartyId uid,
+            LightStore store,
+            HeavyCore.Roles roles,
+            boolean auto,
+            SecureRandom random,
+            Function<String, SharingScheme> schemes) {
         this.uid = uid;
         this.store = store;
         this.roles = roles;
@@ -126,8 +127,15 @@ final class LightCore {
             return;
         }
         State initial = expired ? State.REFUSED : auto ? State.APPROVED : State.PENDING;
-        if (!store.receive(e.computation(), c.prompt(), c.schema().toJsonText(), c.scheme(), c.deadline(), c.heavy(),
-                initial, now)) {
+        if (!store.receive(
+                e.computation(),
+                c.prompt(),
+                c.schema().toJsonText(),
+                c.scheme(),
+                c.deadline(),
+                c.heavy(),
+                initial,
+                now)) {
             fx.info("computation " + e.computation() + " announced again: already handled");
             return;
         }
@@ -137,8 +145,8 @@ final class LightCore {
             case APPROVED -> store.entry(e.computation()).ifPresent(x -> answer(x, now, fx));
             case PENDING -> {
                 watching = true;
-                fx.info("computation " + e.computation() + " waits for approval: formix comp approve "
-                        + e.computation() + " --node " + uid);
+                fx.info("computation " + e.computation() + " waits for approval: formix comp approve " + e.computation()
+                        + " --node " + uid);
             }
             default -> store.entry(e.computation()).ifPresent(x -> declines(x, "arrived after the deadline", fx));
         }
@@ -154,8 +162,16 @@ final class LightCore {
             return false;
         }
         List<byte[]> shares = share(c.scheme(), value);
-        if (!store.receiveAnswered(e.computation(), c.prompt(), c.schema().toJsonText(), c.scheme(), c.deadline(),
-                c.heavy(), value, shares, now)) {
+        if (!store.receiveAnswered(
+                e.computation(),
+                c.prompt(),
+                c.schema().toJsonText(),
+                c.scheme(),
+                c.deadline(),
+                c.heavy(),
+                value,
+                shares,
+                now)) {
             fx.info("computation " + e.computation() + " announced again: already handled");
             return true;
         }
@@ -173,8 +189,7 @@ final class LightCore {
                 case ANSWERED -> sendShares(en, fx);
                 case REFUSED -> declines(en, en.reason() == null ? "declined by the owner" : en.reason(), fx);
                 case PENDING -> more |= en.deadline() > now;
-                default -> {
-                }
+                default -> {}
             }
         }
         watching = more;
@@ -226,7 +241,11 @@ final class LightCore {
     private void sendShares(Entry en, Effects fx) {
         List<Envelope> out = new ArrayList<>();
         for (int i = 0; i < en.heavy().size(); i++) {
-            out.add(Envelope.of(MessageType.SHARE, uid, en.heavy().get(i), en.id(),
+            out.add(Envelope.of(
+                    MessageType.SHARE,
+                    uid,
+                    en.heavy().get(i),
+                    en.id(),
                     new Bodies.Share(en.encodedShares().get(i)).toJson()));
         }
         fx.add(new Effect.SendAll(en.id(), out, true));

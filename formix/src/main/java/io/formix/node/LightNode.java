@@ -24,6 +24,7 @@ final class LightNode extends Node {
 
     /** The range of the first version's answers. */
     static final int ANSWER_MIN = LightCore.ANSWER_MIN;
+
     static final int ANSWER_MAX = LightCore.ANSWER_MAX;
 
     private final LightStore store;
@@ -31,18 +32,21 @@ final class LightNode extends Node {
     /** False once {@link #prepare} found nothing to resume (every computation sent or declined). */
     private boolean resumeNeeded = true;
 
-    LightNode(PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store,
-              Approval approval) {
+    LightNode(
+            PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store, Approval approval) {
         super(uid, log, transport, services);
         this.store = store;
-        this.core = new LightCore(uid, store, services.registry()::role, approval == Approval.AUTO, services.random(),
-                services::scheme);
+        this.core = new LightCore(
+                uid, store, services.registry()::role, approval == Approval.AUTO, services.random(), services::scheme);
     }
 
     @Override
     void onMessage(Envelope e) throws ProtocolException {
         if (e.type() == MessageType.RESULT) {
-            Outcomes.record(this, e, Bodies.Result.parse(e.body()),
+            Outcomes.record(
+                    this,
+                    e,
+                    Bodies.Result.parse(e.body()),
                     store.entry(e.computation()).map(Entry::prompt).orElse(""));
             return;
         }

@@ -66,8 +66,7 @@ abstract class Node implements AutoCloseable {
     }
 
     /** Work to do only once every message already delivered to this node has been handled. */
-    void onIdle() {
-    }
+    void onIdle() {}
 
     /** How long the receiver may block waiting for a message. */
     java.time.Duration receivePoll(java.time.Duration standard) {
@@ -103,8 +102,7 @@ abstract class Node implements AutoCloseable {
     abstract void resume();
 
     /** Called by the host right after the node was opened, before any message or {@link #resume}. */
-    void prepare() {
-    }
+    void prepare() {}
 
     /** Failed sends per peer, so a retried failure is logged once with a count. */
     private final java.util.Map<PartyId, FailureBackoff> sendFailures = new java.util.concurrent.ConcurrentHashMap<>();
@@ -120,8 +118,8 @@ abstract class Node implements AutoCloseable {
      * transport's verdict that the peer is unknown or unreachable. Logged once per distinct reason.
      */
     SendFailure attempt(Envelope e) {
-        FailureBackoff failures = sendFailures.computeIfAbsent(e.to(),
-                to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
+        FailureBackoff failures = sendFailures.computeIfAbsent(
+                e.to(), to -> new FailureBackoff("sending to " + to, text -> log.warn(text)));
         try {
             byte[] bytes = e.encode();
             transport.send(e.to(), bytes);
@@ -130,8 +128,10 @@ abstract class Node implements AutoCloseable {
         } catch (IOException ex) {
             // Retries repeat the same failure: logged once per distinct reason, with a count.
             String limit = io.formix.state.ResourceLimits.explain(ex, null);
-            failures.failed("could not send " + e.type().wire() + " for " + e.computation() + ": "
-                    + (limit != null ? limit : ex.getMessage()), services.now());
+            failures.failed(
+                    "could not send " + e.type().wire() + " for " + e.computation() + ": "
+                            + (limit != null ? limit : ex.getMessage()),
+                    services.now());
             return new SendFailure(String.valueOf(ex.getMessage()), SendFailure.isLocal(ex));
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -175,8 +175,10 @@ abstract class Node implements AutoCloseable {
                 if (limit == null || stopping) {
                     throw ex;
                 }
-                long wait = limitFailures.failed("cannot handle " + e.type().wire() + " for " + e.computation()
-                        + " from " + e.from() + ": " + limit, services.now());
+                long wait = limitFailures.failed(
+                        "cannot handle " + e.type().wire() + " for " + e.computation() + " from " + e.from() + ": "
+                                + limit,
+                        services.now());
                 try {
                     awaitStop(Math.max(10, wait));
                 } catch (InterruptedException ie) {
@@ -216,8 +218,7 @@ abstract class Node implements AutoCloseable {
     abstract void closeStore();
 
     /** Finishes work already accepted, before the transport closes (which acknowledges what was received). */
-    void drain() {
-    }
+    void drain() {}
 
     @Override
     public void close() {

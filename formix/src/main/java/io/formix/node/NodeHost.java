@@ -66,23 +66,24 @@ public final class NodeHost implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, daemon("formix-light-ticks"));
     private final HostStops stops;
-    private final FailureBackoff registryFailures = new FailureBackoff("reading network.db",
-            text -> System.err.println("formix host: " + text));
+    private final FailureBackoff registryFailures =
+            new FailureBackoff("reading network.db", text -> System.err.println("formix host: " + text));
     private volatile long seenVersion = Long.MIN_VALUE;
     /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
     private long healthCheckedAt = Long.MIN_VALUE / 2; // far past, without overflow in now - healthCheckedAt
+
     private volatile boolean closed;
     private static final long FORWARD_EVERY_MS = 500;
     private long nextForward = Long.MIN_VALUE;
     private final ProposalForwarder forwarder;
     /** The light nodes' databases, open only while they work. */
     private final LightStorePool lightStores;
+
     private static final long IDLE_STORES_EVERY_MS = 1_000;
     private long idleStoresCheckedAt = Long.MIN_VALUE / 2;
 
     /** A hosted node and its receiver thread. */
-    record Running(Node node, Thread receiver) {
-    }
+    record Running(Node node, Thread receiver) {}
 
     private NodeHost(HostServices services, TransportFactory transports, Settings settings) {
         this.services = services;
@@ -91,8 +92,8 @@ public final class NodeHost implements AutoCloseable {
         this.forwarder = new ProposalForwarder(services);
         this.stops = new HostStops(services, pid, settings.receivePoll());
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("formix-ticker"));
-        this.lightStores = LightStorePool.sqlite(settings.openLightStores(), LightStorePool.DEFAULT_IDLE_MS,
-                services.clock()::millis);
+        this.lightStores = LightStorePool.sqlite(
+                settings.openLightStores(), LightStorePool.DEFAULT_IDLE_MS, services.clock()::millis);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -110,9 +111,20 @@ public final class NodeHost implements AutoCloseable {
      * @throws IOException if a node's transport cannot be opened (e.g. already running elsewhere);
      *     nodes started before the failure are stopped again
      */
-    public static NodeHost start(FormixHome home, NetworkDb net, TransportFactory transports, Clock clock,
-                                 Collection<NodeRecord> records, Settings settings) throws IOException {
-        HostServices services = new HostServices(home, net, new Registry(net), clock, new SecureRandom(),
+    public static NodeHost start(
+            FormixHome home,
+            NetworkDb net,
+            TransportFactory transports,
+            Clock clock,
+            Collection<NodeRecord> records,
+            Settings settings)
+            throws IOException {
+        HostServices services = new HostServices(
+                home,
+                net,
+                new Registry(net),
+                clock,
+                new SecureRandom(),
                 Executors.newFixedThreadPool(SENDERS, daemon("formix-sender")));
         NodeHost host = new NodeHost(services, transports, settings);
         // Opening a node is mostly waiting for the disk (SQLite, lock files): a few at a time.
@@ -159,8 +171,10 @@ public final class NodeHost implements AutoCloseable {
             }
         }
         for (Running r : host.nodes.values()) {
-            r.node().log.info("node " + r.node().uid + " started (pid " + host.pid + ", "
-                    + r.node().transport.getClass().getSimpleName() + ")");
+            r.node()
+                    .log
+                    .info("node " + r.node().uid + " started (pid " + host.pid + ", "
+                            + r.node().transport.getClass().getSimpleName() + ")");
             r.receiver().start();
         }
         host.ticker.scheduleWithFixedDelay(host::tickAll, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
@@ -180,7 +194,8 @@ public final class NodeHost implements AutoCloseable {
         try {
             opened = r.isHeavy()
                     ? new HeavyNode(r.uid(), log, t, services, HeavyStore.open(services.home(), r.uid()))
-                    : new LightNode(r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
+                    : new LightNode(
+                            r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
             opened.rejections = rejections;
             opened.prepare();
             transports.opened(r.uid(), t);
@@ -192,8 +207,13 @@ public final class NodeHost implements AutoCloseable {
             throw e;
         }
         Node node = opened;
-        ReceiveLoop loop = new ReceiveLoop(node, node.receivePoll(settings.receivePoll()), services.clock(),
-                node::deliver, node.log::warn, node::awaitStop);
+        ReceiveLoop loop = new ReceiveLoop(
+                node,
+                node.receivePoll(settings.receivePoll()),
+                services.clock(),
+                node::deliver,
+                node.log::warn,
+                node::awaitStop);
         Thread receiver = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
         receiver.setDaemon(true);
         nodes.put(r.uid(), new Running(node, receiver));
@@ -219,7 +239,9 @@ public final class NodeHost implements AutoCloseable {
         if (now - healthCheckedAt >= HEALTH_EVERY_MS || now < healthCheckedAt) {
             healthCheckedAt = now;
             for (Running r : nodes.values()) {
-                r.node().health.check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
+                r.node()
+                        .health
+                        .check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
             }
         }
         if (now - idleStoresCheckedAt >= IDLE_STORES_EVERY_MS || now < idleStoresCheckedAt) {
@@ -229,7 +251,10 @@ public final class NodeHost implements AutoCloseable {
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
             try {
-                forwarder.forward(nodes.isEmpty() ? null : nodes.values().iterator().next().node());
+                forwarder.forward(
+                        nodes.isEmpty()
+                                ? null
+                                : nodes.values().iterator().next().node());
             } catch (RuntimeException e) {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }

@@ -54,8 +54,8 @@ public final class NodeLog implements AutoCloseable {
         try {
             if (out == null) {
                 Files.createDirectories(file.getParent());
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                out = Files.newBufferedWriter(
+                        file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
             out.write(Instant.now(clock).toString());
             out.write(' ');

@@ -14,8 +14,7 @@ import io.formix.state.NodeRecord.Role;
  */
 final class Outcomes {
 
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     /** Records {@code r}; {@code prompt} is the receiver's own copy (results carry none). */
     static void record(Node node, Envelope m, Bodies.Result r, String prompt) throws ProtocolException {
@@ -26,9 +25,23 @@ final class Outcomes {
         if (node.services.registry().role(m.from()).orElse(null) != Role.HEAVY) {
             throw new ProtocolException("result from " + m.from() + ", which is not a registered heavy node");
         }
-        ComputationRecord c = new ComputationRecord(m.computation(), prompt, r.schema().toJsonText(), r.threshold(),
-                r.deadline(), r.graceMs(), r.heavy(), ComputationRecord.Status.parse(r.status()), r.invited(),
-                r.answers(), Math.max(0, r.participants()), r.result(), r.reason(), r.late(), r.createdAt(), r.endedAt());
+        ComputationRecord c = new ComputationRecord(
+                m.computation(),
+                prompt,
+                r.schema().toJsonText(),
+                r.threshold(),
+                r.deadline(),
+                r.graceMs(),
+                r.heavy(),
+                ComputationRecord.Status.parse(r.status()),
+                r.invited(),
+                r.answers(),
+                Math.max(0, r.participants()),
+                r.result(),
+                r.reason(),
+                r.late(),
+                r.createdAt(),
+                r.endedAt());
         if (node.services.net().recordOutcome(c)) {
             node.log.info("computation " + m.computation() + ": " + r.status() + " (outcome from heavy node 1, "
                     + m.from() + ")");

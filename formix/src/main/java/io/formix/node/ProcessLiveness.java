@@ -15,8 +15,7 @@ public final class ProcessLiveness {
     private static final long START_TOLERANCE_MS = 2_000;
     private static volatile POSIX posix;
 
-    private ProcessLiveness() {
-    }
+    private ProcessLiveness() {}
 
     private static POSIX posix() {
         POSIX p = posix;
@@ -34,7 +33,10 @@ public final class ProcessLiveness {
 
     /** The start time (epoch ms) of {@code pid}, or 0 when unknown. */
     public static long startTime(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+        return ProcessHandle.of(pid)
+                .flatMap(h -> h.info().startInstant())
+                .map(Instant::toEpochMilli)
+                .orElse(0L);
     }
 
     /** True if {@code pid} runs and (when both are known) started at {@code recordedStart}. */

@@ -29,7 +29,8 @@ final class ProposalForwarder {
     void forward(Node carrier) {
         List<ComputationRecord> proposed = new ArrayList<>();
         for (ComputationRecord c : services.net().openComputations()) {
-            if (c.status() == ComputationRecord.Status.PROPOSED && !forwarding.contains(c.id())
+            if (c.status() == ComputationRecord.Status.PROPOSED
+                    && !forwarding.contains(c.id())
                     && services.registry().isRemote(c.heavy1())) {
                 proposed.add(c);
             }
@@ -42,15 +43,24 @@ final class ProposalForwarder {
             try {
                 services.senders().execute(() -> {
                     try {
-                        Bodies.Compute body = new Bodies.Compute(c.prompt(), ResponseSchema.parse(c.schema()), Bodies.DEFAULT_SCHEME,
-                                c.threshold(), c.deadline(), c.graceMs(), c.heavy(), List.of());
-                        if (carrier.send(Envelope.of(MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
+                        Bodies.Compute body = new Bodies.Compute(
+                                c.prompt(),
+                                ResponseSchema.parse(c.schema()),
+                                Bodies.DEFAULT_SCHEME,
+                                c.threshold(),
+                                c.deadline(),
+                                c.graceMs(),
+                                c.heavy(),
+                                List.of());
+                        if (carrier.send(Envelope.of(
+                                        MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
                                 && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {
                             carrier.log.info("computation " + c.id() + ": proposal sent to heavy node 1 (" + c.heavy1()
                                     + ") on another host");
                         }
                     } catch (RuntimeException e) {
-                        carrier.log.warn("computation " + c.id() + ": could not forward the proposal: " + e.getMessage());
+                        carrier.log.warn(
+                                "computation " + c.id() + ": could not forward the proposal: " + e.getMessage());
                     } finally {
                         forwarding.remove(c.id());
                     }
@@ -60,5 +70,4 @@ final class ProposalForwarder {
             }
         }
     }
-
 }

@@ -37,12 +37,15 @@ public final class Proposer {
     private static final SecureRandom IDS = new SecureRandom();
 
     /** What the proposer asks for; null fields take their defaults. */
-    public record Request(String prompt, String schemaJson, Integer threshold, Duration deadline, List<PartyId> heavy,
-                          Duration grace) {
-    }
+    public record Request(
+            String prompt,
+            String schemaJson,
+            Integer threshold,
+            Duration deadline,
+            List<PartyId> heavy,
+            Duration grace) {}
 
-    private Proposer() {
-    }
+    private Proposer() {}
 
     /**
      * Validates and records the proposal.
@@ -82,8 +85,8 @@ public final class Proposer {
         List<NodeRecord> heavies = heavyNodes(net, req.heavy());
         for (NodeRecord h : heavies) {
             if (!running.test(h)) {
-                throw new ProposalException("heavy node " + h.uid() + " is not running — start it with: formix node "
-                        + "start " + h.uid());
+                throw new ProposalException(
+                        "heavy node " + h.uid() + " is not running — start it with: formix node " + "start " + h.uid());
             }
         }
         int lights = net.members(Role.LIGHT).size();
@@ -98,8 +101,23 @@ public final class Proposer {
         long now = clock.millis();
         List<PartyId> ids = new ArrayList<>();
         heavies.forEach(h -> ids.add(h.uid()));
-        ComputationRecord r = new ComputationRecord(newId(), req.prompt(), schema.toJsonText(), threshold,
-                now + deadline.toMillis(), grace.toMillis(), ids, Status.PROPOSED, 0, 0, 0, -1, null, 0, now, 0);
+        ComputationRecord r = new ComputationRecord(
+                newId(),
+                req.prompt(),
+                schema.toJsonText(),
+                threshold,
+                now + deadline.toMillis(),
+                grace.toMillis(),
+                ids,
+                Status.PROPOSED,
+                0,
+                0,
+                0,
+                -1,
+                null,
+                0,
+                now,
+                0);
         net.insertComputation(r);
         return r;
     }

@@ -35,8 +35,13 @@ final class ReceiveLoop implements Runnable {
      * @param warn     takes one warning line (the node's log)
      * @param sleeper  waits after a failed receive; returns early when the node stops
      */
-    ReceiveLoop(Node node, Duration poll, Clock clock, Consumer<Message> dispatch, Consumer<String> warn,
-                FailureBackoff.Sleeper sleeper) {
+    ReceiveLoop(
+            Node node,
+            Duration poll,
+            Clock clock,
+            Consumer<Message> dispatch,
+            Consumer<String> warn,
+            FailureBackoff.Sleeper sleeper) {
         this.node = node;
         this.poll = poll;
         this.clock = clock;
@@ -66,7 +71,8 @@ final class ReceiveLoop implements Runnable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                long wait = failures.failed(e instanceof IOException ? String.valueOf(e.getMessage()) : e.toString(), now);
+                long wait =
+                        failures.failed(e instanceof IOException ? String.valueOf(e.getMessage()) : e.toString(), now);
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException ie) {

@@ -14,7 +14,9 @@ import java.io.IOException;
 record SendFailure(String reason, boolean local) {
 
     static boolean isLocal(IOException e) {
-        return !(e instanceof PeerUnavailableException || e instanceof MessageTooLargeException
-                || e instanceof TransportClosedException || e instanceof SealException);
+        return !(e instanceof PeerUnavailableException
+                || e instanceof MessageTooLargeException
+                || e instanceof TransportClosedException
+                || e instanceof SealException);
     }
 }

@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class SendRetries {
 
-    private record Retry(Envelope message, long until, long at, long delay) {
-    }
+    private record Retry(Envelope message, long until, long at, long delay) {}
 
     private final Node node;
     private final List<Retry> pending = new ArrayList<>();
@@ -27,7 +26,8 @@ final class SendRetries {
     void send(Envelope e, long until, long now) {
         SendFailure f = node.attempt(e);
         if (f != null && f.local() && now < until) {
-            pending.add(new Retry(e, until, now + FailureBackoff.INITIAL.toMillis(), FailureBackoff.INITIAL.toMillis()));
+            pending.add(
+                    new Retry(e, until, now + FailureBackoff.INITIAL.toMillis(), FailureBackoff.INITIAL.toMillis()));
         }
     }
 

@@ -30,8 +30,7 @@ public interface TransportFactory {
         void warn(String line);
 
         /** A message from {@code from} the endpoint refused (e.g. it failed authentication), with why. */
-        default void refused(PartyId from, String reason) {
-        }
+        default void refused(PartyId from, String reason) {}
     }
 
     /**
@@ -43,8 +42,7 @@ public interface TransportFactory {
     }
 
     /** Called once after {@link #open} for a node, so backends can publish an address. */
-    default void opened(PartyId self, Transport transport) {
-    }
+    default void opened(PartyId self, Transport transport) {}
 
     /**
      * Called once after a host has opened its nodes' transports and before its nodes start, with
@@ -53,6 +51,5 @@ public interface TransportFactory {
      * one burst of folder events at start, instead of one per new channel while a computation
      * runs; opening first keeps each transport's initial listing of the root small).
      */
-    default void prepare(Collection<NodeRecord> hosted, Collection<NodeRecord> all) throws IOException {
-    }
+    default void prepare(Collection<NodeRecord> hosted, Collection<NodeRecord> all) throws IOException {}
 }

@@ -25,8 +25,15 @@ import java.util.Set;
  * @param maxPerDay    at most this many answered computations per dataset per UTC day
  * @param maxEpsilon   answer only differentially private queries, while their ε on a dataset adds up to at most this
  */
-public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, List<String> columns,
-                               List<String> types, List<String> proposers, Long maxPerDay, BigDecimal maxEpsilon) {
+public record DisclosurePolicy(
+        Long minThreshold,
+        Long minRows,
+        Long minCell,
+        List<String> columns,
+        List<String> types,
+        List<String> proposers,
+        Long maxPerDay,
+        BigDecimal maxEpsilon) {
 
     /** The aggregate types a query can have. */
     public static final List<String> TYPES = List.of("count", "sum", "mean", "histogram", "vector", "choice");
@@ -68,15 +75,16 @@ public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, Li
         if (types != null) {
             for (String t : types) {
                 if (!TYPES.contains(t)) {
-                    throw new PolicyException("--types: '" + clip(t) + "' is not an answer type — use "
-                            + String.join(", ", TYPES));
+                    throw new PolicyException(
+                            "--types: '" + clip(t) + "' is not an answer type — use " + String.join(", ", TYPES));
                 }
             }
         }
         if (proposers != null) {
             for (String p : proposers) {
                 if (!PartyId.isValid(p)) {
-                    throw new PolicyException("--proposers: '" + clip(p) + "' is not a node uid (1-63 of a-z, 0-9 and -)");
+                    throw new PolicyException(
+                            "--proposers: '" + clip(p) + "' is not a node uid (1-63 of a-z, 0-9 and -)");
                 }
             }
         }
@@ -103,8 +111,8 @@ public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, Li
             return null;
         }
         if (v.isEmpty()) {
-            throw new PolicyException("--" + c.label() + " needs at least one entry (turn it off with --off "
-                    + c.label() + ")");
+            throw new PolicyException(
+                    "--" + c.label() + " needs at least one entry (turn it off with --off " + c.label() + ")");
         }
         if (v.size() > MAX_LIST) {
             throw new PolicyException("--" + c.label() + " takes at most " + MAX_LIST + " entries, not " + v.size());
@@ -188,10 +196,10 @@ public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, Li
             case COLUMNS -> "only columns " + String.join(", ", columns);
             case TYPES -> "only " + String.join(", ", types);
             case PROPOSERS -> "only proposals from " + String.join(", ", proposers);
-            case MAX_PER_DAY -> "at most " + maxPerDay + " computation" + (maxPerDay == 1 ? "" : "s")
-                    + " per dataset per UTC day";
-            case MAX_EPSILON -> "only differentially private queries, at most ε " + maxEpsilon.toPlainString()
-                    + " in all per dataset";
+            case MAX_PER_DAY ->
+                "at most " + maxPerDay + " computation" + (maxPerDay == 1 ? "" : "s") + " per dataset per UTC day";
+            case MAX_EPSILON ->
+                "only differentially private queries, at most ε " + maxEpsilon.toPlainString() + " in all per dataset";
         };
     }
 
@@ -240,8 +248,9 @@ public record DisclosurePolicy(Long minThreshold, Long minRows, Long minCell, Li
             }
             return p;
         } catch (PolicyException | com.fasterxml.jackson.core.JsonProcessingException | NumberFormatException e) {
-            throw new PolicyException("the disclosure policy in node.db is unreadable (" + String.valueOf(e.getMessage())
-                    .lines().findFirst().orElse("") + ") — set it again with formix node policy");
+            throw new PolicyException("the disclosure policy in node.db is unreadable ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    + ") — set it again with formix node policy");
         }
     }
 

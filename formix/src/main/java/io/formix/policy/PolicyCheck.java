@@ -22,24 +22,27 @@ import java.util.Set;
  */
 public final class PolicyCheck {
 
-    private PolicyCheck() {
-    }
+    private PolicyCheck() {}
 
     /** The controls that need no data: whether {@code q} as proposed may be evaluated and answered at all. */
     public static Verdict beforeAnswer(DisclosurePolicy p, Query q, ProposalFacts f, Usage u) {
         List<String> passed = new ArrayList<>();
         if (p.proposers() != null) {
             if (f.proposer() == null || !p.proposers().contains(f.proposer())) {
-                return Verdict.decline(Control.PROPOSERS, "proposer " + (f.proposer() == null ? "unknown"
-                        : f.proposer()) + " is not in your list", passed);
+                return Verdict.decline(
+                        Control.PROPOSERS,
+                        "proposer " + (f.proposer() == null ? "unknown" : f.proposer()) + " is not in your list",
+                        passed);
             }
             passed.add("proposer " + f.proposer() + " allowed");
         }
         String type = q.aggregate().type();
         if (p.types() != null) {
             if (!p.types().contains(type)) {
-                return Verdict.decline(Control.TYPES, "a " + type + " is not among your answer types ("
-                        + String.join(", ", p.types()) + ")", passed);
+                return Verdict.decline(
+                        Control.TYPES,
+                        "a " + type + " is not among your answer types (" + String.join(", ", p.types()) + ")",
+                        passed);
             }
             passed.add(type + " allowed");
         }
@@ -48,37 +51,49 @@ public final class PolicyCheck {
             Set<String> allowed = p.columnSet();
             for (String c : read) {
                 if (!allowed.contains(c)) {
-                    return Verdict.decline(Control.COLUMNS, "the query reads column " + c + ", not in your list",
-                            passed);
+                    return Verdict.decline(
+                            Control.COLUMNS, "the query reads column " + c + ", not in your list", passed);
                 }
             }
             passed.add(read.isEmpty() ? "no column read" : "columns " + String.join(", ", read) + " allowed");
         }
         if (p.minThreshold() != null) {
             if (f.threshold() < p.minThreshold()) {
-                return Verdict.decline(Control.MIN_THRESHOLD, "threshold " + f.threshold() + " is below your minimum "
-                        + p.minThreshold(), passed);
+                return Verdict.decline(
+                        Control.MIN_THRESHOLD,
+                        "threshold " + f.threshold() + " is below your minimum " + p.minThreshold(),
+                        passed);
             }
             passed.add("threshold " + f.threshold() + " ≥ your min " + p.minThreshold());
         }
         if (p.maxEpsilon() != null) {
             if (f.dpEpsilon() == null) {
-                return Verdict.decline(Control.MAX_EPSILON, "the proposal asks for no differential privacy, and "
-                        + "you answer only differentially private queries", passed);
+                return Verdict.decline(
+                        Control.MAX_EPSILON,
+                        "the proposal asks for no differential privacy, and "
+                                + "you answer only differentially private queries",
+                        passed);
             }
             BigDecimal after = u.epsilonSpent().add(f.dpEpsilon());
             if (after.compareTo(p.maxEpsilon()) > 0) {
-                return Verdict.decline(Control.MAX_EPSILON, "ε budget of " + q.dataset() + " spent: "
-                        + u.epsilonSpent().toPlainString() + " of " + p.maxEpsilon().toPlainString()
-                        + " used, this asks " + f.dpEpsilon().toPlainString(), passed);
+                return Verdict.decline(
+                        Control.MAX_EPSILON,
+                        "ε budget of " + q.dataset() + " spent: "
+                                + u.epsilonSpent().toPlainString() + " of "
+                                + p.maxEpsilon().toPlainString()
+                                + " used, this asks " + f.dpEpsilon().toPlainString(),
+                        passed);
             }
-            passed.add("ε " + f.dpEpsilon().toPlainString() + " fits (" + u.epsilonSpent().toPlainString() + " of "
-                    + p.maxEpsilon().toPlainString() + " used)");
+            passed.add("ε " + f.dpEpsilon().toPlainString() + " fits ("
+                    + u.epsilonSpent().toPlainString() + " of " + p.maxEpsilon().toPlainString() + " used)");
         }
         if (p.maxPerDay() != null) {
             if (u.answeredToday() >= p.maxPerDay()) {
-                return Verdict.decline(Control.MAX_PER_DAY, u.answeredToday() + " computations on " + q.dataset()
-                        + " today already, your maximum is " + p.maxPerDay(), passed);
+                return Verdict.decline(
+                        Control.MAX_PER_DAY,
+                        u.answeredToday() + " computations on " + q.dataset() + " today already, your maximum is "
+                                + p.maxPerDay(),
+                        passed);
             }
             passed.add(u.answeredToday() + " of " + p.maxPerDay() + " computations on " + q.dataset() + " today");
         }
@@ -89,8 +104,7 @@ public final class PolicyCheck {
      * Every control: {@link #beforeAnswer}, then min-rows and min-cell on {@code answer}, which the
      * node computed from a source of kind {@code kind}.
      */
-    public static Verdict check(DisclosurePolicy p, Query q, ProposalFacts f, Answer answer, SourceKind kind,
-                                Usage u) {
+    public static Verdict check(DisclosurePolicy p, Query q, ProposalFacts f, Answer answer, SourceKind kind, Usage u) {
         Verdict before = beforeAnswer(p, q, f, u);
         if (!before.approved()) {
             return before;
@@ -100,14 +114,16 @@ public final class PolicyCheck {
             Long rows = contributingRows(q.aggregate(), answer, kind);
             if (rows != null) {
                 if (rows > 0 && rows < p.minRows()) {
-                    return Verdict.decline(Control.MIN_ROWS, rows + " contributing row" + (rows == 1 ? "" : "s")
-                            + ", below your minimum " + p.minRows(), passed);
+                    return Verdict.decline(
+                            Control.MIN_ROWS,
+                            rows + " contributing row" + (rows == 1 ? "" : "s") + ", below your minimum " + p.minRows(),
+                            passed);
                 }
                 passed.add(rows + " contributing row" + (rows == 1 ? "" : "s")
                         + (rows == 0 ? " (none: allowed)" : " ≥ min " + p.minRows()));
             } else {
-                passed.add("min-rows does not apply to a " + q.aggregate().type() + " from a " + kind.label()
-                        + " source");
+                passed.add(
+                        "min-rows does not apply to a " + q.aggregate().type() + " from a " + kind.label() + " source");
             }
         }
         if (p.minCell() != null) {
@@ -115,9 +131,12 @@ public final class PolicyCheck {
                 long[] c = answer.cells();
                 for (int i = 0; i < c.length; i++) {
                     if (c[i] > 0 && c[i] < p.minCell()) {
-                        return Verdict.decline(Control.MIN_CELL, "histogram cell " + (i + 1) + " of " + c.length
-                                + " holds " + c[i] + " row" + (c[i] == 1 ? "" : "s") + ", below your minimum "
-                                + p.minCell(), passed);
+                        return Verdict.decline(
+                                Control.MIN_CELL,
+                                "histogram cell " + (i + 1) + " of " + c.length
+                                        + " holds " + c[i] + " row" + (c[i] == 1 ? "" : "s") + ", below your minimum "
+                                        + p.minCell(),
+                                passed);
                     }
                 }
                 passed.add("every histogram cell 0 or ≥ " + p.minCell());

@@ -61,14 +61,18 @@ public final class PolicyStore implements AutoCloseable {
     /** The node's policy; {@link DisclosurePolicy#OFF} until its owner sets one. */
     public DisclosurePolicy policy() {
         return db.query("SELECT policy FROM disclosure_policy WHERE id = 1", rs -> rs.getString(1)).stream()
-                .findFirst().map(DisclosurePolicy::fromJson).orElse(DisclosurePolicy.OFF);
+                .findFirst()
+                .map(DisclosurePolicy::fromJson)
+                .orElse(DisclosurePolicy.OFF);
     }
 
     /** Replaces the node's policy. */
     public void set(DisclosurePolicy p, Instant now) {
-        db.update("INSERT INTO disclosure_policy(id, policy, updated_at) VALUES (1, ?, ?) "
-                + "ON CONFLICT(id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at",
-                p.toJson(), now.toEpochMilli());
+        db.update(
+                "INSERT INTO disclosure_policy(id, policy, updated_at) VALUES (1, ?, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at",
+                p.toJson(),
+                now.toEpochMilli());
     }
 
     /** What {@code dataset} has given: computations on the UTC day of {@code now}, and ε in all. */
@@ -78,8 +82,8 @@ public final class PolicyStore implements AutoCloseable {
 
     /** {@link #usage} of every dataset in the ledger, by name. */
     public Map<String, Usage> usageByDataset(Instant now) {
-        List<String> names = db.query("SELECT DISTINCT dataset FROM policy_ledger ORDER BY dataset",
-                rs -> rs.getString(1));
+        List<String> names =
+                db.query("SELECT DISTINCT dataset FROM policy_ledger ORDER BY dataset", rs -> rs.getString(1));
         Map<String, Usage> m = new LinkedHashMap<>();
         for (String n : names) {
             m.put(n, usage(n, now));
@@ -122,14 +126,14 @@ public final class PolicyStore implements AutoCloseable {
 
     private static DisclosurePolicy readPolicy(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT policy FROM disclosure_policy WHERE id = 1");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? DisclosurePolicy.fromJson(rs.getString(1)) : DisclosurePolicy.OFF;
         }
     }
 
     private static boolean recorded(Connection c, String dataset, String computation) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM policy_ledger WHERE dataset = ? AND computation = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM policy_ledger WHERE dataset = ? AND computation = ?")) {
             ps.setString(1, dataset);
             ps.setString(2, computation);
             try (ResultSet rs = ps.executeQuery()) {
@@ -152,8 +156,8 @@ public final class PolicyStore implements AutoCloseable {
 
     private static Usage usage(Connection c, String dataset, Instant now) throws SQLException {
         long today;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM policy_ledger WHERE dataset = ? AND day = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT COUNT(*) FROM policy_ledger WHERE dataset = ? AND day = ?")) {
             ps.setString(1, dataset);
             ps.setString(2, day(now));
             try (ResultSet rs = ps.executeQuery()) {
@@ -161,16 +165,16 @@ public final class PolicyStore implements AutoCloseable {
             }
         }
         BigDecimal spent = BigDecimal.ZERO;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT epsilon FROM policy_ledger WHERE dataset = ? AND epsilon IS NOT NULL")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT epsilon FROM policy_ledger WHERE dataset = ? AND epsilon IS NOT NULL")) {
             ps.setString(1, dataset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
                         spent = spent.add(new BigDecimal(rs.getString(1)));
                     } catch (NumberFormatException e) {
-                        throw new PolicyException("the ε ledger of " + dataset + " in node.db holds '"
-                                + rs.getString(1) + "', which is not a number");
+                        throw new PolicyException("the ε ledger of " + dataset + " in node.db holds '" + rs.getString(1)
+                                + "', which is not a number");
                     }
                 }
             }

@@ -22,8 +22,7 @@ public final class ProposalHash {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProposalHash() {
-    }
+    private ProposalHash() {}
 
     /**
      * The canonical JSON: {@code {"v":1,"prompt":…,"query":{…},"threshold":…,"heavy":[…],"dp":null|{"epsilon":…}}},
@@ -49,8 +48,8 @@ public final class ProposalHash {
     /** The SHA-256 of {@link #canonical}, as 64 lower-case hex digits. */
     public static String of(String prompt, Query q, long threshold, List<String> heavy, BigDecimal dpEpsilon) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical(prompt, q, threshold, heavy, dpEpsilon)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical(prompt, q, threshold, heavy, dpEpsilon).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);

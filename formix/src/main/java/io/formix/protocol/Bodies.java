@@ -3,8 +3,8 @@ package io.formix.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.formix.transport.PartyId;
 import io.formix.mpc.PartialSum;
+import io.formix.transport.PartyId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -22,17 +22,24 @@ public final class Bodies {
     public static final int MAX_LIGHTS = 100_000;
     /** The sharing scheme of a {@code compute} that names none. */
     public static final String DEFAULT_SCHEME = "additive-3";
+
     static final int MAX_TEXT = 4_096;
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /**
      * A computation announcement. {@code invited} (the light nodes it was broadcast to) is sent
      * to the other heavy nodes only; light nodes get an empty list.
      */
-    public record Compute(String prompt, ResponseSchema schema, String scheme, int threshold, long deadline,
-                          long graceMs, List<PartyId> heavy, List<PartyId> invited) {
+    public record Compute(
+            String prompt,
+            ResponseSchema schema,
+            String scheme,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            List<PartyId> invited) {
         public JsonNode toJson() {
             ObjectNode o = Envelope.JSON.createObjectNode();
             o.put("prompt", prompt);
@@ -67,8 +74,8 @@ public final class Bodies {
             }
             String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : DEFAULT_SCHEME;
             Schemes.check(scheme, heavy.size());
-            return new Compute(prompt, schema, scheme, threshold, deadline, grace, heavy,
-                    idList(b, "invited", MAX_LIGHTS));
+            return new Compute(
+                    prompt, schema, scheme, threshold, deadline, grace, heavy, idList(b, "invited", MAX_LIGHTS));
         }
     }
 
@@ -81,7 +88,9 @@ public final class Bodies {
         static final int MAX_CHARS = 4_096;
 
         public JsonNode toJson() {
-            return Envelope.JSON.createObjectNode().put("share", Base64.getEncoder().encodeToString(encoded));
+            return Envelope.JSON
+                    .createObjectNode()
+                    .put("share", Base64.getEncoder().encodeToString(encoded));
         }
 
         public static Share parse(JsonNode b) throws ProtocolException {
@@ -110,8 +119,8 @@ public final class Bodies {
         }
 
         public static Received parse(JsonNode b) throws ProtocolException {
-            return new Received(new TreeSet<>(idList(b, "lights", MAX_LIGHTS)),
-                    (int) longField(b, "late", 0, Integer.MAX_VALUE));
+            return new Received(
+                    new TreeSet<>(idList(b, "lights", MAX_LIGHTS)), (int) longField(b, "late", 0, Integer.MAX_VALUE));
         }
     }
 
@@ -158,9 +167,21 @@ public final class Bodies {
      * status, total (revealed only), counts, reason (failed only) and the computation's public
      * facts. No prompt: every receiver already holds it (its own node.db, or the proposal it made).
      */
-    public record Result(String status, long result, int participants, int invited, int answers, int late,
-                         String reason, ResponseSchema schema, int threshold, long deadline, long graceMs,
-                         List<PartyId> heavy, long createdAt, long endedAt) {
+    public record Result(
+            String status,
+            long result,
+            int participants,
+            int invited,
+            int answers,
+            int late,
+            String reason,
+            ResponseSchema schema,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            long createdAt,
+            long endedAt) {
         public JsonNode toJson() {
             ObjectNode o = Envelope.JSON.createObjectNode();
             o.put("status", status);
@@ -201,11 +222,20 @@ public final class Bodies {
             if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
                 throw new ProtocolException("'heavy' must name three distinct heavy nodes");
             }
-            return new Result(status, result, (int) longField(b, "participants", -1, MAX_LIGHTS),
-                    (int) longField(b, "invited", 0, MAX_LIGHTS), (int) longField(b, "answers", 0, MAX_LIGHTS),
-                    (int) longField(b, "late", 0, Integer.MAX_VALUE), reason, schema,
-                    (int) longField(b, "threshold", 1, MAX_LIGHTS), longField(b, "deadline", 0, Long.MAX_VALUE),
-                    longField(b, "graceMs", 0, 3_600_000), heavy, longField(b, "createdAt", 0, Long.MAX_VALUE),
+            return new Result(
+                    status,
+                    result,
+                    (int) longField(b, "participants", -1, MAX_LIGHTS),
+                    (int) longField(b, "invited", 0, MAX_LIGHTS),
+                    (int) longField(b, "answers", 0, MAX_LIGHTS),
+                    (int) longField(b, "late", 0, Integer.MAX_VALUE),
+                    reason,
+                    schema,
+                    (int) longField(b, "threshold", 1, MAX_LIGHTS),
+                    longField(b, "deadline", 0, Long.MAX_VALUE),
+                    longField(b, "graceMs", 0, 3_600_000),
+                    heavy,
+                    longField(b, "createdAt", 0, Long.MAX_VALUE),
                     longField(b, "endedAt", 0, Long.MAX_VALUE));
         }
     }
@@ -226,8 +256,8 @@ public final class Bodies {
     static byte[] base64Field(JsonNode b, String field, int maxChars) throws ProtocolException {
         JsonNode f = b.get(field);
         if (f == null || !f.isTextual() || f.textValue().length() > maxChars) {
-            throw new ProtocolException("missing or non-base64 field '" + field + "' (at most " + maxChars
-                    + " characters)");
+            throw new ProtocolException(
+                    "missing or non-base64 field '" + field + "' (at most " + maxChars + " characters)");
         }
         try {
             return Base64.getDecoder().decode(f.textValue());

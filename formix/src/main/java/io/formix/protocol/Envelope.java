@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code toString} never shows the body: it may hold a share.
  */
-public record Envelope(int v, MessageType type, String id, PartyId from, PartyId to, String computation,
-                       JsonNode body) {
+public record Envelope(
+        int v, MessageType type, String id, PartyId from, PartyId to, String computation, JsonNode body) {
 
     /** The only protocol version this code speaks. */
     public static final int VERSION = 1;
@@ -75,8 +75,8 @@ public record Envelope(int v, MessageType type, String id, PartyId from, PartyId
             throw new ProtocolException("envelope has no integer 'v'");
         }
         if (v.intValue() != VERSION) {
-            throw new ProtocolException("unsupported protocol version " + v.intValue() + " (this node speaks "
-                    + VERSION + ")");
+            throw new ProtocolException(
+                    "unsupported protocol version " + v.intValue() + " (this node speaks " + VERSION + ")");
         }
         MessageType type = MessageType.fromWire(text(n, "type"));
         String id = text(n, "id");

@@ -58,8 +58,7 @@ public final class MessageLimits {
      */
     public static final int SEAL_PAD_BYTES = 512;
 
-    private MessageLimits() {
-    }
+    private MessageLimits() {}
 
     /**
      * The bound of a node's underlying transport when its messages are sealed: the protocol's

@@ -22,8 +22,7 @@ public final class PartialSums {
     /** Longest base64 sum accepted (scalars: 12 characters). */
     static final int MAX_SUM_CHARS = 64;
 
-    private PartialSums() {
-    }
+    private PartialSums() {}
 
     public static ObjectNode toJson(PartialSum p) {
         ObjectNode o = Envelope.JSON.createObjectNode();
@@ -62,15 +61,22 @@ public final class PartialSums {
         int party = (int) Bodies.longField(b, "party", 0, 63);
         JsonNode comps = b.get("components");
         JsonNode sums = b.get("sums");
-        if (comps == null || !comps.isArray() || sums == null || !sums.isArray() || comps.size() != sums.size()
-                || comps.isEmpty() || comps.size() > MAX_COMPONENTS) {
-            throw new ProtocolException("'components' and 'sums' must be arrays of the same size, 1.."
-                    + MAX_COMPONENTS);
+        if (comps == null
+                || !comps.isArray()
+                || sums == null
+                || !sums.isArray()
+                || comps.size() != sums.size()
+                || comps.isEmpty()
+                || comps.size() > MAX_COMPONENTS) {
+            throw new ProtocolException(
+                    "'components' and 'sums' must be arrays of the same size, 1.." + MAX_COMPONENTS);
         }
         int[] indices = new int[comps.size()];
         int[][] values = new int[comps.size()][];
         for (int k = 0; k < indices.length; k++) {
-            if (!comps.get(k).isInt() || comps.get(k).intValue() < 0 || comps.get(k).intValue() > 63) {
+            if (!comps.get(k).isInt()
+                    || comps.get(k).intValue() < 0
+                    || comps.get(k).intValue() > 63) {
                 throw new ProtocolException("field 'components' holds an invalid component index");
             }
             indices[k] = comps.get(k).intValue();

@@ -21,7 +21,8 @@ public record ResponseSchema(String type, Double minimum, Double maximum) {
             throw new IllegalArgumentException("schema 'type' must be \"integer\" or \"number\", got " + type);
         }
         if (minimum != null && maximum != null && minimum > maximum) {
-            throw new IllegalArgumentException("schema 'minimum' (" + minimum + ") is above 'maximum' (" + maximum + ")");
+            throw new IllegalArgumentException(
+                    "schema 'minimum' (" + minimum + ") is above 'maximum' (" + maximum + ")");
         }
     }
 
@@ -39,8 +40,8 @@ public record ResponseSchema(String type, Double minimum, Double maximum) {
     /** Parses the schema from a JSON tree. */
     public static ResponseSchema parse(JsonNode n) {
         if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("schema must be a JSON object like {\"type\":\"integer\",\"minimum\":0,"
-                    + "\"maximum\":100}");
+            throw new IllegalArgumentException(
+                    "schema must be a JSON object like {\"type\":\"integer\",\"minimum\":0," + "\"maximum\":100}");
         }
         String type = null;
         Double min = null;
@@ -56,8 +57,9 @@ public record ResponseSchema(String type, Double minimum, Double maximum) {
                 }
                 case "minimum" -> min = number(e.getKey(), e.getValue());
                 case "maximum" -> max = number(e.getKey(), e.getValue());
-                default -> throw new IllegalArgumentException("schema keyword '" + Envelope.clip(e.getKey())
-                        + "' is not supported: use only type (integer|number), minimum, maximum");
+                default ->
+                    throw new IllegalArgumentException("schema keyword '" + Envelope.clip(e.getKey())
+                            + "' is not supported: use only type (integer|number), minimum, maximum");
             }
         }
         if (type == null) {

@@ -7,8 +7,7 @@ import io.formix.mpc.SharingSchemes;
 /** Checks on the sharing data a message carries: the scheme id and the encoded shares. */
 final class Schemes {
 
-    private Schemes() {
-    }
+    private Schemes() {}
 
     /** The scheme {@code id} names, which must share among {@code heavies} heavy nodes. */
     static SharingScheme check(String id, int heavies) throws ProtocolException {

@@ -153,7 +153,8 @@ public sealed interface Aggregate {
         /** {@code round(x · 2^f)}, half away from zero. */
         long scale(BigDecimal x) {
             return x.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(fractionalBits)))
-                    .setScale(0, RoundingMode.HALF_UP).longValueExact();
+                    .setScale(0, RoundingMode.HALF_UP)
+                    .longValueExact();
         }
 
         public BigInteger[] cellBounds(long maxRows) {

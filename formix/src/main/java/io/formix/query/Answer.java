@@ -5,5 +5,4 @@ package io.formix.query;
  * complement), and what only its owner sees about how they were computed: rows read, rows matching
  * the {@code where} terms, values skipped as missing, values clamped to the bounds.
  */
-public record Answer(long[] cells, long rows, long matched, long missing, long clamped) {
-}
+public record Answer(long[] cells, long rows, long matched, long missing, long clamped) {}

@@ -11,8 +11,7 @@ import java.math.BigDecimal;
  */
 public final class Canonical {
 
-    private Canonical() {
-    }
+    private Canonical() {}
 
     public static String json(Query q) {
         ObjectNode n = QueryParser.JSON.createObjectNode();
@@ -52,7 +51,9 @@ public final class Canonical {
             }
         } else if (g instanceof Aggregate.Vector v) {
             a.put("length", v.length());
-            a.putRawValue("clip", new com.fasterxml.jackson.databind.util.RawValue(v.clip().toPlainString()));
+            a.putRawValue(
+                    "clip",
+                    new com.fasterxml.jackson.databind.util.RawValue(v.clip().toPlainString()));
             a.put("fractionalBits", v.fractionalBits());
         } else if (g instanceof Aggregate.Choice c) {
             ArrayNode cs = a.putArray("categories");

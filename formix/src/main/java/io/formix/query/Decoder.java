@@ -1,10 +1,10 @@
 package io.formix.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -29,8 +29,7 @@ public final class Decoder {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Decoder() {
-    }
+    private Decoder() {}
 
     public static JsonNode decode(Aggregate a, long[] total, long participants) {
         if (total.length != a.width()) {
@@ -45,21 +44,24 @@ public final class Decoder {
             BigDecimal sum = BigDecimal.valueOf(total[0], m.decimals());
             o.set("sum", number(sum));
             o.put("count", total[1]);
-            o.set("mean", total[1] == 0 ? NODES.nullNode() : number(sum.divide(BigDecimal.valueOf(total[1]),
-                    Math.max(m.decimals(), 2), RoundingMode.HALF_UP)));
+            o.set(
+                    "mean",
+                    total[1] == 0
+                            ? NODES.nullNode()
+                            : number(sum.divide(
+                                    BigDecimal.valueOf(total[1]), Math.max(m.decimals(), 2), RoundingMode.HALF_UP)));
             return o;
         } else if (a instanceof Aggregate.Histogram h) {
             ObjectNode o = NODES.objectNode();
             int k = h.buckets();
             ArrayNode labels = o.putArray(h.edges() != null ? "edges" : "categories");
-            (h.edges() != null ? h.edges().stream().map(Object.class::cast).toList() : h.categories())
-                    .forEach(v -> {
-                        if (v instanceof BigDecimal b) {
-                            labels.add(number(b));
-                        } else {
-                            labels.add((String) v);
-                        }
-                    });
+            (h.edges() != null ? h.edges().stream().map(Object.class::cast).toList() : h.categories()).forEach(v -> {
+                if (v instanceof BigDecimal b) {
+                    labels.add(number(b));
+                } else {
+                    labels.add((String) v);
+                }
+            });
             ArrayNode counts = o.putArray("counts");
             for (int i = 0; i < k; i++) {
                 counts.add(total[i]);
@@ -76,8 +78,11 @@ public final class Decoder {
             for (long t : total) {
                 BigDecimal s = BigDecimal.valueOf(t).divide(scale); // exact: 2^-f has f decimals
                 sums.add(number(s.stripTrailingZeros()));
-                means.add(participants == 0 ? NODES.nullNode()
-                        : number(s.divide(n, v.fractionalBits(), RoundingMode.HALF_UP).stripTrailingZeros()));
+                means.add(
+                        participants == 0
+                                ? NODES.nullNode()
+                                : number(s.divide(n, v.fractionalBits(), RoundingMode.HALF_UP)
+                                        .stripTrailingZeros()));
             }
             return o;
         }

@@ -28,8 +28,7 @@ import java.util.function.LongSupplier;
  */
 public final class Evaluator {
 
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     /** Fails in one line unless {@code q} can run on {@code source} (dataset, columns, types, answer type). */
     public static void check(Query q, DataSource source) {
@@ -53,31 +52,38 @@ public final class Evaluator {
         for (Term t : q.where()) {
             Column c = column(d, t.column());
             if (c.type() != ColumnType.EMPTY && c.type().numeric() != t.numeric()) {
-                throw new QueryException("type mismatch: column '" + c.name() + "' is " + c.type().label()
-                        + " but the term compares it with " + (t.numeric() ? "a number" : "text"));
+                throw new QueryException("type mismatch: column '" + c.name() + "' is "
+                        + c.type().label() + " but the term compares it with " + (t.numeric() ? "a number" : "text"));
             }
         }
         if (a instanceof Aggregate.Sum || a instanceof Aggregate.Mean) {
             Column c = column(d, a.column());
             if (c.type() == ColumnType.TEXT) {
-                throw new QueryException("type mismatch: a " + a.type() + " needs a numeric column; '" + c.name()
-                        + "' is text");
+                throw new QueryException(
+                        "type mismatch: a " + a.type() + " needs a numeric column; '" + c.name() + "' is text");
             }
         } else if (a instanceof Aggregate.Histogram h) {
             Column c = column(d, h.column());
             boolean numericBuckets = h.edges() != null || h.categories().get(0) instanceof BigDecimal;
             if (c.type() != ColumnType.EMPTY && c.type().numeric() != numericBuckets) {
-                throw new QueryException("type mismatch: column '" + c.name() + "' is " + c.type().label()
-                        + " but the histogram's " + (h.edges() != null ? "edges are numbers" : "categories are "
-                        + (numericBuckets ? "numbers" : "text")));
+                throw new QueryException("type mismatch: column '" + c.name() + "' is "
+                        + c.type().label()
+                        + " but the histogram's "
+                        + (h.edges() != null
+                                ? "edges are numbers"
+                                : "categories are " + (numericBuckets ? "numbers" : "text")));
             }
         }
     }
 
     private static Column column(Descriptor d, String name) {
-        return d.column(name).orElseThrow(() -> new QueryException("dataset " + d.dataset() + " has no column '"
-                + Words.clip(name) + "' (it has " + String.join(", ", d.columns().stream().limit(20)
-                .map(Column::name).toList()) + (d.columns().size() > 20 ? ", …" : "") + ")"));
+        return d.column(name)
+                .orElseThrow(() -> new QueryException("dataset " + d.dataset() + " has no column '"
+                        + Words.clip(name) + "' (it has "
+                        + String.join(
+                                ", ",
+                                d.columns().stream().limit(20).map(Column::name).toList())
+                        + (d.columns().size() > 20 ? ", …" : "") + ")"));
     }
 
     /** Checks, then evaluates {@code q} over {@code source}; {@link QueryException} or {@link DataException} on failure. */
@@ -92,11 +98,12 @@ public final class Evaluator {
             }
             case COMMAND -> {
                 String out = ((CommandSource) source).run(Canonical.json(q));
-                yield new Answer(PlainAnswers.parse(q.aggregate(), q.maxRows(), out, "the command's output"),
-                        0, 0, 0, 0);
+                yield new Answer(
+                        PlainAnswers.parse(q.aggregate(), q.maxRows(), out, "the command's output"), 0, 0, 0, 0);
             }
-            case MANUAL -> throw new QueryException("dataset " + source.descriptor().dataset() + " is answered by hand "
-                    + "— its owner types the answer");
+            case MANUAL ->
+                throw new QueryException("dataset " + source.descriptor().dataset() + " is answered by hand "
+                        + "— its owner types the answer");
         };
     }
 
@@ -236,7 +243,8 @@ public final class Evaluator {
         int col = d.index(h.column());
         int k = h.buckets();
         if (h.edges() != null) {
-            DecimalCell.Constant[] edges = h.edges().stream().map(Aggregate::constant).toArray(DecimalCell.Constant[]::new);
+            DecimalCell.Constant[] edges =
+                    h.edges().stream().map(Aggregate::constant).toArray(DecimalCell.Constant[]::new);
             return new Sink(k + 2) {
                 @Override
                 void add(RowReader rows, DecimalCell cell) {
@@ -264,8 +272,8 @@ public final class Evaluator {
             };
         }
         if (h.categories().get(0) instanceof BigDecimal) {
-            DecimalCell.Constant[] cats = h.categories().stream().map(Aggregate::constant)
-                    .toArray(DecimalCell.Constant[]::new);
+            DecimalCell.Constant[] cats =
+                    h.categories().stream().map(Aggregate::constant).toArray(DecimalCell.Constant[]::new);
             return new Sink(k + 2) {
                 @Override
                 void add(RowReader rows, DecimalCell cell) {

@@ -2,7 +2,13 @@ package io.formix.query;
 
 /** The comparison of a {@code where} term. */
 public enum Op {
-    EQ("=", "="), NE("!=", "≠"), LT("<", "<"), LE("<=", "≤"), GT(">", ">"), GE(">=", "≥"), IN("in", "in");
+    EQ("=", "="),
+    NE("!=", "≠"),
+    LT("<", "<"),
+    LE("<=", "≤"),
+    GT(">", ">"),
+    GE(">=", "≥"),
+    IN("in", "in");
 
     final String json;
     final String symbol;

@@ -23,8 +23,7 @@ import java.util.Iterator;
  */
 public final class PlainAnswers {
 
-    private PlainAnswers() {
-    }
+    private PlainAnswers() {}
 
     public static long[] parse(Aggregate a, long maxRows, String text, String what) {
         if (a instanceof Aggregate.Vector v) {
@@ -59,8 +58,8 @@ public final class PlainAnswers {
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!f.equals("counts") && !f.equals(extra) && !f.equals("missing")) {
-                    throw new QueryException(what + " has an unknown field '" + Words.clip(f) + "': expected "
-                            + expected(a));
+                    throw new QueryException(
+                            what + " has an unknown field '" + Words.clip(f) + "': expected " + expected(a));
                 }
             }
             JsonNode counts = n.get("counts");
@@ -84,8 +83,9 @@ public final class PlainAnswers {
             Aggregate.Choice c = (Aggregate.Choice) a;
             int i = n.isTextual() ? c.categories().indexOf(n.textValue()) : -1;
             if (i < 0) {
-                throw new QueryException(what + " is not one of " + String.join(", ", c.categories().stream().limit(10)
-                        .toList()) + (c.categories().size() > 10 ? ", …" : "") + ": " + Words.clip(text.strip()));
+                throw new QueryException(what + " is not one of "
+                        + String.join(", ", c.categories().stream().limit(10).toList())
+                        + (c.categories().size() > 10 ? ", …" : "") + ": " + Words.clip(text.strip()));
             }
             long[] cells = new long[c.categories().size()];
             cells[i] = 1;
@@ -110,10 +110,12 @@ public final class PlainAnswers {
     }
 
     private static long whole(JsonNode n, long max, String what, Aggregate a) {
-        if (n == null || !n.isIntegralNumber() || n.bigIntegerValue().signum() < 0
+        if (n == null
+                || !n.isIntegralNumber()
+                || n.bigIntegerValue().signum() < 0
                 || n.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new QueryException(what + " is not " + expected(a) + " (a whole number 0.." + max + " was expected, got "
-                    + Words.clip(String.valueOf(n)) + ")");
+            throw new QueryException(what + " is not " + expected(a) + " (a whole number 0.." + max
+                    + " was expected, got " + Words.clip(String.valueOf(n)) + ")");
         }
         return n.longValue();
     }
@@ -124,7 +126,8 @@ public final class PlainAnswers {
         }
         BigDecimal v = n.decimalValue();
         if (v.signum() != 0 && v.stripTrailingZeros().scale() > s.decimals()) {
-            throw new QueryException(what + " " + Words.clip(n.asText()) + " has more than " + s.decimals() + " decimals");
+            throw new QueryException(
+                    what + " " + Words.clip(n.asText()) + " has more than " + s.decimals() + " decimals");
         }
         BigInteger scaled = v.movePointRight(s.decimals()).toBigIntegerExact();
         if (scaled.abs().compareTo(bound) > 0) {
@@ -150,8 +153,8 @@ public final class PlainAnswers {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-                    throw new QueryException(what + ": element " + (i + 1) + " is not a number: "
-                            + Words.clip(p.getText()));
+                    throw new QueryException(
+                            what + ": element " + (i + 1) + " is not a number: " + Words.clip(p.getText()));
                 }
                 if (i == cells.length) {
                     throw new QueryException(what + " has more than " + v.length() + " numbers");
@@ -159,8 +162,8 @@ public final class PlainAnswers {
                 if (!cell.parse(p.getText())) { // an exponent, as 1e-05: exact, and bounded before use
                     BigDecimal b = p.getDecimalValue();
                     if (b.signum() != 0 && (b.scale() > 400 || b.precision() - b.scale() > 400)) {
-                        throw new QueryException(what + ": element " + (i + 1) + " is out of range: "
-                                + Words.clip(p.getText()));
+                        throw new QueryException(
+                                what + ": element " + (i + 1) + " is out of range: " + Words.clip(p.getText()));
                     }
                     cell.parse(b.toPlainString());
                 }
@@ -169,7 +172,9 @@ public final class PlainAnswers {
                 } else if (cell.compareTo(lo) <= 0) {
                     cells[i] = -c;
                 } else {
-                    cells[i] = cell.toBigDecimal().multiply(scale).setScale(0, java.math.RoundingMode.HALF_UP)
+                    cells[i] = cell.toBigDecimal()
+                            .multiply(scale)
+                            .setScale(0, java.math.RoundingMode.HALF_UP)
                             .longValueExact();
                 }
                 i++;

@@ -28,6 +28,7 @@ public final class QueryParser {
 
     /** The longest query text. */
     public static final int MAX_CHARS = 1 << 20;
+
     static final int MAX_TERMS = 64;
     static final int MAX_TEXT = 256;
     static final int MAX_IN = 1000;
@@ -39,8 +40,7 @@ public final class QueryParser {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
-    private QueryParser() {
-    }
+    private QueryParser() {}
 
     public static Query parse(String json) {
         if (json.length() > MAX_CHARS) {
@@ -66,8 +66,8 @@ public final class QueryParser {
         JsonNode w = n.get("where");
         if (w != null && !w.isNull()) {
             if (!w.isArray()) {
-                throw new QueryException("'where' must be a list of terms like {\"column\":\"age\",\"op\":\">=\","
-                        + "\"value\":65}");
+                throw new QueryException(
+                        "'where' must be a list of terms like {\"column\":\"age\",\"op\":\">=\"," + "\"value\":65}");
             }
             if (w.size() > MAX_TERMS) {
                 throw new QueryException("'where' has more than " + MAX_TERMS + " terms");
@@ -80,10 +80,12 @@ public final class QueryParser {
         if (a == null) {
             throw new QueryException("the query has no 'aggregate' (e.g. {\"type\":\"count\"})");
         }
-        long maxRows = n.has("maxRows") ? wholeNumber(n.get("maxRows"), "maxRows", 1, Query.MAX_MAX_ROWS)
+        long maxRows = n.has("maxRows")
+                ? wholeNumber(n.get("maxRows"), "maxRows", 1, Query.MAX_MAX_ROWS)
                 : Query.DEFAULT_MAX_ROWS;
-        Duration maxTime = n.has("maxSeconds") ? Duration.ofSeconds(wholeNumber(n.get("maxSeconds"), "maxSeconds", 1,
-                Query.MAX_MAX_TIME.toSeconds())) : Query.DEFAULT_MAX_TIME;
+        Duration maxTime = n.has("maxSeconds")
+                ? Duration.ofSeconds(wholeNumber(n.get("maxSeconds"), "maxSeconds", 1, Query.MAX_MAX_TIME.toSeconds()))
+                : Query.DEFAULT_MAX_TIME;
         Query q = new Query(dataset, where, aggregate(a), maxRows, maxTime);
         for (BigInteger b : q.cellBounds()) {
             if (b.bitLength() > 63) {
@@ -96,7 +98,8 @@ public final class QueryParser {
 
     private static Term term(JsonNode t) {
         if (!t.isObject()) {
-            throw new QueryException("a 'where' term is an object like {\"column\":\"age\",\"op\":\">=\",\"value\":65}");
+            throw new QueryException(
+                    "a 'where' term is an object like {\"column\":\"age\",\"op\":\">=\",\"value\":65}");
         }
         fields(t, "where term", Set.of("column", "op", "value"));
         String column = text(t, "column", "where term");
@@ -149,10 +152,12 @@ public final class QueryParser {
                 }
                 BigDecimal min = number(a.get("min"), ctx + " 'min'");
                 BigDecimal max = number(a.get("max"), ctx + " 'max'");
-                int d = a.has("decimals") ? (int) wholeNumber(a.get("decimals"), "decimals", 0, Aggregate.MAX_DECIMALS) : 0;
+                int d = a.has("decimals")
+                        ? (int) wholeNumber(a.get("decimals"), "decimals", 0, Aggregate.MAX_DECIMALS)
+                        : 0;
                 if (min.compareTo(max) > 0) {
-                    throw new QueryException(ctx + ": 'min' " + min.toPlainString() + " is above 'max' "
-                            + max.toPlainString());
+                    throw new QueryException(
+                            ctx + ": 'min' " + min.toPlainString() + " is above 'max' " + max.toPlainString());
                 }
                 for (BigDecimal b : List.of(min, max)) {
                     if (b.stripTrailingZeros().scale() > d) {
@@ -160,11 +165,13 @@ public final class QueryParser {
                                 + d + " decimals");
                     }
                     if (b.movePointRight(d).abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                        throw new QueryException(ctx + ": bound " + b.toPlainString() + " · 10^" + d
-                                + " does not fit 64 bits");
+                        throw new QueryException(
+                                ctx + ": bound " + b.toPlainString() + " · 10^" + d + " does not fit 64 bits");
                     }
                 }
-                yield type.equals("sum") ? new Aggregate.Sum(column, min, max, d) : new Aggregate.Mean(column, min, max, d);
+                yield type.equals("sum")
+                        ? new Aggregate.Sum(column, min, max, d)
+                        : new Aggregate.Mean(column, min, max, d);
             }
             case "histogram" -> {
                 fields(a, ctx, Set.of("type", "column", "edges", "categories"));
@@ -223,9 +230,11 @@ public final class QueryParser {
                 fields(a, ctx, Set.of("type", "categories"));
                 List<String> cats = new ArrayList<>();
                 for (JsonNode e : list(a.get("categories"), "categories")) {
-                    if (!e.isTextual() || e.textValue().isEmpty() || e.textValue().length() > MAX_TEXT) {
-                        throw new QueryException("choice categories are non-empty strings of at most " + MAX_TEXT
-                                + " characters");
+                    if (!e.isTextual()
+                            || e.textValue().isEmpty()
+                            || e.textValue().length() > MAX_TEXT) {
+                        throw new QueryException(
+                                "choice categories are non-empty strings of at most " + MAX_TEXT + " characters");
                     }
                     if (cats.contains(e.textValue())) {
                         throw new QueryException("choice category '" + Words.clip(e.textValue()) + "' is listed twice");
@@ -237,8 +246,9 @@ public final class QueryParser {
                 }
                 yield new Aggregate.Choice(cats);
             }
-            default -> throw new QueryException("unknown aggregate type '" + Words.clip(type)
-                    + "' (count, sum, mean, histogram, vector, choice)");
+            default ->
+                throw new QueryException("unknown aggregate type '" + Words.clip(type)
+                        + "' (count, sum, mean, histogram, vector, choice)");
         };
     }
 
@@ -251,8 +261,8 @@ public final class QueryParser {
             throw new QueryException("'" + what + "' must be a non-empty list");
         }
         if (n.size() > Aggregate.MAX_BUCKETS) {
-            throw new QueryException("'" + what + "' has " + n.size() + " entries: at most " + Aggregate.MAX_BUCKETS
-                    + " buckets");
+            throw new QueryException(
+                    "'" + what + "' has " + n.size() + " entries: at most " + Aggregate.MAX_BUCKETS + " buckets");
         }
         return n;
     }
@@ -306,7 +316,9 @@ public final class QueryParser {
     }
 
     private static long wholeNumber(JsonNode v, String field, long min, long max) {
-        if (v == null || !v.isIntegralNumber() || v.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
+        if (v == null
+                || !v.isIntegralNumber()
+                || v.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
                 || v.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
             throw new QueryException("'" + field + "' must be a whole number from " + min + " to " + max
                     + (v == null ? "" : ", got " + Words.clip(v.toString())));

@@ -10,13 +10,13 @@ import java.util.stream.Collectors;
  */
 public final class Words {
 
-    private Words() {
-    }
+    private Words() {}
 
     public static String of(Query q) {
         String from = q.dataset();
-        String where = q.where().isEmpty() ? "" : " where " + q.where().stream().map(Words::term)
-                .collect(Collectors.joining(" and "));
+        String where = q.where().isEmpty()
+                ? ""
+                : " where " + q.where().stream().map(Words::term).collect(Collectors.joining(" and "));
         Aggregate a = q.aggregate();
         String rows = "rows of " + from + where;
         if (a instanceof Aggregate.Count) {
@@ -34,20 +34,28 @@ public final class Words {
                 StringBuilder b = new StringBuilder("histogram of " + h.column() + " in buckets ");
                 int shown = Math.min(e.size() - 1, 4);
                 for (int i = 0; i < shown; i++) {
-                    b.append('[').append(e.get(i).toPlainString()).append(", ").append(e.get(i + 1).toPlainString())
+                    b.append('[')
+                            .append(e.get(i).toPlainString())
+                            .append(", ")
+                            .append(e.get(i + 1).toPlainString())
                             .append("), ");
                 }
                 if (shown < e.size() - 1) {
                     b.append("… (").append(e.size() + 1).append(" buckets in all), ");
                 }
-                b.append("≥ ").append(e.get(e.size() - 1).toPlainString()).append(", below ")
-                        .append(e.get(0).toPlainString()).append(" and missing, over ").append(rows);
+                b.append("≥ ")
+                        .append(e.get(e.size() - 1).toPlainString())
+                        .append(", below ")
+                        .append(e.get(0).toPlainString())
+                        .append(" and missing, over ")
+                        .append(rows);
                 return b.toString();
             }
             return "histogram of " + h.column() + " by " + list(h.categories()) + ", other and missing, over " + rows;
         } else if (a instanceof Aggregate.Vector v) {
             return "vector of " + v.length() + " number" + (v.length() == 1 ? "" : "s") + " from " + from
-                    + ", each clamped to " + range(v.clip().negate(), v.clip()) + " and scaled by 2^" + v.fractionalBits();
+                    + ", each clamped to " + range(v.clip().negate(), v.clip()) + " and scaled by 2^"
+                    + v.fractionalBits();
         } else {
             Aggregate.Choice c = (Aggregate.Choice) a;
             return "one of " + list(List.copyOf(c.categories())) + " from " + from;
@@ -55,8 +63,10 @@ public final class Words {
     }
 
     private static String term(Term t) {
-        String v = t.op() == Op.IN ? "(" + t.values().stream().limit(10).map(Words::value)
-                .collect(Collectors.joining(", ")) + (t.values().size() > 10 ? ", …" : "") + ")" : value(t.values().get(0));
+        String v = t.op() == Op.IN
+                ? "(" + t.values().stream().limit(10).map(Words::value).collect(Collectors.joining(", "))
+                        + (t.values().size() > 10 ? ", …" : "") + ")"
+                : value(t.values().get(0));
         return t.column() + " " + t.op().symbol + " " + v;
     }
 

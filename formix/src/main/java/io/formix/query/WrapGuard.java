@@ -13,8 +13,7 @@ public final class WrapGuard {
 
     static final BigInteger LIMIT = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private WrapGuard() {
-    }
+    private WrapGuard() {}
 
     /** The largest number of nodes whose total cannot wrap (at least 0; capped at {@link Integer#MAX_VALUE}). */
     public static long maxNodes(BigInteger[] cellBounds) {

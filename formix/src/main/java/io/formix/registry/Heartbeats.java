@@ -34,8 +34,7 @@ public final class Heartbeats {
     /** A heartbeat younger than this (by the reader's clock) says the node runs. */
     public static final Duration FRESH = Duration.ofSeconds(90);
 
-    private Heartbeats() {
-    }
+    private Heartbeats() {}
 
     static Path file(FormixHome home, PartyId uid) {
         return home.sharedDir().resolve("alive").resolve(uid.value() + ".json");
@@ -44,8 +43,8 @@ public final class Heartbeats {
     /** Publishes {@code uid}'s heartbeat for {@code now}. */
     public static void publish(FormixHome home, NetworkPin pin, PartyId uid, NodeKeys keys, Instant now)
             throws IOException {
-        NodeDescriptor d = NodeDescriptor.of(NetworkId.fromHex(pin.networkId()), uid, Role.HEAVY,
-                Math.max(0, now.getEpochSecond()), keys);
+        NodeDescriptor d = NodeDescriptor.of(
+                NetworkId.fromHex(pin.networkId()), uid, Role.HEAVY, Math.max(0, now.getEpochSecond()), keys);
         SharedFiles.write(file(home, uid), d.sign(keys.identity()));
     }
 

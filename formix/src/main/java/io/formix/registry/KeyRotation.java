@@ -19,8 +19,7 @@ import java.util.List;
 /** {@code node rotate-key}: a new encryption key for a local node, published in its descriptor. */
 public final class KeyRotation {
 
-    private KeyRotation() {
-    }
+    private KeyRotation() {}
 
     /**
      * What a key rotation did.
@@ -29,8 +28,7 @@ public final class KeyRotation {
      * @param previous the node's older keys as they now are (expiry shortened to at most now + keep)
      * @param seq the sequence number of the descriptor published with them
      */
-    public record Rotation(EncryptionKey added, List<EncryptionKey> previous, long seq) {
-    }
+    public record Rotation(EncryptionKey added, List<EncryptionKey> previous, long seq) {}
 
     /**
      * Rotates a local node's encryption key: adds a new X25519 key to its key store, shortens every
@@ -45,8 +43,9 @@ public final class KeyRotation {
      *
      * @throws RegistryException if the network's descriptor cannot be verified
      */
-    public static Rotation rotate(FormixHome home, NetworkDb net, NetworkPin pin, PartyId uid, Duration keep,
-                                  Instant now) throws RegistryException, IOException {
+    public static Rotation rotate(
+            FormixHome home, NetworkDb net, NetworkPin pin, PartyId uid, Duration keep, Instant now)
+            throws RegistryException, IOException {
         NetworkDescriptor nd = RegistrySync.network(home, pin);
         NodeRecord node = net.node(uid).orElseThrow(() -> new IllegalArgumentException("no node " + uid));
         NodeKeys keys = Membership.keys(home, uid);

@@ -42,12 +42,12 @@ public final class Membership {
      * whose not-before it has not reached) for ten years, unless a rotation ({@link KeyRotation#rotate}) ends them sooner.
      */
     static final Duration BACKDATE = Duration.ofDays(1);
+
     static final Duration LIFETIME = Duration.ofDays(3650);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
-    private Membership() {
-    }
+    private Membership() {}
 
     /**
      * Creates a network administered from this home and pins it.
@@ -55,11 +55,13 @@ public final class Membership {
      * @param tagged whether this home names its nodes with a random tag ({@code heavy-<tag>-1}),
      *     as every home of a multi-machine network must; {@code network up} on one machine does not
      */
-    public static NetworkPin create(FormixHome home, NetworkDb net, boolean tagged) throws RegistryException, IOException {
+    public static NetworkPin create(FormixHome home, NetworkDb net, boolean tagged)
+            throws RegistryException, IOException {
         Optional<NetworkPin> have = net.pin();
         if (have.isPresent()) {
-            throw new RegistryException("this home already belongs to network " + have.get().networkId()
-                    + " (admin fingerprint " + have.get().adminFingerprint() + ")");
+            throw new RegistryException(
+                    "this home already belongs to network " + have.get().networkId() + " (admin fingerprint "
+                            + have.get().adminFingerprint() + ")");
         }
         if (Files.exists(SharedFiles.network(home), LinkOption.NOFOLLOW_LINKS)) {
             throw new RegistryException("this data folder already holds a network (network " + claimedNetwork(home)
@@ -71,14 +73,15 @@ public final class Membership {
         try {
             admin = NodeKeys.create(home.adminDir(), now.minus(BACKDATE), now.plus(LIFETIME));
         } catch (FileAlreadyExistsException e) {
-            throw new RegistryException("an admin key already exists in " + home.adminDir()
-                    + " — move it aside to create another network");
+            throw new RegistryException(
+                    "an admin key already exists in " + home.adminDir() + " — move it aside to create another network");
         }
         NetworkDescriptor nd = NetworkDescriptor.create(admin.identity(), LAYOUT);
         SharedFiles.write(SharedFiles.network(home), nd.sign(admin.identity()));
         RosterPages.of(nd.networkId(), 0, List.of()).publish(home, admin.identity());
         Files.createDirectories(SharedFiles.nodesDir(home));
-        return net.pin(new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), -1, tagged ? newTag() : null),
+        return net.pin(
+                new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), -1, tagged ? newTag() : null),
                 System.currentTimeMillis());
     }
 
@@ -91,8 +94,8 @@ public final class Membership {
             byte[] doc = SharedFiles.read(SharedFiles.network(home)).orElse(null);
             if (doc != null) {
                 var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-                var payload = mapper.readTree(java.util.Base64.getUrlDecoder().decode(
-                        mapper.readTree(doc).path("payload").asText("")));
+                var payload = mapper.readTree(java.util.Base64.getUrlDecoder()
+                        .decode(mapper.readTree(doc).path("payload").asText("")));
                 return NetworkId.fromHex(payload.path("net").asText("")).hex();
             }
         } catch (IOException | RuntimeException e) {
@@ -106,8 +109,8 @@ public final class Membership {
         NetworkPin probe = new NetworkPin("", fingerprint, -1, null);
         byte[] doc;
         try {
-            doc = SharedFiles.read(SharedFiles.network(home)).orElseThrow(() -> new RegistryException(
-                    "no network descriptor at " + SharedFiles.network(home)
+            doc = SharedFiles.read(SharedFiles.network(home))
+                    .orElseThrow(() -> new RegistryException("no network descriptor at " + SharedFiles.network(home)
                             + " yet — wait for the sync to bring it, or check --data-dir"));
         } catch (IOException e) {
             throw new RegistryException("cannot read " + SharedFiles.network(home) + ": " + e.getMessage());
@@ -124,10 +127,11 @@ public final class Membership {
             if (have.get().networkId().equals(nd.networkId().hex())) {
                 return have.get();
             }
-            throw new RegistryException("this home already belongs to network " + have.get().networkId());
+            throw new RegistryException(
+                    "this home already belongs to network " + have.get().networkId());
         }
-        return net.pin(new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), -1, newTag()),
-                System.currentTimeMillis());
+        return net.pin(
+                new NetworkPin(nd.networkId().hex(), nd.adminFingerprint(), -1, newTag()), System.currentTimeMillis());
     }
 
     /** The admin key, if this home created the network. */
@@ -151,8 +155,8 @@ public final class Membership {
             Files.createDirectories(home.nodeDir(node.uid()));
             keys = NodeKeys.create(home.nodeKeysDir(node.uid()), now.minus(BACKDATE), now.plus(LIFETIME));
         }
-        NodeDescriptor d = NodeDescriptor.of(NetworkId.fromHex(pin.networkId()), node.uid(),
-                node.isHeavy() ? Role.HEAVY : Role.LIGHT, 0, keys);
+        NodeDescriptor d = NodeDescriptor.of(
+                NetworkId.fromHex(pin.networkId()), node.uid(), node.isHeavy() ? Role.HEAVY : Role.LIGHT, 0, keys);
         SharedFiles.write(SharedFiles.node(home, node.uid()), d.sign(keys.identity()));
         if (!Files.exists(settingsFile(home, node.uid()), LinkOption.NOFOLLOW_LINKS)) {
             String json = "{\"approval\":\"" + node.approval().label() + "\",\"createdAt\":" + node.createdAt() + "}";
@@ -162,8 +166,7 @@ public final class Membership {
     }
 
     /** What only the home of a node knows about it, kept beside its keys so its row can be rebuilt. */
-    record LocalSettings(NodeRecord.Approval approval, long createdAt) {
-    }
+    record LocalSettings(NodeRecord.Approval approval, long createdAt) {}
 
     private static java.nio.file.Path settingsFile(FormixHome home, PartyId uid) {
         return home.nodeDir(uid).resolve("node.json");
@@ -178,7 +181,8 @@ public final class Membership {
                 return null;
             }
             var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc);
-            return new LocalSettings(NodeRecord.Approval.parse(n.path("approval").asText("auto")),
+            return new LocalSettings(
+                    NodeRecord.Approval.parse(n.path("approval").asText("auto")),
                     n.path("createdAt").asLong(0));
         } catch (IOException | RuntimeException e) {
             return null;
@@ -199,18 +203,24 @@ public final class Membership {
      */
     public static List<PartyId> admit(FormixHome home, NetworkDb net, Collection<PartyId> uids)
             throws RegistryException, IOException {
-        IdentityKey admin = adminKey(home).orElseThrow(() -> new RegistryException(
-                "only the home that created the network holds its admin key, and " + home.home() + " does not"));
+        IdentityKey admin = adminKey(home)
+                .orElseThrow(
+                        () -> new RegistryException("only the home that created the network holds its admin key, and "
+                                + home.home() + " does not"));
         RegistrySync.Result now = RegistrySync.sync(home, net);
-        List<Roster.Entry> entries = new ArrayList<>(now.roster() == null ? List.of() : now.roster().entries());
+        List<Roster.Entry> entries =
+                new ArrayList<>(now.roster() == null ? List.of() : now.roster().entries());
         List<PartyId> admitted = new ArrayList<>();
-        List<PartyId> wanted = uids == null ? now.pending().stream().map(RegistrySync.Candidate::uid).toList()
+        List<PartyId> wanted = uids == null
+                ? now.pending().stream().map(RegistrySync.Candidate::uid).toList()
                 : List.copyOf(uids);
         for (PartyId uid : wanted) {
             if (entries.stream().anyMatch(e -> e.uid().equals(uid))) {
                 continue; // already a member
             }
-            RegistrySync.Candidate c = now.pending().stream().filter(p -> p.uid().equals(uid)).findFirst()
+            RegistrySync.Candidate c = now.pending().stream()
+                    .filter(p -> p.uid().equals(uid))
+                    .findFirst()
                     .orElseThrow(() -> new RegistryException("no pending descriptor of " + uid + " in "
                             + SharedFiles.nodesDir(home) + " — see formix network pending"));
             entries.add(new Roster.Entry(c.uid(), c.role(), c.fingerprint()));
@@ -259,7 +269,8 @@ public final class Membership {
         if (kept.size() == now.roster().entries().size()) {
             return false;
         }
-        RosterPages.of(now.network().networkId(), now.roster().version() + 1, kept).publish(home, admin.get());
+        RosterPages.of(now.network().networkId(), now.roster().version() + 1, kept)
+                .publish(home, admin.get());
         RegistrySync.sync(home, net);
         return true;
     }

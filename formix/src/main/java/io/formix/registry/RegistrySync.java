@@ -49,8 +49,7 @@ public final class RegistrySync {
     private static final int MAX_PENDING_FILES = 100_000;
 
     /** A node descriptor seen in the folder, validly self-signed for this network, not yet admitted. */
-    public record Candidate(PartyId uid, Role role, String fingerprint) {
-    }
+    public record Candidate(PartyId uid, Role role, String fingerprint) {}
 
     /**
      * What one sync found.
@@ -60,21 +59,22 @@ public final class RegistrySync {
      * @param pending candidates for admission, sorted by uid
      * @param problems documents refused, one line each
      */
-    public record Result(NetworkDescriptor network, RosterPages roster, List<Candidate> pending, List<String> problems) {
+    public record Result(
+            NetworkDescriptor network, RosterPages roster, List<Candidate> pending, List<String> problems) {
         /** Nothing synced: a home without a network, or one that cannot be written. */
         public static final Result NONE = new Result(null, null, List.of(), List.of());
     }
 
-    private RegistrySync() {
-    }
+    private RegistrySync() {}
 
     /** The verified network descriptor of the pinned network. */
     public static NetworkDescriptor network(FormixHome home, NetworkPin pin) throws RegistryException {
         Path file = SharedFiles.network(home);
         byte[] doc;
         try {
-            doc = SharedFiles.read(file).orElseThrow(() -> new RegistryException("no network descriptor at " + file
-                    + " — has the sync brought the data folder here? (check --data-dir)"));
+            doc = SharedFiles.read(file)
+                    .orElseThrow(() -> new RegistryException("no network descriptor at " + file
+                            + " — has the sync brought the data folder here? (check --data-dir)"));
         } catch (IOException e) {
             throw new RegistryException("cannot read " + file + ": " + e.getMessage());
         }
@@ -121,7 +121,8 @@ public final class RegistrySync {
                     continue;
                 }
                 // A descriptor older than the one accepted (a replayed copy) is refused.
-                long lastSeq = accepted.containsKey(e.uid()) ? accepted.get(e.uid()).seq() : -1;
+                long lastSeq =
+                        accepted.containsKey(e.uid()) ? accepted.get(e.uid()).seq() : -1;
                 Optional<NodeDescriptor> d = roster.verify(doc.get(), nd, e.uid(), lastSeq);
                 if (d.isPresent()) {
                     verified.put(e.uid(), doc.get());
@@ -137,9 +138,15 @@ public final class RegistrySync {
         for (Roster.Entry e : roster.entries()) {
             boolean local = Files.exists(home.nodeKeysDir(e.uid()).resolve("identity.key"), LinkOption.NOFOLLOW_LINKS);
             Membership.LocalSettings own = local ? Membership.settings(home, e.uid()) : null;
-            members.add(new NetworkDb.Member(e.uid(), e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
-                    pos++, e.identityFingerprint(), verified.get(e.uid()), local,
-                    own == null ? null : own.approval(), own == null ? 0 : own.createdAt()));
+            members.add(new NetworkDb.Member(
+                    e.uid(),
+                    e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
+                    pos++,
+                    e.identityFingerprint(),
+                    verified.get(e.uid()),
+                    local,
+                    own == null ? null : own.approval(),
+                    own == null ? 0 : own.createdAt()));
         }
         net.applyRoster(roster.stamp(), members, System.currentTimeMillis());
         return new Result(nd, roster, pending(home, nd, roster, problems), problems);
@@ -169,9 +176,16 @@ public final class RegistrySync {
         files.sort(null);
         for (Path f : files) {
             try {
-                var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                b.append(f.getFileName()).append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis())
-                        .append(':').append(a.fileKey()).append(';');
+                var a = Files.readAttributes(
+                        f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                b.append(f.getFileName())
+                        .append(':')
+                        .append(a.size())
+                        .append(':')
+                        .append(a.lastModifiedTime().toMillis())
+                        .append(':')
+                        .append(a.fileKey())
+                        .append(';');
             } catch (IOException e) {
                 b.append(f.getFileName()).append(":-;");
             }
@@ -183,8 +197,9 @@ public final class RegistrySync {
     static RosterPages current(NetworkDb net, NetworkId id, long stamp) {
         List<Roster.Entry> entries = new ArrayList<>();
         for (NodeRecord r : net.members(null)) {
-            net.identity(r.uid()).ifPresent(fpr -> entries.add(new Roster.Entry(r.uid(),
-                    r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr)));
+            net.identity(r.uid())
+                    .ifPresent(
+                            fpr -> entries.add(new Roster.Entry(r.uid(), r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr)));
         }
         return RosterPages.of(id, Math.max(0, stamp) / RosterPages.RADIX, entries);
     }
@@ -205,8 +220,8 @@ public final class RegistrySync {
     }
 
     /** Validly self-signed descriptors in the folder of nodes the roster does not list. */
-    private static List<Candidate> pending(FormixHome home, NetworkDescriptor nd, RosterPages roster,
-                                           List<String> problems) {
+    private static List<Candidate> pending(
+            FormixHome home, NetworkDescriptor nd, RosterPages roster, List<String> problems) {
         Path dir = SharedFiles.nodesDir(home);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
@@ -241,7 +256,8 @@ public final class RegistrySync {
                 byte[] doc = SharedFiles.read(f).orElseThrow(() -> new IOException("vanished while read"));
                 RosterPages.selfSigned(doc, nd, roster);
                 // Signature and network checked by verify; read what the signed payload claims.
-                JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(JSON.readTree(doc).get("payload").asText()));
+                JsonNode payload = JSON.readTree(Base64.getUrlDecoder()
+                        .decode(JSON.readTree(doc).get("payload").asText()));
                 String claimed = payload.path("uid").asText("");
                 if (!claimed.equals(uid)) {
                     problems.add(f + " refused: it describes another uid, not " + uid);

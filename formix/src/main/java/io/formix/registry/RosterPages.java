@@ -34,6 +34,7 @@ public final class RosterPages {
      * most 140 bytes of JSON, 187 in base64), inside the 64 KiB a document may hold.
      */
     static final int PER_PAGE = 250;
+
     static final long RADIX = 1000;
     static final int MAX_PAGES = (int) RADIX - 1;
 
@@ -68,7 +69,8 @@ public final class RosterPages {
         long stamp = version * RADIX + n;
         List<Roster> pages = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            pages.add(Roster.of(network, stamp, entries.subList(i * PER_PAGE, Math.min(entries.size(), (i + 1) * PER_PAGE))));
+            pages.add(Roster.of(
+                    network, stamp, entries.subList(i * PER_PAGE, Math.min(entries.size(), (i + 1) * PER_PAGE))));
         }
         return new RosterPages(network, stamp, pages);
     }
@@ -95,11 +97,12 @@ public final class RosterPages {
         }
         List<Roster> pages = new ArrayList<>(List.of(first.get()));
         for (int i = 1; i < n; i++) {
-            Roster p = page(home, nd, i, stamp).orElseThrow(() -> new RegistryException("roster version " + stamp
-                    + " has " + n + " pages and " + "a page is missing — waiting for the sync"));
+            Roster p = page(home, nd, i, stamp)
+                    .orElseThrow(() -> new RegistryException("roster version " + stamp + " has " + n + " pages and "
+                            + "a page is missing — waiting for the sync"));
             if (p.version() != stamp) {
-                throw new RegistryException(file(home, pages.size()) + " refused: it is of roster version " + p.version()
-                        + ", page 0 of " + stamp + " — waiting for the sync");
+                throw new RegistryException(file(home, pages.size()) + " refused: it is of roster version "
+                        + p.version() + ", page 0 of " + stamp + " — waiting for the sync");
             }
             pages.add(p);
         }

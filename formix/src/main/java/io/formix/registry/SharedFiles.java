@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 final class SharedFiles {
 
-    private SharedFiles() {
-    }
+    private SharedFiles() {}
 
     static Path network(FormixHome home) {
         return home.sharedDir().resolve("network.json");

@@ -28,13 +28,11 @@ public final class ComputationService {
      * What the proposer asks for; null fields take their defaults (threshold 3 or fewer, grace 5 s,
      * the first three heavy nodes).
      */
-    public record Proposal(String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy,
-                           Duration grace) {
-    }
+    public record Proposal(
+            String prompt, String schema, Integer threshold, Duration deadline, List<String> heavy, Duration grace) {}
 
     /** A computation still running, as a follower last read it; {@code leftMillis} ≤ 0 once it closes. */
-    public record Progress(String status, int answers, int invited, long leftMillis) {
-    }
+    public record Progress(String status, int answers, int invited, long leftMillis) {}
 
     private final Home home;
     private final Clock clock;
@@ -65,8 +63,11 @@ public final class ComputationService {
             }
             ComputationRecord c;
             try {
-                c = Proposer.propose(net, clock, new Proposer.Request(p.prompt(), p.schema(), p.threshold(),
-                        p.deadline(), heavies, p.grace()), r -> !r.local() || HostProcesses.isRunning(r));
+                c = Proposer.propose(
+                        net,
+                        clock,
+                        new Proposer.Request(p.prompt(), p.schema(), p.threshold(), p.deadline(), heavies, p.grace()),
+                        r -> !r.local() || HostProcesses.isRunning(r));
             } catch (ProposalException e) {
                 throw new ServiceException(Kind.REFUSED, e.getMessage());
             }
@@ -111,9 +112,15 @@ public final class ComputationService {
                     return ComputationView.of(c);
                 }
                 if (now > watchdogAt(c)) {
-                    net.fail(id, "no heavy node ended the computation by "
-                            + TimeText.human(3 * c.graceMs() + WATCHDOG.toMillis()) + " after the deadline — check "
-                            + "the heavy nodes run: formix node list --role heavy", -1, 0, now);
+                    net.fail(
+                            id,
+                            "no heavy node ended the computation by "
+                                    + TimeText.human(3 * c.graceMs() + WATCHDOG.toMillis())
+                                    + " after the deadline — check "
+                                    + "the heavy nodes run: formix node list --role heavy",
+                            -1,
+                            0,
+                            now);
                     continue;
                 }
                 if (progress != null) {
@@ -157,7 +164,8 @@ public final class ComputationService {
     }
 
     private static ComputationRecord find(NetworkDb net, String id) {
-        return net.computation(id).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no computation " + id
-                + " — see formix comp list"));
+        return net.computation(id)
+                .orElseThrow(
+                        () -> new ServiceException(Kind.NOT_FOUND, "no computation " + id + " — see formix comp list"));
     }
 }

@@ -21,12 +21,24 @@ import java.util.List;
  * @param schemaText the schema exactly as proposed (not a JSON field)
  * @param deadlineMillis the deadline in epoch ms (not a JSON field)
  */
-public record ComputationView(String id, String status,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) Long result,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
-                              int participants, int threshold, int invited, int answers, int late, String prompt,
-                              Object schema, List<String> heavy, String deadline, String createdAt, String endedAt,
-                              @JsonIgnore String schemaText, @JsonIgnore long deadlineMillis) {
+public record ComputationView(
+        String id,
+        String status,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long result,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+        int participants,
+        int threshold,
+        int invited,
+        int answers,
+        int late,
+        String prompt,
+        Object schema,
+        List<String> heavy,
+        String deadline,
+        String createdAt,
+        String endedAt,
+        @JsonIgnore String schemaText,
+        @JsonIgnore long deadlineMillis) {
 
     static ComputationView of(ComputationRecord c) {
         Object schema;
@@ -37,11 +49,24 @@ public record ComputationView(String id, String status,
         }
         List<String> heavy = new ArrayList<>();
         c.heavy().forEach(h -> heavy.add(h.value()));
-        return new ComputationView(c.id(), c.status().label(),
-                c.status() == ComputationRecord.Status.REVEALED ? c.result() : null, c.reason(), c.participants(),
-                c.threshold(), c.invited(), c.answers(), c.late(), c.prompt(), schema, heavy,
-                Instant.ofEpochMilli(c.deadline()).toString(), Instant.ofEpochMilli(c.createdAt()).toString(),
-                c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(), c.schema(), c.deadline());
+        return new ComputationView(
+                c.id(),
+                c.status().label(),
+                c.status() == ComputationRecord.Status.REVEALED ? c.result() : null,
+                c.reason(),
+                c.participants(),
+                c.threshold(),
+                c.invited(),
+                c.answers(),
+                c.late(),
+                c.prompt(),
+                schema,
+                heavy,
+                Instant.ofEpochMilli(c.deadline()).toString(),
+                Instant.ofEpochMilli(c.createdAt()).toString(),
+                c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(),
+                c.schema(),
+                c.deadline());
     }
 
     /** Heavy node 1 of {@code c}, the one that broadcasts and reveals. */

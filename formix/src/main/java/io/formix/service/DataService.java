@@ -39,8 +39,9 @@ public final class DataService {
         try (NetworkDb net = home.openNetwork()) {
             NodeRecord r = NodeService.find(net, uid);
             if (r.isHeavy()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " is a heavy node — data sources belong to light "
-                        + "nodes (e.g. light-0001)");
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " is a heavy node — data sources belong to light " + "nodes (e.g. light-0001)");
             }
             if (!r.local()) {
                 throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host — manage its data there");

@@ -7,8 +7,7 @@ import java.io.IOException;
 /** The one-line description of a failure of the state files, for whoever reports errors. */
 public final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * What went wrong with a state file (database unusable, read-only home, disk full) or a file

@@ -54,8 +54,10 @@ public final class Home {
      */
     NetworkDb openNetwork() {
         if (!Files.exists(files.networkDb(), LinkOption.NOFOLLOW_LINKS) && NetworkDb.nodeFolders(files) == 0) {
-            throw new ServiceException(ServiceException.Kind.NOT_FOUND, "no Formix network at " + files.home()
-                    + " — run 'formix init' (or 'formix network up') first, or pass --home");
+            throw new ServiceException(
+                    ServiceException.Kind.NOT_FOUND,
+                    "no Formix network at " + files.home()
+                            + " — run 'formix init' (or 'formix network up') first, or pass --home");
         }
         return NetworkDb.open(files);
     }

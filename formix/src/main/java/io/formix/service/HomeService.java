@@ -26,8 +26,8 @@ import java.util.List;
  */
 public final class HomeService {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Home home;
     private final Clock clock;
@@ -46,14 +46,19 @@ public final class HomeService {
                 int nodes = net.nodes(null).size();
                 int comps = net.computations().size();
                 if (nodes + comps > 0) {
-                    throw new ServiceException(Kind.REFUSED, files.networkDb() + " already holds a network (" + nodes
-                            + " node(s), " + comps + " computation(s)) — nothing changed; to start over: formix init "
-                            + "--force (moves network.db and nodes/ aside)");
+                    throw new ServiceException(
+                            Kind.REFUSED,
+                            files.networkDb() + " already holds a network (" + nodes
+                                    + " node(s), " + comps
+                                    + " computation(s)) — nothing changed; to start over: formix init "
+                                    + "--force (moves network.db and nodes/ aside)");
                 }
             }
         }
         home.init();
-        return new NetworkViews.Init(files.home().toString(), files.dataDir().toString(),
+        return new NetworkViews.Init(
+                files.home().toString(),
+                files.dataDir().toString(),
                 moved.stream().map(Path::toString).toList());
     }
 
@@ -81,8 +86,10 @@ public final class HomeService {
             }
         }
         if (!running.isEmpty()) {
-            throw new ServiceException(Kind.REFUSED, running.size() + " node(s) still run on " + db + " ("
-                    + running.get(0) + (running.size() > 1 ? ", …" : "") + ") — stop them first: formix network down");
+            throw new ServiceException(
+                    Kind.REFUSED,
+                    running.size() + " node(s) still run on " + db + " (" + running.get(0)
+                            + (running.size() > 1 ? ", …" : "") + ") — stop them first: formix network down");
         }
         String stamp = STAMP.format(clock.instant());
         List<Path> moved = new ArrayList<>();

@@ -75,8 +75,8 @@ final class HostProcesses {
             if (!r.local() || r.pid() == 0) {
                 return false;
             }
-            return seen.computeIfAbsent(List.of(r.pid(), r.pidStart()),
-                    k -> ProcessLiveness.isAlive(r.pid(), r.pidStart()));
+            return seen.computeIfAbsent(
+                    List.of(r.pid(), r.pidStart()), k -> ProcessLiveness.isAlive(r.pid(), r.pidStart()));
         };
     }
 
@@ -101,23 +101,41 @@ final class HostProcesses {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(ProcessHandle.current().info().command()
+        cmd.add(ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
             cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
         }
         // Hosts share scalars today, where a quick start beats C2; vectors want the fast kernels
         // (C2 and the Vector API: docs/BENCHMARKS.md, "Node hosts and the fast kernels").
-        String jit = Boolean.getBoolean(FAST_KERNELS_PROPERTY) ? "--add-modules=jdk.incubator.vector"
+        String jit = Boolean.getBoolean(FAST_KERNELS_PROPERTY)
+                ? "--add-modules=jdk.incubator.vector"
                 : "-XX:TieredStopAtLevel=1";
-        cmd.addAll(List.of("-XX:+UseSerialGC", jit, "-Xss512k",
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS,
-                "--home", files.home().toString(), "--data-dir", files.dataDir().toString(),
-                "--transport", home.transport(), "host", "--uids-file", uidFile.toString()));
+        cmd.addAll(List.of(
+                "-XX:+UseSerialGC",
+                jit,
+                "-Xss512k",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MAIN_CLASS,
+                "--home",
+                files.home().toString(),
+                "--data-dir",
+                files.dataDir().toString(),
+                "--transport",
+                home.transport(),
+                "host",
+                "--uids-file",
+                uidFile.toString()));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
         } catch (IOException e) {
             throw new ServiceException(Kind.ERROR, "cannot start a node process: " + e.getMessage());
         }
@@ -140,12 +158,14 @@ final class HostProcesses {
                 return;
             }
             if (!p.isAlive()) {
-                throw new ServiceException(Kind.ERROR, "the node process exited (code " + p.exitValue() + "): "
-                        + lastLine(log) + " — full output in " + log);
+                throw new ServiceException(
+                        Kind.ERROR,
+                        "the node process exited (code " + p.exitValue() + "): " + lastLine(log) + " — full output in "
+                                + log);
             }
             if (clock.millis() > end) {
-                throw new ServiceException(Kind.TIMEOUT, "nodes did not start within " + timeout.toSeconds()
-                        + " s — see " + log);
+                throw new ServiceException(
+                        Kind.TIMEOUT, "nodes did not start within " + timeout.toSeconds() + " s — see " + log);
             }
             pause.pause(Duration.ofMillis(50));
         }
@@ -251,9 +271,11 @@ final class HostProcesses {
             }
             pause.pause(Duration.ofMillis(20));
         }
-        throw new ServiceException(Kind.TIMEOUT, "host process " + pid + " did not stop " + left.size() + " of "
-                + uids.size() + " node(s) within " + STOP_TIMEOUT.toSeconds() + " s: " + names(left)
-                + " — see formix node list; stop all its nodes to terminate the process");
+        throw new ServiceException(
+                Kind.TIMEOUT,
+                "host process " + pid + " did not stop " + left.size() + " of "
+                        + uids.size() + " node(s) within " + STOP_TIMEOUT.toSeconds() + " s: " + names(left)
+                        + " — see formix node list; stop all its nodes to terminate the process");
     }
 
     /** Those of {@code uids} still recorded as run by {@code pid}. */

@@ -63,8 +63,12 @@ public final class HostService {
      * stays open as long (the shutdown hook closes it).
      */
     void run(NetworkDb net, List<NodeRecord> records, PrintWriter out, boolean foreground) {
-        NetworkPin pin = net.pin().orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "this home belongs to no "
-                + "network — formix network create, formix network join --fingerprint FP, or formix network up"));
+        NetworkPin pin = net.pin()
+                .orElseThrow(
+                        () -> new ServiceException(
+                                Kind.NOT_FOUND,
+                                "this home belongs to no "
+                                        + "network — formix network create, formix network join --fingerprint FP, or formix network up"));
         RegistryKeys keys = new RegistryKeys();
         RegistryWatch watch = new RegistryWatch(home.files(), net, keys, clock, out);
         watch.run();
@@ -72,11 +76,12 @@ public final class HostService {
             throw new ServiceException(Kind.ERROR, watch.failure);
         }
         boolean plaintext = Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY);
-        Transports.Sealing sealing = plaintext ? null
-                : new Transports.Sealing(NetworkId.fromHex(pin.networkId()), keys, home.files());
+        Transports.Sealing sealing =
+                plaintext ? null : new Transports.Sealing(NetworkId.fromHex(pin.networkId()), keys, home.files());
         watch.sealing = sealing;
         if (plaintext) {
-            out.println("WARNING: -D" + Transports.PLAINTEXT_PROPERTY + " is set: messages are NOT sealed (benchmarks only)");
+            out.println("WARNING: -D" + Transports.PLAINTEXT_PROPERTY
+                    + " is set: messages are NOT sealed (benchmarks only)");
         }
         ScheduledExecutorService syncer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "formix-registry-sync");
@@ -89,29 +94,37 @@ public final class HostService {
         beats.run();
         NodeHost host;
         try {
-            host = NodeHost.start(home.files(), net, Transports.factory(home, net, records, sealing), clock, records,
+            host = NodeHost.start(
+                    home.files(),
+                    net,
+                    Transports.factory(home, net, records, sealing),
+                    clock,
+                    records,
                     NodeHost.Settings.DEFAULT);
         } catch (ChannelLockedException e) {
             syncer.shutdownNow();
             beats.withdrawAll();
-            throw new ServiceException(Kind.REFUSED, "a node is already running in another process (" + e.getMessage()
-                    + ") — see formix node list");
+            throw new ServiceException(
+                    Kind.REFUSED,
+                    "a node is already running in another process (" + e.getMessage() + ") — see formix node list");
         } catch (IOException e) {
             syncer.shutdownNow();
             beats.withdrawAll();
             throw new ServiceException(Kind.ERROR, "cannot start nodes: " + e.getMessage());
         }
         beats.host = host;
-        syncer.scheduleWithFixedDelay(beats, Heartbeats.EVERY.toMillis(), Heartbeats.EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
-        Thread hook = new Thread(() -> {
-            beats.withdrawAll();
-            host.close();
-            net.close();
-        }, "formix-shutdown");
+        syncer.scheduleWithFixedDelay(
+                beats, Heartbeats.EVERY.toMillis(), Heartbeats.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        Thread hook = new Thread(
+                () -> {
+                    beats.withdrawAll();
+                    host.close();
+                    net.close();
+                },
+                "formix-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println((foreground ? "running " : "host pid " + ProcessLiveness.selfPid() + " running ")
-                + records.size() + " node(s)" + (foreground ? " in the foreground — Ctrl-C to stop" : ""));
+        out.println((foreground ? "running " : "host pid " + ProcessLiveness.selfPid() + " running ") + records.size()
+                + " node(s)" + (foreground ? " in the foreground — Ctrl-C to stop" : ""));
         out.flush();
         while (!host.isEmpty()) {
             pause.pause(Duration.ofMillis(200));

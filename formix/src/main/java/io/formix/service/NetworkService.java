@@ -56,8 +56,9 @@ public final class NetworkService {
             try {
                 pin = Membership.join(home.files(), net, fingerprint.strip());
             } catch (RegistryException e) {
-                throw new ServiceException(e.getMessage().startsWith("no network descriptor") ? Kind.NOT_FOUND
-                        : Kind.REFUSED, e.getMessage());
+                throw new ServiceException(
+                        e.getMessage().startsWith("no network descriptor") ? Kind.NOT_FOUND : Kind.REFUSED,
+                        e.getMessage());
             }
             registry.sync(net);
             return NetworkViews.Pin.of(pin);
@@ -69,16 +70,19 @@ public final class NetworkService {
         try (NetworkDb net = home.openNetwork()) {
             RegistrySync.Result r = registry.sync(net);
             return r.pending().stream()
-                    .map(c -> new NetworkViews.Pending(c.uid().value(), c.role().wireName(), c.fingerprint())).toList();
+                    .map(c -> new NetworkViews.Pending(c.uid().value(), c.role().wireName(), c.fingerprint()))
+                    .toList();
         }
     }
 
     /** Admits the named pending nodes (null: all of them) in a new roster version signed here. */
     public NetworkViews.Admitted admit(List<String> uids) throws IOException {
         try (NetworkDb net = home.openNetwork()) {
-            List<PartyId> ids = uids == null ? null : uids.stream().map(NodeService::uid).toList();
+            List<PartyId> ids =
+                    uids == null ? null : uids.stream().map(NodeService::uid).toList();
             List<PartyId> done = registry.admit(net, ids);
-            long version = RosterPages.versionOf(net.pin().map(NetworkPin::rosterVersion).orElse(-1L));
+            long version = RosterPages.versionOf(
+                    net.pin().map(NetworkPin::rosterVersion).orElse(-1L));
             return new NetworkViews.Admitted(done.stream().map(PartyId::value).toList(), version);
         }
     }
@@ -88,8 +92,7 @@ public final class NetworkService {
      * home, admits this home's pending nodes when it holds the admin key, and starts every node
      * not running. {@code progress} gets the summary line before the start, which may take a while.
      */
-    public NodeService.Started up(int heavy, int light, String approval, Consumer<String> progress)
-            throws IOException {
+    public NodeService.Started up(int heavy, int light, String approval, Consumer<String> progress) throws IOException {
         if (heavy < 0 || light < 0 || heavy > 1000 || light > 100_000) {
             throw new ServiceException(Kind.USAGE, "--heavy must be 0..1000 and --light 0..100000");
         }
@@ -109,7 +112,8 @@ public final class NetworkService {
             }
             // Nodes made before this home had a network (an older version) get keys too.
             for (NodeRecord r : net.localNodes(null)) {
-                if (!r.admitted() && net.identity(r.uid()).isEmpty()
+                if (!r.admitted()
+                        && net.identity(r.uid()).isEmpty()
                         && made.stream().noneMatch(m -> m.uid().equals(r.uid()))) {
                     made.add(r);
                 }
@@ -147,8 +151,13 @@ public final class NetworkService {
             for (ComputationRecord c : net.computations()) {
                 comps.merge(c.status().label(), 1, Integer::sum);
             }
-            return new NetworkViews.Status(home.home().toString(), home.dataDir().toString(), home.transport(), byRole,
-                    comps, net.pin().map(NetworkViews.Network::of).orElse(null));
+            return new NetworkViews.Status(
+                    home.home().toString(),
+                    home.dataDir().toString(),
+                    home.transport(),
+                    byRole,
+                    comps,
+                    net.pin().map(NetworkViews.Network::of).orElse(null));
         }
     }
 }

@@ -39,8 +39,7 @@ public final class NodeService {
      *
      * @param wanted how many nodes were asked for and may run here, running or not
      */
-    public record Started(long pid, List<String> uids, int wanted) {
-    }
+    public record Started(long pid, List<String> uids, int wanted) {}
 
     /** The longest --keep: a previous key is meant to fade out, not to live on beside the new one. */
     public static final Duration MAX_KEEP = Duration.ofDays(365);
@@ -72,7 +71,9 @@ public final class NodeService {
             NetworkPin pin = registry.ensure(net);
             List<NodeRecord> made = net.createNodes(wantedRole, count, a, clock.millis(), pin.tag());
             registry.publish(net, pin, made);
-            return made.stream().map(r -> NodeView.of(net.node(r.uid()).orElseThrow())).toList();
+            return made.stream()
+                    .map(r -> NodeView.of(net.node(r.uid()).orElseThrow()))
+                    .toList();
         }
     }
 
@@ -83,8 +84,11 @@ public final class NodeService {
             Map<PartyId, Instant> alive = Heartbeats.read(home.files(), synced.network(), synced.roster());
             Instant now = clock.instant();
             return net.nodes(role == null ? null : Role.parse(role)).stream()
-                    .map(r -> NodeView.of(r, !r.local() && Heartbeats.fresh(alive.get(r.uid()), now)
-                            ? "running" : HostProcesses.status(r)))
+                    .map(r -> NodeView.of(
+                            r,
+                            !r.local() && Heartbeats.fresh(alive.get(r.uid()), now)
+                                    ? "running"
+                                    : HostProcesses.status(r)))
                     .toList();
         }
     }
@@ -95,8 +99,8 @@ public final class NodeService {
         try (NetworkDb net = home.openNetwork()) {
             NodeRecord r = find(net, uid);
             NodeView v = NodeView.of(r);
-            List<Map<String, Object>> stalls = "running".equals(v.status())
-                    ? ChannelHealth.read(files.nodeDir(r.uid())) : List.of();
+            List<Map<String, Object>> stalls =
+                    "running".equals(v.status()) ? ChannelHealth.read(files.nodeDir(r.uid())) : List.of();
             List<Map<String, Object>> rejected = Rejections.read(files.nodeDir(r.uid()));
             String db = files.nodeDb(r.uid()).toString();
             String log = files.nodeLog(r.uid()).toString();
@@ -131,8 +135,10 @@ public final class NodeService {
             }
             NodeRecord r = wanted.get(0);
             if (HostProcesses.isRunning(r)) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " is already running (pid " + r.pid()
-                        + ") — stop it first: formix node stop " + r.uid());
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " is already running (pid " + r.pid() + ") — stop it first: formix node stop "
+                                + r.uid());
             }
         } catch (RuntimeException e) {
             net.close();
@@ -162,8 +168,8 @@ public final class NodeService {
             for (String u : uids) {
                 NodeRecord r = find(net, u);
                 if (HostProcesses.isRunning(r)) {
-                    throw new ServiceException(Kind.REFUSED, r.uid() + " is running — stop it first: formix node "
-                            + "stop " + r.uid());
+                    throw new ServiceException(
+                            Kind.REFUSED, r.uid() + " is running — stop it first: formix node " + "stop " + r.uid());
                 }
                 rs.add(r);
             }
@@ -202,11 +208,13 @@ public final class NodeService {
             registry.sync(net);
             NodeRecord r = find(net, uid);
             if (!r.local()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host (its keys are not in "
-                        + "this home) — rotate its key there: formix node rotate-key " + r.uid());
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " runs on another host (its keys are not in "
+                                + "this home) — rotate its key there: formix node rotate-key " + r.uid());
             }
-            NetworkPin pin = net.pin().orElseThrow(() -> new ServiceException(Kind.NOT_FOUND,
-                    "this home belongs to no network"));
+            NetworkPin pin = net.pin()
+                    .orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "this home belongs to no network"));
             KeyRotation.Rotation rot;
             try {
                 rot = KeyRotation.rotate(home.files(), net, pin, r.uid(), keep, clock.instant());
@@ -215,7 +223,9 @@ public final class NodeService {
             }
             registry.sync(net);
             List<NetworkViews.PreviousKey> previous = rot.previous().stream()
-                    .map(k -> new NetworkViews.PreviousKey(k.kid(), k.expiresAt().toString())).toList();
+                    .map(k ->
+                            new NetworkViews.PreviousKey(k.kid(), k.expiresAt().toString()))
+                    .toList();
             return new NetworkViews.Rotation(r.uid().value(), rot.added().kid(), rot.seq(), previous);
         }
     }
@@ -238,8 +248,8 @@ public final class NodeService {
     }
 
     static NodeRecord find(NetworkDb net, String s) {
-        return net.node(uid(s)).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + s
-                + " — see formix node list"));
+        return net.node(uid(s))
+                .orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no node " + s + " — see formix node list"));
     }
 
     /** The named nodes, or every node of this home for null; a node of another host is refused. */
@@ -251,8 +261,9 @@ public final class NodeService {
         for (String u : uids) {
             NodeRecord r = find(net, u);
             if (!r.local()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host (its keys are not in "
-                        + "this home) — run the command there");
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " runs on another host (its keys are not in " + "this home) — run the command there");
             }
             out.add(r);
         }

@@ -27,7 +27,10 @@ final class NodeStores {
         if (Files.exists(home.nodeDb(r.uid()))) {
             try (HeavyStore s = HeavyStore.open(home, r.uid())) {
                 for (HeavyStore.Entry e : s.all()) {
-                    items.add(new NodeDetail.HeavyEntry(e.id(), e.myIndex(), e.state().label(),
+                    items.add(new NodeDetail.HeavyEntry(
+                            e.id(),
+                            e.myIndex(),
+                            e.state().label(),
                             s.shareHolders(e.id()).size()));
                 }
             }
@@ -60,10 +63,13 @@ final class NodeStores {
             throw new ServiceException(Kind.NOT_FOUND, node + " has not received " + id + " — is it running?");
         }
         try (LightStore s = LightStore.open(home, r.uid())) {
-            LightStore.Entry e = s.entry(id).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, node
-                    + " has not received " + id + " — is it running? (formix node start " + node + ")"));
+            LightStore.Entry e = s.entry(id)
+                    .orElseThrow(() -> new ServiceException(
+                            Kind.NOT_FOUND,
+                            node + " has not received " + id + " — is it running? (formix node start " + node + ")"));
             if (!s.decide(id, approve, approve ? null : "declined by the owner")) {
-                throw new ServiceException(Kind.REFUSED, id + " is already " + e.state().label() + " on " + node);
+                throw new ServiceException(
+                        Kind.REFUSED, id + " is already " + e.state().label() + " on " + node);
             }
         }
     }

@@ -107,8 +107,9 @@ public final class PolicyService {
             for (String name : change.off()) {
                 Control c = Control.parse(name);
                 if (change.set().isOn(c)) {
-                    throw new ServiceException(Kind.USAGE, "--off " + c.label() + " and --" + c.label()
-                            + " contradict each other — give one");
+                    throw new ServiceException(
+                            Kind.USAGE,
+                            "--off " + c.label() + " and --" + c.label() + " contradict each other — give one");
                 }
                 off.add(c);
             }
@@ -130,9 +131,8 @@ public final class PolicyService {
     }
 
     /** A proposal to review locally: what a proposer would send, and who proposes. */
-    public record DryRun(String prompt, String query, long threshold, List<String> heavy, String proposer,
-                         BigDecimal dpEpsilon) {
-    }
+    public record DryRun(
+            String prompt, String query, long threshold, List<String> heavy, String proposer, BigDecimal dpEpsilon) {}
 
     /**
      * What the local light node {@code uid} would do with proposal {@code d}: its query evaluated
@@ -147,13 +147,17 @@ public final class PolicyService {
         }
         List<String> heavy = d.heavy() != null ? d.heavy() : defaultHeavy();
         if (heavy.size() != 3 || new java.util.HashSet<>(heavy).size() != 3) {
-            throw new ServiceException(Kind.USAGE, "a proposal names three distinct heavy nodes, not " + heavy.size()
-                    + (d.heavy() == null ? " (this network has fewer: formix node create --role heavy)" : ""));
+            throw new ServiceException(
+                    Kind.USAGE,
+                    "a proposal names three distinct heavy nodes, not " + heavy.size()
+                            + (d.heavy() == null ? " (this network has fewer: formix node create --role heavy)" : ""));
         }
         for (String h : heavy) {
             if (!PartyId.isValid(h)) {
-                throw new ServiceException(Kind.USAGE, "--heavy: '" + TerminalText.safe(h.length() > 40
-                        ? h.substring(0, 40) + "…" : h) + "' is not a node uid");
+                throw new ServiceException(
+                        Kind.USAGE,
+                        "--heavy: '" + TerminalText.safe(h.length() > 40 ? h.substring(0, 40) + "…" : h)
+                                + "' is not a node uid");
             }
         }
         if (d.proposer() != null && !PartyId.isValid(d.proposer())) {
@@ -173,8 +177,10 @@ public final class PolicyService {
         ProposalFacts facts = new ProposalFacts("review", d.proposer(), d.threshold(), d.dpEpsilon(), now);
         DataSourceStore.Entry entry;
         try (DataSourceStore store = DataSourceStore.open(home.files(), id)) {
-            entry = store.get(q.dataset()).orElseThrow(() -> new ServiceException(Kind.NOT_FOUND, "no dataset "
-                    + q.dataset() + " on " + id + " — see formix data list " + id));
+            entry = store.get(q.dataset())
+                    .orElseThrow(() -> new ServiceException(
+                            Kind.NOT_FOUND,
+                            "no dataset " + q.dataset() + " on " + id + " — see formix data list " + id));
         }
         Answer answer = null;
         String failure = null;
@@ -188,13 +194,29 @@ public final class PolicyService {
         Answer a = answer;
         String f = failure;
         io.formix.data.SourceKind kind = entry.spec().kind();
-        return withStore(id, s -> ReviewView.of(id.value(), d.prompt(), q, entry.spec().descriptor(), kind, heavy, facts,
-                noise, s.policy(), s.usage(q.dataset(), now), a, f));
+        return withStore(
+                id,
+                s -> ReviewView.of(
+                        id.value(),
+                        d.prompt(),
+                        q,
+                        entry.spec().descriptor(),
+                        kind,
+                        heavy,
+                        facts,
+                        noise,
+                        s.policy(),
+                        s.usage(q.dataset(), now),
+                        a,
+                        f));
     }
 
     private List<String> defaultHeavy() {
         try (NetworkDb net = home.openNetwork()) {
-            return net.nodes(NodeRecord.Role.HEAVY).stream().limit(3).map(r -> r.uid().value()).toList();
+            return net.nodes(NodeRecord.Role.HEAVY).stream()
+                    .limit(3)
+                    .map(r -> r.uid().value())
+                    .toList();
         }
     }
 
@@ -210,8 +232,10 @@ public final class PolicyService {
         try (NetworkDb net = home.openNetwork()) {
             NodeRecord r = NodeService.find(net, uid);
             if (r.isHeavy()) {
-                throw new ServiceException(Kind.REFUSED, r.uid() + " is a heavy node — disclosure policies belong to "
-                        + "light nodes (e.g. light-0001)");
+                throw new ServiceException(
+                        Kind.REFUSED,
+                        r.uid() + " is a heavy node — disclosure policies belong to "
+                                + "light nodes (e.g. light-0001)");
             }
             if (!r.local()) {
                 throw new ServiceException(Kind.REFUSED, r.uid() + " runs on another host — set its policy there");

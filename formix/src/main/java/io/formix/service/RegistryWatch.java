@@ -28,6 +28,7 @@ final class RegistryWatch implements Runnable {
     volatile Transports.Sealing sealing;
     /** The folder as last synced. */
     private String lastStamp;
+
     private long lastFull;
 
     RegistryWatch(FormixHome home, NetworkDb net, RegistryKeys keys, Clock clock, PrintWriter out) {

@@ -46,10 +46,28 @@ import java.util.Map;
  * @param off           the controls that are off
  * @param proposalHash  the SHA-256 an approval binds to ({@link ProposalHash})
  */
-public record ReviewView(String node, String prompt, String computes, String dataset, String source, int cells,
-                         List<String> heavy, long threshold, Map<String, Object> noise, JsonNode value, long rows,
-                         long matched, long missing, long clamped, String failure, boolean approved, String reason,
-                         String wireReason, List<String> passed, List<String> off, String proposalHash) {
+public record ReviewView(
+        String node,
+        String prompt,
+        String computes,
+        String dataset,
+        String source,
+        int cells,
+        List<String> heavy,
+        long threshold,
+        Map<String, Object> noise,
+        JsonNode value,
+        long rows,
+        long matched,
+        long missing,
+        long clamped,
+        String failure,
+        boolean approved,
+        String reason,
+        String wireReason,
+        List<String> passed,
+        List<String> off,
+        String proposalHash) {
 
     public ReviewView {
         heavy = List.copyOf(heavy);
@@ -63,38 +81,71 @@ public record ReviewView(String node, String prompt, String computes, String dat
      * or failed with {@code failure} — under {@code policy} with the ledger at {@code usage}.
      * {@code noise} is the noise the proposal asks for (its ε is {@code facts.dpEpsilon()}).
      */
-    public static ReviewView of(String node, String prompt, Query q, Descriptor d, SourceKind kind, List<String> heavy,
-                                ProposalFacts facts, NoiseSpec noise, DisclosurePolicy policy, Usage usage,
-                                Answer answer, String failure) {
+    public static ReviewView of(
+            String node,
+            String prompt,
+            Query q,
+            Descriptor d,
+            SourceKind kind,
+            List<String> heavy,
+            ProposalFacts facts,
+            NoiseSpec noise,
+            DisclosurePolicy policy,
+            Usage usage,
+            Answer answer,
+            String failure) {
         if ((answer == null) == (failure == null)) {
             throw new IllegalArgumentException("a review has an answer or a failure, not both or neither");
         }
-        Verdict v = answer != null ? PolicyCheck.check(policy, q, facts, answer, kind, usage)
+        Verdict v = answer != null
+                ? PolicyCheck.check(policy, q, facts, answer, kind, usage)
                 : PolicyCheck.beforeAnswer(policy, q, facts, usage);
         boolean approved = answer != null && v.approved();
-        String reason = !v.approved() ? v.ownerReason() : failure != null ? "the local evaluation failed: " + failure
-                : null;
-        String wire = !v.approved() ? v.wireReason() : failure != null ? "declined: the data source could not answer"
-                : null;
+        String reason =
+                !v.approved() ? v.ownerReason() : failure != null ? "the local evaluation failed: " + failure : null;
+        String wire =
+                !v.approved() ? v.wireReason() : failure != null ? "declined: the data source could not answer" : null;
         JsonNode value = answer == null ? null : Decoder.decode(q.aggregate(), answer.cells(), 1);
         String hash = ProposalHash.of(prompt, q, facts.threshold(), heavy, facts.dpEpsilon());
-        return new ReviewView(node, prompt, Words.of(q), d.dataset(), kind.label(), q.aggregate().width(), heavy,
-                facts.threshold(), noise == null ? null : noise.toJson(), value,
-                answer == null ? 0 : answer.rows(), answer == null ? 0 : answer.matched(),
-                answer == null ? 0 : answer.missing(), answer == null ? 0 : answer.clamped(), failure, approved,
-                reason, wire, v.passed(), policy.off().stream().map(Control::label).toList(), hash);
+        return new ReviewView(
+                node,
+                prompt,
+                Words.of(q),
+                d.dataset(),
+                kind.label(),
+                q.aggregate().width(),
+                heavy,
+                facts.threshold(),
+                noise == null ? null : noise.toJson(),
+                value,
+                answer == null ? 0 : answer.rows(),
+                answer == null ? 0 : answer.matched(),
+                answer == null ? 0 : answer.missing(),
+                answer == null ? 0 : answer.clamped(),
+                failure,
+                approved,
+                reason,
+                wire,
+                v.passed(),
+                policy.off().stream().map(Control::label).toList(),
+                hash);
     }
 
     /** The review for people, one line per item (not yet made terminal-safe: the caller does that). */
     public List<String> lines() {
-        String rowsText = source.equals("csv") || source.equals("sqlite") ? "; " + rows + " rows read, " + matched
-                + " matching, " + missing + " missing value(s) skipped, " + clamped + " clamped" : "";
+        String rowsText = source.equals("csv") || source.equals("sqlite")
+                ? "; " + rows + " rows read, " + matched + " matching, " + missing + " missing value(s) skipped, "
+                        + clamped + " clamped"
+                : "";
         String shares = cells + " number" + (cells == 1 ? "" : "s") + " mod 2^64, one random share of each to "
                 + String.join(", ", heavy) + " (no single heavy node learns anything from its share)";
         String revealed = "only the total over at least " + threshold + " light node" + (threshold == 1 ? "" : "s")
-                + (noise == null ? "; no noise requested" : "; each heavy node adds " + noise.get("mechanism")
-                + " noise of scale " + noise.get("scale") + " (ε " + noise.get("epsilon") + " per " + noise.get("unit")
-                + ")");
+                + (noise == null
+                        ? "; no noise requested"
+                        : "; each heavy node adds " + noise.get("mechanism")
+                                + " noise of scale " + noise.get("scale") + " (ε " + noise.get("epsilon") + " per "
+                                + noise.get("unit")
+                                + ")");
         String answerText;
         if (value != null) {
             String v = value.toString();
@@ -102,10 +153,12 @@ public record ReviewView(String node, String prompt, String computes, String dat
         } else {
             answerText = "none — " + failure;
         }
-        String policy = approved ? "passes" + (passed.isEmpty() ? " (every control is off)" : " (" + String.join("; ",
-                passed) + ")") : "declines: " + reason + " — the proposer would see only \"" + wireReason + "\"";
-        String offText = off.isEmpty() ? "none" : String.join(", ", off) + " (off until you set them: formix node policy "
-                + node + ")";
+        String policy = approved
+                ? "passes" + (passed.isEmpty() ? " (every control is off)" : " (" + String.join("; ", passed) + ")")
+                : "declines: " + reason + " — the proposer would see only \"" + wireReason + "\"";
+        String offText = off.isEmpty()
+                ? "none"
+                : String.join(", ", off) + " (off until you set them: formix node policy " + node + ")";
         return List.of(
                 "Question   " + prompt,
                 "Runs on    dataset " + dataset + " (" + source + rowsText + ")",

@@ -43,7 +43,10 @@ record SyftBoxConfig(Path datasites, String email, Map<String, String> nodeEmail
         Path temp = home.home().resolve("." + FILE + ".tmp");
         StringBuilder text = new StringBuilder("# channel layout of this home (formix init --layout)\n");
         for (String k : p.stringPropertyNames().stream().sorted().toList()) {
-            text.append(k).append('=').append(p.getProperty(k).replace("\\", "\\\\")).append('\n');
+            text.append(k)
+                    .append('=')
+                    .append(p.getProperty(k).replace("\\", "\\\\"))
+                    .append('\n');
         }
         Files.writeString(temp, text, StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -24,8 +24,7 @@ final class TcpTransports {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private TcpTransports() {
-    }
+    private TcpTransports() {}
 
     /** {@code maxBytes}: the largest message each node's endpoint sends or accepts. */
     static TransportFactory factory(NetworkDb net, ToIntFunction<PartyId> maxBytes) {
@@ -38,7 +37,10 @@ final class TcpTransports {
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
-                return TcpTransport.openDirectory(self, new InetSocketAddress(loopback, 0), resolver,
+                return TcpTransport.openDirectory(
+                        self,
+                        new InetSocketAddress(loopback, 0),
+                        resolver,
                         options.withMaxMessageBytes(maxBytes.applyAsInt(self)));
             }
 

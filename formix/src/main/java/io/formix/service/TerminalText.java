@@ -10,8 +10,7 @@ package io.formix.service;
  */
 public final class TerminalText {
 
-    private TerminalText() {
-    }
+    private TerminalText() {}
 
     /** {@code text} with every unsafe character replaced by its escape; {@code null} stays {@code null}. */
     public static String safe(String text) {

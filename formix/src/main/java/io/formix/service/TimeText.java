@@ -3,8 +3,7 @@ package io.formix.service;
 /** Durations as people read them in messages: {@code 7s}, {@code 2m5s}. */
 public final class TimeText {
 
-    private TimeText() {
-    }
+    private TimeText() {}
 
     /** {@code ms} rounded up to whole seconds; {@code 0s} for a negative span. */
     public static String human(long ms) {

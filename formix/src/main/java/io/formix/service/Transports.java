@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -37,8 +36,7 @@ import java.util.function.ToIntFunction;
  */
 final class Transports {
 
-    private Transports() {
-    }
+    private Transports() {}
 
     /**
      * The factory for a host of the {@code hosted} nodes. Every endpoint accepts at most what the
@@ -72,8 +70,8 @@ final class Transports {
             for (Map.Entry<PartyId, NodeKeys> e : own.entrySet()) {
                 try {
                     if (e.getValue().reload()) {
-                        out.add("keys of " + e.getKey() + " reloaded: " + e.getValue().encryptionKeys().size()
-                                + " encryption key(s)");
+                        out.add("keys of " + e.getKey() + " reloaded: "
+                                + e.getValue().encryptionKeys().size() + " encryption key(s)");
                     }
                 } catch (IOException | RuntimeException ex) {
                     out.add("cannot reload the keys of " + e.getKey() + ": " + ex.getMessage());
@@ -108,7 +106,7 @@ final class Transports {
         return new TransportFactory() {
             @Override
             public Transport open(PartyId self) throws IOException {
-                return open(self, text -> { });
+                return open(self, text -> {});
             }
 
             @Override
@@ -146,15 +144,16 @@ final class Transports {
         };
     }
 
-    private static TransportFactory plainFactory(Home home, NetworkDb net, Collection<NodeRecord> hosted,
-                                                 boolean sealed) {
+    private static TransportFactory plainFactory(
+            Home home, NetworkDb net, Collection<NodeRecord> hosted, boolean sealed) {
         Set<PartyId> heavy = new HashSet<>();
         hosted.forEach(r -> {
             if (r.isHeavy()) {
                 heavy.add(r.uid());
             }
         });
-        ToIntFunction<PartyId> maxBytes = self -> sealed ? MessageLimits.sealedMaxMessageBytes(heavy.contains(self))
+        ToIntFunction<PartyId> maxBytes = self -> sealed
+                ? MessageLimits.sealedMaxMessageBytes(heavy.contains(self))
                 : MessageLimits.maxMessageBytes(heavy.contains(self));
         String name = home.transport();
         if (name.equals("tcp")) {
@@ -170,7 +169,8 @@ final class Transports {
                 // never in the data dir that a sync engine carries to other machines.
                 // Sealed: every genuine message is the sender's own, so a corrupt file in the folder
                 // was planted and must not take the number of the sender's real message.
-                FileTransport.Builder b = FileTransport.builder(root, self).rescanInterval(rescan)
+                FileTransport.Builder b = FileTransport.builder(root, self)
+                        .rescanInterval(rescan)
                         .maxMessageBytes(maxBytes.applyAsInt(self))
                         .corruptKeepsNumber(sealed)
                         .stateDir(home.files().nodeDir(self).resolve("transport"));

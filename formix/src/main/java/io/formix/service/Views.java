@@ -9,8 +9,7 @@ public final class Views {
     /** The mapper every {@code --json} output goes through. */
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Views() {
-    }
+    private Views() {}
 
     /** {@code value} as indented JSON. */
     public static String json(Object value) {

@@ -14,14 +14,32 @@ import java.util.List;
  * @param result the revealed total mod 2^32 as an unsigned value, or -1 when not revealed
  * @param late shares that arrived at a heavy node after it had closed (ignored, counted)
  */
-public record ComputationRecord(String id, String prompt, String schema, int threshold, long deadline,
-                                long graceMs, List<PartyId> heavy, Status status, int invited, int answers,
-                                int participants, long result, String reason, int late, long createdAt,
-                                long endedAt) {
+public record ComputationRecord(
+        String id,
+        String prompt,
+        String schema,
+        int threshold,
+        long deadline,
+        long graceMs,
+        List<PartyId> heavy,
+        Status status,
+        int invited,
+        int answers,
+        int participants,
+        long result,
+        String reason,
+        int late,
+        long createdAt,
+        long endedAt) {
 
     /** The public state machine of a computation. */
     public enum Status {
-        PROPOSED, BROADCAST, COLLECTING, AGGREGATING, REVEALED, FAILED;
+        PROPOSED,
+        BROADCAST,
+        COLLECTING,
+        AGGREGATING,
+        REVEALED,
+        FAILED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

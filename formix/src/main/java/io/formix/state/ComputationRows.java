@@ -20,8 +20,12 @@ final class ComputationRows {
     void recordUndelivered(String id, java.util.Map<String, Integer> byReason) {
         db.write(c -> {
             for (java.util.Map.Entry<String, Integer> e : byReason.entrySet()) {
-                Sqlite.update(c, "INSERT OR REPLACE INTO undelivered(computation, reason, lights) VALUES (?,?,?)", id,
-                        e.getKey(), e.getValue());
+                Sqlite.update(
+                        c,
+                        "INSERT OR REPLACE INTO undelivered(computation, reason, lights) VALUES (?,?,?)",
+                        id,
+                        e.getKey(),
+                        e.getValue());
             }
             return null;
         });
@@ -30,8 +34,10 @@ final class ComputationRows {
     /** How many invited light nodes never received computation {@code id}, by reason; empty if all did. */
     java.util.Map<String, Integer> undelivered(String id) {
         java.util.Map<String, Integer> out = new java.util.TreeMap<>();
-        for (Object[] row : db.query("SELECT reason, lights FROM undelivered WHERE computation = ?",
-                rs -> new Object[] {rs.getString(1), rs.getInt(2)}, id)) {
+        for (Object[] row : db.query(
+                "SELECT reason, lights FROM undelivered WHERE computation = ?",
+                rs -> new Object[] {rs.getString(1), rs.getInt(2)},
+                id)) {
             out.put((String) row[0], (Integer) row[1]);
         }
         return out;
@@ -48,9 +54,18 @@ final class ComputationRows {
 
     /** Inserts a new computation in status {@code proposed}. */
     public void insertComputation(ComputationRecord r) {
-        db.update("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, status, "
-                + "created_at) VALUES (?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(), r.threshold(),
-                r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(), r.createdAt());
+        db.update(
+                "INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, status, "
+                        + "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                r.id(),
+                r.prompt(),
+                r.schema(),
+                r.threshold(),
+                r.deadline(),
+                r.graceMs(),
+                StoreFiles.join(r.heavy()),
+                Status.PROPOSED.label(),
+                r.createdAt());
     }
 
     /**
@@ -58,16 +73,31 @@ final class ComputationRows {
      * {@code proposed}; returns false if the computation was already known here.
      */
     public boolean insertProposal(ComputationRecord r, PartyId proposer) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
-                + "status, created_at, proposer) VALUES (?,?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
-                r.threshold(), r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(),
-                r.createdAt(), proposer.value()) == 1;
+        return db.update(
+                        "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
+                                + "status, created_at, proposer) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        r.id(),
+                        r.prompt(),
+                        r.schema(),
+                        r.threshold(),
+                        r.deadline(),
+                        r.graceMs(),
+                        StoreFiles.join(r.heavy()),
+                        Status.PROPOSED.label(),
+                        r.createdAt(),
+                        proposer.value())
+                == 1;
     }
 
     /** The node that sent the proposal {@code id} to heavy node 1, if it came as a message. */
     public Optional<PartyId> proposer(String id) {
-        return db.query("SELECT proposer FROM computations WHERE id = ? AND proposer IS NOT NULL",
-                rs -> PartyId.of(rs.getString(1)), id).stream().findFirst();
+        return db
+                .query(
+                        "SELECT proposer FROM computations WHERE id = ? AND proposer IS NOT NULL",
+                        rs -> PartyId.of(rs.getString(1)),
+                        id)
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -78,34 +108,63 @@ final class ComputationRows {
      */
     public boolean recordOutcome(ComputationRecord r) {
         return db.write(c -> {
-            Sqlite.update(c, "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
-                    + "heavies, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)", r.id(), r.prompt(), r.schema(),
-                    r.threshold(), r.deadline(), r.graceMs(), StoreFiles.join(r.heavy()), Status.PROPOSED.label(),
+            Sqlite.update(
+                    c,
+                    "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
+                            + "heavies, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    r.id(),
+                    r.prompt(),
+                    r.schema(),
+                    r.threshold(),
+                    r.deadline(),
+                    r.graceMs(),
+                    StoreFiles.join(r.heavy()),
+                    Status.PROPOSED.label(),
                     r.createdAt());
-            return Sqlite.update(c, "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
-                    + "answers = MAX(answers, ?), late = MAX(late, ?), reason = ?, ended_at = ? "
-                    + "WHERE id = ? AND status NOT IN (?,?)", r.status().label(),
-                    r.status() == Status.REVEALED ? r.result() : null, r.participants(), r.invited(), r.answers(),
-                    r.late(), r.reason(), r.endedAt(), r.id(), Status.REVEALED.label(), Status.FAILED.label()) == 1;
+            return Sqlite.update(
+                            c,
+                            "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
+                                    + "answers = MAX(answers, ?), late = MAX(late, ?), reason = ?, ended_at = ? "
+                                    + "WHERE id = ? AND status NOT IN (?,?)",
+                            r.status().label(),
+                            r.status() == Status.REVEALED ? r.result() : null,
+                            r.participants(),
+                            r.invited(),
+                            r.answers(),
+                            r.late(),
+                            r.reason(),
+                            r.endedAt(),
+                            r.id(),
+                            Status.REVEALED.label(),
+                            Status.FAILED.label())
+                    == 1;
         });
     }
 
     public Optional<ComputationRecord> computation(String id) {
-        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?", ComputationRows::readComputation, id)
-                .stream().findFirst();
+        return db
+                .query(
+                        "SELECT " + COMP_COLUMNS + " FROM computations WHERE id = ?",
+                        ComputationRows::readComputation,
+                        id)
+                .stream()
+                .findFirst();
     }
 
     /** All computations, newest first. */
     public List<ComputationRecord> computations() {
-        return db.query("SELECT " + COMP_COLUMNS + " FROM computations ORDER BY created_at DESC, id",
+        return db.query(
+                "SELECT " + COMP_COLUMNS + " FROM computations ORDER BY created_at DESC, id",
                 ComputationRows::readComputation);
     }
 
     /** Computations in {@code status} whose heavy node 1 is {@code heavy1}. */
     public List<ComputationRecord> computations(Status status, PartyId heavy1) {
         List<ComputationRecord> out = new java.util.ArrayList<>();
-        for (ComputationRecord r : db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status = ? "
-                + "ORDER BY created_at", ComputationRows::readComputation, status.label())) {
+        for (ComputationRecord r : db.query(
+                "SELECT " + COMP_COLUMNS + " FROM computations WHERE status = ? " + "ORDER BY created_at",
+                ComputationRows::readComputation,
+                status.label())) {
             if (r.heavy1().equals(heavy1)) {
                 out.add(r);
             }
@@ -115,8 +174,11 @@ final class ComputationRows {
 
     /** Computations not yet revealed or failed. */
     public List<ComputationRecord> openComputations() {
-        return db.query("SELECT " + COMP_COLUMNS + " FROM computations WHERE status NOT IN (?,?) "
-                + "ORDER BY created_at", ComputationRows::readComputation, Status.REVEALED.label(), Status.FAILED.label());
+        return db.query(
+                "SELECT " + COMP_COLUMNS + " FROM computations WHERE status NOT IN (?,?) " + "ORDER BY created_at",
+                ComputationRows::readComputation,
+                Status.REVEALED.label(),
+                Status.FAILED.label());
     }
 
     /**
@@ -124,8 +186,14 @@ final class ComputationRows {
      * returns whether the row changed.
      */
     public boolean advance(String id, Status to, int invited) {
-        return db.update("UPDATE computations SET status = ?, invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
-                + "WHERE id = ? AND status IN (" + earlierThan(to) + ")", to.label(), invited, invited, id) == 1;
+        return db.update(
+                        "UPDATE computations SET status = ?, invited = CASE WHEN ? >= 0 THEN ? ELSE invited END "
+                                + "WHERE id = ? AND status IN (" + earlierThan(to) + ")",
+                        to.label(),
+                        invited,
+                        invited,
+                        id)
+                == 1;
     }
 
     /** Records progress (shares received by heavy node 1 so far). */
@@ -144,11 +212,21 @@ final class ComputationRows {
     }
 
     private boolean end(String id, Status status, long result, int participants, int late, String reason, long now) {
-        return db.update("UPDATE computations SET status = ?, result = ?, "
-                + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
-                + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN (?,?)", status.label(),
-                result >= 0 ? result : null, participants, participants, late, reason, now, id, Status.REVEALED.label(),
-                Status.FAILED.label()) == 1;
+        return db.update(
+                        "UPDATE computations SET status = ?, result = ?, "
+                                + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
+                                + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN (?,?)",
+                        status.label(),
+                        result >= 0 ? result : null,
+                        participants,
+                        participants,
+                        late,
+                        reason,
+                        now,
+                        id,
+                        Status.REVEALED.label(),
+                        Status.FAILED.label())
+                == 1;
     }
 
     private static String earlierThan(Status to) {
@@ -167,9 +245,22 @@ final class ComputationRows {
         if (rs.wasNull()) {
             result = -1;
         }
-        return new ComputationRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                rs.getLong(5), rs.getLong(6), List.copyOf(StoreFiles.split(rs.getString(7))),
-                Status.parse(rs.getString(8)), rs.getInt(9), rs.getInt(10), rs.getInt(11), result,
-                rs.getString(13), rs.getInt(14), rs.getLong(15), rs.getLong(16));
+        return new ComputationRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getInt(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                List.copyOf(StoreFiles.split(rs.getString(7))),
+                Status.parse(rs.getString(8)),
+                rs.getInt(9),
+                rs.getInt(10),
+                rs.getInt(11),
+                result,
+                rs.getString(13),
+                rs.getInt(14),
+                rs.getLong(15),
+                rs.getLong(16));
     }
 }

@@ -15,7 +15,9 @@ public record FormixHome(Path home, Path dataDir) {
     public FormixHome {
         Objects.requireNonNull(home, "home");
         home = home.toAbsolutePath().normalize();
-        dataDir = dataDir == null ? home.resolve("channels") : dataDir.toAbsolutePath().normalize();
+        dataDir = dataDir == null
+                ? home.resolve("channels")
+                : dataDir.toAbsolutePath().normalize();
     }
 
     /** The home with the default data dir {@code <home>/channels}. */

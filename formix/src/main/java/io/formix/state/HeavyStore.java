@@ -23,7 +23,12 @@ public interface HeavyStore extends AutoCloseable {
 
     /** Heavy-side states, the only place their names are written (SQL included). */
     enum State {
-        BROADCASTING, COLLECTING, CLOSED, AGGREGATING, REVEALED, FAILED;
+        BROADCASTING,
+        COLLECTING,
+        CLOSED,
+        AGGREGATING,
+        REVEALED,
+        FAILED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -60,14 +65,23 @@ public interface HeavyStore extends AutoCloseable {
      * @param scheme  the sharing scheme id ({@code additive-3}, later {@code replicated-2of3})
      * @param heavy   the ordered heavy nodes; party {@code i} of the scheme is {@code heavy.get(i)}
      */
-    record Entry(String id, int myIndex, String prompt, String schema, String scheme, int threshold, long deadline,
-                 long graceMs, List<PartyId> heavy, Set<PartyId> invited, State state, Set<PartyId> finalSet,
-                 String reason) {
-    }
+    record Entry(
+            String id,
+            int myIndex,
+            String prompt,
+            String schema,
+            String scheme,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Set<PartyId> invited,
+            State state,
+            Set<PartyId> finalSet,
+            String reason) {}
 
     /** A report from another heavy node: the lights whose shares it holds at its close. */
-    record Report(PartyId heavy, Set<PartyId> lights, int late) {
-    }
+    record Report(PartyId heavy, Set<PartyId> lights, int late) {}
 
     /** The SQLite store in {@code home/nodes/<uid>/node.db}. */
     static HeavyStore open(FormixHome home, PartyId uid) {

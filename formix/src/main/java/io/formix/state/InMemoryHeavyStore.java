@@ -19,8 +19,7 @@ import java.util.function.Supplier;
  */
 final class InMemoryHeavyStore implements HeavyStore {
 
-    private record Row(Entry entry, long createdAt) {
-    }
+    private record Row(Entry entry, long createdAt) {}
 
     /** Everything, so a transaction can be undone by restoring a copy. */
     private static final class Data {
@@ -98,8 +97,8 @@ final class InMemoryHeavyStore implements HeavyStore {
         return out;
     }
 
-    private boolean update(String id, java.util.function.Predicate<Entry> when,
-                           java.util.function.UnaryOperator<Entry> change) {
+    private boolean update(
+            String id, java.util.function.Predicate<Entry> when, java.util.function.UnaryOperator<Entry> change) {
         Row r = data.computations.get(id);
         if (r == null || !when.test(r.entry())) {
             return false;
@@ -109,8 +108,20 @@ final class InMemoryHeavyStore implements HeavyStore {
     }
 
     private static Entry with(Entry e, State s, Set<PartyId> finalSet, String reason) {
-        return new Entry(e.id(), e.myIndex(), e.prompt(), e.schema(), e.scheme(), e.threshold(), e.deadline(),
-                e.graceMs(), e.heavy(), e.invited(), s, finalSet, reason);
+        return new Entry(
+                e.id(),
+                e.myIndex(),
+                e.prompt(),
+                e.schema(),
+                e.scheme(),
+                e.threshold(),
+                e.deadline(),
+                e.graceMs(),
+                e.heavy(),
+                e.invited(),
+                s,
+                finalSet,
+                reason);
     }
 
     @Override
@@ -120,7 +131,9 @@ final class InMemoryHeavyStore implements HeavyStore {
 
     @Override
     public boolean fixFinalSet(String id, Set<PartyId> finalSet) {
-        return update(id, e -> e.state() == State.CLOSED,
+        return update(
+                id,
+                e -> e.state() == State.CLOSED,
                 e -> with(e, State.AGGREGATING, new TreeSet<>(finalSet), e.reason()));
     }
 
@@ -176,8 +189,10 @@ final class InMemoryHeavyStore implements HeavyStore {
 
     @Override
     public boolean addReport(String id, PartyId heavy, Set<PartyId> lights, int late) {
-        return data.reports.computeIfAbsent(id, k -> new TreeMap<>())
-                .putIfAbsent(heavy, new Report(heavy, new TreeSet<>(lights), late)) == null;
+        return data.reports
+                        .computeIfAbsent(id, k -> new TreeMap<>())
+                        .putIfAbsent(heavy, new Report(heavy, new TreeSet<>(lights), late))
+                == null;
     }
 
     @Override
@@ -208,6 +223,5 @@ final class InMemoryHeavyStore implements HeavyStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -14,28 +14,86 @@ final class InMemoryLightStore implements LightStore {
     private final Map<String, Entry> rows = new LinkedHashMap<>();
 
     @Override
-    public boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
-                           State initial, long now) {
-        return rows.putIfAbsent(id, new Entry(id, prompt, schema, scheme, deadline, List.copyOf(heavy), initial, null,
-                List.of(), null, now)) == null;
+    public boolean receive(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            State initial,
+            long now) {
+        return rows.putIfAbsent(
+                        id,
+                        new Entry(
+                                id,
+                                prompt,
+                                schema,
+                                scheme,
+                                deadline,
+                                List.copyOf(heavy),
+                                initial,
+                                null,
+                                List.of(),
+                                null,
+                                now))
+                == null;
     }
 
     @Override
-    public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                                   List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
-        return rows.putIfAbsent(id, new Entry(id, prompt, schema, scheme, deadline, List.copyOf(heavy), State.ANSWERED,
-                answer, copy(shares), null, now)) == null;
+    public boolean receiveAnswered(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            int answer,
+            List<byte[]> shares,
+            long now) {
+        return rows.putIfAbsent(
+                        id,
+                        new Entry(
+                                id,
+                                prompt,
+                                schema,
+                                scheme,
+                                deadline,
+                                List.copyOf(heavy),
+                                State.ANSWERED,
+                                answer,
+                                copy(shares),
+                                null,
+                                now))
+                == null;
     }
 
-    private boolean move(String id, Set<State> from, State to, Integer answer, List<byte[]> shares, String reason,
-                         boolean setReason) {
+    private boolean move(
+            String id,
+            Set<State> from,
+            State to,
+            Integer answer,
+            List<byte[]> shares,
+            String reason,
+            boolean setReason) {
         Entry e = rows.get(id);
         if (e == null || !from.contains(e.state())) {
             return false;
         }
-        rows.put(id, new Entry(e.id(), e.prompt(), e.schema(), e.scheme(), e.deadline(), e.heavy(), to,
-                answer == null ? e.answer() : answer, shares == null ? e.encodedShares() : copy(shares),
-                setReason ? reason : e.reason(), e.receivedAt()));
+        rows.put(
+                id,
+                new Entry(
+                        e.id(),
+                        e.prompt(),
+                        e.schema(),
+                        e.scheme(),
+                        e.deadline(),
+                        e.heavy(),
+                        to,
+                        answer == null ? e.answer() : answer,
+                        shares == null ? e.encodedShares() : copy(shares),
+                        setReason ? reason : e.reason(),
+                        e.receivedAt()));
         return true;
     }
 
@@ -90,6 +148,5 @@ final class InMemoryLightStore implements LightStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

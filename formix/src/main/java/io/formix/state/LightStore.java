@@ -32,7 +32,12 @@ public interface LightStore extends AutoCloseable {
 
     /** Light-side states, the only place their names are written (SQL included). */
     enum State {
-        PENDING, APPROVED, ANSWERED, SENT, REFUSED, DECLINED;
+        PENDING,
+        APPROVED,
+        ANSWERED,
+        SENT,
+        REFUSED,
+        DECLINED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -43,8 +48,18 @@ public interface LightStore extends AutoCloseable {
      * One computation as this light node sees it; {@code encodedShares} (one per heavy node, in
      * {@code heavy} order, {@link ShareCodec} bytes) is empty before answering.
      */
-    record Entry(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
-                        State state, Integer answer, List<byte[]> encodedShares, String reason, long receivedAt) {
+    record Entry(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            State state,
+            Integer answer,
+            List<byte[]> encodedShares,
+            String reason,
+            long receivedAt) {
 
         /** The share values, heavy node by heavy node (for the owner's view and tests). */
         public int[] shares() {
@@ -75,22 +90,37 @@ public interface LightStore extends AutoCloseable {
     }
 
     /** Records a newly received computation of the default scheme; false if it was already known. */
-    default boolean receive(String id, String prompt, String schema, long deadline, List<PartyId> heavy,
-                            State initial, long now) {
+    default boolean receive(
+            String id, String prompt, String schema, long deadline, List<PartyId> heavy, State initial, long now) {
         return receive(id, prompt, schema, DEFAULT_SCHEME, deadline, heavy, initial, now);
     }
 
     /** Records a newly received computation; returns false if it was already known. */
-    boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
-                    State initial, long now);
+    boolean receive(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            State initial,
+            long now);
 
     /**
      * Records a newly received computation already answered (automatic approval), answer and
      * shares included, in one transaction; false if the computation was already known (the first
      * answer stands).
      */
-    boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                            List<PartyId> heavy, int answer, List<byte[]> shares, long now);
+    boolean receiveAnswered(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            int answer,
+            List<byte[]> shares,
+            long now);
 
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
     boolean decide(String id, boolean approve, String reason);

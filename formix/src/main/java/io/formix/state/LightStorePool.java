@@ -58,8 +58,11 @@ public final class LightStorePool implements AutoCloseable {
 
     /** A pool of SQLite light stores (the host's). */
     public static LightStorePool sqlite(int capacity, long idleMillis, LongSupplier clock) {
-        return new LightStorePool(capacity, idleMillis, clock, (file, first) -> first
-                ? SqliteLightStore.open(file) : SqliteLightStore.reopen(file));
+        return new LightStorePool(
+                capacity,
+                idleMillis,
+                clock,
+                (file, first) -> first ? SqliteLightStore.open(file) : SqliteLightStore.reopen(file));
     }
 
     /** The capacity a host uses: {@value #CAPACITY_PROPERTY}, else {@value #DEFAULT_CAPACITY}. */
@@ -175,6 +178,7 @@ public final class LightStorePool implements AutoCloseable {
         LightStore db;
         /** Whether the database was opened once already (the first open creates and checks it). */
         boolean openedOnce;
+
         volatile long lastUsed;
         boolean storeClosed;
 
@@ -259,14 +263,29 @@ public final class LightStorePool implements AutoCloseable {
         }
 
         @Override
-        public boolean receive(String id, String prompt, String schema, String scheme, long deadline,
-                               List<PartyId> heavy, State initial, long now) {
+        public boolean receive(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                State initial,
+                long now) {
             return use(s -> s.receive(id, prompt, schema, scheme, deadline, heavy, initial, now));
         }
 
         @Override
-        public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                                       List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
+        public boolean receiveAnswered(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                int answer,
+                List<byte[]> shares,
+                long now) {
             return use(s -> s.receiveAnswered(id, prompt, schema, scheme, deadline, heavy, answer, shares, now));
         }
 

@@ -129,9 +129,15 @@ public final class NetworkDb implements AutoCloseable {
      * its approval and creation time, from the node's own folder (null: defaults), so that a row
      * rebuilt after it was deleted is the row it was.
      */
-    public record Member(PartyId uid, Role role, long position, String identityFingerprint, byte[] descriptor,
-                         boolean local, Approval approval, long createdAt) {
-    }
+    public record Member(
+            PartyId uid,
+            Role role,
+            long position,
+            String identityFingerprint,
+            byte[] descriptor,
+            boolean local,
+            Approval approval,
+            long createdAt) {}
 
     /** The pinned network, if this home created or joined one. */
     public Optional<NetworkPin> pin() {

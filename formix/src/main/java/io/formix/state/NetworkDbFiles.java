@@ -74,16 +74,20 @@ final class NetworkDbFiles {
 
     /** Columns added for multi-machine networks; an older network.db gets them on first writable open. */
     private static final String[][] ADDED_COLUMNS = {
-        {"nodes", "local", "INTEGER NOT NULL DEFAULT 1"}, {"nodes", "admitted", "INTEGER NOT NULL DEFAULT 0"},
-        {"nodes", "roster_pos", "INTEGER"}, {"nodes", "idk", "TEXT"}, {"nodes", "descriptor", "BLOB"},
-        {"computations", "proposer", "TEXT"}};
+        {"nodes", "local", "INTEGER NOT NULL DEFAULT 1"},
+        {"nodes", "admitted", "INTEGER NOT NULL DEFAULT 0"},
+        {"nodes", "roster_pos", "INTEGER"},
+        {"nodes", "idk", "TEXT"},
+        {"nodes", "descriptor", "BLOB"},
+        {"computations", "proposer", "TEXT"}
+    };
     /** Columns every version has: what an open checks before migrating. */
     private static final String BASE_COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, status, "
             + "invited, answers, participants, result, reason, late, created_at, ended_at";
+
     private static final Pattern MISSING = Pattern.compile("(no such (?:table|column): [A-Za-z0-9_.]+)");
 
-    private NetworkDbFiles() {
-    }
+    private NetworkDbFiles() {}
 
     /** Opens (creating if allowed), checks and migrates {@code home/network.db}; see {@link NetworkDb#open}. */
     static Sqlite open(FormixHome home) {
@@ -91,8 +95,11 @@ final class NetworkDbFiles {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             int folders = nodeFolders(home);
             if (folders > 0) {
-                throw new UnusableDatabaseException(file, "is missing, but " + home.home().resolve("nodes") + " holds "
-                        + folders + " node folder(s) of a network", null);
+                throw new UnusableDatabaseException(
+                        file,
+                        "is missing, but " + home.home().resolve("nodes") + " holds " + folders
+                                + " node folder(s) of a network",
+                        null);
             }
             Sqlite.create(file, SCHEMA);
         }
@@ -101,8 +108,10 @@ final class NetworkDbFiles {
         try {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.executeQuery("SELECT " + NodeRows.BASE_NODE_COLUMNS + " FROM nodes LIMIT 0").close();
-                    s.executeQuery("SELECT " + BASE_COMP_COLUMNS + " FROM computations LIMIT 0").close();
+                    s.executeQuery("SELECT " + NodeRows.BASE_NODE_COLUMNS + " FROM nodes LIMIT 0")
+                            .close();
+                    s.executeQuery("SELECT " + BASE_COMP_COLUMNS + " FROM computations LIMIT 0")
+                            .close();
                 }
                 return null;
             });
@@ -125,9 +134,12 @@ final class NetworkDbFiles {
     private static void migrate(Sqlite db) {
         boolean current = db.read(c -> {
             try (Statement s = c.createStatement()) {
-                s.executeQuery("SELECT local, admitted, roster_pos, idk, descriptor FROM nodes LIMIT 0").close();
-                s.executeQuery("SELECT proposer, heavies FROM computations LIMIT 0").close();
-                s.executeQuery("SELECT computation, reason, lights FROM undelivered LIMIT 0").close();
+                s.executeQuery("SELECT local, admitted, roster_pos, idk, descriptor FROM nodes LIMIT 0")
+                        .close();
+                s.executeQuery("SELECT proposer, heavies FROM computations LIMIT 0")
+                        .close();
+                s.executeQuery("SELECT computation, reason, lights FROM undelivered LIMIT 0")
+                        .close();
                 s.executeQuery("SELECT id FROM network LIMIT 0").close();
                 return true;
             } catch (SQLException e) {
@@ -140,8 +152,12 @@ final class NetworkDbFiles {
         db.write(c -> {
             try (Statement s = c.createStatement()) {
                 for (String[] col : ADDED_COLUMNS) {
-                    boolean has = !Sqlite.query(c, "SELECT name FROM pragma_table_info('" + col[0] + "') WHERE name = ?",
-                            rs -> rs.getString(1), col[1]).isEmpty();
+                    boolean has = !Sqlite.query(
+                                    c,
+                                    "SELECT name FROM pragma_table_info('" + col[0] + "') WHERE name = ?",
+                                    rs -> rs.getString(1),
+                                    col[1])
+                            .isEmpty();
                     if (!has) {
                         s.executeUpdate("ALTER TABLE " + col[0] + " ADD COLUMN " + col[1] + " " + col[2]);
                     }
@@ -152,8 +168,11 @@ final class NetworkDbFiles {
                         + "tag TEXT, pinned_at INTEGER NOT NULL)");
                 s.executeUpdate("CREATE TABLE IF NOT EXISTS undelivered (computation TEXT NOT NULL, "
                         + "reason TEXT NOT NULL, lights INTEGER NOT NULL, PRIMARY KEY (computation, reason))");
-                boolean perIndex = !Sqlite.query(c, "SELECT name FROM pragma_table_info('computations') "
-                        + "WHERE name = 'heavy1'", rs -> rs.getString(1)).isEmpty();
+                boolean perIndex = !Sqlite.query(
+                                c,
+                                "SELECT name FROM pragma_table_info('computations') " + "WHERE name = 'heavy1'",
+                                rs -> rs.getString(1))
+                        .isEmpty();
                 if (perIndex) {
                     // One column per heavy node index becomes one column of data, in party order.
                     s.executeUpdate("DROP INDEX IF EXISTS computations_pending");
@@ -179,7 +198,8 @@ final class NetworkDbFiles {
 
     /** A damaged or foreign file becomes an {@link UnusableDatabaseException}; other failures (disk full, locked) stay. */
     private static StateException unusable(Path file, StateException e) {
-        String m = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        String m = String.valueOf(
+                e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         if (m.contains("SQLITE_NOTADB") || m.contains("file is not a database")) {
             return new UnusableDatabaseException(file, "is not a SQLite database", e);
         }

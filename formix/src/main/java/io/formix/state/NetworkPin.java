@@ -7,5 +7,4 @@ package io.formix.state;
  * this home's uid tag ({@code null} for a single-machine network made by {@code network up}, whose
  * nodes keep the names {@code heavy-N}, {@code light-NNNN}).
  */
-public record NetworkPin(String networkId, String adminFingerprint, long rosterVersion, String tag) {
-}
+public record NetworkPin(String networkId, String adminFingerprint, long rosterVersion, String tag) {}

@@ -14,19 +14,40 @@ import io.formix.transport.PartyId;
  * @param admitted whether the network's signed roster lists the node
  * @param rosterPos the node's position in the roster (the network's order), or -1 if not admitted
  */
-public record NodeRecord(long seq, PartyId uid, Role role, Approval approval, long createdAt,
-                         long pid, long pidStart, int tcpPort, long startedAt, boolean stopRequested,
-                         boolean local, boolean admitted, long rosterPos) {
+public record NodeRecord(
+        long seq,
+        PartyId uid,
+        Role role,
+        Approval approval,
+        long createdAt,
+        long pid,
+        long pidStart,
+        int tcpPort,
+        long startedAt,
+        boolean stopRequested,
+        boolean local,
+        boolean admitted,
+        long rosterPos) {
 
     /** A local, admitted node without a roster position (tests, single-host tools). */
-    public NodeRecord(long seq, PartyId uid, Role role, Approval approval, long createdAt, long pid, long pidStart,
-                      int tcpPort, long startedAt, boolean stopRequested) {
+    public NodeRecord(
+            long seq,
+            PartyId uid,
+            Role role,
+            Approval approval,
+            long createdAt,
+            long pid,
+            long pidStart,
+            int tcpPort,
+            long startedAt,
+            boolean stopRequested) {
         this(seq, uid, role, approval, createdAt, pid, pidStart, tcpPort, startedAt, stopRequested, true, true, -1);
     }
 
     /** A node's role. */
     public enum Role {
-        HEAVY, LIGHT;
+        HEAVY,
+        LIGHT;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -43,7 +64,8 @@ public record NodeRecord(long seq, PartyId uid, Role role, Approval approval, lo
 
     /** Whether a light node answers computations by itself or waits for {@code comp approve}. */
     public enum Approval {
-        AUTO, MANUAL;
+        AUTO,
+        MANUAL;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -48,8 +48,8 @@ final class NodeRows {
         return createNodes(role, count, approval, now, tag, false);
     }
 
-    private List<NodeRecord> createNodes(Role role, int count, Approval approval, long now, String tag,
-                                         boolean admitted) {
+    private List<NodeRecord> createNodes(
+            Role role, int count, Approval approval, long now, String tag, boolean admitted) {
         if (count < 1 || count > 100_000) {
             throw new IllegalArgumentException("count must be 1..100000, got " + count);
         }
@@ -60,8 +60,10 @@ final class NodeRows {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO nodes(uid, role, approval, created_at, admitted) VALUES (?,?,?,?,?)")) {
                 for (int i = 0; i < count; i++) {
-                    PartyId uid = PartyId.of(role == Role.HEAVY
-                            ? "heavy-" + prefix + (next + i) : String.format("light-%s%04d", prefix, next + i));
+                    PartyId uid = PartyId.of(
+                            role == Role.HEAVY
+                                    ? "heavy-" + prefix + (next + i)
+                                    : String.format("light-%s%04d", prefix, next + i));
                     ps.setString(1, uid.value());
                     ps.setString(2, role.label());
                     ps.setString(3, approval.label());
@@ -79,7 +81,8 @@ final class NodeRows {
     private static int highestNumber(Connection c, Role role, String prefix) throws SQLException {
         int max = 0;
         Pattern numbered = Pattern.compile(role.label() + "-" + Pattern.quote(prefix) + "(\\d{1,9})");
-        for (String uid : Sqlite.query(c, "SELECT uid FROM nodes WHERE role = ?", rs -> rs.getString(1), role.label())) {
+        for (String uid :
+                Sqlite.query(c, "SELECT uid FROM nodes WHERE role = ?", rs -> rs.getString(1), role.label())) {
             Matcher m = numbered.matcher(uid);
             if (m.matches()) {
                 max = Math.max(max, Integer.parseInt(m.group(1)));
@@ -96,8 +99,8 @@ final class NodeRows {
         if (role == null) {
             return db.query("SELECT " + NODE_COLUMNS + " FROM nodes" + NODE_ORDER, NodeRows::readNode);
         }
-        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ?" + NODE_ORDER, NodeRows::readNode,
-                role.label());
+        return db.query(
+                "SELECT " + NODE_COLUMNS + " FROM nodes WHERE role = ?" + NODE_ORDER, NodeRows::readNode, role.label());
     }
 
     /** The admitted nodes (of {@code role}, or all when null) in roster order: the network's members. */
@@ -123,8 +126,10 @@ final class NodeRows {
     }
 
     public Optional<NodeRecord> node(PartyId uid) {
-        return db.query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?", NodeRows::readNode, uid.value())
-                .stream().findFirst();
+        return db
+                .query("SELECT " + NODE_COLUMNS + " FROM nodes WHERE uid = ?", NodeRows::readNode, uid.value())
+                .stream()
+                .findFirst();
     }
 
     /** Removes the nodes; returns how many rows went. */
@@ -144,8 +149,8 @@ final class NodeRows {
     /** Records that process {@code pid} (started at {@code pidStart}) now runs these nodes. */
     public void markStarted(Collection<PartyId> uids, long pid, long pidStart, long now) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET pid = ?, pid_start = ?, "
-                    + "started_at = ?, stop_requested = 0 WHERE uid = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE nodes SET pid = ?, pid_start = ?, " + "started_at = ?, stop_requested = 0 WHERE uid = ?")) {
                 for (PartyId uid : uids) {
                     ps.setLong(1, pid);
                     ps.setLong(2, pidStart);
@@ -199,8 +204,19 @@ final class NodeRows {
         if (rs.wasNull()) {
             pos = -1;
         }
-        return new NodeRecord(rs.getLong(1), PartyId.of(rs.getString(2)), Role.parse(rs.getString(3)),
-                Approval.parse(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                rs.getInt(8), rs.getLong(9), rs.getInt(10) != 0, rs.getInt(11) != 0, rs.getInt(12) != 0, pos);
+        return new NodeRecord(
+                rs.getLong(1),
+                PartyId.of(rs.getString(2)),
+                Role.parse(rs.getString(3)),
+                Approval.parse(rs.getString(4)),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getInt(8),
+                rs.getLong(9),
+                rs.getInt(10) != 0,
+                rs.getInt(11) != 0,
+                rs.getInt(12) != 0,
+                pos);
     }
 }

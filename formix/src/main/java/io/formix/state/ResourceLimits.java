@@ -20,8 +20,7 @@ public final class ResourceLimits {
     /** Below the limit by at most this many descriptors counts as "at the limit" (SQLite hides errno). */
     private static final long NEAR = 32;
 
-    private ResourceLimits() {
-    }
+    private ResourceLimits() {}
 
     /**
      * The one-line explanation of {@code t} when one of its causes is a resource limit, else null.
@@ -68,8 +67,9 @@ public final class ResourceLimits {
             if (m.contains("Too many open files") || m.contains("EMFILE") || m.contains("ENFILE")) {
                 return true;
             }
-            if (c instanceof SQLiteException s && s.getResultCode() != null
-                    && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code
+            if (c instanceof SQLiteException s
+                            && s.getResultCode() != null
+                            && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code
                     || c instanceof SQLException && m.contains("unable to open database file")) {
                 cantOpen = true;
             }
@@ -96,7 +96,8 @@ public final class ResourceLimits {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
                 }
             }
@@ -109,7 +110,9 @@ public final class ResourceLimits {
     private static String sysctl(String name) {
         try {
             // readLine, not readString: /proc files report a size of 0 and readString got it wrong here.
-            return Files.readAllLines(Path.of("/proc/sys/fs/inotify", name)).get(0).strip();
+            return Files.readAllLines(Path.of("/proc/sys/fs/inotify", name))
+                    .get(0)
+                    .strip();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

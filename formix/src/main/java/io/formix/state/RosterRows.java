@@ -16,8 +16,12 @@ final class RosterRows {
 
     /** The pinned network, if this home created or joined one. */
     public Optional<NetworkPin> pin() {
-        return db.query("SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
-                rs -> new NetworkPin(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))).stream().findFirst();
+        return db
+                .query(
+                        "SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
+                        rs -> new NetworkPin(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -27,18 +31,29 @@ final class RosterRows {
      */
     public NetworkPin pin(NetworkPin pin, long now) {
         return db.write(c -> {
-            List<NetworkPin> have = Sqlite.query(c, "SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
+            List<NetworkPin> have = Sqlite.query(
+                    c,
+                    "SELECT id, admin_fpr, roster_version, tag FROM network WHERE one = 1",
                     rs -> new NetworkPin(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
             if (!have.isEmpty()) {
                 NetworkPin old = have.get(0);
-                if (!old.networkId().equals(pin.networkId()) || !old.adminFingerprint().equals(pin.adminFingerprint())) {
-                    throw new StateException("this home already belongs to network " + old.networkId()
-                            + " — use another --home, or 'formix init --force' to start over", null);
+                if (!old.networkId().equals(pin.networkId())
+                        || !old.adminFingerprint().equals(pin.adminFingerprint())) {
+                    throw new StateException(
+                            "this home already belongs to network " + old.networkId()
+                                    + " — use another --home, or 'formix init --force' to start over",
+                            null);
                 }
                 return old;
             }
-            Sqlite.update(c, "INSERT INTO network(one, id, admin_fpr, roster_version, tag, pinned_at) VALUES (1,?,?,?,?,?)",
-                    pin.networkId(), pin.adminFingerprint(), pin.rosterVersion(), pin.tag(), now);
+            Sqlite.update(
+                    c,
+                    "INSERT INTO network(one, id, admin_fpr, roster_version, tag, pinned_at) VALUES (1,?,?,?,?,?)",
+                    pin.networkId(),
+                    pin.adminFingerprint(),
+                    pin.rosterVersion(),
+                    pin.tag(),
+                    now);
             return pin;
         });
     }
@@ -55,36 +70,65 @@ final class RosterRows {
             java.util.Set<String> listed = new java.util.HashSet<>();
             for (NetworkDb.Member m : members) {
                 listed.add(m.uid().value());
-                boolean exists = !Sqlite.query(c, "SELECT 1 FROM nodes WHERE uid = ?", rs -> 1, m.uid().value()).isEmpty();
+                boolean exists = !Sqlite.query(
+                                c,
+                                "SELECT 1 FROM nodes WHERE uid = ?",
+                                rs -> 1,
+                                m.uid().value())
+                        .isEmpty();
                 if (exists) {
                     // Conditional: a sync that finds nothing new writes nothing (no data_version change).
-                    Sqlite.update(c, "UPDATE nodes SET admitted = 1, roster_pos = ?, idk = ?, "
-                            + "descriptor = COALESCE(?, descriptor), local = ? WHERE uid = ? AND (admitted IS NOT 1 "
-                            + "OR roster_pos IS NOT ? OR idk IS NOT ? OR local IS NOT ? "
-                            + "OR (? IS NOT NULL AND descriptor IS NOT ?))", m.position(),
-                            m.identityFingerprint(), m.descriptor(), m.local() ? 1 : 0, m.uid().value(),
-                            m.position(), m.identityFingerprint(), m.local() ? 1 : 0, m.descriptor(), m.descriptor());
+                    Sqlite.update(
+                            c,
+                            "UPDATE nodes SET admitted = 1, roster_pos = ?, idk = ?, "
+                                    + "descriptor = COALESCE(?, descriptor), local = ? WHERE uid = ? AND (admitted IS NOT 1 "
+                                    + "OR roster_pos IS NOT ? OR idk IS NOT ? OR local IS NOT ? "
+                                    + "OR (? IS NOT NULL AND descriptor IS NOT ?))",
+                            m.position(),
+                            m.identityFingerprint(),
+                            m.descriptor(),
+                            m.local() ? 1 : 0,
+                            m.uid().value(),
+                            m.position(),
+                            m.identityFingerprint(),
+                            m.local() ? 1 : 0,
+                            m.descriptor(),
+                            m.descriptor());
                 } else {
-                    Sqlite.update(c, "INSERT INTO nodes(uid, role, approval, created_at, local, admitted, roster_pos, "
-                            + "idk, descriptor) VALUES (?,?,?,?,?,1,?,?,?)", m.uid().value(), m.role().label(),
-                            (m.approval() == null ? Approval.AUTO : m.approval()).label(), m.createdAt(),
-                            m.local() ? 1 : 0, m.position(), m.identityFingerprint(), m.descriptor());
+                    Sqlite.update(
+                            c,
+                            "INSERT INTO nodes(uid, role, approval, created_at, local, admitted, roster_pos, "
+                                    + "idk, descriptor) VALUES (?,?,?,?,?,1,?,?,?)",
+                            m.uid().value(),
+                            m.role().label(),
+                            (m.approval() == null ? Approval.AUTO : m.approval()).label(),
+                            m.createdAt(),
+                            m.local() ? 1 : 0,
+                            m.position(),
+                            m.identityFingerprint(),
+                            m.descriptor());
                 }
             }
-            for (Object[] row : Sqlite.query(c, "SELECT uid, local FROM nodes",
-                    rs -> new Object[] {rs.getString(1), rs.getInt(2) != 0})) {
+            for (Object[] row : Sqlite.query(
+                    c, "SELECT uid, local FROM nodes", rs -> new Object[] {rs.getString(1), rs.getInt(2) != 0})) {
                 if (listed.contains((String) row[0])) {
                     continue;
                 }
                 if ((Boolean) row[1]) {
-                    Sqlite.update(c, "UPDATE nodes SET admitted = 0, roster_pos = NULL WHERE uid = ? "
-                            + "AND (admitted = 1 OR roster_pos IS NOT NULL)", row[0]);
+                    Sqlite.update(
+                            c,
+                            "UPDATE nodes SET admitted = 0, roster_pos = NULL WHERE uid = ? "
+                                    + "AND (admitted = 1 OR roster_pos IS NOT NULL)",
+                            row[0]);
                 } else {
                     Sqlite.update(c, "DELETE FROM nodes WHERE uid = ?", row[0]);
                 }
             }
-            Sqlite.update(c, "UPDATE network SET roster_version = ? WHERE one = 1 AND roster_version < ?",
-                    rosterVersion, rosterVersion);
+            Sqlite.update(
+                    c,
+                    "UPDATE network SET roster_version = ? WHERE one = 1 AND roster_version < ?",
+                    rosterVersion,
+                    rosterVersion);
             return null;
         });
     }
@@ -92,8 +136,9 @@ final class RosterRows {
     /** The verified descriptor documents of the admitted nodes, by uid. */
     public java.util.Map<PartyId, byte[]> descriptors() {
         java.util.Map<PartyId, byte[]> out = new java.util.HashMap<>();
-        for (Object[] row : db.query("SELECT uid, descriptor FROM nodes WHERE admitted = 1 AND descriptor IS NOT NULL",
-                rs -> new Object[] {rs.getString(1), rs.getBytes(2)})) {
+        for (Object[] row :
+                db.query("SELECT uid, descriptor FROM nodes WHERE admitted = 1 AND descriptor IS NOT NULL", rs ->
+                        new Object[] {rs.getString(1), rs.getBytes(2)})) {
             out.put(PartyId.of((String) row[0]), (byte[]) row[1]);
         }
         return out;
@@ -106,7 +151,9 @@ final class RosterRows {
 
     /** The identity fingerprint recorded for {@code uid}, if any. */
     public Optional<String> identity(PartyId uid) {
-        return db.query("SELECT idk FROM nodes WHERE uid = ? AND idk IS NOT NULL", rs -> rs.getString(1), uid.value())
-                .stream().findFirst();
+        return db
+                .query("SELECT idk FROM nodes WHERE uid = ? AND idk IS NOT NULL", rs -> rs.getString(1), uid.value())
+                .stream()
+                .findFirst();
     }
 }

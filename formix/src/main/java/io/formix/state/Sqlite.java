@@ -65,8 +65,10 @@ public final class Sqlite implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (java.io.IOException e) {
-            throw new StateException("cannot create " + file.getParent() + ": " + e.getMessage()
-                    + " — check the path and its permissions", e);
+            throw new StateException(
+                    "cannot create " + file.getParent() + ": " + e.getMessage()
+                            + " — check the path and its permissions",
+                    e);
         }
         boolean fresh = !Files.exists(file);
         SQLiteConfig config = new SQLiteConfig();
@@ -128,11 +130,11 @@ public final class Sqlite implements AutoCloseable {
         SqliteFiles.create(file, schema);
     }
 
-
     /** Reads the schema, so that a file that cannot be read fails now rather than at first use. */
     void probe() {
         read(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
                 rs.next();
             }
             return null;
@@ -242,7 +244,8 @@ public final class Sqlite implements AutoCloseable {
      */
     public long dataVersion() {
         return read(c -> {
-            try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA data_version")) {
+            try (Statement s = c.createStatement();
+                    var rs = s.executeQuery("PRAGMA data_version")) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -272,7 +275,8 @@ public final class Sqlite implements AutoCloseable {
     }
 
     static void backoff(int attempt) {
-        long ms = Math.min(200, 5L << Math.min(attempt, 5)) + ThreadLocalRandom.current().nextInt(10);
+        long ms = Math.min(200, 5L << Math.min(attempt, 5))
+                + ThreadLocalRandom.current().nextInt(10);
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

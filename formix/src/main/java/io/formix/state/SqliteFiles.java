@@ -13,8 +13,7 @@ import org.sqlite.SQLiteException;
 /** How {@link Sqlite} databases come into being: atomic creation, read-only opening, connecting with retries. */
 final class SqliteFiles {
 
-    private SqliteFiles() {
-    }
+    private SqliteFiles() {}
 
     /**
      * Creates the database {@code file} with {@code schema} so that no other process ever sees it
@@ -24,8 +23,8 @@ final class SqliteFiles {
      */
     static void create(Path file, String schema) {
         Path dir = file.toAbsolutePath().getParent();
-        Path temp = dir.resolve(file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(System.nanoTime()));
+        Path temp = dir.resolve(file.getFileName() + ".new-"
+                + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
         try {
             Files.createDirectories(dir);
             try (Sqlite db = Sqlite.open(temp, schema)) {
@@ -36,8 +35,8 @@ final class SqliteFiles {
                     return null;
                 });
             }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             try {
@@ -96,18 +95,19 @@ final class SqliteFiles {
             } catch (java.io.IOException io) {
                 walBytes = 1;
             }
-            if (Files.exists(Path.of(file + "-shm")) || !(e.getCause() instanceof SQLException s)
-                    || !isCantOpen(s)) {
+            if (Files.exists(Path.of(file + "-shm")) || !(e.getCause() instanceof SQLException s) || !isCantOpen(s)) {
                 throw e;
             }
             if (walBytes > 0) {
-                throw new StateException("cannot read " + file + " here: its " + wal.getFileName() + " holds changes "
-                        + "that SQLite can only read with write access to the folder — open it once where it is "
-                        + "writable, or copy the home", e);
+                throw new StateException(
+                        "cannot read " + file + " here: its " + wal.getFileName() + " holds changes "
+                                + "that SQLite can only read with write access to the folder — open it once where it is "
+                                + "writable, or copy the home",
+                        e);
             }
         }
-        Sqlite immutable = connect(file, "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath()
-                + "?immutable=1", config);
+        Sqlite immutable = connect(
+                file, "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath() + "?immutable=1", config);
         try {
             immutable.probe();
         } catch (RuntimeException e) {
@@ -118,8 +118,9 @@ final class SqliteFiles {
     }
 
     private static boolean isCantOpen(SQLException e) {
-        return e instanceof SQLiteException se && se.getResultCode() != null
-                && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code
+        return e instanceof SQLiteException se
+                        && se.getResultCode() != null
+                        && (se.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CANTOPEN.code
                 || String.valueOf(e.getMessage()).contains("unable to open database file");
     }
 
@@ -138,7 +139,9 @@ final class SqliteFiles {
                 Sqlite.backoff(attempt);
             }
         }
-        throw new StateException("cannot open " + file + ": still locked after " + Sqlite.MAX_RETRIES
-                + " retries — is a process stuck holding it?", last);
+        throw new StateException(
+                "cannot open " + file + ": still locked after " + Sqlite.MAX_RETRIES
+                        + " retries — is a process stuck holding it?",
+                last);
     }
 }

@@ -95,8 +95,11 @@ final class SqliteHeavyStore implements HeavyStore {
     }
 
     static SqliteHeavyStore open(Path file) {
-        return new SqliteHeavyStore(StoreFiles.open(file, SCHEMA,
-                "SELECT scheme, heavies FROM computations LIMIT 0", "SELECT encoded FROM shares LIMIT 0"));
+        return new SqliteHeavyStore(StoreFiles.open(
+                file,
+                SCHEMA,
+                "SELECT scheme, heavies FROM computations LIMIT 0",
+                "SELECT encoded FROM shares LIMIT 0"));
     }
 
     @Override
@@ -135,10 +138,22 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean create(Entry e, long now) {
-        return change("INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
-                + "grace_ms, heavies, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", e.id(),
-                e.myIndex(), e.prompt(), e.schema(), e.scheme(), e.threshold(), e.deadline(), e.graceMs(),
-                StoreFiles.join(e.heavy()), StoreFiles.join(e.invited()), e.state().label(), now) == 1;
+        return change(
+                        "INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
+                                + "grace_ms, heavies, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        e.id(),
+                        e.myIndex(),
+                        e.prompt(),
+                        e.schema(),
+                        e.scheme(),
+                        e.threshold(),
+                        e.deadline(),
+                        e.graceMs(),
+                        StoreFiles.join(e.heavy()),
+                        StoreFiles.join(e.invited()),
+                        e.state().label(),
+                        now)
+                == 1;
     }
 
     @Override
@@ -158,21 +173,39 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean transition(String id, State from, State to, long now) {
-        return change("UPDATE computations SET state = ?, closed_at = CASE WHEN ? = ? THEN ? ELSE closed_at END "
-                + "WHERE id = ? AND state = ?", to.label(), to.label(), State.CLOSED.label(), now, id,
-                from.label()) == 1;
+        return change(
+                        "UPDATE computations SET state = ?, closed_at = CASE WHEN ? = ? THEN ? ELSE closed_at END "
+                                + "WHERE id = ? AND state = ?",
+                        to.label(),
+                        to.label(),
+                        State.CLOSED.label(),
+                        now,
+                        id,
+                        from.label())
+                == 1;
     }
 
     @Override
     public boolean fixFinalSet(String id, Set<PartyId> finalSet) {
-        return change("UPDATE computations SET state = ?, final_set = ? WHERE id = ? AND state = ?",
-                State.AGGREGATING.label(), StoreFiles.join(finalSet), id, State.CLOSED.label()) == 1;
+        return change(
+                        "UPDATE computations SET state = ?, final_set = ? WHERE id = ? AND state = ?",
+                        State.AGGREGATING.label(),
+                        StoreFiles.join(finalSet),
+                        id,
+                        State.CLOSED.label())
+                == 1;
     }
 
     @Override
     public boolean finish(String id, State end, String reason) {
-        return change("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state NOT IN (?,?)",
-                end.label(), reason, id, State.REVEALED.label(), State.FAILED.label()) == 1;
+        return change(
+                        "UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state NOT IN (?,?)",
+                        end.label(),
+                        reason,
+                        id,
+                        State.REVEALED.label(),
+                        State.FAILED.label())
+                == 1;
     }
 
     @Override
@@ -182,8 +215,16 @@ final class SqliteHeavyStore implements HeavyStore {
                 update(c, "INSERT OR IGNORE INTO late(computation, light) VALUES (?,?)", id, light.value());
                 return Intake.LATE;
             }
-            return update(c, "INSERT OR IGNORE INTO shares(computation, light, encoded, arrived_at) VALUES (?,?,?,?)",
-                    id, light.value(), share, now) == 1 ? Intake.ACCEPTED : Intake.DUPLICATE;
+            return update(
+                                    c,
+                                    "INSERT OR IGNORE INTO shares(computation, light, encoded, arrived_at) VALUES (?,?,?,?)",
+                                    id,
+                                    light.value(),
+                                    share,
+                                    now)
+                            == 1
+                    ? Intake.ACCEPTED
+                    : Intake.DUPLICATE;
         });
     }
 
@@ -194,7 +235,8 @@ final class SqliteHeavyStore implements HeavyStore {
                 return Intake.LATE;
             }
             return update(c, "INSERT OR IGNORE INTO declines(computation, light) VALUES (?,?)", id, light.value()) == 1
-                    ? Intake.ACCEPTED : Intake.DUPLICATE;
+                    ? Intake.ACCEPTED
+                    : Intake.DUPLICATE;
         });
     }
 
@@ -206,8 +248,10 @@ final class SqliteHeavyStore implements HeavyStore {
     @Override
     public Map<PartyId, byte[]> shares(String id) {
         Map<PartyId, byte[]> out = new TreeMap<>();
-        for (Map.Entry<PartyId, byte[]> e : select("SELECT light, encoded FROM shares WHERE computation = ?",
-                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getBytes(2)), id)) {
+        for (Map.Entry<PartyId, byte[]> e : select(
+                "SELECT light, encoded FROM shares WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getBytes(2)),
+                id)) {
             out.put(e.getKey(), e.getValue());
         }
         return out;
@@ -225,21 +269,29 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public int lateCount(String id) {
-        return select("SELECT COUNT(*) FROM late WHERE computation = ?", rs -> rs.getInt(1), id).get(0);
+        return select("SELECT COUNT(*) FROM late WHERE computation = ?", rs -> rs.getInt(1), id)
+                .get(0);
     }
 
     @Override
     public boolean addReport(String id, PartyId heavy, Set<PartyId> lights, int late) {
-        return change("INSERT OR IGNORE INTO reports(computation, heavy, lights, late) VALUES (?,?,?,?)",
-                id, heavy.value(), StoreFiles.join(lights), late) == 1;
+        return change(
+                        "INSERT OR IGNORE INTO reports(computation, heavy, lights, late) VALUES (?,?,?,?)",
+                        id,
+                        heavy.value(),
+                        StoreFiles.join(lights),
+                        late)
+                == 1;
     }
 
     @Override
     public Map<PartyId, Report> reports(String id) {
         Map<PartyId, Report> out = new LinkedHashMap<>();
-        for (Report r : select("SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
-                rs -> new Report(PartyId.of(rs.getString(1)), new TreeSet<>(StoreFiles.split(rs.getString(2))),
-                        rs.getInt(3)), id)) {
+        for (Report r : select(
+                "SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
+                rs -> new Report(
+                        PartyId.of(rs.getString(1)), new TreeSet<>(StoreFiles.split(rs.getString(2))), rs.getInt(3)),
+                id)) {
             out.put(r.heavy(), r);
         }
         return out;
@@ -247,15 +299,21 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean addPartial(String id, PartyId heavy, String encoded) {
-        return change("INSERT OR IGNORE INTO partials(computation, heavy, encoded) VALUES (?,?,?)",
-                id, heavy.value(), encoded) == 1;
+        return change(
+                        "INSERT OR IGNORE INTO partials(computation, heavy, encoded) VALUES (?,?,?)",
+                        id,
+                        heavy.value(),
+                        encoded)
+                == 1;
     }
 
     @Override
     public Map<PartyId, String> partials(String id) {
         Map<PartyId, String> out = new TreeMap<>();
-        for (Map.Entry<PartyId, String> p : select("SELECT heavy, encoded FROM partials WHERE computation = ?",
-                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getString(2)), id)) {
+        for (Map.Entry<PartyId, String> p : select(
+                "SELECT heavy, encoded FROM partials WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getString(2)),
+                id)) {
             out.put(p.getKey(), p.getValue());
         }
         return out;
@@ -263,15 +321,21 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean addUndelivered(String id, PartyId light, String reason) {
-        return change("INSERT OR IGNORE INTO undelivered(computation, light, reason) VALUES (?,?,?)",
-                id, light.value(), reason) == 1;
+        return change(
+                        "INSERT OR IGNORE INTO undelivered(computation, light, reason) VALUES (?,?,?)",
+                        id,
+                        light.value(),
+                        reason)
+                == 1;
     }
 
     @Override
     public Map<String, Integer> undelivered(String id) {
         Map<String, Integer> out = new TreeMap<>();
-        for (Map.Entry<String, Integer> e : select("SELECT reason, COUNT(*) FROM undelivered WHERE computation = ? "
-                + "GROUP BY reason", rs -> Map.entry(rs.getString(1), rs.getInt(2)), id)) {
+        for (Map.Entry<String, Integer> e : select(
+                "SELECT reason, COUNT(*) FROM undelivered WHERE computation = ? " + "GROUP BY reason",
+                rs -> Map.entry(rs.getString(1), rs.getInt(2)),
+                id)) {
             out.put(e.getKey(), e.getValue());
         }
         return out;
@@ -285,10 +349,20 @@ final class SqliteHeavyStore implements HeavyStore {
 
     private static Entry readEntry(ResultSet rs) throws SQLException {
         String fin = rs.getString(12);
-        return new Entry(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getInt(6), rs.getLong(7), rs.getLong(8), List.copyOf(StoreFiles.split(rs.getString(9))),
-                new TreeSet<>(StoreFiles.split(rs.getString(10))), State.parse(rs.getString(11)),
-                fin == null ? null : new TreeSet<>(StoreFiles.split(fin)), rs.getString(13));
+        return new Entry(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getInt(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                List.copyOf(StoreFiles.split(rs.getString(9))),
+                new TreeSet<>(StoreFiles.split(rs.getString(10))),
+                State.parse(rs.getString(11)),
+                fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
+                rs.getString(13));
     }
 
     @Override

@@ -37,8 +37,8 @@ final class SqliteLightStore implements LightStore {
     }
 
     static SqliteLightStore open(java.nio.file.Path file) {
-        return new SqliteLightStore(StoreFiles.open(file, SCHEMA,
-                "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
+        return new SqliteLightStore(
+                StoreFiles.open(file, SCHEMA, "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
     }
 
     /**
@@ -51,11 +51,27 @@ final class SqliteLightStore implements LightStore {
 
     /** Records a newly received computation; returns false if it was already known. */
     @Override
-    public boolean receive(String id, String prompt, String schema, String scheme, long deadline, List<PartyId> heavy,
-                           State initial, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
-                + "received_at) VALUES (?,?,?,?,?,?,?,?)", id, prompt, schema, scheme, deadline, StoreFiles.join(heavy),
-                initial.label(), now) == 1;
+    public boolean receive(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            State initial,
+            long now) {
+        return db.update(
+                        "INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
+                                + "received_at) VALUES (?,?,?,?,?,?,?,?)",
+                        id,
+                        prompt,
+                        schema,
+                        scheme,
+                        deadline,
+                        StoreFiles.join(heavy),
+                        initial.label(),
+                        now)
+                == 1;
     }
 
     /**
@@ -64,19 +80,43 @@ final class SqliteLightStore implements LightStore {
      * answer stands).
      */
     @Override
-    public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                                   List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
-        return db.update("INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
-                + "answer, shares, received_at, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", id, prompt, schema,
-                scheme, deadline, StoreFiles.join(heavy), State.ANSWERED.label(), answer, encode(shares), now,
-                now) == 1;
+    public boolean receiveAnswered(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            int answer,
+            List<byte[]> shares,
+            long now) {
+        return db.update(
+                        "INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
+                                + "answer, shares, received_at, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        id,
+                        prompt,
+                        schema,
+                        scheme,
+                        deadline,
+                        StoreFiles.join(heavy),
+                        State.ANSWERED.label(),
+                        answer,
+                        encode(shares),
+                        now,
+                        now)
+                == 1;
     }
 
     /** Moves {@code pending} to {@code approved} or {@code refused}; false if not pending. */
     @Override
     public boolean decide(String id, boolean approve, String reason) {
-        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = ?",
-                approve ? State.APPROVED.label() : State.REFUSED.label(), reason, id, State.PENDING.label()) == 1;
+        return db.update(
+                        "UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state = ?",
+                        approve ? State.APPROVED.label() : State.REFUSED.label(),
+                        reason,
+                        id,
+                        State.PENDING.label())
+                == 1;
     }
 
     /**
@@ -85,16 +125,29 @@ final class SqliteLightStore implements LightStore {
      */
     @Override
     public boolean answer(String id, int answer, List<byte[]> shares, long now) {
-        return db.update("UPDATE computations SET state = ?, answer = ?, shares = ?, answered_at = ? "
-                + "WHERE id = ? AND state = ?", State.ANSWERED.label(), answer, encode(shares), now, id,
-                State.APPROVED.label()) == 1;
+        return db.update(
+                        "UPDATE computations SET state = ?, answer = ?, shares = ?, answered_at = ? "
+                                + "WHERE id = ? AND state = ?",
+                        State.ANSWERED.label(),
+                        answer,
+                        encode(shares),
+                        now,
+                        id,
+                        State.APPROVED.label())
+                == 1;
     }
 
     /** Refuses from {@code pending} or {@code approved} (e.g. no answer fits the schema). */
     @Override
     public boolean refuse(String id, String reason) {
-        return db.update("UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state IN (?,?)",
-                State.REFUSED.label(), reason, id, State.PENDING.label(), State.APPROVED.label()) == 1;
+        return db.update(
+                        "UPDATE computations SET state = ?, reason = ? WHERE id = ? AND state IN (?,?)",
+                        State.REFUSED.label(),
+                        reason,
+                        id,
+                        State.PENDING.label(),
+                        State.APPROVED.label())
+                == 1;
     }
 
     /** Records that the heavy nodes were told about a refusal: {@code refused} → {@code declined}. */
@@ -110,8 +163,8 @@ final class SqliteLightStore implements LightStore {
     }
 
     private boolean move(String id, State from, State to) {
-        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id,
-                from.label()) == 1;
+        return db.update("UPDATE computations SET state = ? WHERE id = ? AND state = ?", to.label(), id, from.label())
+                == 1;
     }
 
     @Override
@@ -132,16 +185,28 @@ final class SqliteLightStore implements LightStore {
     }
 
     private List<Entry> entries(String where, Object... args) {
-        return db.query("SELECT id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
-                + "received_at FROM computations " + where, SqliteLightStore::readEntry, args);
+        return db.query(
+                "SELECT id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
+                        + "received_at FROM computations " + where,
+                SqliteLightStore::readEntry,
+                args);
     }
 
     private static Entry readEntry(ResultSet rs) throws SQLException {
         int a = rs.getInt(8);
         Integer answer = rs.wasNull() ? null : a;
-        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                List.copyOf(StoreFiles.split(rs.getString(6))), State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
-                answer, decode(rs.getString(9)), rs.getString(10), rs.getLong(11));
+        return new Entry(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                List.copyOf(StoreFiles.split(rs.getString(6))),
+                State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
+                answer,
+                decode(rs.getString(9)),
+                rs.getString(10),
+                rs.getLong(11));
     }
 
     private static String encode(List<byte[]> shares) {

@@ -20,11 +20,10 @@ import org.sqlite.SQLiteException;
 public final class StateErrors {
 
     /** What to do about a network.db that is not a usable Formix database. */
-    public static final String START_OVER = "restore it from a backup, or move it aside and run 'formix init --force' "
-            + "to start over";
+    public static final String START_OVER =
+            "restore it from a backup, or move it aside and run 'formix init --force' " + "to start over";
 
-    private StateErrors() {
-    }
+    private StateErrors() {}
 
     /** The one-line description of {@code e}, raised while using the database {@code file}. */
     public static String describe(Path file, SQLException e) {
@@ -42,8 +41,10 @@ public final class StateErrors {
         if (code == SQLiteErrorCode.SQLITE_CORRUPT.code) {
             return file + " is corrupt (" + sqliteWords(m) + ") — " + START_OVER;
         }
-        if ((code == SQLiteErrorCode.SQLITE_IOERR.code || code == SQLiteErrorCode.SQLITE_CANTOPEN.code
-                || m.contains("cannot commit - no transaction is active")) && noSpaceLeft(file)) {
+        if ((code == SQLiteErrorCode.SQLITE_IOERR.code
+                        || code == SQLiteErrorCode.SQLITE_CANTOPEN.code
+                        || m.contains("cannot commit - no transaction is active"))
+                && noSpaceLeft(file)) {
             // SQLite says "disk I/O error" when growing its -shm or -wal fails for want of space, and a
             // statement that failed so may leave the commit without a transaction.
             return diskFull(file);
@@ -54,7 +55,8 @@ public final class StateErrors {
     /** The one-line description of a file-system failure {@code e}. */
     public static String describe(IOException e) {
         String path = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : null;
-        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+        String reason = e instanceof FileSystemException f && f.getReason() != null
+                ? f.getReason()
                 : String.valueOf(e.getMessage());
         Path p = path == null ? null : Path.of(path);
         if (isDiskFullText(reason)) {
@@ -133,7 +135,9 @@ public final class StateErrors {
 
     private static boolean isDiskFullText(String m) {
         String s = m.toLowerCase(Locale.ROOT);
-        return s.contains("database or disk is full") || s.contains("no space left on device") || s.contains("enospc")
+        return s.contains("database or disk is full")
+                || s.contains("no space left on device")
+                || s.contains("enospc")
                 || s.contains("disk quota exceeded");
     }
 
@@ -146,6 +150,8 @@ public final class StateErrors {
 
     /** SQLite's message without the {@code [SQLITE_X]} prefix and on one line. */
     private static String sqliteWords(String m) {
-        return m.replaceFirst("^\\[SQLITE_[A-Z_]+\\]\\s*", "").replace('\n', ' ').strip();
+        return m.replaceFirst("^\\[SQLITE_[A-Z_]+\\]\\s*", "")
+                .replace('\n', ' ')
+                .strip();
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
 /** What the node stores share: opening a {@code node.db} of the current layout, and id lists as text. */
 final class StoreFiles {
 
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     /**
      * Opens {@code file} with {@code schema}, then checks that it has the current layout (each of
@@ -44,8 +43,10 @@ final class StoreFiles {
     }
 
     private static StateException older(Path file, StateException e) {
-        return new UnusableDatabaseException(file, "was made by an older Formix (shares stored per heavy node "
-                + "index); it cannot be migrated", e);
+        return new UnusableDatabaseException(
+                file,
+                "was made by an older Formix (shares stored per heavy node " + "index); it cannot be migrated",
+                e);
     }
 
     /** Ids joined with commas (a party id never holds one). */

@@ -35,8 +35,8 @@ class CliLayeringTest {
         List<String> bad = new ArrayList<>();
         for (Path f : files) {
             for (String line : Files.readAllLines(f)) {
-                for (String pkg : List.of("io.formix.state", "io.formix.node", "io.formix.registry",
-                        "io.formix.protocol")) {
+                for (String pkg :
+                        List.of("io.formix.state", "io.formix.node", "io.formix.registry", "io.formix.protocol")) {
                     if (line.contains(pkg + ".")) {
                         bad.add(MAIN.relativize(f) + ": " + line.strip());
                     }

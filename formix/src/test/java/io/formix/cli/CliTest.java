@@ -49,7 +49,9 @@ class CliTest {
         assertEquals(0, CliRun.run(home, "init").code());
         CliRun missing = CliRun.run(home, "node", "show", "light-0042");
         assertEquals(3, missing.code());
-        assertEquals("formix: no node light-0042 — see formix node list", missing.err().strip());
+        assertEquals(
+                "formix: no node light-0042 — see formix node list",
+                missing.err().strip());
 
         CliRun badId = CliRun.run(home, "node", "show", "../etc");
         assertEquals(2, badId.code());
@@ -66,15 +68,19 @@ class CliTest {
 
         CliRun missing2 = CliRun.run(home, "comp", "propose");
         assertEquals(2, missing2.code());
-        assertEquals("formix: missing required option: '--prompt=TEXT' — see 'formix comp propose --help'",
+        assertEquals(
+                "formix: missing required option: '--prompt=TEXT' — see 'formix comp propose --help'",
                 missing2.err().strip());
     }
 
     @Test
     void createListAndShowNodesAsJson() throws Exception {
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3").code());
-        CliRun c = CliRun.run(home, "node", "create", "--role", "light", "--count", "2", "--approval", "manual",
-                "--json");
+        assertEquals(
+                0,
+                CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3")
+                        .code());
+        CliRun c =
+                CliRun.run(home, "node", "create", "--role", "light", "--count", "2", "--approval", "manual", "--json");
         assertEquals(0, c.code(), c.toString());
         assertEquals("light-0002", json(c).get(1).get("uid").asText());
         JsonNode list = json(CliRun.run(home, "node", "list", "--json"));
@@ -82,7 +88,10 @@ class CliTest {
         assertEquals("heavy-1", list.get(0).get("uid").asText());
         assertEquals("heavy", list.get(0).get("role").asText());
         assertEquals("stopped", list.get(0).get("status").asText());
-        assertEquals(2, json(CliRun.run(home, "node", "list", "--role", "light", "--json")).size());
+        assertEquals(
+                2,
+                json(CliRun.run(home, "node", "list", "--role", "light", "--json"))
+                        .size());
         JsonNode show = json(CliRun.run(home, "node", "show", "light-0001", "--json"));
         assertEquals("manual", show.get("approval").asText());
         assertEquals(0, show.get("answers").size());
@@ -97,14 +106,16 @@ class CliTest {
         CliRun.run(home, "node", "create", "--role", "light", "--count", "4");
         CliRun down = CliRun.run(home, "comp", "propose", "--prompt", "q");
         assertEquals(4, down.code(), down.toString());
-        assertEquals("formix: heavy node heavy-1 is not running — start it with: formix node start heavy-1",
+        assertEquals(
+                "formix: heavy node heavy-1 is not running — start it with: formix node start heavy-1",
                 down.err().strip());
         CliRun schema = CliRun.run(home, "comp", "propose", "--prompt", "q", "--schema", "{\"type\":\"string\"}");
         assertEquals(4, schema.code());
-        assertTrue(schema.err().contains("invalid --schema: schema 'type' must be \"integer\" or \"number\""),
+        assertTrue(
+                schema.err().contains("invalid --schema: schema 'type' must be \"integer\" or \"number\""),
                 schema.err());
-        CliRun enumKw = CliRun.run(home, "comp", "propose", "--prompt", "q", "--schema",
-                "{\"type\":\"integer\",\"enum\":[1,2]}");
+        CliRun enumKw = CliRun.run(
+                home, "comp", "propose", "--prompt", "q", "--schema", "{\"type\":\"integer\",\"enum\":[1,2]}");
         assertTrue(enumKw.err().contains("schema keyword 'enum' is not supported"), enumKw.err());
         CliRun same = CliRun.run(home, "comp", "propose", "--prompt", "q", "--heavy", "heavy-1,heavy-1,heavy-2");
         assertTrue(same.err().contains("three distinct heavy nodes"), same.err());
@@ -122,8 +133,13 @@ class CliTest {
         CliRun.run(home, "node", "create", "--role", "light", "--count", "1", "--approval", "manual");
         FormixHome fh = FormixHome.of(home);
         try (NetworkDb net = NetworkDb.open(fh);
-             NodeHost host = NodeHost.start(fh, net, new InMemoryNetwork()::open, Clock.systemUTC(), net.nodes(null),
-                     new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
+                NodeHost host = NodeHost.start(
+                        fh,
+                        net,
+                        new InMemoryNetwork()::open,
+                        Clock.systemUTC(),
+                        net.nodes(null),
+                        new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
             CliRun threshold = CliRun.run(home, "comp", "propose", "--prompt", "q", "--threshold", "7");
             assertEquals(4, threshold.code());
             assertTrue(threshold.err().contains("threshold 7 exceeds the 6 light nodes"), threshold.err());
@@ -136,7 +152,9 @@ class CliTest {
                         JsonNode l = json(list);
                         if (l.size() > 0) {
                             String id = l.get(0).get("id").asText();
-                            if (CliRun.run(home, "comp", "decline", id, "--node", "light-0006").code() == 0) {
+                            if (CliRun.run(home, "comp", "decline", id, "--node", "light-0006")
+                                            .code()
+                                    == 0) {
                                 return;
                             }
                         }
@@ -147,8 +165,18 @@ class CliTest {
                 }
             });
             declineLater.start();
-            CliRun r = CliRun.run(home, "comp", "propose", "--prompt", "how many?", "--threshold", "5",
-                    "--deadline", "20s", "--wait", "--json");
+            CliRun r = CliRun.run(
+                    home,
+                    "comp",
+                    "propose",
+                    "--prompt",
+                    "how many?",
+                    "--threshold",
+                    "5",
+                    "--deadline",
+                    "20s",
+                    "--wait",
+                    "--json");
             declineLater.join();
             assertEquals(0, r.code(), r.toString());
             JsonNode c = json(r);
@@ -165,7 +193,8 @@ class CliTest {
             assertEquals(sum, c.get("result").asLong());
             JsonNode declined = json(CliRun.run(home, "node", "show", "light-0006", "--json"));
             assertEquals(0, declined.get("answers").size());
-            assertEquals("declined", declined.get("computations").get(0).get("state").asText());
+            assertEquals(
+                    "declined", declined.get("computations").get(0).get("state").asText());
             JsonNode heavy = json(CliRun.run(home, "node", "show", "heavy-2", "--json"));
             assertFalse(heavy.has("answers"), "a heavy node has no answers to show");
 
@@ -176,7 +205,8 @@ class CliTest {
             assertTrue(show.out().contains("result:       " + sum), show.out());
             CliRun status = CliRun.run(home, "network", "status", "--json");
             assertEquals(1, json(status).get("computations").get("revealed").asInt());
-            assertEquals(3, json(status).get("nodes").get("heavy").get("running").asInt());
+            assertEquals(
+                    3, json(status).get("nodes").get("heavy").get("running").asInt());
         }
     }
 
@@ -185,11 +215,17 @@ class CliTest {
         CliRun.run(home, "node", "create", "--role", "light", "--count", "2");
         FormixHome fh = FormixHome.of(home);
         try (NetworkDb net = NetworkDb.open(fh);
-             NodeHost host = NodeHost.start(fh, net, new InMemoryNetwork()::open, Clock.systemUTC(),
-                     net.nodes(null).subList(0, 1), new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
+                NodeHost host = NodeHost.start(
+                        fh,
+                        net,
+                        new InMemoryNetwork()::open,
+                        Clock.systemUTC(),
+                        net.nodes(null).subList(0, 1),
+                        new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
             CliRun running = CliRun.run(home, "node", "rm", "light-0001");
             assertEquals(4, running.code());
-            assertEquals("formix: light-0001 is running — stop it first: formix node stop light-0001",
+            assertEquals(
+                    "formix: light-0001 is running — stop it first: formix node stop light-0001",
                     running.err().strip());
             CliRun logs = CliRun.run(home, "node", "logs", "light-0001");
             assertEquals(0, logs.code());
@@ -210,8 +246,13 @@ class CliTest {
         String id;
         try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
             // Recorded as if the heavy nodes had been running, then none of them ever picks it up.
-            id = io.formix.node.Proposer.propose(net, Clock.systemUTC(), new io.formix.node.Proposer.Request("q", null,
-                    null, Duration.ofSeconds(1), null, Duration.ZERO), r -> true).id();
+            id = io.formix.node.Proposer.propose(
+                            net,
+                            Clock.systemUTC(),
+                            new io.formix.node.Proposer.Request(
+                                    "q", null, null, Duration.ofSeconds(1), null, Duration.ZERO),
+                            r -> true)
+                    .id();
         }
         CliRun w = CliRun.run(home, "comp", "watch", id, "--json");
         assertEquals(5, w.code(), w.toString());

@@ -22,8 +22,8 @@ import io.formix.transport.seal.NodeDescriptor;
 import io.formix.transport.seal.NodeKeys;
 import io.formix.transport.seal.Opener;
 import io.formix.transport.seal.Roster;
-import io.formix.transport.seal.SealingTransport;
 import io.formix.transport.seal.Sealer;
+import io.formix.transport.seal.SealingTransport;
 import io.formix.transport.seal.Step;
 import io.formix.transport.seal.VerifiedEnvelope;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +51,10 @@ class KeyRotationTest {
 
     @TempDir
     Path a;
+
     @TempDir
     Path b;
+
     @TempDir
     Path data;
 
@@ -108,8 +110,14 @@ class KeyRotationTest {
         String fp = network(1, 1);
         FormixHome homeA = new FormixHome(a, data);
         FormixHome homeB = new FormixHome(b, data);
-        PartyId heavy = PartyId.of(json(a, "node", "list", "--role", "heavy", "--json").get(0).get("uid").asText());
-        PartyId light = PartyId.of(json(b, "node", "list", "--role", "light", "--json").get(0).get("uid").asText());
+        PartyId heavy = PartyId.of(json(a, "node", "list", "--role", "heavy", "--json")
+                .get(0)
+                .get("uid")
+                .asText());
+        PartyId light = PartyId.of(json(b, "node", "list", "--role", "light", "--json")
+                .get(0)
+                .get("uid")
+                .asText());
         NodeDescriptor before = descriptor(fp, heavy);
         assertEquals(1, before.encryptionKeys().size());
         String oldKid = before.encryptionKeys().get(0).kid();
@@ -123,55 +131,67 @@ class KeyRotationTest {
         try (NetworkDb net = NetworkDb.open(homeB)) {
             viewB.refresh(net, RegistrySync.network(homeB, net.pin().orElseThrow()));
         }
-        byte[] sealedOld = new Sealer(nd(fp).networkId(), light, lightKeys.identity(), viewB, now, 0)
-                .seal(heavy, 0, payload());
+        byte[] sealedOld =
+                new Sealer(nd(fp).networkId(), light, lightKeys.identity(), viewB, now, 0).seal(heavy, 0, payload());
 
         Instant rotatedAt = Instant.now();
         JsonNode rot = json(a, "node", "rotate-key", heavy.value(), "--keep", "2h", "--json");
         String newKid = rot.get("kid").asText();
         assertTrue(newKid.matches("[0-9a-f]{8}") && !newKid.equals(oldKid), rot.toString());
         assertEquals(oldKid, rot.get("previous").get(0).get("kid").asText());
-        Instant oldExpiry = Instant.parse(rot.get("previous").get(0).get("expiresAt").asText());
+        Instant oldExpiry =
+                Instant.parse(rot.get("previous").get(0).get("expiresAt").asText());
         assertFalse(oldExpiry.isBefore(rotatedAt.plus(Duration.ofHours(2)).minusSeconds(1)), rot.toString());
         assertFalse(oldExpiry.isAfter(Instant.now().plus(Duration.ofHours(2))), rot.toString());
 
         // The republished descriptor lists both keys, the new one current, with a higher seq.
         NodeDescriptor after = descriptor(fp, heavy);
         assertTrue(after.seq() > before.seq(), after + " after " + before);
-        assertEquals(List.of(oldKid, newKid), after.encryptionKeys().stream().map(EncryptionKey::kid).toList());
+        assertEquals(
+                List.of(oldKid, newKid),
+                after.encryptionKeys().stream().map(EncryptionKey::kid).toList());
         assertEquals(newKid, after.currentKey(now.instant()).orElseThrow().kid());
         assertEquals(oldExpiry, after.encryptionKeys().get(0).expiresAt());
 
         // The key store: a new 0600 key file, the old one with the shorter expiry.
         Path keyDir = homeA.nodeKeysDir(heavy);
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(keyDir.resolve("enc-" + newKid + ".key"))));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(keyDir.resolve("enc-" + newKid + ".key"))));
         NodeKeys heavyKeys = Membership.keys(homeA, heavy);
         assertEquals(2, heavyKeys.encryptionKeys().size());
 
         // A message sealed to the old key still opens, up to its expiry plus the grace, not after.
         KeyDirectory senders = KeyDirectory.of(List.of(lightDesc));
         Duration grace = SealingTransport.DEFAULT_KEY_GRACE;
-        assertEquals("{\"v\":1,\"type\":\"ping\"}", new String(open(heavyKeys, senders, now, sealedOld, heavy, light),
-                StandardCharsets.UTF_8));
+        assertEquals(
+                "{\"v\":1,\"type\":\"ping\"}",
+                new String(open(heavyKeys, senders, now, sealedOld, heavy, light), StandardCharsets.UTF_8));
         Clock lastMoment = Clock.fixed(oldExpiry.plus(grace), ZoneOffset.UTC);
         assertEquals(payload().length, open(heavyKeys, senders, lastMoment, sealedOld, heavy, light).length);
         Clock tooLate = Clock.fixed(oldExpiry.plus(grace).plusSeconds(1), ZoneOffset.UTC);
-        EnvelopeRejectedException expired = assertThrows(EnvelopeRejectedException.class,
-                () -> open(heavyKeys, senders, tooLate, sealedOld, heavy, light));
+        EnvelopeRejectedException expired = assertThrows(
+                EnvelopeRejectedException.class, () -> open(heavyKeys, senders, tooLate, sealedOld, heavy, light));
         assertEquals(Step.KEY_EXPIRED, expired.step());
         assertTrue(expired.getMessage().startsWith("key expired: key " + oldKid), expired.getMessage());
 
         // B seals to the old key until its registry sync brings the new descriptor, then to the new one.
         Sealer sealerB = new Sealer(nd(fp).networkId(), light, lightKeys.identity(), viewB, now, 0);
-        assertEquals(oldKid, verify(heavyKeys, senders, now, sealerB.seal(heavy, 1, payload()), heavy, light).kid());
+        assertEquals(
+                oldKid,
+                verify(heavyKeys, senders, now, sealerB.seal(heavy, 1, payload()), heavy, light)
+                        .kid());
         json(b, "node", "list", "--json"); // any command that reads the registry syncs it
         try (NetworkDb net = NetworkDb.open(homeB)) {
             viewB.refresh(net, RegistrySync.network(homeB, net.pin().orElseThrow()));
         }
         byte[] sealedNew = sealerB.seal(heavy, 2, payload());
-        assertEquals(newKid, verify(heavyKeys, senders, now, sealedNew, heavy, light).kid());
-        assertEquals(payload().length, open(heavyKeys, senders, tooLate, sealedNew, heavy, light).length,
+        assertEquals(
+                newKid, verify(heavyKeys, senders, now, sealedNew, heavy, light).kid());
+        assertEquals(
+                payload().length,
+                open(heavyKeys, senders, tooLate, sealedNew, heavy, light).length,
                 "the new key opens after the old one expired");
     }
 
@@ -179,11 +199,16 @@ class KeyRotationTest {
     @Timeout(30)
     void rotateKeyRefusesUnknownRemoteNodesAndBadDurations() throws Exception {
         network(1, 1);
-        String heavy = json(a, "node", "list", "--role", "heavy", "--json").get(0).get("uid").asText();
+        String heavy = json(a, "node", "list", "--role", "heavy", "--json")
+                .get(0)
+                .get("uid")
+                .asText();
         CliRun remote = on(b, "node", "rotate-key", heavy);
         assertEquals(4, remote.code(), remote.toString());
-        assertEquals("formix: " + heavy + " runs on another host (its keys are not in this home) — rotate its key "
-                + "there: formix node rotate-key " + heavy, remote.err().strip());
+        assertEquals(
+                "formix: " + heavy + " runs on another host (its keys are not in this home) — rotate its key "
+                        + "there: formix node rotate-key " + heavy,
+                remote.err().strip());
         CliRun unknown = on(a, "node", "rotate-key", "heavy-zzzzz-9");
         assertEquals(3, unknown.code(), unknown.toString());
         assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
@@ -192,7 +217,11 @@ class KeyRotationTest {
             assertEquals(2, r.code(), bad + ": " + r);
         }
         byte[] doc = Files.readAllBytes(data.resolve("formix/nodes/" + heavy + ".json"));
-        assertEquals(1, Membership.keys(new FormixHome(a, data), PartyId.of(heavy)).encryptionKeys().size(),
+        assertEquals(
+                1,
+                Membership.keys(new FormixHome(a, data), PartyId.of(heavy))
+                        .encryptionKeys()
+                        .size(),
                 "a refused rotation adds no key");
         assertTrue(java.util.Arrays.equals(doc, Files.readAllBytes(data.resolve("formix/nodes/" + heavy + ".json"))));
         CliRun human = on(a, "node", "rotate-key", heavy, "--keep", "0s");
@@ -212,7 +241,10 @@ class KeyRotationTest {
         network(3, 3);
         assertEquals(0, on(a, "node", "start", "--all").code());
         assertEquals(0, on(b, "node", "start", "--all").code());
-        String heavy1 = json(a, "node", "list", "--role", "heavy", "--json").get(0).get("uid").asText();
+        String heavy1 = json(a, "node", "list", "--role", "heavy", "--json")
+                .get(0)
+                .get("uid")
+                .asText();
         JsonNode lights = json(b, "node", "list", "--role", "light", "--json");
         String light1 = lights.get(0).get("uid").asText();
 
@@ -223,8 +255,20 @@ class KeyRotationTest {
         awaitLog(a, "keys of " + heavy1 + " reloaded: 2 encryption key(s)");
         awaitLog(b, "keys of " + light1 + " reloaded: 2 encryption key(s)");
 
-        CliRun p = on(b, "comp", "propose", "--prompt", "cups of tea?", "--threshold", "3", "--deadline", "8s",
-                "--grace", "3s", "--wait", "--json");
+        CliRun p = on(
+                b,
+                "comp",
+                "propose",
+                "--prompt",
+                "cups of tea?",
+                "--threshold",
+                "3",
+                "--deadline",
+                "8s",
+                "--grace",
+                "3s",
+                "--wait",
+                "--json");
         assertEquals(0, p.code(), p.toString());
         JsonNode outcome = Main.JSON.readTree(p.out());
         assertEquals("revealed", outcome.get("status").asText(), outcome.toString());
@@ -253,8 +297,8 @@ class KeyRotationTest {
         return o.open(o.verify(env, from));
     }
 
-    private VerifiedEnvelope verify(NodeKeys keys, KeyDirectory senders, Clock clock, byte[] env, PartyId self,
-                                    PartyId from) throws Exception {
+    private VerifiedEnvelope verify(
+            NodeKeys keys, KeyDirectory senders, Clock clock, byte[] env, PartyId self, PartyId from) throws Exception {
         return new Opener(netId, self, keys, senders, clock, SealingTransport.DEFAULT_KEY_GRACE, MAX_ENVELOPE)
                 .verify(env, from);
     }
@@ -262,7 +306,8 @@ class KeyRotationTest {
     private String hostLogs(Path home) throws Exception {
         StringBuilder b = new StringBuilder();
         try (Stream<Path> s = Files.list(new FormixHome(home, data).hostsDir())) {
-            for (Path f : s.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+            for (Path f :
+                    s.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
                 b.append(Files.readString(f));
             }
         }
@@ -272,7 +317,8 @@ class KeyRotationTest {
     private void awaitLog(Path home, String line) throws Exception {
         long until = System.nanoTime() + 20_000_000_000L;
         while (!hostLogs(home).contains(line)) {
-            assertTrue(System.nanoTime() < until, "no '" + line + "' in the host log of " + home + ":\n" + hostLogs(home));
+            assertTrue(
+                    System.nanoTime() < until, "no '" + line + "' in the host log of " + home + ":\n" + hostLogs(home));
             Thread.sleep(100); // the host's registry sync runs every 2 s
         }
     }

@@ -17,17 +17,26 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class MountedCli {
 
-    private MountedCli() {
-    }
+    private MountedCli() {}
 
     /** Skips the calling test unless this runs as root with a working {@code unshare -m} and {@code mount}. */
     static void assumeAvailable() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "needs root to mount a read-only or full file system (running as " + System.getProperty("user.name") + ")");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "needs root to mount a read-only or full file system (running as " + System.getProperty("user.name")
+                        + ")");
         Process p;
         try {
-            p = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
-                    "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt").redirectErrorStream(true).start();
+            p = new ProcessBuilder(
+                            "unshare",
+                            "-m",
+                            "--propagation",
+                            "private",
+                            "sh",
+                            "-c",
+                            "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             Assumptions.abort("unshare is not available: " + e.getMessage());
             return;
@@ -39,10 +48,19 @@ final class MountedCli {
 
     /** {@code formix args} with {@code FORMIX_HOME=home}, run after {@code setup} in a private mount namespace. */
     static CliRun run(String setup, Path home, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
-                setup + " && exec \"$0\" -XX:TieredStopAtLevel=1 -cp \"$FORMIX_TEST_CP\" " + Main.class.getName() + " \"$@\"",
+        List<String> cmd = new ArrayList<>(List.of(
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                setup + " && exec \"$0\" -XX:TieredStopAtLevel=1 -cp \"$FORMIX_TEST_CP\" " + Main.class.getName()
+                        + " \"$@\"",
                 java));
         cmd.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(cmd);
@@ -52,8 +70,10 @@ final class MountedCli {
         Path out = Files.createTempFile("formix-out", ".txt");
         Path err = Files.createTempFile("formix-err", ".txt");
         try {
-            Process p = b.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = b.redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("formix " + String.join(" ", args) + " did not end within 60 s");

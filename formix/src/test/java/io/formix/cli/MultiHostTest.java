@@ -43,10 +43,13 @@ class MultiHostTest {
 
     @TempDir
     Path a;
+
     @TempDir
     Path b;
+
     @TempDir
     Path c;
+
     @TempDir
     Path data;
 
@@ -79,7 +82,9 @@ class MultiHostTest {
         long until = System.nanoTime() + 20_000_000_000L;
         while (true) {
             Map<String, JsonNode> bySender = new HashMap<>();
-            json(home, "node", "show", uid, "--json").get("rejectedMessages").forEach(r -> bySender.put(r.get("from").asText(), r));
+            json(home, "node", "show", uid, "--json")
+                    .get("rejectedMessages")
+                    .forEach(r -> bySender.put(r.get("from").asText(), r));
             if (bySender.keySet().containsAll(expected) || System.nanoTime() > until) {
                 assertTrue(bySender.keySet().containsAll(expected), "refused by " + uid + ": " + bySender);
                 return bySender;
@@ -108,7 +113,11 @@ class MultiHostTest {
         assertEquals(4, wrong.code(), wrong.toString());
         assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
         assertTrue(wrong.err().contains("not by the pinned admin key"), wrong.err());
-        assertEquals(fp, json(b, "network", "join", "--fingerprint", fp, "--json").get("fingerprint").asText());
+        assertEquals(
+                fp,
+                json(b, "network", "join", "--fingerprint", fp, "--json")
+                        .get("fingerprint")
+                        .asText());
 
         // Nodes on both hosts, uids unique without coordination (a per-home tag).
         JsonNode heavies = json(a, "node", "create", "--role", "heavy", "--count", "3", "--json");
@@ -116,11 +125,19 @@ class MultiHostTest {
         String heavy1 = heavies.get(0).get("uid").asText();
         assertTrue(heavy1.matches("heavy-[a-z2-7]{5}-1"), heavy1);
         assertTrue(lights.get(0).get("uid").asText().matches("light-[a-z2-7]{5}-0001"), lights.toString());
-        assertFalse(heavy1.split("-")[1].equals(lights.get(0).get("uid").asText().split("-")[1]), "two tags");
+        assertFalse(
+                heavy1.split("-")[1].equals(lights.get(0).get("uid").asText().split("-")[1]), "two tags");
 
         // A third host runs one more heavy node, not among the computation's three.
-        assertEquals(fp, json(c, "network", "join", "--fingerprint", fp, "--json").get("fingerprint").asText());
-        String spare = json(c, "node", "create", "--role", "heavy", "--json").get(0).get("uid").asText();
+        assertEquals(
+                fp,
+                json(c, "network", "join", "--fingerprint", fp, "--json")
+                        .get("fingerprint")
+                        .asText());
+        String spare = json(c, "node", "create", "--role", "heavy", "--json")
+                .get(0)
+                .get("uid")
+                .asText();
 
         // A sees the seven descriptors pending, admits its own heavy nodes first (roster order is
         // the network's order: they become the default three), then the rest.
@@ -128,14 +145,18 @@ class MultiHostTest {
         assertEquals(7, pending.size(), pending.toString());
         List<String> admitHeavies = new ArrayList<>(List.of("network", "admit", "--json"));
         heavies.forEach(h -> admitHeavies.add(h.get("uid").asText()));
-        assertEquals(3, json(a, admitHeavies.toArray(String[]::new)).get("admitted").size());
+        assertEquals(
+                3, json(a, admitHeavies.toArray(String[]::new)).get("admitted").size());
         JsonNode admitted = json(a, "network", "admit", "--all", "--json");
         assertEquals(4, admitted.get("admitted").size());
         assertEquals(2, admitted.get("rosterVersion").asInt());
         assertEquals(0, json(a, "network", "pending", "--json").size());
 
         // A node created on B after the admission stays pending: it is never started nor invited.
-        String outsider = json(b, "node", "create", "--role", "light", "--json").get(0).get("uid").asText();
+        String outsider = json(b, "node", "create", "--role", "light", "--json")
+                .get(0)
+                .get("uid")
+                .asText();
 
         assertEquals(0, on(a, "node", "start", "--all").code());
         assertEquals(0, on(c, "node", "start", "--all").code());
@@ -151,9 +172,14 @@ class MultiHostTest {
         assertTrue(listA.get(heavy1).get("local").asBoolean());
         assertFalse(listB.get(heavy1).get("local").asBoolean());
         // A heavy node of another host is running by its fresh signed heartbeat; light nodes publish none.
-        assertEquals("running", listB.get(heavy1).get("status").asText(), listB.get(heavy1).toString());
+        assertEquals(
+                "running",
+                listB.get(heavy1).get("status").asText(),
+                listB.get(heavy1).toString());
         assertTrue(Files.exists(data.resolve("formix/alive/" + heavy1 + ".json")));
-        assertEquals("remote", listA.get(lights.get(0).get("uid").asText()).get("status").asText());
+        assertEquals(
+                "remote",
+                listA.get(lights.get(0).get("uid").asText()).get("status").asText());
         assertEquals("running", listA.get(heavy1).get("status").asText());
         assertFalse(listB.get(outsider).get("admitted").asBoolean());
 
@@ -165,7 +191,8 @@ class MultiHostTest {
         // from light 1, signed by light 2. It is quarantined and the genuine share still arrives.
         PartyId light1 = PartyId.of(lights.get(0).get("uid").asText());
         forgeSealed(light1, PartyId.of(lights.get(1).get("uid").asText()), PartyId.of(heavy1), fp);
-        Path planted = data.resolve(ChannelNames.channel(light1, PartyId.of(heavy1))).resolve("00000000.msg");
+        Path planted =
+                data.resolve(ChannelNames.channel(light1, PartyId.of(heavy1))).resolve("00000000.msg");
         long until = System.nanoTime() + 20_000_000_000L;
         while (Files.exists(planted) && System.nanoTime() < until) {
             Thread.sleep(50); // heavy node 1 takes it out of the channel
@@ -174,8 +201,8 @@ class MultiHostTest {
 
         // B proposes; B runs no heavy node, so the proposal travels as a message.
         String prompt = "Secret prompt 7f3a: how many cups of coffee today?";
-        CliRun p = on(b, "comp", "propose", "--prompt", prompt, "--threshold", "3", "--deadline", "40s", "--wait",
-                "--json");
+        CliRun p = on(
+                b, "comp", "propose", "--prompt", prompt, "--threshold", "3", "--deadline", "40s", "--wait", "--json");
         assertEquals(0, p.code(), p.toString());
         JsonNode onB = Main.JSON.readTree(p.out());
         String id = onB.get("id").asText();
@@ -183,8 +210,13 @@ class MultiHostTest {
         assertEquals(3, onB.get("participants").asInt());
         List<String> heavy = new ArrayList<>();
         onB.get("heavy").forEach(h -> heavy.add(h.asText()));
-        assertEquals(List.of(heavies.get(0).get("uid").asText(), heavies.get(1).get("uid").asText(),
-                heavies.get(2).get("uid").asText()), heavy, "default heavies: the first three in roster order");
+        assertEquals(
+                List.of(
+                        heavies.get(0).get("uid").asText(),
+                        heavies.get(1).get("uid").asText(),
+                        heavies.get(2).get("uid").asText()),
+                heavy,
+                "default heavies: the first three in roster order");
 
         long sum = 0;
         List<Long> shares = new ArrayList<>();
@@ -205,7 +237,9 @@ class MultiHostTest {
         assertEquals("revealed", onA.get("status").asText());
         assertEquals(sum, onA.get("result").asLong());
         assertEquals(prompt, onA.get("prompt").asText());
-        assertEquals(onB.get("result").asLong(), json(b, "comp", "show", id, "--json").get("result").asLong());
+        assertEquals(
+                onB.get("result").asLong(),
+                json(b, "comp", "show", id, "--json").get("result").asLong());
         // So does C, which runs only a heavy node that took no part.
         JsonNode onC = null;
         for (int i = 0; i < 100; i++) {
@@ -226,7 +260,8 @@ class MultiHostTest {
         assertEquals("seal", refused.get(outsider).get("kind").asText(), refused.toString());
         assertEquals("seal", refused.get(light1.value()).get("kind").asText(), refused.toString());
         assertTrue(refused.get(light1.value()).get("lastReason").asText().contains("SIGNATURE"), refused.toString());
-        assertFalse(refused.values().stream().anyMatch(r -> r.get("kind").asText().equals("error")), refused.toString());
+        assertFalse(
+                refused.values().stream().anyMatch(r -> r.get("kind").asText().equals("error")), refused.toString());
 
         // The sync operator learns nothing: no prompt, share, total or private key in the folder.
         List<byte[]> files = new ArrayList<>();
@@ -241,15 +276,16 @@ class MultiHostTest {
             });
         }
         assertTrue(files.size() > 10, "the run left files to look at: " + files.size());
-        List<String> secrets = new ArrayList<>(List.of(prompt, "Secret prompt", "\"share\"", "\"sum\"", "\"prompt\"",
-                "\"result\":" + sum));
+        List<String> secrets = new ArrayList<>(
+                List.of(prompt, "Secret prompt", "\"share\"", "\"sum\"", "\"prompt\"", "\"result\":" + sum));
         for (long sh : shares) {
             if (sh >= 1_000_000) {
                 secrets.add(Long.toString(sh));
             }
         }
-        for (Path keyDir : List.of(a.resolve("admin"), b.resolve("nodes").resolve(lights.get(0).get("uid").asText())
-                .resolve("keys"))) {
+        for (Path keyDir : List.of(
+                a.resolve("admin"),
+                b.resolve("nodes").resolve(lights.get(0).get("uid").asText()).resolve("keys"))) {
             JsonNode id0 = Main.JSON.readTree(Files.readAllBytes(keyDir.resolve("identity.key")));
             secrets.add(id0.get("sk").asText());
         }
@@ -263,7 +299,12 @@ class MultiHostTest {
         // A stops its nodes: their heartbeats go, and B no longer shows heavy node 1 as running.
         assertEquals(0, on(a, "network", "down").code());
         assertFalse(Files.exists(data.resolve("formix/alive/" + heavy1 + ".json")));
-        assertEquals("remote", byUid(json(b, "node", "list", "--json")).get(heavy1).get("status").asText());
+        assertEquals(
+                "remote",
+                byUid(json(b, "node", "list", "--json"))
+                        .get(heavy1)
+                        .get("status")
+                        .asText());
     }
 
     /** Writes message 0 of {@code from → to} with a plaintext share, as a writer to the folder could. */
@@ -280,13 +321,18 @@ class MultiHostTest {
     private void forgeSealed(PartyId from, PartyId signer, PartyId to, String fp) throws Exception {
         NetworkDescriptor nd = NetworkDescriptor.verify(DocumentFiles.read(data.resolve("formix/network.json")), fp);
         Roster roster = Roster.verify(DocumentFiles.read(data.resolve("formix/roster.json")), nd, -1);
-        NodeDescriptor target = NodeDescriptor.verify(DocumentFiles.read(data.resolve("formix/nodes/" + to + ".json")),
-                nd, roster, -1).orElseThrow();
+        NodeDescriptor target = NodeDescriptor.verify(
+                        DocumentFiles.read(data.resolve("formix/nodes/" + to + ".json")), nd, roster, -1)
+                .orElseThrow();
         NodeKeys keys = Membership.keys(new FormixHome(b, data), signer);
-        byte[] env = new Sealer(nd.networkId(), from, keys.identity(), KeyDirectory.of(List.of(target)),
-                Clock.systemUTC(), 0).seal(to, 0, ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"" + from
-                + "\",\"to\":\"" + to + "\",\"computation\":\"c00000000\",\"body\":{\"share\":1000}}")
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] env = new Sealer(
+                        nd.networkId(), from, keys.identity(), KeyDirectory.of(List.of(target)), Clock.systemUTC(), 0)
+                .seal(
+                        to,
+                        0,
+                        ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"" + from + "\",\"to\":\"" + to
+                                        + "\",\"computation\":\"c00000000\",\"body\":{\"share\":1000}}")
+                                .getBytes(StandardCharsets.UTF_8));
         writeMessage(from, to, env);
     }
 

@@ -24,6 +24,7 @@ class ProcessE2eTest {
 
     @TempDir
     Path home;
+
     private Map<String, String> env;
 
     @AfterEach
@@ -54,7 +55,8 @@ class ProcessE2eTest {
         nodes.forEach(n -> assertEquals("running", n.get("status").asText(), n.toString()));
 
         // 1. Everyone answers: closes early, total == sum of the light nodes' own answers.
-        CliRun r = formix("comp", "propose", "--prompt", "q", "--threshold", "10", "--deadline", "60s", "--wait", "--json");
+        CliRun r = formix(
+                "comp", "propose", "--prompt", "q", "--threshold", "10", "--deadline", "60s", "--wait", "--json");
         assertEquals(0, r.code(), r.toString());
         JsonNode c = Main.JSON.readTree(r.out());
         assertEquals("revealed", c.get("status").asText());
@@ -64,14 +66,18 @@ class ProcessE2eTest {
         // 2. Three light nodes stop (their host keeps the others running).
         CliRun stop = formix("node", "stop", "light-0001", "light-0002", "light-0003");
         assertEquals(0, stop.code(), stop.toString());
-        assertEquals("stopped", json("node", "show", "light-0002", "--json").get("status").asText());
-        assertEquals("running", json("node", "show", "light-0004", "--json").get("status").asText());
+        assertEquals(
+                "stopped",
+                json("node", "show", "light-0002", "--json").get("status").asText());
+        assertEquals(
+                "running",
+                json("node", "show", "light-0004", "--json").get("status").asText());
 
         // 3. A heavy node restarted mid-computation carries on: nothing lost, nothing counted twice.
         // The deadline leaves room for heavy-2's stop and restart (keys, registry sync, transports) on a
         // loaded machine: the point is what a restarted heavy node does, not how fast it restarts.
-        CliRun p = formix("comp", "propose", "--prompt", "q", "--threshold", "7", "--deadline", "12s", "--grace", "3s",
-                "--json");
+        CliRun p = formix(
+                "comp", "propose", "--prompt", "q", "--threshold", "7", "--deadline", "12s", "--grace", "3s", "--json");
         assertEquals(0, p.code(), p.toString());
         String id = Main.JSON.readTree(p.out()).get("id").asText();
         assertEquals(0, formix("node", "stop", "heavy-2").code());
@@ -87,13 +93,25 @@ class ProcessE2eTest {
             // TCP is not durable: shares heavy-2 had not taken when it stopped are lost, and their
             // light nodes drop out of the final set; sends that failed while it was down are retried.
             assertTrue(restarted.get("participants").asInt() <= 7, restarted.toString());
-            assertTrue(w.code() == 0 || restarted.get("reason").asText().contains("threshold not met"),
+            assertTrue(
+                    w.code() == 0 || restarted.get("reason").asText().contains("threshold not met"),
                     restarted.toString());
         }
 
         // 4. Below the threshold nothing is revealed.
-        CliRun t = formix("comp", "propose", "--prompt", "q", "--threshold", "8", "--deadline", "4s", "--grace", "2s",
-                "--wait", "--json");
+        CliRun t = formix(
+                "comp",
+                "propose",
+                "--prompt",
+                "q",
+                "--threshold",
+                "8",
+                "--deadline",
+                "4s",
+                "--grace",
+                "2s",
+                "--wait",
+                "--json");
         assertEquals(5, t.code(), t.toString());
         JsonNode failed = Main.JSON.readTree(t.out());
         assertEquals("failed", failed.get("status").asText());
@@ -101,8 +119,8 @@ class ProcessE2eTest {
         assertTrue(!failed.has("result"));
 
         // 5. A heavy node SIGKILLed while collecting: a dead pid, and a failed computation with a reason.
-        CliRun k = formix("comp", "propose", "--prompt", "q", "--threshold", "3", "--deadline", "3s", "--grace", "1s",
-                "--json");
+        CliRun k = formix(
+                "comp", "propose", "--prompt", "q", "--threshold", "3", "--deadline", "3s", "--grace", "1s", "--json");
         String killedId = Main.JSON.readTree(k.out()).get("id").asText();
         long pid = json("node", "show", "heavy-2", "--json").get("pid").asLong();
         assertTrue(ProcessLiveness.signal(pid, 9));
@@ -110,7 +128,8 @@ class ProcessE2eTest {
         while (ProcessLiveness.isAlive(pid, 0) && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertEquals("dead", json("node", "show", "heavy-2", "--json").get("status").asText());
+        assertEquals(
+                "dead", json("node", "show", "heavy-2", "--json").get("status").asText());
         CliRun kw = formix("comp", "watch", killedId, "--json");
         assertEquals(5, kw.code(), kw.toString());
         String reason = Main.JSON.readTree(kw.out()).get("reason").asText();
@@ -118,7 +137,8 @@ class ProcessE2eTest {
 
         // 6. Down: everything stops, and the dead pid is cleared.
         assertEquals(0, formix("network", "down").code());
-        json("node", "list", "--json").forEach(n -> assertEquals("stopped", n.get("status").asText(), n.toString()));
+        json("node", "list", "--json")
+                .forEach(n -> assertEquals("stopped", n.get("status").asText(), n.toString()));
     }
 
     /**

@@ -32,24 +32,42 @@ class ReadOnlyAndFullHomeTest {
 
     @TempDir
     Path home;
+
     @TempDir
     Path mnt;
+
     private String id;
 
     @BeforeEach
     void aNetworkWithAPendingComputation() throws Exception {
         MountedCli.assumeAvailable();
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3").code());
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "light", "--approval", "manual").code());
+        assertEquals(
+                0,
+                CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3")
+                        .code());
+        assertEquals(
+                0,
+                CliRun.run(home, "node", "create", "--role", "light", "--approval", "manual")
+                        .code());
         FormixHome fh = FormixHome.of(home);
         try (NetworkDb net = NetworkDb.open(fh)) {
-            id = Proposer.propose(net, Clock.systemUTC(), new Proposer.Request("how many?", null, 1,
-                    Duration.ofMinutes(5), null, Duration.ofSeconds(1)), r -> true).id();
+            id = Proposer.propose(
+                            net,
+                            Clock.systemUTC(),
+                            new Proposer.Request(
+                                    "how many?", null, 1, Duration.ofMinutes(5), null, Duration.ofSeconds(1)),
+                            r -> true)
+                    .id();
         }
         try (LightStore s = LightStore.open(fh, PartyId.of("light-0001"))) {
-            s.receive(id, "how many?", "{\"type\":\"integer\"}", System.currentTimeMillis() + 60_000,
+            s.receive(
+                    id,
+                    "how many?",
+                    "{\"type\":\"integer\"}",
+                    System.currentTimeMillis() + 60_000,
                     List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3")),
-                    LightStore.State.PENDING, System.currentTimeMillis());
+                    LightStore.State.PENDING,
+                    System.currentTimeMillis());
         }
     }
 
@@ -71,18 +89,25 @@ class ReadOnlyAndFullHomeTest {
 
         CliRun create = MountedCli.run(ro, home, "node", "create", "--role", "light");
         assertEquals(1, create.code(), create.toString());
-        assertEquals("formix: read-only file system: cannot write " + home.resolve("network.db") + " — read commands "
-                + "work here; to change the network use a writable --home or remount it read-write", create.err().strip());
+        assertEquals(
+                "formix: read-only file system: cannot write " + home.resolve("network.db") + " — read commands "
+                        + "work here; to change the network use a writable --home or remount it read-write",
+                create.err().strip());
         CliRun approve = MountedCli.run(ro, home, "comp", "approve", id, "--node", "light-0001");
         assertEquals(1, approve.code(), approve.toString());
-        assertTrue(approve.err().strip().startsWith("formix: read-only file system: cannot write "
-                + home.resolve("nodes/light-0001/node.db") + " — "), approve.err());
+        assertTrue(
+                approve.err()
+                        .strip()
+                        .startsWith("formix: read-only file system: cannot write "
+                                + home.resolve("nodes/light-0001/node.db") + " — "),
+                approve.err());
         assertEquals(1, approve.err().strip().lines().count(), approve.err());
     }
 
     @Test
     void readCommandsWorkOnAReadOnlyHomeAndWritesSayWhy() throws Exception {
-        assertFalse(Files.exists(home.resolve("network.db-shm")), "every writer closed: no -shm, SQLite needs immutable=1");
+        assertFalse(
+                Files.exists(home.resolve("network.db-shm")), "every writer closed: no -shm, SQLite needs immutable=1");
         assertReadsWorkAndWritesSayReadOnly();
     }
 
@@ -103,12 +128,17 @@ class ReadOnlyAndFullHomeTest {
     void aFullDiskIsReportedAsSuch() throws Exception {
         String full = "mount -t tmpfs -o size=1m tmpfs '" + mnt + "' && cp -a '" + home + "/.' '" + mnt + "/' && "
                 + "(dd if=/dev/zero of='" + mnt + "/fill' bs=1k 2>/dev/null; true)";
-        for (String[] args : List.of(new String[] {"comp", "approve", id, "--node", "light-0001"},
+        for (String[] args : List.of(
+                new String[] {"comp", "approve", id, "--node", "light-0001"},
                 new String[] {"node", "create", "--role", "light"})) {
             CliRun r = MountedCli.run(full, mnt, args);
             assertEquals(1, r.code(), r.toString());
-            assertTrue(r.err().strip().matches("formix: disk full: " + java.util.regex.Pattern.quote(mnt.toString())
-                    + "/\\S+ — free some space and retry"), r.err());
+            assertTrue(
+                    r.err()
+                            .strip()
+                            .matches("formix: disk full: " + java.util.regex.Pattern.quote(mnt.toString())
+                                    + "/\\S+ — free some space and retry"),
+                    r.err());
             assertFalse(r.err().contains("no transaction is active"), r.err());
         }
     }

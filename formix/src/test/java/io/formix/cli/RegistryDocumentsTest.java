@@ -42,10 +42,13 @@ class RegistryDocumentsTest {
 
     @TempDir
     Path a;
+
     @TempDir
     Path b;
+
     @TempDir
     Path data;
+
     private String fp;
     private NetworkId network;
 
@@ -77,7 +80,8 @@ class RegistryDocumentsTest {
 
     @Test
     void keysStayInTheHomeWithOwnerOnlyPermissions() throws Exception {
-        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+        assertEquals(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(a.resolve("admin/identity.key")));
         try (var s = Files.walk(data)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".key")), "no key file in the data folder");
@@ -113,7 +117,7 @@ class RegistryDocumentsTest {
         assertEquals(6, before.size(), before.toString());
         assertTrue(before.values().stream().anyMatch(n -> n.contains("\"approval\":\"manual\"")), before.toString());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + b.resolve("network.db"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             assertEquals(6, s.executeUpdate("DELETE FROM nodes"));
         }
         assertEquals(before, nodes(b), "local rows (approval, creation time) and remote rows alike");
@@ -123,16 +127,21 @@ class RegistryDocumentsTest {
     @Test
     void aRosterSignedByAnotherKeyIsRefusedAndChangesNothing() throws Exception {
         Map<String, String> before = nodes(b);
-        Roster good = Roster.verify(Files.readAllBytes(data.resolve("formix/roster.json")),
-                io.formix.transport.seal.NetworkDescriptor.verify(Files.readAllBytes(data.resolve("formix/network.json")), fp),
+        Roster good = Roster.verify(
+                Files.readAllBytes(data.resolve("formix/roster.json")),
+                io.formix.transport.seal.NetworkDescriptor.verify(
+                        Files.readAllBytes(data.resolve("formix/network.json")), fp),
                 -1);
         List<Roster.Entry> more = new java.util.ArrayList<>(good.entries());
-        more.add(new Roster.Entry(PartyId.of("light-evil-0001"), Role.LIGHT, good.entries().get(0).identityFingerprint()));
-        Files.write(data.resolve("formix/roster.json"),
+        more.add(new Roster.Entry(
+                PartyId.of("light-evil-0001"), Role.LIGHT, good.entries().get(0).identityFingerprint()));
+        Files.write(
+                data.resolve("formix/roster.json"),
                 Roster.of(network, good.version() + 1, more).sign(IdentityKey.generate()));
         CliRun list = on(b, "node", "list", "--json");
         assertEquals(0, list.code(), list.toString());
-        assertTrue(list.err().contains("roster.json refused: ") && list.err().contains("roster is signed by"), list.err());
+        assertTrue(
+                list.err().contains("roster.json refused: ") && list.err().contains("roster is signed by"), list.err());
         assertTrue(list.err().contains("not by the network admin"), list.err());
         assertEquals(before, nodes(b));
     }
@@ -152,15 +161,23 @@ class RegistryDocumentsTest {
 
     @Test
     void aDescriptorWithASwappedKeyIsRefusedAndTheOldKeyKept() throws Exception {
-        String uid = nodes(b).keySet().stream().filter(u -> u.startsWith("light-")).findFirst().orElseThrow();
+        String uid = nodes(b).keySet().stream()
+                .filter(u -> u.startsWith("light-"))
+                .findFirst()
+                .orElseThrow();
         Path file = data.resolve("formix/nodes/" + uid + ".json");
         byte[] real = Files.readAllBytes(file);
         byte[] descriptorBefore = descriptor(b, uid);
-        NodeKeys attacker = NodeKeys.inMemory(Instant.now().minus(1, ChronoUnit.DAYS), Instant.now().plus(1, ChronoUnit.DAYS));
-        Files.write(file, NodeDescriptor.of(network, PartyId.of(uid), Role.LIGHT, 5, attacker).sign(attacker.identity()));
+        NodeKeys attacker = NodeKeys.inMemory(
+                Instant.now().minus(1, ChronoUnit.DAYS), Instant.now().plus(1, ChronoUnit.DAYS));
+        Files.write(
+                file,
+                NodeDescriptor.of(network, PartyId.of(uid), Role.LIGHT, 5, attacker)
+                        .sign(attacker.identity()));
         CliRun list = on(a, "node", "list", "--json");
         assertEquals(0, list.code(), list.toString());
-        assertTrue(list.err().contains(uid + ".json refused") && list.err().contains("but the roster lists"), list.err());
+        assertTrue(
+                list.err().contains(uid + ".json refused") && list.err().contains("but the roster lists"), list.err());
         assertArrayEquals(descriptorBefore, descriptor(b, uid));
         on(b, "node", "list", "--json");
         assertArrayEquals(real, descriptor(b, uid), "the registry keeps the descriptor it accepted");
@@ -168,8 +185,10 @@ class RegistryDocumentsTest {
 
     @Test
     void anUnsignedDescriptorIsRefusedNotPending() throws Exception {
-        Files.writeString(data.resolve("formix/nodes/light-zzzzz-0001.json"), "{\"type\":\"formix/node\",\"v\":1,"
-                + "\"uid\":\"light-zzzzz-0001\",\"role\":\"light\"}", StandardCharsets.UTF_8);
+        Files.writeString(
+                data.resolve("formix/nodes/light-zzzzz-0001.json"),
+                "{\"type\":\"formix/node\",\"v\":1," + "\"uid\":\"light-zzzzz-0001\",\"role\":\"light\"}",
+                StandardCharsets.UTF_8);
         CliRun pending = on(a, "network", "pending", "--json");
         assertEquals(0, pending.code(), pending.toString());
         assertEquals(0, Main.JSON.readTree(pending.out()).size(), pending.out());
@@ -184,10 +203,13 @@ class RegistryDocumentsTest {
         json(on(b, "node", "create", "--role", "light", "--json"));
         CliRun notAdmin = on(b, "network", "admit", "--all");
         assertEquals(4, notAdmin.code(), notAdmin.toString());
-        assertTrue(notAdmin.err().contains("only the home that created the network holds its admin key"), notAdmin.err());
+        assertTrue(
+                notAdmin.err().contains("only the home that created the network holds its admin key"), notAdmin.err());
         CliRun unjoined = on(c, "node", "create", "--role", "light");
         assertEquals(4, unjoined.code(), unjoined.toString());
-        assertTrue(unjoined.err().contains("already holds a network") && unjoined.err().contains("network join"),
+        assertTrue(
+                unjoined.err().contains("already holds a network")
+                        && unjoined.err().contains("network join"),
                 unjoined.err());
         assertEquals(1, unjoined.err().strip().lines().count(), unjoined.err());
     }
@@ -196,15 +218,15 @@ class RegistryDocumentsTest {
     void aProposalForARemoteHeavyNodeNeedsARunningNodeHereToCarryIt() throws Exception {
         CliRun p = on(b, "comp", "propose", "--prompt", "q", "--threshold", "2", "--json");
         assertEquals(4, p.code(), p.toString());
-        assertTrue(p.err().contains("runs on another host, and no node of this home runs to carry the proposal"),
-                p.err());
+        assertTrue(
+                p.err().contains("runs on another host, and no node of this home runs to carry the proposal"), p.err());
         JsonNode list = json(on(b, "comp", "list", "--json"));
         assertEquals("failed", list.get(0).get("status").asText(), "it does not wait in vain");
     }
 
     private static byte[] descriptor(Path home, String uid) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("network.db"));
-             var ps = c.prepareStatement("SELECT descriptor FROM nodes WHERE uid = ?")) {
+                var ps = c.prepareStatement("SELECT descriptor FROM nodes WHERE uid = ?")) {
             ps.setString(1, uid);
             try (var rs = ps.executeQuery()) {
                 return rs.next() ? rs.getBytes(1) : null;

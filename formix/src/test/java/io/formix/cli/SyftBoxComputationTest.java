@@ -38,12 +38,16 @@ class SyftBoxComputationTest {
 
     @TempDir
     Path a;
+
     @TempDir
     Path b;
+
     @TempDir
     Path data;
+
     @TempDir
     Path sync;
+
     private SyftBoxSimulator sim;
 
     @AfterEach
@@ -72,20 +76,54 @@ class SyftBoxComputationTest {
     /** The party table's remote entries: which datasite the other host's nodes write in. */
     private static void tellEmails(Path home, JsonNode nodes, String email) throws Exception {
         StringBuilder lines = new StringBuilder();
-        nodes.forEach(n -> lines.append("email.").append(n.get("uid").asText()).append('=').append(email).append('\n'));
+        nodes.forEach(n -> lines.append("email.")
+                .append(n.get("uid").asText())
+                .append('=')
+                .append(email)
+                .append('\n'));
         Files.writeString(home.resolve("layout.properties"), lines, StandardOpenOption.APPEND);
     }
 
     @Test
     @Timeout(240)
     void threeHeavyAndTenLightNodesComputeOverSyncedDatasites() throws Exception {
-        CliRun badEmail = CliRun.run(a, env(), "init", "--layout", "syftbox", "--datasites", datasites("a").toString(),
-                "--email", "../a@x.org");
+        CliRun badEmail = CliRun.run(
+                a,
+                env(),
+                "init",
+                "--layout",
+                "syftbox",
+                "--datasites",
+                datasites("a").toString(),
+                "--email",
+                "../a@x.org");
         assertEquals(2, badEmail.code(), badEmail.toString());
-        assertEquals(0, CliRun.run(a, env(), "init", "--layout", "syftbox", "--datasites", datasites("a").toString(),
-                "--email", A_EMAIL).code());
-        assertEquals(0, CliRun.run(b, env(), "init", "--layout", "syftbox", "--datasites", datasites("b").toString(),
-                "--email", B_EMAIL).code());
+        assertEquals(
+                0,
+                CliRun.run(
+                                a,
+                                env(),
+                                "init",
+                                "--layout",
+                                "syftbox",
+                                "--datasites",
+                                datasites("a").toString(),
+                                "--email",
+                                A_EMAIL)
+                        .code());
+        assertEquals(
+                0,
+                CliRun.run(
+                                b,
+                                env(),
+                                "init",
+                                "--layout",
+                                "syftbox",
+                                "--datasites",
+                                datasites("b").toString(),
+                                "--email",
+                                B_EMAIL)
+                        .code());
         String fp = json(a, "network", "create", "--json").get("fingerprint").asText();
         json(b, "network", "join", "--fingerprint", fp, "--json");
         JsonNode heavies = json(a, "node", "create", "--role", "heavy", "--count", "3", "--json");
@@ -99,15 +137,27 @@ class SyftBoxComputationTest {
         ws.put(B_EMAIL, datasites("b"));
         // -Dformix.syftbox.periodMs=5000 runs it at SyftBox's own period (docs/BENCHMARKS.md).
         Duration period = Duration.ofMillis(Long.getLong("formix.syftbox.periodMs", 1000));
-        sim = SyftBoxSimulator.create(ws, period, SyftBoxSimulator.PRIORITY_DEBOUNCE, new Random()).start();
+        sim = SyftBoxSimulator.create(ws, period, SyftBoxSimulator.PRIORITY_DEBOUNCE, new Random())
+                .start();
 
         assertEquals(0, CliRun.run(a, env(), "node", "start", "--all").code());
         CliRun startB = CliRun.run(b, env(), "node", "start", "--all");
         assertEquals(0, startB.code(), startB.toString());
 
         long t0 = System.nanoTime();
-        CliRun p = CliRun.run(b, env(), "comp", "propose", "--prompt", "cups of coffee today?", "--threshold", "5",
-                "--deadline", "60s", "--wait", "--json");
+        CliRun p = CliRun.run(
+                b,
+                env(),
+                "comp",
+                "propose",
+                "--prompt",
+                "cups of coffee today?",
+                "--threshold",
+                "5",
+                "--deadline",
+                "60s",
+                "--wait",
+                "--json");
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, p.code(), p.toString());
         JsonNode onB = Main.JSON.readTree(p.out());
@@ -122,19 +172,26 @@ class SyftBoxComputationTest {
             }
         }
         assertEquals(sum, onB.get("result").asLong(), "the total is the sum of the light nodes' own answers");
-        System.out.printf("SyftBox layout, 3+10 computation over the simulator (%d ms full sync): %d ms = %.2f full syncs%n",
+        System.out.printf(
+                "SyftBox layout, 3+10 computation over the simulator (%d ms full sync): %d ms = %.2f full syncs%n",
                 period.toMillis(), tookMs, tookMs / (double) period.toMillis());
 
         // No channel in the shared data folder: every message went through the datasites.
         try (Stream<Path> s = Files.list(data)) {
-            List<String> names = new ArrayList<>(s.map(f -> f.getFileName().toString()).toList());
+            List<String> names =
+                    new ArrayList<>(s.map(f -> f.getFileName().toString()).toList());
             assertFalse(names.stream().anyMatch(n -> n.contains("_to_")), names.toString());
         }
         String heavy1 = heavies.get(0).get("uid").asText();
         String light1 = lights.get(0).get("uid").asText();
-        Path channel = datasites("b").resolve(B_EMAIL).resolve("app_data/formix").resolve(light1 + "_to_" + heavy1);
+        Path channel =
+                datasites("b").resolve(B_EMAIL).resolve("app_data/formix").resolve(light1 + "_to_" + heavy1);
         assertTrue(Files.readString(channel.resolve("syft.pub.yaml")).contains(A_EMAIL));
-        assertTrue(Files.isDirectory(datasites("a").resolve(B_EMAIL).resolve("app_data/formix").resolve(light1 + "_to_" + heavy1)),
+        assertTrue(
+                Files.isDirectory(datasites("a")
+                        .resolve(B_EMAIL)
+                        .resolve("app_data/formix")
+                        .resolve(light1 + "_to_" + heavy1)),
                 "host A reads light 1's channel from its copy of B's datasite");
         assertTrue(sim.counters().get("priorityUploads") > 0);
         assertEquals(0, sim.counters().get("rejections"), "nobody wrote outside its datasite");

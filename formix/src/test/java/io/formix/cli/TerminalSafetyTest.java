@@ -35,7 +35,8 @@ class TerminalSafetyTest {
 
     @Test
     void unsafeCharactersAreEscapedVisibly() {
-        assertEquals("a\\x1b[31mb\\x07c\\x7f\\x9b\\u202e\\u2066\\x0a\\x09d",
+        assertEquals(
+                "a\\x1b[31mb\\x07c\\x7f\\x9b\\u202e\\u2066\\x0a\\x09d",
                 TerminalText.safe("a\u001B[31mb\u0007c\u007F\u009B\u202E\u2066\n\td"));
         assertEquals("plain — ünïcödé ✓", TerminalText.safe("plain — ünïcödé ✓"));
         assertEquals("line \\x1b[2J one\nline two\n", LogsCommand.safeLines("line \u001B[2J one\nline two\n"));
@@ -43,19 +44,31 @@ class TerminalSafetyTest {
 
     @Test
     void compListCompShowAndNodeShowPrintAHostilePromptEscaped() throws Exception {
-        assertEquals(0, CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3").code());
+        assertEquals(
+                0,
+                CliRun.run(home, "node", "create", "--role", "heavy", "--count", "3")
+                        .code());
         assertEquals(0, CliRun.run(home, "node", "create", "--role", "light").code());
         FormixHome fh = FormixHome.of(home);
         String id;
         try (NetworkDb net = NetworkDb.open(fh)) {
-            id = Proposer.propose(net, Clock.systemUTC(), new Proposer.Request(HOSTILE, null, 1, Duration.ofMinutes(5),
-                    null, Duration.ofSeconds(1)), r -> true).id();
+            id = Proposer.propose(
+                            net,
+                            Clock.systemUTC(),
+                            new Proposer.Request(HOSTILE, null, 1, Duration.ofMinutes(5), null, Duration.ofSeconds(1)),
+                            r -> true)
+                    .id();
             net.fail(id, "bad\u001B[2Jreason", 0, 0, System.currentTimeMillis());
         }
         try (LightStore s = LightStore.open(fh, PartyId.of("light-0001"))) {
-            s.receive(id, HOSTILE, "{\"type\":\"integer\"}", System.currentTimeMillis() + 60_000,
+            s.receive(
+                    id,
+                    HOSTILE,
+                    "{\"type\":\"integer\"}",
+                    System.currentTimeMillis() + 60_000,
                     List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3")),
-                    LightStore.State.PENDING, System.currentTimeMillis());
+                    LightStore.State.PENDING,
+                    System.currentTimeMillis());
         }
 
         CliRun list = CliRun.run(home, "comp", "list");
@@ -70,9 +83,11 @@ class TerminalSafetyTest {
         assertTrue(show.out().contains("reason:       bad\\x1b[2Jreason"), show.out());
 
         // Scripts get the exact text back.
-        JsonNode json = Main.JSON.readTree(CliRun.run(home, "comp", "show", id, "--json").out());
+        JsonNode json = Main.JSON.readTree(
+                CliRun.run(home, "comp", "show", id, "--json").out());
         assertEquals(HOSTILE, json.get("prompt").asText());
-        JsonNode nodeJson = Main.JSON.readTree(CliRun.run(home, "node", "show", "light-0001", "--json").out());
+        JsonNode nodeJson = Main.JSON.readTree(
+                CliRun.run(home, "node", "show", "light-0001", "--json").out());
         assertEquals(HOSTILE, nodeJson.get("computations").get(0).get("prompt").asText());
     }
 

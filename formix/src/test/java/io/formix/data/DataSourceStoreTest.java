@@ -35,7 +35,9 @@ class DataSourceStoreTest {
             assertEquals(0, light.all().size(), "the node's own tables are untouched");
         }
         try (DataSourceStore s = DataSourceStore.open(h, uid)) {
-            assertEquals(List.of("model", "survey"), s.list().stream().map(e -> e.spec().name()).toList());
+            assertEquals(
+                    List.of("model", "survey"),
+                    s.list().stream().map(e -> e.spec().name()).toList());
             SourceSpec back = s.get("model").orElseThrow().spec();
             assertEquals(cmd, back);
             assertEquals(2000, s.get("model").orElseThrow().addedAt());

@@ -28,12 +28,14 @@ class SqliteSourceTest {
 
     @TempDir
     Path dir;
+
     Path db;
 
     @BeforeEach
     void clinic() throws Exception {
         db = dir.resolve("clinic.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE patients(id INTEGER PRIMARY KEY, age INTEGER, fee TEXT)");
             s.executeUpdate("CREATE TABLE visits(pid INTEGER, day TEXT)");
             s.executeUpdate("INSERT INTO patients VALUES (1, 70, '12.50'), (2, 40, NULL), (3, 80, '7')");
@@ -45,7 +47,8 @@ class SqliteSourceTest {
     void theOwnersViewIsReadWithItsColumnsAndTheFileIsUnchanged() throws Exception {
         byte[] before = Files.readAllBytes(db);
         SourceSpec s = SqliteSource.inspect("visits", db, VIEW, Map.of(), BUDGET);
-        assertEquals(List.of(new Column("age", ColumnType.INTEGER), new Column("n_visits", ColumnType.INTEGER)),
+        assertEquals(
+                List.of(new Column("age", ColumnType.INTEGER), new Column("n_visits", ColumnType.INTEGER)),
                 s.columns());
         long[] visits = new long[3];
         DecimalCell c = new DecimalCell();
@@ -64,7 +67,8 @@ class SqliteSourceTest {
     @Test
     void withoutSqlTheOnlyTableIsReadAndNullIsMissing() throws Exception {
         Path one = dir.resolve("one.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + one); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + one);
+                Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE t(x INTEGER, fee TEXT)");
             s.executeUpdate("INSERT INTO t VALUES (1, '2.50'), (NULL, 'abc')");
         }
@@ -75,24 +79,36 @@ class SqliteSourceTest {
             r.next();
             assertTrue(r.missing(0));
         }
-        DataException many = assertThrows(DataException.class, () -> SqliteSource.inspect("p", db, null, Map.of(), BUDGET));
+        DataException many =
+                assertThrows(DataException.class, () -> SqliteSource.inspect("p", db, null, Map.of(), BUDGET));
         assertTrue(many.getMessage().contains("has 2 tables and views"), many.getMessage());
     }
 
     @Test
     void anythingButAReadIsRefused() throws Exception {
         byte[] before = Files.readAllBytes(db);
-        for (String sql : new String[] {"DELETE FROM patients", "UPDATE patients SET age = 1",
-                "DROP TABLE visits", "SELECT 1; DELETE FROM patients", "ATTACH 'x.db' AS x", "PRAGMA query_only=0"}) {
-            DataException e = assertThrows(DataException.class, () -> SqliteSource.inspect("x", db, sql, Map.of(), BUDGET),
-                    sql);
+        for (String sql : new String[] {
+            "DELETE FROM patients",
+            "UPDATE patients SET age = 1",
+            "DROP TABLE visits",
+            "SELECT 1; DELETE FROM patients",
+            "ATTACH 'x.db' AS x",
+            "PRAGMA query_only=0"
+        }) {
+            DataException e =
+                    assertThrows(DataException.class, () -> SqliteSource.inspect("x", db, sql, Map.of(), BUDGET), sql);
             assertTrue(e.getMessage().startsWith("--sql must be one"), e.getMessage());
         }
-        DataException cte = assertThrows(DataException.class, () -> SqliteSource.inspect("x", db,
-                "WITH d AS (SELECT 1) DELETE FROM patients", Map.of(), BUDGET));
+        DataException cte = assertThrows(
+                DataException.class,
+                () -> SqliteSource.inspect("x", db, "WITH d AS (SELECT 1) DELETE FROM patients", Map.of(), BUDGET));
         assertTrue(cte.getMessage().contains("only reads are allowed"), cte.getMessage());
         assertArrayEquals(before, Files.readAllBytes(db));
-        assertEquals(3, SqliteSource.inspect("p", db, "SELECT * FROM patients;", Map.of(), BUDGET).columns().size(),
+        assertEquals(
+                3,
+                SqliteSource.inspect("p", db, "SELECT * FROM patients;", Map.of(), BUDGET)
+                        .columns()
+                        .size(),
                 "a trailing ; is fine");
     }
 
@@ -100,10 +116,14 @@ class SqliteSourceTest {
     void aFileThatIsNotSqliteIsRefused() throws Exception {
         Path fake = dir.resolve("fake.db");
         Files.writeString(fake, "id,age\n1,2\n");
-        DataException e = assertThrows(DataException.class, () -> SqliteSource.inspect("f", fake, null, Map.of(), BUDGET));
+        DataException e =
+                assertThrows(DataException.class, () -> SqliteSource.inspect("f", fake, null, Map.of(), BUDGET));
         assertEquals(fake.toAbsolutePath() + " is not a SQLite database", e.getMessage());
-        assertTrue(assertThrows(DataException.class, () -> SqliteSource.inspect("f", dir.resolve("none.db"), null,
-                Map.of(), BUDGET)).getMessage().startsWith("no file"));
+        assertTrue(assertThrows(
+                        DataException.class,
+                        () -> SqliteSource.inspect("f", dir.resolve("none.db"), null, Map.of(), BUDGET))
+                .getMessage()
+                .startsWith("no file"));
     }
 
     @Test

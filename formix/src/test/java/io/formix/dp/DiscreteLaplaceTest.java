@@ -50,8 +50,9 @@ class DiscreteLaplaceTest {
     }
 
     static void within(double expected, double actual, double tolerance, String what) {
-        assertTrue(Math.abs(expected - actual) <= tolerance, what + ": expected " + expected + " ± " + tolerance
-                + ", got " + actual);
+        assertTrue(
+                Math.abs(expected - actual) <= tolerance,
+                what + ": expected " + expected + " ± " + tolerance + ", got " + actual);
     }
 
     static void checkStatistics(long num, long den, long seed) {
@@ -121,9 +122,15 @@ class DiscreteLaplaceTest {
             double p = Math.exp(-(double) g[0] / g[1]);
             long hits = 0;
             for (int i = 0; i < N; i++) {
-                hits += DiscreteLaplace.bernoulliExpNeg(BigInteger.valueOf(g[0]), BigInteger.valueOf(g[1]), rng) ? 1 : 0;
+                hits += DiscreteLaplace.bernoulliExpNeg(BigInteger.valueOf(g[0]), BigInteger.valueOf(g[1]), rng)
+                        ? 1
+                        : 0;
             }
-            within(p, (double) hits / N, 5 * Math.sqrt(p * (1 - p) / N) + 1e-12, "Bernoulli(e^-" + g[0] + "/" + g[1] + ")");
+            within(
+                    p,
+                    (double) hits / N,
+                    5 * Math.sqrt(p * (1 - p) / N) + 1e-12,
+                    "Bernoulli(e^-" + g[0] + "/" + g[1] + ")");
         }
     }
 
@@ -160,7 +167,11 @@ class DiscreteLaplaceTest {
 
     @Test
     void theScaleIsReducedAndMustBePositive() {
-        assertEquals("5/2", new DiscreteLaplace(BigInteger.TEN, BigInteger.valueOf(4)).scale().toString());
+        assertEquals(
+                "5/2",
+                new DiscreteLaplace(BigInteger.TEN, BigInteger.valueOf(4))
+                        .scale()
+                        .toString());
         assertThrows(IllegalArgumentException.class, () -> new DiscreteLaplace(BigInteger.ZERO, BigInteger.ONE));
         assertThrows(IllegalArgumentException.class, () -> new DiscreteLaplace(BigInteger.ONE, BigInteger.ZERO));
     }

@@ -19,24 +19,34 @@ import org.junit.jupiter.api.Timeout;
 class NoiseSpecTest {
 
     static Aggregate agg(String json) {
-        return QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":" + json + "}").aggregate();
+        return QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":" + json + "}")
+                .aggregate();
     }
 
     static Aggregate vector(String json) {
-        return QueryParser.parse("{\"dataset\":\"model\",\"aggregate\":" + json + "}").aggregate();
+        return QueryParser.parse("{\"dataset\":\"model\",\"aggregate\":" + json + "}")
+                .aggregate();
     }
 
     @Test
     void sensitivityComesFromTheDeclaredBounds() {
         assertEquals(BigInteger.ONE, Sensitivity.of(agg("{\"type\":\"count\"}")));
-        assertEquals(BigInteger.valueOf(10_000), Sensitivity.of(agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":-5,"
-                + "\"max\":100,\"decimals\":2}")));
-        assertEquals(BigInteger.valueOf(2_500), Sensitivity.of(agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":-25,"
-                + "\"max\":10,\"decimals\":2}")), "the larger magnitude, negative here");
-        assertEquals(BigInteger.ONE, Sensitivity.of(agg("{\"type\":\"histogram\",\"column\":\"age\",\"edges\":[0,18,65]}")),
+        assertEquals(
+                BigInteger.valueOf(10_000),
+                Sensitivity.of(
+                        agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":-5," + "\"max\":100,\"decimals\":2}")));
+        assertEquals(
+                BigInteger.valueOf(2_500),
+                Sensitivity.of(agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":-25," + "\"max\":10,\"decimals\":2}")),
+                "the larger magnitude, negative here");
+        assertEquals(
+                BigInteger.ONE,
+                Sensitivity.of(agg("{\"type\":\"histogram\",\"column\":\"age\",\"edges\":[0,18,65]}")),
                 "add or remove one row: one cell by 1");
-        assertEquals(BigInteger.valueOf(4L * 65536), Sensitivity.of(vector("{\"type\":\"vector\",\"length\":4,\"clip\":1,"
-                + "\"fractionalBits\":16}")), "L1 over the whole vector");
+        assertEquals(
+                BigInteger.valueOf(4L * 65536),
+                Sensitivity.of(vector("{\"type\":\"vector\",\"length\":4,\"clip\":1," + "\"fractionalBits\":16}")),
+                "L1 over the whole vector");
         assertEquals(BigInteger.ONE, Sensitivity.of(agg("{\"type\":\"choice\",\"categories\":[\"a\",\"b\"]}")));
         assertEquals("participant", Sensitivity.unit(agg("{\"type\":\"choice\",\"categories\":[\"a\",\"b\"]}")));
         assertEquals("row", Sensitivity.unit(agg("{\"type\":\"count\"}")));
@@ -45,22 +55,35 @@ class NoiseSpecTest {
     @Test
     void scalesAreSensitivityOverEpsilonExactly() {
         NoiseSpec count = NoiseSpec.of(agg("{\"type\":\"count\"}"), BigDecimal.ONE);
-        assertEquals(Map.of("mechanism", "discrete-laplace", "epsilon", BigDecimal.ONE, "unit", "row",
-                "scale", BigDecimal.ONE, "scaleExact", "1"), count.toJson());
+        assertEquals(
+                Map.of(
+                        "mechanism",
+                        "discrete-laplace",
+                        "epsilon",
+                        BigDecimal.ONE,
+                        "unit",
+                        "row",
+                        "scale",
+                        BigDecimal.ONE,
+                        "scaleExact",
+                        "1"),
+                count.toJson());
         NoiseSpec third = NoiseSpec.of(agg("{\"type\":\"count\"}"), new BigDecimal("3"));
         assertEquals("1/3", third.scaleOf(0).toString());
         assertEquals(new BigDecimal("0.333333333333"), third.scaleOf(0).decimal());
-        NoiseSpec sum = NoiseSpec.of(agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":0,\"max\":100,\"decimals\":2}"),
+        NoiseSpec sum = NoiseSpec.of(
+                agg("{\"type\":\"sum\",\"column\":\"fee\",\"min\":0,\"max\":100,\"decimals\":2}"),
                 new BigDecimal("0.50"));
         assertEquals("20000", sum.scaleOf(0).toString());
-        NoiseSpec mean = NoiseSpec.of(agg("{\"type\":\"mean\",\"column\":\"fee\",\"min\":0,\"max\":100,\"decimals\":2}"),
-                BigDecimal.ONE);
+        NoiseSpec mean = NoiseSpec.of(
+                agg("{\"type\":\"mean\",\"column\":\"fee\",\"min\":0,\"max\":100,\"decimals\":2}"), BigDecimal.ONE);
         assertEquals("20000", mean.scaleOf(0).toString(), "the sum gets ε/2");
         assertEquals("2", mean.scaleOf(1).toString(), "the count gets ε/2");
-        assertEquals(List.of(new BigDecimal(20000), new BigDecimal(2)), mean.toJson().get("scale"));
+        assertEquals(
+                List.of(new BigDecimal(20000), new BigDecimal(2)), mean.toJson().get("scale"));
         assertThrows(IllegalArgumentException.class, () -> NoiseSpec.of(agg("{\"type\":\"count\"}"), BigDecimal.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> NoiseSpec.of(agg("{\"type\":\"count\"}"),
-                new BigDecimal("101")));
+        assertThrows(
+                IllegalArgumentException.class, () -> NoiseSpec.of(agg("{\"type\":\"count\"}"), new BigDecimal("101")));
     }
 
     @Test
@@ -96,7 +119,8 @@ class NoiseSpecTest {
             long s1 = shares.nextLong();
             long s2 = shares.nextLong();
             long s3 = 6 - s1 - s2;
-            long total = spec.addNoise(new long[] {s1}, noise)[0] + spec.addNoise(new long[] {s2}, noise)[0]
+            long total = spec.addNoise(new long[] {s1}, noise)[0]
+                    + spec.addNoise(new long[] {s2}, noise)[0]
                     + spec.addNoise(new long[] {s3}, noise)[0];
             long err = total - 6;
             sum += err;

@@ -64,12 +64,20 @@ class ChannelHealthTest {
         ManualClock clock = new ManualClock();
         ChannelHealth health = new ChannelHealth();
         try (NodeLog log = new NodeLog(nodeDir.resolve("node.log"), clock);
-             FileTransport heavy = FileTransport.builder(root, HEAVY).clock(clock).stableWindow(WINDOW)
-                     .stateDir(nodeDir.resolve("transport")).open()) {
-            try (FileTransport light = FileTransport.builder(root, LIGHT).stateDir(lightState).open()) {
+                FileTransport heavy = FileTransport.builder(root, HEAVY)
+                        .clock(clock)
+                        .stableWindow(WINDOW)
+                        .stateDir(nodeDir.resolve("transport"))
+                        .open()) {
+            try (FileTransport light =
+                    FileTransport.builder(root, LIGHT).stateDir(lightState).open()) {
                 for (int i = 0; i < 3; i++) {
                     light.send(HEAVY, new byte[] {(byte) i});
-                    assertEquals(i, heavy.receive(LIGHT, Duration.ofSeconds(10)).orElseThrow().sequence());
+                    assertEquals(
+                            i,
+                            heavy.receive(LIGHT, Duration.ofSeconds(10))
+                                    .orElseThrow()
+                                    .sequence());
                 }
             }
             // Someone writes a well-formed message far ahead while the light node is down.
@@ -98,10 +106,13 @@ class ChannelHealthTest {
             assertEquals(50, ((Number) stalls.get(0).get("lowestAhead")).intValue());
 
             // The light node restarts and numbers from its own record, not from the planted file.
-            try (FileTransport light = FileTransport.builder(root, LIGHT).stateDir(lightState).open()) {
+            try (FileTransport light =
+                    FileTransport.builder(root, LIGHT).stateDir(lightState).open()) {
                 light.send(HEAVY, new byte[] {3});
             }
-            assertEquals(3, heavy.receive(LIGHT, Duration.ofSeconds(10)).orElseThrow().sequence());
+            assertEquals(
+                    3,
+                    heavy.receive(LIGHT, Duration.ofSeconds(10)).orElseThrow().sequence());
             health.check(heavy, log, nodeDir);
             assertEquals(List.of(), ChannelHealth.read(nodeDir));
             assertFalse(Files.exists(nodeDir.resolve(ChannelHealth.FILE)), "withdrawn once the channel moves");

@@ -51,9 +51,12 @@ class FailureBackoffTest {
         for (int i = 0; i < 250; i++) {
             b.failed("Is a directory: 00000007.msg", i);
         }
-        assertEquals(List.of("receive failed: Is a directory: 00000007.msg",
-                "receive still failing (10 times so far): Is a directory: 00000007.msg",
-                "receive still failing (100 times so far): Is a directory: 00000007.msg"), log);
+        assertEquals(
+                List.of(
+                        "receive failed: Is a directory: 00000007.msg",
+                        "receive still failing (10 times so far): Is a directory: 00000007.msg",
+                        "receive still failing (100 times so far): Is a directory: 00000007.msg"),
+                log);
         b.failed("No such file or directory: channels", 300);
         assertEquals("receive failed: Is a directory: 00000007.msg — repeated 250 times", log.get(3));
         assertEquals("receive failed: No such file or directory: channels", log.get(4));
@@ -73,20 +76,16 @@ class FailureBackoffTest {
         }
 
         @Override
-        void onMessage(Envelope e) {
-        }
+        void onMessage(Envelope e) {}
 
         @Override
-        void tick() {
-        }
+        void tick() {}
 
         @Override
-        void resume() {
-        }
+        void resume() {}
 
         @Override
-        void closeStore() {
-        }
+        void closeStore() {}
     }
 
     /** A transport whose receive always fails, as over a channel holding a folder where a message file belongs. */
@@ -99,8 +98,7 @@ class FailureBackoffTest {
         }
 
         @Override
-        public void send(PartyId to, byte[] payload) {
-        }
+        public void send(PartyId to, byte[] payload) {}
 
         @Override
         public Optional<Message> receive(PartyId from, Duration timeout) throws IOException {
@@ -124,8 +122,7 @@ class FailureBackoffTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** A node whose every tick fails, as when its node.db sits on a full disk. */
@@ -137,8 +134,7 @@ class FailureBackoffTest {
         }
 
         @Override
-        void onMessage(Envelope e) {
-        }
+        void onMessage(Envelope e) {}
 
         @Override
         void tick() {
@@ -147,12 +143,10 @@ class FailureBackoffTest {
         }
 
         @Override
-        void resume() {
-        }
+        void resume() {}
 
         @Override
-        void closeStore() {
-        }
+        void closeStore() {}
     }
 
     @Test
@@ -175,8 +169,7 @@ class FailureBackoffTest {
         List<String> log = new ArrayList<>();
         List<Long> waits = new ArrayList<>();
         Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
-        ReceiveLoop loop = new ReceiveLoop(node, Duration.ofSeconds(2), clock, m -> {
-        }, log::add, millis -> {
+        ReceiveLoop loop = new ReceiveLoop(node, Duration.ofSeconds(2), clock, m -> {}, log::add, millis -> {
             waits.add(millis);
             if (waits.size() == 30) {
                 node.requestStop();
@@ -189,7 +182,10 @@ class FailureBackoffTest {
         assertEquals(5000L, waits.get(29));
         long waited = waits.stream().mapToLong(Long::longValue).sum();
         assertEquals(6350 + 23 * 5000, waited, "30 failures back to back took " + waited + " ms of waiting");
-        assertEquals(List.of("receive failed: Is a directory: light-0001_to_heavy-1/00000007.msg",
-                "receive still failing (10 times so far): Is a directory: light-0001_to_heavy-1/00000007.msg"), log);
+        assertEquals(
+                List.of(
+                        "receive failed: Is a directory: light-0001_to_heavy-1/00000007.msg",
+                        "receive still failing (10 times so far): Is a directory: light-0001_to_heavy-1/00000007.msg"),
+                log);
     }
 }

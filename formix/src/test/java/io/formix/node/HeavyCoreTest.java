@@ -38,14 +38,15 @@ class HeavyCoreTest {
     static final PartyId H2 = PartyId.of("heavy-2");
     static final PartyId H3 = PartyId.of("heavy-3");
     static final List<PartyId> HEAVY = List.of(H1, H2, H3);
-    static final List<PartyId> LIGHTS = List.of(PartyId.of("light-0001"), PartyId.of("light-0002"),
-            PartyId.of("light-0003"));
+    static final List<PartyId> LIGHTS =
+            List.of(PartyId.of("light-0001"), PartyId.of("light-0002"), PartyId.of("light-0003"));
     static final long T0 = 1_700_000_000_000L;
     static final long DEADLINE = T0 + 10_000;
     static final long GRACE = 2_000;
     static final String ID = "c00000001";
 
-    static final HeavyCore.Roles ROLES = uid -> HEAVY.contains(uid) ? Optional.of(Role.HEAVY)
+    static final HeavyCore.Roles ROLES = uid -> HEAVY.contains(uid)
+            ? Optional.of(Role.HEAVY)
             : LIGHTS.contains(uid) ? Optional.of(Role.LIGHT) : Optional.empty();
 
     /** Three heavy cores, and what they asked the outside world to do. */
@@ -104,8 +105,23 @@ class HeavyCoreTest {
         String scheme = Bodies.DEFAULT_SCHEME;
 
         void propose(int threshold, long now) throws ProtocolException {
-            ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), threshold, DEADLINE,
-                    GRACE, HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
+            ComputationRecord r = new ComputationRecord(
+                    ID,
+                    "q",
+                    ResponseSchema.DEFAULT.toJsonText(),
+                    threshold,
+                    DEADLINE,
+                    GRACE,
+                    HEAVY,
+                    Status.PROPOSED,
+                    0,
+                    0,
+                    0,
+                    -1,
+                    null,
+                    0,
+                    T0,
+                    0);
             run(H1, new HeavyCore.Proposal(r, LIGHTS, scheme), now);
         }
 
@@ -164,8 +180,12 @@ class HeavyCoreTest {
         c.answer(LIGHTS.get(0), 100, T0 + 1);
         c.answer(LIGHTS.get(1), 7, T0 + 2);
         c.answer(LIGHTS.get(2), 0, T0 + 3);
-        assertEquals(2, ShareCodec.decodeShare(c.stores.get(H2).shares(ID).get(LIGHTS.get(0)), 1)
-                .componentIndices().length, "each heavy node holds two components, in the same table");
+        assertEquals(
+                2,
+                ShareCodec.decodeShare(c.stores.get(H2).shares(ID).get(LIGHTS.get(0)), 1)
+                        .componentIndices()
+                        .length,
+                "each heavy node holds two components, in the same table");
         List<Effect.Reveal> revealed = c.outside(Effect.Reveal.class);
         assertEquals(1, revealed.size(), c.outside.toString());
         assertEquals(107, revealed.get(0).total());
@@ -179,7 +199,9 @@ class HeavyCoreTest {
         List<Effect> first = c.run(H1, new HeavyCore.Message(share(LIGHTS.get(0), H1, s[0])), T0 + 1);
         assertFalse(logged(first, "duplicate"));
         List<Effect> again = c.run(H1, new HeavyCore.Message(share(LIGHTS.get(0), H1, s[0])), T0 + 2);
-        assertTrue(logged(again, "duplicate share from light-0001 for " + ID + " ignored (counted once)"), again.toString());
+        assertTrue(
+                logged(again, "duplicate share from light-0001 for " + ID + " ignored (counted once)"),
+                again.toString());
         assertEquals(1, c.stores.get(H1).shareHolders(ID).size());
 
         c.run(H1, new HeavyCore.Drained(), DEADLINE);
@@ -196,12 +218,14 @@ class HeavyCoreTest {
         c.propose(1, T0);
         VectorShare[] s = SharingSchemes.additive(3).share(new int[] {7});
         HeavyCore core = c.cores.get(H1);
-        ProtocolException notLight = assertThrows(ProtocolException.class, () -> core.handle(new HeavyCore.Message(
-                share(H2, H1, s[0])), T0 + 1));
-        assertTrue(notLight.getMessage().contains("heavy-2, which is not a registered light node"), notLight.getMessage());
+        ProtocolException notLight = assertThrows(
+                ProtocolException.class, () -> core.handle(new HeavyCore.Message(share(H2, H1, s[0])), T0 + 1));
+        assertTrue(
+                notLight.getMessage().contains("heavy-2, which is not a registered light node"), notLight.getMessage());
         HeavyCore h2 = c.cores.get(H2);
-        ProtocolException wrongParty = assertThrows(ProtocolException.class, () -> h2.handle(new HeavyCore.Message(
-                share(LIGHTS.get(0), H2, s[0])), T0 + 1));
+        ProtocolException wrongParty = assertThrows(
+                ProtocolException.class,
+                () -> h2.handle(new HeavyCore.Message(share(LIGHTS.get(0), H2, s[0])), T0 + 1));
         assertTrue(wrongParty.getMessage().contains("share for party 0"), wrongParty.getMessage());
         assertTrue(c.stores.get(H1).shareHolders(ID).isEmpty());
         assertTrue(c.stores.get(H2).shareHolders(ID).isEmpty());
@@ -235,8 +259,10 @@ class HeavyCoreTest {
         c.run(H1, new HeavyCore.Tick(), DEADLINE + GRACE + 1);
         List<Effect.Fail> failed = c.outside(Effect.Fail.class);
         assertEquals(1, failed.size());
-        assertEquals("heavy node heavy-3 did not report its shares within 2000 ms after the deadline — check it is "
-                + "running (formix node start heavy-3)", failed.get(0).reason());
+        assertEquals(
+                "heavy node heavy-3 did not report its shares within 2000 ms after the deadline — check it is "
+                        + "running (formix node start heavy-3)",
+                failed.get(0).reason());
         assertEquals(State.FAILED, c.entry(H1).state());
         assertEquals(State.FAILED, c.entry(H2).state(), "heavy node 2 got the abort");
     }
@@ -256,7 +282,8 @@ class HeavyCoreTest {
         c.run(H1, new HeavyCore.Tick(), DEADLINE + 2 * GRACE + 1);
         List<Effect.Fail> failed = c.outside(Effect.Fail.class);
         assertEquals(1, failed.size());
-        assertEquals("heavy node heavy-3 did not send its partial sum in time — check it is running",
+        assertEquals(
+                "heavy node heavy-3 did not send its partial sum in time — check it is running",
                 failed.get(0).reason());
         assertTrue(c.outside(Effect.Reveal.class).isEmpty());
     }
@@ -271,10 +298,15 @@ class HeavyCoreTest {
         List<Effect> before = c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE - 1);
         assertFalse(before.stream().anyMatch(e -> e instanceof Effect.Fail), "not before deadline + 3·grace");
         List<Effect> after = c.run(H2, new HeavyCore.Tick(), DEADLINE + 3 * GRACE + 1);
-        Effect.Fail f = after.stream().filter(Effect.Fail.class::isInstance).map(Effect.Fail.class::cast)
-                .findFirst().orElseThrow();
-        assertEquals("heavy node 1 (heavy-1) did not finish the computation within 6000 ms after the deadline — "
-                + "check it is running", f.reason());
+        Effect.Fail f = after.stream()
+                .filter(Effect.Fail.class::isInstance)
+                .map(Effect.Fail.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "heavy node 1 (heavy-1) did not finish the computation within 6000 ms after the deadline — "
+                        + "check it is running",
+                f.reason());
         assertEquals(State.FAILED, c.entry(H2).state());
     }
 
@@ -288,8 +320,10 @@ class HeavyCoreTest {
         }
         List<Effect.Fail> failed = c.outside(Effect.Fail.class);
         assertEquals(1, failed.size());
-        assertEquals("threshold not met: only 1 of 3 light nodes had shares at all three heavy nodes, threshold is 2 "
-                + "— nothing revealed", failed.get(0).reason());
+        assertEquals(
+                "threshold not met: only 1 of 3 light nodes had shares at all three heavy nodes, threshold is 2 "
+                        + "— nothing revealed",
+                failed.get(0).reason());
         assertTrue(c.outside(Effect.Reveal.class).isEmpty());
     }
 
@@ -308,11 +342,25 @@ class HeavyCoreTest {
             c.run(h, new HeavyCore.Drained(), DEADLINE);
         }
         c.down.remove(H1);
-        c.run(H1, new HeavyCore.Message(Envelope.of(MessageType.RECEIVED, H2, H1, ID,
-                new Bodies.Received(Set.of(LIGHTS.get(0), LIGHTS.get(1)), 0).toJson())), DEADLINE + 1);
+        c.run(
+                H1,
+                new HeavyCore.Message(Envelope.of(
+                        MessageType.RECEIVED,
+                        H2,
+                        H1,
+                        ID,
+                        new Bodies.Received(Set.of(LIGHTS.get(0), LIGHTS.get(1)), 0).toJson())),
+                DEADLINE + 1);
         c.down.add(H3);
-        c.run(H1, new HeavyCore.Message(Envelope.of(MessageType.RECEIVED, H3, H1, ID,
-                new Bodies.Received(Set.of(LIGHTS.get(0), LIGHTS.get(1)), 0).toJson())), DEADLINE + 1);
+        c.run(
+                H1,
+                new HeavyCore.Message(Envelope.of(
+                        MessageType.RECEIVED,
+                        H3,
+                        H1,
+                        ID,
+                        new Bodies.Received(Set.of(LIGHTS.get(0), LIGHTS.get(1)), 0).toJson())),
+                DEADLINE + 1);
         // heavy node 3 answers the aggregate over light-0001 only
         c.stores.get(H3).transition(ID, State.CLOSED, State.CLOSED, DEADLINE);
         Effect.Effects fx = new Effect.Effects();
@@ -322,38 +370,82 @@ class HeavyCoreTest {
         assertTrue(c.outside(Effect.Reveal.class).isEmpty(), "no total from different sets");
         List<Effect.Fail> failed = c.outside(Effect.Fail.class);
         assertEquals(1, failed.size());
-        assertTrue(failed.get(0).reason().startsWith("the heavy nodes' partial sums do not agree"), failed.get(0).reason());
+        assertTrue(
+                failed.get(0).reason().startsWith("the heavy nodes' partial sums do not agree"),
+                failed.get(0).reason());
     }
 
     @Test
     void undeliveredAnnouncementsAreRecordedWithTheirReason() throws Exception {
         HeavyStore store = HeavyStore.inMemory();
         HeavyCore h1 = new HeavyCore(H1, store, ROLES);
-        ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), 1, DEADLINE, GRACE,
-                HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
+        ComputationRecord r = new ComputationRecord(
+                ID,
+                "q",
+                ResponseSchema.DEFAULT.toJsonText(),
+                1,
+                DEADLINE,
+                GRACE,
+                HEAVY,
+                Status.PROPOSED,
+                0,
+                0,
+                0,
+                -1,
+                null,
+                0,
+                T0,
+                0);
         List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS, Bodies.DEFAULT_SCHEME), T0);
         assertTrue(fx.stream().anyMatch(e -> e instanceof Effect.Broadcast));
-        assertTrue(h1.handle(new HeavyCore.Resume(), T0 + 1).stream().noneMatch(e -> e instanceof Effect.Broadcast),
+        assertTrue(
+                h1.handle(new HeavyCore.Resume(), T0 + 1).stream().noneMatch(e -> e instanceof Effect.Broadcast),
                 "one broadcast in flight at a time");
-        List<Effect> done = h1.handle(new HeavyCore.BroadcastDone(ID, Map.of(
-                LIGHTS.get(0), "local error until the deadline: Too many open files",
-                LIGHTS.get(1), "unreachable: no connection")), T0 + 5);
+        List<Effect> done = h1.handle(
+                new HeavyCore.BroadcastDone(
+                        ID,
+                        Map.of(
+                                LIGHTS.get(0), "local error until the deadline: Too many open files",
+                                LIGHTS.get(1), "unreachable: no connection")),
+                T0 + 5);
         assertTrue(logged(done, "broadcast done (1 delivered, 2 unreachable)"), done.toString());
-        assertEquals(Map.of("local error until the deadline: Too many open files", 1, "unreachable: no connection", 1),
+        assertEquals(
+                Map.of("local error until the deadline: Too many open files", 1, "unreachable: no connection", 1),
                 store.undelivered(ID));
         assertEquals(State.COLLECTING, store.entry(ID).orElseThrow().state());
-        Effect.Undelivered published = done.stream().filter(Effect.Undelivered.class::isInstance)
-                .map(Effect.Undelivered.class::cast).findFirst().orElseThrow();
+        Effect.Undelivered published = done.stream()
+                .filter(Effect.Undelivered.class::isInstance)
+                .map(Effect.Undelivered.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertEquals(store.undelivered(ID), published.byReason(), "published to network.db for comp show");
     }
 
     @Test
     void aProposalWhoseDeadlinePassedIsRefusedWithAReason() throws Exception {
         HeavyCore h1 = new HeavyCore(H1, HeavyStore.inMemory(), ROLES);
-        ComputationRecord r = new ComputationRecord(ID, "q", ResponseSchema.DEFAULT.toJsonText(), 1, DEADLINE, GRACE,
-                HEAVY, Status.PROPOSED, 0, 0, 0, -1, null, 0, T0, 0);
+        ComputationRecord r = new ComputationRecord(
+                ID,
+                "q",
+                ResponseSchema.DEFAULT.toJsonText(),
+                1,
+                DEADLINE,
+                GRACE,
+                HEAVY,
+                Status.PROPOSED,
+                0,
+                0,
+                0,
+                -1,
+                null,
+                0,
+                T0,
+                0);
         List<Effect> fx = h1.handle(new HeavyCore.Proposal(r, LIGHTS, Bodies.DEFAULT_SCHEME), DEADLINE);
-        Effect.Fail f = fx.stream().filter(Effect.Fail.class::isInstance).map(Effect.Fail.class::cast).findFirst()
+        Effect.Fail f = fx.stream()
+                .filter(Effect.Fail.class::isInstance)
+                .map(Effect.Fail.class::cast)
+                .findFirst()
                 .orElseThrow();
         assertEquals("the deadline had passed when heavy node 1 picked the proposal up", f.reason());
         assertTrue(fx.stream().noneMatch(e -> e instanceof Effect.Broadcast));
@@ -366,7 +458,11 @@ class HeavyCoreTest {
         c.run(H2, new HeavyCore.Drained(), DEADLINE);
         HeavyCore restarted = new HeavyCore(H2, c.stores.get(H2), ROLES);
         List<Effect> fx = restarted.handle(new HeavyCore.Resume(), DEADLINE + 5);
-        assertTrue(fx.stream().anyMatch(e -> e instanceof Effect.Send s && s.message().type() == MessageType.RECEIVED
-                && s.message().to().equals(H1)), fx.toString());
+        assertTrue(
+                fx.stream()
+                        .anyMatch(e -> e instanceof Effect.Send s
+                                && s.message().type() == MessageType.RECEIVED
+                                && s.message().to().equals(H1)),
+                fx.toString());
     }
 }

@@ -45,9 +45,11 @@ class HostDescriptorsTest {
         FormixHome home = FormixHome.of(dir);
         Path root = dir.resolve("channels");
         TransportFactory files = self -> FileTransport.builder(root, self)
-                .stateDir(home.nodeDir(self).resolve("transport")).open();
+                .stateDir(home.nodeDir(self).resolve("transport"))
+                .open();
         NodeHost.Settings settings = new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(500), OPEN_STORES);
-        try (NetworkDb hostDb = NetworkDb.open(home); NetworkDb cli = NetworkDb.open(home)) {
+        try (NetworkDb hostDb = NetworkDb.open(home);
+                NetworkDb cli = NetworkDb.open(home)) {
             cli.createNodes(Role.HEAVY, 3, Approval.AUTO, 1);
             cli.createNodes(Role.LIGHT, LIGHT, Approval.AUTO, 2);
             long before = ResourceLimits.openFiles();
@@ -61,7 +63,9 @@ class HostDescriptorsTest {
                 long started = ResourceLimits.openFiles() - before;
                 assertTrue(started <= budget, "a started host holds " + started + " descriptors, budget " + budget);
 
-                ComputationRecord c = Proposer.propose(cli, Clock.systemUTC(),
+                ComputationRecord c = Proposer.propose(
+                        cli,
+                        Clock.systemUTC(),
                         new Proposer.Request("answer 0..100", null, LIGHT, Duration.ofSeconds(120), null, null),
                         r -> ProcessLiveness.isAlive(r.pid(), r.pidStart()));
                 ComputationRecord end = awaitEnd(cli, c.id(), Duration.ofSeconds(150));

@@ -71,8 +71,8 @@ class InMemoryLifecycleTest {
     void aHeavyNodeDownAtProposalIsRefused() throws Exception {
         try (TestNetwork n = new TestNetwork(dir, 3, 10, Approval.AUTO)) {
             n.startExcept("heavy-2");
-            ProposalException e = assertThrows(ProposalException.class,
-                    () -> n.propose(Duration.ofSeconds(5), 3, null));
+            ProposalException e =
+                    assertThrows(ProposalException.class, () -> n.propose(Duration.ofSeconds(5), 3, null));
             assertTrue(e.getMessage().contains("heavy node heavy-2 is not running"), e.getMessage());
             assertTrue(n.cliDb.computations().isEmpty(), "nothing recorded");
         }
@@ -138,7 +138,8 @@ class InMemoryLifecycleTest {
             }
             second.close(); // light-0002 goes down with the computation pending
             java.util.List<byte[]> shares = new java.util.ArrayList<>();
-            for (io.formix.mpc.VectorShare v : io.formix.mpc.SharingSchemes.additive(3).share(new int[] {42})) {
+            for (io.formix.mpc.VectorShare v :
+                    io.formix.mpc.SharingSchemes.additive(3).share(new int[] {42})) {
                 shares.add(io.formix.mpc.ShareCodec.encode(v));
             }
             try (io.formix.state.LightStore s = io.formix.state.LightStore.open(n.home, PartyId.of("light-0002"))) {

@@ -32,8 +32,14 @@ class LightCoreTest {
     static final String ID = "c00000001";
 
     static Envelope compute(PartyId from, ResponseSchema schema, long deadline) {
-        return Envelope.of(MessageType.COMPUTE, from, ME, ID, new Bodies.Compute("q", schema, Bodies.DEFAULT_SCHEME, 1,
-                deadline, 2_000, HeavyCoreTest.HEAVY, List.of()).toJson());
+        return Envelope.of(
+                MessageType.COMPUTE,
+                from,
+                ME,
+                ID,
+                new Bodies.Compute(
+                                "q", schema, Bodies.DEFAULT_SCHEME, 1, deadline, 2_000, HeavyCoreTest.HEAVY, List.of())
+                        .toJson());
     }
 
     static LightCore core(LightStore store, boolean auto) {
@@ -41,7 +47,10 @@ class LightCoreTest {
     }
 
     static Effect.SendAll sendAll(List<Effect> fx) {
-        return fx.stream().filter(Effect.SendAll.class::isInstance).map(Effect.SendAll.class::cast).findFirst()
+        return fx.stream()
+                .filter(Effect.SendAll.class::isInstance)
+                .map(Effect.SendAll.class::cast)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no SendAll in " + fx));
     }
 
@@ -49,12 +58,13 @@ class LightCoreTest {
     void anAutomaticNodeAnswersPersistsThenSendsOneShareToEachHeavyNode() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, true);
-        Effect.SendAll send = sendAll(core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1,
-                ResponseSchema.DEFAULT, DEADLINE)), T0));
+        Effect.SendAll send = sendAll(
+                core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), T0));
         LightStore.Entry e = store.entry(ID).orElseThrow();
         assertEquals(State.ANSWERED, e.state(), "answer and shares persisted before any send");
         assertTrue(send.shares());
-        assertEquals(HeavyCoreTest.HEAVY, send.messages().stream().map(Envelope::to).toList());
+        assertEquals(
+                HeavyCoreTest.HEAVY, send.messages().stream().map(Envelope::to).toList());
         List<VectorShare> shares = new ArrayList<>();
         for (Envelope m : send.messages()) {
             assertEquals(MessageType.SHARE, m.type());
@@ -72,15 +82,17 @@ class LightCoreTest {
     void sharesThatCouldNotAllBeSentAreSentAgainTheSameFromTheNextTicks() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, true);
-        Effect.SendAll first = sendAll(core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1,
-                ResponseSchema.DEFAULT, DEADLINE)), T0));
+        Effect.SendAll first = sendAll(
+                core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), T0));
         core.handle(new LightCore.Delivered(ID, true, false), T0 + 1);
         assertFalse(core.wantsTick(T0 + LightCore.RETRY_MS), "not before the retry interval");
         assertTrue(core.wantsTick(T0 + 1 + LightCore.RETRY_MS));
         Effect.SendAll again = sendAll(core.handle(new LightCore.Tick(), T0 + 1 + LightCore.RETRY_MS));
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(Bodies.Share.parse(first.messages().get(i).body()).encoded(),
-                    Bodies.Share.parse(again.messages().get(i).body()).encoded(), "the same stored share");
+            assertArrayEquals(
+                    Bodies.Share.parse(first.messages().get(i).body()).encoded(),
+                    Bodies.Share.parse(again.messages().get(i).body()).encoded(),
+                    "the same stored share");
         }
         assertEquals(State.ANSWERED, store.entry(ID).orElseThrow().state());
     }
@@ -89,8 +101,8 @@ class LightCoreTest {
     void aManualNodeWaitsForItsOwnerThenAnswersOnTheNextTick() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, false);
-        List<Effect> fx = core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT,
-                DEADLINE)), T0);
+        List<Effect> fx =
+                core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), T0);
         assertTrue(fx.stream().noneMatch(e -> e instanceof Effect.SendAll));
         assertEquals(State.PENDING, store.entry(ID).orElseThrow().state());
         assertTrue(core.wantsTick(T0));
@@ -106,11 +118,13 @@ class LightCoreTest {
     void anAnnouncementAtTheDeadlineIsDeclinedToEveryHeavyNode() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, true);
-        Effect.SendAll send = sendAll(core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1,
-                ResponseSchema.DEFAULT, DEADLINE)), DEADLINE));
+        Effect.SendAll send = sendAll(core.handle(
+                new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), DEADLINE));
         assertFalse(send.shares());
         assertEquals(3, send.messages().size());
-        assertEquals("arrived after the deadline", Bodies.Decline.parse(send.messages().get(0).body()).reason());
+        assertEquals(
+                "arrived after the deadline",
+                Bodies.Decline.parse(send.messages().get(0).body()).reason());
         core.handle(new LightCore.Delivered(ID, false, true), DEADLINE + 1);
         LightStore.Entry e = store.entry(ID).orElseThrow();
         assertEquals(State.DECLINED, e.state());
@@ -121,10 +135,13 @@ class LightCoreTest {
     void aSchemaNoAnswerFitsIsDeclinedWithTheReason() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, true);
-        Effect.SendAll send = sendAll(core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1,
-                ResponseSchema.parse("{\"type\":\"integer\",\"minimum\":101}"), DEADLINE)), T0));
+        Effect.SendAll send = sendAll(core.handle(
+                new LightCore.Announced(compute(
+                        HeavyCoreTest.H1, ResponseSchema.parse("{\"type\":\"integer\",\"minimum\":101}"), DEADLINE)),
+                T0));
         assertFalse(send.shares());
-        assertEquals("no integer in 0..100 satisfies the schema",
+        assertEquals(
+                "no integer in 0..100 satisfies the schema",
                 Bodies.Decline.parse(send.messages().get(0).body()).reason());
     }
 
@@ -132,15 +149,18 @@ class LightCoreTest {
     void anAnnouncementNotFromHeavyNode1IsRefusedAndARepeatChangesNothing() throws Exception {
         LightStore store = LightStore.inMemory();
         LightCore core = core(store, true);
-        ProtocolException e = assertThrows(ProtocolException.class, () -> core.handle(new LightCore.Announced(
-                compute(HeavyCoreTest.H2, ResponseSchema.DEFAULT, DEADLINE)), T0));
+        ProtocolException e = assertThrows(
+                ProtocolException.class,
+                () -> core.handle(
+                        new LightCore.Announced(compute(HeavyCoreTest.H2, ResponseSchema.DEFAULT, DEADLINE)), T0));
         assertTrue(e.getMessage().contains("not by its heavy node 1"), e.getMessage());
         assertTrue(store.all().isEmpty());
         core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), T0);
         Integer first = store.entry(ID).orElseThrow().answer();
-        List<Effect> again = core.handle(new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT,
-                DEADLINE)), T0 + 5);
-        assertTrue(again.stream().anyMatch(x -> x instanceof Effect.Log l && l.text().contains("announced again")));
+        List<Effect> again = core.handle(
+                new LightCore.Announced(compute(HeavyCoreTest.H1, ResponseSchema.DEFAULT, DEADLINE)), T0 + 5);
+        assertTrue(again.stream()
+                .anyMatch(x -> x instanceof Effect.Log l && l.text().contains("announced again")));
         assertEquals(first, store.entry(ID).orElseThrow().answer(), "the first answer stands");
     }
 }

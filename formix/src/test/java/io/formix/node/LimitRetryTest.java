@@ -57,21 +57,18 @@ class LimitRetryTest {
         }
 
         @Override
-        void tick() {
-        }
+        void tick() {}
 
         @Override
-        void resume() {
-        }
+        void resume() {}
 
         @Override
-        void closeStore() {
-        }
+        void closeStore() {}
     }
 
     private static StateException outOfDescriptors() {
-        return new StateException("cannot open node.db",
-                new FileSystemException("node.db", null, "Too many open files"));
+        return new StateException(
+                "cannot open node.db", new FileSystemException("node.db", null, "Too many open files"));
     }
 
     @Test
@@ -79,18 +76,25 @@ class LimitRetryTest {
         FormixHome home = FormixHome.of(dir);
         ExecutorService senders = Executors.newSingleThreadExecutor();
         try (NetworkDb net = NetworkDb.open(home)) {
-            HostServices services = new HostServices(home, net, new Registry(net),
-                    Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC), new SecureRandom(), senders);
+            HostServices services = new HostServices(
+                    home,
+                    net,
+                    new Registry(net),
+                    Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
+                    new SecureRandom(),
+                    senders);
             Path logFile = dir.resolve("node.log");
             NodeLog log = new NodeLog(logFile, services.clock(), false);
             Flaky node = new Flaky(log, services, 3, outOfDescriptors());
-            Envelope e = Envelope.of(MessageType.COMPUTE, PartyId.of("heavy-1"), node.uid, "c1",
-                    JsonNodeFactory.instance.objectNode());
+            Envelope e = Envelope.of(
+                    MessageType.COMPUTE, PartyId.of("heavy-1"), node.uid, "c1", JsonNodeFactory.instance.objectNode());
             node.handleWithinLimits(e);
             assertEquals(4, node.calls.get(), "three failures, then handled");
             String text = Files.readString(logFile);
             // Once when it starts, once summarised when it clears: not once per retry.
-            java.util.List<String> lines = text.lines().filter(l -> l.contains("too many open files (limit ")).toList();
+            java.util.List<String> lines = text.lines()
+                    .filter(l -> l.contains("too many open files (limit "))
+                    .toList();
             assertEquals(2, lines.size(), text);
             assertTrue(lines.get(1).contains("repeated 3 times"), text);
             assertTrue(text.contains("raise `ulimit -n` or host fewer nodes per process"), text);

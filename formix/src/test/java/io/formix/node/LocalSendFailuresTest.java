@@ -95,8 +95,7 @@ class LocalSendFailuresTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static final class PlainNode extends Node {
@@ -105,20 +104,16 @@ class LocalSendFailuresTest {
         }
 
         @Override
-        void onMessage(Envelope e) {
-        }
+        void onMessage(Envelope e) {}
 
         @Override
-        void tick() {
-        }
+        void tick() {}
 
         @Override
-        void resume() {
-        }
+        void resume() {}
 
         @Override
-        void closeStore() {
-        }
+        void closeStore() {}
     }
 
     static Envelope compute(PartyId to) {
@@ -166,11 +161,17 @@ class LocalSendFailuresTest {
             HostServices services = new HostServices(null, null, null, Clock.systemUTC(), null, senders);
             PlainNode node = new PlainNode(log, t, services);
             CompletableFuture<Map<PartyId, String>> done = new CompletableFuture<>();
-            new Broadcaster(node, senders).send(new Effect.Broadcast("c1",
-                    List.of(compute(BUSY), compute(GONE), compute(FINE)), System.currentTimeMillis() + 10_000),
-                    done::complete);
+            new Broadcaster(node, senders)
+                    .send(
+                            new Effect.Broadcast(
+                                    "c1",
+                                    List.of(compute(BUSY), compute(GONE), compute(FINE)),
+                                    System.currentTimeMillis() + 10_000),
+                            done::complete);
             Map<PartyId, String> lost = done.get(10, TimeUnit.SECONDS);
-            assertEquals(Map.of(GONE, "unreachable: no connection to light-0002"), lost,
+            assertEquals(
+                    Map.of(GONE, "unreachable: no connection to light-0002"),
+                    lost,
                     "the locally failing peer got it on the third try");
             assertEquals(3, t.attempts(BUSY));
             assertEquals(1, t.attempts(GONE));
@@ -178,11 +179,15 @@ class LocalSendFailuresTest {
 
             FlakyTransport never = new FlakyTransport(Integer.MAX_VALUE);
             CompletableFuture<Map<PartyId, String>> done2 = new CompletableFuture<>();
-            new Broadcaster(new PlainNode(log, never, services), senders).send(new Effect.Broadcast("c2",
-                    List.of(compute(BUSY)), System.currentTimeMillis() + 400), done2::complete);
+            new Broadcaster(new PlainNode(log, never, services), senders)
+                    .send(
+                            new Effect.Broadcast("c2", List.of(compute(BUSY)), System.currentTimeMillis() + 400),
+                            done2::complete);
             Map<PartyId, String> lost2 = done2.get(10, TimeUnit.SECONDS);
-            assertTrue(lost2.get(BUSY).startsWith("local error until the deadline: ")
-                    && lost2.get(BUSY).contains("Too many open files"), lost2.toString());
+            assertTrue(
+                    lost2.get(BUSY).startsWith("local error until the deadline: ")
+                            && lost2.get(BUSY).contains("Too many open files"),
+                    lost2.toString());
             assertTrue(never.attempts(BUSY) >= 2, "retried before the deadline: " + never.attempts(BUSY));
         } finally {
             senders.shutdownNow();

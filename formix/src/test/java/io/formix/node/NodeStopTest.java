@@ -47,24 +47,32 @@ class NodeStopTest {
         // A receive poll far longer than the test: a stopping receiver stays blocked unless a message comes.
         NodeHost.Settings slowPoll = new NodeHost.Settings(Duration.ofMillis(20), Duration.ofSeconds(30));
         PartyId stopping = PartyId.of("light-0001");
-        try (NetworkDb hostDb = NetworkDb.open(home); NetworkDb cli = NetworkDb.open(home)) {
+        try (NetworkDb hostDb = NetworkDb.open(home);
+                NetworkDb cli = NetworkDb.open(home)) {
             cli.createNodes(Role.HEAVY, 3, Approval.AUTO, 0);
             // One light node, the one stopped: heavy nodes poll 100 ms, so closing the host is quick.
             cli.createNodes(Role.LIGHT, 1, Approval.AUTO, 0);
-            try (NodeHost host = NodeHost.start(home, hostDb, new InMemoryNetwork()::open, Clock.systemUTC(),
-                    hostDb.nodes(null), slowPoll)) {
+            try (NodeHost host = NodeHost.start(
+                    home, hostDb, new InMemoryNetwork()::open, Clock.systemUTC(), hostDb.nodes(null), slowPoll)) {
                 cli.requestStop(List.of(stopping));
                 await("the host takes up the stop", () -> !host.running().contains(stopping));
                 // The stop is in progress: its receiver is still in its 30 s poll, the node not yet recorded stopped.
                 assertNotEquals(0, cli.node(stopping).orElseThrow().pid());
                 assertFalse(host.isEmpty(), "a host with a stop in progress is not empty");
 
-                String id = Proposer.propose(cli, Clock.systemUTC(), new Proposer.Request("q", null, 1,
-                        Duration.ofSeconds(20), null, Duration.ofSeconds(1)), r -> true).id();
-                await("heavy-1's tick broadcasts the computation",
+                String id = Proposer.propose(
+                                cli,
+                                Clock.systemUTC(),
+                                new Proposer.Request("q", null, 1, Duration.ofSeconds(20), null, Duration.ofSeconds(1)),
+                                r -> true)
+                        .id();
+                await(
+                        "heavy-1's tick broadcasts the computation",
                         () -> cli.computation(id).orElseThrow().status() != ComputationRecord.Status.PROPOSED);
                 // The broadcast reached the stopping node too, which ends its receiver: the stop completes.
-                await("the stop is recorded", () -> cli.node(stopping).orElseThrow().pid() == 0);
+                await(
+                        "the stop is recorded",
+                        () -> cli.node(stopping).orElseThrow().pid() == 0);
                 assertEquals(3, host.running().size());
                 assertNotEquals(0, cli.node(PartyId.of("heavy-2")).orElseThrow().pid());
             }

@@ -53,10 +53,12 @@ class PrivacyTest {
             for (NodeRecord h : n.cliDb.nodes(Role.HEAVY)) {
                 try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + n.home.nodeDb(h.uid()))) {
                     for (String table : tables(db)) {
-                        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                        try (Statement st = db.createStatement();
+                                ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
                             ResultSetMetaData md = rs.getMetaData();
                             for (int i = 1; i <= md.getColumnCount(); i++) {
-                                assertFalse(md.getColumnName(i).toLowerCase().contains("answer"),
+                                assertFalse(
+                                        md.getColumnName(i).toLowerCase().contains("answer"),
                                         h.uid() + " node.db has an answer column in " + table);
                             }
                             int lightCol = column(md, "light");
@@ -65,9 +67,11 @@ class PrivacyTest {
                                 Integer answer = answers.get(PartyId.of(light));
                                 for (int i = 1; i <= md.getColumnCount(); i++) {
                                     if (i != lightCol && answer != null && rs.getObject(i) instanceof Number num) {
-                                        assertNotEquals(answer.longValue(), num.longValue(),
-                                                h.uid() + "." + table + "." + md.getColumnName(i) + " equals "
-                                                        + light + "'s answer");
+                                        assertNotEquals(
+                                                answer.longValue(),
+                                                num.longValue(),
+                                                h.uid() + "." + table + "." + md.getColumnName(i) + " equals " + light
+                                                        + "'s answer");
                                     }
                                 }
                             }
@@ -78,7 +82,8 @@ class PrivacyTest {
             for (NodeRecord node : n.cliDb.nodes(null)) {
                 String log = n.log(node.uid().value());
                 for (long v : shareValues) {
-                    assertFalse(Pattern.compile("\\b" + v + "\\b").matcher(log).find(),
+                    assertFalse(
+                            Pattern.compile("\\b" + v + "\\b").matcher(log).find(),
                             node.uid() + "'s log contains a share value");
                 }
             }
@@ -88,7 +93,7 @@ class PrivacyTest {
     private static List<String> tables(Connection db) throws Exception {
         List<String> out = new ArrayList<>();
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

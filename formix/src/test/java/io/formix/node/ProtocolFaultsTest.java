@@ -57,15 +57,23 @@ class ProtocolFaultsTest {
             assertEquals(Status.REVEALED, end.status(), () -> "reason: " + end.reason());
             assertEquals(4, end.participants());
             assertEquals(0, end.late());
-            assertEquals(Integer.toUnsignedLong((int) TestNetwork.sum(n.answers(c.id())) + 7), end.result(),
+            assertEquals(
+                    Integer.toUnsignedLong((int) TestNetwork.sum(n.answers(c.id())) + 7),
+                    end.result(),
                     "the fake's 7 counted exactly once");
             for (int i = 0; i < 3; i++) {
                 try (HeavyStore s = HeavyStore.open(n.home, HEAVY.get(i))) {
-                    assertArrayEquals(ShareCodec.encode(shares[i]), s.shares(c.id()).get(FAKE), "stored once, as sent");
+                    assertArrayEquals(
+                            ShareCodec.encode(shares[i]), s.shares(c.id()).get(FAKE), "stored once, as sent");
                 }
             }
 
-            fake.send(H1, share(c.id(), H1, ShareCodec.encode(SharingSchemes.additive(3).share(new int[] {5})[0])));
+            fake.send(
+                    H1,
+                    share(
+                            c.id(),
+                            H1,
+                            ShareCodec.encode(SharingSchemes.additive(3).share(new int[] {5})[0])));
             long until = System.nanoTime() + 10_000_000_000L;
             int late = 0;
             while (late == 0 && System.nanoTime() < until) {
@@ -91,33 +99,48 @@ class ProtocolFaultsTest {
             // Each reason is asserted where it is decided (NodeDecodeTest, EnvelopeTest, HeavyCoreTest);
             // here: none of it stops the node or counts.
             byte[] one = ShareCodec.encode(SharingSchemes.additive(3).share(new int[] {1})[0]);
-            byte[] fromMallory = Envelope.of(MessageType.SHARE, PartyId.of("mallory"), H1, c.id(),
-                    new Bodies.Share(one).toJson()).encode();
+            byte[] fromMallory = Envelope.of(
+                            MessageType.SHARE, PartyId.of("mallory"), H1, c.id(), new Bodies.Share(one).toJson())
+                    .encode();
             mallory.send(H1, fromMallory);
-            fake.send(H1, ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"light-0004\",\"to\":\"heavy-1\","
-                    + "\"computation\":\"" + c.id() + "\",\"body\":{\"share\":\"lots\"}}").getBytes(StandardCharsets.UTF_8));
+            fake.send(
+                    H1,
+                    ("{\"v\":1,\"type\":\"share\",\"id\":\"x\",\"from\":\"light-0004\",\"to\":\"heavy-1\","
+                                    + "\"computation\":\"" + c.id() + "\",\"body\":{\"share\":\"lots\"}}")
+                            .getBytes(StandardCharsets.UTF_8));
             fake.send(H1, ("{\"v\":2,\"type\":\"share\"}").getBytes(StandardCharsets.UTF_8));
             fake.send(H1, "not json at all".getBytes(StandardCharsets.UTF_8));
-            fake.send(H1, Envelope.of(MessageType.SHARE, PartyId.of("heavy-2"), H1, c.id(),
-                    new Bodies.Share(one).toJson()).encode());
+            fake.send(
+                    H1,
+                    Envelope.of(MessageType.SHARE, PartyId.of("heavy-2"), H1, c.id(), new Bodies.Share(one).toJson())
+                            .encode());
 
             // None of it counted: the three real lights are all there is.
-            fake.send(H1, Envelope.of(MessageType.DECLINE, FAKE, H1, c.id(), new Bodies.Decline("no").toJson()).encode());
+            fake.send(
+                    H1,
+                    Envelope.of(MessageType.DECLINE, FAKE, H1, c.id(), new Bodies.Decline("no").toJson())
+                            .encode());
             for (PartyId h : HEAVY.subList(1, 3)) {
-                fake.send(h, Envelope.of(MessageType.DECLINE, FAKE, h, c.id(), new Bodies.Decline("no").toJson()).encode());
+                fake.send(
+                        h,
+                        Envelope.of(MessageType.DECLINE, FAKE, h, c.id(), new Bodies.Decline("no").toJson())
+                                .encode());
             }
             ComputationRecord end = n.awaitEnd(c.id(), Duration.ofSeconds(15));
             assertEquals(Status.REVEALED, end.status(), () -> "reason: " + end.reason());
             assertEquals(3, end.participants());
             assertEquals(TestNetwork.sum(n.answers(c.id())), end.result());
             try (HeavyStore s = HeavyStore.open(n.home, H1)) {
-                assertTrue(!s.shareHolders(c.id()).contains(FAKE) && !s.shareHolders(c.id()).contains(
-                        PartyId.of("mallory")), "no rejected share was stored");
+                assertTrue(
+                        !s.shareHolders(c.id()).contains(FAKE)
+                                && !s.shareHolders(c.id()).contains(PartyId.of("mallory")),
+                        "no rejected share was stored");
             }
         }
     }
 
     private static byte[] share(String id, PartyId to, byte[] encoded) {
-        return Envelope.of(MessageType.SHARE, FAKE, to, id, new Bodies.Share(encoded).toJson()).encode();
+        return Envelope.of(MessageType.SHARE, FAKE, to, id, new Bodies.Share(encoded).toJson())
+                .encode();
     }
 }

@@ -32,8 +32,19 @@ class RejectionsTest {
         r.publish(dir);
         List<Map<String, Object>> read = Rejections.read(dir);
         assertEquals(2, read.size());
-        assertEquals(Map.of("from", "intruder", "kind", "seal", "count", 2,
-                "lastReason", "at step SIGNATURE: bad signature", "last", "2026-12-05T10:00:01Z"), read.get(0));
+        assertEquals(
+                Map.of(
+                        "from",
+                        "intruder",
+                        "kind",
+                        "seal",
+                        "count",
+                        2,
+                        "lastReason",
+                        "at step SIGNATURE: bad signature",
+                        "last",
+                        "2026-12-05T10:00:01Z"),
+                read.get(0));
         assertEquals("light-0001", read.get(1).get("from"));
         assertEquals(3, r.total());
 

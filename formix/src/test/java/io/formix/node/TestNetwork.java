@@ -61,7 +61,9 @@ final class TestNetwork implements AutoCloseable {
     }
 
     ComputationRecord propose(Duration deadline, Integer threshold, Duration grace) throws ProposalException {
-        return Proposer.propose(cliDb, Clock.systemUTC(),
+        return Proposer.propose(
+                cliDb,
+                Clock.systemUTC(),
                 new Proposer.Request("answer 0..100", null, threshold, deadline, null, grace),
                 r -> ProcessLiveness.isAlive(r.pid(), r.pidStart()));
     }

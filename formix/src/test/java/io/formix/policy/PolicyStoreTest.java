@@ -33,8 +33,8 @@ class PolicyStoreTest {
     final PartyId uid = PartyId.of("light-0001");
 
     static ProposalFacts at(String id, String instant, String epsilon) {
-        return new ProposalFacts(id, "light-0009", 3, epsilon == null ? null : new BigDecimal(epsilon),
-                Instant.parse(instant));
+        return new ProposalFacts(
+                id, "light-0009", 3, epsilon == null ? null : new BigDecimal(epsilon), Instant.parse(instant));
     }
 
     @Test
@@ -47,7 +47,8 @@ class PolicyStoreTest {
             assertEquals(DisclosurePolicy.OFF, s.policy());
             s.set(DisclosurePolicy.RECOMMENDED, Instant.EPOCH);
         }
-        try (PolicyStore s = PolicyStore.open(h, uid); DataSourceStore d = DataSourceStore.open(h, uid)) {
+        try (PolicyStore s = PolicyStore.open(h, uid);
+                DataSourceStore d = DataSourceStore.open(h, uid)) {
             assertEquals(DisclosurePolicy.RECOMMENDED, s.policy());
             assertEquals(1, d.list().size(), "the data sources are untouched");
             s.set(DisclosurePolicy.OFF, Instant.EPOCH);
@@ -64,19 +65,31 @@ class PolicyStoreTest {
                     .approved());
             assertTrue(s.decide(PolicyCheckTest.COUNT, at("c2", "2026-03-01T23:59:00Z", null), a, SourceKind.CSV)
                     .approved());
-            Verdict third = s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-01T23:59:59.999Z", null), a,
-                    SourceKind.CSV);
+            Verdict third =
+                    s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-01T23:59:59.999Z", null), a, SourceKind.CSV);
             assertFalse(third.approved());
             assertEquals(Control.MAX_PER_DAY, third.control());
-            assertEquals(2, s.usage("patients", Instant.parse("2026-03-01T23:59:59.999Z")).answeredToday(),
+            assertEquals(
+                    2,
+                    s.usage("patients", Instant.parse("2026-03-01T23:59:59.999Z"))
+                            .answeredToday(),
                     "a decline is not counted");
-            assertTrue(s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-02T00:00:00Z", null), a, SourceKind.CSV)
-                    .approved(), "a new UTC day");
-            assertEquals(1, s.usage("patients", Instant.parse("2026-03-02T00:00:00Z")).answeredToday());
-            assertTrue(s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-02T00:00:01Z", null), a, SourceKind.CSV)
-                    .approved(), "the same computation decided again is not counted twice");
-            assertEquals(1, s.usage("patients", Instant.parse("2026-03-02T00:00:01Z")).answeredToday());
-            assertEquals(0, s.usage("visits", Instant.parse("2026-03-02T00:00:01Z")).answeredToday(), "per dataset");
+            assertTrue(
+                    s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-02T00:00:00Z", null), a, SourceKind.CSV)
+                            .approved(),
+                    "a new UTC day");
+            assertEquals(
+                    1,
+                    s.usage("patients", Instant.parse("2026-03-02T00:00:00Z")).answeredToday());
+            assertTrue(
+                    s.decide(PolicyCheckTest.COUNT, at("c3", "2026-03-02T00:00:01Z", null), a, SourceKind.CSV)
+                            .approved(),
+                    "the same computation decided again is not counted twice");
+            assertEquals(
+                    1,
+                    s.usage("patients", Instant.parse("2026-03-02T00:00:01Z")).answeredToday());
+            assertEquals(
+                    0, s.usage("visits", Instant.parse("2026-03-02T00:00:01Z")).answeredToday(), "per dataset");
         }
     }
 
@@ -86,22 +99,39 @@ class PolicyStoreTest {
             s.set(DisclosurePolicy.OFF.with(Control.MAX_EPSILON, BigDecimal.ONE), Instant.EPOCH);
             Answer a = new Answer(new long[] {7}, 9, 7, 0, 0);
             for (int i = 0; i < 10; i++) {
-                assertTrue(s.decide(PolicyCheckTest.COUNT, at("c" + i, "2026-03-0" + (i % 3 + 1) + "T10:00:00Z", "0.1"),
-                        a, SourceKind.CSV).approved(), "spend " + i);
+                assertTrue(
+                        s.decide(
+                                        PolicyCheckTest.COUNT,
+                                        at("c" + i, "2026-03-0" + (i % 3 + 1) + "T10:00:00Z", "0.1"),
+                                        a,
+                                        SourceKind.CSV)
+                                .approved(),
+                        "spend " + i);
             }
-            assertEquals(0, new BigDecimal("1.0").compareTo(s.usage("patients", Instant.parse("2026-03-05T00:00:00Z"))
-                    .epsilonSpent()), "ten times 0.1 is exactly 1, across days");
-            Verdict v = s.decide(PolicyCheckTest.COUNT, at("c10", "2026-04-01T10:00:00Z", "0.000001"), a,
-                    SourceKind.CSV);
+            assertEquals(
+                    0,
+                    new BigDecimal("1.0")
+                            .compareTo(s.usage("patients", Instant.parse("2026-03-05T00:00:00Z"))
+                                    .epsilonSpent()),
+                    "ten times 0.1 is exactly 1, across days");
+            Verdict v =
+                    s.decide(PolicyCheckTest.COUNT, at("c10", "2026-04-01T10:00:00Z", "0.000001"), a, SourceKind.CSV);
             assertFalse(v.approved());
             assertEquals(Control.MAX_EPSILON, v.control());
             assertEquals(Verdict.GENERIC, v.wireReason());
-            assertFalse(s.decide(PolicyCheckTest.COUNT, at("c11", "2026-04-01T10:00:00Z", null), a, SourceKind.CSV)
-                    .approved(), "and no query without DP either");
-            assertEquals(List.of("patients"), List.copyOf(s.usageByDataset(Instant.EPOCH).keySet()));
+            assertFalse(
+                    s.decide(PolicyCheckTest.COUNT, at("c11", "2026-04-01T10:00:00Z", null), a, SourceKind.CSV)
+                            .approved(),
+                    "and no query without DP either");
+            assertEquals(
+                    List.of("patients"),
+                    List.copyOf(s.usageByDataset(Instant.EPOCH).keySet()));
             assertTrue(s.record("patients", at("manual", "2026-04-01T10:00:00Z", "0.5")), "a release by hand");
             assertFalse(s.record("patients", at("manual", "2026-04-01T10:00:00Z", "0.5")), "recorded once");
-            assertEquals(0, new BigDecimal("1.5").compareTo(s.usage("patients", Instant.EPOCH).epsilonSpent()));
+            assertEquals(
+                    0,
+                    new BigDecimal("1.5")
+                            .compareTo(s.usage("patients", Instant.EPOCH).epsilonSpent()));
         }
     }
 
@@ -136,7 +166,10 @@ class PolicyStoreTest {
             pool.shutdownNow();
         }
         try (PolicyStore s = PolicyStore.open(h, uid)) {
-            assertEquals(0, new BigDecimal(3).compareTo(s.usage("patients", Instant.EPOCH).epsilonSpent()));
+            assertEquals(
+                    0,
+                    new BigDecimal(3)
+                            .compareTo(s.usage("patients", Instant.EPOCH).epsilonSpent()));
         }
     }
 }

@@ -19,9 +19,10 @@ class ProposalHashTest {
 
     @Test
     void theCanonicalFormIsFixed() {
-        assertEquals("{\"v\":1,\"prompt\":\"Over 65?\",\"query\":{\"dataset\":\"patients\",\"where\":[{\"column\":\"age\","
-                + "\"op\":\">=\",\"value\":65}],\"aggregate\":{\"type\":\"count\"},\"maxRows\":1000000,\"maxSeconds\":30},"
-                + "\"threshold\":3,\"heavy\":[\"heavy-1\",\"heavy-2\",\"heavy-3\"],\"dp\":null}",
+        assertEquals(
+                "{\"v\":1,\"prompt\":\"Over 65?\",\"query\":{\"dataset\":\"patients\",\"where\":[{\"column\":\"age\","
+                        + "\"op\":\">=\",\"value\":65}],\"aggregate\":{\"type\":\"count\"},\"maxRows\":1000000,\"maxSeconds\":30},"
+                        + "\"threshold\":3,\"heavy\":[\"heavy-1\",\"heavy-2\",\"heavy-3\"],\"dp\":null}",
                 ProposalHash.canonical("Over 65?", Q, 3, HEAVY, null));
         assertEquals(64, ProposalHash.of("Over 65?", Q, 3, HEAVY, null).length());
     }

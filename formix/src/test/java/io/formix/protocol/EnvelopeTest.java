@@ -36,18 +36,26 @@ class EnvelopeTest {
         assertEquals(B, d.to());
         assertEquals("c0001", d.computation());
         assertArrayEquals(encoded, Bodies.Share.parse(d.body()).encoded(), "ShareCodec bytes, base64 on the wire");
-        assertTrue(new String(e.encode(), StandardCharsets.UTF_8).contains(
-                "\"share\":\"" + java.util.Base64.getEncoder().encodeToString(encoded) + "\""));
+        assertTrue(new String(e.encode(), StandardCharsets.UTF_8)
+                .contains("\"share\":\"" + java.util.Base64.getEncoder().encodeToString(encoded) + "\""));
 
         var heavy = List.of(B, PartyId.of("heavy-2"), PartyId.of("heavy-3"));
-        Bodies.Compute c = new Bodies.Compute("q", ResponseSchema.DEFAULT, Bodies.DEFAULT_SCHEME, 3, 123, 5, heavy, List.of(A));
-        assertEquals(c, Bodies.Compute.parse(Envelope.decode(
-                Envelope.of(MessageType.COMPUTE, B, A, "c1", c.toJson()).encode()).body()));
+        Bodies.Compute c =
+                new Bodies.Compute("q", ResponseSchema.DEFAULT, Bodies.DEFAULT_SCHEME, 3, 123, 5, heavy, List.of(A));
+        assertEquals(
+                c,
+                Bodies.Compute.parse(Envelope.decode(Envelope.of(MessageType.COMPUTE, B, A, "c1", c.toJson())
+                                .encode())
+                        .body()));
         assertEquals(Bodies.DEFAULT_SCHEME, c.scheme());
         ShareAccumulator acc = ShareAccumulator.forContributors(scheme, 1, 1, java.util.Set.of("light-0001"));
         acc.add("light-0001", shares[1]);
         PartialSum p = acc.partialSum();
-        assertEquals(p, Bodies.Partial.parse(Envelope.JSON.readTree(new Bodies.Partial(p).toJson().toString())).sum());
+        assertEquals(
+                p,
+                Bodies.Partial.parse(Envelope.JSON.readTree(
+                                new Bodies.Partial(p).toJson().toString()))
+                        .sum());
         var tampered = (com.fasterxml.jackson.databind.node.ObjectNode) new Bodies.Partial(p).toJson();
         tampered.put("digest", "00");
         assertThrows(ProtocolException.class, () -> Bodies.Partial.parse(tampered), "a digest that lies is refused");
@@ -57,19 +65,21 @@ class EnvelopeTest {
     void toStringNeverShowsTheBody() {
         byte[] share = ShareCodec.encode(SharingSchemes.additive(3).share(new int[] {987654321})[0]);
         Envelope e = Envelope.of(MessageType.SHARE, A, B, "c1", new Bodies.Share(share).toJson());
-        assertFalse(e.toString().contains(java.util.Base64.getEncoder().encodeToString(share).substring(0, 12)));
+        assertFalse(e.toString()
+                .contains(java.util.Base64.getEncoder().encodeToString(share).substring(0, 12)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "[]",
-        "{\"v\":2,\"type\":\"share\"}",
-        "{\"v\":1,\"type\":\"gossip\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"c\",\"body\":{}}",
-        "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"A_B\",\"to\":\"b\",\"computation\":\"c\",\"body\":{}}",
-        "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"../x\",\"body\":{}}",
-        "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"c\",\"body\":3}",
-        "{\"v\":\"1\"}",
-    })
+    @ValueSource(
+            strings = {
+                "[]",
+                "{\"v\":2,\"type\":\"share\"}",
+                "{\"v\":1,\"type\":\"gossip\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"c\",\"body\":{}}",
+                "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"A_B\",\"to\":\"b\",\"computation\":\"c\",\"body\":{}}",
+                "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"../x\",\"body\":{}}",
+                "{\"v\":1,\"type\":\"share\",\"id\":\"1\",\"from\":\"a\",\"to\":\"b\",\"computation\":\"c\",\"body\":3}",
+                "{\"v\":\"1\"}",
+            })
     void rejectsMalformedEnvelopes(String json) {
         assertThrows(ProtocolException.class, () -> Envelope.decode(json.getBytes(StandardCharsets.UTF_8)));
     }
@@ -81,15 +91,22 @@ class EnvelopeTest {
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":-1}")));
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":1.5}")));
         assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":\"lots\"}")));
-        assertThrows(ProtocolException.class, () -> Bodies.Share.parse(m.readTree("{\"share\":\"RlhTAQ==\"}")),
+        assertThrows(
+                ProtocolException.class,
+                () -> Bodies.Share.parse(m.readTree("{\"share\":\"RlhTAQ==\"}")),
                 "a truncated share");
-        assertThrows(ProtocolException.class, () -> Bodies.Compute.parse(m.readTree(
-                "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"scheme\":\"additive-2\",\"threshold\":1,"
-                        + "\"deadline\":1,\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[]}")),
+        assertThrows(
+                ProtocolException.class,
+                () -> Bodies.Compute.parse(m.readTree(
+                        "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"scheme\":\"additive-2\",\"threshold\":1,"
+                                + "\"deadline\":1,\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[]}")),
                 "a scheme for another number of heavy nodes");
-        assertThrows(ProtocolException.class, () -> Bodies.Received.parse(m.readTree("{\"lights\":[\"Bad\"],\"late\":0}")));
-        assertThrows(ProtocolException.class, () -> Bodies.Compute.parse(m.readTree(
-                "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,\"graceMs\":1,"
-                        + "\"heavy\":[\"h\",\"h\",\"i\"],\"invited\":[]}")));
+        assertThrows(
+                ProtocolException.class, () -> Bodies.Received.parse(m.readTree("{\"lights\":[\"Bad\"],\"late\":0}")));
+        assertThrows(
+                ProtocolException.class,
+                () -> Bodies.Compute.parse(m.readTree(
+                        "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,\"graceMs\":1,"
+                                + "\"heavy\":[\"h\",\"h\",\"i\"],\"invited\":[]}")));
     }
 }

@@ -39,15 +39,30 @@ class MessageLimitsTest {
         Set<PartyId> set = new TreeSet<>(ids);
         String prompt = "\u0001".repeat(Bodies.MAX_TEXT); // every character written as a 6-byte escape
         ResponseSchema schema = new ResponseSchema("number", -1.2345678901234567E-300, 1.2345678901234567E300);
-        byte[] compute = encode(MessageType.COMPUTE, H2, new Bodies.Compute(prompt, schema, Bodies.DEFAULT_SCHEME, Bodies.MAX_LIGHTS,
-                Long.MAX_VALUE, 3_600_000, List.of(H1, H2, H3), ids).toJson());
+        byte[] compute = encode(
+                MessageType.COMPUTE,
+                H2,
+                new Bodies.Compute(
+                                prompt,
+                                schema,
+                                Bodies.DEFAULT_SCHEME,
+                                Bodies.MAX_LIGHTS,
+                                Long.MAX_VALUE,
+                                3_600_000,
+                                List.of(H1, H2, H3),
+                                ids)
+                        .toJson());
         byte[] received = encode(MessageType.RECEIVED, H1, new Bodies.Received(set, Integer.MAX_VALUE).toJson());
         byte[] aggregate = encode(MessageType.AGGREGATE, H2, new Bodies.Aggregate(set).toJson());
         List<String> contributors = new java.util.ArrayList<>();
         ids.forEach(id -> contributors.add(id.value()));
         // A replicated heavy node holds two components: the largest partial sum.
-        byte[] partial = encode(MessageType.PARTIAL, H1, new Bodies.Partial(new io.formix.mpc.PartialSum(1,
-                new int[] {1, 2}, new int[][] {{-1}, {-1}}, contributors)).toJson());
+        byte[] partial = encode(
+                MessageType.PARTIAL,
+                H1,
+                new Bodies.Partial(new io.formix.mpc.PartialSum(
+                                1, new int[] {1, 2}, new int[][] {{-1}, {-1}}, contributors))
+                        .toJson());
         for (byte[] m : List.of(compute, received, aggregate, partial)) {
             assertTrue(m.length <= MessageLimits.HEAVY_SUM, m.length + " > " + MessageLimits.HEAVY_SUM);
             assertTrue(m.length <= MessageLimits.MAX_TO_HEAVY);
@@ -55,7 +70,8 @@ class MessageLimitsTest {
         }
         // The arithmetic is close, not a wild guess: within 1 % of the largest real message.
         assertTrue(compute.length > MessageLimits.HEAVY_SUM * 0.99, compute.length + " vs " + MessageLimits.HEAVY_SUM);
-        assertEquals(Bodies.MAX_LIGHTS,
+        assertEquals(
+                Bodies.MAX_LIGHTS,
                 Bodies.Compute.parse(Envelope.decode(compute).body()).invited().size());
     }
 
@@ -63,8 +79,19 @@ class MessageLimitsTest {
     void theLargestMessagesToLightNodesFit() throws Exception {
         String prompt = "\u0001".repeat(Bodies.MAX_TEXT);
         ResponseSchema schema = new ResponseSchema("number", -1.2345678901234567E-300, 1.2345678901234567E300);
-        byte[] compute = encode(MessageType.COMPUTE, PartyId.of("l".repeat(63)), new Bodies.Compute(prompt, schema, Bodies.DEFAULT_SCHEME,
-                Bodies.MAX_LIGHTS, Long.MAX_VALUE, 3_600_000, List.of(H1, H2, H3), List.of()).toJson());
+        byte[] compute = encode(
+                MessageType.COMPUTE,
+                PartyId.of("l".repeat(63)),
+                new Bodies.Compute(
+                                prompt,
+                                schema,
+                                Bodies.DEFAULT_SCHEME,
+                                Bodies.MAX_LIGHTS,
+                                Long.MAX_VALUE,
+                                3_600_000,
+                                List.of(H1, H2, H3),
+                                List.of())
+                        .toJson());
         assertTrue(compute.length <= MessageLimits.LIGHT_SUM, compute.length + " > " + MessageLimits.LIGHT_SUM);
         assertTrue(compute.length <= MessageLimits.MAX_TO_LIGHT);
         // What a light node sends (a decline with the longest reason) fits its own bound too.

@@ -25,18 +25,26 @@ class ResponseSchemaTest {
 
     @Test
     void refusesAnythingElseWithAClearMessage() {
-        assertEquals("schema keyword 'enum' is not supported: use only type (integer|number), minimum, maximum",
-                assertThrows(IllegalArgumentException.class,
-                        () -> ResponseSchema.parse("{\"type\":\"integer\",\"enum\":[1]}")).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ResponseSchema.parse("{\"type\":\"string\"}")).getMessage().contains("\"integer\" or \"number\""));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ResponseSchema.parse("{\"minimum\":1}")).getMessage().contains("needs a 'type'"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ResponseSchema.parse("{\"type\":\"integer\",\"minimum\":5,\"maximum\":1}")).getMessage()
+        assertEquals(
+                "schema keyword 'enum' is not supported: use only type (integer|number), minimum, maximum",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ResponseSchema.parse("{\"type\":\"integer\",\"enum\":[1]}"))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ResponseSchema.parse("{\"type\":\"string\"}"))
+                .getMessage()
+                .contains("\"integer\" or \"number\""));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ResponseSchema.parse("{\"minimum\":1}"))
+                .getMessage()
+                .contains("needs a 'type'"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ResponseSchema.parse("{\"type\":\"integer\",\"minimum\":5,\"maximum\":1}"))
+                .getMessage()
                 .contains("above"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ResponseSchema.parse("{nope")).getMessage().startsWith("schema is not valid JSON"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ResponseSchema.parse("{nope"))
+                .getMessage()
+                .startsWith("schema is not valid JSON"));
         assertThrows(IllegalArgumentException.class, () -> ResponseSchema.parse("[1]"));
     }
 }

@@ -53,7 +53,8 @@ class EvaluatorTest {
     }
 
     static String value(String query, long[] total, long participants) {
-        return Decoder.decode(QueryParser.parse(query).aggregate(), total, participants).toString();
+        return Decoder.decode(QueryParser.parse(query).aggregate(), total, participants)
+                .toString();
     }
 
     @Test
@@ -67,7 +68,8 @@ class EvaluatorTest {
         assertArrayEquals(new long[] {2}, a1.cells());
         assertEquals(4, a1.rows());
         assertEquals("6", value(q, total(a1, a2, a4), 4));
-        assertArrayEquals(new long[] {0}, a3.cells(), "a header-only file counts 0 (its column is empty: no term matches)");
+        assertArrayEquals(
+                new long[] {0}, a3.cells(), "a header-only file counts 0 (its column is empty: no term matches)");
     }
 
     @Test
@@ -98,7 +100,8 @@ class EvaluatorTest {
 
     @Test
     void aHistogramWithMissingValuesAndOneBelowTheFirstEdge() throws Exception {
-        String q = "{\"dataset\":\"h\",\"aggregate\":{\"type\":\"histogram\",\"column\":\"age\",\"edges\":[0,18,40,65]}}";
+        String q =
+                "{\"dataset\":\"h\",\"aggregate\":{\"type\":\"histogram\",\"column\":\"age\",\"edges\":[0,18,40,65]}}";
         Answer a1 = eval(q, csv("h", "age\n5\n17\n18\n39\n40\n64\n65\n"));
         Answer a2 = eval(q, csv("h", "age\n90\n\n30\n"));
         Answer a3 = eval(q, csv("h", "age\n0\n120\n-3\n"));
@@ -114,7 +117,8 @@ class EvaluatorTest {
                 + "\"aggregate\":{\"type\":\"histogram\",\"column\":\"city\",\"categories\":[\"Bern\",\"Genf\"]}}";
         Answer a = eval(q, csv("c", "sex,city\nF,Bern\nM,Genf\nF,Basel\nX,Bern\nF,\n,Bern\n"));
         assertArrayEquals(new long[] {1, 1, 1, 1}, a.cells(), "the missing sex never matches, X is filtered");
-        assertEquals("{\"categories\":[\"Bern\",\"Genf\"],\"counts\":[1,1],\"other\":1,\"missing\":1}",
+        assertEquals(
+                "{\"categories\":[\"Bern\",\"Genf\"],\"counts\":[1,1],\"other\":1,\"missing\":1}",
                 value(q, a.cells(), 1));
     }
 
@@ -130,8 +134,9 @@ class EvaluatorTest {
 
     @Test
     void aSumOverTheOwnersSqliteViewWithAFilter() throws Exception {
-        String view = "SELECT p.age AS age, COUNT(v.pid) AS n_visits FROM patients p LEFT JOIN visits v ON v.pid = p.id "
-                + "GROUP BY p.id";
+        String view =
+                "SELECT p.age AS age, COUNT(v.pid) AS n_visits FROM patients p LEFT JOIN visits v ON v.pid = p.id "
+                        + "GROUP BY p.id";
         String q = "{\"dataset\":\"visits\",\"where\":[{\"column\":\"age\",\"op\":\">=\",\"value\":65}],"
                 + "\"aggregate\":{\"type\":\"sum\",\"column\":\"n_visits\",\"min\":0,\"max\":50}}";
         Answer a1 = eval(q, sqlite(view, "(1,70),(2,40),(3,80)", "(1),(1),(1),(2)"));
@@ -144,7 +149,7 @@ class EvaluatorTest {
     DataSource sqlite(String view, String patients, String visits) throws Exception {
         Path db = dir.resolve("clinic-" + System.nanoTime() + ".db");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-             java.sql.Statement s = c.createStatement()) {
+                java.sql.Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE patients(id INTEGER PRIMARY KEY, age INTEGER)");
             s.executeUpdate("CREATE TABLE visits(pid INTEGER)");
             s.executeUpdate("INSERT INTO patients VALUES " + patients);
@@ -165,35 +170,64 @@ class EvaluatorTest {
     void typeMismatchesUnknownColumnsAndBadCellsAreOneLine() throws Exception {
         DataSource s = csv("t", "age,sex\n70,F\nabc,M\n");
         // age holds "abc": inferred as text, so a numeric term is a type mismatch
-        QueryException mismatch = assertThrows(QueryException.class, () -> eval("{\"dataset\":\"t\",\"where\":[{\"column\":"
-                + "\"age\",\"op\":\">\",\"value\":1}],\"aggregate\":{\"type\":\"count\"}}", s));
-        assertEquals("type mismatch: column 'age' is text but the term compares it with a number", mismatch.getMessage());
-        assertEquals("dataset t has no column 'weight' (it has age, sex)", assertThrows(QueryException.class,
-                () -> eval("{\"dataset\":\"t\",\"aggregate\":{\"type\":\"sum\",\"column\":\"weight\",\"min\":0,"
-                        + "\"max\":1}}", s)).getMessage());
-        assertTrue(assertThrows(QueryException.class, () -> eval("{\"dataset\":\"t\",\"aggregate\":{\"type\":\"sum\","
-                + "\"column\":\"sex\",\"min\":0,\"max\":1}}", s)).getMessage().startsWith("type mismatch: a sum needs a "
-                + "numeric column"));
-        assertTrue(assertThrows(QueryException.class, () -> eval("{\"dataset\":\"other\",\"aggregate\":{\"type\":"
-                + "\"count\"}}", s)).getMessage().startsWith("the query runs on dataset 'other'"));
-        assertTrue(assertThrows(QueryException.class, () -> eval("{\"dataset\":\"t\",\"aggregate\":{\"type\":"
-                + "\"vector\",\"length\":2,\"clip\":1,\"fractionalBits\":4}}", s)).getMessage()
+        QueryException mismatch = assertThrows(
+                QueryException.class,
+                () -> eval(
+                        "{\"dataset\":\"t\",\"where\":[{\"column\":"
+                                + "\"age\",\"op\":\">\",\"value\":1}],\"aggregate\":{\"type\":\"count\"}}",
+                        s));
+        assertEquals(
+                "type mismatch: column 'age' is text but the term compares it with a number", mismatch.getMessage());
+        assertEquals(
+                "dataset t has no column 'weight' (it has age, sex)",
+                assertThrows(
+                                QueryException.class,
+                                () -> eval(
+                                        "{\"dataset\":\"t\",\"aggregate\":{\"type\":\"sum\",\"column\":\"weight\",\"min\":0,"
+                                                + "\"max\":1}}",
+                                        s))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        QueryException.class,
+                        () -> eval(
+                                "{\"dataset\":\"t\",\"aggregate\":{\"type\":\"sum\","
+                                        + "\"column\":\"sex\",\"min\":0,\"max\":1}}",
+                                s))
+                .getMessage()
+                .startsWith("type mismatch: a sum needs a " + "numeric column"));
+        assertTrue(assertThrows(
+                        QueryException.class,
+                        () -> eval("{\"dataset\":\"other\",\"aggregate\":{\"type\":" + "\"count\"}}", s))
+                .getMessage()
+                .startsWith("the query runs on dataset 'other'"));
+        assertTrue(assertThrows(
+                        QueryException.class,
+                        () -> eval(
+                                "{\"dataset\":\"t\",\"aggregate\":{\"type\":"
+                                        + "\"vector\",\"length\":2,\"clip\":1,\"fractionalBits\":4}}",
+                                s))
+                .getMessage()
                 .startsWith("a vector answer comes from a command or manual source"));
         // the file changes after it was added: a number column now holds text
         Path f = dir.resolve("n.csv");
         Files.writeString(f, "x\n1\n2\n");
         DataSource n = DataSources.open(CsvSource.inspect("n", f, 1 << 20, Map.of(), INSPECT));
         Files.writeString(f, "x\n1\noops\n");
-        DataException bad = assertThrows(DataException.class, () -> eval("{\"dataset\":\"n\",\"aggregate\":{\"type\":"
-                + "\"sum\",\"column\":\"x\",\"min\":0,\"max\":9}}", n));
+        DataException bad = assertThrows(
+                DataException.class,
+                () -> eval(
+                        "{\"dataset\":\"n\",\"aggregate\":{\"type\":"
+                                + "\"sum\",\"column\":\"x\",\"min\":0,\"max\":9}}",
+                        n));
         assertEquals("n.csv line 3: column 'x' holds 'oops', which is not a number", bad.getMessage());
     }
 
     @Test
     void rowAndTimeBoundsAreEnforced() throws Exception {
         DataSource s = csv("r", "x\n1\n2\n3\n");
-        DataException rows = assertThrows(DataException.class, () -> eval("{\"dataset\":\"r\",\"aggregate\":{\"type\":"
-                + "\"count\"},\"maxRows\":2}", s));
+        DataException rows = assertThrows(
+                DataException.class,
+                () -> eval("{\"dataset\":\"r\",\"aggregate\":{\"type\":" + "\"count\"},\"maxRows\":2}", s));
         assertEquals("more than 2 rows (the query's maxRows)", rows.getMessage());
         StringBuilder b = new StringBuilder("x\n");
         for (int i = 0; i < 5000; i++) {
@@ -202,8 +236,12 @@ class EvaluatorTest {
         DataSource big = csv("r", b.toString());
         long[] now = {0};
         // a clock that jumps a second per reading: the time bound is hit without waiting
-        DataException time = assertThrows(DataException.class, () -> Evaluator.evaluate(QueryParser.parse(
-                "{\"dataset\":\"r\",\"aggregate\":{\"type\":\"count\"},\"maxSeconds\":1}"), big, () -> now[0] += 1_000_000_000L));
+        DataException time = assertThrows(
+                DataException.class,
+                () -> Evaluator.evaluate(
+                        QueryParser.parse("{\"dataset\":\"r\",\"aggregate\":{\"type\":\"count\"},\"maxSeconds\":1}"),
+                        big,
+                        () -> now[0] += 1_000_000_000L));
         assertEquals("reading took longer than 1 s (the query's time bound)", time.getMessage());
     }
 
@@ -217,50 +255,75 @@ class EvaluatorTest {
         assertArrayEquals(new long[] {32768, -16384, 65536, 0}, a1.cells(), "1.5 is clamped to 1.0");
         long[] t = total(a1, a2, a3);
         assertArrayEquals(new long[] {8192, 0, 16384, 65543}, t);
-        assertEquals("{\"sum\":[0.125,0,0.25,1.0001068115234375],\"mean\":[0.0416666666666667,0,0.0833333333333333,"
-                + "0.3333689371744792]}", value(q, t, 3));
+        assertEquals(
+                "{\"sum\":[0.125,0,0.25,1.0001068115234375],\"mean\":[0.0416666666666667,0,0.0833333333333333,"
+                        + "0.3333689371744792]}",
+                value(q, t, 3));
     }
 
     @Test
     void aCommandMustPrintTheAnswerInTheQuerysType() {
         String count = "{\"dataset\":\"model\",\"aggregate\":{\"type\":\"count\"},\"maxRows\":100}";
         assertArrayEquals(new long[] {7}, eval(count, command("echo", "7")).cells());
-        assertTrue(assertThrows(QueryException.class, () -> eval(count, command("echo", "seven"))).getMessage()
+        assertTrue(assertThrows(QueryException.class, () -> eval(count, command("echo", "seven")))
+                .getMessage()
                 .startsWith("the command's output is not a whole number (a count)"));
-        assertTrue(assertThrows(QueryException.class, () -> eval(count, command("echo", "101"))).getMessage()
+        assertTrue(assertThrows(QueryException.class, () -> eval(count, command("echo", "101")))
+                .getMessage()
                 .contains("a whole number 0..100 was expected"));
         String vec = "{\"dataset\":\"model\",\"aggregate\":{\"type\":\"vector\",\"length\":3,\"clip\":1,"
                 + "\"fractionalBits\":8}}";
-        assertEquals("the command's output has 2 numbers, not 3", assertThrows(QueryException.class,
-                () -> eval(vec, command("echo", "[1, 2]"))).getMessage());
-        assertArrayEquals(new long[] {0, 3, -256}, eval(vec, command("echo", "[1e-05, 0.01, -1E+2]")).cells(),
+        assertEquals(
+                "the command's output has 2 numbers, not 3",
+                assertThrows(QueryException.class, () -> eval(vec, command("echo", "[1, 2]")))
+                        .getMessage());
+        assertArrayEquals(
+                new long[] {0, 3, -256},
+                eval(vec, command("echo", "[1e-05, 0.01, -1E+2]")).cells(),
                 "exponents as Python prints them, read exactly");
         String choice = "{\"dataset\":\"model\",\"aggregate\":{\"type\":\"choice\",\"categories\":[\"car\",\"bike\"]}}";
-        assertArrayEquals(new long[] {0, 1}, eval(choice, command("echo", "\"bike\"")).cells());
-        assertTrue(assertThrows(QueryException.class, () -> eval(choice, command("echo", "\"walk\""))).getMessage()
+        assertArrayEquals(
+                new long[] {0, 1}, eval(choice, command("echo", "\"bike\"")).cells());
+        assertTrue(assertThrows(QueryException.class, () -> eval(choice, command("echo", "\"walk\"")))
+                .getMessage()
                 .startsWith("the command's output is not one of car, bike"));
         String mean = "{\"dataset\":\"model\",\"aggregate\":{\"type\":\"mean\",\"column\":\"x\",\"min\":0,\"max\":10,"
                 + "\"decimals\":1}}";
-        assertArrayEquals(new long[] {125, 3}, eval(mean, command("echo", "{\"sum\": 12.5, \"count\": 3}")).cells());
+        assertArrayEquals(
+                new long[] {125, 3},
+                eval(mean, command("echo", "{\"sum\": 12.5, \"count\": 3}")).cells());
         assertTrue(assertThrows(QueryException.class, () -> eval(mean, command("echo", "{\"sum\": 31, \"count\": 3}")))
-                .getMessage().contains("is beyond what one node can answer (30.0"));
-        assertTrue(assertThrows(QueryException.class, () -> eval("{\"dataset\":\"model\",\"where\":[{\"column\":\"a\","
-                + "\"op\":\"=\",\"value\":1}],\"aggregate\":{\"type\":\"count\"}}", command("echo", "1"))).getMessage()
+                .getMessage()
+                .contains("is beyond what one node can answer (30.0"));
+        assertTrue(assertThrows(
+                        QueryException.class,
+                        () -> eval(
+                                "{\"dataset\":\"model\",\"where\":[{\"column\":\"a\","
+                                        + "\"op\":\"=\",\"value\":1}],\"aggregate\":{\"type\":\"count\"}}",
+                                command("echo", "1")))
+                .getMessage()
                 .contains("has no columns to filter"));
     }
 
     @Test
     void aManualSourceIsAnsweredByHand() {
         DataSource m = DataSources.open(ManualSource.define("survey"));
-        assertEquals("dataset survey is answered by hand — its owner types the answer", assertThrows(QueryException.class,
-                () -> eval("{\"dataset\":\"survey\",\"aggregate\":{\"type\":\"choice\",\"categories\":[\"a\",\"b\"]}}", m))
-                .getMessage());
+        assertEquals(
+                "dataset survey is answered by hand — its owner types the answer",
+                assertThrows(
+                                QueryException.class,
+                                () -> eval(
+                                        "{\"dataset\":\"survey\",\"aggregate\":{\"type\":\"choice\",\"categories\":[\"a\",\"b\"]}}",
+                                        m))
+                        .getMessage());
         Aggregate.Choice c = new Aggregate.Choice(List.of("car", "bike", "transit"));
-        long[] t = total(new Answer(PlainAnswers.parse(c, 1, "\"car\"", "answer"), 0, 0, 0, 0),
+        long[] t = total(
+                new Answer(PlainAnswers.parse(c, 1, "\"car\"", "answer"), 0, 0, 0, 0),
                 new Answer(PlainAnswers.parse(c, 1, "\"bike\"", "answer"), 0, 0, 0, 0),
                 new Answer(PlainAnswers.parse(c, 1, "\"bike\"", "answer"), 0, 0, 0, 0),
                 new Answer(PlainAnswers.parse(c, 1, "\"transit\"", "answer"), 0, 0, 0, 0));
-        assertEquals("{\"categories\":[\"car\",\"bike\",\"transit\"],\"counts\":[1,2,1]}",
+        assertEquals(
+                "{\"categories\":[\"car\",\"bike\",\"transit\"],\"counts\":[1,2,1]}",
                 Decoder.decode(c, t, 4).toString());
     }
 

@@ -23,8 +23,11 @@ class WrapGuardTest {
         assertFalse(WrapGuard.fits(b, 461_168_602));
         assertDoesNotThrow(() -> WrapGuard.check(q, 461_168_601));
         QueryException e = assertThrows(QueryException.class, () -> WrapGuard.check(q, 461_168_602));
-        assertTrue(e.getMessage().startsWith("the total over 461168602 nodes could wrap mod 2^64 (each node's answer is "
-                + "up to 20000000000): at most 461168601 nodes fit"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the total over 461168602 nodes could wrap mod 2^64 (each node's answer is "
+                                + "up to 20000000000): at most 461168601 nodes fit"),
+                e.getMessage());
     }
 
     @Test
@@ -34,11 +37,12 @@ class WrapGuardTest {
         assertEquals(0, WrapGuard.maxNodes(new BigInteger[] {max.add(BigInteger.ONE)}));
         assertEquals(3, WrapGuard.maxNodes(new BigInteger[] {BigInteger.ONE, max.divide(BigInteger.valueOf(3))}));
         // a mean's count cell is small, its sum cell decides
-        Query mean = QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":{\"type\":\"mean\",\"column\":\"x\",\"min\":-5,"
-                + "\"max\":3,\"decimals\":2},\"maxRows\":1000000000}");
+        Query mean =
+                QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":{\"type\":\"mean\",\"column\":\"x\",\"min\":-5,"
+                        + "\"max\":3,\"decimals\":2},\"maxRows\":1000000000}");
         assertEquals(Long.MAX_VALUE / 500_000_000_000L, WrapGuard.maxNodes(mean.cellBounds()));
-        Query choice = QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":{\"type\":\"choice\",\"categories\":[\"a\","
-                + "\"b\"]}}");
+        Query choice = QueryParser.parse(
+                "{\"dataset\":\"d\",\"aggregate\":{\"type\":\"choice\",\"categories\":[\"a\"," + "\"b\"]}}");
         assertEquals(Integer.MAX_VALUE, WrapGuard.maxNodes(choice.cellBounds()), "capped");
         Query vec = QueryParser.parse("{\"dataset\":\"d\",\"aggregate\":{\"type\":\"vector\",\"length\":3,\"clip\":8,"
                 + "\"fractionalBits\":59}}");

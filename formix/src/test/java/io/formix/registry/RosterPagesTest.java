@@ -29,6 +29,7 @@ class RosterPagesTest {
 
     @TempDir
     Path dir;
+
     private FormixHome home;
     private IdentityKey admin;
     private NetworkDescriptor nd;
@@ -45,7 +46,9 @@ class RosterPagesTest {
     private List<Roster.Entry> entries(int n) {
         List<Roster.Entry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Roster.Entry(PartyId.of(String.format("light-%04d", i)), i < 3 ? Role.HEAVY : Role.LIGHT,
+            out.add(new Roster.Entry(
+                    PartyId.of(String.format("light-%04d", i)),
+                    i < 3 ? Role.HEAVY : Role.LIGHT,
                     Fingerprint.of(IdentityKey.generate().publicKey())));
         }
         return out;
@@ -56,8 +59,10 @@ class RosterPagesTest {
         List<Roster.Entry> all = entries(1003);
         RosterPages pages = RosterPages.of(nd.networkId(), 7, all);
         pages.publish(home, admin);
-        assertTrue(Files.exists(home.sharedDir().resolve("roster.4.json"))
-                && !Files.exists(home.sharedDir().resolve("roster.5.json")), "pages 0..4 of 250 entries");
+        assertTrue(
+                Files.exists(home.sharedDir().resolve("roster.4.json"))
+                        && !Files.exists(home.sharedDir().resolve("roster.5.json")),
+                "pages 0..4 of 250 entries");
         RosterPages back = RosterPages.read(home, nd, -1).orElseThrow();
         assertEquals(all, back.entries());
         assertEquals(7, back.version());
@@ -67,7 +72,8 @@ class RosterPagesTest {
         // A shorter roster removes the pages it no longer has.
         RosterPages.of(nd.networkId(), 8, all.subList(0, 10)).publish(home, admin);
         assertTrue(!Files.exists(home.sharedDir().resolve("roster.1.json")));
-        assertEquals(10, RosterPages.read(home, nd, 7005).orElseThrow().entries().size());
+        assertEquals(
+                10, RosterPages.read(home, nd, 7005).orElseThrow().entries().size());
     }
 
     @Test

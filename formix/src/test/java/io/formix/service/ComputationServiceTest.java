@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ComputationServiceTest {
 
-    private static final List<PartyId> HEAVY = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"),
-            PartyId.of("heavy-3"));
+    private static final List<PartyId> HEAVY =
+            List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
     private static final long DEADLINE = 1_800_000_000_000L;
     private static final long GRACE = 5_000;
 
@@ -54,8 +54,23 @@ class ComputationServiceTest {
     private void insert(String id) throws Exception {
         nodes().create("heavy", 3, "auto");
         try (NetworkDb net = NetworkDb.open(home.files())) {
-            net.insertComputation(new ComputationRecord(id, "how many?", "{\"type\":\"integer\"}", 3, DEADLINE, GRACE,
-                    HEAVY, ComputationRecord.Status.PROPOSED, 0, 0, 0, -1, null, 0, DEADLINE - 30_000, 0));
+            net.insertComputation(new ComputationRecord(
+                    id,
+                    "how many?",
+                    "{\"type\":\"integer\"}",
+                    3,
+                    DEADLINE,
+                    GRACE,
+                    HEAVY,
+                    ComputationRecord.Status.PROPOSED,
+                    0,
+                    0,
+                    0,
+                    -1,
+                    null,
+                    0,
+                    DEADLINE - 30_000,
+                    0));
             net.advance(id, ComputationRecord.Status.COLLECTING, 10);
         }
     }
@@ -68,8 +83,9 @@ class ComputationServiceTest {
         }
         List<ComputationService.Progress> seen = new ArrayList<>();
         ComputationView end = service(d -> {
-            throw new AssertionError("no pause expected");
-        }).follow("c0000001", seen::add);
+                    throw new AssertionError("no pause expected");
+                })
+                .follow("c0000001", seen::add);
         assertTrue(end.revealed());
         assertEquals(123L, end.result());
         assertEquals(4, end.participants());
@@ -87,8 +103,10 @@ class ComputationServiceTest {
         assertEquals(2, seen.size(), seen.toString());
         assertEquals("collecting", seen.get(1).status());
         assertEquals("failed", end.status());
-        assertEquals("no heavy node ended the computation by 20s after the deadline — check the heavy nodes run: "
-                + "formix node list --role heavy", end.reason());
+        assertEquals(
+                "no heavy node ended the computation by 20s after the deadline — check the heavy nodes run: "
+                        + "formix node list --role heavy",
+                end.reason());
         assertEquals(Instant.ofEpochMilli(last + 1).toString(), end.endedAt());
     }
 
@@ -98,14 +116,15 @@ class ComputationServiceTest {
         List<ComputationService.Progress> seen = new ArrayList<>();
         List<Duration> pauses = new ArrayList<>();
         ComputationView end = service(d -> {
-            pauses.add(d);
-            if (pauses.size() == 3) {
-                try (NetworkDb net = NetworkDb.open(home.files())) {
-                    net.fail("c0000003", "threshold not met", 2, 0, clock.millis());
-                }
-            }
-            clock.advance(d);
-        }).follow("c0000003", seen::add);
+                    pauses.add(d);
+                    if (pauses.size() == 3) {
+                        try (NetworkDb net = NetworkDb.open(home.files())) {
+                            net.fail("c0000003", "threshold not met", 2, 0, clock.millis());
+                        }
+                    }
+                    clock.advance(d);
+                })
+                .follow("c0000003", seen::add);
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100)), pauses);
         assertEquals(new ComputationService.Progress("collecting", 0, 10, 10_000), seen.get(0));
         assertEquals(9_900, seen.get(1).leftMillis());
@@ -115,7 +134,8 @@ class ComputationServiceTest {
     @Test
     void followingAnUnknownComputationIsNotFound() throws Exception {
         nodes().create("heavy", 1, "auto");
-        ServiceException e = assertThrows(ServiceException.class, () -> service(clock.pause()).follow("cnope", null));
+        ServiceException e = assertThrows(
+                ServiceException.class, () -> service(clock.pause()).follow("cnope", null));
         assertEquals(ServiceException.Kind.NOT_FOUND, e.kind());
         assertEquals("no computation cnope — see formix comp list", e.getMessage());
     }
@@ -125,14 +145,21 @@ class ComputationServiceTest {
         nodes().create("heavy", 2, "auto");
         nodes().create("light", 3, "auto");
         ComputationService.Proposal p = new ComputationService.Proposal("how many?", null, null, null, null, null);
-        ServiceException two = assertThrows(ServiceException.class, () -> service(clock.pause()).propose(p));
+        ServiceException two = assertThrows(
+                ServiceException.class, () -> service(clock.pause()).propose(p));
         assertEquals(ServiceException.Kind.REFUSED, two.kind());
-        assertTrue(two.getMessage().startsWith("a computation needs 3 heavy nodes, the network has 2"), two.getMessage());
+        assertTrue(
+                two.getMessage().startsWith("a computation needs 3 heavy nodes, the network has 2"), two.getMessage());
         nodes().create("heavy", 1, "auto");
-        ServiceException stopped = assertThrows(ServiceException.class, () -> service(clock.pause()).propose(p));
-        assertEquals("heavy node heavy-1 is not running — start it with: formix node start heavy-1", stopped.getMessage());
-        ServiceException bad = assertThrows(ServiceException.class, () -> service(clock.pause()).propose(
-                new ComputationService.Proposal("q", null, null, null, List.of("heavy-1", "../x", "heavy-3"), null)));
+        ServiceException stopped = assertThrows(
+                ServiceException.class, () -> service(clock.pause()).propose(p));
+        assertEquals(
+                "heavy node heavy-1 is not running — start it with: formix node start heavy-1", stopped.getMessage());
+        ServiceException bad = assertThrows(
+                ServiceException.class,
+                () -> service(clock.pause())
+                        .propose(new ComputationService.Proposal(
+                                "q", null, null, null, List.of("heavy-1", "../x", "heavy-3"), null)));
         assertEquals(ServiceException.Kind.USAGE, bad.kind());
         try (NetworkDb net = NetworkDb.open(home.files())) {
             assertEquals(List.of(), net.computations());
@@ -153,21 +180,27 @@ class ComputationServiceTest {
         svc.decide("c0000004", "light-0001", true);
         svc.decide("c0000004", "light-0002", false);
         try (LightStore s = LightStore.open(files, PartyId.of("light-0001"))) {
-            assertEquals(LightStore.State.APPROVED, s.entry("c0000004").orElseThrow().state());
+            assertEquals(
+                    LightStore.State.APPROVED, s.entry("c0000004").orElseThrow().state());
             assertNull(s.entry("c0000004").orElseThrow().reason());
         }
         try (LightStore s = LightStore.open(files, PartyId.of("light-0002"))) {
-            assertEquals(LightStore.State.REFUSED, s.entry("c0000004").orElseThrow().state());
-            assertEquals("declined by the owner", s.entry("c0000004").orElseThrow().reason());
+            assertEquals(
+                    LightStore.State.REFUSED, s.entry("c0000004").orElseThrow().state());
+            assertEquals(
+                    "declined by the owner", s.entry("c0000004").orElseThrow().reason());
         }
-        ServiceException again = assertThrows(ServiceException.class, () -> svc.decide("c0000004", "light-0001", false));
+        ServiceException again =
+                assertThrows(ServiceException.class, () -> svc.decide("c0000004", "light-0001", false));
         assertEquals(ServiceException.Kind.REFUSED, again.kind());
         assertEquals("c0000004 is already approved on light-0001", again.getMessage());
         ServiceException heavy = assertThrows(ServiceException.class, () -> svc.decide("c0000004", "heavy-1", true));
         assertEquals(ServiceException.Kind.USAGE, heavy.kind());
-        ServiceException unknown = assertThrows(ServiceException.class, () -> svc.decide("c0000009", "light-0001", true));
+        ServiceException unknown =
+                assertThrows(ServiceException.class, () -> svc.decide("c0000009", "light-0001", true));
         assertEquals(ServiceException.Kind.NOT_FOUND, unknown.kind());
-        assertEquals("light-0001 has not received c0000009 — is it running? (formix node start light-0001)",
+        assertEquals(
+                "light-0001 has not received c0000009 — is it running? (formix node start light-0001)",
                 unknown.getMessage());
     }
 }

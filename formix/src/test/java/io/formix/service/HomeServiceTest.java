@@ -32,17 +32,20 @@ class HomeServiceTest {
         assertTrue(Files.isDirectory(dir.resolve("channels")));
         assertEquals(List.of(), homes.init(false).movedAside(), "an empty network.db may be initialised again");
 
-        new NodeService(home, clock, clock.pause(), line -> { }).create("heavy", 1, "auto");
+        new NodeService(home, clock, clock.pause(), line -> {}).create("heavy", 1, "auto");
         ServiceException e = assertThrows(ServiceException.class, () -> homes.init(false));
         assertEquals(ServiceException.Kind.REFUSED, e.kind());
         assertTrue(e.getMessage().contains("already holds a network (1 node(s), 0 computation(s))"), e.getMessage());
 
         NetworkViews.Init forced = homes.init(true);
         Path root = dir.toAbsolutePath().normalize();
-        assertEquals(List.of(root.resolve("network.db.bak-20260102-030405").toString(),
-                root.resolve("admin.bak-20260102-030405").toString(),
-                root.resolve("nodes.bak-20260102-030405").toString()), forced.movedAside());
+        assertEquals(
+                List.of(
+                        root.resolve("network.db.bak-20260102-030405").toString(),
+                        root.resolve("admin.bak-20260102-030405").toString(),
+                        root.resolve("nodes.bak-20260102-030405").toString()),
+                forced.movedAside());
         assertTrue(Files.exists(dir.resolve("network.db")));
-        assertEquals(List.of(), new NodeService(home, clock, clock.pause(), line -> { }).list(null));
+        assertEquals(List.of(), new NodeService(home, clock, clock.pause(), line -> {}).list(null));
     }
 }

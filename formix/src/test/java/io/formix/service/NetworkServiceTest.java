@@ -41,9 +41,11 @@ class NetworkServiceTest {
         NetworkViews.Pin pin = network(home).create();
         assertEquals(5, pin.tag().length());
         assertEquals(32, pin.network().length(), pin.network());
-        ServiceException again = assertThrows(ServiceException.class, () -> network(home).create());
+        ServiceException again =
+                assertThrows(ServiceException.class, () -> network(home).create());
         assertEquals(ServiceException.Kind.REFUSED, again.kind());
-        assertTrue(again.getMessage().startsWith("this home already belongs to network " + pin.network()),
+        assertTrue(
+                again.getMessage().startsWith("this home already belongs to network " + pin.network()),
                 again.getMessage());
     }
 
@@ -52,8 +54,9 @@ class NetworkServiceTest {
         Home admin = new Home(a, data, () -> "file");
         Home other = new Home(b, data, () -> "file");
         NetworkViews.Pin pin = network(admin).create();
-        ServiceException wrong = assertThrows(ServiceException.class, () -> network(other).join("00" + pin.fingerprint()
-                .substring(2)));
+        ServiceException wrong = assertThrows(
+                ServiceException.class,
+                () -> network(other).join("00" + pin.fingerprint().substring(2)));
         assertEquals(ServiceException.Kind.REFUSED, wrong.kind());
         NetworkViews.Pin joined = network(other).join(" " + pin.fingerprint() + " ");
         assertEquals(pin.network(), joined.network());
@@ -66,13 +69,15 @@ class NetworkServiceTest {
         assertEquals(List.of(made.get(0).uid()), done.admitted());
         assertEquals(List.of(), network(admin).pending());
         assertEquals(List.of(), network(admin).admit(null).admitted());
-        ServiceException notAdmin = assertThrows(ServiceException.class, () -> network(other).admit(null));
+        ServiceException notAdmin =
+                assertThrows(ServiceException.class, () -> network(other).admit(null));
         assertEquals(ServiceException.Kind.REFUSED, notAdmin.kind());
     }
 
     @Test
     void joiningAFolderWithoutANetworkIsNotFound() {
-        ServiceException e = assertThrows(ServiceException.class,
+        ServiceException e = assertThrows(
+                ServiceException.class,
                 () -> network(new Home(b, data, () -> "file")).join("ab"));
         assertEquals(ServiceException.Kind.NOT_FOUND, e.kind());
     }
@@ -93,8 +98,8 @@ class NetworkServiceTest {
 
     @Test
     void upRefusesCountsOutOfRangeBeforeTouchingTheHome() {
-        ServiceException e = assertThrows(ServiceException.class,
-                () -> network(Home.of(a)).up(-1, 3, "auto", line -> { }));
+        ServiceException e =
+                assertThrows(ServiceException.class, () -> network(Home.of(a)).up(-1, 3, "auto", line -> {}));
         assertEquals(ServiceException.Kind.USAGE, e.kind());
         assertEquals("--heavy must be 0..1000 and --light 0..100000", e.getMessage());
         assertTrue(!a.resolve("network.db").toFile().exists());

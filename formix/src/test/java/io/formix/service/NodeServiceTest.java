@@ -44,21 +44,28 @@ class NodeServiceTest {
     @Test
     void createdNodesCarryTheClocksTimeAndAreListedStopped() throws Exception {
         List<NodeView> made = nodes.create("light", 2, "manual");
-        assertEquals(List.of("light-0001", "light-0002"), made.stream().map(NodeView::uid).toList());
+        assertEquals(
+                List.of("light-0001", "light-0002"),
+                made.stream().map(NodeView::uid).toList());
         assertEquals(NOW.toString(), made.get(0).createdAt());
         assertEquals("manual", made.get(0).approval());
         nodes.create("heavy", 1, "auto");
         List<NodeView> all = nodes.list(null);
         assertEquals(3, all.size());
-        assertTrue(all.stream().allMatch(v -> v.status().equals("stopped") && v.local() && v.admitted()), all.toString());
-        assertEquals(List.of("heavy-1"), nodes.list("heavy").stream().map(NodeView::uid).toList());
+        assertTrue(
+                all.stream().allMatch(v -> v.status().equals("stopped") && v.local() && v.admitted()), all.toString());
+        assertEquals(
+                List.of("heavy-1"),
+                nodes.list("heavy").stream().map(NodeView::uid).toList());
         assertEquals(List.of(), notices);
     }
 
     @Test
     void badArgumentsAreUsageErrorsAndUnknownNodesNotFound() throws Exception {
-        assertEquals(ServiceException.Kind.USAGE,
-                assertThrows(ServiceException.class, () -> nodes.create("light", 0, "auto")).kind());
+        assertEquals(
+                ServiceException.Kind.USAGE,
+                assertThrows(ServiceException.class, () -> nodes.create("light", 0, "auto"))
+                        .kind());
         assertThrows(IllegalArgumentException.class, () -> nodes.create("medium", 1, "auto"));
         nodes.create("heavy", 1, "auto");
         ServiceException bad = assertThrows(ServiceException.class, () -> nodes.stop(List.of("../etc")));
@@ -67,15 +74,23 @@ class NodeServiceTest {
         ServiceException none = assertThrows(ServiceException.class, () -> nodes.show("light-0009"));
         assertEquals(ServiceException.Kind.NOT_FOUND, none.kind());
         assertEquals("no node light-0009 — see formix node list", none.getMessage());
-        assertEquals(ServiceException.Kind.USAGE, assertThrows(ServiceException.class,
-                () -> nodes.rotateKey("heavy-1", NodeService.MAX_KEEP.plusSeconds(1))).kind());
+        assertEquals(
+                ServiceException.Kind.USAGE,
+                assertThrows(
+                                ServiceException.class,
+                                () -> nodes.rotateKey("heavy-1", NodeService.MAX_KEEP.plusSeconds(1)))
+                        .kind());
     }
 
     @Test
     void aHomeWithoutNetworkDbIsNotFound() {
         ServiceException e = assertThrows(ServiceException.class, () -> nodes.list(null));
         assertEquals(ServiceException.Kind.NOT_FOUND, e.kind());
-        assertTrue(e.getMessage().startsWith("no Formix network at " + dir.toAbsolutePath().normalize()), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "no Formix network at " + dir.toAbsolutePath().normalize()),
+                e.getMessage());
     }
 
     @Test
@@ -85,7 +100,12 @@ class NodeServiceTest {
         NodeDetail light = nodes.show("light-0001");
         assertEquals(List.of(), light.answers());
         assertEquals(List.of(), light.computations());
-        assertEquals(dir.resolve("nodes/light-0001/node.db").toAbsolutePath().normalize().toString(), light.nodeDb());
+        assertEquals(
+                dir.resolve("nodes/light-0001/node.db")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString(),
+                light.nodeDb());
         assertFalse(Files.exists(dir.resolve("nodes/light-0001/node.db")), "show must not create the node's database");
         NodeDetail heavy = nodes.show("heavy-1");
         assertEquals(null, heavy.answers());
@@ -100,7 +120,9 @@ class NodeServiceTest {
         assertTrue(Files.isDirectory(dir.resolve("nodes/light-0002")));
         assertEquals(1, nodes.remove(List.of("light-0002")));
         assertFalse(Files.exists(dir.resolve("nodes/light-0002")));
-        assertEquals(List.of("light-0001"), nodes.list(null).stream().map(NodeView::uid).toList());
+        assertEquals(
+                List.of("light-0001"),
+                nodes.list(null).stream().map(NodeView::uid).toList());
     }
 
     @Test
@@ -126,7 +148,8 @@ class NodeServiceTest {
         NetworkViews.Rotation r = nodes.rotateKey("heavy-1", Duration.ofHours(2));
         assertEquals("heavy-1", r.uid());
         assertEquals(1, r.previous().size());
-        assertEquals(now.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(2)).toString(),
+        assertEquals(
+                now.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(2)).toString(),
                 r.previous().get(0).expiresAt());
         assertTrue(r.seq() >= now.getEpochSecond(), "seq " + r.seq());
     }
@@ -149,14 +172,23 @@ class NodeServiceTest {
         long self = ProcessLiveness.selfPid();
         try (NetworkDb net = NetworkDb.open(home.files())) {
             // A pid recorded with another start time: that process is gone (or the pid was reused).
-            net.markStarted(List.of(PartyId.of("light-0001"), PartyId.of("light-0002")), self,
-                    ProcessLiveness.startTime(self) - 60_000, clock.millis());
+            net.markStarted(
+                    List.of(PartyId.of("light-0001"), PartyId.of("light-0002")),
+                    self,
+                    ProcessLiveness.startTime(self) - 60_000,
+                    clock.millis());
         }
-        assertEquals(List.of("dead", "dead"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(
+                List.of("dead", "dead"),
+                nodes.list(null).stream().map(NodeView::status).toList());
         assertEquals(0, nodes.stop(List.of("light-0001")));
-        assertEquals(List.of("stopped", "dead"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(
+                List.of("stopped", "dead"),
+                nodes.list(null).stream().map(NodeView::status).toList());
         assertEquals(0, nodes.stopAll());
-        assertEquals(List.of("stopped", "stopped"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(
+                List.of("stopped", "stopped"),
+                nodes.list(null).stream().map(NodeView::status).toList());
     }
 
     @Test
@@ -166,16 +198,31 @@ class NodeServiceTest {
             throw new AssertionError("no host may run");
         });
         java.io.StringWriter out = new java.io.StringWriter();
-        ServiceException e = assertThrows(ServiceException.class,
+        ServiceException e = assertThrows(
+                ServiceException.class,
                 () -> host.host(List.of("heavy-1", "light-0042"), new java.io.PrintWriter(out)));
         assertEquals(ServiceException.Kind.NOT_FOUND, e.kind());
         assertEquals("no node light-0042", e.getMessage());
         assertEquals("", out.toString());
-        assertEquals(List.of("stopped"), nodes.list(null).stream().map(NodeView::status).toList());
+        assertEquals(
+                List.of("stopped"),
+                nodes.list(null).stream().map(NodeView::status).toList());
     }
 
     private static NodeRecord record(PartyId uid, long pid, long pidStart, boolean local, boolean admitted) {
-        return new NodeRecord(1, uid, NodeRecord.Role.LIGHT, NodeRecord.Approval.AUTO, 0, pid, pidStart, 0, 0, false,
-                local, admitted, -1);
+        return new NodeRecord(
+                1,
+                uid,
+                NodeRecord.Role.LIGHT,
+                NodeRecord.Approval.AUTO,
+                0,
+                pid,
+                pidStart,
+                0,
+                0,
+                false,
+                local,
+                admitted,
+                -1);
     }
 }

@@ -52,7 +52,10 @@ class SealedTransportsTest {
         RegistryKeys keys = new RegistryKeys();
         keys.refresh(net, r.network());
         assertEquals(2, keys.size());
-        return Transports.factory(Home.of(home), net, net.nodes(null),
+        return Transports.factory(
+                Home.of(home),
+                net,
+                net.nodes(null),
                 new Transports.Sealing(NetworkId.fromHex(net.pin().orElseThrow().networkId()), keys, fh));
     }
 
@@ -62,13 +65,14 @@ class SealedTransportsTest {
 
     @Test
     void sealedEndpointsCarryTheLargestProtocolMessageAndPadSharesAndDeclinesAlike() throws Exception {
-        NodeService nodes = new NodeService(Home.of(home), Clock.systemUTC(), Pause.REAL, line -> { });
+        NodeService nodes = new NodeService(Home.of(home), Clock.systemUTC(), Pause.REAL, line -> {});
         assertEquals(1, nodes.create("heavy", 1, "auto").size());
         assertEquals(1, nodes.create("light", 1, "auto").size());
         try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
             TransportFactory f = factory(net);
             List<String> heavyLog = new CopyOnWriteArrayList<>();
-            try (Transport heavy = f.open(HEAVY, heavyLog::add); Transport light = f.open(LIGHT, text -> { })) {
+            try (Transport heavy = f.open(HEAVY, heavyLog::add);
+                    Transport light = f.open(LIGHT, text -> {})) {
                 assertTrue(light.maxMessageBytes() >= MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes() + "");
                 assertTrue(heavy.maxMessageBytes() >= MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes() + "");
 
@@ -78,21 +82,40 @@ class SealedTransportsTest {
                 Optional<Message> got = light.receiveAny(Duration.ofSeconds(10));
                 assertArrayEquals(largest, got.orElseThrow().payload());
 
-                light.send(HEAVY, Envelope.of(MessageType.SHARE, LIGHT, HEAVY, "c00000001",
-                        new Bodies.Share(io.formix.mpc.ShareCodec.encode(
-                                io.formix.mpc.SharingSchemes.additive(3).share(new int[] {-1})[0])).toJson()).encode());
-                light.send(HEAVY, Envelope.of(MessageType.DECLINE, LIGHT, HEAVY, "c00000001",
-                        new Bodies.Decline("no integer in 0..100 satisfies the schema").toJson()).encode());
+                light.send(
+                        HEAVY,
+                        Envelope.of(
+                                        MessageType.SHARE,
+                                        LIGHT,
+                                        HEAVY,
+                                        "c00000001",
+                                        new Bodies.Share(io.formix.mpc.ShareCodec.encode(
+                                                        io.formix.mpc.SharingSchemes.additive(3)
+                                                                .share(new int[] {-1})[0]))
+                                                .toJson())
+                                .encode());
+                light.send(
+                        HEAVY,
+                        Envelope.of(
+                                        MessageType.DECLINE,
+                                        LIGHT,
+                                        HEAVY,
+                                        "c00000001",
+                                        new Bodies.Decline("no integer in 0..100 satisfies the schema").toJson())
+                                .encode());
                 long share = Files.size(channel(LIGHT, HEAVY).resolve("00000000.msg"));
                 long decline = Files.size(channel(LIGHT, HEAVY).resolve("00000001.msg"));
                 assertEquals(share, decline, "a share and a decline are one size on the wire");
-                String onDisk = new String(Files.readAllBytes(channel(LIGHT, HEAVY).resolve("00000000.msg")),
-                        StandardCharsets.ISO_8859_1);
+                String onDisk = new String(
+                        Files.readAllBytes(channel(LIGHT, HEAVY).resolve("00000000.msg")), StandardCharsets.ISO_8859_1);
                 assertTrue(!onDisk.contains("share") && !onDisk.contains("4294967295"), "sealed, not plaintext");
                 List<String> types = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    types.add(Envelope.decode(heavy.receiveAny(Duration.ofSeconds(10)).orElseThrow().payload())
-                            .type().wire());
+                    types.add(Envelope.decode(heavy.receiveAny(Duration.ofSeconds(10))
+                                    .orElseThrow()
+                                    .payload())
+                            .type()
+                            .wire());
                 }
                 assertEquals(List.of("share", "decline"), types);
 
@@ -107,8 +130,11 @@ class SealedTransportsTest {
                 Files.write(channel(LIGHT, HEAVY).resolve("00000002.ready"), new byte[0]);
                 assertTrue(heavy.receiveAny(Duration.ofSeconds(2)).isEmpty(), "nothing reaches the node");
                 assertEquals(1, heavyLog.size(), heavyLog.toString());
-                assertTrue(heavyLog.get(0).startsWith("rejected message #2 from light-0001 on channel "
-                        + "light-0001_to_heavy-1 (" + payload.length + " bytes) at step PARSE"), heavyLog.get(0));
+                assertTrue(
+                        heavyLog.get(0)
+                                .startsWith("rejected message #2 from light-0001 on channel "
+                                        + "light-0001_to_heavy-1 (" + payload.length + " bytes) at step PARSE"),
+                        heavyLog.get(0));
                 assertTrue(!heavyLog.get(0).contains("\"share\""), "never the content: " + heavyLog.get(0));
             }
         }
@@ -116,12 +142,31 @@ class SealedTransportsTest {
 
     @Test
     void aResultFitsTheLightNodesBound() throws Exception {
-        List<PartyId> heavy = List.of(PartyId.of("h".repeat(63)), PartyId.of("i".repeat(63)), PartyId.of("j".repeat(63)));
+        List<PartyId> heavy =
+                List.of(PartyId.of("h".repeat(63)), PartyId.of("i".repeat(63)), PartyId.of("j".repeat(63)));
         String reason = "\u0001".repeat(4096);
-        byte[] result = Envelope.of(MessageType.RESULT, heavy.get(0), PartyId.of("l".repeat(63)), "c".repeat(63),
-                new Bodies.Result("failed", -1, Bodies.MAX_LIGHTS, Bodies.MAX_LIGHTS, Bodies.MAX_LIGHTS,
-                        Integer.MAX_VALUE, reason, io.formix.protocol.ResponseSchema.DEFAULT, Bodies.MAX_LIGHTS,
-                        Long.MAX_VALUE, 3_600_000, heavy, Long.MAX_VALUE, Long.MAX_VALUE).toJson()).encode();
+        byte[] result = Envelope.of(
+                        MessageType.RESULT,
+                        heavy.get(0),
+                        PartyId.of("l".repeat(63)),
+                        "c".repeat(63),
+                        new Bodies.Result(
+                                        "failed",
+                                        -1,
+                                        Bodies.MAX_LIGHTS,
+                                        Bodies.MAX_LIGHTS,
+                                        Bodies.MAX_LIGHTS,
+                                        Integer.MAX_VALUE,
+                                        reason,
+                                        io.formix.protocol.ResponseSchema.DEFAULT,
+                                        Bodies.MAX_LIGHTS,
+                                        Long.MAX_VALUE,
+                                        3_600_000,
+                                        heavy,
+                                        Long.MAX_VALUE,
+                                        Long.MAX_VALUE)
+                                .toJson())
+                .encode();
         assertTrue(result.length <= MessageLimits.MAX_TO_LIGHT, result.length + " bytes");
     }
 }

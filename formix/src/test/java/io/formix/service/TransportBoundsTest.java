@@ -32,10 +32,10 @@ class TransportBoundsTest {
     @TempDir
     Path home;
 
-    static final NodeRecord HEAVY = new NodeRecord(1, PartyId.of("heavy-1"), NodeRecord.Role.HEAVY,
-            NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
-    static final NodeRecord LIGHT = new NodeRecord(2, PartyId.of("light-0001"), NodeRecord.Role.LIGHT,
-            NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
+    static final NodeRecord HEAVY = new NodeRecord(
+            1, PartyId.of("heavy-1"), NodeRecord.Role.HEAVY, NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
+    static final NodeRecord LIGHT = new NodeRecord(
+            2, PartyId.of("light-0001"), NodeRecord.Role.LIGHT, NodeRecord.Approval.AUTO, 0, 0, 0, 0, 0, false);
 
     private Home main(String transport) {
         return new Home(home, null, () -> transport);
@@ -56,14 +56,15 @@ class TransportBoundsTest {
         TransportFactory f = Transports.factory(main("file"), null, List.of(HEAVY, LIGHT));
         writeHeaderOnly(LIGHT.uid(), HEAVY.uid(), MessageLimits.MAX_TO_HEAVY + 1L);
         writeHeaderOnly(HEAVY.uid(), LIGHT.uid(), MessageLimits.MAX_TO_LIGHT + 1L);
-        try (Transport heavy = f.open(HEAVY.uid()); Transport light = f.open(LIGHT.uid())) {
+        try (Transport heavy = f.open(HEAVY.uid());
+                Transport light = f.open(LIGHT.uid())) {
             assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes());
             assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes());
-            CorruptMessageException h = assertThrows(CorruptMessageException.class,
-                    () -> heavy.receiveAny(Duration.ofSeconds(5)));
+            CorruptMessageException h =
+                    assertThrows(CorruptMessageException.class, () -> heavy.receiveAny(Duration.ofSeconds(5)));
             assertTrue(h.getMessage().contains("exceeds the maximum of " + MessageLimits.MAX_TO_HEAVY), h.getMessage());
-            CorruptMessageException l = assertThrows(CorruptMessageException.class,
-                    () -> light.receiveAny(Duration.ofSeconds(5)));
+            CorruptMessageException l =
+                    assertThrows(CorruptMessageException.class, () -> light.receiveAny(Duration.ofSeconds(5)));
             assertTrue(l.getMessage().contains("exceeds the maximum of " + MessageLimits.MAX_TO_LIGHT), l.getMessage());
             // Moved aside, not kept: the channel goes on.
             assertFalse(Files.exists(home.resolve("channels/light-0001_to_heavy-1/00000000.msg")));
@@ -73,7 +74,8 @@ class TransportBoundsTest {
     @Test
     void tcpTransportsAreBoundedByTheProtocolToo() throws Exception {
         TransportFactory f = Transports.factory(main("tcp"), null, List.of(HEAVY, LIGHT));
-        try (Transport heavy = f.open(HEAVY.uid()); Transport light = f.open(LIGHT.uid())) {
+        try (Transport heavy = f.open(HEAVY.uid());
+                Transport light = f.open(LIGHT.uid())) {
             assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes());
             assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes());
         }

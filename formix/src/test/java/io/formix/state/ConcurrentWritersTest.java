@@ -38,10 +38,19 @@ class ConcurrentWritersTest {
             // /tmp, twenty loaders at once race to clean up a library left by a killed process, and
             // the loser logs an error that has nothing to do with network.db.
             Path natives = Files.createDirectories(home.resolve(".natives").resolve("p" + i));
-            procs.add(new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m",
-                    "-Dorg.sqlite.tmpdir=" + natives, "-cp",
-                    System.getProperty("java.class.path"), ConcurrentWriterMain.class.getName(), home.toString(),
-                    Integer.toString(WRITES)).redirectErrorStream(true).start());
+            procs.add(new ProcessBuilder(
+                            java,
+                            "-Xshare:auto",
+                            "-XX:TieredStopAtLevel=1",
+                            "-Xmx64m",
+                            "-Dorg.sqlite.tmpdir=" + natives,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ConcurrentWriterMain.class.getName(),
+                            home.toString(),
+                            Integer.toString(WRITES))
+                    .redirectErrorStream(true)
+                    .start());
         }
         for (Process p : procs) {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -59,5 +68,4 @@ class ConcurrentWritersTest {
             assertEquals(PROCESSES * ((WRITES) / 2), heavy);
         }
     }
-
 }

@@ -30,8 +30,8 @@ class HeavyStoreContractTest {
 
     private static final PartyId L1 = PartyId.of("light-0001");
     private static final PartyId L2 = PartyId.of("light-0002");
-    private static final List<PartyId> HEAVY = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"),
-            PartyId.of("heavy-3"));
+    private static final List<PartyId> HEAVY =
+            List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
 
     @TempDir
     static Path dir;
@@ -43,13 +43,26 @@ class HeavyStoreContractTest {
     private static int opened;
 
     private static HeavyStore open(String kind) {
-        return kind.equals("memory") ? HeavyStore.inMemory()
+        return kind.equals("memory")
+                ? HeavyStore.inMemory()
                 : HeavyStore.open(FormixHome.of(dir.resolve("h" + opened++)), HEAVY.get(1));
     }
 
     private static Entry entry(State s) {
-        return new Entry("c1", 2, "q", "{\"type\":\"integer\"}", "additive-3", 1, 1000, 50, HEAVY, Set.of(L1, L2), s,
-                null, null);
+        return new Entry(
+                "c1",
+                2,
+                "q",
+                "{\"type\":\"integer\"}",
+                "additive-3",
+                1,
+                1000,
+                50,
+                HEAVY,
+                Set.of(L1, L2),
+                s,
+                null,
+                null);
     }
 
     @ParameterizedTest
@@ -102,11 +115,13 @@ class HeavyStoreContractTest {
     void aTransactionThatThrowsLeavesNothingBehind(String kind) {
         try (HeavyStore s = open(kind)) {
             s.create(entry(State.COLLECTING), 1);
-            assertThrows(IllegalStateException.class, () -> s.inTransaction(() -> {
-                s.addShare("c1", L1, new byte[] {1}, 2);
-                s.transition("c1", State.COLLECTING, State.CLOSED, 2);
-                throw new IllegalStateException("refused");
-            }));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> s.inTransaction(() -> {
+                        s.addShare("c1", L1, new byte[] {1}, 2);
+                        s.transition("c1", State.COLLECTING, State.CLOSED, 2);
+                        throw new IllegalStateException("refused");
+                    }));
             assertTrue(s.shareHolders("c1").isEmpty());
             assertEquals(State.COLLECTING, s.entry("c1").orElseThrow().state());
             assertEquals(Intake.ACCEPTED, s.inTransaction(() -> s.addShare("c1", L1, new byte[] {1}, 3)));
@@ -120,14 +135,16 @@ class HeavyStoreContractTest {
         PartyId uid = PartyId.of("heavy-1");
         java.nio.file.Files.createDirectories(fh.nodeDb(uid).getParent());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fh.nodeDb(uid));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.executeUpdate("CREATE TABLE computations (id TEXT PRIMARY KEY, my_index INTEGER, heavy1 TEXT, "
                     + "heavy2 TEXT, heavy3 TEXT, state TEXT, created_at INTEGER)");
             st.executeUpdate("CREATE TABLE shares (computation TEXT, light TEXT, share INTEGER, arrived_at INTEGER, "
                     + "PRIMARY KEY (computation, light))");
         }
         UnusableDatabaseException e = assertThrows(UnusableDatabaseException.class, () -> HeavyStore.open(fh, uid));
-        assertTrue(e.getMessage().contains("was made by an older Formix") && e.getMessage().contains("formix init --force"),
+        assertTrue(
+                e.getMessage().contains("was made by an older Formix")
+                        && e.getMessage().contains("formix init --force"),
                 e.getMessage());
     }
 
@@ -137,10 +154,11 @@ class HeavyStoreContractTest {
         PartyId uid = PartyId.of("light-0001");
         java.nio.file.Files.createDirectories(fh.nodeDb(uid).getParent());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fh.nodeDb(uid));
-             Statement st = c.createStatement()) {
-            st.executeUpdate("CREATE TABLE computations (id TEXT PRIMARY KEY, prompt TEXT, schema TEXT, deadline INTEGER, "
-                    + "heavy1 TEXT, heavy2 TEXT, heavy3 TEXT, state TEXT, answer INTEGER, share1 INTEGER, share2 INTEGER, "
-                    + "share3 INTEGER, reason TEXT, received_at INTEGER, answered_at INTEGER)");
+                Statement st = c.createStatement()) {
+            st.executeUpdate(
+                    "CREATE TABLE computations (id TEXT PRIMARY KEY, prompt TEXT, schema TEXT, deadline INTEGER, "
+                            + "heavy1 TEXT, heavy2 TEXT, heavy3 TEXT, state TEXT, answer INTEGER, share1 INTEGER, share2 INTEGER, "
+                            + "share3 INTEGER, reason TEXT, received_at INTEGER, answered_at INTEGER)");
         }
         UnusableDatabaseException e = assertThrows(UnusableDatabaseException.class, () -> LightStore.open(fh, uid));
         assertTrue(e.getMessage().contains("formix init --force"), e.getMessage());

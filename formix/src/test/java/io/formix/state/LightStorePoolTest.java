@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class LightStorePoolTest {
 
-    private static final List<PartyId> HEAVY = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"),
-            PartyId.of("heavy-3"));
+    private static final List<PartyId> HEAVY =
+            List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
 
     @TempDir
     Path dir;
@@ -54,14 +54,29 @@ class LightStorePoolTest {
     /** A store that counts its close. */
     private record Forwarding(LightStore s, AtomicInteger live) implements LightStore {
         @Override
-        public boolean receive(String id, String prompt, String schema, String scheme, long deadline,
-                               List<PartyId> heavy, State initial, long now) {
+        public boolean receive(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                State initial,
+                long now) {
             return s.receive(id, prompt, schema, scheme, deadline, heavy, initial, now);
         }
 
         @Override
-        public boolean receiveAnswered(String id, String prompt, String schema, String scheme, long deadline,
-                                       List<PartyId> heavy, int answer, List<byte[]> shares, long now) {
+        public boolean receiveAnswered(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                int answer,
+                List<byte[]> shares,
+                long now) {
             return s.receiveAnswered(id, prompt, schema, scheme, deadline, heavy, answer, shares, now);
         }
 
@@ -131,13 +146,15 @@ class LightStorePoolTest {
                 assertTrue(pool.openCount() <= 4, "open: " + pool.openCount());
             }
             for (int i = 0; i < 20; i++) {
-                assertTrue(stores.get(i).receive("c" + i, "p", "{}", LightStore.DEFAULT_SCHEME, 9, HEAVY,
-                        State.APPROVED, 1));
+                assertTrue(stores.get(i)
+                        .receive("c" + i, "p", "{}", LightStore.DEFAULT_SCHEME, 9, HEAVY, State.APPROVED, 1));
             }
             assertEquals(4, c.peak.get(), "at most the capacity open at once");
             assertEquals(4, c.live.get());
             for (int i = 0; i < 20; i++) {
-                assertEquals(State.APPROVED, stores.get(i).entry("c" + i).orElseThrow().state(),
+                assertEquals(
+                        State.APPROVED,
+                        stores.get(i).entry("c" + i).orElseThrow().state(),
                         "store " + i + " reads what it wrote before it was closed");
             }
             stores.forEach(LightStore::close);
@@ -210,8 +227,8 @@ class LightStorePoolTest {
                         for (int k = seed; k < stores * perStore; k += 8) {
                             LightStore s = all.get(k % stores);
                             String id = "c" + k;
-                            assertTrue(s.receiveAnswered(id, "p", "{}", LightStore.DEFAULT_SCHEME, 9, HEAVY, k % 101,
-                                    shares(k), 1));
+                            assertTrue(s.receiveAnswered(
+                                    id, "p", "{}", LightStore.DEFAULT_SCHEME, 9, HEAVY, k % 101, shares(k), 1));
                             assertTrue(s.markSent(id));
                             if (k % 7 == 0) {
                                 pool.closeIdle(); // closes nothing in use
@@ -254,7 +271,8 @@ class LightStorePoolTest {
         AtomicLong clock = new AtomicLong(1_000);
         LightStorePool.Opener failing = (file, first) -> {
             if (exhausted.get()) {
-                throw new StateException("cannot open " + file,
+                throw new StateException(
+                        "cannot open " + file,
                         new java.nio.file.FileSystemException(file.toString(), null, "Too many open files"));
             }
             return first ? SqliteLightStore.open(file) : SqliteLightStore.reopen(file);

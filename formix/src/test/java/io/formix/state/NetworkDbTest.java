@@ -27,7 +27,8 @@ class NetworkDbTest {
             db.createNodes(Role.LIGHT, 2, Approval.MANUAL, 2);
             db.createNodes(Role.LIGHT, 1, Approval.AUTO, 3);
             List<NodeRecord> lights = db.nodes(Role.LIGHT);
-            assertEquals(List.of("light-0001", "light-0002", "light-0003"),
+            assertEquals(
+                    List.of("light-0001", "light-0002", "light-0003"),
                     lights.stream().map(r -> r.uid().value()).toList());
             assertEquals(Approval.MANUAL, lights.get(0).approval());
             assertEquals("heavy-3", db.nodes(Role.HEAVY).get(2).uid().value());
@@ -40,8 +41,8 @@ class NetworkDbTest {
     void aComputationEndsOnceAndItsStatusNeverMovesBack() {
         try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
             List<PartyId> heavy = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
-            db.insertComputation(new ComputationRecord("c1", "q", "{}", 2, 10, 5, heavy, Status.PROPOSED, 0, 0, 0, -1,
-                    null, 0, 1, 0));
+            db.insertComputation(new ComputationRecord(
+                    "c1", "q", "{}", 2, 10, 5, heavy, Status.PROPOSED, 0, 0, 0, -1, null, 0, 1, 0));
             assertTrue(db.advance("c1", Status.COLLECTING, 4));
             assertFalse(db.advance("c1", Status.BROADCAST, -1), "no step back");
             assertTrue(db.reveal("c1", -1, 4, 0, 99));
@@ -55,7 +56,8 @@ class NetworkDbTest {
 
     @Test
     void anotherConnectionsCommitChangesTheDataVersion() {
-        try (NetworkDb a = NetworkDb.open(FormixHome.of(home)); NetworkDb b = NetworkDb.open(FormixHome.of(home))) {
+        try (NetworkDb a = NetworkDb.open(FormixHome.of(home));
+                NetworkDb b = NetworkDb.open(FormixHome.of(home))) {
             long v = a.dataVersion();
             b.createNodes(Role.LIGHT, 1, Approval.AUTO, 1);
             assertTrue(a.dataVersion() != v);
@@ -66,37 +68,46 @@ class NetworkDbTest {
     void aNetworkDbWithOneColumnPerHeavyNodeIsMigratedToTheHeaviesColumn() throws Exception {
         java.nio.file.Path file = FormixHome.of(home).networkDb();
         java.nio.file.Files.createDirectories(file.getParent());
-        String old = NetworkDbFiles.SCHEMA.replace("heavies      TEXT NOT NULL,",
-                "heavy1 TEXT NOT NULL, heavy2 TEXT NOT NULL, heavy3 TEXT NOT NULL,")
-                .replace("CREATE INDEX IF NOT EXISTS computations_status ON computations(status);",
+        String old = NetworkDbFiles.SCHEMA
+                .replace(
+                        "heavies      TEXT NOT NULL,",
+                        "heavy1 TEXT NOT NULL, heavy2 TEXT NOT NULL, heavy3 TEXT NOT NULL,")
+                .replace(
+                        "CREATE INDEX IF NOT EXISTS computations_status ON computations(status);",
                         "CREATE INDEX IF NOT EXISTS computations_pending ON computations(status, heavy1);");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
-             java.sql.Statement st = c.createStatement()) {
+                java.sql.Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             for (String stmt : old.split(";")) {
                 if (!stmt.isBlank()) {
                     st.executeUpdate(stmt);
                 }
             }
-            st.executeUpdate("INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
-                    + "heavy3, status, created_at) VALUES ('c1','q','{}',1,5,5,'heavy-1','heavy-2','heavy-3','proposed',1)");
+            st.executeUpdate(
+                    "INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavy1, heavy2, "
+                            + "heavy3, status, created_at) VALUES ('c1','q','{}',1,5,5,'heavy-1','heavy-2','heavy-3','proposed',1)");
         }
         try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
             List<PartyId> heavy = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
             assertEquals(heavy, db.computation("c1").orElseThrow().heavy(), "the three columns became one, in order");
-            assertEquals(1, db.computations(Status.PROPOSED, PartyId.of("heavy-1")).size());
+            assertEquals(
+                    1, db.computations(Status.PROPOSED, PartyId.of("heavy-1")).size());
             assertTrue(db.computations(Status.PROPOSED, PartyId.of("heavy-2")).isEmpty());
-            db.insertComputation(new ComputationRecord("c2", "q", "{}", 1, 5, 5, heavy, Status.PROPOSED, 0, 0, 0, -1,
-                    null, 0, 2, 0));
+            db.insertComputation(new ComputationRecord(
+                    "c2", "q", "{}", 1, 5, 5, heavy, Status.PROPOSED, 0, 0, 0, -1, null, 0, 2, 0));
             assertEquals(heavy, db.computation("c2").orElseThrow().heavy());
             assertTrue(db.undelivered("c2").isEmpty());
-            db.recordUndelivered("c2", java.util.Map.of("unreachable: gone", 2, "local error until the deadline: x", 1));
-            assertEquals(java.util.Map.of("unreachable: gone", 2, "local error until the deadline: x", 1),
-                    db.undelivered("c2"), "readable for comp show, also on a migrated network.db");
+            db.recordUndelivered(
+                    "c2", java.util.Map.of("unreachable: gone", 2, "local error until the deadline: x", 1));
+            assertEquals(
+                    java.util.Map.of("unreachable: gone", 2, "local error until the deadline: x", 1),
+                    db.undelivered("c2"),
+                    "readable for comp show, also on a migrated network.db");
         }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
-             java.sql.ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT COUNT(*) FROM pragma_table_info('computations') WHERE name LIKE 'heavy_'")) {
+                java.sql.ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT COUNT(*) FROM pragma_table_info('computations') WHERE name LIKE 'heavy_'")) {
             rs.next();
             assertEquals(0, rs.getInt(1), "no per-index column is left");
         }

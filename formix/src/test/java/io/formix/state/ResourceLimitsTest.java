@@ -20,8 +20,10 @@ class ResourceLimitsTest {
     void tooManyOpenFilesNamesTheLimitAndWhatToRaise() {
         IOException e = new FileSystemException("/x/node.db", null, "Too many open files");
         String m = ResourceLimits.explain(new StateException("cannot open", e), null);
-        assertEquals("too many open files (limit " + ResourceLimits.openFileLimit()
-                + "): raise `ulimit -n` or host fewer nodes per process", m);
+        assertEquals(
+                "too many open files (limit " + ResourceLimits.openFileLimit()
+                        + "): raise `ulimit -n` or host fewer nodes per process",
+                m);
         assertTrue(ResourceLimits.openFileLimit() > 0, "read from /proc/self/limits");
     }
 
@@ -29,7 +31,8 @@ class ResourceLimitsTest {
     void sqliteUnableToOpenCountsOnlyAtTheDescriptorLimit() {
         // SQLite hides errno: "unable to open" is a descriptor limit only when the process is at it.
         SQLException cantOpen = new SQLException("[SQLITE_CANTOPEN] unable to open database file");
-        assertFalse(ResourceLimits.tooManyOpenFiles(new StateException("x", cantOpen)),
+        assertFalse(
+                ResourceLimits.tooManyOpenFiles(new StateException("x", cantOpen)),
                 "this test process is far below its limit");
         assertTrue(ResourceLimits.openFiles() > 0);
     }
@@ -40,11 +43,12 @@ class ResourceLimitsTest {
         assertTrue(watches.startsWith("inotify watches exhausted (limit "), watches);
         assertTrue(watches.contains("fs.inotify.max_user_watches"), watches);
         assertTrue(watches.matches("inotify watches exhausted \\(limit [0-9]+\\).*"), watches);
-        String instances = ResourceLimits.explain(new IOException("User limit of inotify instances reached or too many open files"), null);
+        String instances = ResourceLimits.explain(
+                new IOException("User limit of inotify instances reached or too many open files"), null);
         assertTrue(instances.startsWith("inotify instances exhausted (limit "), instances);
         assertTrue(instances.contains("fs.inotify.max_user_instances"), instances);
-        String disk = ResourceLimits.explain(new FileSystemException("/x", null, "No space left on device"),
-                Path.of("/x"));
+        String disk =
+                ResourceLimits.explain(new FileSystemException("/x", null, "No space left on device"), Path.of("/x"));
         assertEquals("disk full (/x): free space on that disk", disk);
         for (String line : new String[] {watches, instances, disk}) {
             assertFalse(line.contains("\n"), "one line: " + line);

@@ -34,8 +34,8 @@ interface ChunkKernel {
      * {@code last} is the same array as {@code randomComponents[k]}. The caller has checked every bound;
      * the outputs are distinct arrays.
      */
-    void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
-            int byteOffset);
+    void shareBytes(
+            KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last, int byteOffset);
 
     /** Advances {@code stream} by {@code n} elements and adds them to ({@code subtract}: subtracts them from) {@code dst[off .. off+n)}. */
     void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract);

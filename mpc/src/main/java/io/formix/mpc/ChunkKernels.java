@@ -28,8 +28,9 @@ final class ChunkKernels {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String SIMD_CLASS = "io.formix.mpc.SimdChunkKernel";
 
-    private static final Choice CHOICE =
-            choose(System.getProperty(PROPERTY, "auto"), ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
+    private static final Choice CHOICE = choose(
+            System.getProperty(PROPERTY, "auto"),
+            ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
 
     private ChunkKernels() {}
 
@@ -72,7 +73,9 @@ final class ChunkKernels {
         }
         try {
             Constructor<?> constructor = Class.forName(SIMD_CLASS).getDeclaredConstructor();
-            String unsupported = (String) Class.forName(SIMD_CLASS).getDeclaredMethod("whyUnsupported").invoke(null);
+            String unsupported = (String) Class.forName(SIMD_CLASS)
+                    .getDeclaredMethod("whyUnsupported")
+                    .invoke(null);
             if (unsupported != null) {
                 return Choice.scalar(unsupported);
             }
@@ -118,7 +121,8 @@ final class ChunkKernels {
         for (int streams = 1; streams <= 3; streams++) {
             int[] secret = random.ints(length).toArray();
             for (boolean full : new boolean[] {false, true}) {
-                if (!Arrays.deepEquals(shareChunkAsBytes(reference, streams, secret, off, n, full),
+                if (!Arrays.deepEquals(
+                        shareChunkAsBytes(reference, streams, secret, off, n, full),
                         shareChunkAsBytes(candidate, streams, secret, off, n, full))) {
                     return false;
                 }
@@ -137,8 +141,8 @@ final class ChunkKernels {
     }
 
     /** Every array one kernel's {@code share} wrote (random components first, the last component at the end). */
-    private static int[][] shareChunk(ChunkKernel kernel, int streams, int[] secret, int off, int n,
-            boolean full, boolean inPlace) {
+    private static int[][] shareChunk(
+            ChunkKernel kernel, int streams, int[] secret, int off, int n, boolean full, boolean inPlace) {
         KeyStream[] keyStreams = new KeyStream[streams];
         int[][] out = new int[streams + 1][secret.length];
         for (int c = 0; c < streams; c++) {
@@ -153,8 +157,8 @@ final class ChunkKernels {
     }
 
     /** Every array one kernel's {@code shareBytes} wrote, at byte offset 5. */
-    private static byte[][] shareChunkAsBytes(ChunkKernel kernel, int streams, int[] secret, int off, int n,
-            boolean full) {
+    private static byte[][] shareChunkAsBytes(
+            ChunkKernel kernel, int streams, int[] secret, int off, int n, boolean full) {
         KeyStream[] keyStreams = new KeyStream[streams];
         byte[][] out = new byte[streams + 1][5 + 4 * secret.length];
         for (int c = 0; c < streams; c++) {

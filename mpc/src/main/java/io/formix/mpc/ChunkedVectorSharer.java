@@ -43,8 +43,8 @@ final class ChunkedVectorSharer implements VectorSharer {
         this(scheme, random, chunk, chunk, kernel);
     }
 
-    private ChunkedVectorSharer(SharingScheme scheme, SecureRandom random, int fullSizeIntsChunk, int aesBoundChunk,
-            ChunkKernel kernel) {
+    private ChunkedVectorSharer(
+            SharingScheme scheme, SecureRandom random, int fullSizeIntsChunk, int aesBoundChunk, ChunkKernel kernel) {
         for (int chunk : new int[] {fullSizeIntsChunk, aesBoundChunk}) {
             if (chunk < 1 || chunk > KeyStream.CHUNK_INTS) {
                 throw new IllegalArgumentException("chunk must be in 1.." + KeyStream.CHUNK_INTS + ", got " + chunk);
@@ -132,8 +132,8 @@ final class ChunkedVectorSharer implements VectorSharer {
         int chunk = aesBoundChunk;
         try {
             for (int off = 0; off < secret.length; off += chunk) {
-                kernel.shareBytes(streams, secret, off, Math.min(chunk, secret.length - off), randomComponents, last,
-                        offset);
+                kernel.shareBytes(
+                        streams, secret, off, Math.min(chunk, secret.length - off), randomComponents, last, offset);
             }
         } finally {
             wipe();
@@ -142,8 +142,8 @@ final class ChunkedVectorSharer implements VectorSharer {
 
     private void checkComponentCount(int arrays) {
         if (arrays != streams.length + 1) {
-            throw new IllegalArgumentException(scheme + " has " + (streams.length + 1) + " components, got "
-                    + arrays + " arrays");
+            throw new IllegalArgumentException(
+                    scheme + " has " + (streams.length + 1) + " components, got " + arrays + " arrays");
         }
     }
 

@@ -114,7 +114,7 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public VectorShare[] share(int[] secret) {
-        checkLength(secret);  // before allocating
+        checkLength(secret); // before allocating
         int[][] comp = new int[components][secret.length];
         vectorSharer().shareInto(secret, comp);
         ShareComponent[] wrapped = new ShareComponent[components];
@@ -126,9 +126,9 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public VectorShare[] shareCompressed(int[] secret) {
-        checkLength(secret);  // before cloning
+        checkLength(secret); // before cloning
         byte[][] seeds = new byte[components - 1][AesCtrPrg.SEED_BYTES];
-        int[] last = secret.clone();  // shared in place: a clone skips zeroing a new array
+        int[] last = secret.clone(); // shared in place: a clone skips zeroing a new array
         vectorSharer().shareCompressedInto(last, seeds, last);
         ShareComponent[] comp = new ShareComponent[components];
         for (int c = 0; c < components - 1; c++) {
@@ -141,8 +141,8 @@ final class ComponentSharing implements SharingScheme {
 
     static void checkLength(int[] secret) {
         if (secret.length > VectorShare.MAX_LENGTH) {
-            throw new IllegalArgumentException("vector of " + secret.length + " elements exceeds "
-                    + VectorShare.MAX_LENGTH);
+            throw new IllegalArgumentException(
+                    "vector of " + secret.length + " elements exceeds " + VectorShare.MAX_LENGTH);
         }
     }
 
@@ -241,28 +241,28 @@ final class ComponentSharing implements SharingScheme {
             int p = checkParty(e.getKey());
             int[][] rows = e.getValue();
             if (rows.length != held[p].length) {
-                throw new IllegalArgumentException("party " + p + " of " + name + " holds " + held[p].length
-                        + " components, got " + rows.length);
+                throw new IllegalArgumentException(
+                        "party " + p + " of " + name + " holds " + held[p].length + " components, got " + rows.length);
             }
             for (int k = 0; k < rows.length; k++) {
                 int c = held[p][k];
                 if (rows[k].length != length) {
-                    throw new IllegalArgumentException("party " + p + " component " + c + " has "
-                            + rows[k].length + " elements, expected " + length);
+                    throw new IllegalArgumentException("party " + p + " component " + c + " has " + rows[k].length
+                            + " elements, expected " + length);
                 }
                 if (byComponent[c] == null) {
                     byComponent[c] = rows[k];
                     source[c] = p;
                 } else if (!Arrays.equals(byComponent[c], rows[k])) {
-                    throw new InconsistentSharesException("parties " + source[c] + " and " + p
-                            + " disagree on component " + c + " of " + name);
+                    throw new InconsistentSharesException(
+                            "parties " + source[c] + " and " + p + " disagree on component " + c + " of " + name);
                 }
             }
         }
         for (int c = 0; c < components; c++) {
             if (byComponent[c] == null) {
-                throw new NotAQuorumException("parties " + new TreeSet<>(byParty.keySet()) + " miss component "
-                        + c + ": they are not a quorum of " + name);
+                throw new NotAQuorumException("parties " + new TreeSet<>(byParty.keySet()) + " miss component " + c
+                        + ": they are not a quorum of " + name);
             }
         }
         int[] sum = byComponent[0].clone();

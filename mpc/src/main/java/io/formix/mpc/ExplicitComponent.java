@@ -25,8 +25,8 @@ public final class ExplicitComponent implements ShareComponent {
             throw new IllegalArgumentException("component index must be >= 0, got " + index);
         }
         if (values.length > VectorShare.MAX_LENGTH) {
-            throw new IllegalArgumentException("component of " + values.length + " elements exceeds "
-                    + VectorShare.MAX_LENGTH);
+            throw new IllegalArgumentException(
+                    "component of " + values.length + " elements exceeds " + VectorShare.MAX_LENGTH);
         }
         this.index = index;
         this.values = values;

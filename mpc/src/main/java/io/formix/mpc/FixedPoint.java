@@ -68,8 +68,8 @@ public final class FixedPoint {
     /** {@code round(maxAbs · 2^f)}, checked to fit one signed int and be at least 1. */
     private static int maxEncoded(int fractionalBits, double maxAbs) {
         if (fractionalBits < 0 || fractionalBits > MAX_FRACTIONAL_BITS) {
-            throw new IllegalArgumentException("fractional bits must be in 0.." + MAX_FRACTIONAL_BITS + ", got "
-                    + fractionalBits);
+            throw new IllegalArgumentException(
+                    "fractional bits must be in 0.." + MAX_FRACTIONAL_BITS + ", got " + fractionalBits);
         }
         if (!(maxAbs > 0) || Double.isInfinite(maxAbs)) {
             throw new IllegalArgumentException("the bound must be finite and > 0, got " + maxAbs);

@@ -23,14 +23,15 @@ final class JitCapabilities {
                 return null;
             }
             if (isTrue(hotspot.getVMOption("TieredCompilation"))) {
-                int level = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+                int level = Integer.parseInt(
+                        hotspot.getVMOption("TieredStopAtLevel").getValue());
                 if (level < 4) {
                     return "-XX:TieredStopAtLevel=" + level;
                 }
             }
             return null;
         } catch (RuntimeException | LinkageError e) {
-            return null;  // not HotSpot, or options renamed: do not guess
+            return null; // not HotSpot, or options renamed: do not guess
         }
     }
 

@@ -27,7 +27,8 @@ final class KeyStream {
 
     private final Cipher cipher;
     private final byte[] bytes = new byte[CHUNK_BYTES];
-    private final IntBuffer bytesAsInts = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    private final IntBuffer bytesAsInts =
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
     private final int[] ints = new int[CHUNK_INTS];
 
     /** An unkeyed stream: call {@link #reseed(byte[])} before generating. */
@@ -50,8 +51,8 @@ final class KeyStream {
      */
     void reseed(byte[] seed) {
         if (seed == null || seed.length != AesCtrPrg.SEED_BYTES) {
-            throw new IllegalArgumentException("a seed is " + AesCtrPrg.SEED_BYTES + " bytes, got "
-                    + (seed == null ? "null" : seed.length));
+            throw new IllegalArgumentException(
+                    "a seed is " + AesCtrPrg.SEED_BYTES + " bytes, got " + (seed == null ? "null" : seed.length));
         }
         try {
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(new byte[16]));

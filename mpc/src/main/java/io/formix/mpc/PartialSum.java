@@ -41,13 +41,13 @@ public final class PartialSum {
             throw new IllegalArgumentException("party must be >= 0, got " + party);
         }
         if (componentIndices.length == 0 || componentIndices.length != sums.length) {
-            throw new IllegalArgumentException(componentIndices.length + " component indices for "
-                    + sums.length + " sums");
+            throw new IllegalArgumentException(
+                    componentIndices.length + " component indices for " + sums.length + " sums");
         }
         for (int[] s : sums) {
             if (s.length != sums[0].length) {
-                throw new IllegalArgumentException("component sums of different lengths: " + s.length
-                        + " and " + sums[0].length);
+                throw new IllegalArgumentException(
+                        "component sums of different lengths: " + s.length + " and " + sums[0].length);
             }
         }
         this.party = party;
@@ -115,9 +115,11 @@ public final class PartialSum {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PartialSum other && other.party == party
+        return o instanceof PartialSum other
+                && other.party == party
                 && Arrays.equals(other.componentIndices, componentIndices)
-                && Arrays.deepEquals(other.sums, sums) && other.contributors.equals(contributors);
+                && Arrays.deepEquals(other.sums, sums)
+                && other.contributors.equals(contributors);
     }
 
     @Override

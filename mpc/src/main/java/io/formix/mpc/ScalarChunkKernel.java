@@ -90,8 +90,8 @@ final class ScalarChunkKernel implements ChunkKernel {
      * little-endian views, and the result is written through one.
      */
     @Override
-    public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
-            int byteOffset) {
+    public void shareBytes(
+            KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last, int byteOffset) {
         int[] t = scratch;
         System.arraycopy(secret, off, t, 0, n);
         int at = byteOffset + off * Integer.BYTES;
@@ -112,7 +112,10 @@ final class ScalarChunkKernel implements ChunkKernel {
     }
 
     private static IntBuffer littleEndianInts(byte[] bytes, int at, int n) {
-        return ByteBuffer.wrap(bytes, at, n * Integer.BYTES).slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        return ByteBuffer.wrap(bytes, at, n * Integer.BYTES)
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asIntBuffer();
     }
 
     @Override

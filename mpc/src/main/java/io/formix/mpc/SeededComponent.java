@@ -72,7 +72,9 @@ public final class SeededComponent implements ShareComponent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SeededComponent other && other.index == index && other.length == length
+        return o instanceof SeededComponent other
+                && other.index == index
+                && other.length == length
                 && Arrays.equals(other.seed, seed);
     }
 

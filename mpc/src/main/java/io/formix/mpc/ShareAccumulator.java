@@ -47,8 +47,8 @@ public final class ShareAccumulator {
      * @throws IllegalArgumentException if the party is not in the scheme, the length is out of range,
      *     or an id is invalid (1..256 chars, no control characters)
      */
-    public static ShareAccumulator forContributors(SharingScheme scheme, int party, int length,
-            Set<String> contributors) {
+    public static ShareAccumulator forContributors(
+            SharingScheme scheme, int party, int length, Set<String> contributors) {
         Set<String> allowed = new HashSet<>();
         for (String id : contributors) {
             allowed.add(ContributorIds.validate(id));
@@ -81,8 +81,8 @@ public final class ShareAccumulator {
      * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme} or names a
      *     contributor outside the set
      */
-    public static ShareAccumulator resumeForContributors(SharingScheme scheme, PartialSum saved,
-            Set<String> contributors) {
+    public static ShareAccumulator resumeForContributors(
+            SharingScheme scheme, PartialSum saved, Set<String> contributors) {
         return resume(forContributors(scheme, saved.party(), saved.length(), contributors), saved);
     }
 
@@ -93,8 +93,8 @@ public final class ShareAccumulator {
         }
         for (String id : saved.contributors()) {
             if (acc.allowed != null && !acc.allowed.contains(id)) {
-                throw new IllegalArgumentException("saved sum includes contributor " + id + ", outside the set of "
-                        + acc.allowed.size());
+                throw new IllegalArgumentException(
+                        "saved sum includes contributor " + id + ", outside the set of " + acc.allowed.size());
             }
         }
         for (int k = 0; k < acc.sums.length; k++) {
@@ -135,8 +135,8 @@ public final class ShareAccumulator {
     public void add(String contributor, int[][] held) {
         checkContributor(contributor);
         if (held.length != sums.length) {
-            throw new IllegalArgumentException("party " + party + " holds " + sums.length + " components, got "
-                    + held.length);
+            throw new IllegalArgumentException(
+                    "party " + party + " holds " + sums.length + " components, got " + held.length);
         }
         for (int[] row : held) {
             checkLength(row.length);
@@ -162,8 +162,8 @@ public final class ShareAccumulator {
         checkContributor(contributor);
         checkLength(1);
         if (held.length != sums.length) {
-            throw new IllegalArgumentException("party " + party + " holds " + sums.length + " components, got "
-                    + held.length);
+            throw new IllegalArgumentException(
+                    "party " + party + " holds " + sums.length + " components, got " + held.length);
         }
         for (int k = 0; k < sums.length; k++) {
             sums[k][0] += held[k];
@@ -174,12 +174,12 @@ public final class ShareAccumulator {
     private void checkContributor(String contributor) {
         ContributorIds.validate(contributor);
         if (allowed != null && !allowed.contains(contributor)) {
-            throw new IllegalArgumentException("contributor " + contributor + " is not in the set of "
-                    + allowed.size() + " this sum is over");
+            throw new IllegalArgumentException(
+                    "contributor " + contributor + " is not in the set of " + allowed.size() + " this sum is over");
         }
         if (added.contains(contributor)) {
-            throw new DuplicateContributionException("contributor " + contributor + " already added to party "
-                    + party + "'s sum");
+            throw new DuplicateContributionException(
+                    "contributor " + contributor + " already added to party " + party + "'s sum");
         }
     }
 

@@ -64,7 +64,9 @@ public final class ShareCodec {
      * @throws MalformedEncodingException if truncated or longer than {@code maxLength}
      */
     public static int[] decodeVector(ByteBuffer buffer, int maxLength) {
-        ByteBuffer b = buffer.order() == ByteOrder.LITTLE_ENDIAN ? buffer : buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = buffer.order() == ByteOrder.LITTLE_ENDIAN
+                ? buffer
+                : buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
         int n = readLength(b, maxLength, "vector");
         int[] v = readInts(b, n, "vector");
         if (b != buffer) {
@@ -85,7 +87,8 @@ public final class ShareCodec {
             throw new IllegalArgumentException("share of " + size + " bytes does not fit one byte array");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(share.party()).putInt(share.length()).put((byte) share.components().size());
+        b.put(MAGIC).putInt(share.party()).putInt(share.length()).put((byte)
+                share.components().size());
         for (ShareComponent c : share.components()) {
             if (c instanceof SeededComponent s) {
                 b.put(KIND_SEED).putInt(s.index()).put(s.seedBytes());
@@ -120,7 +123,10 @@ public final class ShareCodec {
      * @throws NullPointerException if {@code message} is null
      */
     public static void writeSingleComponentHeader(byte[] message, int party, int length, int componentIndex) {
-        if (party < 0 || length < 0 || length > VectorShare.MAX_LENGTH || componentIndex < 0
+        if (party < 0
+                || length < 0
+                || length > VectorShare.MAX_LENGTH
+                || componentIndex < 0
                 || componentIndex >= MAX_COMPONENTS) {
             throw new IllegalArgumentException("party " + party + ", length " + length + ", component "
                     + componentIndex + ": party must be >= 0, length in 0.." + VectorShare.MAX_LENGTH
@@ -131,8 +137,14 @@ public final class ShareCodec {
             throw new IllegalArgumentException("a share of one " + length + "-element component is " + size
                     + " bytes, the array has " + message.length);
         }
-        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN)
-                .put(MAGIC).putInt(party).putInt(length).put((byte) 1).put(KIND_VALUES).putInt(componentIndex);
+        ByteBuffer.wrap(message)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MAGIC)
+                .putInt(party)
+                .putInt(length)
+                .put((byte) 1)
+                .put(KIND_VALUES)
+                .putInt(componentIndex);
     }
 
     /**
@@ -192,16 +204,16 @@ public final class ShareCodec {
         }
         int n = b.getInt();
         if (n < 0 || n > maxLength) {
-            throw new MalformedEncodingException(what + " length " + Integer.toUnsignedString(n)
-                    + " is outside 0.." + maxLength);
+            throw new MalformedEncodingException(
+                    what + " length " + Integer.toUnsignedString(n) + " is outside 0.." + maxLength);
         }
         return n;
     }
 
     private static int[] readInts(ByteBuffer b, int n, String what) {
         if (b.remaining() / 4 < n) {
-            throw new MalformedEncodingException("truncated " + what + ": " + n + " elements announced, "
-                    + b.remaining() + " bytes left");
+            throw new MalformedEncodingException(
+                    "truncated " + what + ": " + n + " elements announced, " + b.remaining() + " bytes left");
         }
         int[] v = new int[n];
         b.asIntBuffer().get(v);

@@ -36,7 +36,8 @@ final class ShareJson {
         @Override
         public String toString() {
             // Never the data: it is a share or a seed.
-            return "ComponentJson[index=" + index + ", kind=" + kind + ", chars=" + (data == null ? 0 : data.length()) + "]";
+            return "ComponentJson[index=" + index + ", kind=" + kind + ", chars=" + (data == null ? 0 : data.length())
+                    + "]";
         }
     }
 
@@ -52,7 +53,11 @@ final class ShareJson {
      * A {@link PartialSum}: {@code sums.get(k)} is the base64 sum of component {@code components.get(k)};
      * {@code contributorDigest} is checked against {@code contributors} when parsed.
      */
-    public record PartialSumJson(int party, List<Integer> components, List<String> sums, List<String> contributors,
+    public record PartialSumJson(
+            int party,
+            List<Integer> components,
+            List<String> sums,
+            List<String> contributors,
             String contributorDigest) {
         @Override
         public String toString() {
@@ -140,8 +145,8 @@ final class ShareJson {
         }
         long maxChars = 4 * ((4L * maxLength + 2) / 3);
         if (s.length() > maxChars) {
-            throw new MalformedEncodingException("base64 vector of " + s.length() + " chars exceeds " + maxLength
-                    + " elements");
+            throw new MalformedEncodingException(
+                    "base64 vector of " + s.length() + " chars exceeds " + maxLength + " elements");
         }
         byte[] bytes = decodeBase64(s, "vector");
         if (bytes.length % 4 != 0) {
@@ -161,8 +166,9 @@ final class ShareJson {
         }
         // interior quanta are bijective; only padding and the last quantum's spare bits can vary
         int tailBytes = bytes.length % 3 == 0 ? Math.min(3, bytes.length) : bytes.length % 3;
-        if (s.length() != 4 * ((bytes.length + 2) / 3) || !s.endsWith(Base64.getEncoder().encodeToString(
-                Arrays.copyOfRange(bytes, bytes.length - tailBytes, bytes.length)))) {
+        if (s.length() != 4 * ((bytes.length + 2) / 3)
+                || !s.endsWith(Base64.getEncoder()
+                        .encodeToString(Arrays.copyOfRange(bytes, bytes.length - tailBytes, bytes.length)))) {
             throw new MalformedEncodingException("non-canonical base64 " + what);
         }
         return bytes;
@@ -175,7 +181,8 @@ final class ShareJson {
         List<ComponentJson> comps = new ArrayList<>();
         for (ShareComponent c : share.components()) {
             if (c instanceof SeededComponent s) {
-                comps.add(new ComponentJson(s.index(), KIND_SEED, Base64.getEncoder().encodeToString(s.seedBytes())));
+                comps.add(new ComponentJson(
+                        s.index(), KIND_SEED, Base64.getEncoder().encodeToString(s.seedBytes())));
             } else {
                 comps.add(new ComponentJson(c.index(), KIND_VALUES, base64(((ExplicitComponent) c).values())));
             }
@@ -206,7 +213,8 @@ final class ShareJson {
             }
             if (KIND_SEED.equals(c.kind())) {
                 if (c.data() == null || c.data().length() != 44) {
-                    throw new MalformedEncodingException("seed of component " + c.index() + " is not 32 bytes of base64");
+                    throw new MalformedEncodingException(
+                            "seed of component " + c.index() + " is not 32 bytes of base64");
                 }
                 comps.add(new SeededComponent(c.index(), json.length(), decodeBase64(c.data(), "seed")));
             } else if (KIND_VALUES.equals(c.kind())) {
@@ -246,18 +254,21 @@ final class ShareJson {
      * @throws MalformedEncodingException if anything is missing, malformed, out of range or inconsistent
      */
     public static PartialSum fromJson(PartialSumJson json, int maxLength, int maxContributors) {
-        if (json == null || json.components() == null || json.sums() == null || json.contributors() == null
+        if (json == null
+                || json.components() == null
+                || json.sums() == null
+                || json.contributors() == null
                 || json.contributorDigest() == null) {
             throw new MalformedEncodingException("partial sum or one of its fields missing");
         }
         int k = json.components().size();
         if (k < 1 || k > MAX_COMPONENTS || json.sums().size() != k) {
-            throw new MalformedEncodingException("partial sum with " + k + " components and "
-                    + json.sums().size() + " sums");
+            throw new MalformedEncodingException(
+                    "partial sum with " + k + " components and " + json.sums().size() + " sums");
         }
         if (json.contributors().size() > maxContributors) {
-            throw new MalformedEncodingException("partial sum over " + json.contributors().size()
-                    + " contributors exceeds " + maxContributors);
+            throw new MalformedEncodingException(
+                    "partial sum over " + json.contributors().size() + " contributors exceeds " + maxContributors);
         }
         int[] idx = new int[k];
         int[][] sums = new int[k][];

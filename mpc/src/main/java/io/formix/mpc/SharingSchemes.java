@@ -25,8 +25,8 @@ public final class SharingSchemes {
         if (m != null && m.matches()) {
             return additive(Integer.parseInt(m.group(1)));
         }
-        throw new IllegalArgumentException("unknown sharing scheme \"" + id
-                + "\": expected additive-<n> (2 <= n <= " + ComponentSharing.MAX_PARTIES + ") or " + REPLICATED_2OF3);
+        throw new IllegalArgumentException("unknown sharing scheme \"" + id + "\": expected additive-<n> (2 <= n <= "
+                + ComponentSharing.MAX_PARTIES + ") or " + REPLICATED_2OF3);
     }
 
     /**
@@ -42,15 +42,15 @@ public final class SharingSchemes {
     /** As {@link #additive(int)}, drawing randomness from {@code random} (seeded only in tests). */
     public static SharingScheme additive(int parties, SecureRandom random) {
         if (parties < 2 || parties > ComponentSharing.MAX_PARTIES) {
-            throw new IllegalArgumentException("additive sharing needs 2.." + ComponentSharing.MAX_PARTIES
-                    + " parties, got " + parties);
+            throw new IllegalArgumentException(
+                    "additive sharing needs 2.." + ComponentSharing.MAX_PARTIES + " parties, got " + parties);
         }
         int[][] held = new int[parties][];
         for (int p = 0; p < parties; p++) {
             held[p] = new int[] {p};
         }
-        return new ComponentSharing("additive-" + parties, "additive " + parties + "-of-" + parties, parties, held,
-                random);
+        return new ComponentSharing(
+                "additive-" + parties, "additive " + parties + "-of-" + parties, parties, held, random);
     }
 
     /**

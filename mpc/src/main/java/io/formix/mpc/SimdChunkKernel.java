@@ -55,8 +55,8 @@ final class SimdChunkKernel implements ChunkKernel {
     }
 
     @Override
-    public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last,
-            int byteOffset) {
+    public void shareBytes(
+            KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last, int byteOffset) {
         int at = byteOffset + off * Integer.BYTES;
         if (sources.length != streams.length) {
             sources = new byte[streams.length][];
@@ -67,7 +67,7 @@ final class SimdChunkKernel implements ChunkKernel {
                 streams[c].writeBytes(randomComponents[c], at, n);
                 sources[c] = randomComponents[c];
             }
-            from = at;  // read each component back where the cipher wrote it, still in L1/L2
+            from = at; // read each component back where the cipher wrote it, still in L1/L2
         } else {
             for (int c = 0; c < streams.length; c++) {
                 sources[c] = streams[c].nextBytes(n);
@@ -82,8 +82,10 @@ final class SimdChunkKernel implements ChunkKernel {
             for (; i < bound; i += LANES) {
                 int b = i * Integer.BYTES;
                 IntVector.fromArray(INTS, secret, off + i)
-                        .sub(ints(s0, from + b)).sub(ints(s1, from + b))
-                        .reinterpretAsBytes().intoArray(last, at + b);
+                        .sub(ints(s0, from + b))
+                        .sub(ints(s1, from + b))
+                        .reinterpretAsBytes()
+                        .intoArray(last, at + b);
             }
         } else {
             for (; i < bound; i += LANES) {
@@ -128,7 +130,9 @@ final class SimdChunkKernel implements ChunkKernel {
         int i = 0;
         if (random == null) {
             for (; i < bound; i += LANES) {
-                IntVector.fromArray(INTS, secret, off + i).sub(keyStream(b0, i)).sub(keyStream(b1, i))
+                IntVector.fromArray(INTS, secret, off + i)
+                        .sub(keyStream(b0, i))
+                        .sub(keyStream(b1, i))
                         .intoArray(last, off + i);
             }
         } else {

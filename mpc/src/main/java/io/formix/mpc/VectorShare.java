@@ -36,8 +36,8 @@ public final class VectorShare {
         BitSet seen = new BitSet();
         for (ShareComponent c : components) {
             if (c.length() != length) {
-                throw new IllegalArgumentException("component " + c.index() + " has " + c.length()
-                        + " elements, the share " + length);
+                throw new IllegalArgumentException(
+                        "component " + c.index() + " has " + c.length() + " elements, the share " + length);
             }
             if (seen.get(c.index())) {
                 throw new IllegalArgumentException("component " + c.index() + " appears twice");
@@ -75,7 +75,9 @@ public final class VectorShare {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VectorShare other && other.party == party && other.length == length
+        return o instanceof VectorShare other
+                && other.party == party
+                && other.length == length
                 && other.components.equals(components);
     }
 

@@ -33,8 +33,9 @@ class AesCtrPrgKnownAnswerTest {
     void expansionOfSeed0To31MatchesOpenSsl() {
         int[] v = AesCtrPrg.expand(SEED_0_TO_31, 10_000);
         int[] indices = {0, 1, 2, 3, 4095, 4096, 4097, 9999};
-        int[] expected = {-1241476878, -794867414, 1788539817, -2139672867, -514395378, 1249288355,
-            -1784388113, -1786414652};
+        int[] expected = {
+            -1241476878, -794867414, 1788539817, -2139672867, -514395378, 1249288355, -1784388113, -1786414652
+        };
         for (int i = 0; i < indices.length; i++) {
             assertEquals(expected[i], v[indices[i]], "element " + indices[i]);
         }
@@ -48,8 +49,7 @@ class AesCtrPrgKnownAnswerTest {
 
     @Test
     void expansionOfTheNistKeyMatchesOpenSsl() {
-        assertArrayEquals(new int[] {-2114557723, -696856684, -1068741353, 1420300355},
-                AesCtrPrg.expand(NIST_KEY, 4));
+        assertArrayEquals(new int[] {-2114557723, -696856684, -1068741353, 1420300355}, AesCtrPrg.expand(NIST_KEY, 4));
     }
 
     @Test
@@ -123,7 +123,9 @@ class AesCtrPrgKnownAnswerTest {
                 byte[] ks = ecb.doFinal(counter);
                 for (int w = 0; w < 4 && block * 4 + w < length; w++) {
                     int o = w * 4;
-                    out[block * 4 + w] = (ks[o] & 0xff) | (ks[o + 1] & 0xff) << 8 | (ks[o + 2] & 0xff) << 16
+                    out[block * 4 + w] = (ks[o] & 0xff)
+                            | (ks[o + 1] & 0xff) << 8
+                            | (ks[o + 2] & 0xff) << 16
                             | (ks[o + 3] & 0xff) << 24;
                 }
             }

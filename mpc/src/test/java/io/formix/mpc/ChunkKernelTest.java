@@ -36,8 +36,8 @@ class ChunkKernelTest {
      * scalar fallback.
      */
     static Stream<NamedKernel> kernels() {
-        return Stream.of(new NamedKernel("scalar", ScalarChunkKernel::new),
-                new NamedKernel("simd", SimdChunkKernel::new));
+        return Stream.of(
+                new NamedKernel("scalar", ScalarChunkKernel::new), new NamedKernel("simd", SimdChunkKernel::new));
     }
 
     record NamedKernel(String name, Supplier<ChunkKernel> factory) {
@@ -84,34 +84,40 @@ class ChunkKernelTest {
         }
     }
 
-    private static void checkFullSize(SharingScheme scheme, NamedKernel kernel, int chunk, int[] secret, long seed,
-            boolean inPlace) {
+    private static void checkFullSize(
+            SharingScheme scheme, NamedKernel kernel, int chunk, int[] secret, long seed, boolean inPlace) {
         int m = scheme.componentCount();
         int[][] components = new int[m][secret.length];
         int[] input = secret.clone();
         if (inPlace) {
             components[m - 1] = input;
         }
-        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get()).shareInto(input, components);
+        new ChunkedVectorSharer(
+                        scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+                .shareInto(input, components);
         int[][] expected = oracle(secret, seeds(Schemes.seeded(seed), m - 1));
         String where = kernel + ", " + m + " components, chunk " + chunk + ", length " + secret.length
                 + (inPlace ? ", in place" : "");
         assertArrayEquals(expected, components, where);
     }
 
-    private static void checkCompressed(SharingScheme scheme, NamedKernel kernel, int chunk, int[] secret, long seed,
-            boolean inPlace) {
+    private static void checkCompressed(
+            SharingScheme scheme, NamedKernel kernel, int chunk, int[] secret, long seed, boolean inPlace) {
         int m = scheme.componentCount();
         byte[][] seeds = new byte[m - 1][AesCtrPrg.SEED_BYTES];
         int[] input = secret.clone();
         int[] last = inPlace ? input : new int[secret.length];
-        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+        new ChunkedVectorSharer(
+                        scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
                 .shareCompressedInto(input, seeds, last);
         byte[][] expectedSeeds = seeds(Schemes.seeded(seed), m - 1);
         assertArrayEquals(expectedSeeds, seeds);
         int[][] expected = oracle(secret, expectedSeeds);
-        assertArrayEquals(expected[m - 1], last, kernel + ", compressed, " + m + " components, chunk " + chunk
-                + ", length " + secret.length + (inPlace ? ", in place" : ""));
+        assertArrayEquals(
+                expected[m - 1],
+                last,
+                kernel + ", compressed, " + m + " components, chunk " + chunk + ", length " + secret.length
+                        + (inPlace ? ", in place" : ""));
     }
 
     @ParameterizedTest
@@ -134,16 +140,25 @@ class ChunkKernelTest {
                         for (int c = 0; c < m; c++) {
                             components[c] = sentinels(offset + 4 * length + 2);
                         }
-                        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+                        new ChunkedVectorSharer(
+                                        scheme,
+                                        Schemes.seeded(seed),
+                                        chunk,
+                                        kernel.factory().get())
                                 .shareInto(secret.clone(), components, offset);
                         for (int c = 0; c < m; c++) {
-                            assertArrayEquals(expected[c], littleEndian(components[c], offset, length), where + ", c " + c);
+                            assertArrayEquals(
+                                    expected[c], littleEndian(components[c], offset, length), where + ", c " + c);
                             assertSentinelsAround(components[c], offset, length, where);
                         }
 
                         byte[][] seeds = new byte[m - 1][AesCtrPrg.SEED_BYTES];
                         byte[] last = sentinels(offset + 4 * length + 2);
-                        new ChunkedVectorSharer(scheme, Schemes.seeded(seed), chunk, kernel.factory().get())
+                        new ChunkedVectorSharer(
+                                        scheme,
+                                        Schemes.seeded(seed),
+                                        chunk,
+                                        kernel.factory().get())
                                 .shareCompressedInto(secret.clone(), seeds, last, offset);
                         assertArrayEquals(seeds(Schemes.seeded(seed), m - 1), seeds, where);
                         assertArrayEquals(expected[m - 1], littleEndian(last, offset, length), where + ", compressed");
@@ -234,9 +249,13 @@ class ChunkKernelTest {
 
     @Test
     void theScalarKernelIsChosenWhenAskedOrWhenTheModuleIsMissingAndSaysWhy() {
-        assertEquals("scalar (formix.mpc.simd=off)", ChunkKernels.choose("off", true).description());
-        assertEquals("scalar (jdk.incubator.vector not enabled)", ChunkKernels.choose("auto", false).description());
-        assertEquals("scalar (formix.mpc.simd=on is neither auto nor off)",
+        assertEquals(
+                "scalar (formix.mpc.simd=off)", ChunkKernels.choose("off", true).description());
+        assertEquals(
+                "scalar (jdk.incubator.vector not enabled)",
+                ChunkKernels.choose("auto", false).description());
+        assertEquals(
+                "scalar (formix.mpc.simd=on is neither auto nor off)",
                 ChunkKernels.choose("on", true).description());
         ChunkKernel fallback = ChunkKernels.choose("auto", false).factory().get();
         assertTrue(fallback instanceof ScalarChunkKernel);
@@ -284,8 +303,8 @@ class ChunkKernelTest {
     }
 
     /** One kernel call; returns the random components followed by the last component. */
-    private static int[][] shareOneChunk(ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n,
-            boolean full, boolean inPlace) {
+    private static int[][] shareOneChunk(
+            ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n, boolean full, boolean inPlace) {
         KeyStream[] streams = new KeyStream[seeds.length];
         for (int c = 0; c < seeds.length; c++) {
             streams[c] = new KeyStream(seeds[c]);
@@ -300,8 +319,8 @@ class ChunkKernelTest {
     }
 
     /** One kernel {@code shareBytes} call; returns the random components (if full) followed by the last. */
-    private static byte[][] shareOneChunkAsBytes(ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n,
-            boolean full, int byteOffset) {
+    private static byte[][] shareOneChunkAsBytes(
+            ChunkKernel kernel, byte[][] seeds, int[] secret, int off, int n, boolean full, int byteOffset) {
         KeyStream[] streams = new KeyStream[seeds.length];
         for (int c = 0; c < seeds.length; c++) {
             streams[c] = new KeyStream(seeds[c]);
@@ -338,8 +357,8 @@ class ChunkKernelTest {
         int[] wipes = {0};
         ChunkKernel failing = new DelegatingKernel() {
             @Override
-            public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
-                    int byteOffset) {
+            public void shareBytes(
+                    KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last, int byteOffset) {
                 if (off > 0) {
                     throw new IllegalStateException("injected failure");
                 }
@@ -367,8 +386,8 @@ class ChunkKernelTest {
         }
 
         @Override
-        public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
-                int byteOffset) {
+        public void shareBytes(
+                KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last, int byteOffset) {
             inner.shareBytes(streams, secret, off, n, random, last, byteOffset);
         }
 
@@ -405,7 +424,9 @@ class ChunkKernelTest {
             assertEquals(0, buffer[b], "byte " + b + " of the chunk buffer survived the wipe");
         }
         int first = ByteBuffer.wrap(buffer, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        assertEquals(AesCtrPrg.expand(new byte[AesCtrPrg.SEED_BYTES], 1)[0], first,
+        assertEquals(
+                AesCtrPrg.expand(new byte[AesCtrPrg.SEED_BYTES], 1)[0],
+                first,
                 "after a wipe the cipher is keyed with the all-zero dummy key, not the old seed");
     }
 
@@ -422,8 +443,8 @@ class ChunkKernelTest {
         };
         ChunkKernel offByOneAtTheEndOfTheBytes = new DelegatingKernel() {
             @Override
-            public void shareBytes(KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last,
-                    int byteOffset) {
+            public void shareBytes(
+                    KeyStream[] streams, int[] secret, int off, int n, byte[][] random, byte[] last, int byteOffset) {
                 super.shareBytes(streams, secret, off, n, random, last, byteOffset);
                 last[byteOffset + 4 * (off + n) - 1]++;
             }

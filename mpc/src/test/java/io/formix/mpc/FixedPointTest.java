@@ -33,8 +33,8 @@ class FixedPointTest {
         assertEquals(65536, fp.encode(1.0));
         assertEquals(-32768, fp.encode(-0.5));
         assertEquals("4294934528", Integer.toUnsignedString(fp.encode(-0.5)));
-        assertEquals(1, fp.encode(1.0 / 65536 * 0.5));          // half up
-        assertEquals(0, fp.encode(-1.0 / 65536 * 0.5));         // half up, towards +inf
+        assertEquals(1, fp.encode(1.0 / 65536 * 0.5)); // half up
+        assertEquals(0, fp.encode(-1.0 / 65536 * 0.5)); // half up, towards +inf
         assertArrayEquals(new double[] {0.25, -0.75}, fp.decode(fp.encode(new double[] {0.25, -0.75})));
     }
 
@@ -86,8 +86,9 @@ class FixedPointTest {
     @Test
     void refusesValuesBeyondTheBoundAndBadConfigurations() {
         FixedPoint fp = FixedPoint.forSum(8, 2.0, 10);
-        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Math.nextUp(2.0), -Math.nextUp(2.0)}) {
+        for (double bad : new double[] {
+            Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Math.nextUp(2.0), -Math.nextUp(2.0)
+        }) {
             assertThrows(IllegalArgumentException.class, () -> fp.encode(bad), "" + bad);
         }
         assertThrows(IllegalArgumentException.class, () -> fp.encode(new double[] {1.0, 3.0}));

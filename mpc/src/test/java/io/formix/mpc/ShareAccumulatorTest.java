@@ -101,8 +101,7 @@ class ShareAccumulatorTest {
         PartialSum before = acc.partialSum();
         VectorShare[] again = scheme.share(new int[] {4, 5, 6});
         assertThrows(DuplicateContributionException.class, () -> acc.add("light-0001", again[0]));
-        assertThrows(DuplicateContributionException.class,
-                () -> acc.add("light-0001", new int[][] {{1, 1, 1}}));
+        assertThrows(DuplicateContributionException.class, () -> acc.add("light-0001", new int[][] {{1, 1, 1}}));
         assertEquals(before, acc.partialSum());
         assertEquals(1, acc.size());
     }
@@ -126,11 +125,11 @@ class ShareAccumulatorTest {
         VectorShare[] s = scheme.share(new int[] {1, 2});
         acc.add("ok", s[0]);
         PartialSum before = acc.partialSum();
-        assertThrows(IllegalArgumentException.class, () -> acc.add("x", s[1]));           // other party
+        assertThrows(IllegalArgumentException.class, () -> acc.add("x", s[1])); // other party
         assertThrows(IllegalArgumentException.class, () -> acc.add("x", scheme.share(new int[3])[0]));
         assertThrows(IllegalArgumentException.class, () -> acc.add("x", new int[][] {{1, 2}}));
         assertThrows(IllegalArgumentException.class, () -> acc.add("x", new int[][] {{1, 2}, {3}}));
-        assertThrows(IllegalArgumentException.class, () -> acc.addScalar("x", 1, 2));  // length 2, not a scalar
+        assertThrows(IllegalArgumentException.class, () -> acc.addScalar("x", 1, 2)); // length 2, not a scalar
         assertThrows(IllegalArgumentException.class, () -> acc.add("", s[0]));
         assertThrows(IllegalArgumentException.class, () -> acc.add("bad\nid", s[0]));
         assertThrows(IllegalArgumentException.class, () -> acc.add("x".repeat(257), s[0]));
@@ -155,8 +154,7 @@ class ShareAccumulatorTest {
             }
         }
         List<PartialSum> sums = acc.stream().map(ShareAccumulator::partialSum).toList();
-        InconsistentSharesException e =
-                assertThrows(InconsistentSharesException.class, () -> scheme.reveal(sums));
+        InconsistentSharesException e = assertThrows(InconsistentSharesException.class, () -> scheme.reveal(sums));
         assertTrue(e.getMessage().contains("different contributor sets"), e.getMessage());
     }
 
@@ -169,11 +167,14 @@ class ShareAccumulatorTest {
         assertEquals(a.contributorDigest(), b.contributorDigest());
         PartialSum c = new PartialSum(0, new int[] {0}, new int[][] {{0}}, List.of("light-0001", "light-0002"));
         assertNotEquals(a.contributorDigest(), c.contributorDigest());
-        assertEquals("3afbe5b3baedf746ee7759fa6c073b7c675add63744bdca8c15dae6e45cfd331",
+        assertEquals(
+                "3afbe5b3baedf746ee7759fa6c073b7c675add63744bdca8c15dae6e45cfd331",
                 new PartialSum(0, new int[] {0}, new int[][] {{0}}, List.of()).contributorDigest());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new PartialSum(0, new int[] {0}, new int[][] {{0}}, List.of("a", "a")));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new PartialSum(0, new int[] {0, 1}, new int[][] {{0}}, List.of("a")));
     }
 
@@ -183,8 +184,8 @@ class ShareAccumulatorTest {
         ShareAccumulator acc = ShareAccumulator.open(scheme, 2, 3);
         acc.add("x", scheme.share(new int[] {1, 2, 3})[2]);
         PartialSum s = acc.partialSum();
-        PartialSum rebuilt = new PartialSum(s.party(), s.componentIndices(), new int[][] {s.sum(0), s.sum(1)},
-                s.contributors());
+        PartialSum rebuilt =
+                new PartialSum(s.party(), s.componentIndices(), new int[][] {s.sum(0), s.sum(1)}, s.contributors());
         assertEquals(s, rebuilt);
         assertEquals(s.contributorDigest(), rebuilt.contributorDigest());
     }
@@ -211,9 +212,10 @@ class ShareAccumulatorTest {
         after.add("c", c[1]);
         assertEquals(straight.partialSum(), after.partialSum());
         assertEquals(saved, ShareAccumulator.resumeOpen(scheme, saved).partialSum());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ShareAccumulator.resumeForContributors(scheme, saved, Set.of("a")));
-        assertThrows(IllegalArgumentException.class,
-                () -> ShareAccumulator.resumeOpen(SharingSchemes.additive(3), saved));
+        assertThrows(
+                IllegalArgumentException.class, () -> ShareAccumulator.resumeOpen(SharingSchemes.additive(3), saved));
     }
 }

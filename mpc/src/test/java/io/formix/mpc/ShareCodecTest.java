@@ -25,7 +25,9 @@ class ShareCodecTest {
     @Test
     void vectorIsLengthThenLittleEndianInt32s() {
         byte[] bytes = ShareCodec.encodeVector(new int[] {1, -1, 0x01020304});
-        assertEquals("03000000" + "01000000" + "ffffffff" + "04030201", HexFormat.of().formatHex(bytes));
+        assertEquals(
+                "03000000" + "01000000" + "ffffffff" + "04030201",
+                HexFormat.of().formatHex(bytes));
         assertArrayEquals(new int[] {1, -1, 0x01020304}, ShareCodec.decodeVector(bytes, 3));
         assertArrayEquals(new int[0], ShareCodec.decodeVector(ShareCodec.encodeVector(new int[0]), 0));
     }
@@ -84,20 +86,29 @@ class ShareCodecTest {
             byte[] cut = Arrays.copyOf(v, n);
             assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeVector(cut, 16));
         }
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeVector(Arrays.copyOf(v, v.length + 4), 16));
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeVector(Arrays.copyOf(v, v.length + 4), 16));
     }
 
     @Test
     void hugeAnnouncedLengthsAreRefusedBeforeAllocation() {
         byte[] huge = le(Integer.MAX_VALUE);
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeVector(huge, ShareCodec.DEFAULT_MAX_LENGTH));
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeVector(huge, ShareCodec.DEFAULT_MAX_LENGTH));
         byte[] negative = le(-1);
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeVector(negative, ShareCodec.DEFAULT_MAX_LENGTH));
+        assertThrows(
+                MalformedEncodingException.class,
+                () -> ShareCodec.decodeVector(negative, ShareCodec.DEFAULT_MAX_LENGTH));
         // within the limit, but more elements announced than bytes present
-        byte[] lying = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 24).array();
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeVector(lying, ShareCodec.DEFAULT_MAX_LENGTH));
+        byte[] lying = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(1 << 24)
+                .array();
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeVector(lying, ShareCodec.DEFAULT_MAX_LENGTH));
         byte[] share = header(0, Integer.MAX_VALUE, 1);
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(share, ShareCodec.DEFAULT_MAX_LENGTH));
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeShare(share, ShareCodec.DEFAULT_MAX_LENGTH));
         byte[] above = ShareCodec.encode(SharingSchemes.additive(2).share(new int[17])[0]);
         assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(above, 16));
     }
@@ -107,17 +118,22 @@ class ShareCodecTest {
         byte[] seedPart = new byte[1 + 4 + 32];
         seedPart[0] = 1;
         assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(badMagic(), seedPart), 16));
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(header(-1, 4, 1), seedPart), 16));
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(header(-1, 4, 1), seedPart), 16));
         assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(header(0, 4, 0), 16));
         assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(header(0, 4, 65), 16));
         byte[] unknownKind = seedPart.clone();
         unknownKind[0] = 7;
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(header(0, 4, 1), unknownKind), 16));
-        assertThrows(MalformedEncodingException.class,
+        assertThrows(
+                MalformedEncodingException.class,
+                () -> ShareCodec.decodeShare(concat(header(0, 4, 1), unknownKind), 16));
+        assertThrows(
+                MalformedEncodingException.class,
                 () -> ShareCodec.decodeShare(concat(header(0, 4, 2), seedPart, seedPart), 16)); // index 0 twice
         byte[] badIndex = seedPart.clone();
         badIndex[4] = (byte) 0x80; // index negative
-        assertThrows(MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(header(0, 4, 1), badIndex), 16));
+        assertThrows(
+                MalformedEncodingException.class, () -> ShareCodec.decodeShare(concat(header(0, 4, 1), badIndex), 16));
         ShareCodec.decodeShare(concat(header(0, 4, 1), seedPart), 16); // the well-formed baseline
     }
 
@@ -143,8 +159,13 @@ class ShareCodecTest {
     }
 
     private static byte[] header(int party, int length, int k) {
-        return ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN).put(new byte[] {'F', 'X', 'S', 1})
-                .putInt(party).putInt(length).put((byte) k).array();
+        return ByteBuffer.allocate(13)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(new byte[] {'F', 'X', 'S', 1})
+                .putInt(party)
+                .putInt(length)
+                .put((byte) k)
+                .array();
     }
 
     private static byte[] badMagic() {
@@ -154,7 +175,8 @@ class ShareCodecTest {
     }
 
     private static byte[] concat(byte[]... parts) {
-        ByteBuffer b = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        ByteBuffer b =
+                ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
         for (byte[] p : parts) {
             b.put(p);
         }

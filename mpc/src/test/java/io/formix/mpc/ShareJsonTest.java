@@ -50,9 +50,9 @@ class ShareJsonTest {
 
     @Test
     void malformedBase64IsRejected() {
-        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQA=", 4));        // 2 bytes
-        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQAAAA", 4));      // no padding
-        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQAAAB==", 4));    // non-canonical
+        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQA=", 4)); // 2 bytes
+        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQAAAA", 4)); // no padding
+        assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQAAAB==", 4)); // non-canonical
         assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQ*AAA==", 4));
         assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64("AQAA\nAA==", 4));
         assertThrows(MalformedEncodingException.class, () -> ShareJson.parseBase64(null, 4));
@@ -81,7 +81,10 @@ class ShareJsonTest {
 
     @Test
     void malformedJsonSharesAreRejected() {
-        String seed = ShareJson.toJson(SharingSchemes.additive(2).shareCompressed(new int[2])[0]).components().get(0).data();
+        String seed = ShareJson.toJson(SharingSchemes.additive(2).shareCompressed(new int[2])[0])
+                .components()
+                .get(0)
+                .data();
         String values = ShareJson.base64(new int[] {1, 2});
         List<ShareJson.VectorShareJson> bad = List.of(
                 new ShareJson.VectorShareJson(0, 2, List.of(new ShareJson.ComponentJson(0, "zip", values))),
@@ -97,13 +100,18 @@ class ShareJsonTest {
                 new ShareJson.VectorShareJson(0, 2, null),
                 new ShareJson.VectorShareJson(0, 2, Arrays.asList((ShareJson.ComponentJson) null)),
                 new ShareJson.VectorShareJson(0, 2, List.of(new ShareJson.ComponentJson(-1, "values", values))),
-                new ShareJson.VectorShareJson(0, 2, List.of(new ShareJson.ComponentJson(0, "values", values),
-                        new ShareJson.ComponentJson(0, "seed", seed))));
+                new ShareJson.VectorShareJson(
+                        0,
+                        2,
+                        List.of(
+                                new ShareJson.ComponentJson(0, "values", values),
+                                new ShareJson.ComponentJson(0, "seed", seed))));
         for (ShareJson.VectorShareJson json : bad) {
             assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(json, 64), json.toString());
         }
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(null, 64));
-        ShareJson.fromJson(new ShareJson.VectorShareJson(0, 2, List.of(new ShareJson.ComponentJson(0, "seed", seed))), 64);
+        ShareJson.fromJson(
+                new ShareJson.VectorShareJson(0, 2, List.of(new ShareJson.ComponentJson(0, "seed", seed))), 64);
     }
 
     @Test
@@ -115,19 +123,19 @@ class ShareJsonTest {
         PartialSum sum = acc.partialSum();
         ShareJson.PartialSumJson json = ShareJson.toJson(sum);
         assertEquals(sum, ShareJson.fromJson(json, 10, 2));
-        ShareJson.PartialSumJson lying = new ShareJson.PartialSumJson(json.party(), json.components(), json.sums(),
-                List.of("light-0001"), json.contributorDigest());
+        ShareJson.PartialSumJson lying = new ShareJson.PartialSumJson(
+                json.party(), json.components(), json.sums(), List.of("light-0001"), json.contributorDigest());
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(lying, 10, 2));
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(json, 10, 1));
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(json, 9, 2));
-        ShareJson.PartialSumJson dup = new ShareJson.PartialSumJson(json.party(), json.components(), json.sums(),
-                List.of("a", "a"), json.contributorDigest());
+        ShareJson.PartialSumJson dup = new ShareJson.PartialSumJson(
+                json.party(), json.components(), json.sums(), List.of("a", "a"), json.contributorDigest());
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(dup, 10, 2));
-        ShareJson.PartialSumJson shape = new ShareJson.PartialSumJson(json.party(), List.of(1), json.sums(),
-                json.contributors(), json.contributorDigest());
+        ShareJson.PartialSumJson shape = new ShareJson.PartialSumJson(
+                json.party(), List.of(1), json.sums(), json.contributors(), json.contributorDigest());
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(shape, 10, 2));
-        ShareJson.PartialSumJson nullId = new ShareJson.PartialSumJson(json.party(), json.components(), json.sums(),
-                Arrays.asList("a", null), json.contributorDigest());
+        ShareJson.PartialSumJson nullId = new ShareJson.PartialSumJson(
+                json.party(), json.components(), json.sums(), Arrays.asList("a", null), json.contributorDigest());
         assertThrows(MalformedEncodingException.class, () -> ShareJson.fromJson(nullId, 10, 2));
     }
 
@@ -136,8 +144,8 @@ class ShareJsonTest {
         String secretish = java.util.Base64.getEncoder().encodeToString(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
         ShareJson.ComponentJson c = new ShareJson.ComponentJson(1, ShareJson.KIND_VALUES, secretish);
         ShareJson.VectorShareJson v = new ShareJson.VectorShareJson(0, 2, java.util.List.of(c));
-        ShareJson.PartialSumJson p = new ShareJson.PartialSumJson(0, java.util.List.of(0), java.util.List.of(secretish),
-                java.util.List.of("light-1"), "digest");
+        ShareJson.PartialSumJson p = new ShareJson.PartialSumJson(
+                0, java.util.List.of(0), java.util.List.of(secretish), java.util.List.of("light-1"), "digest");
         for (Object o : new Object[] {c, v, p}) {
             org.junit.jupiter.api.Assertions.assertFalse(o.toString().contains(secretish), o.toString());
         }

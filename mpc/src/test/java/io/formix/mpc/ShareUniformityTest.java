@@ -48,7 +48,8 @@ class ShareUniformityTest {
         }
         List<long[]> histograms = new ArrayList<>();
         for (int[] secret : secrets) {
-            int[] explicit = scheme.shareCompressed(secret)[2].components().get(0).toArray();
+            int[] explicit =
+                    scheme.shareCompressed(secret)[2].components().get(0).toArray();
             long[] h = new long[256];
             for (int v : explicit) {
                 for (int b = 0; b < 4; b++) {
@@ -83,8 +84,8 @@ class ShareUniformityTest {
                 if (first == null) {
                     first = h;
                 } else {
-                    assertBelowCritical(homogeneity(first, h), "byte " + byteIndex + " secret " + SECRETS[0]
-                            + " vs " + secret);
+                    assertBelowCritical(
+                            homogeneity(first, h), "byte " + byteIndex + " secret " + SECRETS[0] + " vs " + secret);
                 }
             }
         }

@@ -130,13 +130,24 @@ class SharingSchemeOracleTest {
         for (int p = 0; p < scheme.parties(); p++) {
             assertArrayEquals(scheme.componentsHeldBy(p), parsed.componentsHeldBy(p));
         }
-        assertEquals(scheme.toString().startsWith("replicated") ? "replicated-2of3" : "additive-" + scheme.parties(),
+        assertEquals(
+                scheme.toString().startsWith("replicated") ? "replicated-2of3" : "additive-" + scheme.parties(),
                 scheme.id());
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "additive-1", "additive-65", "additive-03",
-        "additive-", "additive-3 ", "ADDITIVE-3", "replicated-2of4", "replicated"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "",
+                "additive-1",
+                "additive-65",
+                "additive-03",
+                "additive-",
+                "additive-3 ",
+                "ADDITIVE-3",
+                "replicated-2of4",
+                "replicated"
+            })
     void unknownIdsAreRefused(String id) {
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.forId(id));
     }
@@ -148,8 +159,7 @@ class SharingSchemeOracleTest {
         Map<Integer, int[]> all = new HashMap<>(Map.of(0, shares[0], 1, shares[1], 2, shares[2]));
         assertEquals(42, scheme.reconstruct(all));
         all.put(1, new int[] {shares[1][0] + 1, shares[1][1]});
-        InconsistentSharesException e =
-                assertThrows(InconsistentSharesException.class, () -> scheme.reconstruct(all));
+        InconsistentSharesException e = assertThrows(InconsistentSharesException.class, () -> scheme.reconstruct(all));
         assertTrue(e.getMessage().contains("component 1"), e.getMessage());
     }
 
@@ -160,7 +170,9 @@ class SharingSchemeOracleTest {
         VectorShare misplaced = new VectorShare(0, 3, shares[1].components());
         assertThrows(IllegalArgumentException.class, () -> scheme.reconstruct(List.of(misplaced, shares[2])));
         assertThrows(IllegalArgumentException.class, () -> scheme.reconstruct(Map.of(0, new int[] {1})));
-        assertThrows(IllegalArgumentException.class, () -> scheme.reconstruct(Map.of(0, new int[] {1, 2}, 7, new int[] {1, 2})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> scheme.reconstruct(Map.of(0, new int[] {1, 2}, 7, new int[] {1, 2})));
         assertThrows(NotAQuorumException.class, () -> scheme.reconstruct(List.<VectorShare>of()));
         VectorShare shorter = scheme.share(new int[] {1, 2})[2];
         assertThrows(IllegalArgumentException.class, () -> scheme.reconstruct(List.of(shares[0], shorter)));
@@ -171,7 +183,8 @@ class SharingSchemeOracleTest {
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.forId(null));
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(1));
         assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(65));
-        assertThrows(IllegalArgumentException.class, () -> SharingSchemes.additive(3).componentsHeldBy(3));
+        assertThrows(
+                IllegalArgumentException.class, () -> SharingSchemes.additive(3).componentsHeldBy(3));
     }
 
     @Test

@@ -28,8 +28,11 @@ class VectorSharerTest {
 
     /** Factories, so a twin with identical randomness can be made. */
     static Stream<Function<SecureRandom, SharingScheme>> schemes() {
-        return Stream.of(r -> SharingSchemes.additive(2, r), r -> SharingSchemes.additive(3, r),
-                r -> SharingSchemes.additive(5, r), r -> SharingSchemes.replicated2of3(r));
+        return Stream.of(
+                r -> SharingSchemes.additive(2, r),
+                r -> SharingSchemes.additive(3, r),
+                r -> SharingSchemes.additive(5, r),
+                r -> SharingSchemes.replicated2of3(r));
     }
 
     @ParameterizedTest
@@ -45,7 +48,7 @@ class VectorSharerTest {
             byte[][] seeds = new byte[m - 1][AesCtrPrg.SEED_BYTES];
             int[] last = new int[length];
             int[] previousLast = null;
-            for (int round = 0; round < 3; round++) {  // the same output arrays, reused
+            for (int round = 0; round < 3; round++) { // the same output arrays, reused
                 int[] secret = r.ints(length).toArray();
                 sharer.shareInto(secret, components);
                 assertArrayEquals(secret, oracleSum(Arrays.asList(components), length), scheme + " " + length);
@@ -166,8 +169,8 @@ class VectorSharerTest {
             ShareCodec.writeSingleComponentHeader(lastMessage, 2, length, 2);
             List<VectorShare> compressed = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
-                byte[] seedMessage = ShareCodec.encode(new VectorShare(p, length,
-                        List.of(new SeededComponent(p, length, seeds[p]))));
+                byte[] seedMessage = ShareCodec.encode(
+                        new VectorShare(p, length, List.of(new SeededComponent(p, length, seeds[p]))));
                 compressed.add(ShareCodec.decodeShare(seedMessage, length));
             }
             compressed.add(ShareCodec.decodeShare(lastMessage, length));
@@ -183,23 +186,29 @@ class VectorSharerTest {
             for (int length : new int[] {0, 1, 17, 8193}) {
                 int[] secret = new Random(length).ints(length).toArray();
                 long seed = 42 + length + parties;
-                VectorShare[] shares = SharingSchemes.additive(parties, Schemes.seeded(seed)).share(secret);
+                VectorShare[] shares =
+                        SharingSchemes.additive(parties, Schemes.seeded(seed)).share(secret);
                 byte[][] messages = new byte[parties][header + 4 * length];
-                SharingSchemes.additive(parties, Schemes.seeded(seed)).vectorSharer().shareInto(secret, messages, header);
+                SharingSchemes.additive(parties, Schemes.seeded(seed))
+                        .vectorSharer()
+                        .shareInto(secret, messages, header);
                 for (int p = 0; p < parties; p++) {
                     ShareCodec.writeSingleComponentHeader(messages[p], p, length, p);
                     assertArrayEquals(ShareCodec.encode(shares[p]), messages[p], "party " + p + ", length " + length);
                 }
 
-                VectorShare[] compressed = SharingSchemes.additive(parties, Schemes.seeded(seed)).shareCompressed(secret);
+                VectorShare[] compressed =
+                        SharingSchemes.additive(parties, Schemes.seeded(seed)).shareCompressed(secret);
                 byte[][] seeds = new byte[parties - 1][AesCtrPrg.SEED_BYTES];
                 byte[] last = new byte[header + 4 * length];
-                SharingSchemes.additive(parties, Schemes.seeded(seed)).vectorSharer()
+                SharingSchemes.additive(parties, Schemes.seeded(seed))
+                        .vectorSharer()
                         .shareCompressedInto(secret, seeds, last, header);
                 ShareCodec.writeSingleComponentHeader(last, parties - 1, length, parties - 1);
                 assertArrayEquals(ShareCodec.encode(compressed[parties - 1]), last, "compressed, length " + length);
                 for (int p = 0; p < parties - 1; p++) {
-                    assertArrayEquals(((SeededComponent) compressed[p].components().get(0)).seedBytes(), seeds[p]);
+                    assertArrayEquals(
+                            ((SeededComponent) compressed[p].components().get(0)).seedBytes(), seeds[p]);
                 }
             }
         }
@@ -207,7 +216,8 @@ class VectorSharerTest {
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 10, 2));
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, -1, 9, 2));
         assertThrows(IllegalArgumentException.class, () -> ShareCodec.writeSingleComponentHeader(message, 2, 9, 64));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ShareCodec.writeSingleComponentHeader(message, 2, VectorShare.MAX_LENGTH + 1, 2));
     }
 
@@ -299,7 +309,8 @@ class VectorSharerTest {
             assertArrayEquals(expected[m - 1], last, "chunk " + chunk + " compressed");
         }
         assertThrows(IllegalArgumentException.class, () -> new ChunkedVectorSharer(scheme, new SecureRandom(), 0));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ChunkedVectorSharer(scheme, new SecureRandom(), KeyStream.CHUNK_INTS + 1));
     }
 
@@ -351,7 +362,7 @@ class VectorSharerTest {
         int[][] y = new int[3][secret.length];
         one.shareInto(secret, x);
         two.shareInto(secret, y);
-        one.shareInto(new int[secret.length], new int[3][secret.length]);  // must not disturb x or y
+        one.shareInto(new int[secret.length], new int[3][secret.length]); // must not disturb x or y
         assertArrayEquals(secret, oracleSum(Arrays.asList(x), secret.length));
         assertArrayEquals(secret, oracleSum(Arrays.asList(y), secret.length));
         assertFalse(Arrays.equals(x[0], y[0]));

@@ -61,8 +61,14 @@ final class ChannelToSocket implements Runnable {
      * @param stop the link's stop request
      * @param inHand the link's message in hand and written mark, which outlive the connection
      */
-    ChannelToSocket(Link link, ProxyConfig config, Transport transport, AppConnection connection, OutputStream out,
-            StopSignal stop, InHand inHand) {
+    ChannelToSocket(
+            Link link,
+            ProxyConfig config,
+            Transport transport,
+            AppConnection connection,
+            OutputStream out,
+            StopSignal stop,
+            InHand inHand) {
         this.name = link.name();
         this.pid = link.pid();
         this.peer = PartyId.ofPid(link.peer());
@@ -92,15 +98,17 @@ final class ChannelToSocket implements Runnable {
                         complained = false;
                     } catch (CorruptMessageException e) {
                         inHand.acknowledged(); // the receive acknowledged the previous message first
-                        LOG.warn("{}: {}; it was set aside by the file transport and is not forwarded", name,
+                        LOG.warn(
+                                "{}: {}; it was set aside by the file transport and is not forwarded",
+                                name,
                                 e.getMessage());
                         continue;
                     } catch (TransportClosedException e) {
                         return;
                     } catch (IOException e) {
                         if (!complained) {
-                            LOG.error("{}: cannot read channel {}_to_{} ({}); retrying", name, peer, pid,
-                                    e.getMessage());
+                            LOG.error(
+                                    "{}: cannot read channel {}_to_{} ({}); retrying", name, peer, pid, e.getMessage());
                             complained = true;
                         }
                         stop.await(config.poll().toNanos());
@@ -126,9 +134,13 @@ final class ChannelToSocket implements Runnable {
                     }
                 } catch (IOException e) {
                     if (!stop.stopping() && !(probation != null && probation.abandoned())) {
-                        LOG.info("{}: writing to the application failed ({}); message {} from party {} is kept"
-                                + " and written first on the next connection", name, e.getMessage(),
-                                m.sequence(), m.from());
+                        LOG.info(
+                                "{}: writing to the application failed ({}); message {} from party {} is kept"
+                                        + " and written first on the next connection",
+                                name,
+                                e.getMessage(),
+                                m.sequence(),
+                                m.from());
                     }
                     connection.close();
                     return;

@@ -60,8 +60,12 @@ final class DialingConnector implements AppConnector {
         if (why.isPresent()) {
             refused.incrementAndGet();
             if (!why.get().equals(lastRefusal)) {
-                LOG.warn("{}: refused the listener at {}:{}: {}; retrying", link.name(), host.getHostAddress(),
-                        link.port(), why.get());
+                LOG.warn(
+                        "{}: refused the listener at {}:{}: {}; retrying",
+                        link.name(),
+                        host.getHostAddress(),
+                        link.port(),
+                        why.get());
                 lastRefusal = why.get();
             }
             refusedLast = true;
@@ -81,9 +85,16 @@ final class DialingConnector implements AppConnector {
             boolean wasRefused = refusedLast;
             refusedLast = false;
             if (!wasRefused && !announced) {
-                LOG.info("{}: waiting for the application of party {} to listen on {}:{} (link to party {});"
-                        + " retrying every {} ms at most ({})", link.name(), link.pid(),
-                        host.getHostAddress(), link.port(), link.peer(), backoffMaxMillis, failure);
+                LOG.info(
+                        "{}: waiting for the application of party {} to listen on {}:{} (link to party {});"
+                                + " retrying every {} ms at most ({})",
+                        link.name(),
+                        link.pid(),
+                        host.getHostAddress(),
+                        link.port(),
+                        link.peer(),
+                        backoffMaxMillis,
+                        failure);
                 announced = true;
             }
             return !stop.await(backoffNanos, TimeUnit.NANOSECONDS);

@@ -33,8 +33,12 @@ final class InHand {
         this.counters = counters;
         this.recovered = mark == null ? null : mark.recovered().orElse(null);
         if (recovered != null) {
-            LOG.info("{}: the previous run wrote message {} from party {} to the application; if the channel"
-                    + " delivers it again it is skipped", name, recovered.sequence(), link.peer());
+            LOG.info(
+                    "{}: the previous run wrote message {} from party {} to the application; if the channel"
+                            + " delivers it again it is skipped",
+                    name,
+                    recovered.sequence(),
+                    link.peer());
         }
     }
 
@@ -59,12 +63,18 @@ final class InHand {
         }
         recovered = null;
         if (r.matches(m)) {
-            LOG.info("{}: skipping message {} from party {}: the previous run wrote it to the application",
-                    name, m.sequence(), m.from());
+            LOG.info(
+                    "{}: skipping message {} from party {}: the previous run wrote it to the application",
+                    name,
+                    m.sequence(),
+                    m.from());
             return true;
         }
-        LOG.debug("{}: message {} is new (the previous run's last message {} was acknowledged)", name,
-                m.sequence(), r.sequence());
+        LOG.debug(
+                "{}: message {} is new (the previous run's last message {} was acknowledged)",
+                name,
+                m.sequence(),
+                r.sequence());
         return false;
     }
 
@@ -96,8 +106,12 @@ final class InHand {
     private void markFailed(IOException e) {
         if (!markFailing) {
             markFailing = true;
-            LOG.warn("{}: cannot update {} ({}); if the proxy is killed, the message it wrote last may be"
-                    + " written to the application again after the restart", name, mark.file(), e.getMessage());
+            LOG.warn(
+                    "{}: cannot update {} ({}); if the proxy is killed, the message it wrote last may be"
+                            + " written to the application again after the restart",
+                    name,
+                    mark.file(),
+                    e.getMessage());
         }
     }
 

@@ -32,7 +32,15 @@ final class LinkCounters {
     }
 
     LinkStats snapshot(Link link, long refused, boolean connected) {
-        return new LinkStats(link, messagesOut.get(), bytesOut.get(), messagesIn.get(), bytesIn.get(),
-                connections.get(), refused, abandoned.get(), connected);
+        return new LinkStats(
+                link,
+                messagesOut.get(),
+                bytesOut.get(),
+                messagesIn.get(),
+                bytesIn.get(),
+                connections.get(),
+                refused,
+                abandoned.get(),
+                connected);
     }
 }

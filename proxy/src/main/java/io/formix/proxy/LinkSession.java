@@ -41,7 +41,12 @@ final class LinkSession implements Runnable {
      * @param guard gives each connection its probation
      * @param mark this link's mark, or {@code null} for none (non-durable transports, tests)
      */
-    LinkSession(Link link, ProxyConfig config, Transport transport, AppConnector connector, PeerGuard guard,
+    LinkSession(
+            Link link,
+            ProxyConfig config,
+            Transport transport,
+            AppConnector connector,
+            PeerGuard guard,
             WrittenMark mark) {
         this.link = link;
         this.config = config;
@@ -76,10 +81,16 @@ final class LinkSession implements Runnable {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) Math.max(1, config.poll().toMillis()));
-            reader = new SocketToChannel(link, config, transport, connection, socket.getInputStream(), stop,
-                    counters);
-            writer = new Thread(new ChannelToSocket(link, config, transport, connection,
-                    new BufferedOutputStream(socket.getOutputStream(), OUT_BUFFER), stop, inHand),
+            reader = new SocketToChannel(link, config, transport, connection, socket.getInputStream(), stop, counters);
+            writer = new Thread(
+                    new ChannelToSocket(
+                            link,
+                            config,
+                            transport,
+                            connection,
+                            new BufferedOutputStream(socket.getOutputStream(), OUT_BUFFER),
+                            stop,
+                            inHand),
                     "formix-proxy-" + link.pid() + "-to-app-from-" + link.peer());
         } catch (IOException e) {
             LOG.info("{}: connection with the application failed at once ({})", link.name(), e.getMessage());
@@ -108,20 +119,26 @@ final class LinkSession implements Runnable {
         if (probation != null && probation.abandoned()) {
             counters.abandoned();
             Message kept = inHand.message();
-            LOG.warn("{}: closed the connection from {}: it read nothing of the {} bytes written to it within {} ms"
-                    + " while another connection was waiting{}", link.name(), socket.getRemoteSocketAddress(),
-                    probation.handed(), config.probation().toMillis(), kept == null ? ""
+            LOG.warn(
+                    "{}: closed the connection from {}: it read nothing of the {} bytes written to it within {} ms"
+                            + " while another connection was waiting{}",
+                    link.name(),
+                    socket.getRemoteSocketAddress(),
+                    probation.handed(),
+                    config.probation().toMillis(),
+                    kept == null
+                            ? ""
                             : "; message " + kept.sequence() + " from party " + kept.from()
                                     + " was not acknowledged and is written first on the next connection");
             return;
         }
         switch (end) {
-            case EOF -> LOG.info("{}: the application closed the connection{}; {}", link.name(), unread(probation),
-                    nextStep());
-            case BROKEN, BAD_FRAME -> LOG.info("{}: connection closed{}; {}", link.name(), unread(probation),
-                    nextStep());
+            case EOF ->
+                LOG.info("{}: the application closed the connection{}; {}", link.name(), unread(probation), nextStep());
+            case BROKEN, BAD_FRAME ->
+                LOG.info("{}: connection closed{}; {}", link.name(), unread(probation), nextStep());
             case STOPPED -> LOG.debug("{}: connection closed for shutdown", link.name());
-            case ABANDONED -> { }
+            case ABANDONED -> {}
         }
     }
 

@@ -14,8 +14,16 @@ package io.formix.proxy;
  *     another connection waited
  * @param connected whether an application is connected now
  */
-public record LinkStats(Link link, long messagesOut, long bytesOut, long messagesIn, long bytesIn,
-        long connections, long refused, long abandoned, boolean connected) {
+public record LinkStats(
+        Link link,
+        long messagesOut,
+        long bytesOut,
+        long messagesIn,
+        long bytesIn,
+        long connections,
+        long refused,
+        long abandoned,
+        boolean connected) {
 
     /** One line for logs and the demo: {@code 0->1: 12 msgs (3456 B), 1->0: 12 msgs (3456 B)}. */
     public String summary() {

@@ -43,8 +43,11 @@ final class ListeningConnector implements AppConnector {
         try {
             return new ListeningConnector(link, TcpAcceptor.bind(new InetSocketAddress(host, link.port()), 4), guard);
         } catch (IOException e) {
-            throw new PortInUseException(link.port(), e.getMessage() + ": the port is in use by another process,"
-                    + " for example a previous formix-proxy; stop it or choose another --base-port", e);
+            throw new PortInUseException(
+                    link.port(),
+                    e.getMessage() + ": the port is in use by another process,"
+                            + " for example a previous formix-proxy; stop it or choose another --base-port",
+                    e);
         }
     }
 
@@ -53,8 +56,13 @@ final class ListeningConnector implements AppConnector {
         if (acceptor.isClosed()) {
             return null;
         }
-        LOG.info("{}: listening on {}:{} for the application of party {} (link to party {})",
-                link.name(), bound.getAddress().getHostAddress(), link.port(), link.pid(), link.peer());
+        LOG.info(
+                "{}: listening on {}:{} for the application of party {} (link to party {})",
+                link.name(),
+                bound.getAddress().getHostAddress(),
+                link.port(),
+                link.pid(),
+                link.peer());
         return acceptor.accept(this::refusal);
     }
 
@@ -81,10 +89,12 @@ final class ListeningConnector implements AppConnector {
     @Override
     public boolean othersWaiting(List<SocketTable.Entry> table, InetSocketAddress current) {
         for (SocketTable.Entry e : table) {
-            if (e.state() == SocketTable.ESTABLISHED && onBoundPort(e.local())
+            if (e.state() == SocketTable.ESTABLISHED
+                    && onBoundPort(e.local())
                     && !SocketTable.same(e.remote(), current)) {
                 Optional<SocketTable.Entry> client = SocketTable.connection(table, e.remote(), e.local());
-                if (client.isPresent() && client.get().state() == SocketTable.ESTABLISHED
+                if (client.isPresent()
+                        && client.get().state() == SocketTable.ESTABLISHED
                         && guard.allows(client.get().uid())) {
                     return true;
                 }

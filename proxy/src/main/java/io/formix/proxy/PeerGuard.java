@@ -59,8 +59,10 @@ final class PeerGuard {
             return new PeerGuard(null, -1, allowed, 0);
         }
         if (!isLocal(config.appHost())) {
-            LOG.warn("peer check off: --app-host {} is not an address of this machine, so its sockets cannot be"
-                    + " seen; any process there that connects gets a link", config.appHost().getHostAddress());
+            LOG.warn(
+                    "peer check off: --app-host {} is not an address of this machine, so its sockets cannot be"
+                            + " seen; any process there that connects gets a link",
+                    config.appHost().getHostAddress());
             return new PeerGuard(null, -1, allowed, 0);
         }
         int own = processUid();
@@ -107,7 +109,8 @@ final class PeerGuard {
         int uid = theirs.get().uid();
         if (!allows(uid)) {
             return Optional.of("it belongs to uid " + Integer.toUnsignedString(uid) + ", not to uid "
-                    + Integer.toUnsignedString(ownUid) + (allowed.size() > 1 ? " or one of --allow-uid " + allowed : ""));
+                    + Integer.toUnsignedString(ownUid)
+                    + (allowed.size() > 1 ? " or one of --allow-uid " + allowed : ""));
         }
         return Optional.empty();
     }
@@ -124,8 +127,13 @@ final class PeerGuard {
             return null;
         }
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
-        return new Probation(table, (InetSocketAddress) socket.getLocalSocketAddress(), peer,
-                t -> othersWaiting.test(t, peer), probationNanos, System::nanoTime);
+        return new Probation(
+                table,
+                (InetSocketAddress) socket.getLocalSocketAddress(),
+                peer,
+                t -> othersWaiting.test(t, peer),
+                probationNanos,
+                System::nanoTime);
     }
 
     /** Whether {@code a} is loopback, the wildcard, or an address of one of this machine's interfaces. */

@@ -20,8 +20,7 @@ import java.util.List;
  */
 public final class PortPlan {
 
-    private PortPlan() {
-    }
+    private PortPlan() {}
 
     /**
      * The links of proxy {@code pid}: one per other party, in pid order, each saying whether the

@@ -71,8 +71,13 @@ final class Probation {
      * @param limitNanos how long written bytes may stay unread while another connection waits
      * @param clock {@link System#nanoTime()} or a test's
      */
-    Probation(SocketTable table, InetSocketAddress self, InetSocketAddress peer,
-            Predicate<List<SocketTable.Entry>> othersWaiting, long limitNanos, LongSupplier clock) {
+    Probation(
+            SocketTable table,
+            InetSocketAddress self,
+            InetSocketAddress peer,
+            Predicate<List<SocketTable.Entry>> othersWaiting,
+            long limitNanos,
+            LongSupplier clock) {
         this.table = table;
         this.self = self;
         this.peer = peer;
@@ -164,7 +169,8 @@ final class Probation {
             Optional<SocketTable.Entry> ours = SocketTable.connection(table.snapshot(), self, peer);
             later = table.snapshot();
             Optional<SocketTable.Entry> theirs = SocketTable.connection(later, peer, self);
-            if (ours.isPresent() && theirs.isPresent()
+            if (ours.isPresent()
+                    && theirs.isPresent()
                     && sent - ours.get().txQueue() - theirs.get().rxQueue() > 0) {
                 prove();
                 return Verdict.PROVEN;
@@ -172,7 +178,9 @@ final class Probation {
         } catch (IOException e) {
             if (!complained) {
                 complained = true;
-                LOG.warn("cannot read the socket table ({}); the connection from {} stays unproven", e.getMessage(),
+                LOG.warn(
+                        "cannot read the socket table ({}); the connection from {} stays unproven",
+                        e.getMessage(),
                         peer);
             }
             return Verdict.WAIT;

@@ -82,18 +82,19 @@ public final class Proxy implements AutoCloseable {
     static Proxy start(ProxyConfig config, Transport transport, SocketTable sockets) throws IOException {
         PartyId self = PartyId.ofPid(config.pid());
         if (!transport.self().equals(self)) {
-            throw new IllegalArgumentException("the transport speaks for party " + transport.self()
-                    + ", the proxy for party " + self);
+            throw new IllegalArgumentException(
+                    "the transport speaks for party " + transport.self() + ", the proxy for party " + self);
         }
         List<Link> links = config.links();
         PeerGuard guard = PeerGuard.of(config, sockets);
         List<AppConnector> connectors = new ArrayList<>();
         try {
             for (Link link : links) {
-                connectors.add(link.role() == Link.Role.LISTEN
-                        ? ListeningConnector.bind(link, config.appHost(), guard)
-                        : new DialingConnector(link, config.appHost(), config.backoffMin(), config.backoffMax(),
-                                guard));
+                connectors.add(
+                        link.role() == Link.Role.LISTEN
+                                ? ListeningConnector.bind(link, config.appHost(), guard)
+                                : new DialingConnector(
+                                        link, config.appHost(), config.backoffMin(), config.backoffMax(), guard));
             }
         } catch (PortInUseException e) {
             connectors.forEach(AppConnector::stop);
@@ -105,7 +106,8 @@ public final class Proxy implements AutoCloseable {
             for (int i = 0; i < links.size(); i++) {
                 WrittenMark mark = null;
                 if (config.stateDir() != null) {
-                    mark = WrittenMark.open(config.stateDir(), PartyId.ofPid(links.get(i).peer()));
+                    mark = WrittenMark.open(
+                            config.stateDir(), PartyId.ofPid(links.get(i).peer()));
                     marks.add(mark);
                 }
                 sessions.add(new LinkSession(links.get(i), config, transport, connectors.get(i), guard, mark));
@@ -127,8 +129,12 @@ public final class Proxy implements AutoCloseable {
             proxy.threads.add(t);
             t.start();
         }
-        LOG.info("formix-proxy for party {} of {} started ({} framing): {}", config.pid(), config.parties(),
-                config.framing(), describe(links));
+        LOG.info(
+                "formix-proxy for party {} of {} started ({} framing): {}",
+                config.pid(),
+                config.parties(),
+                config.framing(),
+                describe(links));
         return proxy;
     }
 
@@ -188,9 +194,13 @@ public final class Proxy implements AutoCloseable {
             Message unwritten = r.pending();
             if (unwritten != null) {
                 leftInChannel = true;
-                LOG.info("{}: message {} from party {} was not written to the application; it is kept in its"
-                        + " channel (the transport is left open, not acknowledging it) and written first after a"
-                        + " restart", r.link().name(), unwritten.sequence(), unwritten.from());
+                LOG.info(
+                        "{}: message {} from party {} was not written to the application; it is kept in its"
+                                + " channel (the transport is left open, not acknowledging it) and written first after a"
+                                + " restart",
+                        r.link().name(),
+                        unwritten.sequence(),
+                        unwritten.from());
             }
         }
         if (!leftInChannel) {

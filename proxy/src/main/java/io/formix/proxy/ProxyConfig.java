@@ -31,9 +31,21 @@ import java.util.Set;
  * @param probation how long a new connection may leave the message written to it unread while
  *     another connection waits for the link, before the proxy closes it and serves the next one
  */
-public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort, Framing framing,
-        int rawChunkBytes, InetAddress appHost, Duration backoffMin, Duration backoffMax,
-        Duration poll, Duration shutdownGrace, Path stateDir, Set<Integer> allowUids, Duration probation) {
+public record ProxyConfig(
+        int pid,
+        int parties,
+        int basePort,
+        int sequreBasePort,
+        Framing framing,
+        int rawChunkBytes,
+        InetAddress appHost,
+        Duration backoffMin,
+        Duration backoffMax,
+        Duration poll,
+        Duration shutdownGrace,
+        Path stateDir,
+        Set<Integer> allowUids,
+        Duration probation) {
 
     /** Default raw chunk: 1 MiB. */
     public static final int DEFAULT_RAW_CHUNK_BYTES = 1 << 20;
@@ -143,8 +155,21 @@ public record ProxyConfig(int pid, int parties, int basePort, int sequreBasePort
         }
 
         public ProxyConfig build() {
-            return new ProxyConfig(pid, parties, basePort, sequreBasePort, framing, rawChunkBytes,
-                    appHost, backoffMin, backoffMax, poll, shutdownGrace, stateDir, allowUids, probation);
+            return new ProxyConfig(
+                    pid,
+                    parties,
+                    basePort,
+                    sequreBasePort,
+                    framing,
+                    rawChunkBytes,
+                    appHost,
+                    backoffMin,
+                    backoffMax,
+                    poll,
+                    shutdownGrace,
+                    stateDir,
+                    allowUids,
+                    probation);
         }
     }
 }

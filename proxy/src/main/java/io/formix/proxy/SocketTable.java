@@ -36,9 +36,7 @@ interface SocketTable {
      *     waiting to be accepted)
      * @param uid the user owning the socket
      */
-    record Entry(InetSocketAddress local, InetSocketAddress remote, int state, long txQueue, long rxQueue,
-            int uid) {
-    }
+    record Entry(InetSocketAddress local, InetSocketAddress remote, int state, long txQueue, long rxQueue, int uid) {}
 
     /**
      * The live socket (not a {@link #TIME_WAIT} remnant, not a listener) whose own endpoint is
@@ -56,7 +54,9 @@ interface SocketTable {
 
     /** Whether two endpoints are the same port and address, an IPv4-mapped IPv6 address equal to its IPv4 one. */
     static boolean same(InetSocketAddress a, InetSocketAddress b) {
-        return a.getPort() == b.getPort() && a.getAddress() != null && b.getAddress() != null
+        return a.getPort() == b.getPort()
+                && a.getAddress() != null
+                && b.getAddress() != null
                 && Arrays.equals(plain(a.getAddress()), plain(b.getAddress()));
     }
 

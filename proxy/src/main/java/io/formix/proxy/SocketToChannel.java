@@ -68,8 +68,14 @@ final class SocketToChannel {
      * @param stop the link's stop request, checked at every read timeout
      * @param counters counts every message sent
      */
-    SocketToChannel(Link link, ProxyConfig config, Transport transport, AppConnection connection, InputStream in,
-            StopSignal stop, LinkCounters counters) {
+    SocketToChannel(
+            Link link,
+            ProxyConfig config,
+            Transport transport,
+            AppConnection connection,
+            InputStream in,
+            StopSignal stop,
+            LinkCounters counters) {
         this.link = link;
         this.config = config;
         this.transport = transport;
@@ -87,8 +93,10 @@ final class SocketToChannel {
             return config.framing() == Framing.RAW ? pumpRaw() : pumpFrames();
         } catch (Stopped s) {
             if (!atBoundary) {
-                LOG.info("{}: stopping inside a frame from the application; the partial frame is dropped,"
-                        + " nothing of it was written", name);
+                LOG.info(
+                        "{}: stopping inside a frame from the application; the partial frame is dropped,"
+                                + " nothing of it was written",
+                        name);
             }
             return End.STOPPED;
         } catch (IOException e) {
@@ -98,7 +106,10 @@ final class SocketToChannel {
             if (probation != null && probation.abandoned()) {
                 return End.ABANDONED;
             }
-            LOG.info("{}: connection with the application failed ({}){}", name, e.getMessage(),
+            LOG.info(
+                    "{}: connection with the application failed ({}){}",
+                    name,
+                    e.getMessage(),
                     atBoundary ? "" : "; the partial frame is dropped, nothing of it was written");
             return End.BROKEN;
         }
@@ -117,12 +128,18 @@ final class SocketToChannel {
             try {
                 payload = FrameCodec.read(frames, max);
             } catch (EOFException e) {
-                LOG.warn("{}: the application closed the connection inside a frame ({}); nothing of that frame"
-                        + " was written", name, e.getMessage());
+                LOG.warn(
+                        "{}: the application closed the connection inside a frame ({}); nothing of that frame"
+                                + " was written",
+                        name,
+                        e.getMessage());
                 return End.BROKEN;
             } catch (TransportException e) {
-                LOG.error("{}: bad frame from the application ({}); closing this connection, nothing of the frame"
-                        + " was written", name, e.getMessage());
+                LOG.error(
+                        "{}: bad frame from the application ({}); closing this connection, nothing of the frame"
+                                + " was written",
+                        name,
+                        e.getMessage());
                 return End.BAD_FRAME;
             }
             if (payload == null) {
@@ -194,7 +211,9 @@ final class SocketToChannel {
                 if (stop.stopping() && (atBoundary || stop.pastGrace())) {
                     throw new Stopped();
                 }
-                if (probation != null && !probation.proven() && probation.writing()
+                if (probation != null
+                        && !probation.proven()
+                        && probation.writing()
                         && probation.probe(!stop.stopping()) == Probation.Verdict.ABANDON) {
                     connection.abandon();
                     throw new SocketException("abandoned on probation");
@@ -222,8 +241,13 @@ final class SocketToChannel {
                 return false;
             } catch (IOException e) {
                 if (!complained) {
-                    LOG.error("{}: cannot write a message to channel {}_to_{} ({}); retrying, and not reading"
-                            + " from the application meanwhile", name, link.pid(), peer, e.getMessage());
+                    LOG.error(
+                            "{}: cannot write a message to channel {}_to_{} ({}); retrying, and not reading"
+                                    + " from the application meanwhile",
+                            name,
+                            link.pid(),
+                            peer,
+                            e.getMessage());
                     complained = true;
                 }
                 if (stop.pastGrace()) {

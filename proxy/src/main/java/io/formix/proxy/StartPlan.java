@@ -12,8 +12,7 @@ import java.util.List;
  */
 final class StartPlan {
 
-    private StartPlan() {
-    }
+    private StartPlan() {}
 
     /**
      * The plan's lines.
@@ -27,7 +26,8 @@ final class StartPlan {
         List<String> lines = new ArrayList<>();
         lines.add("formix-proxy: party " + config.pid() + " of " + config.parties()
                 + (defaultedParties ? " (--parties " + config.parties() + " by default)" : "")
-                + ", channels in " + dataDir + ", application at " + config.appHost().getHostAddress());
+                + ", channels in " + dataDir + ", application at "
+                + config.appHost().getHostAddress());
         lines.add("  ports: --base-port " + config.basePort() + ", --sequre-base-port " + config.sequreBasePort()
                 + (defaultedPorts ? " (a base not given is 8000 + 1000*pid, the Sequre deployment table)" : ""));
         String host = config.appHost().getHostAddress();

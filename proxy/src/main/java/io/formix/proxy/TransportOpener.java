@@ -18,8 +18,7 @@ public interface TransportOpener {
      *     {@code self} in {@code dataDir}
      * @throws IOException if the folder cannot be used
      */
-    Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir)
-            throws IOException;
+    Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir) throws IOException;
 
     /**
      * Opens the endpoint with the channel layout {@code --layout} chose. The default handles only
@@ -27,8 +26,9 @@ public interface TransportOpener {
      *
      * @throws IOException if this opener cannot open that layout
      */
-    default Transport open(Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir,
-            ChannelLayout layout) throws IOException {
+    default Transport open(
+            Path dataDir, PartyId self, int maxMessageBytes, boolean durable, Path stateDir, ChannelLayout layout)
+            throws IOException {
         if (layout.isSyftbox()) {
             throw new IOException("this opener supports only the default channel layout");
         }

@@ -43,16 +43,27 @@ class FormixProxyCommandTest {
     }
 
     private int run(String... args) {
-        return run((d, self, max, durable, state) -> {
-            Transport t = net.open(self);
-            opened.add(t);
-            return t;
-        }, args);
+        return run(
+                (d, self, max, durable, state) -> {
+                    Transport t = net.open(self);
+                    opened.add(t);
+                    return t;
+                },
+                args);
     }
 
     private String[] args(int pid, int base, String... extra) {
-        List<String> a = new ArrayList<>(List.of("--pid", "" + pid, "--parties", "3", "--data-dir", dir.toString(),
-                "--base-port", "" + base, "--sequre-base-port", "" + base));
+        List<String> a = new ArrayList<>(List.of(
+                "--pid",
+                "" + pid,
+                "--parties",
+                "3",
+                "--data-dir",
+                dir.toString(),
+                "--base-port",
+                "" + base,
+                "--sequre-base-port",
+                "" + base));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
@@ -69,8 +80,20 @@ class FormixProxyCommandTest {
     void helpDocumentsOptionsAndExitCodes() {
         assertEquals(0, run("--help"));
         String help = out.toString();
-        for (String s : List.of("--pid", "--parties", "--data-dir", "--base-port", "--sequre-base-port", "--framing",
-                "length-prefixed", "raw", "--allow-uid", "--probation-ms", "-v", "Exit codes", "a port is in use",
+        for (String s : List.of(
+                "--pid",
+                "--parties",
+                "--data-dir",
+                "--base-port",
+                "--sequre-base-port",
+                "--framing",
+                "length-prefixed",
+                "raw",
+                "--allow-uid",
+                "--probation-ms",
+                "-v",
+                "Exit codes",
+                "a port is in use",
                 "stopped by SIGTERM")) {
             assertTrue(help.contains(s), "help lacks " + s + ":\n" + help);
         }
@@ -89,9 +112,11 @@ class FormixProxyCommandTest {
 
     /** Runs {@code args} with an opener that records nothing and stops the start: nothing is bound or dialled. */
     private int runUntilOpen(String... args) {
-        return run((d, self, max, durable, state) -> {
-            throw new java.io.IOException("stopped before opening");
-        }, args);
+        return run(
+                (d, self, max, durable, state) -> {
+                    throw new java.io.IOException("stopped before opening");
+                },
+                args);
     }
 
     @Test
@@ -100,15 +125,16 @@ class FormixProxyCommandTest {
         // CP2 base 10000 listens 10002, 10003
         Path data = dir.resolve("sandbox");
         assertEquals(FormixProxyCommand.EXIT_DATA_DIR, runUntilOpen("--pid", "0", "--data-dir", data.toString()));
-        assertEquals(List.of(
-                "formix-proxy: party 0 of 3 (--parties 3 by default), channels in " + data
-                        + ", application at 127.0.0.1",
-                "  ports: --base-port 8000, --sequre-base-port 8000 (a base not given is 8000 + 1000*pid, the Sequre"
-                        + " deployment table)",
-                "  link 0<->1: dials 127.0.0.1:8001 (party 0's application listens); sends to " + data.resolve("0_to_1")
-                        + "/, receives from " + data.resolve("1_to_0") + "/",
-                "  link 0<->2: dials 127.0.0.1:8002 (party 0's application listens); sends to " + data.resolve("0_to_2")
-                        + "/, receives from " + data.resolve("2_to_0") + "/"),
+        assertEquals(
+                List.of(
+                        "formix-proxy: party 0 of 3 (--parties 3 by default), channels in " + data
+                                + ", application at 127.0.0.1",
+                        "  ports: --base-port 8000, --sequre-base-port 8000 (a base not given is 8000 + 1000*pid, the Sequre"
+                                + " deployment table)",
+                        "  link 0<->1: dials 127.0.0.1:8001 (party 0's application listens); sends to "
+                                + data.resolve("0_to_1") + "/, receives from " + data.resolve("1_to_0") + "/",
+                        "  link 0<->2: dials 127.0.0.1:8002 (party 0's application listens); sends to "
+                                + data.resolve("0_to_2") + "/, receives from " + data.resolve("2_to_0") + "/"),
                 outLines().subList(0, 4));
         assertEquals(4, outLines().size(), out.toString());
         assertEquals(1, errLines().size(), err.toString());
@@ -117,8 +143,12 @@ class FormixProxyCommandTest {
         out.getBuffer().setLength(0);
         runUntilOpen("--pid", "1", "--data-dir", data.toString());
         assertTrue(outLines().get(1).startsWith("  ports: --base-port 9000, --sequre-base-port 9000 "), out.toString());
-        assertTrue(outLines().get(2).startsWith("  link 1<->0: listens on 127.0.0.1:9001 (party 1's application"
-                + " connects); sends to " + data.resolve("1_to_0") + "/"), out.toString());
+        assertTrue(
+                outLines()
+                        .get(2)
+                        .startsWith("  link 1<->0: listens on 127.0.0.1:9001 (party 1's application"
+                                + " connects); sends to " + data.resolve("1_to_0") + "/"),
+                out.toString());
         assertTrue(outLines().get(3).startsWith("  link 1<->2: dials 127.0.0.1:9003 "), out.toString());
 
         out.getBuffer().setLength(0);
@@ -129,24 +159,40 @@ class FormixProxyCommandTest {
 
     @Test
     void everyDefaultCanBeOverriddenAndThePlanSaysNoDefault() {
-        assertEquals(FormixProxyCommand.EXIT_DATA_DIR, runUntilOpen("--pid", "1", "--parties", "4", "--data-dir",
-                dir.toString(), "--base-port", "20000", "--sequre-base-port", "21000", "--app-host", "127.0.0.2"));
-        assertEquals(List.of(
-                "formix-proxy: party 1 of 4, channels in " + dir + ", application at 127.0.0.2",
-                "  ports: --base-port 20000, --sequre-base-port 21000",
-                // offsets among 4 parties: (0,1) 1, (1,2) 4, (1,3) 5
-                "  link 1<->0: listens on 127.0.0.2:20001 (party 1's application connects); sends to "
-                        + dir.resolve("1_to_0") + "/, receives from " + dir.resolve("0_to_1") + "/",
-                "  link 1<->2: dials 127.0.0.2:21004 (party 1's application listens); sends to "
-                        + dir.resolve("1_to_2") + "/, receives from " + dir.resolve("2_to_1") + "/",
-                "  link 1<->3: dials 127.0.0.2:21005 (party 1's application listens); sends to "
-                        + dir.resolve("1_to_3") + "/, receives from " + dir.resolve("3_to_1") + "/"),
+        assertEquals(
+                FormixProxyCommand.EXIT_DATA_DIR,
+                runUntilOpen(
+                        "--pid",
+                        "1",
+                        "--parties",
+                        "4",
+                        "--data-dir",
+                        dir.toString(),
+                        "--base-port",
+                        "20000",
+                        "--sequre-base-port",
+                        "21000",
+                        "--app-host",
+                        "127.0.0.2"));
+        assertEquals(
+                List.of(
+                        "formix-proxy: party 1 of 4, channels in " + dir + ", application at 127.0.0.2",
+                        "  ports: --base-port 20000, --sequre-base-port 21000",
+                        // offsets among 4 parties: (0,1) 1, (1,2) 4, (1,3) 5
+                        "  link 1<->0: listens on 127.0.0.2:20001 (party 1's application connects); sends to "
+                                + dir.resolve("1_to_0") + "/, receives from " + dir.resolve("0_to_1") + "/",
+                        "  link 1<->2: dials 127.0.0.2:21004 (party 1's application listens); sends to "
+                                + dir.resolve("1_to_2") + "/, receives from " + dir.resolve("2_to_1") + "/",
+                        "  link 1<->3: dials 127.0.0.2:21005 (party 1's application listens); sends to "
+                                + dir.resolve("1_to_3") + "/, receives from " + dir.resolve("3_to_1") + "/"),
                 outLines().subList(0, 5));
         // one base given, the other defaulted: the plan says a default was used
         out.getBuffer().setLength(0);
         runUntilOpen("--pid", "2", "--data-dir", dir.toString(), "--base-port", "30000");
-        assertEquals("  ports: --base-port 30000, --sequre-base-port 10000 (a base not given is 8000 + 1000*pid,"
-                + " the Sequre deployment table)", outLines().get(1));
+        assertEquals(
+                "  ports: --base-port 30000, --sequre-base-port 10000 (a base not given is 8000 + 1000*pid,"
+                        + " the Sequre deployment table)",
+                outLines().get(1));
         assertTrue(outLines().get(2).contains("listens on 127.0.0.1:30002"), out.toString());
     }
 
@@ -227,9 +273,11 @@ class FormixProxyCommandTest {
 
     @Test
     void aSecondProxyForTheSamePartyIsRefused() {
-        int code = run((d, self, max, durable, state) -> {
-            throw new ChannelLockedException("lock held by pid 4242");
-        }, args(1, 8000));
+        int code = run(
+                (d, self, max, durable, state) -> {
+                    throw new ChannelLockedException("lock held by pid 4242");
+                },
+                args(1, 8000));
         assertEquals(FormixProxyCommand.EXIT_LOCKED, code);
         assertEquals(1, errLines().size(), err.toString());
         assertTrue(err.toString().contains("party 1 is already open"), err.toString());
@@ -238,10 +286,12 @@ class FormixProxyCommandTest {
     @Test
     void theOpenerGetsThePidAsPartyIdAndTheOptions() {
         List<Object> seen = new ArrayList<>();
-        run((d, self, max, durable, state) -> {
-            seen.addAll(List.of(d, self, max, durable));
-            throw new java.io.IOException("stop here");
-        }, args(2, 8000, "--max-message-bytes", "1000", "--chunk-bytes", "500", "--no-fsync"));
+        run(
+                (d, self, max, durable, state) -> {
+                    seen.addAll(List.of(d, self, max, durable));
+                    throw new java.io.IOException("stop here");
+                },
+                args(2, 8000, "--max-message-bytes", "1000", "--chunk-bytes", "500", "--no-fsync"));
         assertEquals(List.of(dir, PartyId.of("2"), 1000, false), seen);
         assertTrue(err.toString().contains("stop here"), err.toString());
     }
@@ -256,20 +306,38 @@ class FormixProxyCommandTest {
             }
 
             @Override
-            public Transport open(Path d, PartyId self, int max, boolean durable, Path state,
-                    io.formix.transport.file.ChannelLayout layout) throws java.io.IOException {
+            public Transport open(
+                    Path d,
+                    PartyId self,
+                    int max,
+                    boolean durable,
+                    Path state,
+                    io.formix.transport.file.ChannelLayout layout)
+                    throws java.io.IOException {
                 seen.add(layout);
                 throw new java.io.IOException("stop here");
             }
         };
-        run(opener, args(1, 8000, "--layout", "syftbox", "--datasites", dir.resolve("ds").toString(), "--email",
-                "b@x.org", "--party-emails", "a@x.org,b@x.org,c@x.org"));
+        run(
+                opener,
+                args(
+                        1,
+                        8000,
+                        "--layout",
+                        "syftbox",
+                        "--datasites",
+                        dir.resolve("ds").toString(),
+                        "--email",
+                        "b@x.org",
+                        "--party-emails",
+                        "a@x.org,b@x.org,c@x.org"));
         io.formix.transport.file.ChannelLayout l = (io.formix.transport.file.ChannelLayout) seen.get(0);
         assertTrue(l.isSyftbox());
         assertEquals(dir.resolve("ds"), l.datasites());
         assertEquals("b@x.org", l.selfEmail());
-        assertEquals(java.util.Map.of(PartyId.ofPid(0), "a@x.org", PartyId.ofPid(1), "b@x.org", PartyId.ofPid(2),
-                "c@x.org"), l.partyEmails());
+        assertEquals(
+                java.util.Map.of(PartyId.ofPid(0), "a@x.org", PartyId.ofPid(1), "b@x.org", PartyId.ofPid(2), "c@x.org"),
+                l.partyEmails());
     }
 
     @Test
@@ -277,10 +345,32 @@ class FormixProxyCommandTest {
         String ds = dir.resolve("ds").toString();
         List<List<String>> bad = List.of(
                 List.of("--layout", "syftbox", "--datasites", ds, "--email", "b@x.org"),
-                List.of("--layout", "syftbox", "--datasites", ds, "--email", "b@x.org", "--party-emails", "a@x.org,b@x.org"),
-                List.of("--layout", "syftbox", "--datasites", ds, "--email", "a@x.org", "--party-emails",
+                List.of(
+                        "--layout",
+                        "syftbox",
+                        "--datasites",
+                        ds,
+                        "--email",
+                        "b@x.org",
+                        "--party-emails",
+                        "a@x.org,b@x.org"),
+                List.of(
+                        "--layout",
+                        "syftbox",
+                        "--datasites",
+                        ds,
+                        "--email",
+                        "a@x.org",
+                        "--party-emails",
                         "a@x.org,b@x.org,c@x.org"),
-                List.of("--layout", "syftbox", "--datasites", ds, "--email", "../b@x.org", "--party-emails",
+                List.of(
+                        "--layout",
+                        "syftbox",
+                        "--datasites",
+                        ds,
+                        "--email",
+                        "../b@x.org",
+                        "--party-emails",
                         "a@x.org,../b@x.org,c@x.org"),
                 List.of("--layout", "other"),
                 List.of("--email", "b@x.org"));

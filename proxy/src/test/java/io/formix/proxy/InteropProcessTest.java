@@ -52,13 +52,16 @@ class InteropProcessTest extends ProxyTestBase {
 
     private ProxyProcess proxy(int pid, int parties, int base, Framing framing, String... extra) throws IOException {
         Path data = dir.resolve("channels");
-        return track(ProxyProcess.start(dir.resolve("proxy-" + pid + "-" + (++started) + ".log"),
+        return track(ProxyProcess.start(
+                dir.resolve("proxy-" + pid + "-" + (++started) + ".log"),
                 ProxyProcess.args(pid, parties, data, base, framing, extra)));
     }
 
     private Transport direct(int pid) throws IOException {
-        return track(FileTransport.builder(dir.resolve("channels"), PartyId.ofPid(pid)).maxMessageBytes(MAX)
-                .durable(false).open());
+        return track(FileTransport.builder(dir.resolve("channels"), PartyId.ofPid(pid))
+                .maxMessageBytes(MAX)
+                .durable(false)
+                .open());
     }
 
     private Socket accept(ServerSocket server) throws IOException {
@@ -164,9 +167,13 @@ class InteropProcessTest extends ProxyTestBase {
         for (int a = 0; a < 3; a++) {
             for (int b = a + 1; b < 3; b++) {
                 Socket atB = connect(bases[b] + PairwisePorts.offset(a, b, 3)); // app b -> proxy b
-                Socket atA = accept(servers[a][b]);                        // proxy a -> app a
-                flows.add(exchange(atA, atB, new Traffic(10 * a + b, 300, 100, 256 << 10),
-                        new Traffic(10 * b + a, 300, 100, 256 << 10), a * 3L + b));
+                Socket atA = accept(servers[a][b]); // proxy a -> app a
+                flows.add(exchange(
+                        atA,
+                        atB,
+                        new Traffic(10 * a + b, 300, 100, 256 << 10),
+                        new Traffic(10 * b + a, 300, 100, 256 << 10),
+                        a * 3L + b));
             }
         }
         CompletableFuture.allOf(flows.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
@@ -187,8 +194,11 @@ class InteropProcessTest extends ProxyTestBase {
             Socket app = accept(server);
             assertArrayEquals("early".getBytes(), FrameCodec.read(app.getInputStream(), 100));
             FrameCodec.write(app.getOutputStream(), "late".getBytes());
-            assertArrayEquals("late".getBytes(), files.receive(PartyId.ofPid(0), Duration.ofSeconds(30))
-                    .orElseThrow().payload());
+            assertArrayEquals(
+                    "late".getBytes(),
+                    files.receive(PartyId.ofPid(0), Duration.ofSeconds(30))
+                            .orElseThrow()
+                            .payload());
         }
         String log = p.output();
         assertEquals(1, log.split("waiting for the application", -1).length - 1, log);
@@ -244,8 +254,9 @@ class InteropProcessTest extends ProxyTestBase {
         }
         Path channel = dir.resolve("channels").resolve("0_to_1");
         long left = awaitStable(() -> countMsgFiles(channel));
-        assertTrue(left >= count - 60, "the proxy took " + (count - left) + " of " + count
-                + " messages while its application read nothing");
+        assertTrue(
+                left >= count - 60,
+                "the proxy took " + (count - left) + " of " + count + " messages while its application read nothing");
         DataInputStream in = new DataInputStream(app.getInputStream());
         for (int i = 0; i < count; i++) {
             assertEquals(i, readNumbered(in), "message order");
@@ -268,7 +279,8 @@ class InteropProcessTest extends ProxyTestBase {
             }
         }
         // Party 1's proxy dies (SIGKILL) while it streams 300 messages from each peer to its
-        // application, which reads slowly. Party 1's application: connects to its proxy for peer 0, listens for it for peer 2. Its
+        // application, which reads slowly. Party 1's application: connects to its proxy for peer 0, listens for it for
+        // peer 2. Its
         // small receive buffers keep most messages on disk when the proxy dies.
         ServerSocket server2 = null;
         if (parties == 3) {
@@ -293,7 +305,12 @@ class InteropProcessTest extends ProxyTestBase {
         apps.get(0).getOutputStream().flush();
         Transport files = senders.get(0);
         for (int i = 0; i < 100; i++) {
-            assertEquals(i, ByteBuffer.wrap(files.receive(one, Duration.ofSeconds(30)).orElseThrow().payload()).getInt());
+            assertEquals(
+                    i,
+                    ByteBuffer.wrap(files.receive(one, Duration.ofSeconds(30))
+                                    .orElseThrow()
+                                    .payload())
+                            .getInt());
         }
         List<List<Integer>> seen = new ArrayList<>();
         for (Socket app : apps) {
@@ -314,7 +331,9 @@ class InteropProcessTest extends ProxyTestBase {
             } catch (EOFException | java.net.SocketException e) {
                 // the old connection is gone
             }
-            assertTrue(seen.get(k).size() < count - 50, "the kill came too late to test anything: " + seen.get(k).size());
+            assertTrue(
+                    seen.get(k).size() < count - 50,
+                    "the kill came too late to test anything: " + seen.get(k).size());
         }
         ProxyProcess second = proxy(1, parties, base, Framing.LENGTH_PREFIXED);
         second.awaitLog("started", START);
@@ -349,7 +368,12 @@ class InteropProcessTest extends ProxyTestBase {
         }
         // Outbound: the restarted proxy continues the channel's numbering; nothing lost or repeated.
         for (int i = 100; i < 200; i++) {
-            assertEquals(i, ByteBuffer.wrap(files.receive(one, Duration.ofSeconds(30)).orElseThrow().payload()).getInt());
+            assertEquals(
+                    i,
+                    ByteBuffer.wrap(files.receive(one, Duration.ofSeconds(30))
+                                    .orElseThrow()
+                                    .payload())
+                            .getInt());
         }
         assertEquals(Optional.empty(), files.receive(one, Duration.ofMillis(200)));
         assertEquals(0, second.terminate(START), second.output());

@@ -63,9 +63,11 @@ class PeerGuardTest extends ProxyTestBase {
         return () -> {
             List<SocketTable.Entry> out = new ArrayList<>();
             for (SocketTable.Entry e : real.snapshot()) {
-                out.add(foreignPorts.contains(e.local().getPort())
-                        ? new SocketTable.Entry(e.local(), e.remote(), e.state(), e.txQueue(), e.rxQueue(), FOREIGN_UID)
-                        : e);
+                out.add(
+                        foreignPorts.contains(e.local().getPort())
+                                ? new SocketTable.Entry(
+                                        e.local(), e.remote(), e.state(), e.txQueue(), e.rxQueue(), FOREIGN_UID)
+                                : e);
             }
             return out;
         };
@@ -82,8 +84,12 @@ class PeerGuardTest extends ProxyTestBase {
     /** Party 1's proxy on real file channels: it listens for its application on {@code base + 1}. */
     private Proxy proxy(int base, ProxyConfig.Builder b) throws IOException {
         Transport mine = FileTransport.builder(channels(), P1).durable(false).open();
-        ProxyConfig cfg = b.poll(Duration.ofMillis(20)).backoff(Duration.ofMillis(10), Duration.ofMillis(100))
-                .shutdownGrace(Duration.ofMillis(300)).stateDir(dir.resolve("state")).probation(PROBATION).build();
+        ProxyConfig cfg = b.poll(Duration.ofMillis(20))
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
+                .shutdownGrace(Duration.ofMillis(300))
+                .stateDir(dir.resolve("state"))
+                .probation(PROBATION)
+                .build();
         return track(Proxy.start(cfg, mine, relabelled()));
     }
 
@@ -187,7 +193,9 @@ class PeerGuardTest extends ProxyTestBase {
         // the queued one then gets frame 0 and keeps the link (no one else waits).
         await(() -> available(queued) > 0, "frame 0 written to the queued socket");
         assertEquals(1, proxy.stats().get(0).abandoned());
-        assertEquals(50, awaitStable(this::msgFiles, WAIT, Duration.ofMillis(600)),
+        assertEquals(
+                50,
+                awaitStable(this::msgFiles, WAIT, Duration.ofMillis(600)),
                 "no frame may leave the folder before the engine has it");
         assertEquals(1, proxy.stats().get(0).messagesIn(), "only 'hello' counts as written");
 
@@ -223,10 +231,12 @@ class PeerGuardTest extends ProxyTestBase {
             }
             s.close();
             int done = k + 1;
-            await(() -> {
-                LinkStats st = proxy.stats().get(0);
-                return st.connections() + st.refused() == done && !st.connected();
-            }, "the proxy took and dropped connection " + done);
+            await(
+                    () -> {
+                        LinkStats st = proxy.stats().get(0);
+                        return st.connections() + st.refused() == done && !st.connected();
+                    },
+                    "the proxy took and dropped connection " + done);
         }
         assertEquals(20, msgFiles(), "nothing acknowledged");
         assertEquals(0, proxy.stats().get(0).messagesIn());
@@ -250,8 +260,8 @@ class PeerGuardTest extends ProxyTestBase {
         SocketTable fixed = () -> table;
         PeerGuard guard = PeerGuard.of(cfg, fixed);
         int own = PeerGuard.processUid();
-        ListeningConnector c = ListeningConnector.bind(new Link(1, 0, Link.Role.LISTEN, base + 1),
-                InetAddress.getLoopbackAddress(), guard);
+        ListeningConnector c = ListeningConnector.bind(
+                new Link(1, 0, Link.Role.LISTEN, base + 1), InetAddress.getLoopbackAddress(), guard);
         track(c::stop);
         addPair(table, bound, current, SocketTable.ESTABLISHED, own);
         addPair(table, bound, port(50001), SocketTable.ESTABLISHED, FOREIGN_UID);
@@ -269,8 +279,12 @@ class PeerGuardTest extends ProxyTestBase {
     }
 
     /** The proxy's end on {@code bound} in {@code serverState}, and the client's end owned by {@code uid}. */
-    private static void addPair(List<SocketTable.Entry> table, InetSocketAddress bound, InetSocketAddress client,
-            int serverState, int uid) {
+    private static void addPair(
+            List<SocketTable.Entry> table,
+            InetSocketAddress bound,
+            InetSocketAddress client,
+            int serverState,
+            int uid) {
         table.add(new SocketTable.Entry(bound, client, serverState, 0, 0, 0));
         int clientState = serverState == SocketTable.ESTABLISHED ? SocketTable.ESTABLISHED : 0x05; // FIN_WAIT2
         table.add(new SocketTable.Entry(client, bound, clientState, 0, 0, uid));
@@ -303,8 +317,13 @@ class PeerGuardTest extends ProxyTestBase {
         int base = FreePorts.base(1);
         Transport sender = sender();
         Transport mine = FileTransport.builder(channels(), P1).durable(false).open();
-        Proxy proxy = track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
-                .probation(PROBATION).build(), mine, null));
+        Proxy proxy = track(Proxy.start(
+                ProxyConfig.builder(1, 2, base, base)
+                        .poll(Duration.ofMillis(20))
+                        .probation(PROBATION)
+                        .build(),
+                mine,
+                null));
         Socket idle = connect(base + 1, false);
         sendNumbered(sender, 0, 5);
         await(() -> msgFiles() == 0, "all five acknowledged although nothing read them");
@@ -354,13 +373,19 @@ class PeerGuardTest extends ProxyTestBase {
     @Test
     void aListenerOfAnotherUserIsNotGivenTheLink() throws Exception {
         int base = FreePorts.base(1);
-        Transport toZero = track(FileTransport.builder(channels(), P1).durable(false).open());
+        Transport toZero =
+                track(FileTransport.builder(channels(), P1).durable(false).open());
         ServerSocket app = track(FreePorts.listen(base + 1));
         app.setSoTimeout((int) WAIT.toMillis());
         foreignPorts.add(base + 1); // the sockets this listener accepts belong to uid 4242
         Transport mine = FileTransport.builder(channels(), P0).durable(false).open();
-        Proxy proxy = track(Proxy.start(ProxyConfig.builder(0, 2, base, base).poll(Duration.ofMillis(20))
-                .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).probation(PROBATION).build(), mine,
+        Proxy proxy = track(Proxy.start(
+                ProxyConfig.builder(0, 2, base, base)
+                        .poll(Duration.ofMillis(20))
+                        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                        .probation(PROBATION)
+                        .build(),
+                mine,
                 relabelled()));
         for (int i = 0; i < 3; i++) {
             toZero.send(PartyId.ofPid(0), numbered(i));

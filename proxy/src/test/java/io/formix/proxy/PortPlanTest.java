@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PortPlanTest {
@@ -25,18 +24,22 @@ class PortPlanTest {
             }
             table.add("CP" + pid + " " + bases[pid] + " listens " + appListens + " connects " + appConnects);
         }
-        assertEquals(List.of(
-                "CP0 8000 listens [8001, 8002] connects []",
-                "CP1 9000 listens [9003] connects [9001]",
-                "CP2 10000 listens [] connects [10002, 10003]"), table);
+        assertEquals(
+                List.of(
+                        "CP0 8000 listens [8001, 8002] connects []",
+                        "CP1 9000 listens [9003] connects [9001]",
+                        "CP2 10000 listens [] connects [10002, 10003]"),
+                table);
     }
 
     @Test
     void proxyRolesAndPortsForTheSeedSetup() {
-        assertEquals(List.of(new Link(1, 0, Link.Role.LISTEN, 9001), new Link(1, 2, Link.Role.CONNECT, 9003)),
+        assertEquals(
+                List.of(new Link(1, 0, Link.Role.LISTEN, 9001), new Link(1, 2, Link.Role.CONNECT, 9003)),
                 PortPlan.linksOf(1, 3, 9000, 9000));
         // Distinct bases: the proxy listens on --base-port, connects to --sequre-base-port.
-        assertEquals(List.of(new Link(1, 0, Link.Role.LISTEN, 5001), new Link(1, 2, Link.Role.CONNECT, 7003)),
+        assertEquals(
+                List.of(new Link(1, 0, Link.Role.LISTEN, 5001), new Link(1, 2, Link.Role.CONNECT, 7003)),
                 PortPlan.linksOf(1, 3, 5000, 7000));
     }
 
@@ -46,7 +49,9 @@ class PortPlanTest {
         for (int i = 0; i < n; i++) {
             for (Link l : PortPlan.linksOf(i, n, 30000, 30000)) {
                 Link back = PortPlan.linksOf(l.peer(), n, 30000, 30000).stream()
-                        .filter(x -> x.peer() == l.pid()).findFirst().orElseThrow();
+                        .filter(x -> x.peer() == l.pid())
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals(l.port(), back.port());
                 assertTrue(l.role() != back.role());
             }

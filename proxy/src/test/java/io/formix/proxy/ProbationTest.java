@@ -132,8 +132,13 @@ class ProbationTest {
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
                 Socket app = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                 Socket proxySide = server.accept()) {
-            Probation p = new Probation(table, (InetSocketAddress) proxySide.getLocalSocketAddress(),
-                    (InetSocketAddress) proxySide.getRemoteSocketAddress(), t -> true, 0, System::nanoTime);
+            Probation p = new Probation(
+                    table,
+                    (InetSocketAddress) proxySide.getLocalSocketAddress(),
+                    (InetSocketAddress) proxySide.getRemoteSocketAddress(),
+                    t -> true,
+                    0,
+                    System::nanoTime);
             OutputStream out = proxySide.getOutputStream();
             p.startWrite();
             out.write(new byte[5000]);

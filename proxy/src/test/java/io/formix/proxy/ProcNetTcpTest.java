@@ -23,7 +23,8 @@ class ProcNetTcpTest {
 
     /** From a little-endian machine: a listener on 127.0.0.1:8001 with two connections waiting, one
      * connection seen from both ends (the client of uid 1001 has 1034 bytes unread), a TIME_WAIT remnant. */
-    static final String TCP_LE = String.join("\n",
+    static final String TCP_LE = String.join(
+            "\n",
             "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
             "   0: 0100007F:1F41 00000000:0000 0A 00000000:00000002 00:00000000 00000000  1000        0 41201 1"
                     + " 0000000000000000 100 0 0 10 0",
@@ -37,7 +38,8 @@ class ProcNetTcpTest {
 
     /** From a little-endian machine: a dual-stack listener on ::ffff:127.0.0.1:9001 and a connection to it
      * from ::ffff:127.0.0.1:50000, a connection on ::1 owned by uid 4294967294, one on 2001:db8::1. */
-    static final String TCP6_LE = String.join("\n",
+    static final String TCP6_LE = String.join(
+            "\n",
             "  sl  local_address                         remote_address                        st tx_queue rx_queue"
                     + " tr tm->when retrnsmt   uid  timeout inode",
             "   0: 0000000000000000FFFF00000100007F:2329 00000000000000000000000000000000:0000 0A 00000000:00000000"
@@ -91,7 +93,8 @@ class ProcNetTcpTest {
     void theWordsOfAnAddressAreInTheWritersByteOrder() throws Exception {
         assertEquals(InetAddress.getByName("127.0.0.1"), ProcNetTcp.address("0100007F", ByteOrder.LITTLE_ENDIAN));
         assertEquals(InetAddress.getByName("127.0.0.1"), ProcNetTcp.address("7F000001", ByteOrder.BIG_ENDIAN));
-        assertEquals(InetAddress.getByName("::1"),
+        assertEquals(
+                InetAddress.getByName("::1"),
                 ProcNetTcp.address("00000000000000000000000000000001", ByteOrder.BIG_ENDIAN));
         assertEquals(InetAddress.getByName("10.1.2.3"), ProcNetTcp.address("0302010A", ByteOrder.LITTLE_ENDIAN));
         assertEquals(at("10.1.2.3", 443), ProcNetTcp.endpoint("0302010A:01BB", ByteOrder.LITTLE_ENDIAN));
@@ -99,12 +102,13 @@ class ProcNetTcpTest {
 
     @Test
     void malformedLinesAreSkipped() {
-        String text = String.join("\n",
-                "   0: 0100007F:1F41",                                                     // too few fields
+        String text = String.join(
+                "\n",
+                "   0: 0100007F:1F41", // too few fields
                 "   1: 0100007:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1", // 7 hex digits
                 "   2: 0100007F:1F41 00000000:0000 0A 00000000-00000000 00:00000000 00000000 0 0 1", // no colon
                 "   3: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000 x 0 1", // uid
-                "   4: 0100007F:1F41 00000000:000 0A 00000000:00000000 00:00000000 00000000 0 0 1",  // port width
+                "   4: 0100007F:1F41 00000000:000 0A 00000000:00000000 00:00000000 00000000 0 0 1", // port width
                 "   5: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000 7 0 1"); // good
         String good = "   5: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000 7 0 1";
         String tooLong = good + " 0".repeat(ProcNetTcp.MAX_LINE);
@@ -123,9 +127,13 @@ class ProcNetTcpTest {
         Optional<SocketTable.Entry> client = SocketTable.connection(t, at("127.0.0.1", 54321), at("127.0.0.1", 8001));
         assertEquals(1001, client.orElseThrow().uid());
         // A dual-stack socket listed with mapped addresses is found by plain IPv4 endpoints, and back.
-        assertEquals(0x10, SocketTable.connection(t, at("127.0.0.1", 9001), at("127.0.0.1", 50000))
-                .orElseThrow().txQueue());
-        assertTrue(SocketTable.connection(t, at("::ffff:127.0.0.1", 9001), at("::ffff:127.0.0.1", 50000)).isPresent());
+        assertEquals(
+                0x10,
+                SocketTable.connection(t, at("127.0.0.1", 9001), at("127.0.0.1", 50000))
+                        .orElseThrow()
+                        .txQueue());
+        assertTrue(SocketTable.connection(t, at("::ffff:127.0.0.1", 9001), at("::ffff:127.0.0.1", 50000))
+                .isPresent());
         // A TIME_WAIT remnant (uid 0, no owner) and a listener are never "the socket at the other end".
         assertEquals(Optional.empty(), SocketTable.connection(t, at("127.0.0.1", 54322), at("127.0.0.1", 8001)));
         assertEquals(Optional.empty(), SocketTable.connection(t, at("127.0.0.1", 8001), at("0.0.0.0", 0)));
@@ -144,8 +152,16 @@ class ProcNetTcpTest {
             InetSocketAddress clientEnd = (InetSocketAddress) accepted.getRemoteSocketAddress();
             InetSocketAddress serverEnd = (InetSocketAddress) accepted.getLocalSocketAddress();
             int own = (int) new com.sun.security.auth.module.UnixSystem().getUid();
-            assertEquals(own, SocketTable.connection(table.snapshot(), clientEnd, serverEnd).orElseThrow().uid());
-            assertEquals(own, SocketTable.connection(table.snapshot(), serverEnd, clientEnd).orElseThrow().uid());
+            assertEquals(
+                    own,
+                    SocketTable.connection(table.snapshot(), clientEnd, serverEnd)
+                            .orElseThrow()
+                            .uid());
+            assertEquals(
+                    own,
+                    SocketTable.connection(table.snapshot(), serverEnd, clientEnd)
+                            .orElseThrow()
+                            .uid());
             assertEquals(own, PeerGuard.processUid());
 
             OutputStream out = accepted.getOutputStream();
@@ -154,11 +170,17 @@ class ProcNetTcpTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             long unread;
             do {
-                unread = SocketTable.connection(table.snapshot(), clientEnd, serverEnd).orElseThrow().rxQueue();
+                unread = SocketTable.connection(table.snapshot(), clientEnd, serverEnd)
+                        .orElseThrow()
+                        .rxQueue();
             } while (unread != 1000 && System.nanoTime() < deadline);
             assertEquals(1000, unread, "bytes the client has not read");
             client.getInputStream().readNBytes(1000);
-            assertEquals(0, SocketTable.connection(table.snapshot(), clientEnd, serverEnd).orElseThrow().rxQueue());
+            assertEquals(
+                    0,
+                    SocketTable.connection(table.snapshot(), clientEnd, serverEnd)
+                            .orElseThrow()
+                            .rxQueue());
         }
     }
 }

@@ -51,8 +51,12 @@ class ProxyFileChannelTest extends ProxyTestBase {
 
         int base = FreePorts.base(1);
         Transport mine = FileTransport.builder(channels(), P1).open();
-        track(Proxy.start(ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
-                .stateDir(dir.resolve("state")).build(), mine));
+        track(Proxy.start(
+                ProxyConfig.builder(1, 2, base, base)
+                        .poll(Duration.ofMillis(20))
+                        .stateDir(dir.resolve("state"))
+                        .build(),
+                mine));
         Socket app = track(new Socket(InetAddress.getLoopbackAddress(), base + 1));
         app.setSoTimeout(30_000);
         assertArrayEquals("zero".getBytes(), FrameCodec.read(app.getInputStream(), 100));
@@ -72,8 +76,8 @@ class ProxyFileChannelTest extends ProxyTestBase {
             sender.send(P1, p);
         }
         int base = FreePorts.base(1);
-        List<String> args = ProxyProcess.args(1, 2, channels(), base, Framing.LENGTH_PREFIXED,
-                "--shutdown-grace-ms", "300");
+        List<String> args =
+                ProxyProcess.args(1, 2, channels(), base, Framing.LENGTH_PREFIXED, "--shutdown-grace-ms", "300");
         ProxyProcess first = track(ProxyProcess.start(dir.resolve("first.log"), args));
         first.awaitLog("started", Duration.ofSeconds(30));
         Socket app = new Socket();
@@ -110,7 +114,9 @@ class ProxyFileChannelTest extends ProxyTestBase {
         while (seen.get(seen.size() - 1) < count - 1) {
             seen.add(ByteBuffer.wrap(FrameCodec.read(in2, 1 << 20)).getInt());
         }
-        assertEquals(java.util.stream.IntStream.range(0, count).boxed().toList(), seen,
+        assertEquals(
+                java.util.stream.IntStream.range(0, count).boxed().toList(),
+                seen,
                 "every message exactly once, in order, across a graceful restart");
         assertEquals(0, second.terminate(Duration.ofSeconds(30)), second.output());
     }
@@ -124,8 +130,10 @@ class ProxyFileChannelTest extends ProxyTestBase {
     @Test
     void sigtermWithSeveralLinksWritesEveryMessageExactlyOnce() throws Exception {
         PartyId p2 = PartyId.ofPid(2);
-        Transport sender0 = track(FileTransport.builder(channels(), P0).durable(false).open());
-        Transport sender2 = track(FileTransport.builder(channels(), p2).durable(false).open());
+        Transport sender0 =
+                track(FileTransport.builder(channels(), P0).durable(false).open());
+        Transport sender2 =
+                track(FileTransport.builder(channels(), p2).durable(false).open());
         int count0 = 40;
         int count2 = 400;
         for (int i = 0; i < count0; i++) {
@@ -141,8 +149,8 @@ class ProxyFileChannelTest extends ProxyTestBase {
         int base = FreePorts.base(3);
         java.net.ServerSocket app2Server = track(FreePorts.listen(base + 3));
         app2Server.setSoTimeout(30_000);
-        List<String> args = ProxyProcess.args(1, 3, channels(), base, Framing.LENGTH_PREFIXED,
-                "--shutdown-grace-ms", "300", "--no-fsync");
+        List<String> args = ProxyProcess.args(
+                1, 3, channels(), base, Framing.LENGTH_PREFIXED, "--shutdown-grace-ms", "300", "--no-fsync");
         ProxyProcess first = track(ProxyProcess.start(dir.resolve("first.log"), args));
         first.awaitLog("started", Duration.ofSeconds(30));
         Socket app0 = new Socket();
@@ -205,9 +213,13 @@ class ProxyFileChannelTest extends ProxyTestBase {
         while (seen0.get(seen0.size() - 1) < count0 - 1) {
             seen0.add(ByteBuffer.wrap(FrameCodec.read(in0b, 1 << 20)).getInt());
         }
-        assertEquals(java.util.stream.IntStream.range(0, count0).boxed().toList(), seen0,
+        assertEquals(
+                java.util.stream.IntStream.range(0, count0).boxed().toList(),
+                seen0,
                 "from party 0: every message exactly once, in order, across a graceful restart");
-        assertEquals(java.util.stream.IntStream.range(0, count2).boxed().toList(), all2,
+        assertEquals(
+                java.util.stream.IntStream.range(0, count2).boxed().toList(),
+                all2,
                 "from party 2: every message exactly once, in order, across a graceful restart");
         assertEquals(0, second.terminate(Duration.ofSeconds(30)), second.output());
     }

@@ -47,9 +47,12 @@ class ProxyInMemoryTest extends ProxyTestBase {
     private final InMemoryNetwork net = new InMemoryNetwork(MAX, 4096);
 
     private Proxy start(int pid, int base, Framing framing, Transport t) throws IOException {
-        ProxyConfig cfg = ProxyConfig.builder(pid, 2, base, base).framing(framing)
-                .backoff(Duration.ofMillis(10), Duration.ofMillis(100)).poll(Duration.ofMillis(20))
-                .shutdownGrace(Duration.ofMillis(500)).build();
+        ProxyConfig cfg = ProxyConfig.builder(pid, 2, base, base)
+                .framing(framing)
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
+                .poll(Duration.ofMillis(20))
+                .shutdownGrace(Duration.ofMillis(500))
+                .build();
         return track(Proxy.start(cfg, t));
     }
 
@@ -98,8 +101,8 @@ class ProxyInMemoryTest extends ProxyTestBase {
         Socket app = connectApp1(base);
         OutputStream out = app.getOutputStream();
         // Three frames in one write, then an empty one byte by byte.
-        byte[] merged = concat(FrameCodec.encode(utf8("a")), FrameCodec.encode(utf8("bc")),
-                FrameCodec.encode(new byte[70_000]));
+        byte[] merged = concat(
+                FrameCodec.encode(utf8("a")), FrameCodec.encode(utf8("bc")), FrameCodec.encode(new byte[70_000]));
         out.write(merged);
         for (byte b : FrameCodec.encode(new byte[0])) {
             out.write(b);
@@ -155,8 +158,11 @@ class ProxyInMemoryTest extends ProxyTestBase {
     void rawModeReproducesTheStreamByteForByte() throws Exception {
         int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
-        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).framing(Framing.RAW).rawChunkBytes(1000)
-                .poll(Duration.ofMillis(20)).build();
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base)
+                .framing(Framing.RAW)
+                .rawChunkBytes(1000)
+                .poll(Duration.ofMillis(20))
+                .build();
         track(Proxy.start(cfg, net.open(P1)));
         Socket app = connectApp1(base);
         byte[] stream = new byte[123_457];
@@ -223,7 +229,8 @@ class ProxyInMemoryTest extends ProxyTestBase {
             }
             writerDone.countDown();
         });
-        assertFalse(writerDone.await(1500, TimeUnit.MILLISECONDS),
+        assertFalse(
+                writerDone.await(1500, TimeUnit.MILLISECONDS),
                 "64 MiB written although the file side takes nothing: the proxy buffers without bound");
         assertEquals(1, observed.sendsStarted.get(), "the proxy read ahead of a blocked send");
         observed.open();
@@ -302,8 +309,10 @@ class ProxyInMemoryTest extends ProxyTestBase {
     void shutdownFinishesAFrameInHandWithinTheGrace() throws Exception {
         int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
-        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
-                .shutdownGrace(Duration.ofSeconds(10)).build();
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base)
+                .poll(Duration.ofMillis(20))
+                .shutdownGrace(Duration.ofSeconds(10))
+                .build();
         Transport mine = net.open(P1);
         Proxy proxy = track(Proxy.start(cfg, mine));
         Socket app = connectApp1(base);
@@ -336,8 +345,10 @@ class ProxyInMemoryTest extends ProxyTestBase {
     void shutdownRollsBackAFrameThatDoesNotFinish() throws Exception {
         int base = FreePorts.base(1);
         Transport direct = track(net.open(P0));
-        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base).poll(Duration.ofMillis(20))
-                .shutdownGrace(Duration.ofMillis(200)).build();
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, base, base)
+                .poll(Duration.ofMillis(20))
+                .shutdownGrace(Duration.ofMillis(200))
+                .build();
         Proxy proxy = track(Proxy.start(cfg, net.open(P1)));
         Socket app = connectApp1(base);
         FrameCodec.write(app.getOutputStream(), utf8("whole"));
@@ -363,16 +374,18 @@ class ProxyInMemoryTest extends ProxyTestBase {
     }
 
     static CompletableFuture<Void> run(IoAction a) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                a.run();
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            t.start();
-        });
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        a.run();
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    t.start();
+                });
     }
 }

@@ -23,20 +23,35 @@ final class ProxyProcess implements AutoCloseable {
     static ProxyProcess start(Path log, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx192m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 FormixProxyCommand.class.getName()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new ProxyProcess(p, log);
     }
 
     static List<String> args(int pid, int parties, Path dir, int base, Framing framing, String... extra) {
-        List<String> a = new ArrayList<>(List.of("--pid", "" + pid, "--parties", "" + parties,
-                "--data-dir", dir.toString(), "--base-port", "" + base, "--sequre-base-port", "" + base,
-                "--framing", framing.cliName()));
+        List<String> a = new ArrayList<>(List.of(
+                "--pid",
+                "" + pid,
+                "--parties",
+                "" + parties,
+                "--data-dir",
+                dir.toString(),
+                "--base-port",
+                "" + base,
+                "--sequre-base-port",
+                "" + base,
+                "--framing",
+                framing.cliName()));
         a.addAll(List.of(extra));
         return a;
     }
@@ -50,8 +65,8 @@ final class ProxyProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!output().contains(text)) {
             if (!process.isAlive()) {
-                throw new AssertionError("proxy exited with " + process.exitValue() + " before logging '" + text
-                        + "':\n" + output());
+                throw new AssertionError(
+                        "proxy exited with " + process.exitValue() + " before logging '" + text + "':\n" + output());
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + text + "' in the proxy log within " + timeout + ":\n" + output());

@@ -126,8 +126,11 @@ class WrittenMarkTest extends ProxyTestBase {
     }
 
     private void startProxy(Scripted t) throws Exception {
-        ProxyConfig cfg = ProxyConfig.builder(1, 2, t.base, t.base).poll(Duration.ofMillis(20))
-                .shutdownGrace(Duration.ofMillis(200)).stateDir(dir.resolve("state")).build();
+        ProxyConfig cfg = ProxyConfig.builder(1, 2, t.base, t.base)
+                .poll(Duration.ofMillis(20))
+                .shutdownGrace(Duration.ofMillis(200))
+                .stateDir(dir.resolve("state"))
+                .build();
         Proxy p = Proxy.start(cfg, t);
         // Closed before the transport (tracked earlier), after its blocked receive was released.
         track(() -> {

@@ -29,8 +29,7 @@ public final class FrameCodec {
     /** The most {@link #read} allocates for a payload before any of its bytes arrived: 64 KiB. */
     public static final int INITIAL_READ_BYTES = 64 * 1024;
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     /** Writes {@code length} as 8 little-endian bytes into {@code dst} at {@code offset}. */
     public static void putLength(long length, byte[] dst, int offset) {

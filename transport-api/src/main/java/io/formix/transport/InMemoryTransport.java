@@ -36,8 +36,7 @@ public final class InMemoryTransport implements Transport {
     }
 
     @Override
-    public Optional<Message> receive(PartyId from, Duration timeout)
-            throws TransportException, InterruptedException {
+    public Optional<Message> receive(PartyId from, Duration timeout) throws TransportException, InterruptedException {
         Objects.requireNonNull(from, "from");
         return inbox.take(from, timeout.toNanos(), this);
     }

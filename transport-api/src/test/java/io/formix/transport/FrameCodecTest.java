@@ -59,10 +59,11 @@ class FrameCodecTest {
     void aHeaderAnnouncingTheMaximumThenEofDoesNotAllocateIt() {
         byte[] stalled = java.util.Arrays.copyOf(FrameCodec.header(FrameCodec.DEFAULT_MAX_MESSAGE_BYTES), 8 + 10);
         BufferWatchingStream in = new BufferWatchingStream(stalled, 4);
-        EOFException e = assertThrows(EOFException.class,
-                () -> FrameCodec.read(in, FrameCodec.DEFAULT_MAX_MESSAGE_BYTES));
+        EOFException e =
+                assertThrows(EOFException.class, () -> FrameCodec.read(in, FrameCodec.DEFAULT_MAX_MESSAGE_BYTES));
         assertTrue(e.getMessage().contains("10 of " + FrameCodec.DEFAULT_MAX_MESSAGE_BYTES), e.getMessage());
-        assertTrue(in.largestBuffer <= FrameCodec.INITIAL_READ_BYTES,
+        assertTrue(
+                in.largestBuffer <= FrameCodec.INITIAL_READ_BYTES,
                 "allocated " + in.largestBuffer + " bytes for a peer that sent 10");
     }
 
@@ -77,8 +78,12 @@ class FrameCodecTest {
 
     @Test
     void growingReadsReturnExactlyThePayload() throws Exception {
-        for (int size : new int[] {FrameCodec.INITIAL_READ_BYTES - 1, FrameCodec.INITIAL_READ_BYTES,
-                FrameCodec.INITIAL_READ_BYTES + 1, 3 * FrameCodec.INITIAL_READ_BYTES + 17}) {
+        for (int size : new int[] {
+            FrameCodec.INITIAL_READ_BYTES - 1,
+            FrameCodec.INITIAL_READ_BYTES,
+            FrameCodec.INITIAL_READ_BYTES + 1,
+            3 * FrameCodec.INITIAL_READ_BYTES + 17
+        }) {
             byte[] payload = new byte[size];
             new java.util.Random(size).nextBytes(payload);
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -21,8 +21,7 @@ public final class FreePorts {
 
     private static final int LOWEST = 10_000;
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that was free a moment ago. */
     public static int one() {
@@ -56,7 +55,8 @@ public final class FreePorts {
 
     private static int ephemeralStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
             return Math.max(LOWEST + 1_000, Integer.parseInt(range.split("\\s+")[0]));
         } catch (IOException | RuntimeException e) {
             return 32_768; // Linux default

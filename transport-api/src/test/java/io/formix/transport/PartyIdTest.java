@@ -5,23 +5,46 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PartyIdTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "1", "42", "a", "heavy-1", "light-0999", "z9-",
-            "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz"})
+    @ValueSource(
+            strings = {
+                "0",
+                "1",
+                "42",
+                "a",
+                "heavy-1",
+                "light-0999",
+                "z9-",
+                "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz"
+            })
     void acceptsValidIds(String id) {
         assertEquals(id, PartyId.of(id).value());
         assertTrue(PartyId.isValid(id));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-a", "A", "a_b", "a/b", "..", ".", "a.b", "a b", "é", "a\u0000",
-            "../etc", "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz0"})
+    @ValueSource(
+            strings = {
+                "",
+                "-a",
+                "A",
+                "a_b",
+                "a/b",
+                "..",
+                ".",
+                "a.b",
+                "a b",
+                "é",
+                "a\u0000",
+                "../etc",
+                "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz0"
+            })
     void rejectsInvalidIds(String id) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PartyId.of(id));
         assertTrue(e.getMessage().contains("[a-z0-9-]"), e.getMessage());

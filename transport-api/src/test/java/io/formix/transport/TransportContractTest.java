@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -238,8 +237,8 @@ public abstract class TransportContractTest {
     void oversizedSendIsRejectedAndTransportStaysUsable() throws Exception {
         Transport a = open(A);
         Transport b = open(B);
-        MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
-                () -> a.send(B, new byte[a.maxMessageBytes() + 1]));
+        MessageTooLargeException e =
+                assertThrows(MessageTooLargeException.class, () -> a.send(B, new byte[a.maxMessageBytes() + 1]));
         assertEquals(a.maxMessageBytes() + 1L, e.length());
         a.send(B, bytes("after"));
         assertArrayEquals(bytes("after"), b.receive(A, WAIT).orElseThrow().payload());
@@ -279,8 +278,8 @@ public abstract class TransportContractTest {
             awaitParked(receiver, "the receiver to block in receive");
             assertFalse(blocked.isDone(), "nothing was sent, so receive must still be waiting");
             a.close();
-            var e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> blocked.get(10, TimeUnit.SECONDS));
+            var e = assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> blocked.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof TransportClosedException, "got " + e.getCause());
         } finally {
             ex.shutdownNow();
@@ -332,14 +331,16 @@ public abstract class TransportContractTest {
                     break; // no progress over one poll interval, and parked in send
                 }
                 assertFalse(sending.isDone(), "send failed before blocking");
-                assertTrue(System.nanoTime() < deadline, "send never blocked (" + now + " sent, " + sender.getState() + ")");
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "send never blocked (" + now + " sent, " + sender.getState() + ")");
                 before = blockedInSend(sender) ? now : -1;
                 Thread.sleep(20); // poll interval of a bounded wait for a state nothing signals
             }
             long blockedAt = sent.get();
             a.close();
-            var e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> sending.get(10, TimeUnit.SECONDS));
+            var e = assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> sending.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof TransportClosedException, "got " + e.getCause());
             assertTrue(sent.get() <= blockedAt + 1, "the blocked send was woken, not completed and followed by more");
         } finally {

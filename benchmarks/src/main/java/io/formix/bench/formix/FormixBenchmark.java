@@ -4,17 +4,15 @@ import io.formix.cli.Main;
 import io.formix.state.ComputationRecord;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
-import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
 import io.formix.transport.tcp.TcpOptions;
 import io.formix.transport.tcp.TcpTransport;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -63,6 +62,7 @@ public final class FormixBenchmark {
     private static String deadline = "120s";
     /** Whether to measure a restart of the host after the reveal; {@code --restart}. */
     private static boolean restart;
+
     static final String PLAINTEXT_PROPERTY = "formix.benchmark.plaintext";
     static final double SEALED_OVER_PLAIN_TARGET = 1.5;
 
@@ -83,12 +83,13 @@ public final class FormixBenchmark {
                 case "--deadline" -> deadline = args[++i];
                 case "--restart" -> restart = true;
                 case "--transport" -> transport = args[++i];
-                case "--sealing" -> sealings = switch (args[++i]) {
-                    case "sealed" -> List.of("sealed");
-                    case "plain" -> List.of("plain");
-                    case "both" -> List.of("sealed", "plain");
-                    default -> throw new IllegalArgumentException("--sealing sealed|plain|both, got " + args[i]);
-                };
+                case "--sealing" ->
+                    sealings = switch (args[++i]) {
+                        case "sealed" -> List.of("sealed");
+                        case "plain" -> List.of("plain");
+                        case "both" -> List.of("sealed", "plain");
+                        default -> throw new IllegalArgumentException("--sealing sealed|plain|both, got " + args[i]);
+                    };
                 default -> {
                     System.err.println("usage: FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]"
                             + " [--sealing sealed|plain|both] [--deadline 120s] [--restart]");
@@ -96,11 +97,28 @@ public final class FormixBenchmark {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "Formix end to end (%s transport, %d cores, %s)%n", transport,
-                Runtime.getRuntime().availableProcessors(), dir.toAbsolutePath());
-        System.out.printf(Locale.ROOT, "%6s  %7s  %10s  %10s  %12s  %12s  %10s  %12s  %10s  %8s  %10s  %14s  %s%n", "N",
-                "sealing", "up ms", "up floor", "reveal ms", "h1 ms", "msg floor", "host peak", "peak fds", "threads",
-                "restart ms", "load", "targets");
+        System.out.printf(
+                Locale.ROOT,
+                "Formix end to end (%s transport, %d cores, %s)%n",
+                transport,
+                Runtime.getRuntime().availableProcessors(),
+                dir.toAbsolutePath());
+        System.out.printf(
+                Locale.ROOT,
+                "%6s  %7s  %10s  %10s  %12s  %12s  %10s  %12s  %10s  %8s  %10s  %14s  %s%n",
+                "N",
+                "sealing",
+                "up ms",
+                "up floor",
+                "reveal ms",
+                "h1 ms",
+                "msg floor",
+                "host peak",
+                "peak fds",
+                "threads",
+                "restart ms",
+                "load",
+                "targets");
         boolean allMet = true;
         for (int n : sizes) {
             Map<String, Long> reveal = new HashMap<>();
@@ -114,7 +132,11 @@ public final class FormixBenchmark {
                 double ratio = (double) reveal.get("sealed") / reveal.get("plain");
                 boolean ok = n != 1000 || ratio <= SEALED_OVER_PLAIN_TARGET;
                 allMet &= ok;
-                System.out.printf(Locale.ROOT, "%6d  sealed/plain reveal %.2fx%s%n", n, ratio,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%6d  sealed/plain reveal %.2fx%s%n",
+                        n,
+                        ratio,
                         n == 1000 ? (ok ? "  <= 1.5x met" : "  <= 1.5x MISSED") : "");
             }
         }
@@ -147,8 +169,18 @@ public final class FormixBenchmark {
             run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
             long upMs = (System.nanoTime() - t0) / 1_000_000;
             long t1 = System.nanoTime();
-            run(env, "comp", "propose", "--prompt", "benchmark", "--threshold", Integer.toString(n),
-                    "--deadline", deadline, "--wait", "--json");
+            run(
+                    env,
+                    "comp",
+                    "propose",
+                    "--prompt",
+                    "benchmark",
+                    "--threshold",
+                    Integer.toString(n),
+                    "--deadline",
+                    deadline,
+                    "--wait",
+                    "--json");
             long revealMs = (System.nanoTime() - t1) / 1_000_000;
             long h1Ms;
             long peakKb;
@@ -186,10 +218,22 @@ public final class FormixBenchmark {
             } else if (n == 100) {
                 allMet &= check(targets, "reveal<=3s", revealMs <= REVEAL_TARGET_MS_100);
             }
-            System.out.printf(Locale.ROOT, "%6d  %7s  %10d  %10d  %12d  %12d  %10d  %9d MiB  %10d  %8d  %10s  %14s  %s%n",
-                    n, sealing, upMs, upFloor, revealMs, h1Ms, msgFloor, Math.max(peakKb, restartPeakKb) / 1024,
-                    sampler.peakFds(), sampler.peakThreads(), restart ? Long.toString(restartMs) : "-",
-                    loadBefore + "->" + load(), targets.length() == 0 ? "-" : targets);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%6d  %7s  %10d  %10d  %12d  %12d  %10d  %9d MiB  %10d  %8d  %10s  %14s  %s%n",
+                    n,
+                    sealing,
+                    upMs,
+                    upFloor,
+                    revealMs,
+                    h1Ms,
+                    msgFloor,
+                    Math.max(peakKb, restartPeakKb) / 1024,
+                    sampler.peakFds(),
+                    sampler.peakThreads(),
+                    restart ? Long.toString(restartMs) : "-",
+                    loadBefore + "->" + load(),
+                    targets.length() == 0 ? "-" : targets);
             return allMet ? revealMs : -revealMs;
         } finally {
             sampler.stop();
@@ -287,7 +331,8 @@ public final class FormixBenchmark {
         String java = ProcessHandle.current().info().command().orElse("java");
         long t = System.nanoTime();
         Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-version")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         p.waitFor();
         return (System.nanoTime() - t) / 1_000_000;
@@ -300,7 +345,7 @@ public final class FormixBenchmark {
         for (int i = 0; i < n + 3; i++) {
             Path d = Files.createDirectories(root.resolve("nodes").resolve("n" + i));
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + d.resolve("node.db"));
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("PRAGMA synchronous=OFF");
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("CREATE TABLE t(a, b, c)");
@@ -325,8 +370,11 @@ public final class FormixBenchmark {
             if (!kind.equals("tcp")) {
                 return FileTransport.builder(root, self).open();
             }
-            TcpTransport t = TcpTransport.openDirectory(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    ports::get, TcpOptions.defaults());
+            TcpTransport t = TcpTransport.openDirectory(
+                    self,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    ports::get,
+                    TcpOptions.defaults());
             ports.put(self, new InetSocketAddress(InetAddress.getLoopbackAddress(), t.localPort()));
             return t;
         };
@@ -400,10 +448,10 @@ public final class FormixBenchmark {
             return;
         }
         try (Stream<Path> s = Files.walk(p)) {
-            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(x -> x.toFile().delete());
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(x -> x.toFile().delete());
         }
     }
 
-    private FormixBenchmark() {
-    }
+    private FormixBenchmark() {}
 }

@@ -36,21 +36,23 @@ final class AccumulationBenchmark {
         for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3), SharingSchemes.replicated2of3()}) {
             int party = scheme.parties() - 1;
             VectorShare full = scheme.share(secret)[party];
-            int k = full.components().size();  // the floor adds 1M elements, a share k x 1M
+            int k = full.components().size(); // the floor adds 1M elements, a share k x 1M
             ShareAccumulator acc = ShareAccumulator.open(scheme, party, LENGTH);
             Measure.Comparison c = m.compare(10, plain, () -> {
                 acc.add("light-" + next[0]++, full);
                 return acc.size();
             });
             if (!printedFloor) {
-                System.out.printf("  floor: plain int[] add loop                %,8.0f M elements/s%n",
+                System.out.printf(
+                        "  floor: plain int[] add loop                %,8.0f M elements/s%n",
                         LENGTH / c.floorSeconds() / 1e6);
                 printedFloor = true;
             }
             double ratio = k * c.floorOverOp();
             worst = Math.min(worst, ratio);
-            System.out.printf("  %-20s party %d add VectorShare   %,8.0f M elements/s = %s of plain%n", scheme,
-                    party, k * LENGTH / c.seconds() / 1e6, Measure.pct(ratio));
+            System.out.printf(
+                    "  %-20s party %d add VectorShare   %,8.0f M elements/s = %s of plain%n",
+                    scheme, party, k * LENGTH / c.seconds() / 1e6, Measure.pct(ratio));
 
             int[][] held = new int[k][];
             for (int i = 0; i < k; i++) {
@@ -62,8 +64,9 @@ final class AccumulationBenchmark {
             });
             double ratioArrays = k * ca.floorOverOp();
             worst = Math.min(worst, ratioArrays);
-            System.out.printf("  %-20s party %d add int[][]       %,8.0f M elements/s = %s of plain%n", scheme,
-                    party, k * LENGTH / ca.seconds() / 1e6, Measure.pct(ratioArrays));
+            System.out.printf(
+                    "  %-20s party %d add int[][]       %,8.0f M elements/s = %s of plain%n",
+                    scheme, party, k * LENGTH / ca.seconds() / 1e6, Measure.pct(ratioArrays));
 
             VectorShare seeded = scheme.shareCompressed(secret)[0];
             int ks = seeded.components().size();
@@ -72,8 +75,13 @@ final class AccumulationBenchmark {
                 acc0.add("light-" + next[0]++, seeded);
                 return acc0.size();
             });
-            System.out.printf("  %-20s party 0 add seeded share  %,8.0f M elements/s (expands %d seed%s: %s of plain)%n",
-                    scheme, ks * LENGTH / cs.seconds() / 1e6, ks, ks > 1 ? "s" : "", Measure.pct(ks * cs.floorOverOp()));
+            System.out.printf(
+                    "  %-20s party 0 add seeded share  %,8.0f M elements/s (expands %d seed%s: %s of plain)%n",
+                    scheme,
+                    ks * LENGTH / cs.seconds() / 1e6,
+                    ks,
+                    ks > 1 ? "s" : "",
+                    Measure.pct(ks * cs.floorOverOp()));
         }
         System.out.println("  accumulation: worst " + Measure.pct(worst) + " of the plain add loop, "
                 + Measure.verdict(worst, 0.5));

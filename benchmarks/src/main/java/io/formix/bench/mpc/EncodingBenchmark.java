@@ -21,13 +21,14 @@ final class EncodingBenchmark {
         };
         byte[] bin = ShareCodec.encodeVector(v);
         Measure.Comparison c = m.compare(4, floor, () -> ShareCodec.encodeVector(v).length);
-        System.out.printf("  floor: copy 4 MB (System.arraycopy)        %,8.0f MB/s%n", 4e-6 * LENGTH / c.floorSeconds());
+        System.out.printf(
+                "  floor: copy 4 MB (System.arraycopy)        %,8.0f MB/s%n", 4e-6 * LENGTH / c.floorSeconds());
         report("binary encode", c);
         report("binary decode", m.compare(4, floor, () -> ShareCodec.decodeVector(bin, LENGTH).length));
     }
 
     private static void report(String what, Measure.Comparison c) {
-        System.out.printf("  %-42s %,8.0f MB/s = %s of copy%n", what, 4e-6 * LENGTH / c.seconds(),
-                Measure.pct(c.floorOverOp()));
+        System.out.printf(
+                "  %-42s %,8.0f MB/s = %s of copy%n", what, 4e-6 * LENGTH / c.seconds(), Measure.pct(c.floorOverOp()));
     }
 }

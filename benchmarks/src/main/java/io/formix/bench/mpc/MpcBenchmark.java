@@ -23,8 +23,12 @@ public final class MpcBenchmark {
     public static void main(String[] args) {
         boolean quick = Arrays.asList(args).contains("--quick");
         Measure m = quick ? new Measure(3, 5) : new Measure(20, 31);
-        System.out.printf("mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n", quick ? "quick" : "full",
-                m.warmups, m.repetitions, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        System.out.printf(
+                "mpc benchmarks (%s: %d warm-ups, median of %d; %s, %d CPUs)%n",
+                quick ? "quick" : "full",
+                m.warmups,
+                m.repetitions,
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
         System.out.println("vector kernel: " + SharingSchemes.additive(3).vectorSharer());
         System.out.println("scalar sharing");

@@ -24,11 +24,12 @@ final class ScalarSharingBenchmark {
         boolean printedFloor = false;
 
         int[] three = {1, 2, 3};
-        for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3, random),
-            SharingSchemes.replicated2of3(random)}) {
+        for (SharingScheme scheme :
+                new SharingScheme[] {SharingSchemes.additive(3, random), SharingSchemes.replicated2of3(random)}) {
             Measure.Comparison share = m.compare(batch, draw2, () -> scheme.share(42)[0][0]);
             if (!printedFloor) {
-                System.out.printf("  floor: 2 x SecureRandom.nextInt()           %,12.0f /s%n", 1 / share.floorSeconds());
+                System.out.printf(
+                        "  floor: 2 x SecureRandom.nextInt()           %,12.0f /s%n", 1 / share.floorSeconds());
                 printedFloor = true;
             }
             int[][] shares = scheme.share(42);
@@ -36,13 +37,14 @@ final class ScalarSharingBenchmark {
             for (int p = 0; p < scheme.parties(); p++) {
                 quorum.put(p, shares[p]);
             }
-            Measure.Comparison rec = m.compare(batch, () -> three[0] + three[1] + three[2],
-                    () -> scheme.reconstruct(quorum));
-            System.out.printf("  %-22s share               %,12.0f /s  (%s of floor)%n", scheme,
-                    1 / share.seconds(), Measure.pct(share.floorOverOp()));
+            Measure.Comparison rec =
+                    m.compare(batch, () -> three[0] + three[1] + three[2], () -> scheme.reconstruct(quorum));
+            System.out.printf(
+                    "  %-22s share               %,12.0f /s  (%s of floor)%n",
+                    scheme, 1 / share.seconds(), Measure.pct(share.floorOverOp()));
             System.out.printf("  %-22s reconstruct (all 3) %,12.0f /s%n", scheme, 1 / rec.seconds());
-            System.out.printf("  %-22s share+reconstruct   %,12.0f /s%n", scheme,
-                    1 / (share.seconds() + rec.seconds()));
+            System.out.printf(
+                    "  %-22s share+reconstruct   %,12.0f /s%n", scheme, 1 / (share.seconds() + rec.seconds()));
         }
     }
 }

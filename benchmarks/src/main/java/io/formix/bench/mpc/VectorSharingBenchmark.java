@@ -124,7 +124,7 @@ final class VectorSharingBenchmark {
     static double run(Measure m) {
         IntSupplier raw = rawPrg();
         int[] secret = new Random(1).ints(LENGTH).toArray();
-        double[][] worst = new double[Form.values().length][2];  // [form][compressed ? 1 : 0]
+        double[][] worst = new double[Form.values().length][2]; // [form][compressed ? 1 : 0]
         for (double[] w : worst) {
             Arrays.fill(w, Double.MAX_VALUE);
         }
@@ -137,35 +137,38 @@ final class VectorSharingBenchmark {
         int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
         byte[][] messages = new byte[3][header + 4 * LENGTH];
         for (SharingScheme scheme : new SharingScheme[] {SharingSchemes.additive(3), SharingSchemes.replicated2of3()}) {
-            int streams = scheme.componentCount() - 1;  // 4 MB of key stream each
+            int streams = scheme.componentCount() - 1; // 4 MB of key stream each
             VectorSharer sharer = scheme.vectorSharer();
             for (Form form : Form.values()) {
                 for (boolean compressed : new boolean[] {false, true}) {
                     IntSupplier op = switch (form) {
-                        case INTS -> compressed
-                                ? () -> {
-                                    sharer.shareCompressedInto(secret, seeds, last);
-                                    return last[4321];
-                                }
-                                : () -> {
-                                    sharer.shareInto(secret, components);
-                                    return components[0][4321];
-                                };
-                        case ENCODED -> compressed
-                                ? () -> {
-                                    sharer.shareCompressedInto(secret, seeds, messages[2], header);
-                                    return messages[2][4321];
-                                }
-                                : () -> {
-                                    sharer.shareInto(secret, messages, header);
-                                    return messages[0][4321];
-                                };
-                        case ALLOCATING -> () ->
-                                (compressed ? scheme.shareCompressed(secret) : scheme.share(secret))[0].length();
+                        case INTS ->
+                            compressed
+                                    ? () -> {
+                                        sharer.shareCompressedInto(secret, seeds, last);
+                                        return last[4321];
+                                    }
+                                    : () -> {
+                                        sharer.shareInto(secret, components);
+                                        return components[0][4321];
+                                    };
+                        case ENCODED ->
+                            compressed
+                                    ? () -> {
+                                        sharer.shareCompressedInto(secret, seeds, messages[2], header);
+                                        return messages[2][4321];
+                                    }
+                                    : () -> {
+                                        sharer.shareInto(secret, messages, header);
+                                        return messages[0][4321];
+                                    };
+                        case ALLOCATING ->
+                            () -> (compressed ? scheme.shareCompressed(secret) : scheme.share(secret))[0].length();
                     };
                     Measure.Comparison c = m.compare(2, raw, op);
                     if (!printedFloor) {
-                        System.out.printf("  floor: raw AES-256-CTR key stream           %,8.0f MB/s%n",
+                        System.out.printf(
+                                "  floor: raw AES-256-CTR key stream           %,8.0f MB/s%n",
                                 4e-6 * LENGTH / c.floorSeconds());
                         printedFloor = true;
                     }
@@ -173,10 +176,15 @@ final class VectorSharingBenchmark {
                     int mode = compressed ? 1 : 0;
                     worst[form.ordinal()][mode] = Math.min(worst[form.ordinal()][mode], ratio);
                     // the floor beside each figure: when load slows the floor, ratios rise and mean less
-                    System.out.printf("  %-17s %-10s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw"
+                    System.out.printf(
+                            "  %-17s %-10s %-11s %6.2f ms  key stream used at %,6.0f MB/s = %s of raw"
                                     + " (floor %,6.0f MB/s)%n",
-                            scheme, form.label, compressed ? "compressed" : "full-size",
-                            c.seconds() * 1e3, streams * 4e-6 * LENGTH / c.seconds(), Measure.pct(ratio),
+                            scheme,
+                            form.label,
+                            compressed ? "compressed" : "full-size",
+                            c.seconds() * 1e3,
+                            streams * 4e-6 * LENGTH / c.seconds(),
+                            Measure.pct(ratio),
                             4e-6 * LENGTH / c.floorSeconds());
                 }
             }
@@ -184,16 +192,19 @@ final class VectorSharingBenchmark {
         // context: the cheapest thing that yields one random component as a new int[]
         byte[] seed = new byte[SeededComponent.SEED_BYTES];
         Measure.Comparison e = m.compare(2, raw, () -> new SeededComponent(0, LENGTH, seed).toArray()[7]);
-        System.out.printf("  context: SeededComponent.toArray 1M into a new int[] %6.2f ms = %s of raw%n", e.seconds() * 1e3,
-                Measure.pct(e.floorOverOp()));
+        System.out.printf(
+                "  context: SeededComponent.toArray 1M into a new int[] %6.2f ms = %s of raw%n",
+                e.seconds() * 1e3, Measure.pct(e.floorOverOp()));
         // context: the key stream as the sharer consumes it, 32 KiB at a time into a cache-resident buffer
         Measure.Comparison k = m.compare(2, raw, chunkedPrg());
-        System.out.printf("  context: AES-256-CTR into a reused 32 KiB buffer %,8.0f MB/s = %s of raw%n",
+        System.out.printf(
+                "  context: AES-256-CTR into a reused 32 KiB buffer %,8.0f MB/s = %s of raw%n",
                 4e-6 * LENGTH / k.seconds(), Measure.pct(k.floorOverOp()));
         // decomposition of compressed sharing (3 parties) into its two halves, each measured alone
         IntSupplier streamsAlone = twoKeyStreamsAsInts();
         Measure.Comparison ks = m.compare(2, raw, streamsAlone);
-        System.out.printf("  part (scalar kernel): 2 key streams in 16 KiB chunks, as ints %6.2f ms = %s of raw (2 streams)%n",
+        System.out.printf(
+                "  part (scalar kernel): 2 key streams in 16 KiB chunks, as ints %6.2f ms = %s of raw (2 streams)%n",
                 ks.seconds() * 1e3, Measure.pct(2 * ks.floorOverOp()));
         int[] out = new int[LENGTH];
         int[] cached = new int[CHUNK];
@@ -209,7 +220,8 @@ final class VectorSharingBenchmark {
             }
             return out[4321];
         });
-        System.out.printf("  part (scalar kernel): secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
+        System.out.printf(
+                "  part (scalar kernel): secret -> last in 16 KiB chunks, no AES   %6.2f ms%n", mem.seconds() * 1e3);
         // the memory traffic full-size sharing cannot avoid (read the secret, write three 4 MB components),
         // with the JVM's fastest copy and no arithmetic: what AES must be added to when the two cannot overlap
         int[][] three = new int[3][LENGTH];
@@ -219,13 +231,15 @@ final class VectorSharingBenchmark {
             }
             return three[2][4321];
         });
-        System.out.printf("  part: full-size memory traffic alone (3 x arraycopy of the secret) %6.2f ms"
-                + " = %.1f floor-times%n", traffic.seconds() * 1e3, 1 / traffic.floorOverOp());
+        System.out.printf(
+                "  part: full-size memory traffic alone (3 x arraycopy of the secret) %6.2f ms"
+                        + " = %.1f floor-times%n",
+                traffic.seconds() * 1e3, 1 / traffic.floorOverOp());
         double compressed = Math.min(worst[Form.INTS.ordinal()][1], worst[Form.ENCODED.ordinal()][1]);
         double fullEncoded = worst[Form.ENCODED.ordinal()][0];
         double fullInts = worst[Form.INTS.ordinal()][0];
-        System.out.println("  compressed sharing (VectorSharer, int[] or encoding layout): worst " + Measure.pct(compressed)
-                + " of the raw PRG rate, " + Measure.verdict(compressed, 0.5));
+        System.out.println("  compressed sharing (VectorSharer, int[] or encoding layout): worst "
+                + Measure.pct(compressed) + " of the raw PRG rate, " + Measure.verdict(compressed, 0.5));
         System.out.println("  full-size sharing into the encoding layout (VectorSharer, byte[]): worst "
                 + Measure.pct(fullEncoded) + " of the raw PRG rate, " + Measure.verdict(fullEncoded, 0.5));
         System.out.println("  full-size sharing into int[] components (VectorSharer): worst " + Measure.pct(fullInts)

@@ -54,8 +54,7 @@ public final class SyncLatencyProbe {
     private final long gapMillis;
     private final boolean durable;
 
-    private SyncLatencyProbe(Path from, Path to, List<Path> also, int runs, int size, long gapMillis,
-            boolean durable) {
+    private SyncLatencyProbe(Path from, Path to, List<Path> also, int runs, int size, long gapMillis, boolean durable) {
         this.from = from;
         this.to = to;
         this.watched.add(from);
@@ -95,8 +94,9 @@ public final class SyncLatencyProbe {
                     durable = true;
                     i--; // takes no value
                 }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--from --to --also --runs --size --gap-ms --mode --durable)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (--from --to --also --runs --size --gap-ms --mode --durable)");
             }
             i++;
         }
@@ -109,7 +109,8 @@ public final class SyncLatencyProbe {
         SyncLatencyProbe probe = new SyncLatencyProbe(from, to, also, runs, size, gap, durable);
         if (mode.equals("roundtrip")) {
             Samples rtt = probe.roundTrip();
-            System.out.printf("%nround trip %s -> %s -> back, %d runs: median %.0f ms, p90 %.0f ms%n",
+            System.out.printf(
+                    "%nround trip %s -> %s -> back, %d runs: median %.0f ms, p90 %.0f ms%n",
                     from, to, runs, ms(rtt.percentile(50)), ms(rtt.percentile(90)));
             return;
         }
@@ -126,12 +127,15 @@ public final class SyncLatencyProbe {
         }
         if (bare != null && formix != null) {
             double ratio = (double) formix.percentile(50) / bare.percentile(50);
-            System.out.printf("ratio of medians %.2fx (target <= 1.30x): %s%n", ratio,
-                    ratio <= 1.3 ? "met" : "missed");
-            System.out.printf("RESULT bare_median_ms=%.0f bare_p90_ms=%.0f formix_median_ms=%.0f"
+            System.out.printf("ratio of medians %.2fx (target <= 1.30x): %s%n", ratio, ratio <= 1.3 ? "met" : "missed");
+            System.out.printf(
+                    "RESULT bare_median_ms=%.0f bare_p90_ms=%.0f formix_median_ms=%.0f"
                             + " formix_p90_ms=%.0f ratio=%.2f%n",
-                    ms(bare.percentile(50)), ms(bare.percentile(90)), ms(formix.percentile(50)),
-                    ms(formix.percentile(90)), ratio);
+                    ms(bare.percentile(50)),
+                    ms(bare.percentile(90)),
+                    ms(formix.percentile(50)),
+                    ms(formix.percentile(90)),
+                    ratio);
         }
     }
 
@@ -195,8 +199,10 @@ public final class SyncLatencyProbe {
         poller.start();
         int marker = 0;
         int msgFirst = 0;
-        try (FileTransport sender = FileTransport.builder(from, SENDER).durable(durable).open();
-             FileTransport receiver = FileTransport.builder(to, RECEIVER).durable(durable).open()) {
+        try (FileTransport sender =
+                        FileTransport.builder(from, SENDER).durable(durable).open();
+                FileTransport receiver =
+                        FileTransport.builder(to, RECEIVER).durable(durable).open()) {
             for (int run = 0; run <= runs; run++) {
                 byte[] payload = new byte[size];
                 payload[0] = (byte) run;
@@ -220,16 +226,19 @@ public final class SyncLatencyProbe {
                         }
                     }
                 }
-                System.out.printf("formix run %2d: %5.0f ms   .msg arrived %s   .ready arrived %s%s%n", run, ms(t1 - t0),
-                        at(msgAt, t0), at(readyAt, t0), run == 0 ? " (warm-up)" : "");
+                System.out.printf(
+                        "formix run %2d: %5.0f ms   .msg arrived %s   .ready arrived %s%s%n",
+                        run, ms(t1 - t0), at(msgAt, t0), at(readyAt, t0), run == 0 ? " (warm-up)" : "");
                 receiver.receive(SENDER, Duration.ZERO); // acknowledges: deletes n.msg and n.ready
-                settle(List.of(SENDER.value() + "_to_" + RECEIVER.value() + "/" + n + ".msg",
+                settle(List.of(
+                        SENDER.value() + "_to_" + RECEIVER.value() + "/" + n + ".msg",
                         SENDER.value() + "_to_" + RECEIVER.value() + "/" + n + ".ready"));
             }
         } finally {
             watcher.close();
         }
-        System.out.printf("counted runs: .ready arrived first %d, .msg arrived first %d, other %d%n",
+        System.out.printf(
+                "counted runs: .ready arrived first %d, .msg arrived first %d, other %d%n",
                 marker, msgFirst, runs - marker - msgFirst);
         return samples;
     }
@@ -240,7 +249,7 @@ public final class SyncLatencyProbe {
         Files.createDirectories(from.resolve(SENDER.value() + "_to_" + RECEIVER.value()));
         Files.createDirectories(to.resolve(RECEIVER.value() + "_to_" + SENDER.value()));
         try (FileTransport a = FileTransport.builder(from, SENDER).open();
-             FileTransport b = FileTransport.builder(to, RECEIVER).open()) {
+                FileTransport b = FileTransport.builder(to, RECEIVER).open()) {
             for (int run = 0; run <= runs; run++) {
                 long t0 = System.nanoTime();
                 a.send(RECEIVER, new byte[size]);
@@ -290,7 +299,8 @@ public final class SyncLatencyProbe {
             for (String name : names) {
                 while (Files.exists(host.resolve(name))) {
                     if (System.nanoTime() > deadline) {
-                        throw new IOException("deletion of " + name + " did not reach " + host + " within " + HOP_LIMIT);
+                        throw new IOException(
+                                "deletion of " + name + " did not reach " + host + " within " + HOP_LIMIT);
                     }
                     Thread.sleep(POLL_MILLIS);
                 }

@@ -44,20 +44,22 @@ final class Apps implements AutoCloseable {
 
     /** Echoes frames from right back to right, on a daemon thread, until the socket closes. */
     void echoRight(int maxPayload) {
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    byte[] p = FrameCodec.read(rightIn, maxPayload);
-                    if (p == null) {
-                        return;
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (true) {
+                            byte[] p = FrameCodec.read(rightIn, maxPayload);
+                            if (p == null) {
+                                return;
+                            }
+                            FrameCodec.write(rightOut, p);
+                            rightOut.flush();
+                        }
+                    } catch (IOException e) {
+                        // the measurement is over
                     }
-                    FrameCodec.write(rightOut, p);
-                    rightOut.flush();
-                }
-            } catch (IOException e) {
-                // the measurement is over
-            }
-        }, "echo");
+                },
+                "echo");
         t.setDaemon(true);
         t.start();
     }

@@ -61,13 +61,16 @@ public final class ProxyBenchmark {
                     trips = 300;
                     reps = 1;
                 }
-                case "--dir" -> dir = Path.of(args[++i]).resolve("bench-proxy-" + ProcessHandle.current().pid());
+                case "--dir" ->
+                    dir = Path.of(args[++i])
+                            .resolve("bench-proxy-" + ProcessHandle.current().pid());
                 case "--durable" -> durable = true;
                 case "--mib" -> mib = Integer.parseInt(args[++i]);
                 case "--trips" -> trips = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: ProxyBenchmark [--quick] [--dir DIR] [--durable] [--mib N] [--trips N] [--reps N]");
+                    System.err.println(
+                            "usage: ProxyBenchmark [--quick] [--dir DIR] [--durable] [--mib N] [--trips N] [--reps N]");
                     System.exit(2);
                 }
             }
@@ -82,8 +85,15 @@ public final class ProxyBenchmark {
     }
 
     private boolean run() throws Exception {
-        System.out.printf(Locale.ROOT, "cores=%d java=%s dir=%s durable=%s stream=%d MiB trips=%d reps=%d%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dir, durable, mib, trips,
+        System.out.printf(
+                Locale.ROOT,
+                "cores=%d java=%s dir=%s durable=%s stream=%d MiB trips=%d reps=%d%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                dir,
+                durable,
+                mib,
+                trips,
                 reps);
 
         Samples tcp = new Samples();
@@ -115,7 +125,8 @@ public final class ProxyBenchmark {
                 rawT = Math.max(rawT, stream(p.apps, false));
                 rawChunk = p.averageMessageBytes();
             }
-            try (ProxyPair p = ProxyPair.open(dir.resolve("proxy-tp-lp-" + rep), Framing.LENGTH_PREFIXED, durable, MAX)) {
+            try (ProxyPair p =
+                    ProxyPair.open(dir.resolve("proxy-tp-lp-" + rep), Framing.LENGTH_PREFIXED, durable, MAX)) {
                 lpT = Math.max(lpT, stream(p.apps, true));
             }
         }
@@ -131,25 +142,45 @@ public final class ProxyBenchmark {
         System.out.println("== throughput, one way, 1 MiB chunks (best of " + reps + " interleaved runs)");
         System.out.printf(Locale.ROOT, "%-46s %10.0f MB/s%n", "bare TCP socket (floor)", tcpT);
         System.out.printf(Locale.ROOT, "%-46s %10.0f MB/s%n", "FileTransport alone", fileT);
-        System.out.printf(Locale.ROOT, "%-46s %10.0f MB/s  %5.0f%% of file alone (avg chunk %.0f KiB)%n",
-                "through proxies, raw", rawT, 100 * rawT / fileT, rawChunk / 1024);
-        System.out.printf(Locale.ROOT, "%-46s %10.0f MB/s  %5.0f%% of file alone%n", "through proxies, length-prefixed",
-                lpT, 100 * lpT / fileT);
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %10.0f MB/s  %5.0f%% of file alone (avg chunk %.0f KiB)%n",
+                "through proxies, raw",
+                rawT,
+                100 * rawT / fileT,
+                rawChunk / 1024);
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %10.0f MB/s  %5.0f%% of file alone%n",
+                "through proxies, length-prefixed",
+                lpT,
+                100 * lpT / fileT);
 
         double added = (double) (lp.percentile(50) - file.percentile(50)) / file.percentile(50);
         double addedRaw = (double) (raw.percentile(50) - file.percentile(50)) / file.percentile(50);
         boolean throughputMet = rawT >= 0.5 * fileT;
         boolean latencyMet = added <= 2.0 && addedRaw <= 2.0;
         System.out.println();
-        System.out.printf(Locale.ROOT, "target raw throughput >= 50%% of file alone: %.0f%% -> %s%n",
-                100 * rawT / fileT, throughputMet ? "met" : "MISSED");
-        System.out.printf(Locale.ROOT, "target added round trip (p50) <= 2x file alone: length-prefixed %.2fx, raw %.2fx -> %s%n",
-                added, addedRaw, latencyMet ? "met" : "MISSED");
+        System.out.printf(
+                Locale.ROOT,
+                "target raw throughput >= 50%% of file alone: %.0f%% -> %s%n",
+                100 * rawT / fileT,
+                throughputMet ? "met" : "MISSED");
+        System.out.printf(
+                Locale.ROOT,
+                "target added round trip (p50) <= 2x file alone: length-prefixed %.2fx, raw %.2fx -> %s%n",
+                added,
+                addedRaw,
+                latencyMet ? "met" : "MISSED");
         return throughputMet && latencyMet;
     }
 
     private static void row(String name, Samples s) {
-        System.out.printf(Locale.ROOT, "%-46s %10s %10s%n", name, Samples.micros(s.percentile(50)),
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %10s %10s%n",
+                name,
+                Samples.micros(s.percentile(50)),
                 Samples.micros(s.percentile(99)));
     }
 
@@ -177,16 +208,23 @@ public final class ProxyBenchmark {
     }
 
     private void filePingPong(Path where, Samples samples) throws Exception {
-        try (Transport a = open(where, A); Transport b = open(where, B)) {
-            Thread echo = new Thread(() -> {
-                try {
-                    while (true) {
-                        b.send(A, b.receive(A, Duration.ofDays(1)).orElseThrow().payload());
-                    }
-                } catch (Exception e) {
-                    // closed: the measurement is over
-                }
-            }, "file-echo");
+        try (Transport a = open(where, A);
+                Transport b = open(where, B)) {
+            Thread echo = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                b.send(
+                                        A,
+                                        b.receive(A, Duration.ofDays(1))
+                                                .orElseThrow()
+                                                .payload());
+                            }
+                        } catch (Exception e) {
+                            // closed: the measurement is over
+                        }
+                    },
+                    "file-echo");
             echo.setDaemon(true);
             echo.start();
             byte[] payload = new byte[64];
@@ -227,7 +265,8 @@ public final class ProxyBenchmark {
     }
 
     private double fileStream(Path where) throws Exception {
-        try (Transport a = open(where, A); Transport b = open(where, B)) {
+        try (Transport a = open(where, A);
+                Transport b = open(where, B)) {
             byte[] chunk = new byte[CHUNK];
             long t0 = System.nanoTime();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
@@ -248,7 +287,10 @@ public final class ProxyBenchmark {
     }
 
     private Transport open(Path where, PartyId self) throws IOException {
-        return FileTransport.builder(where, self).maxMessageBytes(MAX).durable(durable).open();
+        return FileTransport.builder(where, self)
+                .maxMessageBytes(MAX)
+                .durable(durable)
+                .open();
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -41,9 +41,16 @@ final class ProxyPair implements AutoCloseable {
 
     private static Proxy start(Path dir, int pid, int base, Framing framing, boolean durable, int max)
             throws IOException {
-        FileTransport t = FileTransport.builder(dir, PartyId.ofPid(pid)).maxMessageBytes(max).durable(durable).open();
-        return Proxy.start(ProxyConfig.builder(pid, 2, base, base).framing(framing)
-                .stateDir(dir.resolve(".formix-proxy-" + pid)).build(), t);
+        FileTransport t = FileTransport.builder(dir, PartyId.ofPid(pid))
+                .maxMessageBytes(max)
+                .durable(durable)
+                .open();
+        return Proxy.start(
+                ProxyConfig.builder(pid, 2, base, base)
+                        .framing(framing)
+                        .stateDir(dir.resolve(".formix-proxy-" + pid))
+                        .build(),
+                t);
     }
 
     /** Average payload of the messages party 0's proxy wrote to its channel (raw mode: the chunk size). */

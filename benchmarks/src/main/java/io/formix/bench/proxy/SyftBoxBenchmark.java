@@ -64,7 +64,8 @@ public final class SyftBoxBenchmark {
             dir = Files.createTempDirectory(Path.of("sandbox"), "bench-syftbox-");
         }
         Duration period = Duration.ofMillis(periodMs);
-        System.out.printf("SyftBox layout over the sync simulator: full sync every %d ms, priority debounce %d ms; folder %s%n",
+        System.out.printf(
+                "SyftBox layout over the sync simulator: full sync every %d ms, priority debounce %d ms; folder %s%n",
                 periodMs, SyftBoxSimulator.PRIORITY_DEBOUNCE.toMillis(), dir);
         Map<PartyId, String> table = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
@@ -88,14 +89,16 @@ public final class SyftBoxBenchmark {
         for (int i = 0; i < 3; i++) {
             ws.put(EMAILS.get(i), dir.resolve("party-" + i).resolve("datasites"));
         }
-        return SyftBoxSimulator.create(ws, period, SyftBoxSimulator.PRIORITY_DEBOUNCE, new Random()).start();
+        return SyftBoxSimulator.create(ws, period, SyftBoxSimulator.PRIORITY_DEBOUNCE, new Random())
+                .start();
     }
 
     static FileTransport open(Path dir, Map<PartyId, String> table, int pid, String tag) throws IOException {
         Path party = dir.resolve("party-" + pid);
         return FileTransport.builder(party.resolve("local-" + tag), PartyId.ofPid(pid))
                 .layout(ChannelLayout.syftbox(party.resolve("datasites"), EMAILS.get(pid), table))
-                .maxMessageBytes(8 << 20).open();
+                .maxMessageBytes(8 << 20)
+                .open();
     }
 
     /** One-way hops 0 -> 1 of the file transport: small (fast names) and big (full sync only). */
@@ -103,7 +106,8 @@ public final class SyftBoxBenchmark {
             throws Exception {
         PartyId p0 = PartyId.ofPid(0);
         PartyId p1 = PartyId.ofPid(1);
-        try (FileTransport a = open(dir, table, 0, "t"); FileTransport b = open(dir, table, 1, "t")) {
+        try (FileTransport a = open(dir, table, 0, "t");
+                FileTransport b = open(dir, table, 1, "t")) {
             // Warm-up: the first message also creates the channel folder and its permission file.
             a.send(p1, new byte[] {0});
             b.receive(p0, Duration.ofMinutes(2)).orElseThrow();
@@ -145,8 +149,12 @@ public final class SyftBoxBenchmark {
             List<Proxy> proxies = new ArrayList<>();
             for (int pid = 0; pid < 3; pid++) {
                 FileTransport t = open(dir, table, pid, "proxy");
-                Proxy p = Proxy.start(ProxyConfig.builder(pid, 3, base[pid], base[pid]).framing(Framing.LENGTH_PREFIXED)
-                        .stateDir(dir.resolve("party-" + pid).resolve("proxy-state")).build(), t);
+                Proxy p = Proxy.start(
+                        ProxyConfig.builder(pid, 3, base[pid], base[pid])
+                                .framing(Framing.LENGTH_PREFIXED)
+                                .stateDir(dir.resolve("party-" + pid).resolve("proxy-state"))
+                                .build(),
+                        t);
                 proxies.add(p);
                 all.add(p::close);
             }
@@ -186,8 +194,14 @@ public final class SyftBoxBenchmark {
 
     static void report(String what, Samples s, Duration period, int hops) {
         double p = period.toNanos();
-        System.out.printf("%-62s n=%-3d median %7.0f ms  p90 %7.0f ms  max %7.0f ms  = %.3f full syncs (median), %.3f per hop%n",
-                what, s.size(), s.percentile(50) / 1e6, s.percentile(90) / 1e6, s.percentile(100) / 1e6,
-                s.percentile(50) / p, s.percentile(50) / p / hops);
+        System.out.printf(
+                "%-62s n=%-3d median %7.0f ms  p90 %7.0f ms  max %7.0f ms  = %.3f full syncs (median), %.3f per hop%n",
+                what,
+                s.size(),
+                s.percentile(50) / 1e6,
+                s.percentile(90) / 1e6,
+                s.percentile(100) / 1e6,
+                s.percentile(50) / p,
+                s.percentile(50) / p / hops);
     }
 }

@@ -37,11 +37,11 @@ public final class QueryBenchmark {
             + "\"aggregate\":{\"type\":\"count\"},\"maxRows\":%d}";
     static final String SUM = "{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"sum\",\"column\":\"fee\",\"min\":0,"
             + "\"max\":5000,\"decimals\":2},\"maxRows\":%d}";
-    static final String HISTOGRAM = "{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"histogram\",\"column\":\"age\","
-            + "\"edges\":[0,18,40,65,80]},\"maxRows\":%d}";
+    static final String HISTOGRAM =
+            "{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"histogram\",\"column\":\"age\","
+                    + "\"edges\":[0,18,40,65,80]},\"maxRows\":%d}";
 
-    private QueryBenchmark() {
-    }
+    private QueryBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         boolean quick = Arrays.asList(args).contains("--quick");
@@ -55,24 +55,38 @@ public final class QueryBenchmark {
         Path csv = dir.resolve("patients.csv");
         try {
             generate(csv, rows);
-            System.out.printf("query benchmark: %,d rows, %.1f MB CSV (%s: %d warm-ups, median of %d; %s, %d CPUs)%n",
-                    rows, Files.size(csv) / 1e6, quick ? "quick" : "full", m.warmups, m.repetitions,
+            System.out.printf(
+                    "query benchmark: %,d rows, %.1f MB CSV (%s: %d warm-ups, median of %d; %s, %d CPUs)%n",
+                    rows,
+                    Files.size(csv) / 1e6,
+                    quick ? "quick" : "full",
+                    m.warmups,
+                    m.repetitions,
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
-            DataSource source = DataSources.open(CsvSource.inspect("patients", csv, 1L << 32, Map.of(),
-                    Budget.of(Long.MAX_VALUE, Duration.ofMinutes(10))));
+            DataSource source = DataSources.open(CsvSource.inspect(
+                    "patients", csv, 1L << 32, Map.of(), Budget.of(Long.MAX_VALUE, Duration.ofMinutes(10))));
             double worst = Double.MAX_VALUE;
-            for (String[] q : new String[][] {{"count where age >= 65", COUNT}, {"sum of fee, 2 decimals", SUM},
-                    {"histogram of age, 5 edges", HISTOGRAM}}) {
+            for (String[] q : new String[][] {
+                {"count where age >= 65", COUNT},
+                {"sum of fee, 2 decimals", SUM},
+                {"histogram of age, 5 edges", HISTOGRAM}
+            }) {
                 Query query = QueryParser.parse(String.format(q[1], rows));
                 Answer check = Evaluator.evaluate(query, source, System::nanoTime);
-                Measure.Comparison c = m.compare(1, () -> floor(csv), () -> (int) Evaluator.evaluate(query, source,
-                        System::nanoTime).cells()[0]);
+                Measure.Comparison c = m.compare(1, () -> floor(csv), () -> (int)
+                        Evaluator.evaluate(query, source, System::nanoTime).cells()[0]);
                 double floorRate = rows / c.floorSeconds();
                 double rate = rows / c.seconds();
-                System.out.printf("  %-28s %,12.0f rows/s   floor (BufferedReader + split) %,12.0f rows/s   %s of "
-                        + "floor (%s)   answer %s%n", q[0], rate, floorRate, Measure.pct(c.floorOverOp()),
-                        Measure.verdict(c.floorOverOp(), 0.5), Arrays.toString(check.cells()));
+                System.out.printf(
+                        "  %-28s %,12.0f rows/s   floor (BufferedReader + split) %,12.0f rows/s   %s of "
+                                + "floor (%s)   answer %s%n",
+                        q[0],
+                        rate,
+                        floorRate,
+                        Measure.pct(c.floorOverOp()),
+                        Measure.verdict(c.floorOverOp(), 0.5),
+                        Arrays.toString(check.cells()));
                 worst = Math.min(worst, c.floorOverOp());
             }
             System.exit(worst >= 0.5 ? 0 : 1);
@@ -110,8 +124,14 @@ public final class QueryBenchmark {
                     b.append(rnd.nextInt(100));
                 }
                 int cents = rnd.nextInt(500_000);
-                b.append(',').append(cents / 100).append('.').append(cents % 100 < 10 ? "0" : "").append(cents % 100)
-                        .append(',').append(cities[rnd.nextInt(cities.length)]).append('\n');
+                b.append(',')
+                        .append(cents / 100)
+                        .append('.')
+                        .append(cents % 100 < 10 ? "0" : "")
+                        .append(cents % 100)
+                        .append(',')
+                        .append(cities[rnd.nextInt(cities.length)])
+                        .append('\n');
                 w.write(b.toString());
             }
         }

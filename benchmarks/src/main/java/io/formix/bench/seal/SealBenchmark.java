@@ -2,7 +2,6 @@ package io.formix.bench.seal;
 
 import io.formix.bench.Measure;
 import io.formix.bench.Measure.Comparison;
-
 import io.formix.transport.PartyId;
 import io.formix.transport.seal.KeyDirectory;
 import io.formix.transport.seal.NetworkId;
@@ -42,17 +41,22 @@ public final class SealBenchmark {
     private static final int MESSAGE_BYTES = 64;
     private static final double TARGET = 0.80;
 
-    private SealBenchmark() {
-    }
+    private SealBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
         int warmups = quick ? 3 : 8;
         int repetitions = quick ? 5 : 11;
         int batch = quick ? 100 : 200;
-        System.out.printf("transport-seal benchmark, %d-byte message (%s: %d warm-ups, median of %d batches of %d; %s %s, %d CPUs)%n",
-                MESSAGE_BYTES, quick ? "quick" : "full", warmups, repetitions, batch,
-                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        System.out.printf(
+                "transport-seal benchmark, %d-byte message (%s: %d warm-ups, median of %d batches of %d; %s %s, %d CPUs)%n",
+                MESSAGE_BYTES,
+                quick ? "quick" : "full",
+                warmups,
+                repetitions,
+                batch,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
 
         Instant now = Instant.now();
@@ -62,8 +66,8 @@ public final class SealBenchmark {
         PartyId b = PartyId.of("heavy-1");
         NodeKeys ka = NodeKeys.inMemory(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
         NodeKeys kb = NodeKeys.inMemory(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
-        KeyDirectory dir = KeyDirectory.of(List.of(NodeDescriptor.of(net, a, Role.LIGHT, 0, ka),
-                NodeDescriptor.of(net, b, Role.HEAVY, 0, kb)));
+        KeyDirectory dir = KeyDirectory.of(
+                List.of(NodeDescriptor.of(net, a, Role.LIGHT, 0, ka), NodeDescriptor.of(net, b, Role.HEAVY, 0, kb)));
         Sealer sealer = new Sealer(net, a, ka.identity(), dir, clock, 0);
         Opener opener = new Opener(net, b, kb, dir, clock, Duration.ZERO, 1 << 20);
         byte[] message = new byte[MESSAGE_BYTES];
@@ -75,44 +79,47 @@ public final class SealBenchmark {
         byte[][] bareSealed = bare.sealAndSign(message);
 
         Measure measure = new Measure(warmups, repetitions);
-        Comparison seal = measure.compare(batch,
-                () -> bare.sealAndSign(message)[2][0],
-                () -> {
-                    try {
-                        return sealer.seal(b, 1, message)[100];
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-        Comparison open = measure.compare(batch,
-                () -> bare.verifyAndOpen(bareSealed)[0],
-                () -> {
-                    try {
-                        VerifiedEnvelope v = opener.verify(envelope, a);
-                        return opener.open(v)[0];
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-        System.out.printf("envelope: %d bytes for a %d-byte message (overhead %d)%n", envelope.length, MESSAGE_BYTES,
-                envelope.length - MESSAGE_BYTES);
+        Comparison seal = measure.compare(batch, () -> bare.sealAndSign(message)[2][0], () -> {
+            try {
+                return sealer.seal(b, 1, message)[100];
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Comparison open = measure.compare(batch, () -> bare.verifyAndOpen(bareSealed)[0], () -> {
+            try {
+                VerifiedEnvelope v = opener.verify(envelope, a);
+                return opener.open(v)[0];
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        System.out.printf(
+                "envelope: %d bytes for a %d-byte message (overhead %d)%n",
+                envelope.length, MESSAGE_BYTES, envelope.length - MESSAGE_BYTES);
         boolean ok = report("seal+sign  ", "bare HPKE seal + Ed25519 sign  ", seal);
         ok &= report("verify+open", "bare Ed25519 verify + HPKE open", open);
         System.exit(ok ? 0 : 1);
     }
 
     private static boolean report(String what, String floorName, Comparison c) {
-        System.out.printf("%s %8.0f msg/s (%6.1f us)   %s %8.0f msg/s (%6.1f us)   ratio %5.1f %%  %s%n",
-                what, 1 / c.seconds(), c.seconds() * 1e6, floorName, 1 / c.floorSeconds(), c.floorSeconds() * 1e6,
-                c.floorOverOp() * 100, c.floorOverOp() >= TARGET ? "meets target >= 80 %" : "MISSES target >= 80 %");
+        System.out.printf(
+                "%s %8.0f msg/s (%6.1f us)   %s %8.0f msg/s (%6.1f us)   ratio %5.1f %%  %s%n",
+                what,
+                1 / c.seconds(),
+                c.seconds() * 1e6,
+                floorName,
+                1 / c.floorSeconds(),
+                c.floorSeconds() * 1e6,
+                c.floorOverOp() * 100,
+                c.floorOverOp() >= TARGET ? "meets target >= 80 %" : "MISSES target >= 80 %");
         return c.floorOverOp() >= TARGET;
     }
 
-
     /** BouncyCastle alone: what any sealed-and-signed message costs at least. */
     static final class Bare {
-        private final HPKE hpke = new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256,
-                HPKE.aead_AES_GCM128);
+        private final HPKE hpke =
+                new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM128);
         private final AsymmetricCipherKeyPair recipient;
         private final Ed25519PrivateKeyParameters signing;
         private final Ed25519PublicKeyParameters verifying;

@@ -21,8 +21,7 @@ import java.util.List;
  */
 public final class OpenManyBenchmark {
 
-    private OpenManyBenchmark() {
-    }
+    private OpenManyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int lights = 1_000;
@@ -59,15 +58,19 @@ public final class OpenManyBenchmark {
         List<FileTransport> open = new ArrayList<>();
         try {
             for (PartyId p : parties) {
-                open.add(FileTransport.builder(root, p).stateDir(root.resolve(".formix-local").resolve(p.toString()))
-                        .rescanInterval(Duration.ofSeconds(1)).open());
+                open.add(FileTransport.builder(root, p)
+                        .stateDir(root.resolve(".formix-local").resolve(p.toString()))
+                        .rescanInterval(Duration.ofSeconds(1))
+                        .open());
             }
             long opened = System.nanoTime() - start;
-            System.out.printf("open %d file transports on a root of %d channel folders: %.2f s (%.2f ms each)%n",
+            System.out.printf(
+                    "open %d file transports on a root of %d channel folders: %.2f s (%.2f ms each)%n",
                     parties.size(), 6 * lights, opened / 1e9, opened / 1e6 / parties.size());
             long files = openFiles() - filesBefore;
             System.out.printf("  open files held: %d (%.2f per party)%n", files, (double) files / parties.size());
-            System.out.printf("  floor: %d root listings %.2f s; one root listing %.1f ms%n",
+            System.out.printf(
+                    "  floor: %d root listings %.2f s; one root listing %.1f ms%n",
                     parties.size(), perPartyListings / 1e9, oneListing / 1e6);
         } finally {
             for (FileTransport t : open) {

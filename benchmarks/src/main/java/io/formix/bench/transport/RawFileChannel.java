@@ -27,8 +27,8 @@ final class RawFileChannel {
     void write(byte[] payload) throws IOException {
         String name = String.format("%08d", nextWrite++);
         Path tmp = dir.resolve("." + name + ".msg.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(new ByteBuffer[] {ByteBuffer.wrap(FrameCodec.header(payload.length)), ByteBuffer.wrap(payload)});
         }
         Files.move(tmp, dir.resolve(name + ".msg"), StandardCopyOption.ATOMIC_MOVE);

@@ -9,7 +9,8 @@ final class Report {
     void header(String title) {
         System.out.println();
         System.out.println("== " + title);
-        System.out.printf(Locale.ROOT, "%-46s %14s %14s %8s  %s%n", "measurement", "figure", "raw floor", "ratio", "target");
+        System.out.printf(
+                Locale.ROOT, "%-46s %14s %14s %8s  %s%n", "measurement", "figure", "raw floor", "ratio", "target");
     }
 
     /**
@@ -19,8 +20,17 @@ final class Report {
         double figure = p.figure();
         double floor = p.floor();
         double ratio = p.ratio();
-        String target = minRatio > 0 ? String.format(Locale.ROOT, ">= %.0f%% of floor: %s", minRatio * 100, verdict(ratio >= minRatio)) : "-";
-        System.out.printf(Locale.ROOT, "%-46s %14s %14s %7.0f%%  %s%n", name, fmt(figure, unit), fmt(floor, unit), ratio * 100, target);
+        String target = minRatio > 0
+                ? String.format(Locale.ROOT, ">= %.0f%% of floor: %s", minRatio * 100, verdict(ratio >= minRatio))
+                : "-";
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %14s %14s %7.0f%%  %s%n",
+                name,
+                fmt(figure, unit),
+                fmt(floor, unit),
+                ratio * 100,
+                target);
     }
 
     /** A latency row: ratio = figure / floor; met when figure <= maxAbsolute (if > 0) and ratio <= maxRatio (if > 0). */
@@ -33,7 +43,8 @@ final class Report {
             ok &= figureNanos <= maxAbsoluteNanos;
         }
         if (maxRatio > 0) {
-            target.append(target.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "<= %.1fx floor", maxRatio));
+            target.append(target.length() > 0 ? ", " : "")
+                    .append(String.format(Locale.ROOT, "<= %.1fx floor", maxRatio));
             ok &= ratio <= maxRatio;
         }
         String t = target.length() == 0 ? "-" : target + ": " + verdict(ok);

@@ -15,15 +15,15 @@ final class TcpBenchmarks {
     private static final PartyId A = PartyId.of("a");
     private static final PartyId B = PartyId.of("b");
 
-    private TcpBenchmarks() {
-    }
+    private TcpBenchmarks() {}
 
     static void run(Report report, boolean quick, int reps) throws Exception {
         int trips = quick ? 2_000 : 10_000;
         report.header("TCP round trip (ping-pong, 64-byte payload; " + reps + " alternating runs pooled), p50 / p99");
         Samples floor = new Samples();
         Samples figure = new Samples();
-        try (RawSocketPair raw = new RawSocketPair(); Pair p = new Pair()) {
+        try (RawSocketPair raw = new RawSocketPair();
+                Pair p = new Pair()) {
             Workloads.Endpoint rl = raw.leftEnd();
             Workloads.Endpoint rr = raw.rightEnd();
             Workloads.Endpoint ta = Workloads.endpoint(p.a, B);
@@ -41,14 +41,16 @@ final class TcpBenchmarks {
         for (int size : new int[] {64, 1 << 20}) {
             int count = size == 64 ? (quick ? 30_000 : 100_000) : (quick ? 200 : 500);
             Workloads.Paired p;
-            try (RawSocketPair raw = new RawSocketPair(); Pair t = new Pair()) {
+            try (RawSocketPair raw = new RawSocketPair();
+                    Pair t = new Pair()) {
                 Workloads.Endpoint rl = raw.leftEnd();
                 Workloads.Endpoint rr = raw.rightEnd();
                 Workloads.Endpoint ta = Workloads.endpoint(t.a, B);
                 Workloads.Endpoint tb = Workloads.endpoint(t.b, A);
                 Workloads.stream(rl, rr, size, count / 5);
                 Workloads.stream(ta, tb, size, count / 5);
-                p = Workloads.paired(reps, () -> Workloads.stream(rl, rr, size, count), () -> Workloads.stream(ta, tb, size, count));
+                p = Workloads.paired(
+                        reps, () -> Workloads.stream(rl, rr, size, count), () -> Workloads.stream(ta, tb, size, count));
             }
             String label = size == 64 ? "64 B" : "1 MiB";
             report.higherIsBetter("TcpTransport " + label + " msg/s", p, "msg/s", 0.7);

@@ -40,14 +40,18 @@ public final class TcpNodesBenchmark {
     private static final int HEAVY = 3;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
-    private TcpNodesBenchmark() {
-    }
+    private TcpNodesBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB light=%d heavy=%d%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, n, HEAVY);
+        System.out.printf(
+                Locale.ROOT,
+                "cores=%d java=%s maxHeap=%d MiB light=%d heavy=%d%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                n,
+                HEAVY);
         Map<PartyId, InetSocketAddress> dir = new ConcurrentHashMap<>();
         InetAddress lo = InetAddress.getLoopbackAddress();
         InetSocketAddress any = new InetSocketAddress(lo, 0);
@@ -74,7 +78,8 @@ public final class TcpNodesBenchmark {
             for (TcpTransport h : heavy) {
                 answering.add(heavyPool.submit(() -> {
                     for (int i = 0; i < n; i++) {
-                        Message m = h.receiveAny(WAIT).orElseThrow(() -> new IllegalStateException(h.self() + " timed out"));
+                        Message m = h.receiveAny(WAIT)
+                                .orElseThrow(() -> new IllegalStateException(h.self() + " timed out"));
                         h.send(m.from(), ("reply to " + m.from()).getBytes(StandardCharsets.UTF_8));
                     }
                     return null;
@@ -96,8 +101,9 @@ public final class TcpNodesBenchmark {
             for (TcpTransport l : light) {
                 lights.add(pool.submit(() -> {
                     for (TcpTransport h : heavy) {
-                        Message m = l.receive(h.self(), WAIT).orElseThrow(
-                                () -> new IllegalStateException(l.self() + " got no reply from " + h.self()));
+                        Message m = l.receive(h.self(), WAIT)
+                                .orElseThrow(
+                                        () -> new IllegalStateException(l.self() + " got no reply from " + h.self()));
                         if (!new String(m.payload(), StandardCharsets.UTF_8).equals("reply to " + l.self())) {
                             throw new IllegalStateException(l.self() + " got a wrong reply");
                         }
@@ -114,15 +120,20 @@ public final class TcpNodesBenchmark {
             long exchanged = System.nanoTime();
             int threads = ManagementFactory.getThreadMXBean().getThreadCount();
             long transportThreads = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("formix-tcp")).count();
+                    .filter(t -> t.getName().startsWith("formix-tcp"))
+                    .count();
             System.gc();
-            long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long heapUsed =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long openFiles = openFiles();
             System.out.printf(Locale.ROOT, "%-44s %s%n", "nodes (light + heavy)", n + " + " + HEAVY);
             System.out.printf(Locale.ROOT, "%-44s %d%n", "connections", 2L * HEAVY * n);
-            System.out.printf(Locale.ROOT, "%-44s %d ms%n", "open all nodes",
-                    TimeUnit.NANOSECONDS.toMillis(opened - t0));
-            System.out.printf(Locale.ROOT, "%-44s %d ms%n", "exchange (one message each way per pair)",
+            System.out.printf(
+                    Locale.ROOT, "%-44s %d ms%n", "open all nodes", TimeUnit.NANOSECONDS.toMillis(opened - t0));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %d ms%n",
+                    "exchange (one message each way per pair)",
                     TimeUnit.NANOSECONDS.toMillis(exchanged - opened));
             System.out.printf(Locale.ROOT, "%-44s %d (transport: %d)%n", "JVM threads", threads, transportThreads);
             System.out.printf(Locale.ROOT, "%-44s %d%n", "open files", openFiles);
@@ -130,7 +141,8 @@ public final class TcpNodesBenchmark {
             System.out.printf(Locale.ROOT, "%-44s %s%n", "peak RSS (VmHWM)", status("VmHWM"));
             System.out.printf(Locale.ROOT, "%-44s %s%n", "RSS now (VmRSS)", status("VmRSS"));
             long hwmMiB = kib(status("VmHWM")) >> 10;
-            System.out.println(hwmMiB < 600 ? "target (peak RSS < 600 MiB): met" : "target (peak RSS < 600 MiB): MISSED");
+            System.out.println(
+                    hwmMiB < 600 ? "target (peak RSS < 600 MiB): met" : "target (peak RSS < 600 MiB): MISSED");
         } finally {
             pool.shutdownNow();
             heavyPool.shutdownNow();

@@ -66,13 +66,20 @@ public final class TransportBenchmark {
             deleteTree(disk);
         }
         System.out.println();
-        System.out.println(bench.report.misses() == 0 ? "all targets met" : bench.report.misses() + " target(s) missed");
+        System.out.println(
+                bench.report.misses() == 0 ? "all targets met" : bench.report.misses() + " target(s) missed");
         System.exit(bench.report.misses() == 0 ? 0 : 1);
     }
 
     private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "cores=%d java=%s quick=%s tmpfs=%s disk=%s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), quick, tmpfs, disk);
+        System.out.printf(
+                Locale.ROOT,
+                "cores=%d java=%s quick=%s tmpfs=%s disk=%s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                quick,
+                tmpfs,
+                disk);
         if (tcpOnly) {
             TcpBenchmarks.run(report, quick, reps());
             return;
@@ -101,7 +108,8 @@ public final class TransportBenchmark {
                 int trips = durable && root == disk ? trips() / 5 : trips();
                 Samples s;
                 Path dir = root.resolve("rtt-" + durable);
-                try (Transport a = open(dir, A, durable); Transport b = open(dir, B, durable)) {
+                try (Transport a = open(dir, A, durable);
+                        Transport b = open(dir, B, durable)) {
                     s = Workloads.pingPong(Workloads.endpoint(a, B), Workloads.endpoint(b, A), 64, trips / 5, trips);
                 }
                 String name = "FileTransport " + where + (durable ? " durable" : "");
@@ -174,12 +182,14 @@ public final class TransportBenchmark {
                 RawFileChannel raw = new RawFileChannel(root.resolve("raw-tp-" + size));
                 Path dir = root.resolve("tp-" + size);
                 Workloads.Paired p;
-                try (Transport a = open(dir, A, false); Transport b = open(dir, B, false)) {
+                try (Transport a = open(dir, A, false);
+                        Transport b = open(dir, B, false)) {
                     Workloads.Endpoint ea = Workloads.endpoint(a, B);
                     Workloads.Endpoint eb = Workloads.endpoint(b, A);
                     rawStream(raw, size, count / 5);
                     Workloads.stream(ea, eb, size, count / 5);
-                    p = Workloads.paired(reps(), () -> rawStream(raw, size, count), () -> Workloads.stream(ea, eb, size, count));
+                    p = Workloads.paired(
+                            reps(), () -> rawStream(raw, size, count), () -> Workloads.stream(ea, eb, size, count));
                 }
                 String label = size == 64 ? "64 B" : "1 MiB";
                 double min = size == 64 ? 0.5 : 0.7;
@@ -191,33 +201,44 @@ public final class TransportBenchmark {
     private void idleReceiver() throws Exception {
         int channels = 1000;
         Duration window = Duration.ofSeconds(quick ? 5 : 10);
-        report.header("idle receiver watching " + channels + " inbound channels, CPU over " + window.toSeconds() + " s");
+        report.header(
+                "idle receiver watching " + channels + " inbound channels, CPU over " + window.toSeconds() + " s");
         Path root = tmpfs.resolve("idle");
         for (int i = 0; i < channels; i++) {
             Files.createDirectories(root.resolve("p" + i + "_to_rx"));
         }
-        double floor = cpuPercentWhile(window, () -> { });
+        double floor = cpuPercentWhile(window, () -> {});
         double figure;
         try (Transport rx = open(root, PartyId.of("rx"), false)) {
-            Thread receiver = new Thread(() -> {
-                try {
-                    rx.receiveAny(Duration.ofHours(1));
-                } catch (Exception closed) {
-                    // close() wakes it at the end of the window
-                }
-            }, "idle-receiver");
+            Thread receiver = new Thread(
+                    () -> {
+                        try {
+                            rx.receiveAny(Duration.ofHours(1));
+                        } catch (Exception closed) {
+                            // close() wakes it at the end of the window
+                        }
+                    },
+                    "idle-receiver");
             receiver.start();
             // Let the first scan of every channel (and its JIT) finish: the target is about idling.
             Thread.sleep(3_000);
-            figure = cpuPercentWhile(window, () -> { });
+            figure = cpuPercentWhile(window, () -> {});
             rx.close();
             receiver.join(10_000);
         }
         double added = figure - floor;
-        report.plain("idle receiver: JVM CPU, % of one core", String.format(Locale.ROOT, "%.2f %%", figure),
-                String.format(Locale.ROOT, "%.2f %%", floor), null, true);
-        report.plain("idle receiver: its own cost (figure - floor)", String.format(Locale.ROOT, "%.2f %%", added),
-                "", "<= 2 % of one core", added <= 2.0);
+        report.plain(
+                "idle receiver: JVM CPU, % of one core",
+                String.format(Locale.ROOT, "%.2f %%", figure),
+                String.format(Locale.ROOT, "%.2f %%", floor),
+                null,
+                true);
+        report.plain(
+                "idle receiver: its own cost (figure - floor)",
+                String.format(Locale.ROOT, "%.2f %%", added),
+                "",
+                "<= 2 % of one core",
+                added <= 2.0);
     }
 
     /** The JVM's CPU time over {@code window} as a percentage of one core. */

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class Workloads {
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /** One throughput measurement, in messages per second. */
     interface Rate {
@@ -23,8 +22,7 @@ final class Workloads {
     }
 
     /** Medians over alternating runs of a floor and a figure; the ratio is the median of per-run ratios. */
-    record Paired(double figure, double floor, double ratio) {
-    }
+    record Paired(double figure, double floor, double ratio) {}
 
     /**
      * Runs floor and figure alternately {@code reps} times, so load on the shared machine hits
@@ -64,7 +62,9 @@ final class Workloads {
 
             @Override
             public byte[] receive() throws IOException, InterruptedException {
-                return t.receive(peer, WAIT).orElseThrow(() -> new IOException("no reply within " + WAIT)).payload();
+                return t.receive(peer, WAIT)
+                        .orElseThrow(() -> new IOException("no reply within " + WAIT))
+                        .payload();
             }
         };
     }

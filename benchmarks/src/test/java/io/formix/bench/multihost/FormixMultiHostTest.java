@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FormixMultiHostTest {
     /** The script's own limit; the test's {@code @Timeout} leaves a minute for the tear-down. */
     private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(8);
+
     private static final Pattern SUMMARY = Pattern.compile("(?m)^formix-e2e: (\\d+) passed, (\\d+) failed.*$");
 
     @TempDir
@@ -46,7 +47,9 @@ class FormixMultiHostTest {
         Path out = dir.resolve("e2e.out");
         Path err = dir.resolve("e2e.err");
         Process p = new ProcessBuilder(script.toString(), "--lights", "2", "--dir", run.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         // If the JVM goes away first, the script's own trap brings the network down on SIGTERM.
         Thread stop = new Thread(() -> stop(p, script, run), "formix-e2e-stop");
         Runtime.getRuntime().addShutdownHook(stop);
@@ -59,7 +62,9 @@ class FormixMultiHostTest {
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         System.out.print(stdout);
-        assumeTrue(rc != 2 || !stderr.contains("cannot run here"), () -> "FormixMultiHostTest skipped: " + lastLine(stderr));
+        assumeTrue(
+                rc != 2 || !stderr.contains("cannot run here"),
+                () -> "FormixMultiHostTest skipped: " + lastLine(stderr));
 
         String context = stdout + "\n--- progress ---\n" + stderr;
         Matcher m = SUMMARY.matcher(stdout);
@@ -68,10 +73,15 @@ class FormixMultiHostTest {
         assertEquals("6", m.group(1), "passed checks:\n" + context);
         assertEquals(0, rc, "exit code of formix-e2e.sh:\n" + context);
         for (int check = 1; check <= 6; check++) {
-            assertTrue(Pattern.compile("(?m)^check " + check + " \\w+: ok").matcher(stdout).find(),
+            assertTrue(
+                    Pattern.compile("(?m)^check " + check + " \\w+: ok")
+                            .matcher(stdout)
+                            .find(),
                     "check " + check + " did not pass:\n" + context);
         }
-        assertTrue(ProcessHandle.allProcesses().noneMatch(h -> h.info().commandLine().orElse("").contains(run.toString())),
+        assertTrue(
+                ProcessHandle.allProcesses()
+                        .noneMatch(h -> h.info().commandLine().orElse("").contains(run.toString())),
                 "a process of the run is still alive");
     }
 
@@ -97,8 +107,11 @@ class FormixMultiHostTest {
             }
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            Process down = new ProcessBuilder(script.resolveSibling("net.sh").toString(), "down", "--dir", run.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process down = new ProcessBuilder(
+                            script.resolveSibling("net.sh").toString(), "down", "--dir", run.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             down.waitFor(30, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
             System.err.println("formix-e2e clean-up failed: " + e);
@@ -138,7 +151,8 @@ class FormixMultiHostTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("scripts/multihost/formix-e2e.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "scripts/multihost/formix-e2e.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private static String output(String... command) throws IOException, InterruptedException {

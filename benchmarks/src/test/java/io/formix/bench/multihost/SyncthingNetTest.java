@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +55,18 @@ class SyncthingNetTest {
         netSh = findNetSh();
         cleanupOnExit = new Thread(SyncthingNetTest::downQuietly, "multihost-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-        int rc = run(Duration.ofSeconds(55), netSh.toString(), "up", "--hosts", "3", "--dir", dir.toString(),
-                "--prefix", PREFIX, "--timeout", "40");
+        int rc = run(
+                Duration.ofSeconds(55),
+                netSh.toString(),
+                "up",
+                "--hosts",
+                "3",
+                "--dir",
+                dir.toString(),
+                "--prefix",
+                PREFIX,
+                "--timeout",
+                "40");
         if (rc != 0) {
             fail("net.sh up failed (exit " + rc + "): " + Files.readString(dir.resolve("net.sh.out")));
         }
@@ -94,7 +103,9 @@ class SyncthingNetTest {
         assertEquals(0, run(Duration.ofSeconds(25), netSh.toString(), "down", "--dir", dir.toString()), "net.sh down");
         Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
         assertFalse(output("ip", "netns", "list").contains(PREFIX), "namespaces left behind");
-        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(dir.toString())),
+        assertTrue(
+                ProcessHandle.allProcesses()
+                        .noneMatch(p -> p.info().commandLine().orElse("").contains(dir.toString())),
                 "a syncthing of this test is still running");
     }
 
@@ -114,8 +125,12 @@ class SyncthingNetTest {
     @Test
     @Timeout(30)
     void hostLocalFormixStateIsNotCarried() throws Exception {
-        List<String> local = List.of(".light-0001.lock", "a_to_b/.formix-send-next", "a_to_b/.formix-recv-cursor",
-                "a_to_b/.tmp-00000007.msg", ".quarantine/a_to_b/00000003.msg");
+        List<String> local = List.of(
+                ".light-0001.lock",
+                "a_to_b/.formix-send-next",
+                "a_to_b/.formix-recv-cursor",
+                "a_to_b/.tmp-00000007.msg",
+                ".quarantine/a_to_b/00000003.msg");
         for (String name : local) {
             Path p = data(1).resolve(name);
             Files.createDirectories(p.getParent());
@@ -137,7 +152,9 @@ class SyncthingNetTest {
     void noNamespaceHasARouteOut() throws Exception {
         for (int host = 1; host <= 3; host++) {
             String routes = output("ip", "-n", PREFIX + host, "route", "show");
-            assertEquals("10.77.0.0/24 dev eth0 proto kernel scope link src 10.77.0." + host, routes.trim(),
+            assertEquals(
+                    "10.77.0.0/24 dev eth0 proto kernel scope link src 10.77.0." + host,
+                    routes.trim(),
                     "routes of h" + host);
         }
         assertEquals("", output("ip", "-n", PREFIX + "br", "-4", "addr", "show").trim(), "the bridge has no address");
@@ -175,8 +192,10 @@ class SyncthingNetTest {
     /** Runs a command with a deadline (killed past it); its output goes to DIR/net.sh.out. */
     private static int run(Duration limit, String... command) throws IOException, InterruptedException {
         Path out = dir.resolve("net.sh.out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -208,7 +227,8 @@ class SyncthingNetTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("scripts/multihost/net.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "scripts/multihost/net.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private static String randomLetters(int n) {

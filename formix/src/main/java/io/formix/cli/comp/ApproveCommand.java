@@ -2,7 +2,10 @@ package io.formix.cli.comp;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "approve", mixinStandardHelpOptions = true, description = "let a manual-approval light node answer a computation")
+@Command(
+        name = "approve",
+        mixinStandardHelpOptions = true,
+        description = "let a manual-approval light node answer a computation")
 final class ApproveCommand extends Decision {
     @Override
     boolean approve() {

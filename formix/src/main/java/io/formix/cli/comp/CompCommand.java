@@ -11,9 +11,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix comp ...}: propose computations, follow them, approve or decline as a light node's owner. */
-@Command(name = "comp", mixinStandardHelpOptions = true, description = "propose and follow computations",
-        subcommands = {ProposeCommand.class, ListCommand.class, ShowCommand.class, WatchCommand.class,
-                ApproveCommand.class, DeclineCommand.class})
+@Command(
+        name = "comp",
+        mixinStandardHelpOptions = true,
+        description = "propose and follow computations",
+        subcommands = {
+            ProposeCommand.class,
+            ListCommand.class,
+            ShowCommand.class,
+            WatchCommand.class,
+            ApproveCommand.class,
+            DeclineCommand.class
+        })
 public final class CompCommand {
 
     @ParentCommand
@@ -43,19 +52,23 @@ public final class CompCommand {
     static ComputationView follow(Main main, String id, PrintWriter progress) {
         boolean tty = System.console() != null;
         String[] last = {""};
-        Consumer<ComputationService.Progress> show = progress == null ? null : p -> {
-            String line = p.status() + "  " + p.answers() + "/" + p.invited() + " light nodes answered  "
-                    + (p.leftMillis() > 0 ? io.formix.cli.Durations.human(p.leftMillis()) + " left" : "closing");
-            if (!line.equals(last[0])) {
-                if (tty) {
-                    progress.print("\r\u001B[2K" + line);
-                } else {
-                    progress.println(line);
-                }
-                progress.flush();
-                last[0] = line;
-            }
-        };
+        Consumer<ComputationService.Progress> show = progress == null
+                ? null
+                : p -> {
+                    String line = p.status() + "  " + p.answers() + "/" + p.invited() + " light nodes answered  "
+                            + (p.leftMillis() > 0
+                                    ? io.formix.cli.Durations.human(p.leftMillis()) + " left"
+                                    : "closing");
+                    if (!line.equals(last[0])) {
+                        if (tty) {
+                            progress.print("\r\u001B[2K" + line);
+                        } else {
+                            progress.println(line);
+                        }
+                        progress.flush();
+                        last[0] = line;
+                    }
+                };
         ComputationView end = main.computations().follow(id, show);
         if (progress != null && tty && !last[0].isEmpty()) {
             progress.print("\r\u001B[2K");

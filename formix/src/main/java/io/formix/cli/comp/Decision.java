@@ -24,8 +24,9 @@ abstract class Decision implements Callable<Integer> {
     public Integer call() {
         Main main = parent.main;
         main.computations().decide(id, node, approve());
-        main.out().println((approve() ? "approved " : "declined ") + id + " on " + node
-                + (approve() ? ": the node answers within a second if it is running" : ""));
+        main.out()
+                .println((approve() ? "approved " : "declined ") + id + " on " + node
+                        + (approve() ? ": the node answers within a second if it is running" : ""));
         main.out().flush();
         return ExitCodes.OK;
     }

@@ -2,7 +2,10 @@ package io.formix.cli.comp;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "decline", mixinStandardHelpOptions = true, description = "make a manual-approval light node decline a computation")
+@Command(
+        name = "decline",
+        mixinStandardHelpOptions = true,
+        description = "make a manual-approval light node decline a computation")
 final class DeclineCommand extends Decision {
     @Override
     boolean approve() {

@@ -27,9 +27,14 @@ final class ListCommand implements Callable<Integer> {
         output.print(main, () -> all, out -> {
             Table t = new Table("ID", "STATUS", "RESULT", "ANSWERS", "THRESHOLD", "CREATED", "PROMPT");
             for (ComputationView c : all) {
-                t.row(TerminalText.safe(c.id()), main.paint(c.status(), c.status()),
-                        c.result() != null ? c.result() : "-", c.answers() + "/" + c.invited(), c.threshold(),
-                        c.createdAt(), clip(TerminalText.safe(c.prompt())));
+                t.row(
+                        TerminalText.safe(c.id()),
+                        main.paint(c.status(), c.status()),
+                        c.result() != null ? c.result() : "-",
+                        c.answers() + "/" + c.invited(),
+                        c.threshold(),
+                        c.createdAt(),
+                        clip(TerminalText.safe(c.prompt())));
             }
             t.print(out, "no computations — propose one: formix comp propose --prompt \"...\" --wait");
         });

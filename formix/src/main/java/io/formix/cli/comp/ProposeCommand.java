@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "propose", mixinStandardHelpOptions = true, description = "propose a computation to the network",
+@Command(
+        name = "propose",
+        mixinStandardHelpOptions = true,
+        description = "propose a computation to the network",
         footer = {"", ExitCodes.HELP})
 final class ProposeCommand implements Callable<Integer> {
     @ParentCommand
@@ -22,22 +25,38 @@ final class ProposeCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the question light nodes answer")
     String prompt;
 
-    @Option(names = "--schema", paramLabel = "JSON", description = "JSON Schema subset of the answer, default "
-            + "{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}")
+    @Option(
+            names = "--schema",
+            paramLabel = "JSON",
+            description = "JSON Schema subset of the answer, default "
+                    + "{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}")
     String schema;
 
-    @Option(names = "--threshold", paramLabel = "K", description = "fewest light nodes whose total may be revealed (default 3)")
+    @Option(
+            names = "--threshold",
+            paramLabel = "K",
+            description = "fewest light nodes whose total may be revealed (default 3)")
     Integer threshold;
 
-    @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "30s", description = "how long light nodes have, e.g. 30s, 2m "
-            + "(default 30s)")
+    @Option(
+            names = "--deadline",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            description = "how long light nodes have, e.g. 30s, 2m " + "(default 30s)")
     Duration deadline;
 
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "5s", description = "time after the deadline for the heavy nodes "
-            + "to agree (default 5s)")
+    @Option(
+            names = "--grace",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            description = "time after the deadline for the heavy nodes " + "to agree (default 5s)")
     Duration grace;
 
-    @Option(names = "--heavy", split = ",", paramLabel = "UID,UID,UID", hideParamSyntax = true,
+    @Option(
+            names = "--heavy",
+            split = ",",
+            paramLabel = "UID,UID,UID",
+            hideParamSyntax = true,
             description = "the three heavy nodes (default: the first three created)")
     List<String> heavy;
 
@@ -50,13 +69,16 @@ final class ProposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = parent.main;
-        ComputationView c = main.computations().propose(
-                new ComputationService.Proposal(prompt, schema, threshold, deadline, heavy, grace));
+        ComputationView c = main.computations()
+                .propose(new ComputationService.Proposal(prompt, schema, threshold, deadline, heavy, grace));
         if (!await) {
-            main.print(json, () -> c, o -> o.println("proposed " + c.id() + " to " + c.heavy().get(0)
-                    + " (threshold " + c.threshold() + ", deadline in "
-                    + Durations.human(c.deadlineMillis() - System.currentTimeMillis())
-                    + ") — follow it: formix comp watch " + c.id()));
+            main.print(
+                    json,
+                    () -> c,
+                    o -> o.println("proposed " + c.id() + " to " + c.heavy().get(0)
+                            + " (threshold " + c.threshold() + ", deadline in "
+                            + Durations.human(c.deadlineMillis() - System.currentTimeMillis())
+                            + ") — follow it: formix comp watch " + c.id()));
             return ExitCodes.OK;
         }
         if (!json) {

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "watch", mixinStandardHelpOptions = true, description = "follow a computation until it ends",
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = "follow a computation until it ends",
         footer = {"", ExitCodes.HELP})
 final class WatchCommand implements Callable<Integer> {
     @ParentCommand

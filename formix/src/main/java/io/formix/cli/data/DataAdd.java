@@ -1,8 +1,7 @@
 package io.formix.cli.data;
 
-import io.formix.cli.ExitCodes;
 import io.formix.cli.CliException;
-import io.formix.service.TerminalText;
+import io.formix.cli.ExitCodes;
 import io.formix.data.Budget;
 import io.formix.data.Column;
 import io.formix.data.ColumnType;
@@ -13,6 +12,7 @@ import io.formix.data.ManualSource;
 import io.formix.data.Sizes;
 import io.formix.data.SourceSpec;
 import io.formix.data.SqliteSource;
+import io.formix.service.TerminalText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix data add}: registers a source, reading it once to find its columns and their types. */
-@Command(name = "add", mixinStandardHelpOptions = true,
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
         description = "register a data source of a light node (read now to find its columns and types)")
 final class DataAdd implements Callable<Integer> {
 
@@ -53,7 +55,9 @@ final class DataAdd implements Callable<Integer> {
         @Option(names = "--sqlite", paramLabel = "FILE", description = "a SQLite database, opened read-only")
         Path sqlite;
 
-        @Option(names = "--command", paramLabel = "\"PROGRAM ARGS…\"",
+        @Option(
+                names = "--command",
+                paramLabel = "\"PROGRAM ARGS…\"",
                 description = "a program run without a shell; it reads the query on stdin and prints the answer")
         String command;
 
@@ -64,16 +68,23 @@ final class DataAdd implements Callable<Integer> {
     @Option(names = "--sql", paramLabel = "\"SELECT …\"", description = "with --sqlite: the rows to read (one SELECT)")
     String sql;
 
-    @Option(names = "--type", paramLabel = "COLUMN=TYPE", description = "declare a column's type (integer, decimal, "
-            + "text) instead of inferring it; repeatable")
+    @Option(
+            names = "--type",
+            paramLabel = "COLUMN=TYPE",
+            description = "declare a column's type (integer, decimal, " + "text) instead of inferring it; repeatable")
     List<String> types = List.of();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
             description = "with --command: how long it may run (default 30s)")
     Duration timeout;
 
-    @Option(names = "--max-size", paramLabel = "SIZE", description = "the largest CSV file (default 1g) or command "
-            + "output (default 16m), e.g. 64m")
+    @Option(
+            names = "--max-size",
+            paramLabel = "SIZE",
+            description = "the largest CSV file (default 1g) or command " + "output (default 16m), e.g. 64m")
     String maxSize;
 
     @Option(names = "--json", description = "print JSON")
@@ -102,15 +113,18 @@ final class DataAdd implements Callable<Integer> {
         }
         long size;
         try {
-            size = maxSize == null ? (kind.command != null ? SourceSpec.DEFAULT_OUTPUT_MAX_BYTES
-                    : SourceSpec.DEFAULT_CSV_MAX_BYTES) : Sizes.parse(maxSize);
+            size = maxSize == null
+                    ? (kind.command != null ? SourceSpec.DEFAULT_OUTPUT_MAX_BYTES : SourceSpec.DEFAULT_CSV_MAX_BYTES)
+                    : Sizes.parse(maxSize);
         } catch (DataException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
         SourceSpec spec = parent.withStore(uid, store -> {
             if (store.get(name).isPresent()) {
-                throw new CliException(ExitCodes.REFUSED, "dataset " + name + " exists already on " + uid
-                        + " — remove it first: formix data rm " + uid + " --name " + name);
+                throw new CliException(
+                        ExitCodes.REFUSED,
+                        "dataset " + name + " exists already on " + uid + " — remove it first: formix data rm " + uid
+                                + " --name " + name);
             }
             SourceSpec s;
             if (kind.csv != null) {
@@ -118,8 +132,8 @@ final class DataAdd implements Callable<Integer> {
             } else if (kind.sqlite != null) {
                 s = SqliteSource.inspect(name, kind.sqlite, sql, declared, INSPECT);
             } else if (kind.command != null) {
-                s = CommandSource.define(name, CommandSource.split(kind.command), Path.of("").toAbsolutePath(), timeout,
-                        size);
+                s = CommandSource.define(
+                        name, CommandSource.split(kind.command), Path.of("").toAbsolutePath(), timeout, size);
             } else {
                 s = ManualSource.define(name);
             }
@@ -129,9 +143,13 @@ final class DataAdd implements Callable<Integer> {
             return s;
         });
         parent.main.print(json, () -> DataList.json(spec, System.currentTimeMillis()), out -> {
-            out.println("added dataset " + spec.name() + " to " + uid + " (" + spec.kind().label()
-                    + (spec.columns().isEmpty() ? "" : ": " + spec.columns().size() + " column"
-                    + (spec.columns().size() == 1 ? "" : "s")) + ")");
+            out.println("added dataset " + spec.name() + " to " + uid + " ("
+                    + spec.kind().label()
+                    + (spec.columns().isEmpty()
+                            ? ""
+                            : ": " + spec.columns().size() + " column"
+                                    + (spec.columns().size() == 1 ? "" : "s"))
+                    + ")");
             for (Column c : spec.columns()) {
                 out.println("  " + TerminalText.safe(c.name()) + "  " + c.type().label());
             }

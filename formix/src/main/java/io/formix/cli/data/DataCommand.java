@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code formix data ...}: the data sources of a light node; only their descriptors may ever leave it. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
         description = "data sources a light node owns: CSV, read-only SQLite, a command, or manual answers",
         subcommands = {DataAdd.class, DataList.class, DataRm.class, DataQuery.class, DataReview.class})
 public final class DataCommand {

@@ -1,11 +1,11 @@
 package io.formix.cli.data;
 
-import io.formix.cli.ExitCodes;
 import io.formix.cli.CliException;
-import io.formix.service.TerminalText;
+import io.formix.cli.ExitCodes;
 import io.formix.data.DataException;
 import io.formix.data.DataSourceStore;
 import io.formix.data.SourceSpec;
+import io.formix.service.TerminalText;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,19 +32,22 @@ final class DataList implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DataSourceStore.Entry> all = parent.withStore(uid, DataSourceStore::list);
-        parent.main.print(json, () -> all.stream().map(e -> json(e.spec(), e.addedAt())).toList(), out -> {
-            if (all.isEmpty()) {
-                out.println("no data sources on " + uid + " — add one: formix data add " + uid + " --name NAME --csv FILE");
-                return;
-            }
-            for (DataSourceStore.Entry e : all) {
-                SourceSpec s = e.spec();
-                out.println(TerminalText.safe(s.name()) + "  " + s.kind().label() + "  " + TerminalText.safe(where(s)));
-                if (!s.columns().isEmpty()) {
-                    out.println("  columns: " + TerminalText.safe(DataAdd.columns(s.columns())));
-                }
-            }
-        });
+        parent.main.print(
+                json, () -> all.stream().map(e -> json(e.spec(), e.addedAt())).toList(), out -> {
+                    if (all.isEmpty()) {
+                        out.println("no data sources on " + uid + " — add one: formix data add " + uid
+                                + " --name NAME --csv FILE");
+                        return;
+                    }
+                    for (DataSourceStore.Entry e : all) {
+                        SourceSpec s = e.spec();
+                        out.println(TerminalText.safe(s.name()) + "  "
+                                + s.kind().label() + "  " + TerminalText.safe(where(s)));
+                        if (!s.columns().isEmpty()) {
+                            out.println("  columns: " + TerminalText.safe(DataAdd.columns(s.columns())));
+                        }
+                    }
+                });
         return ExitCodes.OK;
     }
 
@@ -52,8 +55,9 @@ final class DataList implements Callable<Integer> {
         return switch (s.kind()) {
             case CSV -> s.path();
             case SQLITE -> s.path() + ": " + s.sql();
-            case COMMAND -> String.join(" ", s.argv()) + " (in " + s.workdir() + ", timeout " + s.timeout().toMillis()
-                    + " ms)";
+            case COMMAND ->
+                String.join(" ", s.argv()) + " (in " + s.workdir() + ", timeout "
+                        + s.timeout().toMillis() + " ms)";
             case MANUAL -> "answered by hand";
         };
     }

@@ -1,9 +1,8 @@
 package io.formix.cli.data;
 
-import io.formix.cli.ExitCodes;
-import io.formix.cli.CliException;
-import io.formix.service.TerminalText;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.formix.cli.CliException;
+import io.formix.cli.ExitCodes;
 import io.formix.data.DataSource;
 import io.formix.data.DataSourceStore;
 import io.formix.data.DataSources;
@@ -13,8 +12,9 @@ import io.formix.query.Decoder;
 import io.formix.query.Evaluator;
 import io.formix.query.Query;
 import io.formix.query.QueryParser;
-import io.formix.query.WrapGuard;
 import io.formix.query.Words;
+import io.formix.query.WrapGuard;
+import io.formix.service.TerminalText;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code formix data query}: evaluates a query on this node's own data and prints the answer it
  * would share, without sending anything.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
         description = "evaluate a query on a light node's data and print the answer it would share (nothing is sent)")
 final class DataQuery implements Callable<Integer> {
 
@@ -44,7 +46,10 @@ final class DataQuery implements Callable<Integer> {
     @Parameters(paramLabel = "LIGHT-UID")
     String uid;
 
-    @Option(names = "--query", required = true, paramLabel = "JSON|@FILE",
+    @Option(
+            names = "--query",
+            required = true,
+            paramLabel = "JSON|@FILE",
             description = "the query, e.g. '{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"count\"}}', or @FILE")
     String query;
 
@@ -62,8 +67,10 @@ final class DataQuery implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--nodes must be at least 1");
         }
         Map<String, Object> m = parent.withStore(uid, store -> {
-            DataSourceStore.Entry e = store.get(q.dataset()).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND,
-                    "no dataset " + q.dataset() + " on " + uid + " — see formix data list " + uid));
+            DataSourceStore.Entry e = store.get(q.dataset())
+                    .orElseThrow(() -> new CliException(
+                            ExitCodes.NOT_FOUND,
+                            "no dataset " + q.dataset() + " on " + uid + " — see formix data list " + uid));
             if (nodes != null) {
                 WrapGuard.check(q, nodes);
             }
@@ -75,7 +82,11 @@ final class DataQuery implements Callable<Integer> {
             r.put("words", Words.of(q));
             r.put("query", parse(Canonical.json(q)));
             r.put("kind", source.kind().label());
-            r.put("cells", a.cells().length > 64 ? null : Arrays.stream(a.cells()).boxed().toList());
+            r.put(
+                    "cells",
+                    a.cells().length > 64
+                            ? null
+                            : Arrays.stream(a.cells()).boxed().toList());
             r.put("width", a.cells().length);
             r.put("value", Decoder.decode(q.aggregate(), a.cells(), 1));
             r.put("rows", a.rows());
@@ -90,8 +101,8 @@ final class DataQuery implements Callable<Integer> {
             out.println("query    " + TerminalText.safe(m.get("words")));
             out.println("runs on  dataset " + TerminalText.safe(q.dataset()) + " (" + m.get("kind") + ")");
             if (m.get("kind").equals("csv") || m.get("kind").equals("sqlite")) {
-                out.println("rows     " + m.get("rows") + " read, " + m.get("matched") + " matching, " + m.get("missing")
-                        + " missing value(s) skipped, " + m.get("clamped") + " clamped");
+                out.println("rows     " + m.get("rows") + " read, " + m.get("matched") + " matching, "
+                        + m.get("missing") + " missing value(s) skipped, " + m.get("clamped") + " clamped");
             }
             out.println("shares   " + m.get("width") + " number(s) mod 2^64; one node's answer is at most "
                     + m.get("perNodeBound") + ", so totals over up to " + m.get("maxNodes") + " nodes cannot wrap");
@@ -121,8 +132,8 @@ final class DataQuery implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--query " + arg + ": no such regular file");
             }
             if (Files.size(f) > QueryParser.MAX_CHARS) {
-                throw new CliException(ExitCodes.USAGE, "--query " + arg + ": larger than " + QueryParser.MAX_CHARS
-                        + " bytes");
+                throw new CliException(
+                        ExitCodes.USAGE, "--query " + arg + ": larger than " + QueryParser.MAX_CHARS + " bytes");
             }
             return Files.readString(f, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -16,7 +16,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code formix data review}: a local dry run of a proposal on this node — the review its owner
  * will see, with the answer computed here and the policy's verdict. Nothing is sent or recorded.
  */
-@Command(name = "review", mixinStandardHelpOptions = true,
+@Command(
+        name = "review",
+        mixinStandardHelpOptions = true,
         description = "show what a light node would do with a proposal: the query in words, what is shared and with "
                 + "whom, the answer computed locally, the policy's verdict and the hash an approval binds to "
                 + "(nothing is sent)")
@@ -34,10 +36,17 @@ final class DataReview implements Callable<Integer> {
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the question asked")
     String prompt;
 
-    @Option(names = "--threshold", required = true, paramLabel = "K", description = "the fewest light nodes in the total")
+    @Option(
+            names = "--threshold",
+            required = true,
+            paramLabel = "K",
+            description = "the fewest light nodes in the total")
     long threshold;
 
-    @Option(names = "--heavy", split = ",", paramLabel = "UID",
+    @Option(
+            names = "--heavy",
+            split = ",",
+            paramLabel = "UID",
             description = "the heavy nodes (default: the first three of the network)")
     List<String> heavy;
 
@@ -53,8 +62,9 @@ final class DataReview implements Callable<Integer> {
     @Override
     public Integer call() {
         String text = DataQuery.read(query);
-        ReviewView r = parent.main.policies().review(uid, new PolicyService.DryRun(prompt, text, threshold, heavy,
-                proposer, dpEpsilon));
+        ReviewView r = parent.main
+                .policies()
+                .review(uid, new PolicyService.DryRun(prompt, text, threshold, heavy, proposer, dpEpsilon));
         parent.main.print(json, () -> r, out -> r.lines().forEach(l -> out.println(TerminalText.safe(l))));
         return ExitCodes.OK;
     }

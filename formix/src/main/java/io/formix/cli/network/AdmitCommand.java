@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "admit", mixinStandardHelpOptions = true, description = "admit pending nodes: the admin signs a new roster version")
+@Command(
+        name = "admit",
+        mixinStandardHelpOptions = true,
+        description = "admit pending nodes: the admin signs a new roster version")
 final class AdmitCommand implements Callable<Integer> {
     @ParentCommand
     NetworkCommand parent;
@@ -35,8 +38,14 @@ final class AdmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         NetworkViews.Admitted done = parent.main.network().admit(which.all ? null : which.uids);
-        output.print(parent.main, () -> done, out -> out.println(done.admitted().isEmpty() ? "nothing to admit"
-                : "admitted " + done.admitted().size() + " node(s); roster version " + done.rosterVersion()));
+        output.print(
+                parent.main,
+                () -> done,
+                out -> out.println(
+                        done.admitted().isEmpty()
+                                ? "nothing to admit"
+                                : "admitted " + done.admitted().size() + " node(s); roster version "
+                                        + done.rosterVersion()));
         return ExitCodes.OK;
     }
 }

@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "create", mixinStandardHelpOptions = true,
-        description = "create a network administered from this home; prints the admin fingerprint to give to other hosts")
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description =
+                "create a network administered from this home; prints the admin fingerprint to give to other hosts")
 final class CreateCommand implements Callable<Integer> {
     @ParentCommand
     NetworkCommand parent;
@@ -24,7 +27,8 @@ final class CreateCommand implements Callable<Integer> {
         Main main = parent.main;
         NetworkViews.Pin pin = main.network().create();
         output.print(main, () -> pin, out -> {
-            out.println("created network " + pin.network() + " (admin key in " + main.home().adminDir() + ")");
+            out.println("created network " + pin.network() + " (admin key in "
+                    + main.home().adminDir() + ")");
             out.println("admin fingerprint: " + pin.fingerprint());
             out.println("on every other host: formix network join --fingerprint " + pin.fingerprint());
         });

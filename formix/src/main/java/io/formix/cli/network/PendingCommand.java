@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "pending", mixinStandardHelpOptions = true, description = "node descriptors seen in the data folder but not yet admitted")
+@Command(
+        name = "pending",
+        mixinStandardHelpOptions = true,
+        description = "node descriptors seen in the data folder but not yet admitted")
 final class PendingCommand implements Callable<Integer> {
     @ParentCommand
     NetworkCommand parent;

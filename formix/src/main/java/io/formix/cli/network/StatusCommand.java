@@ -44,7 +44,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         t.print(out);
         out.println();
-        out.println("computations: " + (s.computations().isEmpty() ? "none"
-                : s.computations().toString().replaceAll("[{}]", "")));
+        out.println("computations: "
+                + (s.computations().isEmpty()
+                        ? "none"
+                        : s.computations().toString().replaceAll("[{}]", "")));
     }
 }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "up", mixinStandardHelpOptions = true, description = "create the nodes missing to reach H heavy and L light, start them all")
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = "create the nodes missing to reach H heavy and L light, start them all")
 final class UpCommand implements Callable<Integer> {
     @ParentCommand
     NetworkCommand parent;
@@ -22,7 +25,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--light", paramLabel = "L", required = true, description = "light nodes wanted")
     int light;
 
-    @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "approval of new light nodes (auto|manual)")
+    @Option(
+            names = "--approval",
+            paramLabel = "auto|manual",
+            defaultValue = "auto",
+            description = "approval of new light nodes (auto|manual)")
     String approval;
 
     @Override

@@ -22,7 +22,11 @@ final class CreateCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "how many (default 1)")
     int count;
 
-    @Option(names = "--approval", paramLabel = "auto|manual", defaultValue = "auto", description = "light nodes: auto or manual (default auto)")
+    @Option(
+            names = "--approval",
+            paramLabel = "auto|manual",
+            defaultValue = "auto",
+            description = "light nodes: auto or manual (default auto)")
     String approval;
 
     @Mixin
@@ -31,7 +35,9 @@ final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<NodeView> made = parent.main.nodes().create(role, count, approval);
-        output.print(parent.main, () -> made,
+        output.print(
+                parent.main,
+                () -> made,
                 out -> out.println("created " + made.size() + " " + role + " node(s): " + range(made)));
         return ExitCodes.OK;
     }
@@ -40,6 +46,8 @@ final class CreateCommand implements Callable<Integer> {
         if (l.isEmpty()) {
             return "none";
         }
-        return l.size() == 1 ? l.get(0).uid() : l.get(0).uid() + " .. " + l.get(l.size() - 1).uid();
+        return l.size() == 1
+                ? l.get(0).uid()
+                : l.get(0).uid() + " .. " + l.get(l.size() - 1).uid();
     }
 }

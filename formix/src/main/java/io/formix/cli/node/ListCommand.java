@@ -31,8 +31,12 @@ final class ListCommand implements Callable<Integer> {
         output.print(main, () -> nodes, out -> {
             Table t = new Table("UID", "ROLE", "STATUS", "APPROVAL", "PID", "CREATED");
             for (NodeView r : nodes) {
-                t.row(TerminalText.safe(r.uid()), r.role(), main.paint(r.status(), r.status()),
-                        r.heavyNode() || !r.local() ? "-" : r.approval(), r.pid() == null ? "-" : r.pid(),
+                t.row(
+                        TerminalText.safe(r.uid()),
+                        r.role(),
+                        main.paint(r.status(), r.status()),
+                        r.heavyNode() || !r.local() ? "-" : r.approval(),
+                        r.pid() == null ? "-" : r.pid(),
                         r.createdAt() == null ? "-" : r.createdAt());
             }
             t.print(out, "no nodes — create some with: formix network up --heavy 3 --light 10");

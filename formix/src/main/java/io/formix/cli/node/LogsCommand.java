@@ -25,7 +25,9 @@ public final class LogsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "UID")
     String uid;
 
-    @Option(names = {"-f", "--follow"}, description = "keep printing new lines until Ctrl-C")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "keep printing new lines until Ctrl-C")
     boolean follow;
 
     @Override

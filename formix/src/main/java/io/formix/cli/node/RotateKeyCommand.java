@@ -12,8 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "rotate-key", mixinStandardHelpOptions = true,
-        description = "give a node of this home a new encryption key; the previous one keeps opening messages for --keep")
+@Command(
+        name = "rotate-key",
+        mixinStandardHelpOptions = true,
+        description =
+                "give a node of this home a new encryption key; the previous one keeps opening messages for --keep")
 final class RotateKeyCommand implements Callable<Integer> {
     @ParentCommand
     NodeCommand parent;
@@ -21,7 +24,10 @@ final class RotateKeyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "UID")
     String uid;
 
-    @Option(names = "--keep", paramLabel = "DURATION", defaultValue = "24h",
+    @Option(
+            names = "--keep",
+            paramLabel = "DURATION",
+            defaultValue = "24h",
             description = "how long the previous key still opens messages sealed to it, e.g. 24h, 30m (default 24h; "
                     + "the receiver's grace of 24 h comes on top)")
     Duration keep;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "show", mixinStandardHelpOptions = true, description = "show one node; a light node's owner sees its own answers")
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description = "show one node; a light node's owner sees its own answers")
 final class ShowCommand implements Callable<Integer> {
     @ParentCommand
     NodeCommand parent;
@@ -39,7 +42,8 @@ final class ShowCommand implements Callable<Integer> {
         NodeView r = d.node();
         out.println("uid:       " + TerminalText.safe(r.uid()));
         out.println("role:      " + r.role());
-        out.println("status:    " + main.paint(r.status(), r.status()) + (r.pid() == null ? "" : " (pid " + r.pid() + ")"));
+        out.println(
+                "status:    " + main.paint(r.status(), r.status()) + (r.pid() == null ? "" : " (pid " + r.pid() + ")"));
         if (!r.heavyNode()) {
             out.println("approval:  " + r.approval());
         }
@@ -68,8 +72,11 @@ final class ShowCommand implements Callable<Integer> {
             Table t = new Table("COMPUTATION", "STATE", "ANSWER", "PROMPT");
             for (Object o : d.computations()) {
                 NodeDetail.LightEntry c = (NodeDetail.LightEntry) o;
-                Object value = d.answers().stream().filter(a -> a.computation().equals(c.computation()))
-                        .map(a -> (Object) a.value()).findFirst().orElse("-");
+                Object value = d.answers().stream()
+                        .filter(a -> a.computation().equals(c.computation()))
+                        .map(a -> (Object) a.value())
+                        .findFirst()
+                        .orElse("-");
                 t.row(TerminalText.safe(c.computation()), c.state(), value, TerminalText.safe(c.prompt()));
             }
             out.println();

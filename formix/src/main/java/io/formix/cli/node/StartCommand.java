@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "start", mixinStandardHelpOptions = true, description = "start nodes in the background (one process for all of them)")
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        description = "start nodes in the background (one process for all of them)")
 public final class StartCommand implements Callable<Integer> {
     @ParentCommand
     NodeCommand parent;

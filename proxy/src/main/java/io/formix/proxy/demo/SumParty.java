@@ -1,6 +1,5 @@
 package io.formix.proxy.demo;
 
-import io.formix.proxy.PortPlan;
 import io.formix.transport.FrameCodec;
 import io.formix.transport.spi.PairwisePorts;
 import java.io.BufferedOutputStream;
@@ -15,9 +14,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * One party of an additive-share sum over TCP, wired like Sequre: for each pair the lower pid
@@ -27,7 +26,9 @@ import picocli.CommandLine;
  * partial sum, sends that to every party and adds all partial sums: the total of the inputs, while
  * no party sees another's input. Prints the total; the exit status is 0 if every round agreed.
  */
-@Command(name = "sum-party", mixinStandardHelpOptions = true,
+@Command(
+        name = "sum-party",
+        mixinStandardHelpOptions = true,
         description = "One party of a 3-party (or n-party) additive-share sum over TCP, Sequre-style ports.")
 public final class SumParty implements Callable<Integer> {
 
@@ -49,7 +50,9 @@ public final class SumParty implements Callable<Integer> {
     @Option(names = "--round-delay-ms", defaultValue = "0", description = "Pause between rounds.")
     long roundDelayMs;
 
-    @Option(names = "--connect-timeout-s", defaultValue = "60",
+    @Option(
+            names = "--connect-timeout-s",
+            defaultValue = "60",
             description = "How long to keep trying to reach a peer's port (default ${DEFAULT-VALUE}).")
     long connectTimeoutS;
 
@@ -109,7 +112,8 @@ public final class SumParty implements Callable<Integer> {
             }
         }
         result = total;
-        System.out.println("party " + pid + ": sum = " + Integer.toUnsignedString(total) + " after " + rounds + " rounds");
+        System.out.println(
+                "party " + pid + ": sum = " + Integer.toUnsignedString(total) + " after " + rounds + " rounds");
         for (Socket s : peers) {
             if (s != null) {
                 s.close();
@@ -138,7 +142,8 @@ public final class SumParty implements Callable<Integer> {
     private static int receive(InputStream in) throws IOException {
         byte[] p = FrameCodec.read(in, 4);
         if (p == null || p.length != 4) {
-            throw new IOException("expected a 4-byte frame, got " + (p == null ? "end of stream" : p.length + " bytes"));
+            throw new IOException(
+                    "expected a 4-byte frame, got " + (p == null ? "end of stream" : p.length + " bytes"));
         }
         return (p[0] & 0xff) | (p[1] & 0xff) << 8 | (p[2] & 0xff) << 16 | (p[3] & 0xff) << 24;
     }

@@ -38,8 +38,11 @@ class SumPartyTest {
         List<Proxy> proxies = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                proxies.add(Proxy.start(ProxyConfig.builder(i, 3, bases[i], bases[i])
-                        .backoff(Duration.ofMillis(10), Duration.ofMillis(200)).build(), net.open(PartyId.ofPid(i))));
+                proxies.add(Proxy.start(
+                        ProxyConfig.builder(i, 3, bases[i], bases[i])
+                                .backoff(Duration.ofMillis(10), Duration.ofMillis(200))
+                                .build(),
+                        net.open(PartyId.ofPid(i))));
             }
             assertEquals(List.of(EXPECTED, EXPECTED, EXPECTED), runParties(bases));
         } finally {
@@ -55,8 +58,16 @@ class SumPartyTest {
             int pid = i;
             runs.add(CompletableFuture.supplyAsync(() -> {
                 SumParty party = new SumParty();
-                int code = new CommandLine(party).execute("--pid", "" + pid, "--base-port", "" + bases[pid],
-                        "--input", "" + INPUTS[pid], "--rounds", "5");
+                int code = new CommandLine(party)
+                        .execute(
+                                "--pid",
+                                "" + pid,
+                                "--base-port",
+                                "" + bases[pid],
+                                "--input",
+                                "" + INPUTS[pid],
+                                "--rounds",
+                                "5");
                 if (code != 0) {
                     throw new IllegalStateException("party " + pid + " exited with " + code);
                 }

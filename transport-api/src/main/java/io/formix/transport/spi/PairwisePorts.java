@@ -13,8 +13,7 @@ package io.formix.transport.spi;
  */
 public final class PairwisePorts {
 
-    private PairwisePorts() {
-    }
+    private PairwisePorts() {}
 
     /**
      * The offset of the pair {@code {a, b}} (either order) among {@code n} parties, in
@@ -27,7 +26,8 @@ public final class PairwisePorts {
             throw new IllegalArgumentException("need at least 2 parties, got " + n);
         }
         if (a < 0 || a >= n || b < 0 || b >= n || a == b) {
-            throw new IllegalArgumentException("pids must be distinct and in 0.." + (n - 1) + ", got " + a + " and " + b);
+            throw new IllegalArgumentException(
+                    "pids must be distinct and in 0.." + (n - 1) + ", got " + a + " and " + b);
         }
         long lo = Math.min(a, b);
         long hi = Math.max(a, b);
@@ -47,8 +47,8 @@ public final class PairwisePorts {
     public static int port(int base, int n, int a, int b) {
         long port = (long) base + offset(a, b, n);
         if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("port " + port + " for pair (" + Math.min(a, b) + ", "
-                    + Math.max(a, b) + ") with base " + base + " is outside 1..65535");
+            throw new IllegalArgumentException("port " + port + " for pair (" + Math.min(a, b) + ", " + Math.max(a, b)
+                    + ") with base " + base + " is outside 1..65535");
         }
         return (int) port;
     }

@@ -8,8 +8,7 @@ import java.util.Objects;
 /** The argument checks every {@link Transport#send} performs first, in one place. */
 public final class SendArguments {
 
-    private SendArguments() {
-    }
+    private SendArguments() {}
 
     /**
      * Checks a send from {@code self} to {@code to} of {@code payload} against {@code maxMessageBytes}.

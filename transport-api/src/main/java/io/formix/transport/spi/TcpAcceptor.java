@@ -27,6 +27,7 @@ public final class TcpAcceptor implements AutoCloseable {
     private final Object lock = new Object();
     /** The thread inside {@link #accept}, or null; guarded by {@link #lock}. */
     private Thread accepting;
+
     private volatile boolean closed;
 
     private TcpAcceptor(ServerSocket server) {
@@ -51,8 +52,10 @@ public final class TcpAcceptor implements AutoCloseable {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new IOException("cannot listen on " + address.getAddress().getHostAddress() + ":"
-                    + address.getPort() + " (" + e.getMessage() + ")", e);
+            throw new IOException(
+                    "cannot listen on " + address.getAddress().getHostAddress() + ":" + address.getPort() + " ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 

@@ -42,19 +42,16 @@ public final class TcpDialer {
                 throws InterruptedException;
 
         /** Attempt {@code attempt} completed, {@code elapsedNanos} after the first started. */
-        default void connected(int attempt, InetSocketAddress address, long elapsedNanos) {
-        }
+        default void connected(int attempt, InetSocketAddress address, long elapsedNanos) {}
 
         /**
          * The socket of the next attempt, before it connects, so that another thread may close it
          * (a transport closing) and end the attempt at once. {@link #released} follows.
          */
-        default void opened(Socket socket) {
-        }
+        default void opened(Socket socket) {}
 
         /** The attempt on {@code socket} ended, connected or not. */
-        default void released(Socket socket) {
-        }
+        default void released(Socket socket) {}
 
         /** How long the next connect may take, in milliseconds (at least 1). */
         default int connectTimeoutMillis(int defaultMillis) {

@@ -28,8 +28,8 @@ class TcpAcceptorTest {
     @Test
     void aRefusedConnectionIsClosedAndTheNextAdmittedOneReturned() throws Exception {
         try (TcpAcceptor acceptor = TcpAcceptor.bind(new InetSocketAddress(LOOPBACK, 0), 4);
-             Socket refused = new Socket(LOOPBACK, acceptor.localAddress().getPort());
-             Socket admitted = new Socket(LOOPBACK, acceptor.localAddress().getPort())) {
+                Socket refused = new Socket(LOOPBACK, acceptor.localAddress().getPort());
+                Socket admitted = new Socket(LOOPBACK, acceptor.localAddress().getPort())) {
             List<Integer> seen = new ArrayList<>();
             Socket s = acceptor.accept(c -> {
                 seen.add(c.getPort());
@@ -78,10 +78,13 @@ class TcpAcceptorTest {
     @Test
     void aPortInUseIsOneErrorNamingTheAddress() throws Exception {
         try (ServerSocket held = new ServerSocket(0, 4, LOOPBACK)) {
-            IOException e = assertThrows(IOException.class,
-                    () -> TcpAcceptor.bind(new InetSocketAddress(LOOPBACK, held.getLocalPort()), 4));
-            assertTrue(e.getMessage().startsWith("cannot listen on " + LOOPBACK.getHostAddress() + ":"
-                    + held.getLocalPort() + " ("), e.getMessage());
+            IOException e = assertThrows(
+                    IOException.class, () -> TcpAcceptor.bind(new InetSocketAddress(LOOPBACK, held.getLocalPort()), 4));
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "cannot listen on " + LOOPBACK.getHostAddress() + ":" + held.getLocalPort() + " ("),
+                    e.getMessage());
         }
     }
 }

@@ -117,12 +117,15 @@ class TcpDialerTest {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.getLocalPort());
             Recorder pacing = new Recorder(5);
             int[] calls = {0};
-            Optional<String> done = dialer().dial(() -> address, s -> {
-                if (++calls[0] == 1) {
-                    throw new IOException("refused: another user's socket");
-                }
-                return "ok " + calls[0];
-            }, pacing);
+            Optional<String> done = dialer().dial(
+                            () -> address,
+                            s -> {
+                                if (++calls[0] == 1) {
+                                    throw new IOException("refused: another user's socket");
+                                }
+                                return "ok " + calls[0];
+                            },
+                            pacing);
             assertEquals(Optional.of("ok 2"), done);
             assertEquals(List.of("refused: another user's socket"), pacing.failures);
             assertTrue(pacing.opened.get(0).isClosed());
@@ -153,7 +156,8 @@ class TcpDialerTest {
         });
         int[] asked = {0};
         Recorder pacing = new Recorder(2);
-        assertTrue(dialer().dial(() -> answers.get(asked[0]++).get(), s -> s, pacing).isEmpty());
+        assertTrue(dialer().dial(() -> answers.get(asked[0]++).get(), s -> s, pacing)
+                .isEmpty());
         assertEquals(2, asked[0]);
         assertEquals("no address known", pacing.failures.get(0));
         assertTrue(pacing.failures.get(1).contains("directory unreachable"), pacing.failures.get(1));

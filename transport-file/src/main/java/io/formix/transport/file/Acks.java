@@ -29,10 +29,10 @@ final class Acks {
     static final long MALFORMED = -2;
     /** {@link #read}: the file is longer than any acknowledgement. */
     static final long TOO_LONG = -3;
+
     static final String TEMP = ".ack.tmp";
 
-    private Acks() {
-    }
+    private Acks() {}
 
     /**
      * The acknowledged count, or {@link #MISSING}, {@link #MALFORMED} or {@link #TOO_LONG}.
@@ -74,10 +74,12 @@ final class Acks {
         byte[] line = (value + "\n").getBytes(StandardCharsets.US_ASCII);
         FileChannel ch;
         try {
-            ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            ch = FileChannel.open(
+                    temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (FileAlreadyExistsException e) {
             SafeFiles.removeEntry(temp); // a leftover (or something planted): removed itself, never followed
-            ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            ch = FileChannel.open(
+                    temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
         try (FileChannel c = ch) {
             ByteBuffer buf = ByteBuffer.wrap(line);

@@ -35,8 +35,8 @@ public final class ChannelLayout {
     /** The folder of a datasite's acknowledgement folders (one per inbound channel). */
     static final String ACKS_DIR = "acks";
     /** An email usable as a datasite folder name: no separators, no dot-names, bounded. */
-    private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
 
     private static final ChannelLayout FLAT = new ChannelLayout(null, null, Map.of());
 
@@ -75,8 +75,8 @@ public final class ChannelLayout {
             copy.put(Objects.requireNonNull(e.getKey(), "party"), requireEmail(e.getValue()));
         }
         if (!copy.containsValue(selfEmail)) {
-            throw new IllegalArgumentException("this party's email " + selfEmail + " is not in the party table "
-                    + copy.values());
+            throw new IllegalArgumentException(
+                    "this party's email " + selfEmail + " is not in the party table " + copy.values());
         }
         return new ChannelLayout(datasites, selfEmail, Collections.unmodifiableMap(copy));
     }
@@ -125,7 +125,8 @@ public final class ChannelLayout {
     String emailOf(PartyId party) {
         String e = emails.get(party);
         if (e == null) {
-            throw new IllegalArgumentException("party " + party + " has no datasite in the party table " + emails.keySet());
+            throw new IllegalArgumentException(
+                    "party " + party + " has no datasite in the party table " + emails.keySet());
         }
         return e;
     }
@@ -152,7 +153,10 @@ public final class ChannelLayout {
      * receiver's datasite: {@code app_data/formix/acks/<from>_to_<to>/ack.request}.
      */
     Path ackFile(PartyId from, PartyId to) {
-        return appDir(emailOf(to)).resolve(ACKS_DIR).resolve(ChannelNames.channel(from, to)).resolve(ACK_FILE);
+        return appDir(emailOf(to))
+                .resolve(ACKS_DIR)
+                .resolve(ChannelNames.channel(from, to))
+                .resolve(ACK_FILE);
     }
 
     /** The content of the permission file of a channel folder read by {@code readerEmail} alone. */

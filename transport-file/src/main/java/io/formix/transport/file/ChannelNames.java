@@ -27,10 +27,14 @@ public final class ChannelNames {
     static final String TEMP_PREFIX = ".tmp-";
 
     /** Kind of a name found in a channel folder. */
-    enum Kind { MSG, READY, OWN, IGNORED }
-
-    private ChannelNames() {
+    enum Kind {
+        MSG,
+        READY,
+        OWN,
+        IGNORED
     }
+
+    private ChannelNames() {}
 
     /** The name of the channel folder from {@code from} to {@code to}: {@code <from>_to_<to>}. */
     public static String channel(PartyId from, PartyId to) {
@@ -136,8 +140,11 @@ public final class ChannelNames {
         int s = name.indexOf(SYNCTHING_CONFLICT);
         if (s > 0 && name.endsWith(MSG)) {
             String tag = name.substring(s + SYNCTHING_CONFLICT.length(), name.length() - MSG.length());
-            if (tag.length() == 23 && tag.charAt(8) == '-' && tag.charAt(15) == '-'
-                    && all(tag, 0, 8, "0123456789") && all(tag, 9, 15, "0123456789")
+            if (tag.length() == 23
+                    && tag.charAt(8) == '-'
+                    && tag.charAt(15) == '-'
+                    && all(tag, 0, 8, "0123456789")
+                    && all(tag, 9, 15, "0123456789")
                     && all(tag, 16, 23, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")) {
                 return sequenceOf(name.substring(0, s) + MSG, MSG);
             }
@@ -146,8 +153,9 @@ public final class ChannelNames {
         int f = name.indexOf(SYFTBOX_CONFLICT);
         if (f > 0) {
             String ts = name.substring(f + SYFTBOX_CONFLICT.length());
-            if (!ts.isEmpty() && ts.length() <= 64 && all(ts, 0, ts.length(),
-                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
+            if (!ts.isEmpty()
+                    && ts.length() <= 64
+                    && all(ts, 0, ts.length(), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
                 return sequenceOf(name.substring(0, f) + MSG, MSG);
             }
         }
@@ -163,8 +171,8 @@ public final class ChannelNames {
      */
     record Names(String msgExt, String readyExt, String tempExt, String ownFile) {
         static final Names FLAT = new Names(MSG, READY, MSG, null);
-        static final Names SYFTBOX = new Names(".msg.request", ".ready.request", ".msg.tmp",
-                ChannelLayout.PERMISSION_FILE);
+        static final Names SYFTBOX =
+                new Names(".msg.request", ".ready.request", ".msg.tmp", ChannelLayout.PERMISSION_FILE);
 
         String msg(long n) {
             return number(n) + msgExt;
@@ -227,8 +235,13 @@ public final class ChannelNames {
             int f = name.indexOf(msgExt + ".conflict.");
             if (f > 0) {
                 String ts = name.substring(f + msgExt.length() + ".conflict.".length());
-                if (!ts.isEmpty() && ts.length() <= 64 && all(ts, 0, ts.length(),
-                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
+                if (!ts.isEmpty()
+                        && ts.length() <= 64
+                        && all(
+                                ts,
+                                0,
+                                ts.length(),
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")) {
                     return ChannelNames.sequenceOf(name.substring(0, f) + msgExt, msgExt);
                 }
             }

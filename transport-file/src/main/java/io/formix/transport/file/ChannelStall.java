@@ -24,8 +24,8 @@ public record ChannelStall(PartyId from, long waitingFor, long lowestAhead, long
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(since, "since");
         if (waitingFor < 0 || lowestAhead <= waitingFor || highestAhead < lowestAhead) {
-            throw new IllegalArgumentException("not a gap: waiting for " + waitingFor + ", present "
-                    + lowestAhead + ".." + highestAhead);
+            throw new IllegalArgumentException(
+                    "not a gap: waiting for " + waitingFor + ", present " + lowestAhead + ".." + highestAhead);
         }
     }
 }

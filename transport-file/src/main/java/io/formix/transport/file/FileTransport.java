@@ -92,6 +92,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     private final AtomicLong rejected = new AtomicLong();
     /** Read-held by every file operation, write-held by {@link #close()}. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong nextAckCollection = new AtomicLong(System.nanoTime());
     private final long rescanNanos;
@@ -125,9 +126,18 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         };
         this.layout = b.layout;
         this.rescanNanos = saturatedNanos(b.rescanInterval);
-        this.inbound = new InboundChannels(root, b.layout, self,
-                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber), state, stateDir, stats, watcher,
-                index, doorbell, saturatedNanos(b.rescanInterval));
+        this.inbound = new InboundChannels(
+                root,
+                b.layout,
+                self,
+                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber),
+                state,
+                stateDir,
+                stats,
+                watcher,
+                index,
+                doorbell,
+                saturatedNanos(b.rescanInterval));
     }
 
     /** A builder for the endpoint of {@code self} in the channel folder {@code root} (any file system). */
@@ -292,7 +302,10 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 try {
                     watcher = watchEvents ? SharedWatcher.acquire(root.getFileSystem()) : null;
                 } catch (IOException | UnsupportedOperationException e) {
-                    LOG.warn("no file-system events on {} ({}); relying on the {} rescan", root, e.toString(),
+                    LOG.warn(
+                            "no file-system events on {} ({}); relying on the {} rescan",
+                            root,
+                            e.toString(),
                             rescanInterval);
                 }
                 index = RootIndex.acquire(root, watcher);
@@ -333,8 +346,11 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             if (SafeFiles.isRealDirectory(p)) {
                 outboundTo(to).recoverOnce(); // markers and temp files a crash left
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                LOG.warn("{} is a {}, not a folder: sending to {} is refused until it is removed", p,
-                        SafeFiles.describe(p), to);
+                LOG.warn(
+                        "{} is a {}, not a folder: sending to {} is refused until it is removed",
+                        p,
+                        SafeFiles.describe(p),
+                        to);
             }
         }
     }
@@ -357,8 +373,8 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
 
     /** A snapshot of this transport's counters. */
     public FileTransportStats stats() {
-        return new FileTransportStats(inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get(),
-                rejected.get());
+        return new FileTransportStats(
+                inbound.ignoredFiles(), quarantined.get(), delivered.get(), sent.get(), rejected.get());
     }
 
     /** The channel folder root. */
@@ -591,12 +607,14 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         if (d.isNegative()) {
             return 0;
         }
-        return d.compareTo(Duration.ofDays(365L * 73)) > 0 ? Duration.ofDays(365L * 73).toNanos() : d.toNanos();
+        return d.compareTo(Duration.ofDays(365L * 73)) > 0
+                ? Duration.ofDays(365L * 73).toNanos()
+                : d.toNanos();
     }
 
     private OutboundChannel outboundTo(PartyId to) {
-        return outbound.computeIfAbsent(to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable,
-                maxMessageBytes));
+        return outbound.computeIfAbsent(
+                to, t -> new OutboundChannel(root, layout, stateDir, self, t, ops, state, durable, maxMessageBytes));
     }
 
     /** Channel polls so far (tests: idle channels are not looked at). */

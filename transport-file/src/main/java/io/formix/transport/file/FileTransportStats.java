@@ -14,5 +14,4 @@ package io.formix.transport.file;
  * @param rejected messages refused by the layer above ({@link FileTransport#reject}) since open;
  *     they are counted in {@code delivered} too
  */
-public record FileTransportStats(long ignoredFiles, long quarantined, long delivered, long sent, long rejected) {
-}
+public record FileTransportStats(long ignoredFiles, long quarantined, long delivered, long sent, long rejected) {}

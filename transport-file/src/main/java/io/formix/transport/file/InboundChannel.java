@@ -55,6 +55,7 @@ final class InboundChannel {
 
     /** Set by watch events and rescans; cleared before a poll so no event is lost. */
     final AtomicBoolean dirty = new AtomicBoolean(true);
+
     final PartyId from;
     final Path dir;
     private final String name;
@@ -82,12 +83,14 @@ final class InboundChannel {
     private volatile int ignoredPresent;
     /** Tracks an incomplete message n to apply the stable-size rule. */
     private long incompleteSeq = -1;
+
     private long incompleteSize = -1;
     private Instant incompleteSince;
     /** Whether the folder's being a link (or not a folder) was logged; reset once it is a real folder. */
     private boolean notAFolderLogged;
     /** A gap seen by a listing: nothing at {@link #gapAt} while gapLow..gapHigh are present. */
     private long gapAt = -1;
+
     private long gapLow;
     private long gapHigh;
     private Instant gapSince;
@@ -103,12 +106,14 @@ final class InboundChannel {
     private Candidate handedOut;
     /** Files refused for number {@link #refusedAt} (rejected above, or unusable conflict copies). */
     private final Set<Candidate> refused = new HashSet<>();
+
     private long refusedAt = -1;
 
     /** One file read as message n: where, and which file it was (to recognise it again). */
     record Candidate(Path path, Object fileKey, long size, long modifiedNanos) {
         static Candidate of(Path path, BasicFileAttributes a) {
-            return new Candidate(path, a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+            return new Candidate(
+                    path, a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
         }
 
         /** Whether {@code a} (of the entry at {@link #path} now) describes this same file. */
@@ -118,8 +123,7 @@ final class InboundChannel {
     }
 
     /** Receiver settings shared by the channels of one transport. */
-    record Settings(int maxMessageBytes, Clock clock, Duration stableWindow, boolean corruptKeepsNumber) {
-    }
+    record Settings(int maxMessageBytes, Clock clock, Duration stableWindow, boolean corruptKeepsNumber) {}
 
     /** Counters shared by the channels of one transport. */
     interface Stats {
@@ -130,8 +134,15 @@ final class InboundChannel {
         void rejected();
     }
 
-    InboundChannel(Path root, ChannelLayout layout, PartyId from, PartyId self, Settings settings, StateFiles state,
-            StateDir stateDir, Stats stats) {
+    InboundChannel(
+            Path root,
+            ChannelLayout layout,
+            PartyId from,
+            PartyId self,
+            Settings settings,
+            StateFiles state,
+            StateDir stateDir,
+            Stats stats) {
         this.from = from;
         this.name = ChannelNames.channel(from, self);
         this.dir = layout.inboundDir(root, from, self);
@@ -219,8 +230,8 @@ final class InboundChannel {
                 if (ackFile != null && refused.contains(Candidate.of(ready, a))) {
                     return null; // set aside once already: the peer's entry stays, ignored
                 }
-                throw setAside(n, ready, "not a regular file: " + RegularFiles.kind(a, ready) + " ("
-                        + names.ready(n) + ")");
+                throw setAside(
+                        n, ready, "not a regular file: " + RegularFiles.kind(a, ready) + " (" + names.ready(n) + ")");
             }
         }
         Markers.Marker marked = null; // an empty marker (wire format v1) is not opened
@@ -249,8 +260,8 @@ final class InboundChannel {
                 return incomplete(n, size, "file of " + size + " bytes, its marker says " + marked.size());
             }
             if (marked != null && size > marked.size()) {
-                throw mismatch(n, Candidate.of(msg, before), "file of " + size + " bytes, its marker says "
-                        + marked.size());
+                throw mismatch(
+                        n, Candidate.of(msg, before), "file of " + size + " bytes, its marker says " + marked.size());
             }
             byte[] header = new byte[FrameCodec.HEADER_BYTES];
             h.readFully(header, 0, header.length, 0);
@@ -270,8 +281,8 @@ final class InboundChannel {
             }
             payload = new byte[(int) length]; // only now: 0 <= length <= max, and the file holds it
             h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
-            if (marked != null && !java.security.MessageDigest.isEqual(marked.sha256(),
-                    Markers.digest(header, payload))) {
+            if (marked != null
+                    && !java.security.MessageDigest.isEqual(marked.sha256(), Markers.digest(header, payload))) {
                 throw mismatch(n, Candidate.of(msg, before), "its SHA-256 does not match its marker");
             }
         } catch (RegularFiles.NotRegularFileException e) {
@@ -337,10 +348,17 @@ final class InboundChannel {
         refused.add(c);
         incompleteSeq = -1;
         Path quarantineDir = stateDir.quarantine(name);
-        String what = SafeFiles.copyAside(c.path(), quarantineDir, FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes());
+        String what = SafeFiles.copyAside(
+                c.path(), quarantineDir, FrameCodec.HEADER_BYTES + (long) settings.maxMessageBytes());
         stats.quarantined();
-        LOG.warn("channel {}: message {} ({}) refused: {}; {}; still waiting for message {}", name, n,
-                c.path().getFileName(), reason, what, n);
+        LOG.warn(
+                "channel {}: message {} ({}) refused: {}; {}; still waiting for message {}",
+                name,
+                n,
+                c.path().getFileName(),
+                reason,
+                what,
+                n);
         return new CorruptMessageException(from, n, reason + "; still waiting for message " + n);
     }
 
@@ -389,13 +407,16 @@ final class InboundChannel {
                     length = FrameCodec.getLength(header, 0);
                 }
                 if (length < 0 || length > settings.maxMessageBytes() || size != FrameCodec.HEADER_BYTES + length) {
-                    refusal = "not a whole message: " + size + " bytes" + (length < 0 ? "" : ", length says 8 + " + length);
+                    refusal = "not a whole message: " + size + " bytes"
+                            + (length < 0 ? "" : ", length says 8 + " + length);
                 } else {
                     payload = new byte[(int) length];
                     h.readFully(payload, 0, payload.length, FrameCodec.HEADER_BYTES);
                     byte[] header = FrameCodec.header(payload.length);
-                    if (marked != null && (size != marked.size()
-                            || !java.security.MessageDigest.isEqual(marked.sha256(), Markers.digest(header, payload)))) {
+                    if (marked != null
+                            && (size != marked.size()
+                                    || !java.security.MessageDigest.isEqual(
+                                            marked.sha256(), Markers.digest(header, payload)))) {
                         refusal = "it does not match the marker of message " + n;
                         payload = null;
                     }
@@ -407,8 +428,12 @@ final class InboundChannel {
             }
             if (refusal != null) {
                 refused.add(c);
-                LOG.warn("channel {}: conflict copy {} of message {} not used ({}); left in place", name,
-                        p.getFileName(), n, refusal);
+                LOG.warn(
+                        "channel {}: conflict copy {} of message {} not used ({}); left in place",
+                        name,
+                        p.getFileName(),
+                        n,
+                        refusal);
                 continue;
             }
             if (!c.matches(SafeFiles.lstat(p))) {
@@ -429,8 +454,8 @@ final class InboundChannel {
      */
     synchronized void reject(long n, String reason) throws IOException {
         if (handedOut == null || next != n + 1 || acked != n) {
-            throw new IllegalStateException("message " + n + " on channel " + name
-                    + " is not the last one returned and not yet acknowledged");
+            throw new IllegalStateException(
+                    "message " + n + " on channel " + name + " is not the last one returned and not yet acknowledged");
         }
         Candidate c = handedOut;
         handedOut = null;
@@ -450,8 +475,14 @@ final class InboundChannel {
             // The channel already stays at n and skips this file; only the evidence is not kept.
             what = "could not move it to the quarantine (" + e + "); left in place, not offered again";
         }
-        LOG.warn("channel {}: message {} ({}) refused by the receiver: {}; {}; waiting for another file for {}",
-                name, n, c.path().getFileName(), line, what, n);
+        LOG.warn(
+                "channel {}: message {} ({}) refused by the receiver: {}; {}; waiting for another file for {}",
+                name,
+                n,
+                c.path().getFileName(),
+                line,
+                what,
+                n);
     }
 
     /**
@@ -481,13 +512,21 @@ final class InboundChannel {
                 Files.move(target, c.path());
                 return "a new file took its name during the move and was put back";
             } catch (FileAlreadyExistsException e) {
-                LOG.warn("channel {}: moved {} to {}, but it is not the file that was refused and its name is "
-                        + "taken again; it may be genuine", name, fileName, target);
+                LOG.warn(
+                        "channel {}: moved {} to {}, but it is not the file that was refused and its name is "
+                                + "taken again; it may be genuine",
+                        name,
+                        fileName,
+                        target);
             }
         }
         try {
-            Files.writeString(reasonFile(target), reason + System.lineSeparator(), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.writeString(
+                    reasonFile(target),
+                    reason + System.lineSeparator(),
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             LOG.warn("channel {}: could not write {}: {}", name, reasonFile(target), e.toString());
         }
@@ -527,7 +566,8 @@ final class InboundChannel {
         Candidate copy = handedOut;
         handedOut = null;
         // The name is checked first: n.msg was just deleted, and an lstat of a missing entry costs an exception.
-        if (copy != null && names.conflictCopyOf(copy.path().getFileName().toString()) >= 0
+        if (copy != null
+                && names.conflictCopyOf(copy.path().getFileName().toString()) >= 0
                 && copy.matches(SafeFiles.lstat(copy.path()))) {
             deleteEntry(copy.path()); // delivered from a conflict copy: it is consumed like n.msg
         }
@@ -597,8 +637,12 @@ final class InboundChannel {
             long own = ownAck();
             if (own > 0 && own > known) {
                 if (cursor.found()) {
-                    LOG.warn("channel {}: the cursor ({}) is behind this receiver's acknowledgement {}; continuing at {}",
-                            name, known < 0 ? "unreadable" : Long.toString(known), own, own);
+                    LOG.warn(
+                            "channel {}: the cursor ({}) is behind this receiver's acknowledgement {}; continuing at {}",
+                            name,
+                            known < 0 ? "unreadable" : Long.toString(known),
+                            own,
+                            own);
                 }
                 known = own;
             }
@@ -690,13 +734,19 @@ final class InboundChannel {
         }
         if (a == null && ackFile != null && !missingLogged) {
             missingLogged = true;
-            LOG.info("channel {}: {} is not there yet (the sender's datasite is not synced, or it has not sent); "
-                    + "waiting", name, dir);
+            LOG.info(
+                    "channel {}: {} is not there yet (the sender's datasite is not synced, or it has not sent); "
+                            + "waiting",
+                    name,
+                    dir);
         }
         if (a != null && !notAFolderLogged) {
             notAFolderLogged = true;
-            LOG.warn("channel {}: {} is a {}, not a folder; ignored (nothing is read or deleted through it)",
-                    name, dir, RegularFiles.kind(a, dir));
+            LOG.warn(
+                    "channel {}: {} is a {}, not a folder; ignored (nothing is read or deleted through it)",
+                    name,
+                    dir,
+                    RegularFiles.kind(a, dir));
         }
         return false;
     }
@@ -748,8 +798,13 @@ final class InboundChannel {
         }
         if (Duration.between(gapSince, settings.clock().instant()).compareTo(settings.stableWindow()) >= 0) {
             stall = new ChannelStall(from, gapAt, gapLow, gapHigh, gapSince);
-            LOG.warn("channel {}: waiting for message {} since {} while messages {}..{} are present; "
-                    + "the sender may have lost its state or someone wrote ahead", name, gapAt, gapSince, gapLow,
+            LOG.warn(
+                    "channel {}: waiting for message {} since {} while messages {}..{} are present; "
+                            + "the sender may have lost its state or someone wrote ahead",
+                    name,
+                    gapAt,
+                    gapSince,
+                    gapLow,
                     gapHigh);
         }
     }
@@ -798,8 +853,8 @@ final class InboundChannel {
         incompleteSeq = -1;
         stats.quarantined();
         LOG.warn("channel {}: {}; {}; still waiting for message {}", name, reason, what, n);
-        return new CorruptMessageException(from, n, reason + "; set aside in " + quarantineDir
-                + ", still waiting for message " + n);
+        return new CorruptMessageException(
+                from, n, reason + "; set aside in " + quarantineDir + ", still waiting for message " + n);
     }
 
     private CorruptMessageException quarantine(long n, String reason) throws IOException {
@@ -820,7 +875,8 @@ final class InboundChannel {
         moveTo(n + 1);
         acknowledge(); // the cursor must pass n now: its files are gone, a restart must not wait for them
         stats.quarantined();
-        String what = (msg == null ? "" : msg) + (msg != null && ready != null ? "; " : "") + (ready == null ? "" : ready);
+        String what =
+                (msg == null ? "" : msg) + (msg != null && ready != null ? "; " : "") + (ready == null ? "" : ready);
         LOG.warn("channel {}: message {} is corrupt ({}); {}", name, n, reason, what);
         return new CorruptMessageException(from, n, reason + "; files moved to " + quarantineDir);
     }

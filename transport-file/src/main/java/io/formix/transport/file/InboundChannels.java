@@ -53,6 +53,7 @@ final class InboundChannels {
     private final Set<InboundChannel> unacknowledged = ConcurrentHashMap.newKeySet();
     /** Channels whose folder an event says holds a new ignored name: re-listed to count it. */
     private final Set<InboundChannel> toScan = ConcurrentHashMap.newKeySet();
+
     private final Object discoverLock = new Object();
     private final AtomicBoolean rootDirty = new AtomicBoolean(true);
     private final AtomicLong nextRescan = new AtomicLong();
@@ -60,6 +61,7 @@ final class InboundChannels {
     private final AtomicInteger roundRobin = new AtomicInteger();
     /** Channel polls (each at least one stat); tests use it to prove idle channels are left alone. */
     final AtomicLong polls = new AtomicLong();
+
     private final RootIndex.Subscriber rootSubscriber = new RootIndex.Subscriber() {
         @Override
         public void channelsChanged() {
@@ -73,8 +75,17 @@ final class InboundChannels {
         }
     };
 
-    InboundChannels(Path root, ChannelLayout layout, PartyId self, InboundChannel.Settings settings, StateFiles state,
-            StateDir stateDir, InboundChannel.Stats stats, SharedWatcher watcher, RootIndex index, Doorbell doorbell,
+    InboundChannels(
+            Path root,
+            ChannelLayout layout,
+            PartyId self,
+            InboundChannel.Settings settings,
+            StateFiles state,
+            StateDir stateDir,
+            InboundChannel.Stats stats,
+            SharedWatcher watcher,
+            RootIndex index,
+            Doorbell doorbell,
             long rescanNanos) {
         this.root = root;
         this.layout = layout;
@@ -335,7 +346,7 @@ final class InboundChannels {
 
     private void watchEvents(InboundChannel ch) {
         if (watcher == null) {
-            watches.put(ch.from, () -> { });
+            watches.put(ch.from, () -> {});
             return;
         }
         try {
@@ -349,8 +360,8 @@ final class InboundChannels {
                     ChannelNames.Names names = layout.names;
                     ChannelNames.Kind kind = names.kind(n);
                     if (kind == ChannelNames.Kind.IGNORED
-                            || kind == ChannelNames.Kind.READY && ch.wantsListingFor(
-                                    ChannelNames.sequenceOf(n, names.readyExt()))) {
+                            || kind == ChannelNames.Kind.READY
+                                    && ch.wantsListingFor(ChannelNames.sequenceOf(n, names.readyExt()))) {
                         toScan.add(ch);
                     }
                     ch.dirty.set(true);
@@ -373,9 +384,9 @@ final class InboundChannels {
             }));
         } catch (IOException | UnsupportedOperationException e) {
             // e.g. the inotify watch limit: this channel then relies on the periodic rescan
-            LOG.warn("cannot watch {} ({}); relying on the {} ms rescan", ch.dir, e.toString(),
-                    rescanNanos / 1_000_000);
-            watches.put(ch.from, () -> { }); // do not retry (and warn) at every rescan
+            LOG.warn(
+                    "cannot watch {} ({}); relying on the {} ms rescan", ch.dir, e.toString(), rescanNanos / 1_000_000);
+            watches.put(ch.from, () -> {}); // do not retry (and warn) at every rescan
         }
     }
 }

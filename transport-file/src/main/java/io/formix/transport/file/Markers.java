@@ -16,19 +16,18 @@ final class Markers {
     /** A marker longer than this is not one of ours: never read further. */
     static final int MAX_BYTES = 128;
 
-    private Markers() {
-    }
+    private Markers() {}
 
     /** What a non-empty marker says about its message file. */
-    record Marker(long size, byte[] sha256) {
-    }
+    record Marker(long size, byte[] sha256) {}
 
     /** The marker line for a message file holding {@code header} then {@code payload}. */
     static byte[] of(byte[] header, byte[] payload) {
         MessageDigest d = sha256();
         d.update(header);
         d.update(payload);
-        String line = (header.length + (long) payload.length) + " " + HexFormat.of().formatHex(d.digest()) + "\n";
+        String line =
+                (header.length + (long) payload.length) + " " + HexFormat.of().formatHex(d.digest()) + "\n";
         return line.getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -43,6 +43,7 @@ final class OutboundChannel {
     private final Path ackFile;
     /** SyftBox layout: the receiver's email, granted read in the channel's permission file; else null. */
     private final String readerEmail;
+
     private boolean recovered;
     private long next;
     /** SyftBox layout: the highest acknowledgement acted on (everything below it deleted here). */
@@ -50,8 +51,16 @@ final class OutboundChannel {
     /** What was last logged about the acknowledgement file, so each problem is logged once. */
     private String ackProblem;
 
-    OutboundChannel(Path root, ChannelLayout layout, StateDir stateDir, PartyId self, PartyId to, FileOps ops,
-            StateFiles state, boolean durable, int maxMessageBytes) {
+    OutboundChannel(
+            Path root,
+            ChannelLayout layout,
+            StateDir stateDir,
+            PartyId self,
+            PartyId to,
+            FileOps ops,
+            StateFiles state,
+            boolean durable,
+            int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
         this.to = to;
         this.dir = layout.outboundDir(root, self, to);
@@ -153,8 +162,11 @@ final class OutboundChannel {
         }
         String kind = RegularFiles.kind(a, entry);
         SafeFiles.removeEntry(entry);
-        LOG.warn("channel {}: removed a {} at {} that this sender did not write, not followed",
-                dir.getFileName(), kind, entry.getFileName());
+        LOG.warn(
+                "channel {}: removed a {} at {} that this sender did not write, not followed",
+                dir.getFileName(),
+                kind,
+                entry.getFileName());
         return true;
     }
 
@@ -215,14 +227,24 @@ final class OutboundChannel {
                 publish(p - 1); // crash between persisting p and the marker of p - 1
             }
             if (atOrAbove > 0) {
-                LOG.warn("channel {}: ignoring {} entries numbered {} or above (up to {}) that this sender did not "
-                        + "write; its record says {}", dir.getFileName(), atOrAbove, own.getAsLong(), highest, p);
+                LOG.warn(
+                        "channel {}: ignoring {} entries numbered {} or above (up to {}) that this sender did not "
+                                + "write; its record says {}",
+                        dir.getFileName(),
+                        atOrAbove,
+                        own.getAsLong(),
+                        highest,
+                        p);
             }
         } else if (highest >= 0) {
             p = highest + 1;
-            LOG.warn("channel {}: the sender's record {} was missing{}; continuing after the highest "
-                    + "message present, at {}", dir.getFileName(), record,
-                    loaded.found() ? " (unreadable)" : "", p);
+            LOG.warn(
+                    "channel {}: the sender's record {} was missing{}; continuing after the highest "
+                            + "message present, at {}",
+                    dir.getFileName(),
+                    record,
+                    loaded.found() ? " (unreadable)" : "",
+                    p);
         } else {
             p = 0;
         }
@@ -230,8 +252,11 @@ final class OutboundChannel {
             // Without a record the receiver's acknowledgement still says how far numbering went.
             long ack = readAck();
             if (ack > p) {
-                LOG.warn("channel {}: continuing at {}, the receiver's acknowledgement, above the {} found here",
-                        dir.getFileName(), ack, p);
+                LOG.warn(
+                        "channel {}: continuing at {}, the receiver's acknowledgement, above the {} found here",
+                        dir.getFileName(),
+                        ack,
+                        p);
                 p = ack;
             }
         }
@@ -339,7 +364,8 @@ final class OutboundChannel {
             if (whole == null) {
                 return;
             }
-            marker = Markers.of(java.util.Arrays.copyOf(whole, FrameCodec.HEADER_BYTES),
+            marker = Markers.of(
+                    java.util.Arrays.copyOf(whole, FrameCodec.HEADER_BYTES),
                     java.util.Arrays.copyOfRange(whole, FrameCodec.HEADER_BYTES, whole.length));
         }
         try {
@@ -366,10 +392,13 @@ final class OutboundChannel {
     }
 
     private TransportException failure(long n, String what, IOException e) {
-        String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        String reason = e instanceof java.nio.file.AccessDeniedException
+                ? "permission denied"
                 : e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : e.toString();
-        return new TransportException("cannot send message " + n + " to " + to + " (" + what + " in "
-                + dir + "): " + reason + "; nothing was published", e);
+        return new TransportException(
+                "cannot send message " + n + " to " + to + " (" + what + " in " + dir + "): " + reason
+                        + "; nothing was published",
+                e);
     }
 
     private static void deleteQuietly(Path p) {

@@ -52,8 +52,8 @@ final class PartyLock implements AutoCloseable {
         synchronized (HELD_IN_THIS_JVM) {
             Set<Path> held = HELD_IN_THIS_JVM.computeIfAbsent(key.getFileSystem(), fs -> new HashSet<>());
             if (held.contains(key) || held.contains(rootKey)) {
-                throw new ChannelLockedException("party " + self + " is already open in this process on "
-                        + root + " (lock file " + file + "); close the other FileTransport first");
+                throw new ChannelLockedException("party " + self + " is already open in this process on " + root
+                        + " (lock file " + file + "); close the other FileTransport first");
             }
             held.addAll(keys);
         }
@@ -64,7 +64,11 @@ final class PartyLock implements AutoCloseable {
                 throw new IOException("lock file " + file + " is not a regular file but a " + RegularFiles.kind(a, file)
                         + "; remove it");
             }
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            ch = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
             try {

@@ -24,8 +24,7 @@ final class Permissions {
     private static final Logger LOG = LoggerFactory.getLogger(Permissions.class);
     private static final int MAX_BYTES = 64 * 1024;
 
-    private Permissions() {
-    }
+    private Permissions() {}
 
     /** Makes {@code dir/syft.pub.yaml} grant read to {@code readerEmail} only; logs once what it replaced. */
     static void ensure(Path dir, String readerEmail, String what) throws IOException {
@@ -37,10 +36,17 @@ final class Permissions {
             if (have != null && Arrays.equals(have, wanted)) {
                 return;
             }
-            LOG.warn("{}: the permission file {} {}; rewritten to grant read to {} only", what, file,
-                    have == null ? "is longer than " + MAX_BYTES + " bytes" : "was changed by someone else", readerEmail);
+            LOG.warn(
+                    "{}: the permission file {} {}; rewritten to grant read to {} only",
+                    what,
+                    file,
+                    have == null ? "is longer than " + MAX_BYTES + " bytes" : "was changed by someone else",
+                    readerEmail);
         } else if (a != null) {
-            LOG.warn("{}: the permission file {} is a {}, not a file; replaced (not followed)", what, file,
+            LOG.warn(
+                    "{}: the permission file {} is a {}, not a file; replaced (not followed)",
+                    what,
+                    file,
                     RegularFiles.kind(a, file));
             SafeFiles.removeEntry(file);
         }

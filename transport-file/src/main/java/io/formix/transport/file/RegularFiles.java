@@ -31,8 +31,7 @@ final class RegularFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegularFiles.class);
 
-    private RegularFiles() {
-    }
+    private RegularFiles() {}
 
     /** An entry that is not a regular file; {@link #kind()} says what it is instead. */
     static final class NotRegularFileException extends IOException {
@@ -75,7 +74,11 @@ final class RegularFiles {
     }
 
     /** What {@link #probe} found: nothing, a regular file, or something else (a link, FIFO, folder …). */
-    enum Probe { ABSENT, REGULAR, OTHER }
+    enum Probe {
+        ABSENT,
+        REGULAR,
+        OTHER
+    }
 
     /**
      * What the entry {@code file} itself is, a link not followed. On the default file system this is
@@ -185,7 +188,8 @@ final class RegularFiles {
         try {
             FileStat st = posix.allocateStat();
             if (posix.fstat(fd, st) < 0) {
-                throw new IOException(path + ": fstat: " + Errno.valueOf(posix.errno()).description());
+                throw new IOException(
+                        path + ": fstat: " + Errno.valueOf(posix.errno()).description());
             }
             if (!st.isFile()) {
                 throw new NotRegularFileException(file, kindOfMode(st.mode()));
@@ -277,7 +281,8 @@ final class RegularFiles {
                     }
                 }
                 if (r < 0) {
-                    throw new IOException(path + ": read: " + Errno.valueOf(posix.errno()).description());
+                    throw new IOException(
+                            path + ": read: " + Errno.valueOf(posix.errno()).description());
                 }
                 if (r == 0) {
                     throw new EOFException();
@@ -295,8 +300,10 @@ final class RegularFiles {
     /** The native library, loaded on first use; null (with one warning) if it cannot load. */
     private static final class Native {
         static final POSIX POSIX = load();
-        static final int READ_FLAGS = OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NOFOLLOW.intValue()
-                | OpenFlags.O_NONBLOCK.intValue() | (OpenFlags.O_CLOEXEC.defined() ? OpenFlags.O_CLOEXEC.intValue() : 0);
+        static final int READ_FLAGS = OpenFlags.O_RDONLY.intValue()
+                | OpenFlags.O_NOFOLLOW.intValue()
+                | OpenFlags.O_NONBLOCK.intValue()
+                | (OpenFlags.O_CLOEXEC.defined() ? OpenFlags.O_CLOEXEC.intValue() : 0);
 
         private static POSIX load() {
             try {
@@ -307,8 +314,10 @@ final class RegularFiles {
                 LOG.warn("native POSIX calls are not available; message files are opened through NIO "
                         + "(a FIFO swapped in between the type check and the open could block a receive)");
             } catch (LinkageError | RuntimeException e) {
-                LOG.warn("native POSIX calls are not available ({}); message files are opened through NIO "
-                        + "(a FIFO swapped in between the type check and the open could block a receive)", e.toString());
+                LOG.warn(
+                        "native POSIX calls are not available ({}); message files are opened through NIO "
+                                + "(a FIFO swapped in between the type check and the open could block a receive)",
+                        e.toString());
             }
             return null;
         }

@@ -52,8 +52,7 @@ final class RootIndex {
         void everythingChanged();
     }
 
-    private record Key(FileSystem fileSystem, Path root) {
-    }
+    private record Key(FileSystem fileSystem, Path root) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(RootIndex.class);
     private static final Map<Key, RootIndex> BY_ROOT = new HashMap<>();
@@ -68,6 +67,7 @@ final class RootIndex {
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     /** Overflows and ends of the root watch so far. */
     private final AtomicLong gaps = new AtomicLong();
+
     private SharedWatcher watcher;
     private SharedWatcher.Registration rootWatch;
     private volatile boolean watched;
@@ -76,10 +76,12 @@ final class RootIndex {
     private final Map<PartyId, Set<PartyId>> sendersByReceiver = new HashMap<>();
     /** Sender → receivers of the existing channel entries; guarded by {@code this}. */
     private final Map<PartyId, Set<PartyId>> receiversBySender = new HashMap<>();
+
     private boolean listed;
     private long listedAt;
     /** {@link #gaps} when the last listing began. */
     private long gapsAtListing;
+
     private boolean watchedAtListing;
     /** Root listings done so far; tests use it to prove they are shared. */
     private long listings;
@@ -147,7 +149,9 @@ final class RootIndex {
 
     /** Tells {@code subscriber} about root changes that concern {@code receiver}; until {@link #unsubscribe}. */
     void subscribe(PartyId receiver, Subscriber subscriber) {
-        subscribers.computeIfAbsent(receiver, r -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        subscribers
+                .computeIfAbsent(receiver, r -> ConcurrentHashMap.newKeySet())
+                .add(subscriber);
     }
 
     /** Ends a {@link #subscribe}. */

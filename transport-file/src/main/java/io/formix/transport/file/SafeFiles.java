@@ -25,8 +25,7 @@ final class SafeFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeFiles.class);
 
-    private SafeFiles() {
-    }
+    private SafeFiles() {}
 
     /** The entry's own attributes (a link is not followed), or null if there is no such entry. */
     static BasicFileAttributes lstat(Path p) throws IOException {
@@ -174,8 +173,8 @@ final class SafeFiles {
     /** Copies at most {@code max} bytes of the regular file {@code from}; true if it was cut. */
     private static boolean copyRegular(Path from, Path to, long max) throws IOException {
         try (RegularFiles.Handle in = RegularFiles.open(from);
-                FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS)) {
+                FileChannel out = FileChannel.open(
+                        to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             long total = Math.min(in.size(), max);
             byte[] buf = new byte[(int) Math.min(total, 1 << 16)];
             long pos = 0;

@@ -106,8 +106,11 @@ final class SharedWatcher {
     Registration register(Path dir, Listener listener) throws IOException {
         WatchKey key;
         synchronized (this) {
-            key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            key = dir.register(
+                    service,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
             listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
         }
         return new Registration() {

@@ -15,6 +15,7 @@ final class StateDir {
 
     /** Folder under the root holding each party's state when no state folder is configured. */
     static final String DEFAULT_PARENT = ".formix-local";
+
     static final String QUARANTINE = "quarantine";
     static final String LOCK = "party.lock";
     static final String CURSOR = ".cursor";

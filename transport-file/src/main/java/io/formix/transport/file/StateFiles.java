@@ -47,6 +47,7 @@ final class StateFiles implements AutoCloseable {
     private final boolean force;
     /** The files this instance put into the pool (some may have been evicted since); guarded by POOL. */
     private final Set<Path> mine = new HashSet<>();
+
     private boolean closed;
 
     StateFiles(boolean force) {
@@ -85,8 +86,7 @@ final class StateFiles implements AutoCloseable {
      * A channel's counter: {@code value} if a readable record exists; {@code found} if a record
      * existed at all (false for a new channel, true with an empty value for a torn one).
      */
-    record Loaded(OptionalLong value, boolean found) {
-    }
+    record Loaded(OptionalLong value, boolean found) {}
 
     /**
      * Reads the record {@code record} in the state folder. If there is none, migrates
@@ -104,7 +104,10 @@ final class StateFiles implements AutoCloseable {
         }
         if (!a.isRegularFile()) {
             String kind = RegularFiles.kind(a, legacy);
-            LOG.warn("ignoring {}: not a regular file ({}), not followed{}", legacy, kind,
+            LOG.warn(
+                    "ignoring {}: not a regular file ({}), not followed{}",
+                    legacy,
+                    kind,
                     a.isDirectory() ? "" : "; removed");
             if (!a.isDirectory()) {
                 Files.deleteIfExists(legacy);
@@ -116,8 +119,11 @@ final class StateFiles implements AutoCloseable {
             write(record, v.getAsLong());
         }
         Files.deleteIfExists(legacy);
-        LOG.info("moved {} ({}) to the state folder: {}", legacy,
-                v.isPresent() ? Long.toString(v.getAsLong()) : "unreadable", record);
+        LOG.info(
+                "moved {} ({}) to the state folder: {}",
+                legacy,
+                v.isPresent() ? Long.toString(v.getAsLong()) : "unreadable",
+                record);
         return new Loaded(v, true);
     }
 
@@ -158,8 +164,8 @@ final class StateFiles implements AutoCloseable {
         if (a != null && !a.isRegularFile()) {
             throw new RegularFiles.NotRegularFileException(file, RegularFiles.kind(a, file));
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         if (a == null && force) {
             try {
                 FileOps.REAL.forceDirectory(file.getParent()); // the new file's name survives a power loss too

@@ -1,6 +1,7 @@
 package io.formix.transport.file;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -72,6 +72,7 @@ public final class SyftBoxSimulator implements AutoCloseable {
     public static final Duration PRIORITY_DEBOUNCE = Duration.ofMillis(50);
     /** SyftBox's largest priority upload. */
     public static final long MAX_PRIORITY_BYTES = 1024 * 1024;
+
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     private final Map<String, Client> clients = new LinkedHashMap<>();
@@ -90,8 +91,7 @@ public final class SyftBoxSimulator implements AutoCloseable {
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong deletions = new AtomicLong();
 
-    private record Remote(byte[] content, String etag) {
-    }
+    private record Remote(byte[] content, String etag) {}
 
     /** One client: its workspace, journal (path to etag synced last) and pending priority uploads. */
     private static final class Client {
@@ -118,8 +118,8 @@ public final class SyftBoxSimulator implements AutoCloseable {
      * A simulator for the clients {@code workspaces} (email to its local {@code datasites} folder),
      * with full syncs every {@code period} and priority uploads after {@code debounce}.
      */
-    public static SyftBoxSimulator create(Map<String, Path> workspaces, Duration period, Duration debounce,
-            Random random) {
+    public static SyftBoxSimulator create(
+            Map<String, Path> workspaces, Duration period, Duration debounce, Random random) {
         return new SyftBoxSimulator(workspaces, period, debounce, Objects.requireNonNull(random, "random"));
     }
 
@@ -199,8 +199,12 @@ public final class SyftBoxSimulator implements AutoCloseable {
 
     /** Whether SyftBox's sync leaves a file of this name alone. */
     static boolean ignored(String name) {
-        return name.endsWith(".tmp") || name.endsWith(".log") || name.contains(".conflict")
-                || name.contains(".rejected") || name.equals("syftignore") || name.equals(".syftkeep")
+        return name.endsWith(".tmp")
+                || name.endsWith(".log")
+                || name.contains(".conflict")
+                || name.contains(".rejected")
+                || name.equals("syftignore")
+                || name.equals(".syftkeep")
                 || name.equals(".DS_Store");
     }
 
@@ -386,7 +390,9 @@ public final class SyftBoxSimulator implements AutoCloseable {
             }
             String ext = dot <= 0 ? "" : name.substring(dot);
             String stem = marked.substring(0, marked.length() - ext.length());
-            Files.move(target, file.resolveSibling(stem + "." + LocalDateTime.now().format(STAMP) + ext),
+            Files.move(
+                    target,
+                    file.resolveSibling(stem + "." + LocalDateTime.now().format(STAMP) + ext),
                     StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(file, target);
@@ -408,7 +414,10 @@ public final class SyftBoxSimulator implements AutoCloseable {
                         continue;
                     }
                     String l = etag(c, rel, e.getValue());
-                    if (l == null || l == EMPTY || l.equals(c.journal.get(rel)) || size(e.getValue()) > MAX_PRIORITY_BYTES) {
+                    if (l == null
+                            || l == EMPTY
+                            || l.equals(c.journal.get(rel))
+                            || size(e.getValue()) > MAX_PRIORITY_BYTES) {
                         c.pending.remove(rel);
                         continue;
                     }
@@ -438,7 +447,9 @@ public final class SyftBoxSimulator implements AutoCloseable {
                         if (other != c && canRead(other, rel)) {
                             String j = other.journal.get(rel);
                             Path mirror = other.datasites.resolve(rel);
-                            String ol = Files.isRegularFile(mirror, LinkOption.NOFOLLOW_LINKS) ? etag(other, rel, mirror) : null;
+                            String ol = Files.isRegularFile(mirror, LinkOption.NOFOLLOW_LINKS)
+                                    ? etag(other, rel, mirror)
+                                    : null;
                             if (ol == null || ol.equals(j) || ol == EMPTY) {
                                 download(other, rel, r);
                             } // a local change there: its full sync reconciles

@@ -31,16 +31,21 @@ import java.util.Optional;
  */
 public final class ChildMain {
 
-    private ChildMain() {
-    }
+    private ChildMain() {}
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[1]);
         PartyId self = PartyId.of(args[2]);
         switch (args[0]) {
             case "receive" -> receive(root, self, PartyId.of(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
-            case "send" -> send(root, self, PartyId.of(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            case "send" ->
+                send(
+                        root,
+                        self,
+                        PartyId.of(args[3]),
+                        Integer.parseInt(args[4]),
+                        Integer.parseInt(args[5]),
+                        Integer.parseInt(args[6]));
             case "hold" -> hold(root, self);
             case "receive-one" -> receiveOne(root, self, PartyId.of(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
@@ -55,7 +60,9 @@ public final class ChildMain {
         FileTransport.Builder b = FileTransport.builder(root, self);
         String datasites = System.getenv(SYFTBOX_ENV);
         if (datasites != null) {
-            b.layout(ChannelLayout.syftbox(Path.of(datasites), self.value() + "@crash.test",
+            b.layout(ChannelLayout.syftbox(
+                    Path.of(datasites),
+                    self.value() + "@crash.test",
                     java.util.Map.of(PartyId.of("a"), "a@crash.test", PartyId.of("b"), "b@crash.test")));
         }
         return b.open();
@@ -73,7 +80,8 @@ public final class ChildMain {
                     end = i + 1;
                 }
             }
-            List<String> complete = new String(all, 0, end, StandardCharsets.US_ASCII).lines().toList();
+            List<String> complete =
+                    new String(all, 0, end, StandardCharsets.US_ASCII).lines().toList();
             lines = complete.size();
             if (!complete.isEmpty()) {
                 lastSeq = Long.parseLong(complete.get(complete.size() - 1).split(" ")[0]);
@@ -85,8 +93,8 @@ public final class ChildMain {
             }
         }
         try (FileTransport t = open(root, self);
-             FileOutputStream out = new FileOutputStream(log.toFile(), true);
-             FileOutputStream dup = new FileOutputStream(log + ".dup", true)) {
+                FileOutputStream out = new FileOutputStream(log.toFile(), true);
+                FileOutputStream dup = new FileOutputStream(log + ".dup", true)) {
             while (lines < total) {
                 Optional<Message> m = t.receive(from, Duration.ofSeconds(30));
                 if (m.isEmpty()) {
@@ -141,7 +149,8 @@ public final class ChildMain {
     private static void receiveOne(Path root, PartyId self, PartyId from) throws Exception {
         try (FileTransport t = open(root, self)) {
             Message m = t.receive(from, Duration.ofSeconds(30)).orElseThrow();
-            System.out.println("GOT " + m.sequence() + " " + ByteBuffer.wrap(m.payload()).getInt());
+            System.out.println(
+                    "GOT " + m.sequence() + " " + ByteBuffer.wrap(m.payload()).getInt());
             System.out.flush();
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
         }

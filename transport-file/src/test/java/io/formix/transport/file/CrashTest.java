@@ -33,6 +33,7 @@ class CrashTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path logs;
 
@@ -67,7 +68,8 @@ class CrashTest {
         Path dup = Path.of(log + ".dup");
         int redelivered = Files.exists(dup) ? Files.readAllLines(dup).size() : 0;
         assertTrue(redelivered <= 2, "at most one redelivery per kill, got " + redelivered);
-        assertFalse(TestFiles.names(root.resolve("a_to_b")).stream().anyMatch(n -> ChannelNames.sequenceOf(n) >= 0),
+        assertFalse(
+                TestFiles.names(root.resolve("a_to_b")).stream().anyMatch(n -> ChannelNames.sequenceOf(n) >= 0),
                 "everything acknowledged and deleted");
     }
 
@@ -124,7 +126,8 @@ class CrashTest {
             }
         }
         int published = readies(ab); // every complete message has its marker now
-        try (FileTransport b = FileTransport.builder(root, B).maxMessageBytes(size).open()) {
+        try (FileTransport b =
+                FileTransport.builder(root, B).maxMessageBytes(size).open()) {
             long expectedSeq = 0;
             int run = 0;
             int next = 0;
@@ -155,7 +158,8 @@ class CrashTest {
     void secondProcessForTheSamePartyIsRefusedWithTheLockFileNamed() throws Exception {
         try (Child c = Child.start(logs, "hold", root.toString(), "b")) {
             assertEquals("OPEN", c.readLine(), c.errors());
-            ChannelLockedException e = assertThrows(ChannelLockedException.class,
+            ChannelLockedException e = assertThrows(
+                    ChannelLockedException.class,
                     () -> FileTransport.builder(root, B).open());
             assertTrue(e.getMessage().contains("b/party.lock"), e.getMessage());
             assertTrue(e.getMessage().contains("pid " + c.process.pid()), e.getMessage());
@@ -170,12 +174,15 @@ class CrashTest {
     @Test
     void secondOpenInTheSameJvmIsRefusedUntilTheFirstCloses() throws Exception {
         FileTransport first = FileTransport.builder(root, B).open();
-        ChannelLockedException e = assertThrows(ChannelLockedException.class,
+        ChannelLockedException e = assertThrows(
+                ChannelLockedException.class,
                 () -> FileTransport.builder(root, B).open());
         assertTrue(e.getMessage().contains("b/party.lock"), e.getMessage());
         // The same folder reached through a symbolic link.
         Path link = Files.createSymbolicLink(logs.resolve("link"), root);
-        assertThrows(ChannelLockedException.class, () -> FileTransport.builder(link, B).open());
+        assertThrows(
+                ChannelLockedException.class,
+                () -> FileTransport.builder(link, B).open());
         first.close();
         FileTransport.builder(root, B).open().close();
     }
@@ -190,7 +197,9 @@ class CrashTest {
 
     private static int readies(Path dir) {
         try {
-            return (int) TestFiles.names(dir).stream().filter(n -> ChannelNames.kind(n) == ChannelNames.Kind.READY).count();
+            return (int) TestFiles.names(dir).stream()
+                    .filter(n -> ChannelNames.kind(n) == ChannelNames.Kind.READY)
+                    .count();
         } catch (IOException e) {
             return 0;
         }

@@ -32,7 +32,8 @@ class DurableModeTest {
 
     @Test
     void forcedWritesRoundTripAndSurviveRestartsOfBothSides() throws Exception {
-        try (FileTransport a = open(A); FileTransport b = open(B)) {
+        try (FileTransport a = open(A);
+                FileTransport b = open(B)) {
             for (int i = 0; i < 20; i++) {
                 a.send(B, numbered(i, 1000 + i));
             }
@@ -45,7 +46,8 @@ class DurableModeTest {
         Path ab = root.resolve("a_to_b");
         assertEquals(10, StateFiles.read(TestFiles.cursorFile(root, A, B)).getAsLong());
         assertEquals(20, StateFiles.read(TestFiles.nextFile(root, A, B)).getAsLong());
-        try (FileTransport a = open(A); FileTransport b = open(B)) {
+        try (FileTransport a = open(A);
+                FileTransport b = open(B)) {
             a.send(B, numbered(20, 8));
             for (int i = 10; i <= 20; i++) {
                 Message m = b.receive(A, WAIT).orElseThrow();

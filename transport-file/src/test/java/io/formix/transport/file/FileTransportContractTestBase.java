@@ -13,7 +13,9 @@ abstract class FileTransportContractTestBase extends TransportContractTest {
 
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(root(), self).maxMessageBytes(configuredMax()).open();
+        return FileTransport.builder(root(), self)
+                .maxMessageBytes(configuredMax())
+                .open();
     }
 
     @Override

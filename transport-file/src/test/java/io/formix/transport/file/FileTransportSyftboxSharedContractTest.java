@@ -22,8 +22,10 @@ class FileTransportSyftboxSharedContractTest extends TransportContractTest {
 
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(dir.resolve("local"), self).maxMessageBytes(configuredMax())
-                .layout(ChannelLayout.syftbox(dir.resolve("datasites"), EMAILS.get(self), EMAILS)).open();
+        return FileTransport.builder(dir.resolve("local"), self)
+                .maxMessageBytes(configuredMax())
+                .layout(ChannelLayout.syftbox(dir.resolve("datasites"), EMAILS.get(self), EMAILS))
+                .open();
     }
 
     @Override

@@ -23,6 +23,7 @@ class FileTransportSyftboxSimulatedContractTest extends TransportContractTest {
 
     @TempDir
     Path dir;
+
     private SyftBoxSimulator sim;
 
     @BeforeEach
@@ -31,7 +32,8 @@ class FileTransportSyftboxSimulatedContractTest extends TransportContractTest {
         for (Map.Entry<PartyId, String> e : EMAILS.entrySet()) {
             ws.put(e.getValue(), workspace(e.getKey()));
         }
-        sim = SyftBoxSimulator.create(ws, Duration.ofMillis(200), Duration.ofMillis(10), new Random(42)).start();
+        sim = SyftBoxSimulator.create(ws, Duration.ofMillis(200), Duration.ofMillis(10), new Random(42))
+                .start();
     }
 
     @AfterEach
@@ -45,9 +47,11 @@ class FileTransportSyftboxSimulatedContractTest extends TransportContractTest {
 
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
-        return FileTransport.builder(dir.resolve(self.value()).resolve("local"), self).maxMessageBytes(configuredMax())
+        return FileTransport.builder(dir.resolve(self.value()).resolve("local"), self)
+                .maxMessageBytes(configuredMax())
                 .rescanInterval(Duration.ofMillis(100))
-                .layout(ChannelLayout.syftbox(workspace(self), EMAILS.get(self), EMAILS)).open();
+                .layout(ChannelLayout.syftbox(workspace(self), EMAILS.get(self), EMAILS))
+                .open();
     }
 
     @Override

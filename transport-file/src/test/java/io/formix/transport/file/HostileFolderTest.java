@@ -46,6 +46,7 @@ class HostileFolderTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path outside;
 
@@ -56,7 +57,9 @@ class HostileFolderTest {
     }
 
     FileTransport open(PartyId self) throws IOException {
-        FileTransport t = FileTransport.builder(root, self).rescanInterval(Duration.ofMillis(50)).open();
+        FileTransport t = FileTransport.builder(root, self)
+                .rescanInterval(Duration.ofMillis(50))
+                .open();
         opened.add(t);
         return t;
     }
@@ -111,7 +114,9 @@ class HostileFolderTest {
         assertTrue(e.getMessage().contains("a_to_b"), e.getMessage());
         b.close();
         a.close();
-        assertEquals(List.of("00000000.msg", "00000000.ready"), TestFiles.names(outside),
+        assertEquals(
+                List.of("00000000.msg", "00000000.ready"),
+                TestFiles.names(outside),
                 "nothing deleted or written outside");
         assertArrayEquals(frame, Files.readAllBytes(outside.resolve("00000000.msg")));
         assertTrue(Files.isSymbolicLink(ab()), "the link is left to its owner");
@@ -139,7 +144,11 @@ class HostileFolderTest {
     void legacyCountersSymlinkedOutsideAreNeitherReadNorWritten() throws Exception {
         // A valid counter (7) and a plain file: followed, the first would set the sender's number,
         // and writes through either would overwrite its first 16 bytes.
-        byte[] seven = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(7).putLong(~7L).array();
+        byte[] seven = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(7)
+                .putLong(~7L)
+                .array();
         Path counter = Files.write(outside.resolve("counter"), seven);
         byte[] text = new byte[32];
         Arrays.fill(text, (byte) 'A');
@@ -185,8 +194,8 @@ class HostileFolderTest {
         assertEquals(0, b.receiveAny(WAIT).orElseThrow().sequence());
         mkfifo(ab().resolve("00000001.msg"));
         TestFiles.writeReady(ab(), 1);
-        CorruptMessageException e = assertThrows(CorruptMessageException.class,
-                () -> b.receiveAny(Duration.ofSeconds(2)));
+        CorruptMessageException e =
+                assertThrows(CorruptMessageException.class, () -> b.receiveAny(Duration.ofSeconds(2)));
         assertTrue(e.getMessage().contains("not a regular file: FIFO"), e.getMessage());
         assertTrue(b.receiveAny(SHORT).isEmpty(), "set aside once, no error on later calls");
         Path q = TestFiles.quarantine(root, B, "a_to_b");
@@ -246,7 +255,9 @@ class HostileFolderTest {
         assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
         // Swapped at runtime: the channel folder becomes a regular file.
         Path ab = ab();
-        Files.walk(ab).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.walk(ab)
+                .sorted(java.util.Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());
         Files.write(ab, new byte[] {1});
         TestFiles.writeMsg(Files.createDirectories(root.resolve("c_to_b")), 0, numbered(3, 8));
         TestFiles.writeReady(root.resolve("c_to_b"), 0);
@@ -279,7 +290,9 @@ class HostileFolderTest {
             assertTrue(b.receive(A, SHORT).isEmpty());
         }
         Path q = TestFiles.quarantine(root, B, "a_to_b");
-        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(q.resolve("00000001.msg").resolve("inside")));
+        assertArrayEquals(
+                new byte[] {1, 2, 3},
+                Files.readAllBytes(q.resolve("00000001.msg").resolve("inside")));
         a.send(B, numbered(1, 8));
         assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
         assertEquals(1, b.stats().quarantined());
@@ -307,8 +320,10 @@ class HostileFolderTest {
     @Test
     void withCorruptKeepsNumberAPlantedMalformedFileDoesNotTakeTheSendersNumber() throws Exception {
         FileTransport a = open(A);
-        FileTransport b = FileTransport.builder(root, B).rescanInterval(Duration.ofMillis(50))
-                .corruptKeepsNumber(true).open();
+        FileTransport b = FileTransport.builder(root, B)
+                .rescanInterval(Duration.ofMillis(50))
+                .corruptKeepsNumber(true)
+                .open();
         opened.add(b);
         a.send(B, numbered(0, 8));
         assertEquals(0, b.receive(A, WAIT).orElseThrow().sequence());
@@ -323,7 +338,8 @@ class HostileFolderTest {
         Message m = b.receive(A, WAIT).orElseThrow();
         assertEquals(1, m.sequence(), "the sender's own message 1 arrives under its number");
         assertEquals(1, number(m.payload()));
-        assertArrayEquals(FrameCodec.header(-7),
+        assertArrayEquals(
+                FrameCodec.header(-7),
                 Files.readAllBytes(TestFiles.quarantine(root, B, "a_to_b").resolve("00000001.msg")));
     }
 
@@ -335,7 +351,10 @@ class HostileFolderTest {
         TestFiles.writeReady(ab(), 0);
         TestFiles.writeMsg(ab(), 1, numbered(1, 8));
         TestFiles.writeReady(ab(), 1);
-        assertEquals(0, assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT)).sequence());
+        assertEquals(
+                0,
+                assertThrows(CorruptMessageException.class, () -> b.receive(A, WAIT))
+                        .sequence());
         assertEquals(1, b.receive(A, WAIT).orElseThrow().sequence());
     }
 

@@ -29,8 +29,11 @@ class MarkerTest extends JimfsChannelFixture {
     final TestFiles.MutableClock clock = new TestFiles.MutableClock();
 
     FileTransport receiver() throws Exception {
-        return open(FileTransport.builder(root, B).maxMessageBytes(1024).clock(clock)
-                .stableWindow(Duration.ofSeconds(30)).rescanInterval(Duration.ofMillis(30)));
+        return open(FileTransport.builder(root, B)
+                .maxMessageBytes(1024)
+                .clock(clock)
+                .stableWindow(Duration.ofSeconds(30))
+                .rescanInterval(Duration.ofMillis(30)));
     }
 
     static byte[] marker(byte[] payload) {

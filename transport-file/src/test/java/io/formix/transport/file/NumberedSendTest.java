@@ -33,21 +33,28 @@ class NumberedSendTest {
 
     @Test
     void buildGetsTheNumberTheReceiverSeesAndAFailedSendLeavesItFree() throws Exception {
-        try (FileTransport a = FileTransport.builder(root, A).maxMessageBytes(64).open();
-                FileTransport b = FileTransport.builder(root, B).rescanInterval(Duration.ofMillis(50)).open()) {
+        try (FileTransport a =
+                        FileTransport.builder(root, A).maxMessageBytes(64).open();
+                FileTransport b = FileTransport.builder(root, B)
+                        .rescanInterval(Duration.ofMillis(50))
+                        .open()) {
             List<Long> asked = new ArrayList<>();
             assertEquals(0, a.sendNumbered(B, n -> {
                 asked.add(n);
                 return numbered((int) n, 8);
             }));
-            assertThrows(MessageTooLargeException.class, () -> a.sendNumbered(B, n -> {
-                asked.add(n);
-                return new byte[65];
-            }));
-            IOException refused = assertThrows(IOException.class, () -> a.sendNumbered(B, n -> {
-                asked.add(n);
-                throw new IOException("no key for " + n);
-            }));
+            assertThrows(
+                    MessageTooLargeException.class,
+                    () -> a.sendNumbered(B, n -> {
+                        asked.add(n);
+                        return new byte[65];
+                    }));
+            IOException refused = assertThrows(
+                    IOException.class,
+                    () -> a.sendNumbered(B, n -> {
+                        asked.add(n);
+                        throw new IOException("no key for " + n);
+                    }));
             assertEquals("no key for 1", refused.getMessage());
             assertFalse(Files.exists(root.resolve("a_to_b/00000001.msg")), "nothing written for a failed build");
             assertEquals(1, a.sendNumbered(B, n -> {

@@ -17,9 +17,11 @@ class PartyLockTest {
     @Test
     void secondOpenOnJimfsIsRefusedButOtherFileSystemsAndPartiesAreIndependent() throws Exception {
         PartyId b = PartyId.of("b");
-        try (FileSystem fs1 = TestFiles.jimfs(); FileSystem fs2 = TestFiles.jimfs()) {
+        try (FileSystem fs1 = TestFiles.jimfs();
+                FileSystem fs2 = TestFiles.jimfs()) {
             FileTransport first = FileTransport.builder(fs1.getPath("/r"), b).open();
-            ChannelLockedException e = assertThrows(ChannelLockedException.class,
+            ChannelLockedException e = assertThrows(
+                    ChannelLockedException.class,
                     () -> FileTransport.builder(fs1.getPath("/r/../r"), b).open());
             assertTrue(e.getMessage().contains("/r/.formix-local/b/party.lock"), e.getMessage());
             // The same path on another file system, and another party on the same root, are free.

@@ -36,8 +36,11 @@ class ReceiverCasesTest extends JimfsChannelFixture {
     final TestFiles.MutableClock clock = new TestFiles.MutableClock();
 
     FileTransport receiver() throws IOException {
-        return open(FileTransport.builder(root, B).maxMessageBytes(1024).clock(clock)
-                .stableWindow(Duration.ofSeconds(30)).rescanInterval(Duration.ofMillis(30)));
+        return open(FileTransport.builder(root, B)
+                .maxMessageBytes(1024)
+                .clock(clock)
+                .stableWindow(Duration.ofSeconds(30))
+                .rescanInterval(Duration.ofMillis(30)));
     }
 
     @Test
@@ -114,8 +117,14 @@ class ReceiverCasesTest extends JimfsChannelFixture {
         TestFiles.writeMsg(ab, 2, numbered(2, 1024));
         TestFiles.writeReady(ab, 2);
         FileTransport b = receiver();
-        assertEquals(0, assertThrows(CorruptMessageException.class, () -> b.receiveAny(WAIT)).sequence());
-        assertEquals(1, assertThrows(CorruptMessageException.class, () -> b.receiveAny(WAIT)).sequence());
+        assertEquals(
+                0,
+                assertThrows(CorruptMessageException.class, () -> b.receiveAny(WAIT))
+                        .sequence());
+        assertEquals(
+                1,
+                assertThrows(CorruptMessageException.class, () -> b.receiveAny(WAIT))
+                        .sequence());
         Message m = b.receiveAny(WAIT).orElseThrow();
         assertEquals(2, m.sequence());
         assertEquals(1024, m.payload().length);
@@ -179,9 +188,21 @@ class ReceiverCasesTest extends JimfsChannelFixture {
 
     @Test
     void foreignNamesAreIgnoredCountedAndLeftAlone() throws Exception {
-        List<String> junk = List.of(".00000000.msg", ".tmp-whatever", "00000000.sync-conflict-20260101-120000-ABC.msg",
-                "00000000.msg.sync-conflict-20260101-120000-ABC", "00000000.msg.tmp", "00000000.MSG", "00000000.READY",
-                "0000000.msg", "000000000.msg", "1.msg", "1.ready", "00000000.ready.txt", "notes.txt", "x00000000.msg");
+        List<String> junk = List.of(
+                ".00000000.msg",
+                ".tmp-whatever",
+                "00000000.sync-conflict-20260101-120000-ABC.msg",
+                "00000000.msg.sync-conflict-20260101-120000-ABC",
+                "00000000.msg.tmp",
+                "00000000.MSG",
+                "00000000.READY",
+                "0000000.msg",
+                "000000000.msg",
+                "1.msg",
+                "1.ready",
+                "00000000.ready.txt",
+                "notes.txt",
+                "x00000000.msg");
         Files.createDirectories(ab);
         for (String name : junk) {
             // Bytes that would be a corrupt message if anything parsed them.
@@ -194,7 +215,8 @@ class ReceiverCasesTest extends JimfsChannelFixture {
         assertEquals(0, number(b.receive(A, WAIT).orElseThrow().payload()));
         assertTrue(b.receive(A, SHORT).isEmpty(), "no junk delivered");
         assertEquals(0, b.stats().quarantined(), "no junk parsed");
-        List<String> left = names(ab).stream().filter(n -> !n.startsWith(".formix")).toList();
+        List<String> left =
+                names(ab).stream().filter(n -> !n.startsWith(".formix")).toList();
         assertEquals(junk.stream().sorted().toList(), left, "junk untouched, message files deleted");
         // Junk added later is counted at the next rescan.
         Files.write(ab.resolve("00000001.sync-conflict-x.ready"), new byte[0]);

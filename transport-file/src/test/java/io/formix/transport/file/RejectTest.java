@@ -77,7 +77,9 @@ class RejectTest {
 
     /** The value of a 16-byte state record (little-endian long, then its complement). */
     static long record(Path file) throws IOException {
-        return ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return ByteBuffer.wrap(Files.readAllBytes(file))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
     }
 
     /** a sends message 0, b takes and acknowledges it: both sides stand at 1. */
@@ -105,7 +107,9 @@ class RejectTest {
 
         Path q = TestFiles.quarantine(root, B, "a_to_b");
         assertEquals(List.of("00000001.msg", "00000001.msg.reason"), names(q));
-        assertEquals("bad signature??[31mred", Files.readString(q.resolve("00000001.msg.reason")).strip(),
+        assertEquals(
+                "bad signature??[31mred",
+                Files.readString(q.resolve("00000001.msg.reason")).strip(),
                 "one line, no control characters");
         assertFalse(Files.exists(ab().resolve("00000001.msg")));
         assertTrue(Files.exists(ab().resolve("00000001.ready")), "the marker stays: the genuine sender keeps it");
@@ -123,8 +127,7 @@ class RejectTest {
     }
 
     @Test
-    void genuineMessageTurnedIntoASyncthingConflictCopyIsDeliveredAfterTheForgeryAtTheCanonicalName()
-            throws Exception {
+    void genuineMessageTurnedIntoASyncthingConflictCopyIsDeliveredAfterTheForgeryAtTheCanonicalName() throws Exception {
         FileTransport[] ts = atOne();
         FileTransport a = ts[0];
         FileTransport b = ts[1];
@@ -239,7 +242,10 @@ class RejectTest {
                 assertTrue(b.receive(A, SHORT).isEmpty(), "never offered again");
             }
             assertEquals(2, b.stats().delivered(), "message 0 and the forgery, once");
-            plant(ab, "00000001.msg", numbered(1, 8)); // another file replaces the forgery (Jimfs: not by a rename onto it)
+            plant(
+                    ab,
+                    "00000001.msg",
+                    numbered(1, 8)); // another file replaces the forgery (Jimfs: not by a rename onto it)
             Message m = b.receive(A, WAIT).orElseThrow();
             assertEquals(1, m.sequence());
             assertEquals(1, number(m.payload()));
@@ -269,15 +275,23 @@ class RejectTest {
         assertEquals(4, ChannelNames.conflictCopyOf("00000004.msg.conflict.20261204223000"));
         assertEquals(4, ChannelNames.conflictCopyOf("00000004.msg.conflict.2026-12-04T22:30:00Z"));
         assertEquals(123456789, ChannelNames.conflictCopyOf("123456789.sync-conflict-20261204-223000-ABCDEFG.msg"));
-        for (String not : List.of("00000004.msg", "0000004.sync-conflict-20261204-223000-ABCDEFG.msg",
-                "00000004.sync-conflict-20261204-223000-abcdefg.msg", "00000004.sync-conflict-2026120-223000-ABCDEFG.msg",
-                "00000004.sync-conflict-20261204-223000-ABCDEFG.ready", "00000004.sync-conflict-20261204-223000-ABC.msg",
-                "00000004.msg.conflict.", "00000004.msg.conflict.a/b", "00000004.ready.conflict.1",
-                "x00000004.sync-conflict-20261204-223000-ABCDEFG.msg", "00000004.msg.conflict.1\u001b")) {
+        for (String not : List.of(
+                "00000004.msg",
+                "0000004.sync-conflict-20261204-223000-ABCDEFG.msg",
+                "00000004.sync-conflict-20261204-223000-abcdefg.msg",
+                "00000004.sync-conflict-2026120-223000-ABCDEFG.msg",
+                "00000004.sync-conflict-20261204-223000-ABCDEFG.ready",
+                "00000004.sync-conflict-20261204-223000-ABC.msg",
+                "00000004.msg.conflict.",
+                "00000004.msg.conflict.a/b",
+                "00000004.ready.conflict.1",
+                "x00000004.sync-conflict-20261204-223000-ABCDEFG.msg",
+                "00000004.msg.conflict.1\u001b")) {
             assertEquals(-1, ChannelNames.conflictCopyOf(not), not);
             assertEquals(ChannelNames.Kind.IGNORED == ChannelNames.kind(not), !not.equals("00000004.msg"));
         }
         // Conflict copies stay ignored names: counted, never parsed as messages by the listing.
-        assertEquals(ChannelNames.Kind.IGNORED, ChannelNames.kind("00000004.sync-conflict-20261204-223000-ABCDEFG.msg"));
+        assertEquals(
+                ChannelNames.Kind.IGNORED, ChannelNames.kind("00000004.sync-conflict-20261204-223000-ABCDEFG.msg"));
     }
 }

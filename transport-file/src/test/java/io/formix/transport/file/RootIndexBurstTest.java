@@ -65,8 +65,7 @@ class RootIndexBurstTest {
                 }
 
                 @Override
-                public void everythingChanged() {
-                }
+                public void everythingChanged() {}
             };
             index.subscribe(stalled, stall);
 
@@ -95,8 +94,9 @@ class RootIndexBurstTest {
             for (FileTransport heavy : heavies) {
                 Set<Integer> got = new HashSet<>();
                 for (int i = 0; i < LIGHT; i++) {
-                    Message m = heavy.receiveAny(WAIT).orElseThrow(() -> new AssertionError(
-                            heavy.self() + " found " + got.size() + " of " + LIGHT + " inbound channels"));
+                    Message m = heavy.receiveAny(WAIT)
+                            .orElseThrow(() -> new AssertionError(
+                                    heavy.self() + " found " + got.size() + " of " + LIGHT + " inbound channels"));
                     got.add(number(m.payload()));
                 }
                 assertEquals(LIGHT, got.size(), "each light once at " + heavy.self());
@@ -104,8 +104,9 @@ class RootIndexBurstTest {
             for (FileTransport light : lights) {
                 Set<PartyId> from = new HashSet<>();
                 for (int h = 0; h < HEAVY; h++) {
-                    Message m = light.receiveAny(WAIT).orElseThrow(() -> new AssertionError(
-                            light.self() + " found " + from.size() + " of " + HEAVY + " inbound channels"));
+                    Message m = light.receiveAny(WAIT)
+                            .orElseThrow(() -> new AssertionError(
+                                    light.self() + " found " + from.size() + " of " + HEAVY + " inbound channels"));
                     from.add(m.from());
                 }
                 assertEquals(HEAVY, from.size(), "each heavy once at " + light.self());
@@ -124,6 +125,8 @@ class RootIndexBurstTest {
     }
 
     private static FileTransport open(Path root, String id) throws Exception {
-        return FileTransport.builder(root, PartyId.of(id)).rescanInterval(Duration.ofHours(1)).open();
+        return FileTransport.builder(root, PartyId.of(id))
+                .rescanInterval(Duration.ofHours(1))
+                .open();
     }
 }

@@ -78,7 +78,9 @@ class RootIndexTest {
             }
 
             // Folders created after the opens are found through the events, without listing again.
-            try (FileTransport late = FileTransport.builder(root, PartyId.of("late")).rescanInterval(NEVER).open()) {
+            try (FileTransport late = FileTransport.builder(root, PartyId.of("late"))
+                    .rescanInterval(NEVER)
+                    .open()) {
                 late.send(p(7), numbered(7, 8));
                 Message m = ts.get(7).receiveAny(WAIT).orElseThrow(() -> new AssertionError("nothing arrived"));
                 assertEquals(PartyId.of("late"), m.from());
@@ -103,8 +105,10 @@ class RootIndexTest {
         Path root = fs.getPath("/r");
         List<FileTransport> ts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            ts.add(later(FileTransport.builder(root, p(i)).watchEvents(false)
-                    .rescanInterval(Duration.ofMillis(20)).open()));
+            ts.add(later(FileTransport.builder(root, p(i))
+                    .watchEvents(false)
+                    .rescanInterval(Duration.ofMillis(20))
+                    .open()));
         }
         assertEquals(0, SharedWatcher.references(fs), "no watcher used");
         publish(root.resolve(ChannelNames.channel(PartyId.of("x"), p(3))), numbered(3, 8));
@@ -117,11 +121,17 @@ class RootIndexTest {
     void anUnwatchedTransportLearnsNewChannelsFromAWatchingNeighbour() throws Exception {
         FileSystem fs = later(TestFiles.jimfs());
         Path root = fs.getPath("/r");
-        FileTransport b = later(FileTransport.builder(root, p(1)).watchEvents(false)
-                .rescanInterval(Duration.ofMillis(20)).open());
+        FileTransport b = later(FileTransport.builder(root, p(1))
+                .watchEvents(false)
+                .rescanInterval(Duration.ofMillis(20))
+                .open());
         later(FileTransport.builder(root, p(2)).rescanInterval(NEVER).open()); // watches the root
         publish(root.resolve(ChannelNames.channel(PartyId.of("x"), p(1))), numbered(5, 8));
-        assertEquals(5, number(b.receiveAny(WAIT).orElseThrow(() -> new AssertionError("none")).payload()));
+        assertEquals(
+                5,
+                number(b.receiveAny(WAIT)
+                        .orElseThrow(() -> new AssertionError("none"))
+                        .payload()));
     }
 
     @Test

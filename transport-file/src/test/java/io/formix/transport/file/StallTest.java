@@ -22,8 +22,8 @@ class StallTest extends JimfsChannelFixture {
     final TestFiles.MutableClock clock = new TestFiles.MutableClock();
 
     FileTransport receiver() throws IOException {
-        return open(FileTransport.builder(root, B).clock(clock).stableWindow(WINDOW)
-                .rescanInterval(Duration.ofMillis(20)));
+        return open(
+                FileTransport.builder(root, B).clock(clock).stableWindow(WINDOW).rescanInterval(Duration.ofMillis(20)));
     }
 
     static void put(java.nio.file.Path ch, long n) throws IOException {

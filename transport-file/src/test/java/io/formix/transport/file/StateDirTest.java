@@ -35,8 +35,10 @@ class StateDirTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path local;
+
     @TempDir
     Path outside;
 
@@ -44,20 +46,24 @@ class StateDirTest {
     void stateFolderOrQuarantineThatIsALinkIsRefusedAtOpen() throws Exception {
         Path state = Files.createDirectories(local.resolve("b"));
         Files.createSymbolicLink(state.resolve("quarantine"), outside);
-        IOException e = assertThrows(IOException.class, () -> FileTransport.builder(root, B).stateDir(state).open());
-        assertTrue(e.getMessage().contains("quarantine folder") && e.getMessage().contains("symbolic link"),
+        IOException e = assertThrows(
+                IOException.class,
+                () -> FileTransport.builder(root, B).stateDir(state).open());
+        assertTrue(
+                e.getMessage().contains("quarantine folder") && e.getMessage().contains("symbolic link"),
                 e.getMessage());
 
         Path linkedState = local.resolve("c");
         Files.createSymbolicLink(linkedState, outside);
-        e = assertThrows(IOException.class, () -> FileTransport.builder(root, B).stateDir(linkedState).open());
-        assertTrue(e.getMessage().contains("state folder") && e.getMessage().contains("symbolic link"),
-                e.getMessage());
+        e = assertThrows(
+                IOException.class,
+                () -> FileTransport.builder(root, B).stateDir(linkedState).open());
+        assertTrue(e.getMessage().contains("state folder") && e.getMessage().contains("symbolic link"), e.getMessage());
 
         Files.createSymbolicLink(root.resolve(StateDir.DEFAULT_PARENT), outside);
         e = assertThrows(IOException.class, () -> FileTransport.builder(root, B).open());
-        assertTrue(e.getMessage().contains(".formix-local") && e.getMessage().contains("symbolic link"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains(".formix-local") && e.getMessage().contains("symbolic link"), e.getMessage());
         assertEquals(List.of(), TestFiles.names(outside), "nothing created through any of the links");
     }
 
@@ -88,9 +94,13 @@ class StateDirTest {
 
     @Test
     void samePartyOnTheSameRootIsRefusedInThisProcessWhateverItsStateFolder() throws Exception {
-        try (FileTransport first = FileTransport.builder(root, B).stateDir(local.resolve("one")).open()) {
-            ChannelLockedException e = assertThrows(ChannelLockedException.class,
-                    () -> FileTransport.builder(root, B).stateDir(local.resolve("two")).open());
+        try (FileTransport first =
+                FileTransport.builder(root, B).stateDir(local.resolve("one")).open()) {
+            ChannelLockedException e = assertThrows(
+                    ChannelLockedException.class,
+                    () -> FileTransport.builder(root, B)
+                            .stateDir(local.resolve("two"))
+                            .open());
             assertTrue(e.getMessage().contains("party.lock"), e.getMessage());
         }
         FileTransport.builder(root, B).stateDir(local.resolve("two")).open().close();
@@ -161,11 +171,15 @@ class StateDirTest {
                 assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
             }
             Path q = sb.resolve("quarantine").resolve("a_to_b");
-            assertFalse(Files.exists(q.resolve("00000001.msg"), LinkOption.NOFOLLOW_LINKS), "a link is removed, not copied");
+            assertFalse(
+                    Files.exists(q.resolve("00000001.msg"), LinkOption.NOFOLLOW_LINKS),
+                    "a link is removed, not copied");
             assertArrayEquals(frame, Files.readAllBytes(target), "and its target untouched");
             assertArrayEquals(FrameCodec.header(-3), Files.readAllBytes(q.resolve("00000000.msg")), "bytes kept");
             assertTrue(Files.exists(q.resolve("00000000.ready")));
-            assertEquals(List.of("00000001.ready"), TestFiles.names(ab),
+            assertEquals(
+                    List.of("00000001.ready"),
+                    TestFiles.names(ab),
                     "only the link was set aside: the receiver still waits for the sender's message 1");
         }
     }

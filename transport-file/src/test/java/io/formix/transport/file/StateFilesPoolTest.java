@@ -45,7 +45,8 @@ class StateFilesPoolTest {
 
     @Test
     void aClosedPartyLeavesOthersOpenAndStillWritesWhatRacesItsClose(@TempDir Path dir) throws Exception {
-        try (StateFiles a = new StateFiles(false); StateFiles b = new StateFiles(false)) {
+        try (StateFiles a = new StateFiles(false);
+                StateFiles b = new StateFiles(false)) {
             a.write(dir.resolve("a"), 1);
             b.write(dir.resolve("b"), 2);
             int before = StateFiles.pooled();

@@ -28,6 +28,7 @@ class SyftBoxSimulatorTest {
 
     @TempDir
     Path dir;
+
     Map<String, Path> ws = new LinkedHashMap<>();
 
     @BeforeEach
@@ -91,7 +92,8 @@ class SyftBoxSimulatorTest {
         s.fullSyncNow();
         assertEquals("alice's", Files.readString(own(ALICE, "app_data/x/f.txt")));
         assertFalse(Files.exists(own(ALICE, "app_data/x/new.txt")));
-        assertEquals("alice's", Files.readString(mirror(BOB, ALICE, "app_data/x/f.txt")), "the server's version returns");
+        assertEquals(
+                "alice's", Files.readString(mirror(BOB, ALICE, "app_data/x/f.txt")), "the server's version returns");
         assertEquals("bob's edit", Files.readString(mirror(BOB, ALICE, "app_data/x/f.rejected.txt")));
         assertEquals("bob's file", Files.readString(mirror(BOB, ALICE, "app_data/x/new.rejected.txt")));
         assertEquals(2, s.counters().get("rejections"));

@@ -29,6 +29,7 @@ class SyftboxCrashTest {
 
     @TempDir
     Path dir;
+
     @TempDir
     Path logs;
 
@@ -37,13 +38,22 @@ class SyftboxCrashTest {
     }
 
     FileTransport sender() throws Exception {
-        return FileTransport.builder(dir.resolve("local"), A).layout(ChannelLayout.syftbox(datasites(), "a@crash.test",
-                Map.of(A, "a@crash.test", B, "b@crash.test"))).open();
+        return FileTransport.builder(dir.resolve("local"), A)
+                .layout(ChannelLayout.syftbox(
+                        datasites(), "a@crash.test", Map.of(A, "a@crash.test", B, "b@crash.test")))
+                .open();
     }
 
     Child receiver(Path log, int total) throws Exception {
-        return Child.start(Map.of(ChildMain.SYFTBOX_ENV, datasites().toString()), logs, "receive",
-                dir.resolve("local").toString(), "b", "a", "" + total, log.toString());
+        return Child.start(
+                Map.of(ChildMain.SYFTBOX_ENV, datasites().toString()),
+                logs,
+                "receive",
+                dir.resolve("local").toString(),
+                "b",
+                "a",
+                "" + total,
+                log.toString());
     }
 
     @Test
@@ -68,13 +78,17 @@ class SyftboxCrashTest {
             try (Child c = receiver(log, total)) {
                 assertEquals(0, c.waitFor(90), c.errors());
             }
-            assertEquals(total + "\n", Files.readString(datasites().resolve(
-                    "b@crash.test/app_data/formix/acks/a_to_b/ack.request")));
+            assertEquals(
+                    total + "\n",
+                    Files.readString(datasites().resolve("b@crash.test/app_data/formix/acks/a_to_b/ack.request")));
             a.send(B, TestFiles.numbered(total, 16)); // collects the acknowledgement
             Path out = datasites().resolve("a@crash.test/app_data/formix/a_to_b");
             List<String> left = TestFiles.names(out).stream()
-                    .filter(n -> ChannelNames.Names.SYFTBOX.sequenceOf(n) >= 0).toList();
-            assertEquals(List.of(ChannelNames.Names.SYFTBOX.msg(total), ChannelNames.Names.SYFTBOX.ready(total)), left,
+                    .filter(n -> ChannelNames.Names.SYFTBOX.sequenceOf(n) >= 0)
+                    .toList();
+            assertEquals(
+                    List.of(ChannelNames.Names.SYFTBOX.msg(total), ChannelNames.Names.SYFTBOX.ready(total)),
+                    left,
                     "everything acknowledged was deleted by the sender");
         }
         List<String> processed = Files.readAllLines(log);
@@ -85,8 +99,10 @@ class SyftboxCrashTest {
         Path dup = Path.of(log + ".dup");
         int redelivered = Files.exists(dup) ? Files.readAllLines(dup).size() : 0;
         assertTrue(redelivered <= 2, "at most one redelivery per kill, got " + redelivered);
-        try (FileTransport b = FileTransport.builder(dir.resolve("local"), B).layout(ChannelLayout.syftbox(datasites(),
-                "b@crash.test", Map.of(A, "a@crash.test", B, "b@crash.test"))).open()) {
+        try (FileTransport b = FileTransport.builder(dir.resolve("local"), B)
+                .layout(ChannelLayout.syftbox(
+                        datasites(), "b@crash.test", Map.of(A, "a@crash.test", B, "b@crash.test")))
+                .open()) {
             Message m = b.receive(A, Duration.ofSeconds(10)).orElseThrow();
             assertEquals(total, m.sequence(), "the next number, nothing before it again");
             assertFalse(b.receive(A, Duration.ofMillis(100)).isPresent());

@@ -43,6 +43,7 @@ class SyftboxLayoutTest {
 
     @TempDir
     Path dir;
+
     private final List<FileTransport> open = new ArrayList<>();
 
     @AfterEach
@@ -61,9 +62,12 @@ class SyftboxLayoutTest {
     }
 
     FileTransport open(PartyId self, Path state) throws IOException {
-        FileTransport t = FileTransport.builder(dir.resolve("local"), self).stateDir(state)
-                .rescanInterval(Duration.ofMillis(50)).maxMessageBytes(4096)
-                .layout(ChannelLayout.syftbox(datasites(), EMAILS.get(self), EMAILS)).open();
+        FileTransport t = FileTransport.builder(dir.resolve("local"), self)
+                .stateDir(state)
+                .rescanInterval(Duration.ofMillis(50))
+                .maxMessageBytes(4096)
+                .layout(ChannelLayout.syftbox(datasites(), EMAILS.get(self), EMAILS))
+                .open();
         open.add(t);
         return t;
     }
@@ -93,15 +97,18 @@ class SyftboxLayoutTest {
         byte[] file = Files.readAllBytes(msg);
         assertArrayEquals(FrameCodec.encode(bytes("hello")), file, "the message file is wire format v1 bytes");
         String marker = Files.readString(outDir().resolve("00000000.ready.request"), StandardCharsets.US_ASCII);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
         assertEquals(file.length + " " + sha + "\n", marker);
         String yaml = Files.readString(outDir().resolve("syft.pub.yaml"));
         assertTrue(yaml.contains("read: [\"bob@example.org\"]"), yaml);
         assertFalse(yaml.contains("alice@example.org"), "the owner needs no grant; nobody else gets one");
         assertTrue(yaml.contains("write: []"), yaml);
         try (var s = Files.list(outDir())) {
-            assertEquals(List.of("00000000.msg.request", "00000000.ready.request", "syft.pub.yaml"),
-                    s.map(p -> p.getFileName().toString()).sorted().toList(), "no temp file is left");
+            assertEquals(
+                    List.of("00000000.msg.request", "00000000.ready.request", "syft.pub.yaml"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temp file is left");
         }
     }
 
@@ -114,7 +121,8 @@ class SyftboxLayoutTest {
         assertEquals("m0", new String(b.receive(A, WAIT).orElseThrow().payload(), StandardCharsets.UTF_8));
         assertEquals("m1", new String(b.receive(A, WAIT).orElseThrow().payload(), StandardCharsets.UTF_8));
         assertTrue(b.receive(A, SHORT).isEmpty()); // acknowledges both
-        assertTrue(Files.exists(outDir().resolve("00000001.msg.request")), "the receiver deletes nothing of the sender's");
+        assertTrue(
+                Files.exists(outDir().resolve("00000001.msg.request")), "the receiver deletes nothing of the sender's");
         assertEquals("2\n", Files.readString(ackDir().resolve("ack.request")));
         assertTrue(Files.readString(ackDir().resolve("syft.pub.yaml")).contains("read: [\"alice@example.org\"]"));
         a.send(B, bytes("m2")); // the sender collects acknowledgements before each send
@@ -147,7 +155,11 @@ class SyftboxLayoutTest {
         }
         Path temp = msg.resolveSibling("replacement.tmp");
         Files.write(temp, good);
-        Files.move(temp, msg, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temp,
+                msg,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Message m = b.receive(A, WAIT).orElseThrow();
         assertEquals(0, m.sequence());
         assertEquals("genuine", new String(m.payload(), StandardCharsets.UTF_8));
@@ -162,7 +174,8 @@ class SyftboxLayoutTest {
         Files.createDirectories(ackDir());
         Files.writeString(ackDir().resolve("ack.request"), "9\n");
         a.send(B, bytes("m3"));
-        assertTrue(Files.exists(outDir().resolve("00000000.msg.request")), "an ack beyond what was sent deletes nothing");
+        assertTrue(
+                Files.exists(outDir().resolve("00000000.msg.request")), "an ack beyond what was sent deletes nothing");
         Files.writeString(ackDir().resolve("ack.request"), "2\n");
         a.send(B, bytes("m4"));
         assertFalse(Files.exists(outDir().resolve("00000001.msg.request")), "a valid ack deletes below it");
@@ -180,7 +193,8 @@ class SyftboxLayoutTest {
     @Test
     void aPermissionFileWrittenBySomeoneElseIsReplaced() throws Exception {
         Files.createDirectories(outDir());
-        Files.writeString(outDir().resolve("syft.pub.yaml"), "rules:\n  - pattern: \"**\"\n    access:\n      read: [\"*\"]\n");
+        Files.writeString(
+                outDir().resolve("syft.pub.yaml"), "rules:\n  - pattern: \"**\"\n    access:\n      read: [\"*\"]\n");
         FileTransport a = open(A);
         a.send(B, bytes("x"));
         String yaml = Files.readString(outDir().resolve("syft.pub.yaml"));
@@ -240,30 +254,51 @@ class SyftboxLayoutTest {
 
     @Test
     void emailsThatCouldEscapeTheirFolderAreRefused() {
-        for (String bad : List.of("../x@y.org", "a/b@c.org", ".a@b.org", "a..b@c.org", "a@b..org", "a@", "@b",
-                "a@b/../c", "a b@c.org", "a@b.org\n", "")) {
+        for (String bad : List.of(
+                "../x@y.org",
+                "a/b@c.org",
+                ".a@b.org",
+                "a..b@c.org",
+                "a@b..org",
+                "a@",
+                "@b",
+                "a@b/../c",
+                "a b@c.org",
+                "a@b.org\n",
+                "")) {
             assertThrows(IllegalArgumentException.class, () -> ChannelLayout.requireEmail(bad), bad);
         }
         assertEquals("first.last+tag@sub.example.org", ChannelLayout.requireEmail("first.last+tag@sub.example.org"));
-        assertThrows(IllegalArgumentException.class, () -> ChannelLayout.syftbox(datasites(), "alice@example.org",
-                Map.of(A, "alice@example.org", B, "bob@example.org/..")));
-        assertThrows(IllegalArgumentException.class, () -> ChannelLayout.syftbox(datasites(), "carol@example.org", EMAILS));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ChannelLayout.syftbox(
+                        datasites(), "alice@example.org", Map.of(A, "alice@example.org", B, "bob@example.org/..")));
+        assertThrows(
+                IllegalArgumentException.class, () -> ChannelLayout.syftbox(datasites(), "carol@example.org", EMAILS));
     }
 
     @Test
     void partiesOfOneHostShareItsDatasite() throws Exception {
         PartyId c = PartyId.of("2");
         Map<PartyId, String> table = Map.of(A, "alice@example.org", B, "bob@example.org", c, "alice@example.org");
-        FileTransport a = FileTransport.builder(dir.resolve("local"), A).stateDir(dir.resolve("sa"))
-                .rescanInterval(Duration.ofMillis(50)).layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table)).open();
+        FileTransport a = FileTransport.builder(dir.resolve("local"), A)
+                .stateDir(dir.resolve("sa"))
+                .rescanInterval(Duration.ofMillis(50))
+                .layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table))
+                .open();
         open.add(a);
-        FileTransport two = FileTransport.builder(dir.resolve("local"), c).stateDir(dir.resolve("sc"))
-                .rescanInterval(Duration.ofMillis(50)).layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table)).open();
+        FileTransport two = FileTransport.builder(dir.resolve("local"), c)
+                .stateDir(dir.resolve("sc"))
+                .rescanInterval(Duration.ofMillis(50))
+                .layout(ChannelLayout.syftbox(datasites(), "alice@example.org", table))
+                .open();
         open.add(two);
         a.send(c, bytes("next door"));
         assertEquals("next door", new String(two.receive(A, WAIT).orElseThrow().payload(), StandardCharsets.UTF_8));
         assertTrue(two.receive(A, SHORT).isEmpty());
-        assertEquals("1\n", Files.readString(datasites().resolve("alice@example.org/app_data/formix/acks/0_to_2/ack.request")));
+        assertEquals(
+                "1\n",
+                Files.readString(datasites().resolve("alice@example.org/app_data/formix/acks/0_to_2/ack.request")));
     }
 
     @Test

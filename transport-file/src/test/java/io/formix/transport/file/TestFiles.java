@@ -23,8 +23,7 @@ import java.util.stream.Stream;
 /** Helpers for the file transport tests: Jimfs with a fast watcher, hand-written message files. */
 final class TestFiles {
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** A Unix-like Jimfs whose watch service polls every {@code pollMillis}. */
     static FileSystem jimfs(long pollMillis) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.formix.transport.Message;
 import io.formix.transport.PartyId;
-import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +66,9 @@ class WakeUpTest {
         int n = 200;
         List<FileTransport> ts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ts.add(later(FileTransport.builder(root, PartyId.ofPid(i)).rescanInterval(NEVER).open()));
+            ts.add(later(FileTransport.builder(root, PartyId.ofPid(i))
+                    .rescanInterval(NEVER)
+                    .open()));
         }
         for (int i = 0; i < n; i++) {
             ts.get(i).send(PartyId.ofPid((i + 1) % n), numbered(i, 8));
@@ -91,7 +92,8 @@ class WakeUpTest {
     }
 
     private void awakenedByEvents(Path root) throws Exception {
-        FileTransport b = later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
+        FileTransport b =
+                later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
         ExecutorService ex = Executors.newSingleThreadExecutor();
         later(ex::shutdownNow);
         Future<Message> any = ex.submit(() -> b.receiveAny(WAIT).orElseThrow());
@@ -110,7 +112,9 @@ class WakeUpTest {
     void periodicRescanDeliversWhenNoEventEverComes() throws Exception {
         FileSystem fs = later(TestFiles.jimfs(TimeUnit.HOURS.toMillis(1))); // the watcher never reports
         Path root = fs.getPath("/r");
-        FileTransport b = later(FileTransport.builder(root, B).rescanInterval(Duration.ofMillis(50)).open());
+        FileTransport b = later(FileTransport.builder(root, B)
+                .rescanInterval(Duration.ofMillis(50))
+                .open());
         FileTransport a = later(FileTransport.builder(root, A).open());
         assertTrue(b.receive(A, Duration.ofMillis(100)).isEmpty());
         a.send(B, numbered(1, 8));
@@ -124,11 +128,14 @@ class WakeUpTest {
     void withoutEventsTheRescanAloneFindsMessagesAndNewChannels() throws Exception {
         FileSystem fs = later(TestFiles.jimfs());
         Path root = fs.getPath("/r");
-        FileTransport b = later(FileTransport.builder(root, B).watchEvents(false)
-                .rescanInterval(Duration.ofMillis(20)).open());
+        FileTransport b = later(FileTransport.builder(root, B)
+                .watchEvents(false)
+                .rescanInterval(Duration.ofMillis(20))
+                .open());
         assertEquals(0, SharedWatcher.references(fs), "no watcher used");
         assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
-        FileTransport c = later(FileTransport.builder(root, PartyId.of("c")).watchEvents(false).open());
+        FileTransport c = later(
+                FileTransport.builder(root, PartyId.of("c")).watchEvents(false).open());
         c.send(B, numbered(3, 8));
         Message m = b.receiveAny(WAIT).orElseThrow();
         assertEquals(PartyId.of("c"), m.from());
@@ -144,7 +151,8 @@ class WakeUpTest {
         for (int i = 0; i < channels; i++) {
             Files.createDirectories(root.resolve("s" + i + "_to_b"));
         }
-        FileTransport b = later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
+        FileTransport b =
+                later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
         assertTrue(b.receiveAny(Duration.ofMillis(50)).isEmpty());
         assertEquals(channels, b.inboundParties().size());
         b.resetPolls();
@@ -170,8 +178,8 @@ class WakeUpTest {
         });
         started.await();
         b.close(); // before or during the wait: either way a TransportClosedException
-        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> blocked.get(10, TimeUnit.SECONDS));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> blocked.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof io.formix.transport.TransportClosedException, e.toString());
     }
 }

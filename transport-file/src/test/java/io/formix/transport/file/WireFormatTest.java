@@ -71,8 +71,13 @@ class WireFormatTest extends JimfsChannelFixture {
         };
         FileTransport a = open(FileTransport.builder(root, A).durable(true).fileOps(recording));
         a.send(B, new byte[] {1});
-        assertEquals(List.of("write .tmp-00000000.msg forced", "rename .tmp-00000000.msg -> 00000000.msg",
-                "force a_to_b", "create 00000000.ready"), calls);
+        assertEquals(
+                List.of(
+                        "write .tmp-00000000.msg forced",
+                        "rename .tmp-00000000.msg -> 00000000.msg",
+                        "force a_to_b",
+                        "create 00000000.ready"),
+                calls);
     }
 
     @Test
@@ -90,8 +95,7 @@ class WireFormatTest extends JimfsChannelFixture {
         assertEquals(1, empty.sequence());
         assertEquals(0, empty.payload().length);
         b.receive(A, Duration.ofMillis(1)); // acknowledges 1
-        assertEquals(List.of(), visible(),
-                "delivered files are deleted");
+        assertEquals(List.of(), visible(), "delivered files are deleted");
     }
 
     @Test
@@ -121,10 +125,24 @@ class WireFormatTest extends JimfsChannelFixture {
         assertEquals(42, ChannelNames.sequenceOf("00000042.msg"));
         assertEquals(42, ChannelNames.sequenceOf("00000042.ready"));
         assertEquals(123_456_789, ChannelNames.sequenceOf("123456789.msg"));
-        for (String bad : List.of("0000042.msg", "000000042.msg", "0123456789.msg", "00000042.MSG",
-                "00000042.Ready", ".00000042.msg", "00000042.msg.tmp", "00000042.sync-conflict-20260101-x.msg",
-                "00000042.msg.sync-conflict-20260101", "+0000042.msg", "-0000042.msg", "0000004a.msg",
-                "00000042.msg ", "00000042", "msg", "00000042.msgx", "9999999999999999999.msg",
+        for (String bad : List.of(
+                "0000042.msg",
+                "000000042.msg",
+                "0123456789.msg",
+                "00000042.MSG",
+                "00000042.Ready",
+                ".00000042.msg",
+                "00000042.msg.tmp",
+                "00000042.sync-conflict-20260101-x.msg",
+                "00000042.msg.sync-conflict-20260101",
+                "+0000042.msg",
+                "-0000042.msg",
+                "0000004a.msg",
+                "00000042.msg ",
+                "00000042",
+                "msg",
+                "00000042.msgx",
+                "9999999999999999999.msg",
                 "０００００００１.msg")) {
             assertEquals(-1, ChannelNames.sequenceOf(bad), bad);
             assertEquals(ChannelNames.Kind.IGNORED, ChannelNames.kind(bad), bad);
@@ -138,7 +156,9 @@ class WireFormatTest extends JimfsChannelFixture {
         for (String bad : List.of("_to_b", "A_to_b", "a_to_b_to_b", "a.b_to_b", "b_to_b", "a-to-b", "a_to_bb")) {
             assertTrue(ChannelNames.senderOf(bad, B).isEmpty(), bad);
         }
-        assertEquals(PartyId.of("0"), ChannelNames.senderOf("0_to_1", PartyId.of("1")).orElseThrow());
+        assertEquals(
+                PartyId.of("0"),
+                ChannelNames.senderOf("0_to_1", PartyId.of("1")).orElseThrow());
         assertEquals(FrameCodec.HEADER_BYTES, 8);
     }
 }

@@ -16,8 +16,7 @@ final class Bytes {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final HexFormat HEX = HexFormat.of();
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static byte[] random(int n) {
         byte[] b = new byte[n];

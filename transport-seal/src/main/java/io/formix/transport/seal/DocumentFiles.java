@@ -23,8 +23,7 @@ public final class DocumentFiles {
     /** Largest document accepted. */
     public static final int MAX_BYTES = SignedDocument.MAX_BYTES;
 
-    private DocumentFiles() {
-    }
+    private DocumentFiles() {}
 
     /**
      * Reads a document's bytes, for {@code verify} of the matching type.
@@ -41,8 +40,8 @@ public final class DocumentFiles {
             throw new IOException("document " + file + " holds " + a.size() + " bytes, more than " + MAX_BYTES);
         }
         ByteBuffer buf = ByteBuffer.allocate(MAX_BYTES + 1);
-        try (SeekableByteChannel ch = Files.newByteChannel(file,
-                Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (SeekableByteChannel ch =
+                Files.newByteChannel(file, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // to the end, or one byte past the bound
             }

@@ -34,8 +34,10 @@ public class DocumentRejectedException extends GeneralSecurityException {
     private final Reason reason;
 
     public DocumentRejectedException(Reason reason, String message) {
-        super(Objects.requireNonNull(reason, "reason").name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + ": " + message);
+        super(Objects.requireNonNull(reason, "reason")
+                        .name()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' ') + ": " + message);
         this.reason = reason;
     }
 

@@ -77,8 +77,11 @@ public final class EncryptionKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncryptionKey k && kid.equals(k.kid) && java.util.Arrays.equals(publicKey, k.publicKey)
-                && notBefore.equals(k.notBefore) && expiresAt.equals(k.expiresAt);
+        return o instanceof EncryptionKey k
+                && kid.equals(k.kid)
+                && java.util.Arrays.equals(publicKey, k.publicKey)
+                && notBefore.equals(k.notBefore)
+                && expiresAt.equals(k.expiresAt);
     }
 
     @Override

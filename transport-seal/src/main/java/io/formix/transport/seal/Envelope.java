@@ -47,7 +47,14 @@ final class Envelope {
 
     static byte[] encode(byte[] hdr, byte[] enc, byte[] ct, byte[] sig) {
         ByteBuffer b = ByteBuffer.allocate(FIXED + hdr.length + ct.length);
-        b.put(MAGIC).put(VERSION).putShort((short) hdr.length).put(hdr).put(enc).putInt(ct.length).put(ct).put(sig);
+        b.put(MAGIC)
+                .put(VERSION)
+                .putShort((short) hdr.length)
+                .put(hdr)
+                .put(enc)
+                .putInt(ct.length)
+                .put(ct)
+                .put(sig);
         return b.array();
     }
 
@@ -59,8 +66,8 @@ final class Envelope {
      */
     static Envelope parse(byte[] buf, int maxBytes) throws EnvelopeRejectedException {
         if (buf.length < MIN_BYTES) {
-            throw new EnvelopeRejectedException(Step.PARSE, "truncated: " + buf.length + " bytes, an envelope has at least "
-                    + MIN_BYTES);
+            throw new EnvelopeRejectedException(
+                    Step.PARSE, "truncated: " + buf.length + " bytes, an envelope has at least " + MIN_BYTES);
         }
         if (buf.length > maxBytes) {
             throw new EnvelopeRejectedException(Step.PARSE, "oversized: " + buf.length + " bytes, at most " + maxBytes);
@@ -69,13 +76,14 @@ final class Envelope {
             throw new EnvelopeRejectedException(Step.PARSE, "not a sealed envelope (magic)");
         }
         if (buf[MAGIC.length] != VERSION) {
-            throw new EnvelopeRejectedException(Step.PARSE, "unsupported envelope version " + (buf[MAGIC.length] & 0xff));
+            throw new EnvelopeRejectedException(
+                    Step.PARSE, "unsupported envelope version " + (buf[MAGIC.length] & 0xff));
         }
         ByteBuffer b = ByteBuffer.wrap(buf);
         int hdrLen = b.getShort(MAGIC.length + 1) & 0xffff;
         if (hdrLen < Header.MIN_BYTES || hdrLen > Header.MAX_BYTES) {
-            throw new EnvelopeRejectedException(Step.PARSE, "header length " + hdrLen + " outside "
-                    + Header.MIN_BYTES + ".." + Header.MAX_BYTES);
+            throw new EnvelopeRejectedException(
+                    Step.PARSE, "header length " + hdrLen + " outside " + Header.MIN_BYTES + ".." + Header.MAX_BYTES);
         }
         if (buf.length < FIXED + hdrLen + Hpke.TAG_BYTES) {
             throw new EnvelopeRejectedException(Step.PARSE, "truncated after the header");
@@ -84,8 +92,8 @@ final class Envelope {
         long ctLen = b.getInt(ctLenAt) & 0xffffffffL;
         long expected = (long) buf.length - FIXED - hdrLen;
         if (ctLen != expected) {
-            throw new EnvelopeRejectedException(Step.PARSE, "ciphertext length " + ctLen + " disagrees with the "
-                    + expected + " bytes present");
+            throw new EnvelopeRejectedException(
+                    Step.PARSE, "ciphertext length " + ctLen + " disagrees with the " + expected + " bytes present");
         }
         if (ctLen < Hpke.TAG_BYTES + Padding.PREFIX) {
             throw new EnvelopeRejectedException(Step.PARSE, "ciphertext of " + ctLen + " bytes is too short");

@@ -7,8 +7,7 @@ package io.formix.transport.seal;
  */
 public final class Fingerprint {
 
-    private Fingerprint() {
-    }
+    private Fingerprint() {}
 
     /** The fingerprint of the raw public key {@code publicKey}. */
     public static String of(byte[] publicKey) {

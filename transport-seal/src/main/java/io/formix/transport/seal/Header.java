@@ -24,8 +24,15 @@ record Header(NetworkId net, PartyId from, PartyId to, long seq, String kid, byt
         byte[] f = from.value().getBytes(StandardCharsets.US_ASCII);
         byte[] t = to.value().getBytes(StandardCharsets.US_ASCII);
         ByteBuffer b = ByteBuffer.allocate(MIN_BYTES - 2 + f.length + t.length);
-        b.put(net.raw()).put((byte) f.length).put(f).put((byte) t.length).put(t).putLong(seq)
-                .put(Bytes.unhex(kid)).put(mid).putLong(ts);
+        b.put(net.raw())
+                .put((byte) f.length)
+                .put(f)
+                .put((byte) t.length)
+                .put(t)
+                .putLong(seq)
+                .put(Bytes.unhex(kid))
+                .put(mid)
+                .putLong(ts);
         return b.array();
     }
 

@@ -24,8 +24,7 @@ final class Hpke {
     // BC's HPKE objects keep per-suite helpers; one per thread avoids sharing them across threads.
     private static final ThreadLocal<HPKE> SUITE_INSTANCE = ThreadLocal.withInitial(Hpke::newSuite);
 
-    private Hpke() {
-    }
+    private Hpke() {}
 
     static HPKE newSuite() {
         return new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM128);
@@ -55,8 +54,9 @@ final class Hpke {
     /** SealBase to {@code recipient}: returns {@code {enc, ct}}. */
     static byte[][] seal(byte[] recipient, byte[] info, byte[] aad, byte[] pt) {
         try {
-            byte[][] ctEnc = SUITE_INSTANCE.get().seal(new X25519PublicKeyParameters(recipient, 0), info, aad, pt,
-                    null, null, null);
+            byte[][] ctEnc = SUITE_INSTANCE
+                    .get()
+                    .seal(new X25519PublicKeyParameters(recipient, 0), info, aad, pt, null, null, null);
             return new byte[][] {ctEnc[1], ctEnc[0]};
         } catch (InvalidCipherTextException e) {
             // Sealing with a well-formed key does not fail; if BC says otherwise, it is a bug, not input.

@@ -30,11 +30,14 @@ final class KeyFiles {
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private KeyFiles() {
-    }
+    private KeyFiles() {}
 
     /** Creates {@code dir} with mode 0700 if it is absent, then checks it as {@link #checkDirectory} does. */
     static void prepareDirectory(Path dir) throws IOException {
@@ -84,7 +87,8 @@ final class KeyFiles {
         }
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Bytes.hex(Bytes.random(4)) + ".tmp");
         try {
-            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
+            try (SeekableByteChannel ch = Files.newByteChannel(
+                    tmp,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(OWNER_FILE))) {
                 ByteBuffer b = ByteBuffer.wrap(content);
@@ -108,7 +112,8 @@ final class KeyFiles {
         readPrivate(file); // the file must be a key file we may read: no link, owner-only
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Bytes.hex(Bytes.random(4)) + ".tmp");
         try {
-            try (SeekableByteChannel ch = Files.newByteChannel(tmp,
+            try (SeekableByteChannel ch = Files.newByteChannel(
+                    tmp,
                     EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(OWNER_FILE))) {
                 ByteBuffer b = ByteBuffer.wrap(content);
@@ -146,8 +151,8 @@ final class KeyFiles {
                     + " bytes, more than a key file ever does (" + MAX_KEY_FILE_BYTES + ")");
         }
         ByteBuffer buf = ByteBuffer.allocate(MAX_KEY_FILE_BYTES + 1);
-        try (SeekableByteChannel ch = Files.newByteChannel(file,
-                Set.<java.nio.file.OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (SeekableByteChannel ch = Files.newByteChannel(
+                file, Set.<java.nio.file.OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // read to the end or one byte past the bound
             }
@@ -163,8 +168,8 @@ final class KeyFiles {
 
     private static void requirePosix(Path p) throws IOException {
         if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            throw new UnsafeKeyFileException("key storage needs a POSIX file system (owner-only permissions); "
-                    + p + " is not on one");
+            throw new UnsafeKeyFileException(
+                    "key storage needs a POSIX file system (owner-only permissions); " + p + " is not on one");
         }
     }
 

@@ -53,8 +53,12 @@ public final class NetworkDescriptor {
             throw new IllegalArgumentException("only the network's admin key signs its descriptor");
         }
         ObjectNode o = Json.object();
-        o.put("type", TYPE).put("v", 1).put("net", networkId.hex()).put("admin", Bytes.b64(adminKey))
-                .put("suite", suite).put("layout", layout);
+        o.put("type", TYPE)
+                .put("v", 1)
+                .put("net", networkId.hex())
+                .put("admin", Bytes.b64(adminKey))
+                .put("suite", suite)
+                .put("layout", layout);
         return SignedDocument.sign(o, admin);
     }
 
@@ -71,21 +75,26 @@ public final class NetworkDescriptor {
         if (!Bytes.same(Bytes.ascii(Fingerprint.of(v.signer())), Bytes.ascii(adminFingerprint))) {
             // The signer's own fingerprint is not printed: a user must not be tempted to copy it
             // from the folder instead of getting the right one from the admin.
-            throw new DocumentRejectedException(Reason.WRONG_SIGNER, "network descriptor is signed by another key, "
-                    + "not by the pinned admin key " + Bytes.printable(adminFingerprint));
+            throw new DocumentRejectedException(
+                    Reason.WRONG_SIGNER,
+                    "network descriptor is signed by another key, " + "not by the pinned admin key "
+                            + Bytes.printable(adminFingerprint));
         }
         JsonNode p = v.payload();
         try {
             NetworkId net = NetworkId.fromHex(Json.text(p, "net"));
             byte[] admin = Json.b64(p, "admin", IdentityKey.KEY_BYTES);
             if (!Bytes.same(admin, v.signer())) {
-                throw new DocumentRejectedException(Reason.WRONG_SIGNER,
+                throw new DocumentRejectedException(
+                        Reason.WRONG_SIGNER,
                         "network descriptor names admin key " + Fingerprint.of(admin) + " but is signed by another");
             }
             String suite = Json.text(p, "suite");
             if (!suite.equals(Hpke.SUITE)) {
-                throw new DocumentRejectedException(Reason.UNKNOWN_SUITE,
-                        "network descriptor names suite '" + Bytes.printable(suite) + "'; this version speaks " + Hpke.SUITE);
+                throw new DocumentRejectedException(
+                        Reason.UNKNOWN_SUITE,
+                        "network descriptor names suite '" + Bytes.printable(suite) + "'; this version speaks "
+                                + Hpke.SUITE);
             }
             String layout = Json.text(p, "layout");
             if (!LAYOUT.matcher(layout).matches()) {

@@ -34,8 +34,13 @@ public final class NodeDescriptor {
     private final List<EncryptionKey> encryptionKeys;
     private final long seq;
 
-    private NodeDescriptor(NetworkId networkId, PartyId uid, Role role, byte[] identityKey,
-                           List<EncryptionKey> encryptionKeys, long seq) {
+    private NodeDescriptor(
+            NetworkId networkId,
+            PartyId uid,
+            Role role,
+            byte[] identityKey,
+            List<EncryptionKey> encryptionKeys,
+            long seq) {
         this.networkId = networkId;
         this.uid = uid;
         this.role = role;
@@ -66,12 +71,20 @@ public final class NodeDescriptor {
             throw new IllegalArgumentException("a node descriptor is signed by the node's own identity key");
         }
         ObjectNode o = Json.object();
-        o.put("type", TYPE).put("v", 1).put("net", networkId.hex()).put("uid", uid.value())
-                .put("role", role.wireName()).put("idk", Bytes.b64(identityKey)).put("seq", seq);
+        o.put("type", TYPE)
+                .put("v", 1)
+                .put("net", networkId.hex())
+                .put("uid", uid.value())
+                .put("role", role.wireName())
+                .put("idk", Bytes.b64(identityKey))
+                .put("seq", seq);
         ArrayNode kem = o.putArray("kem");
         for (EncryptionKey k : encryptionKeys) {
-            kem.addObject().put("kid", k.kid()).put("pk", Bytes.b64(k.raw()))
-                    .put("nbf", k.notBefore().getEpochSecond()).put("exp", k.expiresAt().getEpochSecond());
+            kem.addObject()
+                    .put("kid", k.kid())
+                    .put("pk", Bytes.b64(k.raw()))
+                    .put("nbf", k.notBefore().getEpochSecond())
+                    .put("exp", k.expiresAt().getEpochSecond());
         }
         return SignedDocument.sign(o, identity);
     }
@@ -85,8 +98,9 @@ public final class NodeDescriptor {
      *     names), {@code WRONG_NETWORK}, {@code FINGERPRINT_MISMATCH} (identity key is not the
      *     roster's), {@code ROLE_MISMATCH}, {@code ROLLBACK}, or a format or signature reason
      */
-    public static Optional<NodeDescriptor> verify(byte[] document, NetworkDescriptor network, Roster roster,
-                                                  long lastAcceptedSeq) throws DocumentRejectedException {
+    public static Optional<NodeDescriptor> verify(
+            byte[] document, NetworkDescriptor network, Roster roster, long lastAcceptedSeq)
+            throws DocumentRejectedException {
         SignedDocument.Verified v = SignedDocument.verify(document, "node descriptor", TYPE);
         JsonNode p = v.payload();
         NetworkId net;
@@ -110,20 +124,25 @@ public final class NodeDescriptor {
                 if (!EncryptionKey.isKid(kid) || !kids.add(kid)) {
                     throw new IllegalArgumentException("kid must be 8 lower-case hex digits, each listed once");
                 }
-                keys.add(new EncryptionKey(kid, Json.b64(k, "pk", Hpke.KEY_BYTES),
-                        Instant.ofEpochSecond(Json.integer(k, "nbf")), Instant.ofEpochSecond(Json.integer(k, "exp"))));
+                keys.add(new EncryptionKey(
+                        kid,
+                        Json.b64(k, "pk", Hpke.KEY_BYTES),
+                        Instant.ofEpochSecond(Json.integer(k, "nbf")),
+                        Instant.ofEpochSecond(Json.integer(k, "exp"))));
             }
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            throw new DocumentRejectedException(Reason.MALFORMED, "node descriptor: " + Bytes.printable(e.getMessage()));
+            throw new DocumentRejectedException(
+                    Reason.MALFORMED, "node descriptor: " + Bytes.printable(e.getMessage()));
         }
         String what = "node descriptor of " + uid;
         if (!Bytes.same(idk, v.signer())) {
-            throw new DocumentRejectedException(Reason.WRONG_SIGNER,
+            throw new DocumentRejectedException(
+                    Reason.WRONG_SIGNER,
                     what + " is signed by " + Fingerprint.of(v.signer()) + ", not by the identity key it names");
         }
         if (!net.equals(network.networkId()) || !net.equals(roster.networkId())) {
-            throw new DocumentRejectedException(Reason.WRONG_NETWORK,
-                    what + " is for network " + net + ", not " + network.networkId());
+            throw new DocumentRejectedException(
+                    Reason.WRONG_NETWORK, what + " is for network " + net + ", not " + network.networkId());
         }
         Optional<Roster.Entry> entry = roster.entry(uid);
         if (entry.isEmpty()) {
@@ -131,16 +150,20 @@ public final class NodeDescriptor {
         }
         String fpr = Fingerprint.of(idk);
         if (!Bytes.same(Bytes.ascii(fpr), Bytes.ascii(entry.get().identityFingerprint()))) {
-            throw new DocumentRejectedException(Reason.FINGERPRINT_MISMATCH, what + " has identity key " + fpr
-                    + " but the roster lists " + Bytes.printable(entry.get().identityFingerprint()));
+            throw new DocumentRejectedException(
+                    Reason.FINGERPRINT_MISMATCH,
+                    what + " has identity key " + fpr + " but the roster lists "
+                            + Bytes.printable(entry.get().identityFingerprint()));
         }
         if (role != entry.get().role()) {
-            throw new DocumentRejectedException(Reason.ROLE_MISMATCH,
-                    what + " claims role " + role.wireName() + " but the roster gives " + entry.get().role().wireName());
+            throw new DocumentRejectedException(
+                    Reason.ROLE_MISMATCH,
+                    what + " claims role " + role.wireName() + " but the roster gives "
+                            + entry.get().role().wireName());
         }
         if (seq < lastAcceptedSeq) {
-            throw new DocumentRejectedException(Reason.ROLLBACK,
-                    what + " has seq " + seq + ", older than the accepted " + lastAcceptedSeq);
+            throw new DocumentRejectedException(
+                    Reason.ROLLBACK, what + " has seq " + seq + ", older than the accepted " + lastAcceptedSeq);
         }
         return Optional.of(new NodeDescriptor(net, uid, role, idk, keys, seq));
     }
@@ -191,8 +214,10 @@ public final class NodeDescriptor {
     public Optional<EncryptionKey> currentKey(Instant now) {
         EncryptionKey best = null;
         for (EncryptionKey k : encryptionKeys) {
-            if (k.usableAt(now) && (best == null || k.notBefore().isAfter(best.notBefore())
-                    || k.notBefore().equals(best.notBefore()) && k.kid().compareTo(best.kid()) > 0)) {
+            if (k.usableAt(now)
+                    && (best == null
+                            || k.notBefore().isAfter(best.notBefore())
+                            || k.notBefore().equals(best.notBefore()) && k.kid().compareTo(best.kid()) > 0)) {
                 best = k;
             }
         }

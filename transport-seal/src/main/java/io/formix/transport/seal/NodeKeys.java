@@ -49,8 +49,7 @@ public final class NodeKeys {
     private static final int MAX_KEYS = 64;
 
     /** One encryption key: its public description and the X25519 pair that opens it. */
-    record Private(EncryptionKey key, AsymmetricCipherKeyPair pair) {
-    }
+    record Private(EncryptionKey key, AsymmetricCipherKeyPair pair) {}
 
     private final Path dir;
     private final IdentityKey identity;
@@ -115,7 +114,8 @@ public final class NodeKeys {
                 }
                 Private p = readEncryptionKey(f);
                 if (!p.key().kid().equals(m.group(1))) {
-                    throw new IOException("key file " + f + " holds kid " + p.key().kid() + ", not the kid in its name");
+                    throw new IOException(
+                            "key file " + f + " holds kid " + p.key().kid() + ", not the kid in its name");
                 }
                 keys.put(p.key().kid(), p);
             }
@@ -145,8 +145,11 @@ public final class NodeKeys {
             Json.expectType(o, "formix/encryption-key");
             String kid = Json.text(o, "kid");
             AsymmetricCipherKeyPair pair = Hpke.fromPrivate(Json.b64(o, "sk", Hpke.KEY_BYTES));
-            EncryptionKey key = new EncryptionKey(kid, Hpke.publicKey(pair),
-                    Instant.ofEpochSecond(Json.integer(o, "nbf")), Instant.ofEpochSecond(Json.integer(o, "exp")));
+            EncryptionKey key = new EncryptionKey(
+                    kid,
+                    Hpke.publicKey(pair),
+                    Instant.ofEpochSecond(Json.integer(o, "nbf")),
+                    Instant.ofEpochSecond(Json.integer(o, "exp")));
             return new Private(key, pair);
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new IOException("malformed key file " + f + ": " + e.getMessage());
@@ -239,9 +242,12 @@ public final class NodeKeys {
 
     private static byte[] encryptionKeyFile(EncryptionKey key, AsymmetricCipherKeyPair pair) {
         ObjectNode o = Json.object();
-        o.put("type", "formix/encryption-key").put("v", 1).put("kid", key.kid())
+        o.put("type", "formix/encryption-key")
+                .put("v", 1)
+                .put("kid", key.kid())
                 .put("sk", Bytes.b64(Hpke.privateKey(pair)))
-                .put("nbf", key.notBefore().getEpochSecond()).put("exp", key.expiresAt().getEpochSecond());
+                .put("nbf", key.notBefore().getEpochSecond())
+                .put("exp", key.expiresAt().getEpochSecond());
         return Json.bytes(o);
     }
 

@@ -32,8 +32,14 @@ public final class Opener {
      * @param keyGrace how long after its expiry a key still opens messages sealed to it
      * @param maxEnvelopeBytes the largest envelope accepted (the wrapped transport's maximum)
      */
-    public Opener(NetworkId network, PartyId self, NodeKeys keys, KeyDirectory directory, Clock clock,
-                  Duration keyGrace, int maxEnvelopeBytes) {
+    public Opener(
+            NetworkId network,
+            PartyId self,
+            NodeKeys keys,
+            KeyDirectory directory,
+            Clock clock,
+            Duration keyGrace,
+            int maxEnvelopeBytes) {
         this.network = Objects.requireNonNull(network, "network");
         this.self = Objects.requireNonNull(self, "self");
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -56,8 +62,10 @@ public final class Opener {
     public VerifiedEnvelope verify(byte[] envelope, PartyId channelSender) throws EnvelopeRejectedException {
         Envelope e = Envelope.parse(envelope, maxEnvelopeBytes);
         Header h = e.header;
-        NodeDescriptor sender = directory.lookup(h.from())
-                .orElseThrow(() -> new EnvelopeRejectedException(Step.SENDER, h.from() + " is not in the key directory"));
+        NodeDescriptor sender = directory
+                .lookup(h.from())
+                .orElseThrow(
+                        () -> new EnvelopeRejectedException(Step.SENDER, h.from() + " is not in the key directory"));
         if (!IdentityKey.verify(sender.identityParameters(), e.buf, e.sigOff, e.signedParts())) {
             throw new EnvelopeRejectedException(Step.SIGNATURE, "not signed by the identity key of " + h.from());
         }
@@ -68,12 +76,15 @@ public final class Opener {
             throw new EnvelopeRejectedException(Step.RECIPIENT, "addressed to " + h.to() + ", not " + self);
         }
         if (!h.from().equals(channelSender)) {
-            throw new EnvelopeRejectedException(Step.CHANNEL, "from " + h.from() + " but on the channel of " + channelSender);
+            throw new EnvelopeRejectedException(
+                    Step.CHANNEL, "from " + h.from() + " but on the channel of " + channelSender);
         }
         Instant now = clock.instant();
         if (h.ts() > now.plus(MAX_CLOCK_AHEAD).getEpochSecond()) {
-            throw new EnvelopeRejectedException(Step.TIMESTAMP, "stamped " + Instant.ofEpochSecond(h.ts())
-                    + ", more than " + MAX_CLOCK_AHEAD.toMinutes() + " min after " + now);
+            throw new EnvelopeRejectedException(
+                    Step.TIMESTAMP,
+                    "stamped " + Instant.ofEpochSecond(h.ts()) + ", more than " + MAX_CLOCK_AHEAD.toMinutes()
+                            + " min after " + now);
         }
         return new VerifiedEnvelope(e);
     }
@@ -91,8 +102,9 @@ public final class Opener {
                 .orElseThrow(() -> new EnvelopeRejectedException(Step.KEY_UNKNOWN, "no key " + kid + " on " + self));
         Instant now = clock.instant();
         if (now.isAfter(key.key().expiresAt().plus(keyGrace))) {
-            throw new EnvelopeRejectedException(Step.KEY_EXPIRED, "key " + kid + " expired at "
-                    + key.key().expiresAt() + " (grace " + keyGrace + ")");
+            throw new EnvelopeRejectedException(
+                    Step.KEY_EXPIRED,
+                    "key " + kid + " expired at " + key.key().expiresAt() + " (grace " + keyGrace + ")");
         }
         byte[] padded;
         try {

@@ -12,8 +12,7 @@ final class Padding {
     /** Bytes of the length prefix. */
     static final int PREFIX = 4;
 
-    private Padding() {
-    }
+    private Padding() {}
 
     static byte[] pad(byte[] payload, int padTo) {
         int len = PREFIX + payload.length;

@@ -7,5 +7,4 @@ import io.formix.transport.PartyId;
  * ({@code from} to {@code to}), its transport sequence number, its size and the step it failed,
  * with a one-line reason. Never its content.
  */
-public record Rejection(PartyId from, PartyId to, long sequence, int size, Step step, String reason) {
-}
+public record Rejection(PartyId from, PartyId to, long sequence, int size, Step step, String reason) {}

@@ -12,5 +12,5 @@ public interface RejectionListener {
     void rejected(Rejection rejection);
 
     /** A listener that does nothing; the transport still counts. */
-    RejectionListener NONE = r -> { };
+    RejectionListener NONE = r -> {};
 }

@@ -77,7 +77,9 @@ public final class Roster {
         o.put("type", TYPE).put("v", 1).put("net", networkId.hex()).put("version", version);
         ArrayNode nodes = o.putArray("nodes");
         for (Entry e : entries) {
-            nodes.addObject().put("uid", e.uid().value()).put("role", e.role().wireName())
+            nodes.addObject()
+                    .put("uid", e.uid().value())
+                    .put("role", e.role().wireName())
                     .put("idk", e.identityFingerprint());
         }
         return SignedDocument.sign(o, admin);
@@ -95,19 +97,22 @@ public final class Roster {
             throws DocumentRejectedException {
         SignedDocument.Verified v = SignedDocument.verify(document, "roster", TYPE);
         if (!Bytes.same(v.signer(), network.rawAdminKey())) {
-            throw new DocumentRejectedException(Reason.WRONG_SIGNER, "roster is signed by "
-                    + Fingerprint.of(v.signer()) + ", not by the network admin " + network.adminFingerprint());
+            throw new DocumentRejectedException(
+                    Reason.WRONG_SIGNER,
+                    "roster is signed by " + Fingerprint.of(v.signer()) + ", not by the network admin "
+                            + network.adminFingerprint());
         }
         JsonNode p = v.payload();
         try {
             NetworkId net = NetworkId.fromHex(Json.text(p, "net"));
             if (!net.equals(network.networkId())) {
-                throw new DocumentRejectedException(Reason.WRONG_NETWORK,
-                        "roster is for network " + net + ", not " + network.networkId());
+                throw new DocumentRejectedException(
+                        Reason.WRONG_NETWORK, "roster is for network " + net + ", not " + network.networkId());
             }
             long version = Json.nonNegative(p, "version");
             if (version < lastAcceptedVersion) {
-                throw new DocumentRejectedException(Reason.ROLLBACK,
+                throw new DocumentRejectedException(
+                        Reason.ROLLBACK,
                         "roster version " + version + " is older than the accepted version " + lastAcceptedVersion);
             }
             List<Entry> entries = new ArrayList<>();

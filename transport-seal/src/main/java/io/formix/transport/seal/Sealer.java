@@ -26,8 +26,8 @@ public final class Sealer {
      * @param padTo pad every plaintext (with its 4-byte length prefix) up to a multiple of this many
      *     bytes; 0 for no padding
      */
-    public Sealer(NetworkId network, PartyId self, IdentityKey identity, KeyDirectory directory, Clock clock,
-                  int padTo) {
+    public Sealer(
+            NetworkId network, PartyId self, IdentityKey identity, KeyDirectory directory, Clock clock, int padTo) {
         this.network = Objects.requireNonNull(network, "network");
         this.self = Objects.requireNonNull(self, "self");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -52,10 +52,13 @@ public final class Sealer {
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0");
         }
-        NodeDescriptor recipient = directory.lookup(to)
-                .orElseThrow(() -> new SealException("no descriptor for " + to + " in the key directory; cannot seal to it"));
+        NodeDescriptor recipient = directory
+                .lookup(to)
+                .orElseThrow(() ->
+                        new SealException("no descriptor for " + to + " in the key directory; cannot seal to it"));
         Instant now = clock.instant();
-        EncryptionKey key = recipient.currentKey(now)
+        EncryptionKey key = recipient
+                .currentKey(now)
                 .orElseThrow(() -> new SealException("no encryption key of " + to + " is valid at " + now));
         Header h = new Header(network, self, to, seq, key.kid(), Bytes.random(Header.MID_BYTES), now.getEpochSecond());
         byte[] hdr = h.encode();
@@ -64,7 +67,8 @@ public final class Sealer {
             encCt = Hpke.seal(key.raw(), info, hdr, Padding.pad(payload, padTo));
         } catch (IllegalStateException e) {
             // A published key that is a low-order point gives no shared secret: refuse, never send.
-            throw new SealException("encryption key " + key.kid() + " of " + to + " is unusable (" + e.getMessage() + ")");
+            throw new SealException(
+                    "encryption key " + key.kid() + " of " + to + " is unusable (" + e.getMessage() + ")");
         }
         byte[] sig = identity.sign(Envelope.SIG_LABEL, hdr, encCt[0], encCt[1]);
         return Envelope.encode(hdr, encCt[0], encCt[1], sig);

@@ -103,15 +103,25 @@ public final class SealingTransport implements Transport {
     public static final int DEFAULT_REPLAY_MEMORY = 65_536;
 
     /** Steps whose failure is handed back with {@link RejectingTransport#reject} when the transport can. */
-    public static final Set<Step> REJECTED_STEPS = Collections.unmodifiableSet(EnumSet.of(Step.PARSE, Step.SENDER,
-            Step.SIGNATURE, Step.NETWORK, Step.RECIPIENT, Step.CHANNEL, Step.DUPLICATE, Step.SEQUENCE,
-            Step.KEY_UNKNOWN, Step.KEY_EXPIRED, Step.DECRYPT));
+    public static final Set<Step> REJECTED_STEPS = Collections.unmodifiableSet(EnumSet.of(
+            Step.PARSE,
+            Step.SENDER,
+            Step.SIGNATURE,
+            Step.NETWORK,
+            Step.RECIPIENT,
+            Step.CHANNEL,
+            Step.DUPLICATE,
+            Step.SEQUENCE,
+            Step.KEY_UNKNOWN,
+            Step.KEY_EXPIRED,
+            Step.DECRYPT));
 
     private final Transport inner;
     /** {@link #inner} if it can reject a message without advancing; null otherwise. */
     private final RejectingTransport rejecting;
     /** {@link #inner} if it tells the sender the number first: the header then carries that number. */
     private final NumberedTransport numbered;
+
     private final PartyId self;
     private final Sealer sealer;
     private final Opener opener;
@@ -320,8 +330,11 @@ public final class SealingTransport implements Transport {
 
     private static long deadline(Duration timeout) {
         long now = System.nanoTime();
-        long nanos = timeout.isNegative() ? 0 : timeout.compareTo(Duration.ofDays(365)) > 0
-                ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+        long nanos = timeout.isNegative()
+                ? 0
+                : timeout.compareTo(Duration.ofDays(365)) > 0
+                        ? Duration.ofDays(365).toNanos()
+                        : timeout.toNanos();
         return now + nanos;
     }
 
@@ -349,11 +362,13 @@ public final class SealingTransport implements Transport {
                             + "; a copy, set aside";
                 } else {
                     if (numbered != null && v.seq() != m.sequence()) {
-                        throw new EnvelopeRejectedException(Step.SEQUENCE,
+                        throw new EnvelopeRejectedException(
+                                Step.SEQUENCE,
                                 "numbered " + v.seq() + " by its sender but arrived as message " + m.sequence());
                     }
                     if (v.seq() <= state.lastSeq()) {
-                        throw new EnvelopeRejectedException(Step.SEQUENCE,
+                        throw new EnvelopeRejectedException(
+                                Step.SEQUENCE,
                                 "counter " + v.seq() + " is not above the last accepted " + state.lastSeq());
                     }
                     byte[] payload = opener.open(v);
@@ -396,8 +411,8 @@ public final class SealingTransport implements Transport {
 
     private void tell(Message m, Step step, String detail) {
         try {
-            listener.rejected(new Rejection(m.from(), self, m.sequence(), m.payload().length, step,
-                    step.description() + ": " + detail));
+            listener.rejected(new Rejection(
+                    m.from(), self, m.sequence(), m.payload().length, step, step.description() + ": " + detail));
         } catch (RuntimeException ignored) {
             // the listener's failure is its own; the receiver goes on
         }

@@ -21,11 +21,9 @@ final class SignedDocument {
     private static final byte[] LABEL = "formix/2 doc".getBytes(StandardCharsets.US_ASCII);
 
     /** A document whose signature verified with {@code signer}, and its parsed payload. */
-    record Verified(byte[] signer, JsonNode payload) {
-    }
+    record Verified(byte[] signer, JsonNode payload) {}
 
-    private SignedDocument() {
-    }
+    private SignedDocument() {}
 
     static byte[] sign(ObjectNode payload, IdentityKey key) {
         byte[] bytes = Json.bytes(payload);
@@ -42,8 +40,8 @@ final class SignedDocument {
      */
     static Verified verify(byte[] document, String what, String type) throws DocumentRejectedException {
         if (document.length > MAX_BYTES) {
-            throw new DocumentRejectedException(Reason.TOO_LARGE,
-                    what + " of " + document.length + " bytes exceeds " + MAX_BYTES + " bytes");
+            throw new DocumentRejectedException(
+                    Reason.TOO_LARGE, what + " of " + document.length + " bytes exceeds " + MAX_BYTES + " bytes");
         }
         byte[] payload;
         byte[] key;
@@ -66,8 +64,8 @@ final class SignedDocument {
             throw new DocumentRejectedException(Reason.MALFORMED, what + ": key is not an Ed25519 public key");
         }
         if (!IdentityKey.verify(pk, signature, 0, IdentityKey.Slice.of(LABEL), IdentityKey.Slice.of(payload))) {
-            throw new DocumentRejectedException(Reason.BAD_SIGNATURE,
-                    what + " signature does not verify with its key " + Fingerprint.of(key));
+            throw new DocumentRejectedException(
+                    Reason.BAD_SIGNATURE, what + " signature does not verify with its key " + Fingerprint.of(key));
         }
         try {
             JsonNode p = Json.parseObject(payload);

@@ -25,7 +25,10 @@ class DocumentFilesTest {
         Fixture f = new Fixture();
         Path file = tmp.resolve("network.json");
         DocumentFiles.write(file, f.network.sign(f.admin));
-        assertEquals(f.net, NetworkDescriptor.verify(DocumentFiles.read(file), f.admin.fingerprint()).networkId());
+        assertEquals(
+                f.net,
+                NetworkDescriptor.verify(DocumentFiles.read(file), f.admin.fingerprint())
+                        .networkId());
         try (var s = Files.list(tmp)) {
             assertEquals(1, s.count(), "no temp file left");
         }
@@ -35,7 +38,9 @@ class DocumentFilesTest {
     void oversizedLinkedOrSpecialFilesAreNotRead() throws Exception {
         Path big = tmp.resolve("big.json");
         Files.write(big, new byte[DocumentFiles.MAX_BYTES + 1]);
-        assertTrue(assertThrows(IOException.class, () -> DocumentFiles.read(big)).getMessage().contains("more than"));
+        assertTrue(assertThrows(IOException.class, () -> DocumentFiles.read(big))
+                .getMessage()
+                .contains("more than"));
         Path target = tmp.resolve("t.json");
         Files.writeString(target, "{}");
         Path link = Files.createSymbolicLink(tmp.resolve("link.json"), target);

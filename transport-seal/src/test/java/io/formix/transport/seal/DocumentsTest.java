@@ -41,8 +41,10 @@ class DocumentsTest {
     @Test
     void networkDescriptorWithAnotherFingerprintIsRefused() {
         byte[] doc = f.network.sign(f.admin);
-        assertEquals(Reason.WRONG_SIGNER,
-                reasonOf(() -> NetworkDescriptor.verify(doc, IdentityKey.generate().fingerprint())));
+        assertEquals(
+                Reason.WRONG_SIGNER,
+                reasonOf(() ->
+                        NetworkDescriptor.verify(doc, IdentityKey.generate().fingerprint())));
         // An attacker's own network, signed by its own key, fails the same pin.
         IdentityKey mallory = IdentityKey.generate();
         byte[] fake = NetworkDescriptor.create(mallory, "file-v1").sign(mallory);
@@ -62,10 +64,16 @@ class DocumentsTest {
     void oversizedAndMalformedDocumentsAreRefusedBeforeTheSignature() {
         byte[] big = new byte[SignedDocument.MAX_BYTES + 1];
         assertEquals(Reason.TOO_LARGE, reasonOf(() -> NetworkDescriptor.verify(big, f.admin.fingerprint())));
-        for (String s : List.of("", "[]", "{\"payload\":\"e30\"}", "{\"payload\":1,\"signature\":\"x\",\"key\":\"y\"}",
+        for (String s : List.of(
+                "",
+                "[]",
+                "{\"payload\":\"e30\"}",
+                "{\"payload\":1,\"signature\":\"x\",\"key\":\"y\"}",
                 "{\"payload\":\"e30\",\"payload\":\"e30\",\"signature\":\"x\",\"key\":\"y\"}")) {
-            assertEquals(Reason.MALFORMED,
-                    reasonOf(() -> NetworkDescriptor.verify(s.getBytes(StandardCharsets.UTF_8), f.admin.fingerprint())), s);
+            assertEquals(
+                    Reason.MALFORMED,
+                    reasonOf(() -> NetworkDescriptor.verify(s.getBytes(StandardCharsets.UTF_8), f.admin.fingerprint())),
+                    s);
         }
     }
 
@@ -76,7 +84,8 @@ class DocumentsTest {
         notAPoint[31] = 0x7f; // y = 2^255 - 1 >= p: no valid encoding
         String doc = "{\"payload\":\"e30\",\"signature\":\"" + Bytes.b64(new byte[64]) + "\",\"key\":\""
                 + Bytes.b64(notAPoint) + "\"}";
-        Reason r = reasonOf(() -> NetworkDescriptor.verify(doc.getBytes(StandardCharsets.UTF_8), f.admin.fingerprint()));
+        Reason r =
+                reasonOf(() -> NetworkDescriptor.verify(doc.getBytes(StandardCharsets.UTF_8), f.admin.fingerprint()));
         assertTrue(r == Reason.MALFORMED || r == Reason.BAD_SIGNATURE, r.toString());
     }
 
@@ -84,9 +93,14 @@ class DocumentsTest {
     void aRosterVerifiesAndKeepsItsOrder() throws Exception {
         Roster r = Roster.verify(f.roster(3).sign(f.admin), f.network, 2);
         assertEquals(3, r.version());
-        assertEquals(List.of(A, B, Fixture.C), r.entries().stream().map(Roster.Entry::uid).toList());
+        assertEquals(
+                List.of(A, B, Fixture.C),
+                r.entries().stream().map(Roster.Entry::uid).toList());
         assertEquals(Role.LIGHT, r.entry(A).orElseThrow().role());
-        assertEquals(r.version(), Roster.verify(f.roster(3).sign(f.admin), f.network, 3).version(), "same version again");
+        assertEquals(
+                r.version(),
+                Roster.verify(f.roster(3).sign(f.admin), f.network, 3).version(),
+                "same version again");
     }
 
     @Test
@@ -98,7 +112,8 @@ class DocumentsTest {
     @Test
     void aRosterRollbackIsRefused() {
         byte[] old = f.roster(4).sign(f.admin);
-        DocumentRejectedException e = assertThrows(DocumentRejectedException.class, () -> Roster.verify(old, f.network, 5));
+        DocumentRejectedException e =
+                assertThrows(DocumentRejectedException.class, () -> Roster.verify(old, f.network, 5));
         assertEquals(Reason.ROLLBACK, e.reason());
         assertEquals("rollback: roster version 4 is older than the accepted version 5", e.getMessage());
     }
@@ -108,14 +123,18 @@ class DocumentsTest {
         byte[] other = Roster.of(NetworkId.random(), 1, List.of()).sign(f.admin);
         assertEquals(Reason.WRONG_NETWORK, reasonOf(() -> Roster.verify(other, f.network, -1)));
         byte[] doc = f.network.sign(f.admin);
-        assertEquals(Reason.MALFORMED, reasonOf(() -> Roster.verify(doc, f.network, -1)), "a network descriptor is no roster");
+        assertEquals(
+                Reason.MALFORMED,
+                reasonOf(() -> Roster.verify(doc, f.network, -1)),
+                "a network descriptor is no roster");
     }
 
     @Test
     void aNodeDescriptorRoundTripsThroughItsDocument() throws Exception {
         Roster roster = f.roster(1);
         NodeDescriptor mine = f.descriptors.get(B);
-        NodeDescriptor read = NodeDescriptor.verify(mine.sign(f.keys.get(B).identity()), f.network, roster, -1).orElseThrow();
+        NodeDescriptor read = NodeDescriptor.verify(mine.sign(f.keys.get(B).identity()), f.network, roster, -1)
+                .orElseThrow();
         assertEquals(B, read.uid());
         assertEquals(Role.HEAVY, read.role());
         assertArrayEquals(mine.identityKey(), read.identityKey());
@@ -135,15 +154,22 @@ class DocumentsTest {
         // Mallory rewrites b's descriptor with her own keys and a valid self-signature.
         NodeKeys mallory = NodeKeys.inMemory(T0, T0.plus(Duration.ofDays(1)));
         byte[] doc = NodeDescriptor.of(f.net, B, Role.HEAVY, 9, mallory).sign(mallory.identity());
-        assertEquals(Reason.FINGERPRINT_MISMATCH, reasonOf(() -> NodeDescriptor.verify(doc, f.network, f.roster(1), -1)));
+        assertEquals(
+                Reason.FINGERPRINT_MISMATCH, reasonOf(() -> NodeDescriptor.verify(doc, f.network, f.roster(1), -1)));
     }
 
     @Test
     void aDescriptorSignedByAnotherKeyThanItNamesIsRefused() {
         ObjectNode p = Json.object();
         NodeDescriptor b = f.descriptors.get(B);
-        p.put("type", NodeDescriptor.TYPE).put("v", 1).put("net", f.net.hex()).put("uid", "b").put("role", "heavy")
-                .put("idk", Bytes.b64(b.identityKey())).put("seq", 1).putArray("kem");
+        p.put("type", NodeDescriptor.TYPE)
+                .put("v", 1)
+                .put("net", f.net.hex())
+                .put("uid", "b")
+                .put("role", "heavy")
+                .put("idk", Bytes.b64(b.identityKey()))
+                .put("seq", 1)
+                .putArray("kem");
         byte[] doc = SignedDocument.sign(p, f.keys.get(A).identity());
         assertEquals(Reason.WRONG_SIGNER, reasonOf(() -> NodeDescriptor.verify(doc, f.network, f.roster(1), -1)));
     }
@@ -151,10 +177,12 @@ class DocumentsTest {
     @Test
     void aDescriptorOfAnotherNetworkRoleOrAnOlderSeqIsRefused() {
         NodeKeys b = f.keys.get(B);
-        byte[] otherNet = NodeDescriptor.of(NetworkId.random(), B, Role.HEAVY, 1, b).sign(b.identity());
+        byte[] otherNet =
+                NodeDescriptor.of(NetworkId.random(), B, Role.HEAVY, 1, b).sign(b.identity());
         assertEquals(Reason.WRONG_NETWORK, reasonOf(() -> NodeDescriptor.verify(otherNet, f.network, f.roster(1), -1)));
         byte[] otherRole = NodeDescriptor.of(f.net, B, Role.LIGHT, 1, b).sign(b.identity());
-        assertEquals(Reason.ROLE_MISMATCH, reasonOf(() -> NodeDescriptor.verify(otherRole, f.network, f.roster(1), -1)));
+        assertEquals(
+                Reason.ROLE_MISMATCH, reasonOf(() -> NodeDescriptor.verify(otherRole, f.network, f.roster(1), -1)));
         byte[] older = NodeDescriptor.of(f.net, B, Role.HEAVY, 1, b).sign(b.identity());
         assertEquals(Reason.ROLLBACK, reasonOf(() -> NodeDescriptor.verify(older, f.network, f.roster(1), 2)));
     }
@@ -163,6 +191,8 @@ class DocumentsTest {
     void onlyTheOwnKeySignsADescriptor() {
         NodeDescriptor b = f.descriptors.get(B);
         assertThrows(IllegalArgumentException.class, () -> b.sign(f.keys.get(A).identity()));
-        assertThrows(IllegalArgumentException.class, () -> f.network.sign(f.keys.get(A).identity()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> f.network.sign(f.keys.get(A).identity()));
     }
 }

@@ -53,7 +53,9 @@ class EnvelopeTest {
     @Test
     void messageIdsAreFresh() throws Exception {
         Sealer s = f.sealer(A);
-        assertNotEquals(Forge.header(s.seal(B, 1, share)).midHex(), Forge.header(s.seal(B, 1, share)).midHex());
+        assertNotEquals(
+                Forge.header(s.seal(B, 1, share)).midHex(),
+                Forge.header(s.seal(B, 1, share)).midHex());
     }
 
     @Test
@@ -63,7 +65,7 @@ class EnvelopeTest {
         int h = e.hdrOff;
         Map<String, Integer> offsets = new LinkedHashMap<>();
         offsets.put("net", h);
-        offsets.put("from", h + NetworkId.BYTES + 1);           // "a" -> "`" is no party id: see below
+        offsets.put("from", h + NetworkId.BYTES + 1); // "a" -> "`" is no party id: see below
         offsets.put("to", h + NetworkId.BYTES + 3);
         offsets.put("seq", h + NetworkId.BYTES + 4 + 7);
         offsets.put("kid", h + NetworkId.BYTES + 4 + 8);
@@ -112,22 +114,32 @@ class EnvelopeTest {
         byte[] hugeCt = env.clone();
         ByteBuffer.wrap(hugeCt).putInt(e.ctOff - 4, -1);
         assertTrue(assertThrows(EnvelopeRejectedException.class, () -> openAtB(hugeCt, A))
-                .getMessage().contains("ciphertext length 4294967295"));
+                .getMessage()
+                .contains("ciphertext length 4294967295"));
         byte[] hugeHdr = env.clone();
         ByteBuffer.wrap(hugeHdr).putShort(5, (short) -1);
         assertTrue(assertThrows(EnvelopeRejectedException.class, () -> openAtB(hugeHdr, A))
-                .getMessage().contains("header length 65535"));
+                .getMessage()
+                .contains("header length 65535"));
         Opener small = new Opener(f.net, B, f.keys.get(B), f.directory(), f.clock, Duration.ZERO, env.length - 1);
         assertTrue(assertThrows(EnvelopeRejectedException.class, () -> small.verify(env, A))
-                .getMessage().startsWith("malformed envelope: oversized"));
+                .getMessage()
+                .startsWith("malformed envelope: oversized"));
     }
 
     @Test
     void unknownSenderIsRefused() throws Exception {
         IdentityKey stranger = IdentityKey.generate();
-        Header h = new Header(f.net, PartyId.of("d"), B, 1, f.keys.get(B).encryptionKeys().get(0).kid(),
-                Bytes.random(16), T0.getEpochSecond());
-        byte[] env = Forge.envelope(stranger, h, f.keys.get(B).encryptionKeys().get(0).publicKey(), share);
+        Header h = new Header(
+                f.net,
+                PartyId.of("d"),
+                B,
+                1,
+                f.keys.get(B).encryptionKeys().get(0).kid(),
+                Bytes.random(16),
+                T0.getEpochSecond());
+        byte[] env = Forge.envelope(
+                stranger, h, f.keys.get(B).encryptionKeys().get(0).publicKey(), share);
         assertEquals(Step.SENDER, stepOf(() -> openAtB(env, PartyId.of("d"))));
     }
 
@@ -173,8 +185,8 @@ class EnvelopeTest {
         Sealer s = new Sealer(f.net, A, f.keys.get(A).identity(), f.directory(), ahead, 0);
         assertArrayEquals(share, openAtB(s.seal(B, 1, share), A), "five minutes ahead is tolerated");
         ahead.advance(Duration.ofSeconds(1));
-        EnvelopeRejectedException e = assertThrows(EnvelopeRejectedException.class,
-                () -> openAtB(s.seal(B, 2, share), A));
+        EnvelopeRejectedException e =
+                assertThrows(EnvelopeRejectedException.class, () -> openAtB(s.seal(B, 2, share), A));
         assertEquals(Step.TIMESTAMP, e.step());
         assertTrue(e.getMessage().startsWith("timestamp in the future"), e.getMessage());
     }
@@ -182,7 +194,11 @@ class EnvelopeTest {
     @Test
     void unknownKidIsRefused() throws Exception {
         Header h = new Header(f.net, A, B, 1, "0badc0de", Bytes.random(16), T0.getEpochSecond());
-        byte[] env = Forge.envelope(f.keys.get(A).identity(), h, f.keys.get(B).encryptionKeys().get(0).publicKey(), share);
+        byte[] env = Forge.envelope(
+                f.keys.get(A).identity(),
+                h,
+                f.keys.get(B).encryptionKeys().get(0).publicKey(),
+                share);
         EnvelopeRejectedException e = assertThrows(EnvelopeRejectedException.class, () -> openAtB(env, A));
         assertEquals(Step.KEY_UNKNOWN, e.step());
         assertTrue(e.getMessage().startsWith("unknown kid"), e.getMessage());
@@ -190,7 +206,8 @@ class EnvelopeTest {
 
     @Test
     void sealingToANodeWithoutAUsableKeyFails() {
-        SealException noNode = assertThrows(SealException.class, () -> f.sealer(A).seal(PartyId.of("d"), 1, share));
+        SealException noNode =
+                assertThrows(SealException.class, () -> f.sealer(A).seal(PartyId.of("d"), 1, share));
         assertTrue(noNode.getMessage().contains("no descriptor for d"));
         f.clock.set(T0.plus(Duration.ofDays(31)));
         assertThrows(SealException.class, () -> f.sealer(A).seal(B, 1, share));
@@ -199,7 +216,8 @@ class EnvelopeTest {
     @Test
     void aPublishedLowOrderKeyIsRefusedBySealing() throws Exception {
         NodeDescriptor real = f.descriptors.get(B);
-        EncryptionKey zero = new EncryptionKey("00000000", new byte[32], T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)));
+        EncryptionKey zero =
+                new EncryptionKey("00000000", new byte[32], T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)));
         KeyDirectory dir = uid -> java.util.Optional.of(uid.equals(B) ? withKeys(real, zero) : f.descriptors.get(uid));
         Sealer s = new Sealer(f.net, A, f.keys.get(A).identity(), dir, f.clock, 0);
         SealException e = assertThrows(SealException.class, () -> s.seal(B, 1, share));
@@ -209,10 +227,19 @@ class EnvelopeTest {
     /** b's descriptor as a document that lists only {@code key}, verified like any other. */
     private NodeDescriptor withKeys(NodeDescriptor d, EncryptionKey key) {
         com.fasterxml.jackson.databind.node.ObjectNode p = Json.object();
-        p.put("type", NodeDescriptor.TYPE).put("v", 1).put("net", f.net.hex()).put("uid", d.uid().value())
-                .put("role", d.role().wireName()).put("idk", Bytes.b64(d.identityKey())).put("seq", 2);
-        p.putArray("kem").addObject().put("kid", key.kid()).put("pk", Bytes.b64(key.publicKey()))
-                .put("nbf", key.notBefore().getEpochSecond()).put("exp", key.expiresAt().getEpochSecond());
+        p.put("type", NodeDescriptor.TYPE)
+                .put("v", 1)
+                .put("net", f.net.hex())
+                .put("uid", d.uid().value())
+                .put("role", d.role().wireName())
+                .put("idk", Bytes.b64(d.identityKey()))
+                .put("seq", 2);
+        p.putArray("kem")
+                .addObject()
+                .put("kid", key.kid())
+                .put("pk", Bytes.b64(key.publicKey()))
+                .put("nbf", key.notBefore().getEpochSecond())
+                .put("exp", key.expiresAt().getEpochSecond());
         try {
             return NodeDescriptor.verify(SignedDocument.sign(p, f.keys.get(B).identity()), f.network, f.roster(1), -1)
                     .orElseThrow();
@@ -225,13 +252,15 @@ class EnvelopeTest {
     void paddingMakesShortMessagesTheSameSize() throws Exception {
         Sealer padded = new Sealer(f.net, A, f.keys.get(A).identity(), f.directory(), f.clock, 256);
         byte[] decline = "{\"type\":\"decline\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] shareMsg = "{\"type\":\"share\",\"value\":4294967295,\"padding\":\"......\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] shareMsg =
+                "{\"type\":\"share\",\"value\":4294967295,\"padding\":\"......\"}".getBytes(StandardCharsets.UTF_8);
         byte[] e1 = padded.seal(B, 1, decline);
         byte[] e2 = padded.seal(B, 2, shareMsg);
         assertEquals(e1.length, e2.length);
         assertArrayEquals(decline, openAtB(e1, A));
         assertArrayEquals(shareMsg, openAtB(e2, A));
-        assertEquals(e1.length + 256, padded.seal(B, 3, new byte[300]).length, "longer messages take the next multiple");
+        assertEquals(
+                e1.length + 256, padded.seal(B, 3, new byte[300]).length, "longer messages take the next multiple");
         assertArrayEquals(new byte[0], openAtB(padded.seal(B, 4, new byte[0]), A));
     }
 

@@ -42,8 +42,10 @@ final class Fixture {
     /** Rebuilds each node's descriptor from its current keys. */
     void refreshDescriptors() {
         for (Map.Entry<PartyId, NodeKeys> e : keys.entrySet()) {
-            descriptors.put(e.getKey(), NodeDescriptor.of(net, e.getKey(),
-                    e.getKey().equals(A) ? Role.LIGHT : Role.HEAVY, 1, e.getValue()));
+            descriptors.put(
+                    e.getKey(),
+                    NodeDescriptor.of(
+                            net, e.getKey(), e.getKey().equals(A) ? Role.LIGHT : Role.HEAVY, 1, e.getValue()));
         }
     }
 

@@ -3,8 +3,7 @@ package io.formix.transport.seal;
 /** Builds envelopes field by field, as an attacker holding some keys could. */
 final class Forge {
 
-    private Forge() {
-    }
+    private Forge() {}
 
     /** Seals {@code payload} under header {@code h} to {@code recipientKey}, signed by {@code signer}. */
     static byte[] envelope(IdentityKey signer, Header h, byte[] recipientKey, byte[] payload) {

@@ -20,17 +20,23 @@ import org.junit.jupiter.api.Test;
 class HpkeKnownAnswerTest {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] IKM_E = HEX.parseHex("7268600d403fce431561aef583ee1613527cff655c1343f29812e66706df3234");
-    private static final byte[] PK_EM = HEX.parseHex("37fda3567bdbd628e88668c3c8d7e97d1d1253b6d4ea6d44c150f741f1bf4431");
-    private static final byte[] SK_EM = HEX.parseHex("52c4a758a802cd8b936eceea314432798d5baf2d7e9235dc084ab1b9cfa2f736");
-    private static final byte[] IKM_R = HEX.parseHex("6db9df30aa07dd42ee5e8181afdb977e538f5e1fec8a06223f33f7013e525037");
-    private static final byte[] PK_RM = HEX.parseHex("3948cfe0ad1ddb695d780e59077195da6c56506b027329794ab02bca80815c4d");
-    private static final byte[] SK_RM = HEX.parseHex("4612c550263fc8ad58375df3f557aac531d26850903e55a9f23f21d8534e8ac8");
+    private static final byte[] IKM_E =
+            HEX.parseHex("7268600d403fce431561aef583ee1613527cff655c1343f29812e66706df3234");
+    private static final byte[] PK_EM =
+            HEX.parseHex("37fda3567bdbd628e88668c3c8d7e97d1d1253b6d4ea6d44c150f741f1bf4431");
+    private static final byte[] SK_EM =
+            HEX.parseHex("52c4a758a802cd8b936eceea314432798d5baf2d7e9235dc084ab1b9cfa2f736");
+    private static final byte[] IKM_R =
+            HEX.parseHex("6db9df30aa07dd42ee5e8181afdb977e538f5e1fec8a06223f33f7013e525037");
+    private static final byte[] PK_RM =
+            HEX.parseHex("3948cfe0ad1ddb695d780e59077195da6c56506b027329794ab02bca80815c4d");
+    private static final byte[] SK_RM =
+            HEX.parseHex("4612c550263fc8ad58375df3f557aac531d26850903e55a9f23f21d8534e8ac8");
     private static final byte[] INFO = HEX.parseHex("4f6465206f6e2061204772656369616e2055726e");
     private static final byte[] PT = HEX.parseHex("4265617574792069732074727574682c20747275746820626561757479");
     private static final byte[] AAD0 = HEX.parseHex("436f756e742d30");
-    private static final byte[] CT0 = HEX.parseHex(
-            "f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a");
+    private static final byte[] CT0 =
+            HEX.parseHex("f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a");
 
     @Test
     void deriveKeyPairMatchesRfc9180() {
@@ -46,8 +52,8 @@ class HpkeKnownAnswerTest {
     @Test
     void sealWithTheRfcEphemeralKeyGivesTheRfcCiphertext() throws Exception {
         HPKE hpke = Hpke.newSuite();
-        HPKEContextWithEncapsulation ctx = hpke.setupBaseS(hpke.deriveKeyPair(IKM_R).getPublic(), INFO,
-                hpke.deriveKeyPair(IKM_E));
+        HPKEContextWithEncapsulation ctx =
+                hpke.setupBaseS(hpke.deriveKeyPair(IKM_R).getPublic(), INFO, hpke.deriveKeyPair(IKM_E));
         assertArrayEquals(PK_EM, ctx.getEncapsulation());
         assertArrayEquals(CT0, ctx.seal(AAD0, PT));
     }
@@ -73,7 +79,8 @@ class HpkeKnownAnswerTest {
         byte[][] encCt = Hpke.seal(rawPublic, INFO, AAD0, msg);
         assertEquals(Hpke.ENC_BYTES, encCt[0].length);
         assertEquals(msg.length + Hpke.TAG_BYTES, encCt[1].length);
-        AsymmetricCipherKeyPair rederived = Hpke.fromPrivate(Hpke.privateKey(Hpke.newSuite().deriveKeyPair(ikm)));
+        AsymmetricCipherKeyPair rederived =
+                Hpke.fromPrivate(Hpke.privateKey(Hpke.newSuite().deriveKeyPair(ikm)));
         assertArrayEquals(msg, Hpke.open(rederived, encCt[0], INFO, AAD0, encCt[1]));
         AsymmetricCipherKeyPair other = Hpke.generate();
         assertThrows(InvalidCipherTextException.class, () -> Hpke.open(other, encCt[0], INFO, AAD0, encCt[1]));

@@ -87,10 +87,11 @@ class NodeKeysTest {
         PartyId a = PartyId.of("a");
         PartyId b = PartyId.of("b");
         NodeKeys sender = NodeKeys.inMemory(NBF, EXP);
-        KeyDirectory dirOf = KeyDirectory.of(List.of(NodeDescriptor.of(net, a, Role.LIGHT, 0, sender),
-                NodeDescriptor.of(net, b, Role.HEAVY, 0, created)));
+        KeyDirectory dirOf = KeyDirectory.of(List.of(
+                NodeDescriptor.of(net, a, Role.LIGHT, 0, sender), NodeDescriptor.of(net, b, Role.HEAVY, 0, created)));
         TestClock clock = new TestClock(NBF.plus(Duration.ofDays(2)));
-        byte[] env = new Sealer(net, a, sender.identity(), dirOf, clock, 0).seal(b, 1, "x".getBytes(StandardCharsets.UTF_8));
+        byte[] env =
+                new Sealer(net, a, sender.identity(), dirOf, clock, 0).seal(b, 1, "x".getBytes(StandardCharsets.UTF_8));
         Opener opener = new Opener(net, b, loaded, dirOf, clock, Duration.ZERO, 1 << 16);
         assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), opener.open(opener.verify(env, a)));
     }
@@ -172,6 +173,8 @@ class NodeKeysTest {
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> NodeKeys.load(dir));
         assertTrue(e.getMessage().startsWith("malformed key file " + enc), e.getMessage());
         Files.delete(dir.resolve("identity.key"));
-        assertTrue(assertThrows(java.io.IOException.class, () -> NodeKeys.load(dir)).getMessage().startsWith("no identity key"));
+        assertTrue(assertThrows(java.io.IOException.class, () -> NodeKeys.load(dir))
+                .getMessage()
+                .startsWith("no identity key"));
     }
 }

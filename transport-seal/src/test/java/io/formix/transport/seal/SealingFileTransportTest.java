@@ -49,8 +49,13 @@ class SealingFileTransportTest {
     }
 
     private SealingTransport open(PartyId self) throws Exception {
-        SealingTransport t = SealingTransport.builder(FileTransport.builder(root, self).open(), FIXTURE.keys.get(self),
-                FIXTURE.net, FIXTURE.directory()).rejectionListener(rejections::add).build();
+        SealingTransport t = SealingTransport.builder(
+                        FileTransport.builder(root, self).open(),
+                        FIXTURE.keys.get(self),
+                        FIXTURE.net,
+                        FIXTURE.directory())
+                .rejectionListener(rejections::add)
+                .build();
         opened.add(t);
         return t;
     }
@@ -84,8 +89,13 @@ class SealingFileTransportTest {
         @Override
         protected Transport openTransport(PartyId self) throws Exception {
             return SealingTransport.builder(
-                    FileTransport.builder(root, self).maxMessageBytes(configuredMax() + SealingTransport.MAX_OVERHEAD_BYTES)
-                            .open(), FIXTURE.keys.get(self), FIXTURE.net, FIXTURE.directory()).build();
+                            FileTransport.builder(root, self)
+                                    .maxMessageBytes(configuredMax() + SealingTransport.MAX_OVERHEAD_BYTES)
+                                    .open(),
+                            FIXTURE.keys.get(self),
+                            FIXTURE.net,
+                            FIXTURE.directory())
+                    .build();
         }
 
         @Override

@@ -60,9 +60,14 @@ class SealingRejectTest {
     }
 
     private SealingTransport open(PartyId self) throws Exception {
-        FileTransport file = FileTransport.builder(root, self).rescanInterval(Duration.ofMillis(50)).clock(f.clock).open();
-        SealingTransport t = SealingTransport.builder(file, f.keys.get(self), f.net, f.directory()).clock(f.clock)
-                .rejectionListener(told::add).build();
+        FileTransport file = FileTransport.builder(root, self)
+                .rescanInterval(Duration.ofMillis(50))
+                .clock(f.clock)
+                .open();
+        SealingTransport t = SealingTransport.builder(file, f.keys.get(self), f.net, f.directory())
+                .clock(f.clock)
+                .rejectionListener(told::add)
+                .build();
         opened.add(t);
         return t;
     }
@@ -81,10 +86,16 @@ class SealingRejectTest {
 
     /** An envelope that claims to come from a, signed by a key that is not a's, with a huge counter. */
     private byte[] forgery() {
-        Header h = new Header(f.net, A, B, Long.MAX_VALUE / 2, f.keys.get(B).encryptionKeys().get(0).kid(),
-                Bytes.random(16), T0.getEpochSecond());
-        return Forge.envelope(IdentityKey.generate(), h, f.keys.get(B).encryptionKeys().get(0).publicKey(),
-                bytes("forged share"));
+        Header h = new Header(
+                f.net,
+                A,
+                B,
+                Long.MAX_VALUE / 2,
+                f.keys.get(B).encryptionKeys().get(0).kid(),
+                Bytes.random(16),
+                T0.getEpochSecond());
+        return Forge.envelope(
+                IdentityKey.generate(), h, f.keys.get(B).encryptionKeys().get(0).publicKey(), bytes("forged share"));
     }
 
     /** Writes {@code envelope} as the frame {@code name}, through a temp file and a rename, as a sync engine would. */
@@ -104,11 +115,15 @@ class SealingRejectTest {
 
     private long cursor() throws IOException {
         return ByteBuffer.wrap(Files.readAllBytes(root.resolve(".formix-local/b/a_to_b.cursor")))
-                .order(ByteOrder.LITTLE_ENDIAN).getLong();
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
     }
 
     private void writeCursor(long n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(n).putLong(~n);
+        ByteBuffer b = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(n)
+                .putLong(~n);
         Files.write(root.resolve(".formix-local/b/a_to_b.cursor"), b.array());
     }
 
@@ -287,10 +302,21 @@ class SealingRejectTest {
         SealingTransport a = ts[0];
         SealingTransport b = ts[1];
         // Only a's own key can make this (signed by a): setting it aside would only stall the channel.
-        Header h = new Header(f.net, A, B, Long.MAX_VALUE / 2, f.keys.get(B).encryptionKeys().get(0).kid(),
-                Bytes.random(16), T0.plus(Duration.ofDays(1)).getEpochSecond());
-        plant("00000001.msg", Forge.envelope(f.keys.get(A).identity(), h,
-                f.keys.get(B).encryptionKeys().get(0).publicKey(), bytes("late")));
+        Header h = new Header(
+                f.net,
+                A,
+                B,
+                Long.MAX_VALUE / 2,
+                f.keys.get(B).encryptionKeys().get(0).kid(),
+                Bytes.random(16),
+                T0.plus(Duration.ofDays(1)).getEpochSecond());
+        plant(
+                "00000001.msg",
+                Forge.envelope(
+                        f.keys.get(A).identity(),
+                        h,
+                        f.keys.get(B).encryptionKeys().get(0).publicKey(),
+                        bytes("late")));
         marker(1);
         assertTrue(b.receive(A, SHORT).isEmpty());
         assertEquals(Step.TIMESTAMP, told.get(0).step());
@@ -352,11 +378,15 @@ class SealingRejectTest {
     @Test
     void sameIdAtTheSameNumberIsIgnoredAndAtAnotherNumberHandedBack() throws Exception {
         ScriptedTransport out = new ScriptedTransport(A);
-        SealingTransport a = SealingTransport.builder(out, f.keys.get(A), f.net, f.directory()).clock(f.clock).build();
+        SealingTransport a = SealingTransport.builder(out, f.keys.get(A), f.net, f.directory())
+                .clock(f.clock)
+                .build();
         a.send(B, bytes("m0"));
         Rejecting in = new Rejecting(B);
-        SealingTransport b = SealingTransport.builder(in, f.keys.get(B), f.net, f.directory()).clock(f.clock)
-                .rejectionListener(told::add).build();
+        SealingTransport b = SealingTransport.builder(in, f.keys.get(B), f.net, f.directory())
+                .clock(f.clock)
+                .rejectionListener(told::add)
+                .build();
         in.inner.deliver(A, 0, out.sent.get(0));
         in.inner.deliver(A, 0, out.sent.get(0)); // the transport delivers it again: harmless
         in.inner.deliver(A, 5, out.sent.get(0)); // a copy at another number
@@ -365,7 +395,9 @@ class SealingRejectTest {
         assertTrue(b.receive(A, Duration.ZERO).isEmpty());
         assertEquals(2, b.duplicateCount());
         assertEquals(1, b.rejectedCount());
-        assertEquals(List.of(5L, 6L), in.rejected.stream().map(Message::sequence).toList(),
+        assertEquals(
+                List.of(5L, 6L),
+                in.rejected.stream().map(Message::sequence).toList(),
                 "the copy and the forgery are handed back, the redelivery is not");
     }
 }

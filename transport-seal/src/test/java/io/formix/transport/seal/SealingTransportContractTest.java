@@ -21,7 +21,8 @@ class SealingTransportContractTest extends TransportContractTest {
     protected Transport openTransport(PartyId self) throws Exception {
         // The system clock: counters must keep rising across the contract's reopen cases.
         return SealingTransport.builder(network.open(self), FIXTURE.keys.get(self), FIXTURE.net, FIXTURE.directory())
-                .clock(Clock.systemUTC()).build();
+                .clock(Clock.systemUTC())
+                .build();
     }
 
     @Override

@@ -51,8 +51,11 @@ class SealingTransportTest {
 
     private SealingTransport sealed(Transport inner, int replayMemory) {
         SealingTransport t = SealingTransport.builder(inner, f.keys.get(inner.self()), f.net, f.directory())
-                .clock(f.clock).keyGrace(Duration.ofHours(1)).replayMemory(replayMemory)
-                .rejectionListener(rejections::add).build();
+                .clock(f.clock)
+                .keyGrace(Duration.ofHours(1))
+                .replayMemory(replayMemory)
+                .rejectionListener(rejections::add)
+                .build();
         opened.add(t);
         return t;
     }
@@ -215,14 +218,19 @@ class SealingTransportTest {
         SealingTransport a = sealed(A);
         SealingTransport b = sealed(B);
         a.send(B, bytes("to the old key"));
-        EncryptionKey next = f.keys.get(B).addEncryptionKey(T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofDays(90)));
+        EncryptionKey next =
+                f.keys.get(B).addEncryptionKey(T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofDays(90)));
         f.refreshDescriptors();
         f.clock.advance(Duration.ofMinutes(10));
         a.send(B, bytes("to the new key"));
-        assertArrayEquals(bytes("to the old key"), b.receive(A, WAIT).orElseThrow().payload());
-        assertArrayEquals(bytes("to the new key"), b.receive(A, WAIT).orElseThrow().payload());
+        assertArrayEquals(
+                bytes("to the old key"), b.receive(A, WAIT).orElseThrow().payload());
+        assertArrayEquals(
+                bytes("to the new key"), b.receive(A, WAIT).orElseThrow().payload());
         assertEquals(0, b.rejectedCount());
-        assertEquals(next.kid(), f.descriptors.get(B).currentKey(f.clock.instant()).orElseThrow().kid());
+        assertEquals(
+                next.kid(),
+                f.descriptors.get(B).currentKey(f.clock.instant()).orElseThrow().kid());
     }
 
     @Test
@@ -237,10 +245,12 @@ class SealingTransportTest {
     @Test
     void aThrowingListenerDoesNotStopTheReceiver() throws Exception {
         ScriptedTransport inner = new ScriptedTransport(B);
-        SealingTransport b = SealingTransport.builder(inner, f.keys.get(B), f.net, f.directory()).clock(f.clock)
+        SealingTransport b = SealingTransport.builder(inner, f.keys.get(B), f.net, f.directory())
+                .clock(f.clock)
                 .rejectionListener(r -> {
                     throw new IllegalStateException("listener bug");
-                }).build();
+                })
+                .build();
         inner.deliver(A, 0, new byte[5]);
         inner.deliver(A, 1, f.sealer(A).seal(B, 1, bytes("ok")));
         assertArrayEquals(bytes("ok"), b.receiveAny(WAIT).orElseThrow().payload());
@@ -250,8 +260,10 @@ class SealingTransportTest {
     @Test
     void paddedTransportHidesLengthsAndShrinksTheMaximum() throws Exception {
         ScriptedTransport out = new ScriptedTransport(A);
-        SealingTransport a = SealingTransport.builder(out, f.keys.get(A), f.net, f.directory()).clock(f.clock)
-                .padTo(512).build();
+        SealingTransport a = SealingTransport.builder(out, f.keys.get(A), f.net, f.directory())
+                .clock(f.clock)
+                .padTo(512)
+                .build();
         a.send(B, bytes("decline"));
         a.send(B, bytes("share 123456789 with a longer body"));
         assertEquals(out.sent.get(0).length, out.sent.get(1).length);

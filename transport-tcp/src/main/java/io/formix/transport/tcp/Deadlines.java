@@ -9,8 +9,7 @@ final class Deadlines {
     /** Longer timeouts are treated as this (a century): far enough to mean "forever", safe to add. */
     static final long MAX_NANOS = TimeUnit.DAYS.toNanos(36_500);
 
-    private Deadlines() {
-    }
+    private Deadlines() {}
 
     /** The deadline {@code timeout} from now; negative timeouts mean now, huge ones a century. */
     static long after(Duration timeout) {

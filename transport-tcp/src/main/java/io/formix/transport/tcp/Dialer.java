@@ -68,8 +68,13 @@ final class Dialer {
                     s.socket().connect(addr, (int) Math.min(MAX_ATTEMPT_MS, leftMs));
                     FramedConnection c = handshake.complete(s);
                     if (attempts > 1) {
-                        LOG.info("{}: connected to {} at {} after {} attempts ({} ms)", owner.self(), peer, addr,
-                                attempts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                        LOG.info(
+                                "{}: connected to {} at {} after {} attempts ({} ms)",
+                                owner.self(),
+                                peer,
+                                addr,
+                                attempts,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                     }
                     return c;
                 } catch (IOException e) {
@@ -85,8 +90,13 @@ final class Dialer {
             }
             owner.checkOpen();
             if (attempts == 1) {
-                LOG.info("{}: waiting for {} at {} ({}); retrying with backoff up to {} ms", owner.self(), peer, addr,
-                        lastFailure, o.backoffMax().toMillis());
+                LOG.info(
+                        "{}: waiting for {} at {} ({}); retrying with backoff up to {} ms",
+                        owner.self(),
+                        peer,
+                        addr,
+                        lastFailure,
+                        o.backoffMax().toMillis());
             }
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {

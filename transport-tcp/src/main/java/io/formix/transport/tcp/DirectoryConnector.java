@@ -47,8 +47,8 @@ final class DirectoryConnector implements Connector {
     /** Inbound connections past their hello still being read; bounded by {@link TcpOptions#maxInboundConnections()}. */
     private final AtomicInteger established = new AtomicInteger();
 
-    DirectoryConnector(TcpTransport owner, InetSocketAddress bindAddress,
-            Function<PartyId, InetSocketAddress> resolver) {
+    DirectoryConnector(
+            TcpTransport owner, InetSocketAddress bindAddress, Function<PartyId, InetSocketAddress> resolver) {
         this.owner = owner;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -99,8 +99,8 @@ final class DirectoryConnector implements Connector {
             return current;
         }
         PartyId peer = link.peer;
-        FramedConnection c = new Dialer(owner).dial(peer, () -> resolver.apply(peer), deadlineNanos,
-                s -> introduce(s, peer));
+        FramedConnection c =
+                new Dialer(owner).dial(peer, () -> resolver.apply(peer), deadlineNanos, s -> introduce(s, peer));
         owner.track(c);
         link.setOutbound(c);
         c.start(new AckWatcher(link));
@@ -121,7 +121,8 @@ final class DirectoryConnector implements Connector {
     /** Dialler side of the handshake, blocking: send the hello, wait for the answer. */
     private FramedConnection introduce(SocketChannel s, PartyId peer) throws IOException {
         SocketAddress remote = s.getRemoteAddress();
-        s.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, owner.options().helloTimeout().toMillis()));
+        s.socket().setSoTimeout((int)
+                Math.min(Integer.MAX_VALUE, owner.options().helloTimeout().toMillis()));
         OutputStream out = s.socket().getOutputStream();
         out.write(FrameCodec.encode(new Hello(owner.self(), peer).encode()));
         InputStream in = s.socket().getInputStream(); // unbuffered: reads exactly the answer
@@ -148,8 +149,10 @@ final class DirectoryConnector implements Connector {
         public boolean onFrame(FramedConnection c, byte[] frame) {
             long count = AckChannel.decode(frame);
             if (count < 0) {
-                LOG.warn("{}: {} sent a frame that is not an acknowledgement; closing the connection",
-                        owner.self(), link.peer);
+                LOG.warn(
+                        "{}: {} sent a frame that is not an acknowledgement; closing the connection",
+                        owner.self(),
+                        link.peer);
                 c.close();
                 return true;
             }
@@ -160,7 +163,10 @@ final class DirectoryConnector implements Connector {
         @Override
         public void onEnd(FramedConnection c, FramedConnection.End end) {
             if (end.ending() != FramedConnection.Ending.CLOSED && !owner.isClosed()) {
-                LOG.debug("{}: connection to {} ended: {}", owner.self(), link.peer,
+                LOG.debug(
+                        "{}: connection to {} ended: {}",
+                        owner.self(),
+                        link.peer,
                         end.detail() == null ? "closed by the peer" : end.detail());
             }
             owner.untrack(c);
@@ -178,8 +184,11 @@ final class DirectoryConnector implements Connector {
             }
             if (pendingHellos.incrementAndGet() > MAX_PENDING_HELLOS) {
                 pendingHellos.decrementAndGet();
-                LOG.warn("{}: {} connections are already waiting for their hello; refusing {}", owner.self(),
-                        MAX_PENDING_HELLOS, accepted.getRemoteAddress());
+                LOG.warn(
+                        "{}: {} connections are already waiting for their hello; refusing {}",
+                        owner.self(),
+                        MAX_PENDING_HELLOS,
+                        accepted.getRemoteAddress());
                 Dialer.closeQuietly(accepted);
                 continue;
             }
@@ -195,7 +204,9 @@ final class DirectoryConnector implements Connector {
             Welcome w = new Welcome();
             w.timeout = owner.loop().schedule(owner.options().helloTimeout().toNanos(), () -> {
                 if (w.pending) {
-                    w.reject(c, "no hello within " + owner.options().helloTimeout().toMillis() + " ms");
+                    w.reject(
+                            c,
+                            "no hello within " + owner.options().helloTimeout().toMillis() + " ms");
                 }
             });
             c.start(w);
@@ -230,8 +241,11 @@ final class DirectoryConnector implements Connector {
             int max = owner.options().maxInboundConnections();
             if (established.incrementAndGet() > max) {
                 established.decrementAndGet();
-                refuse(c, "too many inbound connections (limit " + max + ")", "hello from " + hello.from()
-                        + " refused: " + max + " inbound connections are already established (maxInboundConnections)");
+                refuse(
+                        c,
+                        "too many inbound connections (limit " + max + ")",
+                        "hello from " + hello.from() + " refused: " + max
+                                + " inbound connections are already established (maxInboundConnections)");
                 return true;
             }
             done();
@@ -252,8 +266,11 @@ final class DirectoryConnector implements Connector {
         @Override
         public void onEnd(FramedConnection c, FramedConnection.End end) {
             if (pending) {
-                reject(c, end.ending() == FramedConnection.Ending.CLEAN ? "closed before its hello"
-                        : end.ending() == FramedConnection.Ending.CLOSED ? "closed" : end.detail());
+                reject(
+                        c,
+                        end.ending() == FramedConnection.Ending.CLEAN
+                                ? "closed before its hello"
+                                : end.ending() == FramedConnection.Ending.CLOSED ? "closed" : end.detail());
             }
         }
 

@@ -8,9 +8,9 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -74,14 +74,14 @@ final class FramedConnection implements Closeable {
     }
 
     /** An end and its reason ({@code detail}: a one-line explanation, or null for CLEAN and CLOSED). */
-    record End(Ending ending, String detail, boolean insideFrame) {
-    }
+    record End(Ending ending, String detail, boolean insideFrame) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(FramedConnection.class);
     /** Payload bytes handed to one system call when writing (as the JDK's socket streams do). */
     private static final int WRITE_SLICE = 128 * 1024;
     /** Idle selectors kept for writers waiting for a socket to drain (each holds two file descriptors). */
     private static final int MAX_WAIT_SELECTORS = 16;
+
     private static final ConcurrentLinkedQueue<Selector> WAIT_SELECTORS = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger WAIT_SELECTOR_COUNT = new AtomicInteger();
     /** Chunks read from one connection in one turn of the loop before others get theirs (1 MiB). */
@@ -107,6 +107,7 @@ final class FramedConnection implements Closeable {
     private volatile Selector waitSelector;
     /** Control bytes not yet written (guarded by {@code this}). */
     private ByteBuffer control;
+
     private Runnable controlDrained;
     private boolean closeWhenDrained;
 
@@ -265,8 +266,10 @@ final class FramedConnection implements Closeable {
                 try {
                     sel = Selector.open();
                 } catch (IOException e) {
-                    LOG.warn("cannot open a selector to wait for the socket to {} to drain ({}); polling instead",
-                            remote, e.toString());
+                    LOG.warn(
+                            "cannot open a selector to wait for the socket to {} to drain ({}); polling instead",
+                            remote,
+                            e.toString());
                 }
             }
             w = new Waiter(sel);

@@ -26,6 +26,7 @@ final class Inbox {
     private final long bytesPerPeer;
     /** Fair, so a reader waiting to queue a message is not overtaken by receivers and other readers in tight loops. */
     private final ReentrantLock lock = new ReentrantLock(true);
+
     private final Condition changed = lock.newCondition();
     private final Map<PartyId, Queue> bySender = new HashMap<>();
     private final List<PartyId> senders = new ArrayList<>();
@@ -35,12 +36,15 @@ final class Inbox {
     private int rotation;
     /** The queue the last successful poll took from (under the lock). */
     private Queue lastPolled;
+
     private PartyId lastAny;
     /** Bumped on every change a taker may wait for; read without the lock while spinning. */
     private volatile long arrivals;
+
     private boolean closed;
     /** Inbound connections being read; see {@link #take}. */
-    private final java.util.concurrent.atomic.AtomicInteger liveReaders = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger liveReaders =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     Inbox(String owner, long bytesPerPeer) {
         this.owner = owner;
@@ -48,8 +52,7 @@ final class Inbox {
     }
 
     /** A queued message and where to report that the application took it (null: nowhere). */
-    private record Entry(Message message, AckChannel ack) {
-    }
+    private record Entry(Message message, AckChannel ack) {}
 
     /**
      * Queues a message unless its sender's queue is full. Never blocks (the I/O loop calls it).
@@ -225,6 +228,7 @@ final class Inbox {
         final ArrayDeque<Object> entries = new ArrayDeque<>();
         /** What to run when the receiver takes from this queue: connections waiting for room. */
         final List<Runnable> waiters = new ArrayList<>(1);
+
         long bytes;
     }
 }

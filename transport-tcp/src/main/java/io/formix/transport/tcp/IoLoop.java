@@ -35,8 +35,7 @@ final class IoLoop {
         void ready(SelectionKey key) throws IOException;
 
         /** The handler threw: clean up (the key is already cancelled). */
-        default void failed(Throwable t) {
-        }
+        default void failed(Throwable t) {}
     }
 
     /** A scheduled task; {@link #cancel()} prevents it from running if it has not yet. */
@@ -66,6 +65,7 @@ final class IoLoop {
     private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
     /** Bytes read from one socket in one system call. */
     static final int READ_CHUNK = 128 * 1024;
+
     private static final IoLoop[] SHARED = new IoLoop[Math.max(1, Integer.getInteger("formix.tcp.ioThreads", 1))];
     private static final AtomicInteger NEXT = new AtomicInteger();
 
@@ -165,14 +165,16 @@ final class IoLoop {
      * the {@code selectNow} on the loop does.
      */
     void closeListening(SelectableChannel channel) {
-        runAndWait(() -> {
-            try {
-                channel.close();
-                selector.selectNow(this::dispatch);
-            } catch (IOException e) {
-                LOG.debug("closing a listening channel: {}", e.toString());
-            }
-        }, 2_000);
+        runAndWait(
+                () -> {
+                    try {
+                        channel.close();
+                        selector.selectNow(this::dispatch);
+                    } catch (IOException e) {
+                        LOG.debug("closing a listening channel: {}", e.toString());
+                    }
+                },
+                2_000);
     }
 
     private void run() {

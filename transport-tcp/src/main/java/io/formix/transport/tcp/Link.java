@@ -19,6 +19,7 @@ final class Link {
     private Reader lastReader;
     /** Messages written on / acknowledged over {@link #outbound} (directory mode). */
     private long sent;
+
     private long acked;
     private String lossReport;
     private long pendingCount;

@@ -1,9 +1,9 @@
 package io.formix.transport.tcp;
 
-import io.formix.transport.spi.Backoff;
-import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.PartyId;
+import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportException;
+import io.formix.transport.spi.Backoff;
 import io.formix.transport.spi.PairwisePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -99,13 +99,18 @@ final class PairwiseConnector implements Connector {
             return c;
         }
         int pid = layout.pidOf(link.peer);
-        LOG.info("{}: waiting for the connection with {} (port {}, {})", owner.self(), link.peer, layout.portWith(pid),
+        LOG.info(
+                "{}: waiting for the connection with {} (port {}, {})",
+                owner.self(),
+                link.peer,
+                layout.portWith(pid),
                 PairwisePorts.listens(layout.selfPid(), pid) ? "it dials us" : "we dial it");
         c = link.awaitOutbound(deadlineNanos, owner::isClosed);
         owner.checkOpen();
         if (c == null) {
-            throw new PeerUnavailableException("no connection to " + link.peer + " (pid " + pid + ", port "
-                    + layout.portWith(pid) + ") within " + owner.options().connectTimeout().toMillis() + " ms");
+            throw new PeerUnavailableException(
+                    "no connection to " + link.peer + " (pid " + pid + ", port " + layout.portWith(pid) + ") within "
+                            + owner.options().connectTimeout().toMillis() + " ms");
         }
         return c;
     }
@@ -132,7 +137,10 @@ final class PairwiseConnector implements Connector {
             } catch (IOException e) {
                 Dialer.closeQuietly(s);
                 if (!owner.isClosed()) {
-                    LOG.warn("{}: accepting on port {} failed: {}", owner.self(), server.socket().getLocalPort(),
+                    LOG.warn(
+                            "{}: accepting on port {} failed: {}",
+                            owner.self(),
+                            server.socket().getLocalPort(),
                             e.toString());
                 }
                 continue;
@@ -170,7 +178,8 @@ final class PairwiseConnector implements Connector {
         PairDialer(int peer) {
             link = owner.link(layout.party(peer));
             address = new InetSocketAddress(layout.host(peer), layout.portWith(peer));
-            backoff = new Backoff(owner.options().backoffInitial(), owner.options().backoffMax());
+            backoff = new Backoff(
+                    owner.options().backoffInitial(), owner.options().backoffMax());
         }
 
         void attempt() {
@@ -186,18 +195,18 @@ final class PairwiseConnector implements Connector {
                 owner.track(ch);
                 ch.configureBlocking(false);
                 InetSocketAddress resolved = address.isUnresolved()
-                        ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+                        ? new InetSocketAddress(address.getHostString(), address.getPort())
+                        : address;
                 if (ch.connect(resolved)) {
                     connected(ch);
                     return;
                 }
                 SocketChannel pending = ch;
-                IoLoop.Timer giveUp = owner.loop().schedule(TimeUnit.MILLISECONDS.toNanos(MAX_ATTEMPT_MS),
-                        () -> {
-                            if (pending.isOpen() && !pending.isConnected()) {
-                                failed(pending, "connect timed out");
-                            }
-                        });
+                IoLoop.Timer giveUp = owner.loop().schedule(TimeUnit.MILLISECONDS.toNanos(MAX_ATTEMPT_MS), () -> {
+                    if (pending.isOpen() && !pending.isConnected()) {
+                        failed(pending, "connect timed out");
+                    }
+                });
                 owner.loop().register(ch, SelectionKey.OP_CONNECT, new IoLoop.Handler() {
                     @Override
                     public void ready(SelectionKey key) throws IOException {
@@ -222,12 +231,18 @@ final class PairwiseConnector implements Connector {
         private void connected(SocketChannel ch) throws IOException {
             owner.untrack(ch);
             if (attempts > 1) {
-                LOG.info("{}: connected to {} at {} after {} attempts ({} ms)", owner.self(), link.peer, address,
-                        attempts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                LOG.info(
+                        "{}: connected to {} at {} after {} attempts ({} ms)",
+                        owner.self(),
+                        link.peer,
+                        address,
+                        attempts,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
             attempts = 0;
             backoff.reset();
-            FramedConnection c = new FramedConnection(owner.loop(), ch, owner.options().maxMessageBytes());
+            FramedConnection c =
+                    new FramedConnection(owner.loop(), ch, owner.options().maxMessageBytes());
             owner.track(c);
             read(link, c, () -> {
                 if (!owner.isClosed()) {
@@ -247,8 +262,13 @@ final class PairwiseConnector implements Connector {
             }
             lastFailure = why;
             if (attempts == 1) {
-                LOG.info("{}: waiting for {} at {} ({}); retrying with backoff up to {} ms", owner.self(), link.peer,
-                        address, lastFailure, owner.options().backoffMax().toMillis());
+                LOG.info(
+                        "{}: waiting for {} at {} ({}); retrying with backoff up to {} ms",
+                        owner.self(),
+                        link.peer,
+                        address,
+                        lastFailure,
+                        owner.options().backoffMax().toMillis());
             }
             owner.loop().schedule(backoff.nextNanos(), this::attempt);
         }

@@ -40,8 +40,8 @@ public final class PairwiseLayout {
         for (int i = 0; i < n; i++) {
             ids.add(PartyId.ofPid(i));
         }
-        PairwiseLayout layout = new PairwiseLayout(selfPid, basePort,
-                Collections.nCopies(n, "127.0.0.1"), List.copyOf(ids));
+        PairwiseLayout layout =
+                new PairwiseLayout(selfPid, basePort, Collections.nCopies(n, "127.0.0.1"), List.copyOf(ids));
         PairwisePorts.port(basePort, n, 0, n - 1); // validates that every port fits
         return layout;
     }

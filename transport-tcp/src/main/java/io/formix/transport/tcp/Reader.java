@@ -59,8 +59,10 @@ final class Reader implements FramedConnection.Receiver {
             previous.successors.add(this);
             owner.loop().schedule(TimeUnit.MILLISECONDS.toNanos(PREVIOUS_GRACE_MS), () -> {
                 if (!previous.ended) {
-                    LOG.info("{}: {} reconnected while its previous connection was still open; closing the old one",
-                            owner.self(), link.peer);
+                    LOG.info(
+                            "{}: {} reconnected while its previous connection was still open; closing the old one",
+                            owner.self(),
+                            link.peer);
                     previous.connection.close();
                 }
             });
@@ -114,15 +116,25 @@ final class Reader implements FramedConnection.Receiver {
             return;
         }
         switch (end.ending()) {
-            case CLEAN -> LOG.debug("{}: {} closed its connection ({})", owner.self(), link.peer,
-                    connection.remoteAddress());
+            case CLEAN ->
+                LOG.debug("{}: {} closed its connection ({})", owner.self(), link.peer, connection.remoteAddress());
             case CORRUPT -> corrupt(end.detail());
             case FAILED -> {
-                LOG.warn("{}: connection from {} ({}) failed: {}; messages in flight may be lost", owner.self(),
-                        link.peer, connection.remoteAddress(), end.detail());
+                LOG.warn(
+                        "{}: connection from {} ({}) failed: {}; messages in flight may be lost",
+                        owner.self(),
+                        link.peer,
+                        connection.remoteAddress(),
+                        end.detail());
                 if (end.insideFrame()) {
-                    owner.inbox().putError(link.peer, new CorruptMessageException(link.peer, sequence,
-                            "connection failed inside a frame (" + end.detail() + "); the partial message was discarded"));
+                    owner.inbox()
+                            .putError(
+                                    link.peer,
+                                    new CorruptMessageException(
+                                            link.peer,
+                                            sequence,
+                                            "connection failed inside a frame (" + end.detail()
+                                                    + "); the partial message was discarded"));
                 }
             }
             case CLOSED -> {
@@ -132,8 +144,13 @@ final class Reader implements FramedConnection.Receiver {
     }
 
     private void corrupt(String reason) {
-        LOG.warn("{}: corrupt stream from {} ({}) at message {}: {}", owner.self(), link.peer,
-                connection.remoteAddress(), sequence, reason);
+        LOG.warn(
+                "{}: corrupt stream from {} ({}) at message {}: {}",
+                owner.self(),
+                link.peer,
+                connection.remoteAddress(),
+                sequence,
+                reason);
         owner.inbox().putError(link.peer, new CorruptMessageException(link.peer, sequence, reason));
     }
 }

@@ -36,8 +36,14 @@ public final class TcpOptions {
     private final Duration helloTimeout;
     private final int maxInboundConnections;
 
-    private TcpOptions(int maxMessageBytes, Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
-            long inboxBytesPerPeer, Duration helloTimeout, int maxInboundConnections) {
+    private TcpOptions(
+            int maxMessageBytes,
+            Duration connectTimeout,
+            Duration backoffInitial,
+            Duration backoffMax,
+            long inboxBytesPerPeer,
+            Duration helloTimeout,
+            int maxInboundConnections) {
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must be >= 0");
         }
@@ -72,34 +78,51 @@ public final class TcpOptions {
 
     /** The defaults listed in the class documentation. */
     public static TcpOptions defaults() {
-        return new TcpOptions(FrameCodec.DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(30), Duration.ofMillis(10),
-                Duration.ofSeconds(1), 16L * 1024 * 1024, Duration.ofSeconds(10), 4096);
+        return new TcpOptions(
+                FrameCodec.DEFAULT_MAX_MESSAGE_BYTES,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                16L * 1024 * 1024,
+                Duration.ofSeconds(10),
+                4096);
     }
 
     public TcpOptions withMaxMessageBytes(int v) {
-        return new TcpOptions(v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+        return new TcpOptions(
+                v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withConnectTimeout(Duration v) {
-        return new TcpOptions(maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+        return new TcpOptions(
+                maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withBackoff(Duration initial, Duration max) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+        return new TcpOptions(
+                maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withInboxBytesPerPeer(long v) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout, maxInboundConnections);
+        return new TcpOptions(
+                maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout, maxInboundConnections);
     }
 
     public TcpOptions withHelloTimeout(Duration v) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, v, maxInboundConnections);
+        return new TcpOptions(
+                maxMessageBytes,
+                connectTimeout,
+                backoffInitial,
+                backoffMax,
+                inboxBytesPerPeer,
+                v,
+                maxInboundConnections);
     }
 
     /** Directory mode: the most inbound connections established at once; see the class documentation. */
     public TcpOptions withMaxInboundConnections(int v) {
-        return new TcpOptions(maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer,
-                helloTimeout, v);
+        return new TcpOptions(
+                maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, v);
     }
 
     public int maxInboundConnections() {

@@ -109,8 +109,8 @@ public final class TcpTransport implements Transport {
      */
     public static TcpTransport openPairwise(PairwiseLayout layout, TcpOptions options) throws IOException {
         Objects.requireNonNull(layout, "layout");
-        TcpTransport t = new TcpTransport(layout.party(layout.selfPid()), options,
-                owner -> new PairwiseConnector(owner, layout));
+        TcpTransport t = new TcpTransport(
+                layout.party(layout.selfPid()), options, owner -> new PairwiseConnector(owner, layout));
         t.start();
         return t;
     }
@@ -123,8 +123,12 @@ public final class TcpTransport implements Transport {
      *
      * @throws IOException if the address cannot be bound
      */
-    public static TcpTransport openDirectory(PartyId self, InetSocketAddress bindAddress,
-            Function<PartyId, InetSocketAddress> resolver, TcpOptions options) throws IOException {
+    public static TcpTransport openDirectory(
+            PartyId self,
+            InetSocketAddress bindAddress,
+            Function<PartyId, InetSocketAddress> resolver,
+            TcpOptions options)
+            throws IOException {
         TcpTransport t = new TcpTransport(self, options, owner -> new DirectoryConnector(owner, bindAddress, resolver));
         t.start();
         return t;
@@ -136,8 +140,9 @@ public final class TcpTransport implements Transport {
     }
 
     /** {@link #openDirectory(PartyId, InetSocketAddress, Function, TcpOptions)} with {@link TcpOptions#defaults()}. */
-    public static TcpTransport openDirectory(PartyId self, InetSocketAddress bindAddress,
-            Function<PartyId, InetSocketAddress> resolver) throws IOException {
+    public static TcpTransport openDirectory(
+            PartyId self, InetSocketAddress bindAddress, Function<PartyId, InetSocketAddress> resolver)
+            throws IOException {
         return openDirectory(self, bindAddress, resolver, TcpOptions.defaults());
     }
 
@@ -199,10 +204,15 @@ public final class TcpTransport implements Transport {
                 link.outboundLost(c);
                 checkOpen();
                 String unconfirmed = link.takeLossReport();
-                throw new PeerUnavailableException("connection to " + to + " broke while sending (" + e
-                        + "); this message was not delivered"
-                        + (unconfirmed != null ? " (" + unconfirmed + ")"
-                                : connector.acknowledges() ? "" : " and messages sent shortly before it may be lost"), e);
+                throw new PeerUnavailableException(
+                        "connection to " + to + " broke while sending (" + e
+                                + "); this message was not delivered"
+                                + (unconfirmed != null
+                                        ? " (" + unconfirmed + ")"
+                                        : connector.acknowledges()
+                                                ? ""
+                                                : " and messages sent shortly before it may be lost"),
+                        e);
             }
         } finally {
             link.sendLock.unlock();

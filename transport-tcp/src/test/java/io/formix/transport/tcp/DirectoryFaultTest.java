@@ -70,11 +70,14 @@ class DirectoryFaultTest extends TcpFaultTestBase {
         int port = FreePorts.one();
         CountDownLatch sixLookups = new CountDownLatch(6);
         InetSocketAddress bAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        TcpTransport a = TcpTransport.openDirectory(
+                A,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
                     sixLookups.countDown();
                     return bAddress;
-                }, options());
+                },
+                options());
         toClose.add(a);
         java.io.PrintStream stderr = System.err;
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
@@ -105,11 +108,12 @@ class DirectoryFaultTest extends TcpFaultTestBase {
         assertFalse(b.receive(A, Duration.ofSeconds(-5)).isPresent(), "a negative timeout means do not wait");
         Future<Message> forever = pool.submit(() -> b.receive(A, java.time.temporal.ChronoUnit.FOREVER.getDuration())
                 .orElseThrow());
-        Future<Message> huge = pool.submit(() -> b.receiveAny(Duration.ofNanos(Long.MAX_VALUE)).orElseThrow());
+        Future<Message> huge =
+                pool.submit(() -> b.receiveAny(Duration.ofNanos(Long.MAX_VALUE)).orElseThrow());
         a.send(B, bytes("one"));
         a.send(B, bytes("two"));
-        List<String> got = new ArrayList<>(List.of(text(forever.get(10, TimeUnit.SECONDS)),
-                text(huge.get(10, TimeUnit.SECONDS))));
+        List<String> got =
+                new ArrayList<>(List.of(text(forever.get(10, TimeUnit.SECONDS)), text(huge.get(10, TimeUnit.SECONDS))));
         java.util.Collections.sort(got);
         assertEquals(List.of("one", "two"), got);
         assertTrue(a.awaitDelivered(B, java.time.temporal.ChronoUnit.FOREVER.getDuration()));
@@ -117,10 +121,13 @@ class DirectoryFaultTest extends TcpFaultTestBase {
 
     @Test
     void aResolverThatThrowsCountsAsNoAddress() throws Exception {
-        TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        TcpTransport a = TcpTransport.openDirectory(
+                A,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
                     throw new IllegalStateException("registry is locked");
-                }, options().withConnectTimeout(Duration.ofMillis(200)));
+                },
+                options().withConnectTimeout(Duration.ofMillis(200)));
         toClose.add(a);
         PeerUnavailableException e = assertThrows(PeerUnavailableException.class, () -> a.send(B, bytes("x")));
         assertTrue(e.getMessage().contains("no address known for b"), e.getMessage());
@@ -136,8 +143,8 @@ class DirectoryFaultTest extends TcpFaultTestBase {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(ms >= 250 && ms < 5_000, "gave up after " + ms + " ms");
         assertTrue(e.getMessage().contains("could not connect to b"), e.getMessage());
-        PeerUnavailableException unknown = assertThrows(PeerUnavailableException.class,
-                () -> a.send(PartyId.of("nobody"), bytes("x")));
+        PeerUnavailableException unknown =
+                assertThrows(PeerUnavailableException.class, () -> a.send(PartyId.of("nobody"), bytes("x")));
         assertTrue(unknown.getMessage().contains("no address known"), unknown.getMessage());
     }
 
@@ -145,13 +152,17 @@ class DirectoryFaultTest extends TcpFaultTestBase {
     void aSendWaitingForItsPeerIsInterruptible() throws Exception {
         directory.put(B, new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.one()));
         CountDownLatch twoLookups = new CountDownLatch(2);
-        TcpTransport a = TcpTransport.openDirectory(A, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        TcpTransport a = TcpTransport.openDirectory(
+                A,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 p -> {
                     twoLookups.countDown();
                     return directory.get(p);
-                }, options());
+                },
+                options());
         toClose.add(a);
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread sender = new Thread(() -> {
             try {
                 a.send(B, bytes("never"));
@@ -281,7 +292,8 @@ class DirectoryFaultTest extends TcpFaultTestBase {
             try (RawPeer oneTooMany = new RawPeer(b.localPort())) {
                 long start = System.nanoTime();
                 assertTrue(oneTooMany.closedByOtherSide(), "refused while too many hellos are pending");
-                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9), "refused at once, not by a timeout");
+                assertTrue(
+                        System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9), "refused at once, not by a timeout");
             }
         } finally {
             for (RawPeer p : silent) {
@@ -296,7 +308,8 @@ class DirectoryFaultTest extends TcpFaultTestBase {
     @Test
     void establishedInboundConnectionsAreBoundedAndEachClaimedIdBeyondIsRefused() throws Exception {
         TcpTransport b = open(B, 0, options().withMaxInboundConnections(2));
-        try (RawPeer p1 = new RawPeer(b.localPort()); RawPeer p2 = new RawPeer(b.localPort())) {
+        try (RawPeer p1 = new RawPeer(b.localPort());
+                RawPeer p2 = new RawPeer(b.localPort())) {
             assertEquals("ok", p1.hello("p1", "b"));
             assertEquals("ok", p2.hello("p2", "b"));
             try (RawPeer p3 = new RawPeer(b.localPort())) {
@@ -304,7 +317,9 @@ class DirectoryFaultTest extends TcpFaultTestBase {
                 assertTrue(p3.closedByOtherSide());
             }
             p1.frame(bytes("from p1"));
-            assertEquals("from p1", text(b.receive(PartyId.of("p1"), WAIT).orElseThrow()),
+            assertEquals(
+                    "from p1",
+                    text(b.receive(PartyId.of("p1"), WAIT).orElseThrow()),
                     "the established ones keep working");
         }
         // Their readers end; then a new party is admitted again.
@@ -384,7 +399,8 @@ class DirectoryFaultTest extends TcpFaultTestBase {
             });
             AtomicLong sent = new AtomicLong();
             byte[] chunk = new byte[256 * 1024];
-            java.util.concurrent.CompletableFuture<Thread> senderThread = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Thread> senderThread =
+                    new java.util.concurrent.CompletableFuture<>();
             Future<?> sender = pool.submit(() -> {
                 senderThread.complete(Thread.currentThread());
                 while (true) {

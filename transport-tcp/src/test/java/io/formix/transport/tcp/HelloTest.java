@@ -28,9 +28,19 @@ class HelloTest {
 
     @Test
     void malformedHellosAreRefused() {
-        for (String bad : new String[] {"", "formix-tcp/1", "formix-tcp/2 a b", "formix-tcp/1 a", "formix-tcp/1 a b c",
-                "formix-tcp/1 A b", "formix-tcp/1 a_x b", "formix-tcp/1 ../x b", "formix-tcp/1  a b",
-                "formix-tcp/1 a\u00e9 b", "formix-tcp/1 a b\n"}) {
+        for (String bad : new String[] {
+            "",
+            "formix-tcp/1",
+            "formix-tcp/2 a b",
+            "formix-tcp/1 a",
+            "formix-tcp/1 a b c",
+            "formix-tcp/1 A b",
+            "formix-tcp/1 a_x b",
+            "formix-tcp/1 ../x b",
+            "formix-tcp/1  a b",
+            "formix-tcp/1 a\u00e9 b",
+            "formix-tcp/1 a b\n"
+        }) {
             assertThrows(BadFrameException.class, () -> Hello.parse(ascii(bad)), bad);
         }
     }

@@ -29,7 +29,8 @@ class PairwiseLayoutTest {
         assertEquals(9001, l.portWith(0));
         assertEquals(9003, l.portWith(2));
         assertEquals(PartyId.of("1"), PairwiseLayout.numeric(1, 3, 9000).party(1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> l.withParties(List.of(PartyId.of("a"), PartyId.of("a"), PartyId.of("c"))));
     }
 }

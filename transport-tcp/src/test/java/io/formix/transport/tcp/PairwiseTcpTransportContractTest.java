@@ -13,7 +13,8 @@ class PairwiseTcpTransportContractTest extends TcpContractTestBase {
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
         List<PartyId> ids = List.of(A, B, C);
-        PairwiseLayout layout = PairwiseLayout.numeric(ids.indexOf(self), 3, base).withParties(ids);
+        PairwiseLayout layout =
+                PairwiseLayout.numeric(ids.indexOf(self), 3, base).withParties(ids);
         return TcpTransport.openPairwise(layout, testOptions(configuredMax()));
     }
 }

@@ -27,15 +27,17 @@ class SharedLoopTest extends TcpFaultTestBase {
 
     private TcpTransport open(String id, TcpOptions options) throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
-        TcpTransport t = TcpTransport.openDirectory(PartyId.of(id), new InetSocketAddress(lo, 0), directory::get,
-                options);
+        TcpTransport t =
+                TcpTransport.openDirectory(PartyId.of(id), new InetSocketAddress(lo, 0), directory::get, options);
         toClose.add(t);
         directory.put(t.self(), new InetSocketAddress(lo, t.localPort()));
         return t;
     }
 
     private static long transportThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("formix-tcp")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("formix-tcp"))
+                .count();
     }
 
     @Test
@@ -62,12 +64,15 @@ class SharedLoopTest extends TcpFaultTestBase {
         }
         for (TcpTransport l : light) {
             for (TcpTransport h : heavy) {
-                assertEquals("back to " + l.self(), text(l.receive(h.self(), WAIT).orElseThrow()));
+                assertEquals(
+                        "back to " + l.self(), text(l.receive(h.self(), WAIT).orElseThrow()));
             }
         }
         // 63 listening sockets and 360 connections are open now, every one of them still read.
-        assertTrue(transportThreads() <= ioThreads,
-                transportThreads() + " transport threads for 63 nodes and 360 connections (io threads: " + ioThreads + ")");
+        assertTrue(
+                transportThreads() <= ioThreads,
+                transportThreads() + " transport threads for 63 nodes and 360 connections (io threads: " + ioThreads
+                        + ")");
     }
 
     @Test
@@ -96,10 +101,15 @@ class SharedLoopTest extends TcpFaultTestBase {
         }
         assertFalse(flood.isDone(), "a is held back by b's full inbox");
         c.send(b.self(), bytes("not stuck behind a"));
-        assertEquals("not stuck behind a", text(b.receive(c.self(), WAIT).orElseThrow()),
+        assertEquals(
+                "not stuck behind a",
+                text(b.receive(c.self(), WAIT).orElseThrow()),
                 "b still reads c while a's connection waits for room");
         for (int i = 0; i < n; i++) {
-            assertEquals(i, ByteBuffer.wrap(b.receive(a.self(), WAIT).orElseThrow().payload()).getInt());
+            assertEquals(
+                    i,
+                    ByteBuffer.wrap(b.receive(a.self(), WAIT).orElseThrow().payload())
+                            .getInt());
         }
         flood.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(a.awaitDelivered(b.self(), WAIT));

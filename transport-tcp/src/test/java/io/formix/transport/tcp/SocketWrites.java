@@ -10,13 +10,13 @@ import java.util.Locale;
  */
 final class SocketWrites {
 
-    private SocketWrites() {
-    }
+    private SocketWrites() {}
 
     static boolean inSocketWrite(Thread t) {
         for (StackTraceElement f : t.getStackTrace()) {
             String cls = f.getClassName();
-            if (cls.equals(FramedConnection.class.getName()) && f.getMethodName().equals("awaitWritable")) {
+            if (cls.equals(FramedConnection.class.getName())
+                    && f.getMethodName().equals("awaitWritable")) {
                 return true;
             }
             boolean socketClass = cls.startsWith("sun.nio.ch.") || cls.startsWith("java.net.Socket");

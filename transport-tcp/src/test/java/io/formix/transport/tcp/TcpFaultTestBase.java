@@ -32,7 +32,9 @@ abstract class TcpFaultTestBase {
 
     /** Messages up to {@link #MAX}, connects within {@link #WAIT}, retries after 5 ms up to 100 ms. */
     static TcpOptions options() {
-        return TcpOptions.defaults().withMaxMessageBytes(MAX).withConnectTimeout(WAIT)
+        return TcpOptions.defaults()
+                .withMaxMessageBytes(MAX)
+                .withConnectTimeout(WAIT)
                 .withBackoff(Duration.ofMillis(5), Duration.ofMillis(100));
     }
 

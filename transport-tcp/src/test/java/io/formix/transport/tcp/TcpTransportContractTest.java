@@ -15,8 +15,8 @@ class TcpTransportContractTest extends TcpContractTestBase {
     @Override
     protected Transport openTransport(PartyId self) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        TcpTransport t = TcpTransport.openDirectory(self, new InetSocketAddress(loopback, 0), directory::get,
-                testOptions(configuredMax()));
+        TcpTransport t = TcpTransport.openDirectory(
+                self, new InetSocketAddress(loopback, 0), directory::get, testOptions(configuredMax()));
         directory.put(self, new InetSocketAddress(loopback, t.localPort()));
         return t;
     }
