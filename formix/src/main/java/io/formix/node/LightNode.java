@@ -6,6 +6,7 @@ import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.LightStore;
 import io.formix.state.LightStore.Entry;
+import io.formix.state.LightStore.State;
 import io.formix.state.NodeRecord.Approval;
 import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
@@ -28,6 +29,8 @@ final class LightNode extends Node {
 
     private final LightStore store;
     private final LightCore core;
+    /** False once {@link #prepare} found nothing to resume (every computation sent or declined). */
+    private boolean resumeNeeded = true;
 
     LightNode(
             PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store, Approval approval) {
@@ -63,9 +66,21 @@ final class LightNode extends Node {
         runQuietly(new LightCore.Tick());
     }
 
+    /**
+     * Looks, while the host opens its nodes (its store is open then anyway), whether {@link #resume}
+     * has anything to do: a restarted host then opens no database again for the light nodes that
+     * have nothing pending.
+     */
+    @Override
+    void prepare() {
+        resumeNeeded = store.all().stream().anyMatch(e -> e.state() != State.SENT && e.state() != State.DECLINED);
+    }
+
     @Override
     void resume() {
-        runQuietly(new LightCore.Resume());
+        if (resumeNeeded) {
+            runQuietly(new LightCore.Resume());
+        }
     }
 
     private void runQuietly(LightCore.Event event) {

@@ -37,6 +37,7 @@ abstract class Node implements AutoCloseable {
         this.transport = transport;
         this.services = services;
         this.tickFailures = new FailureBackoff("tick", text -> log.warn(text));
+        this.limitFailures = new FailureBackoff("handling a message", text -> log.warn(text));
     }
 
     /** Asks the receiver loop to end (it finishes the message in hand) and wakes it from a failure wait. */
@@ -100,6 +101,9 @@ abstract class Node implements AutoCloseable {
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 
+    /** Called by the host right after the node was opened, before any message or {@link #resume}. */
+    void prepare() {}
+
     /** Failed sends per peer, so a retried failure is logged once with a count. */
     private final java.util.Map<PartyId, FailureBackoff> sendFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -123,8 +127,10 @@ abstract class Node implements AutoCloseable {
             return null;
         } catch (IOException ex) {
             // Retries repeat the same failure: logged once per distinct reason, with a count.
+            String limit = io.formix.state.ResourceLimits.explain(ex, null);
             failures.failed(
-                    "could not send " + e.type().wire() + " for " + e.computation() + ": " + ex.getMessage(),
+                    "could not send " + e.type().wire() + " for " + e.computation() + ": "
+                            + (limit != null ? limit : ex.getMessage()),
                     services.now());
             return new SendFailure(String.valueOf(ex.getMessage()), SendFailure.isLocal(ex));
         } catch (InterruptedException ex) {
@@ -137,13 +143,49 @@ abstract class Node implements AutoCloseable {
     void deliver(io.formix.transport.Message msg) {
         try {
             Envelope e = decode(msg);
-            synchronized (this) {
-                onMessage(e);
-            }
+            handleWithinLimits(e);
         } catch (ProtocolException e) {
             rejected(msg, e);
         } catch (RuntimeException e) {
             failedToHandle(msg, e);
+        }
+    }
+
+    /** Failures to handle a message because of a resource limit, logged once per distinct reason. */
+    private final FailureBackoff limitFailures;
+
+    /**
+     * Hands {@code e} to {@link #onMessage}; while that fails because this process met a limit (too
+     * many open files, a full disk: {@link io.formix.state.ResourceLimits}), says so once and tries
+     * again after a growing wait, so the message is not dropped. Handlers are idempotent, so a
+     * retry after a half-done attempt is safe. Gives up only when the node is asked to stop meanwhile:
+     * the failure is then rethrown and logged as a message that could not be handled (closing the
+     * transport acknowledges it, so it is not seen again).
+     */
+    void handleWithinLimits(Envelope e) throws ProtocolException {
+        while (true) {
+            try {
+                synchronized (this) {
+                    onMessage(e);
+                }
+                limitFailures.succeeded();
+                return;
+            } catch (io.formix.state.StateException ex) {
+                String limit = io.formix.state.ResourceLimits.explain(ex, null);
+                if (limit == null || stopping) {
+                    throw ex;
+                }
+                long wait = limitFailures.failed(
+                        "cannot handle " + e.type().wire() + " for " + e.computation() + " from " + e.from() + ": "
+                                + limit,
+                        services.now());
+                try {
+                    awaitStop(Math.max(10, wait));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw ex;
+                }
+            }
         }
     }
 

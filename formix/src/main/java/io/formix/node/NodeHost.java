@@ -2,7 +2,7 @@ package io.formix.node;
 
 import io.formix.state.FormixHome;
 import io.formix.state.HeavyStore;
-import io.formix.state.LightStore;
+import io.formix.state.LightStorePool;
 import io.formix.state.NetworkDb;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
@@ -30,13 +30,25 @@ import java.util.concurrent.TimeUnit;
  * The host records its pid and start time for its nodes in {@code network.db} and clears them on
  * close; a {@code node stop} of some of its nodes is noticed through {@code stop_requested}.
  *
+ * <p>Descriptors: a light node holds none of its own while it waits — its {@code node.db} is open
+ * only while it works (one {@link LightStorePool} per host, at most {@link
+ * LightStorePool#configuredCapacity()} open at once, 3 descriptors each) and its log is opened per
+ * line; what stays per node is its transport's (the file transport's party lock: 1).
+ *
  * <p>Thread-safe. {@link #close()} stops every node and is idempotent.
  */
 public final class NodeHost implements AutoCloseable {
 
-    /** Tuning knobs; the defaults suit a laptop. */
-    public record Settings(Duration tick, Duration receivePoll) {
+    /**
+     * Tuning knobs; the defaults suit a laptop. {@code openLightStores}: how many light nodes'
+     * databases the host keeps open at most ({@link LightStorePool}).
+     */
+    public record Settings(Duration tick, Duration receivePoll, int openLightStores) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(50), Duration.ofSeconds(2));
+
+        public Settings(Duration tick, Duration receivePoll) {
+            this(tick, receivePoll, LightStorePool.configuredCapacity());
+        }
     }
 
     private static final long RECEIVER_STACK = 256 * 1024;
@@ -64,6 +76,11 @@ public final class NodeHost implements AutoCloseable {
     private static final long FORWARD_EVERY_MS = 500;
     private long nextForward = Long.MIN_VALUE;
     private final ProposalForwarder forwarder;
+    /** The light nodes' databases, open only while they work. */
+    private final LightStorePool lightStores;
+
+    private static final long IDLE_STORES_EVERY_MS = 1_000;
+    private long idleStoresCheckedAt = Long.MIN_VALUE / 2;
 
     /** A hosted node and its receiver thread. */
     record Running(Node node, Thread receiver) {}
@@ -75,6 +92,8 @@ public final class NodeHost implements AutoCloseable {
         this.forwarder = new ProposalForwarder(services);
         this.stops = new HostStops(services, pid, settings.receivePoll());
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("formix-ticker"));
+        this.lightStores = LightStorePool.sqlite(
+                settings.openLightStores(), LightStorePool.DEFAULT_IDLE_MS, services.clock()::millis);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -167,21 +186,27 @@ public final class NodeHost implements AutoCloseable {
 
     private void startNode(NodeRecord r) throws IOException {
         services.registry().remember(r);
-        NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock());
+        NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock(), r.isHeavy());
         Rejections rejections = new Rejections();
         Rejections.clear(services.home().nodeDir(r.uid()));
         Transport t = transports.open(r.uid(), rejections.events(log, services.clock()));
-        Node node;
+        Node opened = null;
         try {
-            node = r.isHeavy()
+            opened = r.isHeavy()
                     ? new HeavyNode(r.uid(), log, t, services, HeavyStore.open(services.home(), r.uid()))
-                    : new LightNode(r.uid(), log, t, services, LightStore.open(services.home(), r.uid()), r.approval());
-            node.rejections = rejections;
+                    : new LightNode(
+                            r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
+            opened.rejections = rejections;
+            opened.prepare();
             transports.opened(r.uid(), t);
         } catch (RuntimeException e) {
+            if (opened != null) {
+                opened.closeStore();
+            }
             t.close();
             throw e;
         }
+        Node node = opened;
         ReceiveLoop loop = new ReceiveLoop(
                 node,
                 node.receivePoll(settings.receivePoll()),
@@ -218,6 +243,10 @@ public final class NodeHost implements AutoCloseable {
                         .health
                         .check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
             }
+        }
+        if (now - idleStoresCheckedAt >= IDLE_STORES_EVERY_MS || now < idleStoresCheckedAt) {
+            idleStoresCheckedAt = now;
+            lightStores.closeIdle();
         }
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
@@ -305,6 +334,7 @@ public final class NodeHost implements AutoCloseable {
         stopping.forEach(HostStops::closeNode);
         services.senders().shutdownNow();
         lightTicks.shutdownNow();
+        lightStores.close();
         try {
             services.net().markStopped(uids, pid);
         } catch (RuntimeException e) {

@@ -14,17 +14,29 @@ import java.time.Instant;
  * <text>}, flushed per line so {@code formix node logs -f} sees it at once. Callers must never
  * pass an answer or a share value (sizes and ids only). Thread-safe. A log that cannot be written
  * never stops the node: the failure goes to stderr once.
+ *
+ * <p>A log made with {@code keepOpen = false} (a light node's: it writes a few lines per
+ * computation) opens its file for each line and closes it again, so a host of thousands of light
+ * nodes holds no descriptor per node for its logs.
  */
 public final class NodeLog implements AutoCloseable {
 
     private final Path file;
     private final Clock clock;
+    private final boolean keepOpen;
     private BufferedWriter out;
     private boolean broken;
+    private boolean limitReported;
 
     public NodeLog(Path file, Clock clock) {
+        this(file, clock, true);
+    }
+
+    /** A log that keeps its file open between lines, or ({@code keepOpen = false}) opens it per line. */
+    public NodeLog(Path file, Clock clock, boolean keepOpen) {
         this.file = file;
         this.clock = clock;
+        this.keepOpen = keepOpen;
     }
 
     public void info(String text) {
@@ -52,9 +64,18 @@ public final class NodeLog implements AutoCloseable {
             out.write(text.replace('\n', ' '));
             out.write('\n');
             out.flush();
+            if (!keepOpen) {
+                close();
+            }
         } catch (IOException e) {
-            broken = true;
-            System.err.println("formix: cannot write " + file + ": " + e.getMessage());
+            // A limit (descriptors, disk) may pass: keep trying, but say it once.
+            String limit = io.formix.state.ResourceLimits.explain(e, file);
+            broken = limit == null;
+            if (broken || !limitReported) {
+                limitReported |= limit != null;
+                System.err.println("formix: cannot write " + file + ": " + (limit != null ? limit : e.getMessage()));
+            }
+            close();
         }
     }
 

@@ -45,7 +45,8 @@ import java.util.TreeSet;
 public final class RegistrySync {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_PENDING_FILES = 10_000;
+    /** Descriptors of nodes not yet admitted read at most per sync (a host runs 10,000 nodes and more). */
+    private static final int MAX_PENDING_FILES = 100_000;
 
     /** A node descriptor seen in the folder, validly self-signed for this network, not yet admitted. */
     public record Candidate(PartyId uid, Role role, String fingerprint) {}
@@ -228,12 +229,17 @@ public final class RegistrySync {
         Set<String> names = new TreeSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
+                String name = f.getFileName().toString();
+                String uid = name.substring(0, name.length() - ".json".length());
+                if (PartyId.isValid(uid) && roster.entry(PartyId.of(uid)).isPresent()) {
+                    continue; // a member: not pending, not read
+                }
                 if (names.size() >= MAX_PENDING_FILES) {
-                    problems.add(
-                            dir + " holds more than " + MAX_PENDING_FILES + " descriptors; the rest were not read");
+                    problems.add(dir + " holds more than " + MAX_PENDING_FILES + " descriptors of nodes not yet "
+                            + "admitted; the rest were not read");
                     break;
                 }
-                names.add(f.getFileName().toString());
+                names.add(name);
             }
         } catch (IOException e) {
             problems.add("cannot list " + dir + ": " + e.getMessage());

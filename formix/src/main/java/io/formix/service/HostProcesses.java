@@ -64,6 +64,22 @@ final class HostProcesses {
         return "running".equals(status(r));
     }
 
+    /**
+     * {@link #isRunning} for many rows at once: a host runs thousands of nodes under one pid, so
+     * each distinct (pid, start time) is asked of the system once per use of the returned
+     * predicate, not once per node (asking costs a few reads of {@code /proc}).
+     */
+    static java.util.function.Predicate<NodeRecord> runningOnce() {
+        java.util.Map<List<Long>, Boolean> seen = new java.util.HashMap<>();
+        return r -> {
+            if (!r.local() || r.pid() == 0) {
+                return false;
+            }
+            return seen.computeIfAbsent(
+                    List.of(r.pid(), r.pidStart()), k -> ProcessLiveness.isAlive(r.pid(), r.pidStart()));
+        };
+    }
+
     /** Launches one background host for {@code uids}; returns once all of them run. */
     long startHost(NetworkDb net, List<PartyId> uids) {
         FormixHome files = home.files();
@@ -132,8 +148,9 @@ final class HostProcesses {
         Set<PartyId> want = new HashSet<>(uids);
         while (true) {
             int up = 0;
+            java.util.function.Predicate<NodeRecord> running = runningOnce();
             for (NodeRecord r : net.nodes(null)) {
-                if (want.contains(r.uid()) && r.pid() != 0 && ProcessLiveness.isAlive(r.pid(), r.pidStart())) {
+                if (want.contains(r.uid()) && r.pid() != 0 && running.test(r)) {
                     up++;
                 }
             }

@@ -261,8 +261,9 @@ public final class NodeService {
     /** Starts, in one background host, those of {@code wanted} that are not running. */
     Started startMissing(NetworkDb net, List<NodeRecord> wanted) {
         List<PartyId> toStart = new ArrayList<>();
+        java.util.function.Predicate<NodeRecord> running = HostProcesses.runningOnce();
         for (NodeRecord r : wanted) {
-            if (!HostProcesses.isRunning(r)) {
+            if (!running.test(r)) {
                 toStart.add(r.uid());
             }
         }

@@ -41,6 +41,14 @@ final class SqliteLightStore implements LightStore {
                 StoreFiles.open(file, SCHEMA, "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
     }
 
+    /**
+     * Opens again a {@code node.db} that {@link #open} created and checked before in this process
+     * (a pooled light store, {@link LightStorePool}): no schema to apply, nothing to write.
+     */
+    static SqliteLightStore reopen(java.nio.file.Path file) {
+        return new SqliteLightStore(Sqlite.openExisting(file));
+    }
+
     /** Records a newly received computation; returns false if it was already known. */
     @Override
     public boolean receive(

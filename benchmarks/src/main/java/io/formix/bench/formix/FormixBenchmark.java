@@ -54,6 +54,15 @@ public final class FormixBenchmark {
     private static final long UP_TARGET_MS_1000 = 30_000;
     private static final long REVEAL_TARGET_MS_100 = 3_000;
     private static final long REVEAL_TARGET_MS_1000 = 15_000;
+    private static final long UP_TARGET_MS_10000 = 60_000;
+    private static final long REVEAL_TARGET_MS_10000 = 40_000;
+    private static final long PEAK_TARGET_KB_10000 = 2_560L * 1024;
+    private static final long RESTART_TARGET_MS_10000 = 20_000;
+    /** The deadline of the benchmarked computation; {@code --deadline}. */
+    private static String deadline = "120s";
+    /** Whether to measure a restart of the host after the reveal; {@code --restart}. */
+    private static boolean restart;
+
     static final String PLAINTEXT_PROPERTY = "formix.benchmark.plaintext";
     static final double SEALED_OVER_PLAIN_TARGET = 1.5;
 
@@ -71,6 +80,8 @@ public final class FormixBenchmark {
                     }
                 }
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--deadline" -> deadline = args[++i];
+                case "--restart" -> restart = true;
                 case "--transport" -> transport = args[++i];
                 case "--sealing" ->
                     sealings = switch (args[++i]) {
@@ -81,7 +92,7 @@ public final class FormixBenchmark {
                     };
                 default -> {
                     System.err.println("usage: FormixBenchmark [--sizes 10,100,1000] [--dir DIR] [--transport file|tcp]"
-                            + " [--sealing sealed|plain|both]");
+                            + " [--sealing sealed|plain|both] [--deadline 120s] [--restart]");
                     System.exit(2);
                 }
             }
@@ -94,7 +105,7 @@ public final class FormixBenchmark {
                 dir.toAbsolutePath());
         System.out.printf(
                 Locale.ROOT,
-                "%6s  %7s  %10s  %10s  %12s  %12s  %10s  %12s  %s%n",
+                "%6s  %7s  %10s  %10s  %12s  %12s  %10s  %12s  %10s  %8s  %10s  %14s  %s%n",
                 "N",
                 "sealing",
                 "up ms",
@@ -103,6 +114,10 @@ public final class FormixBenchmark {
                 "h1 ms",
                 "msg floor",
                 "host peak",
+                "peak fds",
+                "threads",
+                "restart ms",
+                "load",
                 "targets");
         boolean allMet = true;
         for (int n : sizes) {
@@ -127,7 +142,10 @@ public final class FormixBenchmark {
         }
         System.clearProperty(PLAINTEXT_PROPERTY);
         System.out.println("up: CLI call to every node running; reveal: CLI propose --wait until it returns; "
-                + "h1: proposal to reveal as recorded in network.db; host peak: VmHWM of the node host process");
+                + "h1: proposal to reveal as recorded in network.db; host peak: VmHWM of the node host process; "
+                + "peak fds / threads: most open files / threads of the host seen (sampled every 100 ms); "
+                + "restart: network down, then network up until every node runs again (--restart); "
+                + "load: 1-minute load average at the start and the end");
         System.exit(allMet ? 0 : 1);
     }
 
@@ -144,6 +162,8 @@ public final class FormixBenchmark {
         env.put("FORMIX_HOME", home.toString());
         env.put("FORMIX_TRANSPORT", transport);
         env.put("NO_COLOR", "1");
+        String loadBefore = load();
+        HostSampler sampler = HostSampler.start();
         try {
             long t0 = System.nanoTime();
             run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
@@ -158,7 +178,7 @@ public final class FormixBenchmark {
                     "--threshold",
                     Integer.toString(n),
                     "--deadline",
-                    "120s",
+                    deadline,
                     "--wait",
                     "--json");
             long revealMs = (System.nanoTime() - t1) / 1_000_000;
@@ -173,8 +193,26 @@ public final class FormixBenchmark {
                 long pid = net.nodes(null).get(0).pid();
                 peakKb = peakRssKb(pid);
             }
+            long restartMs = -1;
+            long restartPeakKb = -1;
+            if (restart) {
+                run(env, "network", "down");
+                long t2 = System.nanoTime();
+                run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+                restartMs = (System.nanoTime() - t2) / 1_000_000;
+                try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
+                    restartPeakKb = peakRssKb(net.nodes(null).get(0).pid());
+                }
+            }
             StringBuilder targets = new StringBuilder();
-            if (n == 1000) {
+            if (n == 10_000) {
+                allMet &= check(targets, "up<=60s", upMs <= UP_TARGET_MS_10000);
+                allMet &= check(targets, "reveal<=40s", revealMs <= REVEAL_TARGET_MS_10000);
+                allMet &= check(targets, "peak<=2.5GiB", Math.max(peakKb, restartPeakKb) <= PEAK_TARGET_KB_10000);
+                if (restart) {
+                    allMet &= check(targets, "restart<=20s", restartMs <= RESTART_TARGET_MS_10000);
+                }
+            } else if (n == 1000) {
                 allMet &= check(targets, "up<=30s", upMs <= UP_TARGET_MS_1000);
                 allMet &= check(targets, "reveal<=15s", revealMs <= REVEAL_TARGET_MS_1000);
             } else if (n == 100) {
@@ -182,7 +220,7 @@ public final class FormixBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%6d  %7s  %10d  %10d  %12d  %12d  %10d  %9d MiB  %s%n",
+                    "%6d  %7s  %10d  %10d  %12d  %12d  %10d  %9d MiB  %10d  %8d  %10s  %14s  %s%n",
                     n,
                     sealing,
                     upMs,
@@ -190,11 +228,84 @@ public final class FormixBenchmark {
                     revealMs,
                     h1Ms,
                     msgFloor,
-                    peakKb / 1024,
+                    Math.max(peakKb, restartPeakKb) / 1024,
+                    sampler.peakFds(),
+                    sampler.peakThreads(),
+                    restart ? Long.toString(restartMs) : "-",
+                    loadBefore + "->" + load(),
                     targets.length() == 0 ? "-" : targets);
             return allMet ? revealMs : -revealMs;
         } finally {
+            sampler.stop();
             run(env, "network", "down");
+        }
+    }
+
+    /** The 1-minute load average, from /proc/loadavg. */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Samples the open files ({@code /proc/<pid>/fd}) and threads of this JVM's child processes
+     * (the node host that {@code network up} starts) every 100 ms, keeping the peaks.
+     */
+    private static final class HostSampler implements Runnable {
+        private volatile boolean running = true;
+        private volatile long peakFds;
+        private volatile long peakThreads;
+        private final Thread thread = new Thread(this, "host-sampler");
+
+        static HostSampler start() {
+            HostSampler s = new HostSampler();
+            s.thread.setDaemon(true);
+            s.thread.start();
+            return s;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                ProcessHandle.current().children().forEach(p -> {
+                    Path fd = Path.of("/proc", Long.toString(p.pid()), "fd");
+                    try (Stream<Path> s = Files.list(fd)) {
+                        peakFds = Math.max(peakFds, s.count());
+                    } catch (Exception e) {
+                        // gone, or not ours to read
+                    }
+                    try {
+                        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+                            if (line.startsWith("Threads:")) {
+                                peakThreads = Math.max(peakThreads, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                            }
+                        }
+                    } catch (Exception e) {
+                        // gone
+                    }
+                });
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long peakFds() {
+            return peakFds;
+        }
+
+        long peakThreads() {
+            return peakThreads;
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
         }
     }
 
