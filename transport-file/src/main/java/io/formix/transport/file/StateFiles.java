@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,9 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -38,9 +42,8 @@ final class StateFiles implements AutoCloseable {
     static final int POOL_SIZE = 256;
 
     /**
-     * The open counter files of every instance, least recently written first; guarded by itself.
-     * Writes happen under its lock too: 16-byte positional writes, so one lock costs nothing next to
-     * the descriptor each party would otherwise keep.
+     * The open counter files of every instance, least recently written first; guarded by itself,
+     * and locked only for lookups, insertions and evictions (never across file I/O).
      */
     private static final LinkedHashMap<Path, FileChannel> POOL = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -48,7 +51,7 @@ final class StateFiles implements AutoCloseable {
     /** The files this instance put into the pool (some may have been evicted since); guarded by POOL. */
     private final Set<Path> mine = new HashSet<>();
 
-    private boolean closed;
+    private volatile boolean closed;
 
     StateFiles(boolean force) {
         this.force = force;
@@ -127,20 +130,18 @@ final class StateFiles implements AutoCloseable {
         return new Loaded(v, true);
     }
 
-    /** Overwrites the counter in {@code file} with {@code value}, creating the file if needed. */
-    void write(Path file, long value) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(value).putLong(~value).flip();
-        synchronized (POOL) {
-            FileChannel ch = POOL.get(file);
-            if (ch == null || !ch.isOpen()) {
-                ch = openForWriting(file);
-                if (!closed) {
-                    POOL.put(file, ch);
-                    mine.add(file);
-                    evictBeyondPoolSize();
-                }
-            }
+    /**
+     * Overwrites the counter in {@code file} with {@code value}, creating the file if needed. The
+     * writes of one instance (one party) are serialised; the JVM-wide pool is locked only to look
+     * up, insert or evict a descriptor, never across an open, write or fsync, so thousands of
+     * parties do not queue behind one another's file operations. A descriptor another party's
+     * write evicts while this one uses it is reopened and the write done again.
+     */
+    synchronized void write(Path file, long value) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            FileChannel ch = channelFor(file);
+            ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(value).putLong(~value).flip();
             try {
                 while (buf.hasRemaining()) {
                     ch.write(buf, buf.position());
@@ -148,14 +149,61 @@ final class StateFiles implements AutoCloseable {
                 if (force) {
                     ch.force(false);
                 }
+            } catch (ClosedByInterruptException e) {
+                forget(file, ch);
+                throw e;
+            } catch (ClosedChannelException e) { // also AsynchronousCloseException: evicted under us
+                if (attempt > 0) {
+                    throw e;
+                }
+                continue;
             } catch (IOException e) {
-                POOL.remove(file);
+                forget(file, ch);
                 ch.close();
                 throw e;
             }
             if (closed) {
                 ch.close(); // a write racing with close(): still done, but nothing stays open
             }
+            return;
+        }
+    }
+
+    /** The pooled descriptor of {@code file}, opened (outside the pool's lock) if it has none. */
+    private FileChannel channelFor(Path file) throws IOException {
+        synchronized (POOL) {
+            FileChannel ch = POOL.get(file);
+            if (ch != null && ch.isOpen()) {
+                return ch;
+            }
+        }
+        FileChannel opened = openForWriting(file);
+        List<FileChannel> evicted;
+        synchronized (POOL) {
+            if (closed) {
+                return opened; // not pooled: the write closes it
+            }
+            POOL.put(file, opened);
+            mine.add(file);
+            evicted = evictBeyondPoolSize();
+        }
+        for (FileChannel ch : evicted) {
+            closeQuietly(ch); // a write using it meanwhile reopens its file
+        }
+        return opened;
+    }
+
+    private static void forget(Path file, FileChannel ch) {
+        synchronized (POOL) {
+            POOL.remove(file, ch);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debug("closing an evicted counter file failed: {}", e.toString());
         }
     }
 
@@ -177,32 +225,39 @@ final class StateFiles implements AutoCloseable {
         return ch;
     }
 
-    private static void evictBeyondPoolSize() throws IOException {
+    /** Takes the least recently written descriptors beyond {@link #POOL_SIZE} out of the pool; call under its lock. */
+    private static List<FileChannel> evictBeyondPoolSize() {
+        List<FileChannel> out = new ArrayList<>();
         Iterator<Map.Entry<Path, FileChannel>> it = POOL.entrySet().iterator();
         while (POOL.size() > POOL_SIZE && it.hasNext()) {
-            FileChannel ch = it.next().getValue();
+            out.add(it.next().getValue());
             it.remove();
-            ch.close();
         }
+        return out;
     }
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
+        synchronized (this) {
+            closed = true; // after any write in progress; later writes leave nothing open
+        }
+        List<FileChannel> toClose = new ArrayList<>();
         synchronized (POOL) {
-            closed = true;
             for (Path file : mine) {
                 FileChannel ch = POOL.remove(file);
-                if (ch == null) {
-                    continue; // evicted (and closed) already
-                }
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    first = first == null ? e : first;
+                if (ch != null) {
+                    toClose.add(ch); // else evicted (and closed) already
                 }
             }
             mine.clear();
+        }
+        IOException first = null;
+        for (FileChannel ch : toClose) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
         }
         if (first != null) {
             throw first;

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +44,53 @@ class StateFilesPoolTest {
             }
         }
         assertEquals(0, StateFiles.pooled(), "closing every party empties the pool");
+    }
+
+    @Test
+    void partiesWritingAtOnceThroughEvictionsLoseNoValue(@TempDir Path dir) throws Exception {
+        int threads = 8;
+        int partiesEach = 100; // 800 parties × 3 files: far more than the pool, so evictions hit writes in flight
+        List<StateFiles> all = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<StateFiles> mine = new ArrayList<>();
+                for (int p = 0; p < partiesEach; p++) {
+                    mine.add(new StateFiles(false));
+                }
+                all.addAll(mine);
+                Path base = Files.createDirectories(dir.resolve("t" + t));
+                done.add(pool.submit(() -> {
+                    for (int round = 1; round <= 20; round++) {
+                        for (int p = 0; p < mine.size(); p++) {
+                            for (int f = 0; f < 3; f++) {
+                                mine.get(p).write(base.resolve(p + "-" + f), round * 10L + f);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            assertTrue(StateFiles.pooled() <= StateFiles.POOL_SIZE);
+            for (int t = 0; t < threads; t++) {
+                for (int p = 0; p < partiesEach; p++) {
+                    for (int f = 0; f < 3; f++) {
+                        assertEquals(
+                                OptionalLong.of(200L + f),
+                                StateFiles.read(dir.resolve("t" + t).resolve(p + "-" + f)));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            for (StateFiles s : all) {
+                s.close();
+            }
+        }
     }
 
     @Test
