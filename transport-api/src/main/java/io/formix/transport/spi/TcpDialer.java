@@ -45,10 +45,19 @@ public final class TcpDialer {
         default void connected(int attempt, InetSocketAddress address, long elapsedNanos) {}
 
         /**
-         * The socket of the next attempt, before it connects, so that another thread may close it
-         * (a transport closing) and end the attempt at once. {@link #released} follows.
+         * A new, unconnected socket for the next attempt: a plain {@link Socket} by default; a
+         * backend that hands connections to a selector returns {@code SocketChannel.open().socket()}.
          */
-        default void opened(Socket socket) {}
+        default Socket newSocket() throws IOException {
+            return new Socket();
+        }
+
+        /**
+         * The socket of the next attempt, before it connects, so that another thread may close it
+         * (a transport closing) and end the attempt at once. {@link #released} follows. Throwing
+         * fails the attempt.
+         */
+        default void opened(Socket socket) throws IOException {}
 
         /** The attempt on {@code socket} ended, connected or not. */
         default void released(Socket socket) {}
@@ -97,18 +106,23 @@ public final class TcpDialer {
                 failure = "resolving the address failed: " + e;
             }
             if (addr != null) {
-                Socket s = new Socket();
-                pacing.opened(s);
+                Socket s = null;
                 try {
+                    s = pacing.newSocket();
+                    pacing.opened(s);
                     s.connect(addr, Math.max(1, pacing.connectTimeoutMillis(connectTimeoutMillis)));
                     T done = completion.complete(s);
                     pacing.connected(attempt, addr, System.nanoTime() - started);
                     return Optional.of(done);
                 } catch (IOException e) {
-                    closeQuietly(s);
+                    if (s != null) {
+                        closeQuietly(s);
+                    }
                     failure = e.getMessage() == null ? e.toString() : e.getMessage();
                 } finally {
-                    pacing.released(s);
+                    if (s != null) {
+                        pacing.released(s);
+                    }
                 }
             }
             if (!pacing.retry(attempt, addr, failure, backoff.nextNanos())) {

@@ -3,10 +3,13 @@ package io.formix.transport.tcp;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.TransportClosedException;
-import io.formix.transport.spi.Backoff;
+import io.formix.transport.spi.TcpDialer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -14,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects to a peer from the calling thread (a send), retrying with capped exponential backoff
- * while it is not up. It logs one line when it starts waiting and one when it gets through, never
+ * while it is not up: the transport's side of the {@link TcpDialer} that formix-proxy uses too. It logs one line when it starts waiting and one when it gets through, never
  * one per attempt. The connect and the handshake block the caller; the connection is then handed
  * to the I/O loop.
  */
@@ -32,6 +35,7 @@ final class Dialer {
     private static final long MAX_ATTEMPT_MS = 5_000;
 
     private final TcpTransport owner;
+    private boolean resolveFailureLogged;
 
     Dialer(TcpTransport owner) {
         this.owner = owner;
@@ -48,74 +52,85 @@ final class Dialer {
     FramedConnection dial(PartyId peer, Supplier<InetSocketAddress> address, long deadlineNanos, Handshake handshake)
             throws PeerUnavailableException, TransportClosedException, InterruptedException {
         TcpOptions o = owner.options();
-        Backoff backoff = new Backoff(o.backoffInitial(), o.backoffMax());
+        TcpDialer dialer = new TcpDialer(o.backoffInitial(), o.backoffMax(), Duration.ofMillis(MAX_ATTEMPT_MS));
         long started = System.nanoTime();
-        int attempts = 0;
-        String lastFailure = null;
-        InetSocketAddress addr = null;
-        while (true) {
-            owner.checkOpen();
-            attempts++;
-            addr = resolve(peer, address, attempts == 1);
-            if (addr == null) {
-                lastFailure = "no address known for " + peer;
-            } else {
-                SocketChannel s = null;
-                try {
-                    s = SocketChannel.open();
-                    owner.track(s);
-                    long leftMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-                    s.socket().connect(addr, (int) Math.min(MAX_ATTEMPT_MS, leftMs));
-                    FramedConnection c = handshake.complete(s);
-                    if (attempts > 1) {
-                        LOG.info(
-                                "{}: connected to {} at {} after {} attempts ({} ms)",
-                                owner.self(),
-                                peer,
-                                addr,
-                                attempts,
-                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        String[] last = new String[2]; // address, failure
+        Optional<FramedConnection> c = dialer.dial(
+                () -> resolve(peer, address), s -> handshake.complete(s.getChannel()), new TcpDialer.Pacing() {
+                    @Override
+                    public Socket newSocket() throws IOException {
+                        return SocketChannel.open().socket(); // a channel, for the I/O loop afterwards
                     }
-                    return c;
-                } catch (IOException e) {
-                    if (s != null) {
-                        closeQuietly(s);
+
+                    @Override
+                    public void opened(Socket socket) throws IOException {
+                        owner.track(socket.getChannel());
                     }
-                    lastFailure = e.toString();
-                } finally {
-                    if (s != null) {
-                        owner.untrack(s);
+
+                    @Override
+                    public void released(Socket socket) {
+                        owner.untrack(socket.getChannel());
                     }
-                }
-            }
-            owner.checkOpen();
-            if (attempts == 1) {
-                LOG.info(
-                        "{}: waiting for {} at {} ({}); retrying with backoff up to {} ms",
-                        owner.self(),
-                        peer,
-                        addr,
-                        lastFailure,
-                        o.backoffMax().toMillis());
-            }
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new PeerUnavailableException("could not connect to " + peer + " at " + addr + " within "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms (" + attempts
-                        + " attempts): " + lastFailure);
-            }
-            if (owner.awaitClosed(Math.min(left, backoff.nextNanos()))) {
-                owner.checkOpen();
-            }
+
+                    @Override
+                    public int connectTimeoutMillis(int defaultMillis) {
+                        long leftMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+                        return (int) Math.min(defaultMillis, leftMs);
+                    }
+
+                    @Override
+                    public boolean retry(int attempt, InetSocketAddress addr, String failure, long backoffNanos)
+                            throws InterruptedException {
+                        last[0] = String.valueOf(addr);
+                        last[1] = addr == null ? "no address known for " + peer : failure;
+                        if (owner.isClosed()) {
+                            return false;
+                        }
+                        if (attempt == 1) {
+                            LOG.info(
+                                    "{}: waiting for {} at {} ({}); retrying with backoff up to {} ms",
+                                    owner.self(),
+                                    peer,
+                                    addr,
+                                    failure,
+                                    o.backoffMax().toMillis());
+                        }
+                        long left = deadlineNanos - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        owner.awaitClosed(Math.min(left, backoffNanos));
+                        return !owner.isClosed();
+                    }
+
+                    @Override
+                    public void connected(int attempt, InetSocketAddress addr, long elapsedNanos) {
+                        if (attempt > 1) {
+                            LOG.info(
+                                    "{}: connected to {} at {} after {} attempts ({} ms)",
+                                    owner.self(),
+                                    peer,
+                                    addr,
+                                    attempt,
+                                    TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+                        }
+                    }
+                });
+        if (c.isPresent()) {
+            return c.get();
         }
+        owner.checkOpen();
+        throw new PeerUnavailableException("could not connect to " + peer + " at " + last[0] + " within "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms: " + last[1]);
     }
 
-    /** Asks the resolver; one that throws counts as one that knows no address (logged on the first attempt). */
-    private InetSocketAddress resolve(PartyId peer, Supplier<InetSocketAddress> address, boolean log) {
+    /** Asks the resolver; one that throws counts as one that knows no address (logged once). */
+    private InetSocketAddress resolve(PartyId peer, Supplier<InetSocketAddress> address) {
         try {
             return address.get();
         } catch (RuntimeException e) {
-            if (log) {
+            if (!resolveFailureLogged) {
+                resolveFailureLogged = true;
                 LOG.warn("{}: resolving the address of {} failed: {}", owner.self(), peer, e.toString());
             }
             return null;
