@@ -1,58 +1,34 @@
 package io.formix.node;
 
-import io.formix.mpc.PartialSum;
-import io.formix.mpc.ShareAccumulator;
-import io.formix.mpc.ShareCodec;
 import io.formix.mpc.SharingScheme;
-import io.formix.mpc.SharingSchemes;
-import io.formix.mpc.VectorShare;
 import io.formix.node.Effect.Effects;
-import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
-import io.formix.protocol.MessageType;
-import io.formix.protocol.PartialSums;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.HeavyStore.Entry;
-import io.formix.state.HeavyStore.Report;
-import io.formix.state.HeavyStore.State;
 import io.formix.transport.PartyId;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The second half of {@link HeavyCore}: after the close. Heavy node 1 agrees on the final set (the
- * lights whose shares reached every heavy node), checks the threshold, and reveals with
- * {@link SharingScheme#reveal} from the partial sums, which fails when the heavy nodes did not sum the
- * same contributor set (their digests differ): the computation then fails with that reason, never
- * with a wrong total. Heavy nodes 2 and 3 report their sets and return their {@link PartialSum}.
- * The arithmetic is mpc's ({@link ShareAccumulator}); nothing here adds shares.
+ * The second half of {@link HeavyCore}: after the close. It sends a heavy node's reports and partial
+ * sums and routes each computation to its path: heavy node 1 agrees on the final set and reveals
+ * ({@link CoordinatorAgreement}); heavy nodes 2 and 3 of a tolerant scheme may take over from it
+ * ({@link ReplicatedTakeover}); heavy nodes 2 and 3 of another scheme only answer and, if heavy node
+ * 1 leaves the computation open, fail it at deadline + 3·grace. The messages between heavy nodes are
+ * {@link AgreementMessages}'; the steps the paths share are {@link AgreementSteps}. A computation
+ * fails with a reason, never with a wrong total.
  */
 final class HeavyAgreement {
 
-    private final HeavyCore core;
-    private final Map<String, SharingScheme> schemes = new HashMap<>();
+    private final AgreementSteps steps;
+    private final CoordinatorAgreement coordinator;
+    private final ReplicatedTakeover takeover;
+    private final AgreementMessages messages;
 
     HeavyAgreement(HeavyCore core) {
-        this.core = core;
-    }
-
-    private SharingScheme scheme(Entry e) {
-        return schemes.computeIfAbsent(e.scheme(), SharingSchemes::forId);
-    }
-
-    /** Refuses a share that is not for this heavy node's components of the computation's scheme. */
-    void checkShare(Entry e, byte[] encoded) throws ProtocolException {
-        VectorShare s = ShareCodec.decodeShare(encoded, 1);
-        int party = e.myIndex() - 1;
-        if (s.party() != party || !Arrays.equals(s.componentIndices(), scheme(e).componentsHeldBy(party))) {
-            throw new ProtocolException("share for party " + s.party() + " components "
-                    + Arrays.toString(s.componentIndices()) + " sent to heavy node " + e.myIndex() + " of " + e.id());
-        }
+        this.steps = new AgreementSteps(core);
+        this.coordinator = new CoordinatorAgreement(steps);
+        this.takeover = new ReplicatedTakeover(steps);
+        this.messages = new AgreementMessages(steps);
     }
 
     /**
@@ -61,7 +37,7 @@ final class HeavyAgreement {
      * table in {@link HeavyCore}; the others (additive 3-of-3) need all three heavy nodes.
      */
     boolean tolerant(Entry e) {
-        return tolerant(scheme(e));
+        return steps.tolerant(e);
     }
 
     static boolean tolerant(SharingScheme s) {
@@ -73,469 +49,56 @@ final class HeavyAgreement {
         return e.deadline() + e.graceMs() + e.graceMs() / 2;
     }
 
+    /** Moves a computation in {@code closed}, {@code aggregating} or {@code takeover} forward. */
     void advance(Entry e, long now, Effects fx) {
-        if (e.myIndex() != 1 && tolerant(e)) {
-            survive(e, now, fx);
+        if (e.myIndex() != 1 && steps.tolerant(e)) {
+            takeover.advance(e, now, fx);
         } else if (e.myIndex() != 1) {
             watchHeavy1(e, now, fx);
-        } else if (e.state() == State.CLOSED) {
-            decideFinalSet(e, now, fx);
-        } else if (e.state() == State.AGGREGATING) {
-            reveal(e, now, fx);
+        } else {
+            coordinator.advance(e, now, fx);
         }
+    }
+
+    /** Refuses a share that is not for this heavy node's components of the computation's scheme. */
+    void checkShare(Entry e, byte[] encoded) throws ProtocolException {
+        steps.checkShare(e, encoded);
     }
 
     /** The invited lights whose share this node holds (the set it reports). */
     Set<PartyId> heldInvited(Entry e) {
-        Set<PartyId> held = core.store.shareHolders(e.id());
-        held.retainAll(e.invited());
-        return held;
+        return steps.heldInvited(e);
     }
 
     /** Reports the held set to heavy node 1 (tolerant schemes: to every other heavy node, as any may coordinate). */
     void sendReceived(Entry e, Effects fx) {
-        var body = new Bodies.Received(heldInvited(e), core.store.lateCount(e.id())).toJson();
-        for (PartyId h : tolerant(e) ? others(e) : List.of(e.heavy().get(0))) {
-            fx.add(new Effect.Send(Envelope.of(MessageType.RECEIVED, core.uid, h, e.id(), body), lastTimeout(e)));
-        }
+        steps.sendReceived(e, fx);
     }
 
-    /** This node's partial sum over exactly {@code set}, computed by mpc. */
-    private PartialSum partial(Entry e, Set<PartyId> set) {
-        Set<String> ids = new TreeSet<>();
-        set.forEach(p -> ids.add(p.value()));
-        ShareAccumulator acc = ShareAccumulator.forContributors(scheme(e), e.myIndex() - 1, 1, ids);
-        Map<PartyId, byte[]> shares = core.store.shares(e.id());
-        int missing = 0;
-        for (PartyId light : set) {
-            byte[] b = shares.get(light);
-            if (b == null) {
-                missing++;
-            } else {
-                acc.add(light.value(), ShareCodec.decodeShare(b, 1));
-            }
-        }
-        if (missing > 0) {
-            throw new IllegalStateException(
-                    "final set of " + e.id() + " names " + missing + " light node(s) without a share here");
-        }
-        return acc.partialSum();
-    }
-
+    /** Sends this node's partial sum over {@code finalSet} to heavy node 1 (its final set is fixed once). */
     void sendPartial(Entry e, Set<PartyId> finalSet, Effects fx) {
-        sendPartial(e, finalSet, e.heavy().get(0), fx);
-    }
-
-    /** Sends this node's partial sum over {@code finalSet} to {@code to} (its final set is fixed once). */
-    void sendPartial(Entry e, Set<PartyId> finalSet, PartyId to, Effects fx) {
-        PartialSum p;
-        try {
-            p = partial(e, finalSet);
-        } catch (IllegalArgumentException | IllegalStateException ex) {
-            fx.warn("computation " + e.id() + ": " + ex.getMessage());
-            return;
-        }
-        core.store.fixFinalSet(e.id(), finalSet);
-        fx.add(new Effect.Send(
-                Envelope.of(MessageType.PARTIAL, core.uid, to, e.id(), new Bodies.Partial(p).toJson()),
-                lastTimeout(e)));
-        fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to " + to);
-    }
-
-    private void decideFinalSet(Entry e, long now, Effects fx) {
-        Map<PartyId, Report> reports = core.store.reports(e.id());
-        List<PartyId> missing = new ArrayList<>();
-        for (PartyId h : others(e)) {
-            if (!reports.containsKey(h)) {
-                missing.add(h);
-            }
-        }
-        if (tolerant(e) && missing.size() == 1) {
-            if (now >= e.deadline() + e.graceMs()) {
-                fx.warn("computation " + e.id() + ": heavy node " + missing.get(0) + " did not report within "
-                        + e.graceMs() + " ms after the deadline; going on with the other two (replicated sharing)");
-                summing(e, reports, 2, now, fx);
-            }
-            return;
-        }
-        if (tolerant(e) && !missing.isEmpty()) {
-            if (now >= e.deadline() + e.graceMs()) {
-                fail(
-                        e,
-                        "heavy nodes " + join(missing) + " did not report their shares within " + e.graceMs()
-                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
-                                + "revealed",
-                        now,
-                        fx);
-            }
-            return;
-        }
-        if (!missing.isEmpty()) {
-            if (now >= e.deadline() + e.graceMs()) {
-                fail(
-                        e,
-                        "heavy node " + join(missing) + " did not report its shares within " + e.graceMs()
-                                + " ms after the deadline — check it is running (formix node start " + join(missing)
-                                + ")",
-                        now,
-                        fx);
-            }
-            return;
-        }
-        summing(e, reports, 3, now, fx);
-    }
-
-    /** Heavy node 1 fixes the final set over its own and the {@code reports}' sets and asks their senders to sum it. */
-    private void summing(Entry e, Map<PartyId, Report> reports, int heavies, long now, Effects fx) {
-        Set<PartyId> finalSet = heldInvited(e);
-        int late = core.store.lateCount(e.id());
-        for (Report r : reports.values()) {
-            finalSet.retainAll(r.lights());
-            late += r.late();
-        }
-        if (finalSet.size() < e.threshold()) {
-            fail(
-                    e,
-                    "threshold not met: only " + finalSet.size() + " of "
-                            + e.invited().size()
-                            + " light nodes had shares at " + (heavies == 3 ? "all three" : "both reporting")
-                            + " heavy nodes, threshold is " + e.threshold() + " — nothing revealed",
-                    now,
-                    fx);
-            return;
-        }
-        PartialSum mine;
-        try {
-            mine = partial(e, finalSet);
-        } catch (IllegalArgumentException | IllegalStateException ex) {
-            fail(e, "could not sum the shares here: " + ex.getMessage(), now, fx);
-            return;
-        }
-        core.store.addPartial(e.id(), core.uid, PartialSums.encode(mine));
-        core.store.fixFinalSet(e.id(), finalSet);
-        fx.info("computation " + e.id() + ": final set of " + finalSet.size() + " light nodes (" + late
-                + " late shares ignored); asking for partial sums");
-        for (PartyId h : others(e)) {
-            if (reports.containsKey(h)) {
-                fx.add(new Effect.Send(
-                        Envelope.of(
-                                MessageType.AGGREGATE, core.uid, h, e.id(), new Bodies.Aggregate(finalSet).toJson()),
-                        lastTimeout(e)));
-            }
-        }
-        core.store.entry(e.id()).ifPresent(x -> reveal(x, now, fx));
-    }
-
-    private void reveal(Entry e, long now, Effects fx) {
-        Map<PartyId, String> stored = core.store.partials(e.id());
-        List<PartyId> missing = new ArrayList<>();
-        Set<Integer> present = new TreeSet<>();
-        for (PartyId h : e.heavy()) {
-            if (!stored.containsKey(h)) {
-                missing.add(h);
-            } else {
-                present.add(e.heavy().indexOf(h));
-            }
-        }
-        if (tolerant(e) && !missing.isEmpty() && scheme(e).isQuorum(present)) {
-            missing.clear(); // two replicated parties hold every component: reveal now
-        }
-        if (!missing.isEmpty()) {
-            if (now >= e.deadline() + 2 * e.graceMs()) {
-                fail(
-                        e,
-                        "heavy node " + join(missing) + " did not send its partial sum in time — check it is running",
-                        now,
-                        fx);
-            }
-            return;
-        }
-        int[] total;
-        try {
-            List<PartialSum> sums = new ArrayList<>();
-            for (String s : stored.values()) {
-                sums.add(PartialSums.decode(s));
-            }
-            total = scheme(e).reveal(sums);
-        } catch (ProtocolException | IllegalArgumentException ex) {
-            fail(e, "the heavy nodes' partial sums do not agree (" + ex.getMessage() + ") — nothing revealed", now, fx);
-            return;
-        }
-        revealed(e, total, e.finalSet() == null ? 0 : e.finalSet().size(), now, fx);
-    }
-
-    private void revealed(Entry e, int[] total, int participants, long now, Effects fx) {
-        int late = core.store.lateCount(e.id());
-        for (Report r : core.store.reports(e.id()).values()) {
-            late += r.late();
-        }
-        if (!core.store.finish(e.id(), State.REVEALED, null)) {
-            return;
-        }
-        fx.add(new Effect.Reveal(e.id(), Integer.toUnsignedLong(total[0]), participants, late, now));
-        fx.info("computation " + e.id() + ": revealed the total over " + participants + " light nodes");
-        fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
-    }
-
-    void fail(Entry e, String reason, long now, Effects fx) {
-        int participants = e.finalSet() == null ? -1 : e.finalSet().size();
-        if (!core.store.finish(e.id(), State.FAILED, reason)) {
-            return;
-        }
-        fx.add(new Effect.Fail(e.id(), reason, participants, core.store.lateCount(e.id()), now));
-        fx.warn("computation " + e.id() + " failed: " + reason);
-        fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
-        for (PartyId h : others(e)) {
-            fx.add(new Effect.Send(
-                    Envelope.of(MessageType.ABORT, core.uid, h, e.id(), new Bodies.Abort(reason).toJson()),
-                    lastTimeout(e)));
-        }
-    }
-
-    /**
-     * Heavy nodes 2 and 3 of a tolerant computation: once heavy node 1 had time to end it
-     * ({@link #takeoverAt}), they take {@code network.db}'s word if it ended; otherwise heavy node 2
-     * coordinates with heavy node 3 (state {@code takeover}); both give up at deadline + 3·grace.
-     */
-    private void survive(Entry e, long now, Effects fx) {
-        if (now < takeoverAt(e)) {
-            return;
-        }
-        var end = core.ends.end(e.id());
-        if (end.isPresent() && end.get().isFinal()) {
-            boolean revealed = end.get() == io.formix.state.ComputationRecord.Status.REVEALED;
-            if (core.store.finish(
-                    e.id(),
-                    revealed ? State.REVEALED : State.FAILED,
-                    revealed ? null : "ended by another heavy node (see formix comp show " + e.id() + ")")) {
-                fx.info("computation " + e.id() + ": " + end.get().label() + " by another heavy node");
-            }
-            return;
-        }
-        if (now >= lastTimeout(e)) {
-            boolean summed = core.store.partials(e.id()).containsKey(e.heavy().get(2));
-            String reason = e.state() == State.TAKEOVER
-                    ? "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation and heavy node "
-                            + e.heavy().get(2)
-                            + (summed
-                                    ? " summed a final set whose shares " + core.uid + " does not all hold"
-                                    : " did not send its partial sum to " + core.uid)
-                            + " within " + 3 * e.graceMs()
-                            + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing revealed"
-                    : "heavy nodes " + e.heavy().get(0) + " and " + e.heavy().get(1) + " did not finish the computation"
-                            + " within " + 3 * e.graceMs() + " ms after the deadline — check they are running";
-            if (e.myIndex() == 2) {
-                fail(e, reason, now, fx);
-            } else if (core.store.finish(e.id(), State.FAILED, reason)) {
-                fx.add(new Effect.Fail(e.id(), reason, -1, 0, now));
-                fx.warn("computation " + e.id() + " failed: " + reason);
-            }
-            return;
-        }
-        if (e.myIndex() != 2) {
-            return;
-        }
-        if (e.state() == State.TAKEOVER) {
-            revealAsHeavy2(e, now, fx);
-            return;
-        }
-        if (e.state() == State.CLOSED) {
-            Report r3 = core.store.reports(e.id()).get(e.heavy().get(2));
-            if (r3 == null) {
-                fail(
-                        e,
-                        "heavy node 1 (" + e.heavy().get(0) + ") did not coordinate and heavy node "
-                                + e.heavy().get(2)
-                                + " did not report its shares within " + (takeoverAt(e) - e.deadline())
-                                + " ms after the deadline — replicated sharing needs two of the three heavy nodes; nothing "
-                                + "revealed",
-                        now,
-                        fx);
-                return;
-            }
-            Set<PartyId> finalSet = heldInvited(e);
-            finalSet.retainAll(r3.lights());
-            if (finalSet.size() < e.threshold()) {
-                fail(
-                        e,
-                        "threshold not met: only " + finalSet.size() + " of "
-                                + e.invited().size()
-                                + " light nodes had shares at both live heavy nodes, threshold is " + e.threshold()
-                                + " — nothing revealed",
-                        now,
-                        fx);
-                return;
-            }
-            core.store.fixFinalSet(e.id(), finalSet);
-        }
-        if (core.store.transition(e.id(), State.AGGREGATING, State.TAKEOVER, now)) {
-            Entry t = core.store.entry(e.id()).orElseThrow();
-            fx.warn("computation " + e.id() + ": heavy node 1 (" + e.heavy().get(0) + ") did not end it within "
-                    + (takeoverAt(e) - e.deadline()) + " ms after the deadline; " + core.uid + " takes over with "
-                    + e.heavy().get(2) + " over " + t.finalSet().size() + " light nodes");
-            askForPartial(t, fx);
-        }
+        steps.sendPartial(e, finalSet, e.heavy().get(0), fx);
     }
 
     /** Heavy node 2 in {@code takeover} asks heavy node 3 to sum its final set. */
     void askForPartial(Entry e, Effects fx) {
-        fx.add(new Effect.Send(
-                Envelope.of(
-                        MessageType.AGGREGATE,
-                        core.uid,
-                        e.heavy().get(2),
-                        e.id(),
-                        new Bodies.Aggregate(e.finalSet()).toJson()),
-                lastTimeout(e)));
+        takeover.askForPartial(e, fx);
     }
 
-    /**
-     * Heavy node 2 reveals from its own and heavy node 3's partial sums, over the set heavy node 3
-     * summed (the one heavy node 1 fixed there, if it got that far; each node sums one set only).
-     */
-    private void revealAsHeavy2(Entry e, long now, Effects fx) {
-        String third = core.store.partials(e.id()).get(e.heavy().get(2));
-        if (third == null) {
-            return;
-        }
-        int[] total;
-        Set<PartyId> set = new TreeSet<>();
-        try {
-            PartialSum p3 = PartialSums.decode(third);
-            for (String id : p3.contributors()) {
-                set.add(PartyId.of(id));
-            }
-            if (!e.invited().containsAll(set) || set.size() < e.threshold()) {
-                fail(
-                        e,
-                        "heavy node " + e.heavy().get(2) + " summed " + set.size() + " light nodes, not a final set "
-                                + "of invited light nodes meeting the threshold " + e.threshold()
-                                + " — nothing revealed",
-                        now,
-                        fx);
-                return;
-            }
-            if (!core.store.shareHolders(e.id()).containsAll(set)) {
-                return; // heavy node 3 summed heavy node 1's set, which this node cannot: heavy node 1 may still reveal
-            }
-            PartialSum mine = partial(e, set);
-            total = scheme(e).reveal(List.of(mine, p3));
-        } catch (ProtocolException | IllegalArgumentException | IllegalStateException ex) {
-            fail(e, "the heavy nodes' partial sums do not agree (" + ex.getMessage() + ") — nothing revealed", now, fx);
-            return;
-        }
-        revealed(e, total, set.size(), now, fx);
+    void onMessage(Envelope m, long now, Effects fx) throws ProtocolException {
+        messages.onMessage(m, now, fx);
     }
 
-    /** Heavy nodes 2 and 3 end a computation that heavy node 1 left hanging. */
+    /** Heavy nodes 2 and 3 of a non-tolerant scheme end a computation that heavy node 1 left hanging. */
     private void watchHeavy1(Entry e, long now, Effects fx) {
         if (now < e.deadline() + 3 * e.graceMs()) {
             return;
         }
-        String reason = "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation within "
-                + 3 * e.graceMs() + " ms after the deadline — check it is running";
-        if (core.store.finish(e.id(), State.FAILED, reason)) {
-            fx.add(new Effect.Fail(e.id(), reason, -1, 0, now));
-            fx.warn("computation " + e.id() + " failed: " + reason);
-        }
-    }
-
-    // ------------------------------------------------------------------ messages between heavy nodes
-
-    void onMessage(Envelope m, long now, Effects fx) throws ProtocolException {
-        switch (m.type()) {
-            case RECEIVED -> {
-                Bodies.Received r = Bodies.Received.parse(m.body());
-                Entry e = heavyMessage(m, false);
-                if (core.store.addReport(e.id(), m.from(), r.lights(), r.late())) {
-                    fx.info("computation " + e.id() + ": " + m.from() + " reports shares of "
-                            + r.lights().size() + " light nodes");
-                }
-                core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
-            }
-            case AGGREGATE -> {
-                Bodies.Aggregate a = Bodies.Aggregate.parse(m.body());
-                Entry e = heavyMessage(m, true);
-                if (e.state().isFinal()) {
-                    return;
-                }
-                if (e.state() != State.CLOSED && e.state() != State.AGGREGATING) {
-                    throw new ProtocolException("aggregate for " + e.id() + " while still "
-                            + e.state().label());
-                }
-                if (tolerant(e)) {
-                    // one final set per node: a second coordinator gets the sum over the set fixed first
-                    sendPartial(e, e.finalSet() != null ? e.finalSet() : a.lights(), m.from(), fx);
-                } else {
-                    sendPartial(e, a.lights(), fx);
-                }
-            }
-            case PARTIAL -> {
-                Bodies.Partial p = Bodies.Partial.parse(m.body());
-                Entry e = heavyMessage(m, false);
-                if (p.sum().party() != e.heavy().indexOf(m.from())) {
-                    throw new ProtocolException(
-                            "partial sum of party " + p.sum().party() + " sent by " + m.from());
-                }
-                core.store.addPartial(e.id(), m.from(), PartialSums.encode(p.sum()));
-                core.advance(core.store.entry(e.id()).orElseThrow(), now, fx);
-            }
-            case ABORT -> {
-                Bodies.Abort a = Bodies.Abort.parse(m.body());
-                Entry e = heavyMessage(m, true);
-                if (core.store.finish(e.id(), State.FAILED, a.reason())) {
-                    fx.info("computation " + e.id() + " aborted by " + m.from() + ": " + a.reason());
-                }
-            }
-            default -> throw new ProtocolException("unexpected '" + m.type().wire() + "' for a heavy node");
-        }
-    }
-
-    /**
-     * The computation of a message between heavy nodes, if its sender has that role: {@code aggregate}
-     * and {@code abort} come from the coordinator (heavy node 1; with a tolerant scheme also heavy node
-     * 2, which may take over), {@code received} and {@code partial} go to it from the others.
-     */
-    private Entry heavyMessage(Envelope m, boolean fromCoordinator) throws ProtocolException {
-        Entry e = core.store
-                .entry(m.computation())
-                .orElseThrow(
-                        () -> new ProtocolException(m.type().wire() + " for unknown computation " + m.computation()));
-        int senderIndex = e.heavy().indexOf(m.from());
-        boolean allowed;
-        if (tolerant(e)) {
-            allowed = fromCoordinator
-                    ? (senderIndex == 0 || senderIndex == 1) && e.myIndex() - 1 != senderIndex
-                    : senderIndex >= 0
-                            && senderIndex != e.myIndex() - 1
-                            && (m.type() == MessageType.RECEIVED || e.myIndex() <= 2);
-        } else {
-            allowed = fromCoordinator ? senderIndex == 0 : senderIndex >= 1 && e.myIndex() == 1;
-        }
-        if (!allowed) {
-            throw new ProtocolException(
-                    m.type().wire() + " from " + m.from() + ", which has no such role in " + m.computation());
-        }
-        return e;
-    }
-
-    /** Until when a message of {@code e} is worth retrying: its last timeout. */
-    private static long lastTimeout(Entry e) {
-        return e.deadline() + 3 * e.graceMs();
-    }
-
-    /** The heavy nodes of {@code e} other than this one. */
-    private List<PartyId> others(Entry e) {
-        List<PartyId> out = new ArrayList<>(e.heavy());
-        out.remove(core.uid);
-        return out;
-    }
-
-    private static String join(List<PartyId> ids) {
-        StringBuilder b = new StringBuilder();
-        for (PartyId id : ids) {
-            b.append(b.length() == 0 ? "" : " ").append(id.value());
-        }
-        return b.toString();
+        steps.failHere(
+                e,
+                "heavy node 1 (" + e.heavy().get(0) + ") did not finish the computation within " + 3 * e.graceMs()
+                        + " ms after the deadline — check it is running",
+                now,
+                fx);
     }
 }

@@ -11,15 +11,11 @@ import io.formix.transport.PartyId;
 import io.formix.transport.Transport;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A heavy node: the driver of {@link HeavyCore}. Everything the node does runs on its one mailbox
- * thread, in order: a received message (decoded, then handed to the core), a tick (proposals to
+ * A heavy node: the driver of {@link HeavyCore}. Everything the node does runs on its one
+ * {@link Mailbox} thread, in order: a received message (decoded, then handed to the core), a tick (proposals to
  * pick up, timeouts, retries), the deadline close once the receiver has drained its inbox, the end
  * of a broadcast. Each core call runs in one store transaction; its effects are applied after the
  * commit (sends, then {@code network.db}). The receiver thread and the host's ticker only post work.
@@ -30,7 +26,7 @@ final class HeavyNode extends Node {
     private final HeavyCore core;
     private final HeavyNetwork network;
     private final HeavyEffects effects;
-    private final ExecutorService mailbox;
+    private final Mailbox mailbox;
     private final AtomicBoolean tickPosted = new AtomicBoolean();
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     /** Mailbox work that keeps failing is skipped for a growing while and logged once per reason. */
@@ -49,19 +45,7 @@ final class HeavyNode extends Node {
         this.network = new HeavyNetwork(this);
         this.effects = new HeavyEffects(this, network);
         this.failures = new FailureBackoff("tick", log::warn);
-        this.mailbox = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(null, r, "node-" + uid + "-mailbox", 256 * 1024);
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    private void post(Runnable work) {
-        try {
-            mailbox.execute(work);
-        } catch (RejectedExecutionException e) {
-            // stopping: a restart picks the persisted work up again
-        }
+        this.mailbox = new Mailbox(uid);
     }
 
     /** One event through the core, in one transaction, then its effects. */
@@ -79,7 +63,7 @@ final class HeavyNode extends Node {
         } catch (Refused r) {
             throw r.reason;
         }
-        effects.apply(fx, now, later -> post(() -> runQuietly(later)));
+        effects.apply(fx, now, later -> mailbox.post(() -> runQuietly(later)));
         if (!(event instanceof HeavyCore.Message m) || m.envelope().type() == MessageType.COMPUTE) {
             nextDeadline = core.nextDeadline(); // a share never moves a deadline: no query per share
         }
@@ -105,7 +89,7 @@ final class HeavyNode extends Node {
 
     @Override
     void deliver(Message msg) {
-        post(() -> {
+        mailbox.post(() -> {
             try {
                 Envelope e = decode(msg);
                 if (e.type() == MessageType.PROPOSE && network.onPropose(e)) {
@@ -131,7 +115,7 @@ final class HeavyNode extends Node {
 
     @Override
     void resume() {
-        post(() -> {
+        mailbox.post(() -> {
             runQuietly(new HeavyCore.Resume());
             pickUpProposals();
         });
@@ -139,25 +123,22 @@ final class HeavyNode extends Node {
 
     @Override
     void tick() {
-        if (tickPosted.compareAndSet(false, true)) {
-            post(() -> {
-                tickPosted.set(false);
-                long now = services.now();
-                if (!failures.ready(now)) {
-                    return;
+        mailbox.postOnce(tickPosted, () -> {
+            long now = services.now();
+            if (!failures.ready(now)) {
+                return;
+            }
+            try {
+                if (network.proposalsMayHaveChanged(now)) {
+                    pickUpProposals();
                 }
-                try {
-                    if (network.proposalsMayHaveChanged(now)) {
-                        pickUpProposals();
-                    }
-                    run(new HeavyCore.Tick());
-                    effects.retry(now);
-                    failures.succeeded();
-                } catch (ProtocolException | RuntimeException e) {
-                    failures.failed(e.toString(), now);
-                }
-            });
-        }
+                run(new HeavyCore.Tick());
+                effects.retry(now);
+                failures.succeeded();
+            } catch (ProtocolException | RuntimeException e) {
+                failures.failed(e.toString(), now);
+            }
+        });
     }
 
     private void pickUpProposals() {
@@ -179,23 +160,13 @@ final class HeavyNode extends Node {
     /** The deadline close runs once the receiver has drained what was already delivered (see ReceiveLoop). */
     @Override
     void onIdle() {
-        if (drainPosted.compareAndSet(false, true)) {
-            post(() -> {
-                drainPosted.set(false);
-                runQuietly(new HeavyCore.Drained());
-            });
-        }
+        mailbox.postOnce(drainPosted, () -> runQuietly(new HeavyCore.Drained()));
     }
 
     /** The mailbox finishes what it holds (messages received are acknowledged only by the close). */
     @Override
     void drain() {
-        mailbox.shutdown();
-        try {
-            mailbox.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        mailbox.drain();
     }
 
     @Override
