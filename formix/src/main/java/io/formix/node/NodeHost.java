@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
 /**
  * Runs one or many nodes in this process. Each hosted node keeps its own identity, transport
  * endpoint, {@code node.db} and {@code node.log}; the host gives each a receiver thread (small
- * stack) and drives all of them from one shared ticker thread (deadlines, proposals, approvals).
+ * stack) and drives all of them from one shared ticker thread ({@link HostTicker}: deadlines,
+ * proposals, approvals).
  * The host records its pid and start time for its nodes in {@code network.db} and clears them on
  * close; a {@code node stop} of some of its nodes is noticed through {@code stop_requested}.
  *
