@@ -20,13 +20,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one or many nodes in this process. Each hosted node keeps its own identity, transport
  * endpoint, {@code node.db} and {@code node.log}; the host gives each a receiver thread (small
- * stack) and drives all of them from one shared ticker thread (deadlines, proposals, approvals).
+ * stack) and drives all of them from one shared ticker thread ({@link HostTicker}: deadlines,
+ * proposals, approvals).
  * The host records its pid and start time for its nodes in {@code network.db} and clears them on
  * close; a {@code node stop} of some of its nodes is noticed through {@code stop_requested}.
  *
@@ -54,8 +53,6 @@ public final class NodeHost implements AutoCloseable {
     private static final long RECEIVER_STACK = 256 * 1024;
     private static final int STARTERS = 8;
     private static final int SENDERS = 8;
-    /** How often the ticker asks the transports for stalled channels: a stall is minutes old when reported. */
-    private static final long HEALTH_EVERY_MS = 5_000;
 
     private final HostServices services;
     private final TransportFactory transports;
@@ -63,24 +60,13 @@ public final class NodeHost implements AutoCloseable {
     private final long pid = ProcessLiveness.selfPid();
     private final long pidStart = ProcessLiveness.startTime(pid);
     private final Map<PartyId, Running> nodes = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticker;
-    private final ExecutorService lightTicks = Executors.newFixedThreadPool(4, daemon("formix-light-ticks"));
     private final HostStops stops;
-    private final FailureBackoff registryFailures =
-            new FailureBackoff("reading network.db", text -> System.err.println("formix host: " + text));
-    private volatile long seenVersion = Long.MIN_VALUE;
-    /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
-    private long healthCheckedAt = Long.MIN_VALUE / 2; // far past, without overflow in now - healthCheckedAt
-
-    private volatile boolean closed;
-    private static final long FORWARD_EVERY_MS = 500;
-    private long nextForward = Long.MIN_VALUE;
-    private final ProposalForwarder forwarder;
     /** The light nodes' databases, open only while they work. */
     private final LightStorePool lightStores;
+    /** The periodic work: stop requests, channel health, idle stores, proposals, node ticks. */
+    private final HostTicker ticker;
 
-    private static final long IDLE_STORES_EVERY_MS = 1_000;
-    private long idleStoresCheckedAt = Long.MIN_VALUE / 2;
+    private volatile boolean closed;
 
     /** A hosted node and its receiver thread. */
     record Running(Node node, Thread receiver) {}
@@ -89,11 +75,11 @@ public final class NodeHost implements AutoCloseable {
         this.services = services;
         this.transports = transports;
         this.settings = settings;
-        this.forwarder = new ProposalForwarder(services);
         this.stops = new HostStops(services, pid, settings.receivePoll());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("formix-ticker"));
         this.lightStores = LightStorePool.sqlite(
                 settings.openLightStores(), LightStorePool.DEFAULT_IDLE_MS, services.clock()::millis);
+        this.ticker = new HostTicker(
+                services, nodes, stops, lightStores, daemon("formix-ticker"), daemon("formix-light-ticks"));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -177,7 +163,7 @@ public final class NodeHost implements AutoCloseable {
                             + r.node().transport.getClass().getSimpleName() + ")");
             r.receiver().start();
         }
-        host.ticker.scheduleWithFixedDelay(host::tickAll, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        host.ticker.start(settings.tick());
         // Only now are the nodes "running" for everyone else: receivers and ticker are live.
         List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
         net.markStarted(uids, host.pid, host.pidStart, clock.millis());
@@ -219,69 +205,6 @@ public final class NodeHost implements AutoCloseable {
         nodes.put(r.uid(), new Running(node, receiver));
     }
 
-    private void tickAll() {
-        if (closed) {
-            return;
-        }
-        long now = services.clock().millis();
-        if (registryFailures.ready(now)) {
-            try {
-                long v = services.net().dataVersion();
-                if (v != seenVersion) {
-                    stops.requested(nodes);
-                    seenVersion = v;
-                }
-                registryFailures.succeeded();
-            } catch (RuntimeException e) {
-                registryFailures.failed(String.valueOf(e.getMessage()), now);
-            }
-        }
-        if (now - healthCheckedAt >= HEALTH_EVERY_MS || now < healthCheckedAt) {
-            healthCheckedAt = now;
-            for (Running r : nodes.values()) {
-                r.node()
-                        .health
-                        .check(r.node().transport, r.node().log, services.home().nodeDir(r.node().uid));
-            }
-        }
-        if (now - idleStoresCheckedAt >= IDLE_STORES_EVERY_MS || now < idleStoresCheckedAt) {
-            idleStoresCheckedAt = now;
-            lightStores.closeIdle();
-        }
-        if (now >= nextForward) {
-            nextForward = now + FORWARD_EVERY_MS;
-            try {
-                forwarder.forward(
-                        nodes.isEmpty()
-                                ? null
-                                : nodes.values().iterator().next().node());
-            } catch (RuntimeException e) {
-                registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
-            }
-        }
-        for (Running r : nodes.values()) {
-            Node node = r.node();
-            node.rejections.publish(services.home().nodeDir(node.uid), node.log); // a no-op unless one came
-            if (node instanceof HeavyNode) {
-                node.tickOnce(now);
-            } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
-                // A light node's tick may block on a send (a retry to a heavy node that is down, over
-                // tcp): never on the ticker thread that drives the heavy nodes' deadlines.
-                try {
-                    lightTicks.execute(() -> {
-                        try {
-                            node.tickOnce(services.clock().millis());
-                        } finally {
-                            node.ticking.set(false);
-                        }
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    node.ticking.set(false);
-                }
-            }
-        }
-    }
-
     /** The nodes currently running here. */
     public List<PartyId> running() {
         return new ArrayList<>(nodes.keySet());
@@ -313,7 +236,7 @@ public final class NodeHost implements AutoCloseable {
             return;
         }
         closed = true;
-        ticker.shutdown();
+        ticker.stop();
         stops.shutdown();
         List<PartyId> uids = new ArrayList<>(nodes.keySet());
         List<Running> stopping = new ArrayList<>();
@@ -325,7 +248,7 @@ public final class NodeHost implements AutoCloseable {
             }
         }
         try {
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            ticker.awaitTermination(Duration.ofSeconds(5));
             stops.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -333,7 +256,7 @@ public final class NodeHost implements AutoCloseable {
         stopping.forEach(stops::joinReceiver);
         stopping.forEach(HostStops::closeNode);
         services.senders().shutdownNow();
-        lightTicks.shutdownNow();
+        ticker.shutdownLightTicks();
         lightStores.close();
         try {
             services.net().markStopped(uids, pid);

@@ -1,16 +1,12 @@
 package io.formix.state;
 
 import io.formix.transport.PartyId;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +26,9 @@ import java.util.function.LongSupplier;
  * <p>Lock order: a store's lock, then the pool's monitor; eviction only {@code tryLock}s a store, so
  * a store in use is never waited for. Opening a connection takes one of {@code capacity} permits and
  * waits for one (evicting idle stores meanwhile) when all are taken: the bound is hard.
+ *
+ * <p>Each store is a {@link PooledLightStore}; this class keeps the permits and the recency order
+ * and chooses what to close.
  *
  * <p>Thread-safe.
  */
@@ -54,7 +53,7 @@ public final class LightStorePool implements AutoCloseable {
     private final Opener opener;
     private final Semaphore permits;
     /** Stores with an open connection, least recently used first. Guarded by {@code this}. */
-    private final LinkedHashMap<Pooled, Boolean> open = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<PooledLightStore, Boolean> open = new LinkedHashMap<>(16, 0.75f, true);
 
     /** A pool of SQLite light stores (the host's). */
     public static LightStorePool sqlite(int capacity, long idleMillis, LongSupplier clock) {
@@ -91,7 +90,7 @@ public final class LightStorePool implements AutoCloseable {
 
     /** The pooled store of the database {@code file}, opened (created, checked) now. */
     public LightStore store(Path file) {
-        Pooled p = new Pooled(file);
+        PooledLightStore p = new PooledLightStore(this, file);
         p.use(s -> null);
         return p;
     }
@@ -108,17 +107,17 @@ public final class LightStorePool implements AutoCloseable {
     /** Closes the connections not used for the idle time; returns how many were closed. */
     public int closeIdle() {
         long now = clock.getAsLong();
-        List<Pooled> idle = new ArrayList<>();
+        List<PooledLightStore> idle = new ArrayList<>();
         synchronized (this) {
-            for (Pooled p : open.keySet()) {
-                if (now - p.lastUsed >= idleMillis) {
+            for (PooledLightStore p : open.keySet()) {
+                if (now - p.lastUsed() >= idleMillis) {
                     idle.add(p);
                 }
             }
         }
         int n = 0;
-        for (Pooled p : idle) {
-            n += p.closeIfIdle(now) ? 1 : 0;
+        for (PooledLightStore p : idle) {
+            n += p.closeIfIdle(now, idleMillis) ? 1 : 0;
         }
         return n;
     }
@@ -126,18 +125,55 @@ public final class LightStorePool implements AutoCloseable {
     /** Closes every open connection; the stores stay usable (they reopen) unless closed themselves. */
     @Override
     public void close() {
-        List<Pooled> all;
+        List<PooledLightStore> all;
         synchronized (this) {
             all = new ArrayList<>(open.keySet());
         }
-        for (Pooled p : all) {
-            p.lock.lock();
-            try {
-                p.disconnect();
-            } finally {
-                p.lock.unlock();
-            }
+        for (PooledLightStore p : all) {
+            p.disconnectNow();
         }
+    }
+
+    /** The pool's clock, in ms. */
+    long now() {
+        return clock.getAsLong();
+    }
+
+    /** Records {@code p} as the most recently used store with an open connection. */
+    synchronized void markUsed(PooledLightStore p) {
+        open.put(p, Boolean.TRUE);
+    }
+
+    /** Records that {@code p} holds no connection any more. */
+    synchronized void forget(PooledLightStore p) {
+        open.remove(p);
+    }
+
+    /**
+     * Takes one of the {@code capacity} permits to open {@code file}, closing the least recently
+     * used idle stores meanwhile while none is free: the bound is hard.
+     */
+    void acquirePermit(Path file) {
+        try {
+            if (!permits.tryAcquire()) {
+                do {
+                    evictOne();
+                } while (!permits.tryAcquire(20, TimeUnit.MILLISECONDS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("interrupted while waiting to open " + file);
+        }
+    }
+
+    /** Gives back the permit of a connection closed (or never opened). */
+    void releasePermit() {
+        permits.release();
+    }
+
+    /** Opens the database {@code file}; {@code first}: its first open (creates and checks it). */
+    LightStore open(Path file, boolean first) {
+        return opener.open(file, first);
     }
 
     /**
@@ -146,15 +182,12 @@ public final class LightStorePool implements AutoCloseable {
      * part, SQLite's close (a checkpoint), runs outside it.
      */
     private void evictOne() {
-        Pooled victim = null;
+        PooledLightStore victim = null;
         synchronized (this) {
-            for (Pooled p : open.keySet()) {
-                if (p.lock.tryLock()) {
-                    if (p.db != null) {
-                        victim = p;
-                        break;
-                    }
-                    p.lock.unlock();
+            for (PooledLightStore p : open.keySet()) {
+                if (p.tryLockIfConnected()) {
+                    victim = p;
+                    break;
                 }
             }
             if (victim != null) {
@@ -162,187 +195,7 @@ public final class LightStorePool implements AutoCloseable {
             }
         }
         if (victim != null) {
-            try {
-                victim.disconnect();
-            } finally {
-                victim.lock.unlock();
-            }
-        }
-    }
-
-    /** One light node's store: its database is open only while among the pool's recently used. */
-    private final class Pooled implements LightStore {
-        final Path file;
-        final ReentrantLock lock = new ReentrantLock();
-        /** The open connection, or null. Guarded by {@link #lock}. */
-        LightStore db;
-        /** Whether the database was opened once already (the first open creates and checks it). */
-        boolean openedOnce;
-
-        volatile long lastUsed;
-        boolean storeClosed;
-
-        Pooled(Path file) {
-            this.file = file;
-        }
-
-        <T> T use(Function<LightStore, T> work) {
-            lock.lock();
-            try {
-                if (storeClosed) {
-                    throw new StateException(file + " is closed");
-                }
-                if (db == null) {
-                    connect();
-                }
-                lastUsed = clock.getAsLong();
-                synchronized (LightStorePool.this) {
-                    open.put(this, Boolean.TRUE); // most recently used
-                }
-                return work.apply(db);
-            } finally {
-                lastUsed = clock.getAsLong();
-                lock.unlock();
-            }
-        }
-
-        /** Takes a permit (closing idle stores for one if needed), then opens. Under {@link #lock}. */
-        private void connect() {
-            try {
-                if (!permits.tryAcquire()) {
-                    do {
-                        evictOne();
-                    } while (!permits.tryAcquire(20, TimeUnit.MILLISECONDS));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StateException("interrupted while waiting to open " + file);
-            }
-            try {
-                if (openedOnce && !Files.exists(file)) {
-                    throw new StateException(file + " disappeared while its node ran; the node's answers "
-                            + "are lost — stop the node and look for what deleted it");
-                }
-                db = opener.open(file, !openedOnce);
-                openedOnce = true;
-            } catch (RuntimeException e) {
-                permits.release();
-                String limit = ResourceLimits.explain(e, file);
-                throw limit == null ? e : new StateException("cannot open " + file + ": " + limit, e);
-            }
-        }
-
-        /** Closes the connection (under {@link #lock}) and gives its permit back. */
-        void disconnect() {
-            synchronized (LightStorePool.this) {
-                open.remove(this);
-            }
-            if (db != null) {
-                try {
-                    db.close();
-                } finally {
-                    db = null;
-                    permits.release();
-                }
-            }
-        }
-
-        boolean closeIfIdle(long now) {
-            if (!lock.tryLock()) {
-                return false;
-            }
-            try {
-                if (db == null || now - lastUsed < idleMillis) {
-                    return false;
-                }
-                disconnect();
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean receive(
-                String id,
-                String prompt,
-                String schema,
-                String scheme,
-                long deadline,
-                List<PartyId> heavy,
-                State initial,
-                long now) {
-            return use(s -> s.receive(id, prompt, schema, scheme, deadline, heavy, initial, now));
-        }
-
-        @Override
-        public boolean receiveAnswered(
-                String id,
-                String prompt,
-                String schema,
-                String scheme,
-                long deadline,
-                List<PartyId> heavy,
-                int answer,
-                List<byte[]> shares,
-                long now) {
-            return use(s -> s.receiveAnswered(id, prompt, schema, scheme, deadline, heavy, answer, shares, now));
-        }
-
-        @Override
-        public boolean decide(String id, boolean approve, String reason) {
-            return use(s -> s.decide(id, approve, reason));
-        }
-
-        @Override
-        public boolean answer(String id, int answer, List<byte[]> shares, long now) {
-            return use(s -> s.answer(id, answer, shares, now));
-        }
-
-        @Override
-        public boolean refuse(String id, String reason) {
-            return use(s -> s.refuse(id, reason));
-        }
-
-        @Override
-        public boolean markDeclined(String id) {
-            return use(s -> s.markDeclined(id));
-        }
-
-        @Override
-        public boolean markSent(String id) {
-            return use(s -> s.markSent(id));
-        }
-
-        @Override
-        public Optional<Entry> entry(String id) {
-            return use(s -> s.entry(id));
-        }
-
-        @Override
-        public List<Entry> inState(State state) {
-            return use(s -> s.inState(state));
-        }
-
-        @Override
-        public List<Entry> all() {
-            return use(s -> s.all());
-        }
-
-        @Override
-        public void close() {
-            lock.lock();
-            try {
-                storeClosed = true;
-                disconnect();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "pooled " + file;
+            victim.disconnectLocked();
         }
     }
 }
