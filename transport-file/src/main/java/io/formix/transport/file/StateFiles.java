@@ -134,38 +134,39 @@ final class StateFiles implements AutoCloseable {
      * Overwrites the counter in {@code file} with {@code value}, creating the file if needed. The
      * writes of one instance (one party) are serialised; the JVM-wide pool is locked only to look
      * up, insert or evict a descriptor, never across an open, write or fsync, so thousands of
-     * parties do not queue behind one another's file operations. A descriptor another party's
-     * write evicts while this one uses it is reopened and the write done again.
+     * parties do not queue behind one another's file operations. If another party's write evicts
+     * the descriptor while this one uses it, the write is done again on a descriptor of its own.
      */
     synchronized void write(Path file, long value) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            FileChannel ch = channelFor(file);
-            ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            buf.putLong(value).putLong(~value).flip();
-            try {
-                while (buf.hasRemaining()) {
-                    ch.write(buf, buf.position());
-                }
-                if (force) {
-                    ch.force(false);
-                }
-            } catch (ClosedByInterruptException e) {
-                forget(file, ch);
-                throw e;
-            } catch (ClosedChannelException e) { // also AsynchronousCloseException: evicted under us
-                if (attempt > 0) {
-                    throw e;
-                }
-                continue;
-            } catch (IOException e) {
-                forget(file, ch);
-                ch.close();
-                throw e;
-            }
-            if (closed) {
-                ch.close(); // a write racing with close(): still done, but nothing stays open
+        FileChannel ch = channelFor(file);
+        try {
+            writeCounter(ch, value);
+        } catch (ClosedByInterruptException e) {
+            forget(file, ch);
+            throw e;
+        } catch (ClosedChannelException e) { // also AsynchronousCloseException: evicted under us
+            try (FileChannel own = openForWriting(file)) { // not pooled: sure to stay open for this write
+                writeCounter(own, value);
             }
             return;
+        } catch (IOException e) {
+            forget(file, ch);
+            ch.close();
+            throw e;
+        }
+        if (closed) {
+            ch.close(); // a write racing with close(): still done, but nothing stays open
+        }
+    }
+
+    private void writeCounter(FileChannel ch, long value) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(value).putLong(~value).flip();
+        while (buf.hasRemaining()) {
+            ch.write(buf, buf.position());
+        }
+        if (force) {
+            ch.force(false);
         }
     }
 
