@@ -52,21 +52,30 @@ final class ComputationRows {
         this.db = db;
     }
 
+    /** The columns a proposal sets when its row is created, whichever way it arrived. */
+    private static final String PROPOSAL_ROW = "computations(id, prompt, schema, threshold, deadline, grace_ms, "
+            + "heavies, status, created_at, proposer, scheme) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+
+    /** The values of {@link #PROPOSAL_ROW} for {@code r} in status {@code proposed}; {@code proposer} may be null. */
+    private static Object[] proposalRow(ComputationRecord r, PartyId proposer) {
+        return new Object[] {
+            r.id(),
+            r.prompt(),
+            r.schema(),
+            r.threshold(),
+            r.deadline(),
+            r.graceMs(),
+            StoreFiles.join(r.heavy()),
+            Status.PROPOSED.label(),
+            r.createdAt(),
+            proposer == null ? null : proposer.value(),
+            r.scheme()
+        };
+    }
+
     /** Inserts a new computation in status {@code proposed}. */
     public void insertComputation(ComputationRecord r) {
-        db.update(
-                "INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, status, "
-                        + "created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                r.id(),
-                r.prompt(),
-                r.schema(),
-                r.threshold(),
-                r.deadline(),
-                r.graceMs(),
-                StoreFiles.join(r.heavy()),
-                Status.PROPOSED.label(),
-                r.createdAt(),
-                r.scheme());
+        db.update("INSERT INTO " + PROPOSAL_ROW, proposalRow(r, null));
     }
 
     /**
@@ -74,21 +83,7 @@ final class ComputationRows {
      * {@code proposed}; returns false if the computation was already known here.
      */
     public boolean insertProposal(ComputationRecord r, PartyId proposer) {
-        return db.update(
-                        "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
-                                + "status, created_at, proposer, scheme) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        r.id(),
-                        r.prompt(),
-                        r.schema(),
-                        r.threshold(),
-                        r.deadline(),
-                        r.graceMs(),
-                        StoreFiles.join(r.heavy()),
-                        Status.PROPOSED.label(),
-                        r.createdAt(),
-                        proposer.value(),
-                        r.scheme())
-                == 1;
+        return db.update("INSERT OR IGNORE INTO " + PROPOSAL_ROW, proposalRow(r, proposer)) == 1;
     }
 
     /** The node that sent the proposal {@code id} to heavy node 1, if it came as a message. */
@@ -110,20 +105,7 @@ final class ComputationRows {
      */
     public boolean recordOutcome(ComputationRecord r) {
         return db.write(c -> {
-            Sqlite.update(
-                    c,
-                    "INSERT OR IGNORE INTO computations(id, prompt, schema, threshold, deadline, grace_ms, "
-                            + "heavies, status, created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    r.id(),
-                    r.prompt(),
-                    r.schema(),
-                    r.threshold(),
-                    r.deadline(),
-                    r.graceMs(),
-                    StoreFiles.join(r.heavy()),
-                    Status.PROPOSED.label(),
-                    r.createdAt(),
-                    r.scheme());
+            Sqlite.update(c, "INSERT OR IGNORE INTO " + PROPOSAL_ROW, proposalRow(r, null));
             return Sqlite.update(
                             c,
                             "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
