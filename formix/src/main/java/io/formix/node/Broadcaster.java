@@ -51,7 +51,7 @@ final class Broadcaster {
             List<Envelope> again = new ArrayList<>();
             Map<PartyId, String> localReasons = new TreeMap<>();
             for (int i = 0; i < sends.size(); i++) {
-                SendFailure f = sends.get(i).getNow(new SendFailure("send failed", true));
+                SendFailure f = sends.get(i).getNow(SendFailure.local("send failed"));
                 if (f == null) {
                     continue;
                 }

@@ -106,16 +106,12 @@ final class HeavyAnnouncement {
         Bodies.Compute forLights = new Bodies.Compute(
                 e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(), e.graceMs(), e.heavy(), List.of());
         List<Envelope> out = new ArrayList<>();
-        boolean tolerant = HeavyAgreement.tolerant(SharingSchemes.forId(e.scheme()));
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
-            Envelope m = Envelope.of(MessageType.COMPUTE, core.uid, h, e.id(), forHeavies.toJson());
-            if (tolerant) {
-                // sent before any light node hears of it: a light's share never reaches a heavy node
-                // that cannot learn the computation, even if heavy node 1 dies during the broadcast
-                fx.add(new Effect.Send(m, e.deadline()));
-            } else {
-                out.add(m);
-            }
+            // Sent before any light node hears of it, and retried until the deadline (even while the
+            // heavy node is away, as over TCP during its restart): a light's share never reaches a heavy
+            // node that cannot learn the computation, even if heavy node 1 dies during the broadcast.
+            fx.add(new Effect.Send(
+                    Envelope.of(MessageType.COMPUTE, core.uid, h, e.id(), forHeavies.toJson()), e.deadline()));
         }
         var body = forLights.toJson();
         for (PartyId light : e.invited()) {

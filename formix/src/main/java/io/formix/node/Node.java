@@ -132,10 +132,10 @@ abstract class Node implements AutoCloseable {
                     "could not send " + e.type().wire() + " for " + e.computation() + ": "
                             + (limit != null ? limit : ex.getMessage()),
                     services.now());
-            return new SendFailure(String.valueOf(ex.getMessage()), SendFailure.isLocal(ex));
+            return SendFailure.of(ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return new SendFailure("interrupted", false);
+            return SendFailure.permanent("interrupted");
         }
     }
 

@@ -6,10 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Single sends of a node (reports, aggregate requests, partial sums, aborts) that failed for a local
- * reason: tried again from the node's ticks after {@link FailureBackoff#INITIAL} doubling to
- * {@link FailureBackoff#MAX}, until the computation's last timeout. The failure is logged once per
- * reason by {@link Node#attempt}. Confined to the node's mailbox thread.
+ * Single sends of a heavy node to the other heavy nodes of a computation (announcements, reports,
+ * partial sums, aborts) that failed for a local reason or because the peer is away (a heavy node
+ * restarting over TCP comes back): tried again from the node's ticks after {@link FailureBackoff#INITIAL}
+ * doubling to {@link FailureBackoff#MAX}, until the computation's last timeout. The failure is logged
+ * once per reason by {@link Node#attempt}. Confined to the node's mailbox thread.
  */
 final class SendRetries {
 
@@ -25,7 +26,7 @@ final class SendRetries {
     /** Sends {@code e}; on a local failure, keeps it for a retry until {@code until}. */
     void send(Envelope e, long until, long now) {
         SendFailure f = node.attempt(e);
-        if (f != null && f.local() && now < until) {
+        if (f != null && worthRetrying(f) && now < until) {
             pending.add(
                     new Retry(e, until, now + FailureBackoff.INITIAL.toMillis(), FailureBackoff.INITIAL.toMillis()));
         }
@@ -42,12 +43,17 @@ final class SendRetries {
                 it.remove();
                 SendFailure f = node.attempt(r.message());
                 long delay = Math.min(r.delay() * 2, FailureBackoff.MAX.toMillis());
-                if (f != null && f.local()) {
+                if (f != null && worthRetrying(f)) {
                     again.add(new Retry(r.message(), r.until(), now + delay, delay));
                 }
             }
         }
         pending.addAll(again);
+    }
+
+    /** A heavy node of the computation is needed by it: one that is away may come back in time. */
+    private static boolean worthRetrying(SendFailure f) {
+        return f.local() || f.peerAway();
     }
 
     int size() {

@@ -7,6 +7,7 @@ import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.transport.Message;
+import io.formix.transport.MessageTooLargeException;
 import io.formix.transport.PartyId;
 import io.formix.transport.PeerUnavailableException;
 import io.formix.transport.Transport;
@@ -41,6 +42,7 @@ class LocalSendFailuresTest {
     static final PartyId BUSY = PartyId.of("light-0001");
     static final PartyId GONE = PartyId.of("light-0002");
     static final PartyId FINE = PartyId.of("light-0003");
+    static final PartyId TOO_BIG = PartyId.of("light-0004");
 
     @TempDir
     Path dir;
@@ -64,6 +66,9 @@ class LocalSendFailuresTest {
             int n = attempts.merge(to, 1, Integer::sum);
             if (to.equals(GONE)) {
                 throw new PeerUnavailableException("no connection to light-0002");
+            }
+            if (to.equals(TOO_BIG)) {
+                throw new MessageTooLargeException(payload.length, 1);
             }
             if (to.equals(BUSY) && n <= localFailures) {
                 throw new FileSystemException("light-0001_to_x", null, "Too many open files");
@@ -121,7 +126,7 @@ class LocalSendFailuresTest {
     }
 
     @Test
-    void singleSendsFailingLocallyAreRetriedWithBackoffUntilTheDeadlineAndLostPeersAreNot() {
+    void singleSendsFailingLocallyOrToAnAwayPeerAreRetriedWithBackoffUntilTheDeadlineAndHopelessOnesAreNot() {
         Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
         FlakyTransport t = new FlakyTransport(3);
         try (NodeLog log = new NodeLog(dir.resolve("node.log"), clock)) {
@@ -129,7 +134,9 @@ class LocalSendFailuresTest {
             SendRetries retries = new SendRetries(node);
             retries.send(compute(BUSY), 10_000, 0);
             retries.send(compute(GONE), 10_000, 0);
-            assertEquals(1, retries.size(), "the unreachable peer is not retried");
+            retries.send(compute(TOO_BIG), 10_000, 0);
+            assertEquals(
+                    2, retries.size(), "the away peer is retried (a heavy node may come back), the hopeless send not");
             retries.retry(49);
             assertEquals(1, t.attempts(BUSY), "not before the wait");
             retries.retry(50);
@@ -139,8 +146,9 @@ class LocalSendFailuresTest {
             retries.retry(150);
             retries.retry(350);
             assertEquals(4, t.attempts(BUSY), "the fourth attempt went through");
-            assertEquals(0, retries.size());
-            assertEquals(1, t.attempts(GONE));
+            assertEquals(4, t.attempts(GONE), "the away peer was tried on the same schedule");
+            assertEquals(1, retries.size(), "only the away peer is still waiting");
+            assertEquals(1, t.attempts(TOO_BIG));
 
             FlakyTransport always = new FlakyTransport(Integer.MAX_VALUE);
             PlainNode node2 = new PlainNode(log, always, new HostServices(null, null, null, clock, null, null));
