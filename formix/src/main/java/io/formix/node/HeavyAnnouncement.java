@@ -2,7 +2,7 @@ package io.formix.node;
 
 import io.formix.mpc.SharingSchemes;
 import io.formix.node.Effect.Effects;
-import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ResponseSchema;
@@ -94,7 +94,7 @@ final class HeavyAnnouncement {
             return;
         }
         ResponseSchema schema = ResponseSchema.parse(e.schema());
-        Bodies.Compute forHeavies = new Bodies.Compute(
+        ComputeBody forHeavies = new ComputeBody(
                 e.prompt(),
                 schema,
                 e.scheme(),
@@ -103,7 +103,7 @@ final class HeavyAnnouncement {
                 e.graceMs(),
                 e.heavy(),
                 new ArrayList<>(e.invited()));
-        Bodies.Compute forLights = new Bodies.Compute(
+        ComputeBody forLights = new ComputeBody(
                 e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(), e.graceMs(), e.heavy(), List.of());
         List<Envelope> out = new ArrayList<>();
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {

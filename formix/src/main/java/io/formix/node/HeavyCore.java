@@ -2,6 +2,7 @@ package io.formix.node;
 
 import io.formix.node.Effect.Effects;
 import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.ComputationRecord;
@@ -252,13 +253,13 @@ final class HeavyCore {
         switch (m.type()) {
             case SHARE -> intake.onShare(m, Bodies.Share.parse(m.body()), now, fx);
             case DECLINE -> intake.onDecline(m, Bodies.Decline.parse(m.body()), now, fx);
-            case COMPUTE -> onCompute(m, Bodies.Compute.parse(m.body()), now, fx);
+            case COMPUTE -> onCompute(m, ComputeBody.parse(m.body()), now, fx);
             case RECEIVED, AGGREGATE, PARTIAL, ABORT -> agreement.onMessage(m, now, fx);
             default -> throw new ProtocolException("unexpected '" + m.type().wire() + "' for a heavy node");
         }
     }
 
-    private void onCompute(Envelope m, Bodies.Compute c, long now, Effects fx) throws ProtocolException {
+    private void onCompute(Envelope m, ComputeBody c, long now, Effects fx) throws ProtocolException {
         int index = c.heavy().indexOf(uid);
         if (index < 1) {
             throw new ProtocolException(

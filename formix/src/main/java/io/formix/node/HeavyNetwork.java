@@ -2,6 +2,7 @@ package io.formix.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
@@ -96,7 +97,7 @@ final class HeavyNetwork {
      * Returns whether it was new.
      */
     boolean onPropose(Envelope m) throws ProtocolException {
-        Bodies.Compute c = Bodies.Compute.parse(m.body());
+        ComputeBody c = ComputeBody.parse(m.body());
         if (!c.heavy().get(0).equals(node.uid)) {
             throw new ProtocolException(
                     "proposal " + m.computation() + " names " + c.heavy().get(0) + " as heavy node 1, not " + node.uid);

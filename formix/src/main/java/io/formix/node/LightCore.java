@@ -5,6 +5,7 @@ import io.formix.mpc.SharingScheme;
 import io.formix.mpc.VectorShare;
 import io.formix.node.Effect.Effects;
 import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
@@ -114,7 +115,7 @@ final class LightCore {
     }
 
     private void onCompute(Envelope e, long now, Effects fx) throws ProtocolException {
-        Bodies.Compute c = Bodies.Compute.parse(e.body());
+        ComputeBody c = ComputeBody.parse(e.body());
         if (!c.heavy().get(0).equals(e.from())) {
             throw new ProtocolException("computation announced by " + e.from() + ", not by its heavy node 1 "
                     + c.heavy().get(0));
@@ -156,7 +157,7 @@ final class LightCore {
      * The common case, automatic approval: draw, record the computation with its answer and shares
      * in one insert, send. False when no answer fits the schema (then it is declined the long way).
      */
-    private boolean answerAtOnce(Envelope e, Bodies.Compute c, long now, Effects fx) {
+    private boolean answerAtOnce(Envelope e, ComputeBody c, long now, Effects fx) {
         Integer value = draw(c.schema());
         if (value == null) {
             return false;

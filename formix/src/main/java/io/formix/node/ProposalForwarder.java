@@ -1,6 +1,6 @@
 package io.formix.node;
 
-import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ResponseSchema;
@@ -43,7 +43,7 @@ final class ProposalForwarder {
             try {
                 services.senders().execute(() -> {
                     try {
-                        Bodies.Compute body = new Bodies.Compute(
+                        ComputeBody body = new ComputeBody(
                                 c.prompt(),
                                 ResponseSchema.parse(c.schema()),
                                 c.scheme(),

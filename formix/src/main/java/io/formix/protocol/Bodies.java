@@ -28,58 +28,6 @@ public final class Bodies {
     private Bodies() {}
 
     /**
-     * A computation announcement. {@code invited} (the light nodes it was broadcast to) is sent
-     * to the other heavy nodes only; light nodes get an empty list.
-     */
-    public record Compute(
-            String prompt,
-            ResponseSchema schema,
-            String scheme,
-            int threshold,
-            long deadline,
-            long graceMs,
-            List<PartyId> heavy,
-            List<PartyId> invited) {
-        public JsonNode toJson() {
-            ObjectNode o = Envelope.JSON.createObjectNode();
-            o.put("prompt", prompt);
-            o.put("scheme", scheme);
-            o.set("schema", schema.toJson());
-            o.put("threshold", threshold);
-            o.put("deadline", deadline);
-            o.put("graceMs", graceMs);
-            o.set("heavy", ids(heavy));
-            o.set("invited", ids(invited));
-            return o;
-        }
-
-        public static Compute parse(JsonNode b) throws ProtocolException {
-            String prompt = Envelope.text(b, "prompt");
-            if (prompt.length() > MAX_TEXT) {
-                throw new ProtocolException("prompt longer than " + MAX_TEXT + " characters");
-            }
-            JsonNode s = b.get("schema");
-            ResponseSchema schema;
-            try {
-                schema = ResponseSchema.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new ProtocolException("bad schema: " + e.getMessage());
-            }
-            int threshold = (int) longField(b, "threshold", 1, MAX_LIGHTS);
-            long deadline = longField(b, "deadline", 0, Long.MAX_VALUE);
-            long grace = longField(b, "graceMs", 0, 3_600_000);
-            List<PartyId> heavy = idList(b, "heavy", 3);
-            if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
-                throw new ProtocolException("'heavy' must name three distinct heavy nodes");
-            }
-            String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : DEFAULT_SCHEME;
-            Schemes.check(scheme, heavy.size());
-            return new Compute(
-                    prompt, schema, scheme, threshold, deadline, grace, heavy, idList(b, "invited", MAX_LIGHTS));
-        }
-    }
-
-    /**
      * The share of one light node for one heavy node: {@link io.formix.mpc.ShareCodec} bytes of a
      * {@link io.formix.mpc.VectorShare} (every component the scheme gives that heavy node), in base64.
      */

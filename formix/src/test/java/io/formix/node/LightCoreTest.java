@@ -11,6 +11,7 @@ import io.formix.mpc.SharingScheme;
 import io.formix.mpc.SharingSchemes;
 import io.formix.mpc.VectorShare;
 import io.formix.protocol.Bodies;
+import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
@@ -37,8 +38,7 @@ class LightCoreTest {
                 from,
                 ME,
                 ID,
-                new Bodies.Compute(
-                                "q", schema, Bodies.DEFAULT_SCHEME, 1, deadline, 2_000, HeavyCoreTest.HEAVY, List.of())
+                new ComputeBody("q", schema, Bodies.DEFAULT_SCHEME, 1, deadline, 2_000, HeavyCoreTest.HEAVY, List.of())
                         .toJson());
     }
 

@@ -40,14 +40,29 @@ class EnvelopeTest {
                 .contains("\"share\":\"" + java.util.Base64.getEncoder().encodeToString(encoded) + "\""));
 
         var heavy = List.of(B, PartyId.of("heavy-2"), PartyId.of("heavy-3"));
-        Bodies.Compute c =
-                new Bodies.Compute("q", ResponseSchema.DEFAULT, Bodies.DEFAULT_SCHEME, 3, 123, 5, heavy, List.of(A));
+        ComputeBody c =
+                new ComputeBody("q", ResponseSchema.DEFAULT, Bodies.DEFAULT_SCHEME, 3, 123, 5, heavy, List.of(A));
         assertEquals(
                 c,
-                Bodies.Compute.parse(Envelope.decode(Envelope.of(MessageType.COMPUTE, B, A, "c1", c.toJson())
+                ComputeBody.parse(Envelope.decode(Envelope.of(MessageType.COMPUTE, B, A, "c1", c.toJson())
                                 .encode())
                         .body()));
         assertEquals(Bodies.DEFAULT_SCHEME, c.scheme());
+        ComputeBody withQuery = new ComputeBody(
+                "q",
+                ResponseSchema.DEFAULT,
+                Bodies.DEFAULT_SCHEME,
+                3,
+                123,
+                5,
+                heavy,
+                List.of(),
+                "{\"aggregate\":{\"type\":\"count\"},\"dataset\":\"patients\"}",
+                new java.math.BigDecimal("0.5"));
+        assertEquals(
+                withQuery,
+                ComputeBody.parse(Envelope.JSON.readTree(withQuery.toJson().toString())));
+        assertEquals(c.query(), null, "an announcement without a query carries none");
         ShareAccumulator acc = ShareAccumulator.forContributors(scheme, 1, 1, java.util.Set.of("light-0001"));
         acc.add("light-0001", shares[1]);
         PartialSum p = acc.partialSum();
@@ -97,15 +112,28 @@ class EnvelopeTest {
                 "a truncated share");
         assertThrows(
                 ProtocolException.class,
-                () -> Bodies.Compute.parse(m.readTree(
+                () -> ComputeBody.parse(m.readTree(
                         "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"scheme\":\"additive-2\",\"threshold\":1,"
                                 + "\"deadline\":1,\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[]}")),
                 "a scheme for another number of heavy nodes");
         assertThrows(
+                ProtocolException.class,
+                () -> ComputeBody.parse(
+                        m.readTree("{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,"
+                                + "\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[],\"dpEpsilon\":\"-1\"}")),
+                "a negative epsilon");
+        assertThrows(
+                ProtocolException.class,
+                () -> ComputeBody.parse(
+                        m.readTree("{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,"
+                                + "\"graceMs\":1,\"heavy\":[\"h\",\"i\",\"j\"],\"invited\":[],\"query\":\""
+                                + "x".repeat(ComputeBody.MAX_QUERY_CHARS + 1) + "\"}")),
+                "an overlong query");
+        assertThrows(
                 ProtocolException.class, () -> Bodies.Received.parse(m.readTree("{\"lights\":[\"Bad\"],\"late\":0}")));
         assertThrows(
                 ProtocolException.class,
-                () -> Bodies.Compute.parse(m.readTree(
+                () -> ComputeBody.parse(m.readTree(
                         "{\"prompt\":\"q\",\"schema\":{\"type\":\"integer\"},\"threshold\":1,\"deadline\":1,\"graceMs\":1,"
                                 + "\"heavy\":[\"h\",\"h\",\"i\"],\"invited\":[]}")));
     }

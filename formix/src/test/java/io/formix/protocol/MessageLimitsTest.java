@@ -42,7 +42,7 @@ class MessageLimitsTest {
         byte[] compute = encode(
                 MessageType.COMPUTE,
                 H2,
-                new Bodies.Compute(
+                new ComputeBody(
                                 prompt,
                                 schema,
                                 Bodies.DEFAULT_SCHEME,
@@ -72,7 +72,7 @@ class MessageLimitsTest {
         assertTrue(compute.length > MessageLimits.HEAVY_SUM * 0.99, compute.length + " vs " + MessageLimits.HEAVY_SUM);
         assertEquals(
                 Bodies.MAX_LIGHTS,
-                Bodies.Compute.parse(Envelope.decode(compute).body()).invited().size());
+                ComputeBody.parse(Envelope.decode(compute).body()).invited().size());
     }
 
     @Test
@@ -82,7 +82,7 @@ class MessageLimitsTest {
         byte[] compute = encode(
                 MessageType.COMPUTE,
                 PartyId.of("l".repeat(63)),
-                new Bodies.Compute(
+                new ComputeBody(
                                 prompt,
                                 schema,
                                 Bodies.DEFAULT_SCHEME,

@@ -1,0 +1,123 @@
+package io.formix.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.formix.transport.PartyId;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The body of a {@code compute} message: a computation announcement. {@code invited} (the light
+ * nodes it was broadcast to) is sent to the other heavy nodes only; light nodes get an empty list.
+ *
+ * <p>{@code query} is the canonical JSON text of the computation's query ({@code io.formix.query}
+ * parses and checks it; this class bounds its length only), or null for a computation answered
+ * with a number within {@code schema}. {@code dpEpsilon} is the ε of the differential privacy the
+ * heavy nodes add to the total, or null for none.
+ */
+public record ComputeBody(
+        String prompt,
+        ResponseSchema schema,
+        String scheme,
+        int threshold,
+        long deadline,
+        long graceMs,
+        List<PartyId> heavy,
+        List<PartyId> invited,
+        String query,
+        BigDecimal dpEpsilon) {
+
+    /** Longest query text accepted, in characters. */
+    public static final int MAX_QUERY_CHARS = 16_384;
+
+    /** An announcement without a query or differential privacy. */
+    public ComputeBody(
+            String prompt,
+            ResponseSchema schema,
+            String scheme,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            List<PartyId> invited) {
+        this(prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, null, null);
+    }
+
+    /** The same announcement for {@code others} (light nodes get an empty list). */
+    public ComputeBody inviting(List<PartyId> others) {
+        return new ComputeBody(prompt, schema, scheme, threshold, deadline, graceMs, heavy, others, query, dpEpsilon);
+    }
+
+    public JsonNode toJson() {
+        ObjectNode o = Envelope.JSON.createObjectNode();
+        o.put("prompt", prompt);
+        o.put("scheme", scheme);
+        o.set("schema", schema.toJson());
+        o.put("threshold", threshold);
+        o.put("deadline", deadline);
+        o.put("graceMs", graceMs);
+        o.set("heavy", Bodies.ids(heavy));
+        o.set("invited", Bodies.ids(invited));
+        if (query != null) {
+            o.put("query", query);
+        }
+        if (dpEpsilon != null) {
+            o.put("dpEpsilon", dpEpsilon.toPlainString());
+        }
+        return o;
+    }
+
+    public static ComputeBody parse(JsonNode b) throws ProtocolException {
+        String prompt = Envelope.text(b, "prompt");
+        if (prompt.length() > Bodies.MAX_TEXT) {
+            throw new ProtocolException("prompt longer than " + Bodies.MAX_TEXT + " characters");
+        }
+        JsonNode s = b.get("schema");
+        ResponseSchema schema;
+        try {
+            schema = ResponseSchema.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("bad schema: " + e.getMessage());
+        }
+        int threshold = (int) Bodies.longField(b, "threshold", 1, Bodies.MAX_LIGHTS);
+        long deadline = Bodies.longField(b, "deadline", 0, Long.MAX_VALUE);
+        long grace = Bodies.longField(b, "graceMs", 0, 3_600_000);
+        List<PartyId> heavy = Bodies.idList(b, "heavy", 3);
+        if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
+            throw new ProtocolException("'heavy' must name three distinct heavy nodes");
+        }
+        String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : Bodies.DEFAULT_SCHEME;
+        Schemes.check(scheme, heavy.size());
+        String query = null;
+        if (b.has("query")) {
+            query = Envelope.text(b, "query");
+            if (query.length() > MAX_QUERY_CHARS) {
+                throw new ProtocolException("query longer than " + MAX_QUERY_CHARS + " characters");
+            }
+        }
+        BigDecimal epsilon = null;
+        if (b.has("dpEpsilon")) {
+            String text = Envelope.text(b, "dpEpsilon");
+            try {
+                epsilon = text.length() <= 40 ? new BigDecimal(text) : null;
+            } catch (NumberFormatException e) {
+                epsilon = null;
+            }
+            if (epsilon == null || epsilon.signum() <= 0) {
+                throw new ProtocolException("'dpEpsilon' must be a positive decimal number");
+            }
+        }
+        return new ComputeBody(
+                prompt,
+                schema,
+                scheme,
+                threshold,
+                deadline,
+                grace,
+                heavy,
+                Bodies.idList(b, "invited", Bodies.MAX_LIGHTS),
+                query,
+                epsilon);
+    }
+}
