@@ -52,7 +52,10 @@ final class HeavyAnnouncement {
                 || r.heavy().size() != 3) {
             problem = "the three heavy nodes must be distinct";
         } else if (!knownScheme(p.scheme())) {
-            problem = "unknown sharing scheme '" + p.scheme() + "' (known: additive-3, replicated-2of3)";
+            problem = "unknown sharing scheme '" + p.scheme() + "' (known: additive-3, replicated-2of3, "
+                    + QueryProposal.ADDITIVE_Z64 + ", " + QueryProposal.REPLICATED_Z64 + ")";
+        } else if ((problem = queryProblem(r, p.scheme(), p.lights().size())) != null) {
+            // reported below
         } else if (r.deadline() <= now) {
             problem = "the deadline had passed when heavy node 1 picked the proposal up";
         } else {
@@ -81,7 +84,9 @@ final class HeavyAnnouncement {
                 new TreeSet<>(p.lights()),
                 State.BROADCASTING,
                 null,
-                null);
+                null,
+                r.query(),
+                r.dpEpsilon());
         core.store.create(e, now);
         fx.add(new Effect.Advance(r.id(), Status.BROADCAST, p.lights().size()));
         fx.info("computation " + r.id() + ": broadcasting to " + p.lights().size() + " light nodes");
@@ -102,9 +107,10 @@ final class HeavyAnnouncement {
                 e.deadline(),
                 e.graceMs(),
                 e.heavy(),
-                new ArrayList<>(e.invited()));
-        ComputeBody forLights = new ComputeBody(
-                e.prompt(), schema, e.scheme(), e.threshold(), e.deadline(), e.graceMs(), e.heavy(), List.of());
+                new ArrayList<>(e.invited()),
+                e.query(),
+                e.dpEpsilon());
+        ComputeBody forLights = forHeavies.inviting(List.of());
         List<Envelope> out = new ArrayList<>();
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {
             // Sent before any light node hears of it, and retried until the deadline (even while the
@@ -118,6 +124,32 @@ final class HeavyAnnouncement {
             out.add(Envelope.of(MessageType.COMPUTE, core.uid, light, e.id(), body));
         }
         fx.add(new Effect.Broadcast(e.id(), out, e.deadline()));
+    }
+
+    /**
+     * Why a proposal's query (or its absence) does not fit, or null: a query computation uses a
+     * Z/2^64 scheme, its query is canonical and its total over the {@code invited} light nodes
+     * cannot wrap (the wrap guard checked again), and its ε is one the heavy nodes can add.
+     */
+    static String queryProblem(ComputationRecord r, String scheme, int invited) {
+        if (r.query() == null) {
+            if (QueryProposal.isQueryScheme(scheme) || r.dpEpsilon() != null) {
+                return "a computation without a query cannot use " + scheme
+                        + (r.dpEpsilon() != null ? " or differential privacy" : "");
+            }
+            return null;
+        }
+        if (!QueryProposal.isQueryScheme(scheme)) {
+            return "a query computation shares over Z/2^64 (" + QueryProposal.ADDITIVE_Z64 + " or "
+                    + QueryProposal.REPLICATED_Z64 + "), not " + scheme;
+        }
+        try {
+            String canonical =
+                    QueryProposal.check(r.query(), r.dpEpsilon(), scheme.equals(QueryProposal.REPLICATED_Z64), invited);
+            return canonical.equals(r.query()) ? null : "the query is not in canonical form";
+        } catch (ProposalException ex) {
+            return ex.getMessage();
+        }
     }
 
     private static boolean knownScheme(String id) {

@@ -281,7 +281,9 @@ final class HeavyCore {
                 new TreeSet<>(c.invited()),
                 State.COLLECTING,
                 null,
-                null);
+                null,
+                c.query(),
+                c.dpEpsilon());
         if (store.create(e, now)) {
             fx.info("computation " + m.computation() + ": heavy node " + (index + 1) + ", collecting from "
                     + c.invited().size() + " light nodes");

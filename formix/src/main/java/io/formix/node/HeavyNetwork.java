@@ -119,7 +119,10 @@ final class HeavyNetwork {
                 0,
                 node.services.now(),
                 0,
-                c.scheme());
+                c.scheme(),
+                c.query(),
+                c.dpEpsilon(),
+                null);
         if (node.services.net().insertProposal(r, m.from())) {
             node.log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
             return true;

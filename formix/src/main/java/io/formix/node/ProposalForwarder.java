@@ -51,7 +51,9 @@ final class ProposalForwarder {
                                 c.deadline(),
                                 c.graceMs(),
                                 c.heavy(),
-                                List.of());
+                                List.of(),
+                                c.query(),
+                                c.dpEpsilon());
                         if (carrier.send(Envelope.of(
                                         MessageType.PROPOSE, carrier.uid, c.heavy1(), c.id(), body.toJson()))
                                 && services.net().advance(c.id(), ComputationRecord.Status.BROADCAST, -1)) {

@@ -49,7 +49,20 @@ public final class Proposer {
             Duration deadline,
             List<PartyId> heavy,
             Duration grace,
-            String scheme) {
+            String scheme,
+            String query,
+            java.math.BigDecimal dpEpsilon) {
+
+        public Request(
+                String prompt,
+                String schemaJson,
+                Integer threshold,
+                Duration deadline,
+                List<PartyId> heavy,
+                Duration grace,
+                String scheme) {
+            this(prompt, schemaJson, threshold, deadline, heavy, grace, scheme, null, null);
+        }
 
         public Request(
                 String prompt,
@@ -113,6 +126,18 @@ public final class Proposer {
         }
         String scheme = schemeId(req.scheme());
         boolean replicated = !scheme.equals(ComputationRecord.DEFAULT_SCHEME);
+        if (req.query() != null && req.schemaJson() != null) {
+            throw new ProposalException("--query and --schema exclude each other — a query's answers are typed by it");
+        }
+        int lights = net.members(Role.LIGHT).size();
+        String query =
+                req.query() == null ? null : QueryProposal.check(req.query(), req.dpEpsilon(), replicated, lights);
+        if (query == null && req.dpEpsilon() != null) {
+            throw new ProposalException("--dp-epsilon needs --query: the noise is scaled to a query's bounds");
+        }
+        if (query != null) {
+            scheme = QueryProposal.scheme(replicated);
+        }
         List<NodeRecord> heavies = heavyNodes(net, req.heavy());
         List<NodeRecord> down = new ArrayList<>();
         for (NodeRecord h : heavies) {
@@ -126,7 +151,6 @@ public final class Proposer {
             throw new ProposalException(
                     "heavy node " + h.uid() + " is not running — start it with: formix node " + "start " + h.uid());
         }
-        int lights = net.members(Role.LIGHT).size();
         int threshold = req.threshold() == null ? Math.min(DEFAULT_THRESHOLD, Math.max(1, lights)) : req.threshold();
         if (threshold < 1 || threshold > Bodies.MAX_LIGHTS) {
             throw new ProposalException("the threshold must be at least 1, got " + threshold);
@@ -155,7 +179,10 @@ public final class Proposer {
                 0,
                 now,
                 0,
-                scheme);
+                scheme,
+                query,
+                query == null ? null : req.dpEpsilon(),
+                null);
         net.insertComputation(r);
         return r;
     }

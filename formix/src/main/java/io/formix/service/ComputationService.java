@@ -35,7 +35,21 @@ public final class ComputationService {
             Duration deadline,
             List<String> heavy,
             Duration grace,
-            String scheme) {
+            String scheme,
+            String query,
+            String dpEpsilon) {
+
+        /** A proposal without a query. */
+        public Proposal(
+                String prompt,
+                String schema,
+                Integer threshold,
+                Duration deadline,
+                List<String> heavy,
+                Duration grace,
+                String scheme) {
+            this(prompt, schema, threshold, deadline, heavy, grace, scheme, null, null);
+        }
 
         /** A proposal with the default scheme (additive 3-of-3). */
         public Proposal(
@@ -85,7 +99,15 @@ public final class ComputationService {
                         net,
                         clock,
                         new Proposer.Request(
-                                p.prompt(), p.schema(), p.threshold(), p.deadline(), heavies, p.grace(), p.scheme()),
+                                p.prompt(),
+                                p.schema(),
+                                p.threshold(),
+                                p.deadline(),
+                                heavies,
+                                p.grace(),
+                                p.scheme(),
+                                p.query(),
+                                epsilon(p.dpEpsilon())),
                         r -> !r.local() || HostProcesses.isRunning(r));
             } catch (ProposalException e) {
                 throw new ServiceException(Kind.REFUSED, e.getMessage());
@@ -93,6 +115,22 @@ public final class ComputationService {
             checkCarrier(net, c);
             return ComputationView.of(c);
         }
+    }
+
+    /** The ε of {@code --dp-epsilon}, or null; a value that is not a decimal number is refused. */
+    private static java.math.BigDecimal epsilon(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            if (text.strip().length() <= 40) {
+                return new java.math.BigDecimal(text.strip());
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ServiceException(
+                Kind.REFUSED, "--dp-epsilon must be a decimal number such as 0.5, not " + TerminalText.safe(text));
     }
 
     /**

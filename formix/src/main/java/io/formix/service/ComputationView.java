@@ -2,6 +2,7 @@ package io.formix.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.formix.state.ComputationRecord;
 import java.time.Instant;
@@ -13,7 +14,12 @@ import java.util.Map;
  * A computation as {@code comp show --json} prints it. This is the one place that reads a
  * {@link ComputationRecord}'s columns for the services.
  *
- * @param result the revealed total (unsigned 32-bit), present only once revealed
+ * @param result the revealed total (unsigned 32-bit), present only once a computation without a
+ *     query is revealed
+ * @param value the typed value of a query's total ({@code docs/queries.md}), written as stored
+ *     (exact decimals), present only once a query computation is revealed
+ * @param dp the differential privacy the heavy nodes added ({@code NoiseSpec.toJson}), if any
+ * @param query the computation's query in canonical form, if it has one
  * @param reason why it failed, if it did
  * @param schema the answer's JSON Schema as JSON (its text if it is not JSON)
  * @param heavy the heavy nodes, heavy node 1 first
@@ -29,6 +35,11 @@ public record ComputationView(
         String id,
         String status,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long result,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue
+        String value,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> dp,
         @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
         int participants,
         int threshold,
@@ -37,6 +48,10 @@ public record ComputationView(
         int late,
         String prompt,
         Object schema,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue
+        String query,
+
         List<String> heavy,
         String scheme,
         String deadline,
@@ -63,7 +78,9 @@ public record ComputationView(
         return new ComputationView(
                 c.id(),
                 c.status().label(),
-                c.status() == ComputationRecord.Status.REVEALED ? c.result() : null,
+                c.status() == ComputationRecord.Status.REVEALED && c.result() >= 0 ? c.result() : null,
+                c.status() == ComputationRecord.Status.REVEALED ? c.value() : null,
+                QueryViews.dp(c.query(), c.dpEpsilon()),
                 c.reason(),
                 c.participants(),
                 c.threshold(),
@@ -72,6 +89,7 @@ public record ComputationView(
                 c.late(),
                 c.prompt(),
                 schema,
+                QueryViews.json(c.query()),
                 heavy,
                 c.scheme(),
                 Instant.ofEpochMilli(c.deadline()).toString(),

@@ -13,7 +13,13 @@ import java.util.List;
  * @param participants light nodes whose shares reached all three heavy nodes (set at the close)
  * @param result the revealed total mod 2^32 as an unsigned value, or -1 when not revealed
  * @param late shares that arrived at a heavy node after it had closed (ignored, counted)
- * @param scheme the sharing scheme id ({@code additive-3}, {@code replicated-2of3})
+ * @param scheme the sharing scheme id ({@code additive-3}, {@code replicated-2of3}; a query's:
+ *     {@code additive-3-z64}, {@code replicated-2of3-z64})
+ * @param query the canonical JSON text of the computation's query, or null for a computation
+ *     answered with a number within {@code schema}
+ * @param dpEpsilon the ε of the differential privacy the heavy nodes add, or null for none
+ * @param value the typed value of the revealed total ({@code io.formix.query.Decoder}'s JSON text),
+ *     or null (not revealed, or not a query)
  */
 public record ComputationRecord(
         String id,
@@ -32,13 +38,108 @@ public record ComputationRecord(
         int late,
         long createdAt,
         long endedAt,
-        String scheme) {
+        String scheme,
+        String query,
+        java.math.BigDecimal dpEpsilon,
+        String value) {
 
     /** The additive 3-of-3 scheme, the default. */
     public static final String DEFAULT_SCHEME = "additive-3";
 
     public ComputationRecord {
         scheme = scheme == null || scheme.isEmpty() ? DEFAULT_SCHEME : scheme;
+    }
+
+    /** A computation without a query (answered with a number within {@code schema}). */
+    public ComputationRecord(
+            String id,
+            String prompt,
+            String schema,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Status status,
+            int invited,
+            int answers,
+            int participants,
+            long result,
+            String reason,
+            int late,
+            long createdAt,
+            long endedAt,
+            String scheme) {
+        this(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                scheme,
+                null,
+                null,
+                null);
+    }
+
+    /** This computation with a query and the ε of its differential privacy (null: none). */
+    public ComputationRecord withQuery(String query, java.math.BigDecimal dpEpsilon) {
+        return new ComputationRecord(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                scheme,
+                query,
+                dpEpsilon,
+                value);
+    }
+
+    /** This computation with the typed value of its total. */
+    public ComputationRecord withValue(String value) {
+        return new ComputationRecord(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                scheme,
+                query,
+                dpEpsilon,
+                value);
     }
 
     /** A computation shared with the default scheme ({@value #DEFAULT_SCHEME}). */

@@ -44,7 +44,7 @@ final class ComputationRows {
     }
 
     static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavies, status, invited, "
-            + "answers, participants, result, reason, late, created_at, ended_at, scheme";
+            + "answers, participants, result, reason, late, created_at, ended_at, scheme, query, dp_epsilon, value";
 
     private final Sqlite db;
 
@@ -54,7 +54,7 @@ final class ComputationRows {
 
     /** The columns a proposal sets when its row is created, whichever way it arrived. */
     private static final String PROPOSAL_ROW = "computations(id, prompt, schema, threshold, deadline, grace_ms, "
-            + "heavies, status, created_at, proposer, scheme) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+            + "heavies, status, created_at, proposer, scheme, query, dp_epsilon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** The values of {@link #PROPOSAL_ROW} for {@code r} in status {@code proposed}; {@code proposer} may be null. */
     private static Object[] proposalRow(ComputationRecord r, PartyId proposer) {
@@ -69,7 +69,9 @@ final class ComputationRows {
             Status.PROPOSED.label(),
             r.createdAt(),
             proposer == null ? null : proposer.value(),
-            r.scheme()
+            r.scheme(),
+            r.query(),
+            r.dpEpsilon() == null ? null : r.dpEpsilon().toPlainString()
         };
     }
 
@@ -108,11 +110,12 @@ final class ComputationRows {
             Sqlite.update(c, "INSERT OR IGNORE INTO " + PROPOSAL_ROW, proposalRow(r, null));
             return Sqlite.update(
                             c,
-                            "UPDATE computations SET status = ?, result = ?, participants = ?, invited = ?, "
+                            "UPDATE computations SET status = ?, result = ?, value = ?, participants = ?, invited = ?, "
                                     + "answers = MAX(answers, ?), late = MAX(late, ?), reason = ?, ended_at = ? "
                                     + "WHERE id = ? AND status NOT IN (?,?)",
                             r.status().label(),
-                            r.status() == Status.REVEALED ? r.result() : null,
+                            r.status() == Status.REVEALED && r.result() >= 0 ? r.result() : null,
+                            r.status() == Status.REVEALED ? r.value() : null,
                             r.participants(),
                             r.invited(),
                             r.answers(),
@@ -188,21 +191,31 @@ final class ComputationRows {
 
     /** Reveals the total; returns false if the computation had already ended. */
     public boolean reveal(String id, int total, int participants, int late, long now) {
-        return end(id, Status.REVEALED, Integer.toUnsignedLong(total), participants, late, null, now);
+        return end(id, Status.REVEALED, Integer.toUnsignedLong(total), null, participants, late, null, now);
+    }
+
+    /**
+     * Reveals the typed value of a query's total ({@code io.formix.query.Decoder}'s JSON text; no
+     * 32-bit {@code result}); returns false if the computation had already ended.
+     */
+    public boolean revealValue(String id, String value, int participants, int late, long now) {
+        return end(id, Status.REVEALED, -1, value, participants, late, null, now);
     }
 
     /** Fails the computation with {@code reason}; returns false if it had already ended. */
     public boolean fail(String id, String reason, int participants, int late, long now) {
-        return end(id, Status.FAILED, -1, participants, late, reason, now);
+        return end(id, Status.FAILED, -1, null, participants, late, reason, now);
     }
 
-    private boolean end(String id, Status status, long result, int participants, int late, String reason, long now) {
+    private boolean end(
+            String id, Status status, long result, String value, int participants, int late, String reason, long now) {
         return db.update(
-                        "UPDATE computations SET status = ?, result = ?, "
+                        "UPDATE computations SET status = ?, result = ?, value = ?, "
                                 + "participants = CASE WHEN ? >= 0 THEN ? ELSE participants END, late = MAX(late, ?), "
                                 + "reason = ?, ended_at = ? WHERE id = ? AND status NOT IN (?,?)",
                         status.label(),
                         result >= 0 ? result : null,
+                        value,
                         participants,
                         participants,
                         late,
@@ -247,6 +260,9 @@ final class ComputationRows {
                 rs.getInt(14),
                 rs.getLong(15),
                 rs.getLong(16),
-                rs.getString(17));
+                rs.getString(17),
+                rs.getString(18),
+                rs.getString(19) == null ? null : new java.math.BigDecimal(rs.getString(19)),
+                rs.getString(20));
     }
 }

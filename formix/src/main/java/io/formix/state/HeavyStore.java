@@ -69,6 +69,8 @@ public interface HeavyStore extends AutoCloseable {
      * @param myIndex this node's position in {@code heavy}, 1-based
      * @param scheme  the sharing scheme id ({@code additive-3}, later {@code replicated-2of3})
      * @param heavy   the ordered heavy nodes; party {@code i} of the scheme is {@code heavy.get(i)}
+     * @param query   the canonical JSON text of the computation's query, or null (a schema-only computation)
+     * @param dpEpsilon the ε of the noise this node adds to its partial sum, or null for none
      */
     record Entry(
             String id,
@@ -83,7 +85,37 @@ public interface HeavyStore extends AutoCloseable {
             Set<PartyId> invited,
             State state,
             Set<PartyId> finalSet,
-            String reason) {}
+            String reason,
+            String query,
+            java.math.BigDecimal dpEpsilon) {
+
+        /** A computation without a query. */
+        public Entry(
+                String id,
+                int myIndex,
+                String prompt,
+                String schema,
+                String scheme,
+                int threshold,
+                long deadline,
+                long graceMs,
+                List<PartyId> heavy,
+                Set<PartyId> invited,
+                State state,
+                Set<PartyId> finalSet,
+                String reason) {
+            this(
+                    id, myIndex, prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, state, finalSet,
+                    reason, null, null);
+        }
+
+        /** This entry in state {@code s} with {@code finalSet} and {@code reason}. */
+        public Entry with(State s, Set<PartyId> finalSet, String reason) {
+            return new Entry(
+                    id, myIndex, prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, s, finalSet,
+                    reason, query, dpEpsilon);
+        }
+    }
 
     /** A report from another heavy node: the lights whose shares it holds at its close. */
     record Report(PartyId heavy, Set<PartyId> lights, int late) {}
@@ -130,8 +162,18 @@ public interface HeavyStore extends AutoCloseable {
     /** Records that {@code light} declined; same rules as {@link #addShare}. */
     Intake addDecline(String id, PartyId light);
 
-    /** The encoded shares held for {@code id}, by light node. */
-    Map<PartyId, byte[]> shares(String id);
+    /** The encoded shares held for {@code id}, by light node (all at once: for short vectors and tests). */
+    default Map<PartyId, byte[]> shares(String id) {
+        Map<PartyId, byte[]> out = new java.util.TreeMap<>();
+        forEachShare(id, out::put);
+        return out;
+    }
+
+    /**
+     * Passes each encoded share held for {@code id} to {@code each}, one at a time, in light order,
+     * without holding them all: a sum over long vectors needs memory for one share, not for all.
+     */
+    void forEachShare(String id, java.util.function.BiConsumer<PartyId, byte[]> each);
 
     /** Lights with a stored share for {@code id}. */
     Set<PartyId> shareHolders(String id);

@@ -36,7 +36,9 @@ final class HeavyStoreTables {
               final_set   TEXT,
               reason      TEXT,
               created_at  INTEGER NOT NULL,
-              closed_at   INTEGER NOT NULL DEFAULT 0
+              closed_at   INTEGER NOT NULL DEFAULT 0,
+              query       TEXT,
+              dp_epsilon  TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_state ON computations(state);
             CREATE TABLE IF NOT EXISTS shares (
@@ -79,7 +81,7 @@ final class HeavyStoreTables {
 
     /** The columns of {@code computations} that {@link #readEntry} reads, in its order. */
     static final String COLUMNS = "id, my_index, prompt, schema, scheme, threshold, deadline, grace_ms, "
-            + "heavies, invited, state, final_set, reason";
+            + "heavies, invited, state, final_set, reason, query, dp_epsilon";
 
     /** Reads column 1 as a node uid. */
     static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
@@ -100,6 +102,41 @@ final class HeavyStoreTables {
                 new TreeSet<>(StoreFiles.split(rs.getString(10))),
                 State.parse(rs.getString(11)),
                 fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
-                rs.getString(13));
+                rs.getString(13),
+                rs.getString(14),
+                rs.getString(15) == null ? null : new java.math.BigDecimal(rs.getString(15)));
+    }
+
+    /** Columns added after the first layout; a {@code node.db} without them gets them in place. */
+    private static final String[] ADDED = {"query", "dp_epsilon"};
+
+    /** Opens {@code file}, refusing the oldest layout and adding the {@link #ADDED} columns an older one lacks. */
+    static Sqlite open(java.nio.file.Path file) {
+        Sqlite db = StoreFiles.open(
+                file, SCHEMA, "SELECT scheme, heavies FROM computations LIMIT 0", "SELECT encoded FROM shares LIMIT 0");
+        try {
+            migrate(db);
+        } catch (StateException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /** Adds the {@link #ADDED} columns an older {@code node.db} lacks (all nullable text). */
+    private static void migrate(Sqlite db) {
+        db.write(c -> {
+            for (String col : ADDED) {
+                if (Sqlite.query(
+                                c,
+                                "SELECT name FROM pragma_table_info('computations') WHERE name = ?",
+                                rs -> rs.getString(1),
+                                col)
+                        .isEmpty()) {
+                    Sqlite.update(c, "ALTER TABLE computations ADD COLUMN " + col + " TEXT");
+                }
+            }
+            return null;
+        });
     }
 }

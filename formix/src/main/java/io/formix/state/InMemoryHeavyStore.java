@@ -108,20 +108,7 @@ final class InMemoryHeavyStore implements HeavyStore {
     }
 
     private static Entry with(Entry e, State s, Set<PartyId> finalSet, String reason) {
-        return new Entry(
-                e.id(),
-                e.myIndex(),
-                e.prompt(),
-                e.schema(),
-                e.scheme(),
-                e.threshold(),
-                e.deadline(),
-                e.graceMs(),
-                e.heavy(),
-                e.invited(),
-                s,
-                finalSet,
-                reason);
+        return e.with(s, finalSet, reason);
     }
 
     @Override
@@ -166,10 +153,8 @@ final class InMemoryHeavyStore implements HeavyStore {
     }
 
     @Override
-    public Map<PartyId, byte[]> shares(String id) {
-        Map<PartyId, byte[]> out = new TreeMap<>();
-        data.shares.getOrDefault(id, Map.of()).forEach((k, v) -> out.put(k, v.clone()));
-        return out;
+    public void forEachShare(String id, java.util.function.BiConsumer<PartyId, byte[]> each) {
+        new TreeMap<>(data.shares.getOrDefault(id, Map.of())).forEach((k, v) -> each.accept(k, v.clone()));
     }
 
     @Override

@@ -246,6 +246,11 @@ public final class NetworkDb implements AutoCloseable {
         return computationRows.reveal(id, total, participants, late, now);
     }
 
+    /** Reveals the typed value (JSON text) of a query's total; false if the computation had already ended. */
+    public boolean revealValue(String id, String value, int participants, int late, long now) {
+        return computationRows.revealValue(id, value, participants, late, now);
+    }
+
     /** Fails the computation with {@code reason}; returns false if it had already ended. */
     public boolean fail(String id, String reason, int participants, int late, long now) {
         return computationRows.fail(id, reason, participants, late, now);

@@ -62,7 +62,10 @@ final class NetworkDbFiles {
               created_at   INTEGER NOT NULL,
               ended_at     INTEGER NOT NULL DEFAULT 0,
               proposer     TEXT,
-              scheme       TEXT NOT NULL DEFAULT 'additive-3'
+              scheme       TEXT NOT NULL DEFAULT 'additive-3',
+              query        TEXT,
+              dp_epsilon   TEXT,
+              value        TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_status ON computations(status);
             CREATE TABLE IF NOT EXISTS undelivered (
@@ -81,7 +84,10 @@ final class NetworkDbFiles {
         {"nodes", "idk", "TEXT"},
         {"nodes", "descriptor", "BLOB"},
         {"computations", "proposer", "TEXT"},
-        {"computations", "scheme", "TEXT NOT NULL DEFAULT 'additive-3'"}
+        {"computations", "scheme", "TEXT NOT NULL DEFAULT 'additive-3'"},
+        {"computations", "query", "TEXT"},
+        {"computations", "dp_epsilon", "TEXT"},
+        {"computations", "value", "TEXT"}
     };
     /** Columns every version has: what an open checks before migrating. */
     private static final String BASE_COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, status, "
@@ -138,7 +144,7 @@ final class NetworkDbFiles {
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT local, admitted, roster_pos, idk, descriptor FROM nodes LIMIT 0")
                         .close();
-                s.executeQuery("SELECT proposer, heavies, scheme FROM computations LIMIT 0")
+                s.executeQuery("SELECT proposer, heavies, scheme, query, dp_epsilon, value FROM computations LIMIT 0")
                         .close();
                 s.executeQuery("SELECT computation, reason, lights FROM undelivered LIMIT 0")
                         .close();

@@ -34,11 +34,7 @@ final class SqliteHeavyStore implements HeavyStore {
     }
 
     static SqliteHeavyStore open(Path file) {
-        return new SqliteHeavyStore(StoreFiles.open(
-                file,
-                HeavyStoreTables.SCHEMA,
-                "SELECT scheme, heavies FROM computations LIMIT 0",
-                "SELECT encoded FROM shares LIMIT 0"));
+        return new SqliteHeavyStore(HeavyStoreTables.open(file));
     }
 
     @Override
@@ -79,7 +75,8 @@ final class SqliteHeavyStore implements HeavyStore {
     public boolean create(Entry e, long now) {
         return change(
                         "INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
-                                + "grace_ms, heavies, invited, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                                + "grace_ms, heavies, invited, state, created_at, query, dp_epsilon) "
+                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         e.id(),
                         e.myIndex(),
                         e.prompt(),
@@ -91,7 +88,9 @@ final class SqliteHeavyStore implements HeavyStore {
                         StoreFiles.join(e.heavy()),
                         StoreFiles.join(e.invited()),
                         e.state().label(),
-                        now)
+                        now,
+                        e.query(),
+                        e.dpEpsilon() == null ? null : e.dpEpsilon().toPlainString())
                 == 1;
     }
 
@@ -185,15 +184,19 @@ final class SqliteHeavyStore implements HeavyStore {
     }
 
     @Override
-    public Map<PartyId, byte[]> shares(String id) {
-        Map<PartyId, byte[]> out = new TreeMap<>();
-        for (Map.Entry<PartyId, byte[]> e : select(
-                "SELECT light, encoded FROM shares WHERE computation = ?",
-                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getBytes(2)),
-                id)) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
+    public void forEachShare(String id, java.util.function.BiConsumer<PartyId, byte[]> each) {
+        write(c -> {
+            try (var st =
+                    c.prepareStatement("SELECT light, encoded FROM shares WHERE computation = ? ORDER BY light")) {
+                st.setString(1, id);
+                try (var rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        each.accept(PartyId.of(rs.getString(1)), rs.getBytes(2));
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     @Override

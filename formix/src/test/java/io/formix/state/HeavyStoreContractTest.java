@@ -67,6 +67,63 @@ class HeavyStoreContractTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aQueryComputationKeepsItsQueryAndEpsilonAndSharesStreamOneAtATimeInLightOrder(String kind) {
+        try (HeavyStore s = open(kind)) {
+            Entry e = new Entry(
+                    "c9",
+                    2,
+                    "q",
+                    "{\"type\":\"integer\"}",
+                    "additive-3-z64",
+                    1,
+                    1000,
+                    50,
+                    HEAVY,
+                    Set.of(L1, L2),
+                    State.COLLECTING,
+                    null,
+                    null,
+                    "{\"dataset\":\"d\"}",
+                    new java.math.BigDecimal("0.50"));
+            assertTrue(s.create(e, 1));
+            Entry back = s.entry("c9").orElseThrow();
+            assertEquals("{\"dataset\":\"d\"}", back.query());
+            assertEquals("0.50", back.dpEpsilon().toPlainString());
+            assertEquals(e.query(), back.with(State.CLOSED, null, null).query(), "kept across transitions");
+            s.addShare("c9", L2, new byte[] {2}, 1);
+            s.addShare("c9", L1, new byte[] {1}, 1);
+            List<String> seen = new java.util.ArrayList<>();
+            s.forEachShare("c9", (light, b) -> seen.add(light.value() + "=" + b[0]));
+            assertEquals(List.of("light-0001=1", "light-0002=2"), seen);
+            assertEquals(null, s.entry("c1").map(Entry::query).orElse(null));
+        }
+    }
+
+    @Test
+    void aNodeDbWithoutTheQueryColumnsGetsThemInPlace(@TempDir Path home) throws Exception {
+        Path file = FormixHome.of(home).nodeDb(HEAVY.get(1));
+        java.nio.file.Files.createDirectories(file.getParent());
+        String old = HeavyStoreTables.SCHEMA.replaceAll(",\\s*query\\s+TEXT,\\s*dp_epsilon\\s+TEXT", "");
+        assertFalse(old.contains("dp_epsilon"), "the layout before the query columns");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement()) {
+            for (String stmt : old.split(";")) {
+                st.executeUpdate(stmt);
+            }
+            st.executeUpdate("INSERT INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
+                    + "grace_ms, heavies, invited, state, created_at) VALUES ('c1', 2, 'q', '{}', 'additive-3', 1, 5, "
+                    + "5, 'heavy-1,heavy-2,heavy-3', 'light-0001', 'collecting', 1)");
+        }
+        try (HeavyStore s = HeavyStore.open(FormixHome.of(home), HEAVY.get(1))) {
+            Entry e = s.entry("c1").orElseThrow();
+            assertEquals(null, e.query());
+            assertEquals(null, e.dpEpsilon());
+            assertEquals(State.COLLECTING, e.state());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void insertsAreIdempotentAndTransitionsConditional(String kind) {
         try (HeavyStore s = open(kind)) {
             assertTrue(s.create(entry(State.COLLECTING), 1));

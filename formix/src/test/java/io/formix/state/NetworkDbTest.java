@@ -138,4 +138,58 @@ class NetworkDbTest {
             assertEquals("replicated-2of3", db.computation("c2").orElseThrow().scheme());
         }
     }
+
+    @Test
+    void aNetworkDbWithoutTheQueryColumnsIsMigratedInPlaceAndAQueryComputationKeepsItsValue() throws Exception {
+        java.nio.file.Path file = FormixHome.of(home).networkDb();
+        java.nio.file.Files.createDirectories(file.getParent());
+        String old =
+                NetworkDbFiles.SCHEMA.replaceAll(",\\s*query\\s+TEXT,\\s*dp_epsilon\\s+TEXT,\\s*value\\s+TEXT", "");
+        assertTrue(!old.contains("dp_epsilon"), "the schema of the version before the query columns");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            for (String stmt : old.split(";")) {
+                if (!stmt.isBlank()) {
+                    st.executeUpdate(stmt);
+                }
+            }
+            st.executeUpdate(
+                    "INSERT INTO computations(id, prompt, schema, threshold, deadline, grace_ms, heavies, "
+                            + "status, created_at, result) VALUES ('c1','q','{}',1,5,5,'heavy-1,heavy-2,heavy-3','revealed',1,7)");
+        }
+        try (NetworkDb db = NetworkDb.open(FormixHome.of(home))) {
+            ComputationRecord c1 = db.computation("c1").orElseThrow();
+            assertEquals(7, c1.result());
+            assertEquals(null, c1.query());
+            assertEquals(null, c1.value());
+            List<PartyId> heavy = List.of(PartyId.of("heavy-1"), PartyId.of("heavy-2"), PartyId.of("heavy-3"));
+            db.insertComputation(new ComputationRecord(
+                            "c2",
+                            "q",
+                            "{}",
+                            1,
+                            5,
+                            5,
+                            heavy,
+                            Status.PROPOSED,
+                            0,
+                            0,
+                            0,
+                            -1,
+                            null,
+                            0,
+                            2,
+                            0,
+                            "additive-3-z64")
+                    .withQuery("{\"dataset\":\"d\"}", new java.math.BigDecimal("2")));
+            assertTrue(db.revealValue("c2", "12.50", 3, 0, 9));
+            assertFalse(db.revealValue("c2", "13.00", 3, 0, 10), "a computation ends once");
+            ComputationRecord c2 = db.computation("c2").orElseThrow();
+            assertEquals("12.50", c2.value());
+            assertEquals(-1, c2.result(), "no 32-bit result for a query");
+            assertEquals("{\"dataset\":\"d\"}", c2.query());
+            assertEquals(new java.math.BigDecimal("2"), c2.dpEpsilon());
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.formix.cli.ExitCodes;
 import io.formix.cli.Main;
 import io.formix.service.ComputationService;
 import io.formix.service.ComputationView;
+import io.formix.service.QueryViews;
 import io.formix.service.TerminalText;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
@@ -29,6 +30,14 @@ public final class CompCommand {
     Main main;
 
     static String outcome(ComputationView c) {
+        if (c.revealed() && c.value() != null) {
+            StringBuilder b = new StringBuilder("revealed from " + c.participants() + " light nodes (threshold "
+                    + c.threshold() + (c.dp() != null ? ", with differential privacy ε " + c.dp().get("epsilon") : "")
+                    + "):");
+            QueryViews.lines(c)
+                    .forEach(l -> b.append(System.lineSeparator()).append("  ").append(l));
+            return b.toString();
+        }
         if (c.revealed()) {
             return "revealed: total " + c.result() + " from " + c.participants() + " light nodes (threshold "
                     + c.threshold() + (c.late() > 0 ? ", " + c.late() + " late shares ignored" : "") + ")";

@@ -1,5 +1,7 @@
 package io.formix.cli.comp;
 
+import io.formix.cli.AtFile;
+import io.formix.cli.CliException;
 import io.formix.cli.Durations;
 import io.formix.cli.ExitCodes;
 import io.formix.cli.Main;
@@ -72,6 +74,20 @@ final class ProposeCommand implements Callable<Integer> {
             })
     String scheme;
 
+    @Option(
+            names = "--query",
+            paramLabel = "JSON|@FILE",
+            description =
+                    "the query light nodes evaluate on their data (docs/queries.md), or @FILE; " + "excludes --schema")
+    String query;
+
+    @Option(
+            names = "--dp-epsilon",
+            paramLabel = "E",
+            description = "add differential privacy of this ε to a query's total (each heavy node adds "
+                    + "discrete Laplace noise to its partial sum); needs --query and --scheme additive")
+    String dpEpsilon;
+
     @Option(names = "--wait", description = "wait for the result, showing progress")
     boolean await;
 
@@ -81,8 +97,20 @@ final class ProposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = parent.main;
+        if (query != null && schema != null) {
+            throw new CliException(ExitCodes.USAGE, "--query and --schema exclude each other — pass one of them");
+        }
         ComputationView c = main.computations()
-                .propose(new ComputationService.Proposal(prompt, schema, threshold, deadline, heavy, grace, scheme));
+                .propose(new ComputationService.Proposal(
+                        prompt,
+                        schema,
+                        threshold,
+                        deadline,
+                        heavy,
+                        grace,
+                        scheme,
+                        query == null ? null : AtFile.read("--query", query),
+                        dpEpsilon));
         if (!await) {
             main.print(
                     json,

@@ -4,8 +4,10 @@ import io.formix.cli.ExitCodes;
 import io.formix.cli.JsonOption;
 import io.formix.cli.Main;
 import io.formix.service.ComputationView;
+import io.formix.service.QueryViews;
 import io.formix.service.TerminalText;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,11 +40,23 @@ final class ShowCommand implements Callable<Integer> {
         if (c.result() != null) {
             out.println("result:       " + c.result());
         }
+        List<String> value = QueryViews.lines(c);
+        for (int i = 0; i < value.size(); i++) {
+            out.println((i == 0 ? "value:        " : "              ") + value.get(i));
+        }
+        if (c.dp() != null) {
+            out.println("noise:        " + c.dp().get("mechanism") + ", ε " + c.dp().get("epsilon") + " per "
+                    + c.dp().get("unit") + ", scale " + c.dp().get("scale") + " (added by each heavy node)");
+        }
         if (c.reason() != null) {
             out.println("reason:       " + TerminalText.safe(c.reason()));
         }
         out.println("prompt:       " + TerminalText.safe(c.prompt()));
-        out.println("schema:       " + TerminalText.safe(c.schemaText()));
+        if (c.query() != null) {
+            out.println("query:        " + TerminalText.safe(c.query()));
+        } else {
+            out.println("schema:       " + TerminalText.safe(c.schemaText()));
+        }
         out.println("heavy nodes:  " + TerminalText.safe(c.heavy()));
         out.println("scheme:       " + TerminalText.safe(c.scheme()));
         out.println("threshold:    " + c.threshold());
