@@ -127,7 +127,7 @@ final class AgreementSteps {
         if (!core.store.finish(e.id(), State.REVEALED, null)) {
             return;
         }
-        fx.add(new Effect.Reveal(e.id(), Integer.toUnsignedLong(total[0]), participants, late, now));
+        fx.add(new Effect.Reveal(e.id(), Integer.toUnsignedLong(total[0]), participants, late, now, null));
         fx.info("computation " + e.id() + ": revealed the total over " + participants + " light nodes");
         fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
     }

@@ -38,8 +38,12 @@ sealed interface Effect {
     /** {@code network.db}: heavy node 1's progress count. */
     record Answers(String computation, int count) implements Effect {}
 
-    /** {@code network.db}: the total is revealed. */
-    record Reveal(String computation, long total, int participants, int late, long at) implements Effect {}
+    /**
+     * {@code network.db}: the total is revealed; {@code value} is the typed value of a query's total
+     * (JSON text), or null for a computation without a query (then {@code total} is its 32-bit total).
+     */
+    record Reveal(String computation, long total, int participants, int late, long at, String value)
+            implements Effect {}
 
     /** {@code network.db}: the computation failed (the first end wins). */
     record Fail(String computation, String reason, int participants, int late, long at) implements Effect {}

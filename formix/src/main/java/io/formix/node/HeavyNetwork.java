@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageLimits;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
 import io.formix.protocol.ResponseSchema;
@@ -80,7 +81,11 @@ final class HeavyNetwork {
         } else if (fx instanceof Effect.Answers a) {
             net.setAnswers(a.computation(), a.count());
         } else if (fx instanceof Effect.Reveal r) {
-            net.reveal(r.computation(), (int) r.total(), r.participants(), r.late(), r.at());
+            if (r.value() != null) {
+                net.revealValue(r.computation(), r.value(), r.participants(), r.late(), r.at());
+            } else {
+                net.reveal(r.computation(), (int) r.total(), r.participants(), r.late(), r.at());
+            }
         } else if (fx instanceof Effect.Fail f) {
             net.fail(f.computation(), f.reason(), f.participants(), f.late(), f.at());
         } else if (fx instanceof Effect.Outcome o) {
@@ -153,23 +158,32 @@ final class HeavyNetwork {
             return;
         }
         ComputationRecord c = row.get();
-        JsonNode body = new Bodies.Result(
-                        c.status().label(),
-                        c.result(),
-                        c.participants(),
-                        c.invited(),
-                        c.answers(),
-                        c.late(),
-                        c.reason(),
-                        ResponseSchema.parse(c.schema()),
-                        c.threshold(),
-                        c.deadline(),
-                        c.graceMs(),
-                        c.heavy(),
-                        c.createdAt(),
-                        c.endedAt())
-                .toJson();
+        Bodies.Result result = new Bodies.Result(
+                c.status().label(),
+                c.result(),
+                c.participants(),
+                c.invited(),
+                c.answers(),
+                c.late(),
+                c.reason(),
+                ResponseSchema.parse(c.schema()),
+                c.threshold(),
+                c.deadline(),
+                c.graceMs(),
+                c.heavy(),
+                c.createdAt(),
+                c.endedAt(),
+                c.value(),
+                c.query(),
+                c.dpEpsilon());
+        JsonNode full = result.toJson();
+        JsonNode small = result.withoutValue().toJson();
+        boolean fitsLights =
+                Envelope.of(MessageType.RESULT, node.uid, node.uid, id, full).encode().length
+                        <= MessageLimits.MAX_TO_LIGHT - 1024;
         for (PartyId p : to) {
+            boolean toHeavy = node.services.registry().role(p).orElse(null) == Role.HEAVY;
+            JsonNode body = toHeavy || fitsLights ? full : small;
             Envelope env = Envelope.of(MessageType.RESULT, node.uid, p, id, body);
             try {
                 node.services.senders().execute(() -> node.send(env));

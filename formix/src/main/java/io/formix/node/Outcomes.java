@@ -41,7 +41,11 @@ final class Outcomes {
                 r.reason(),
                 r.late(),
                 r.createdAt(),
-                r.endedAt());
+                r.endedAt(),
+                r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
+                r.query(),
+                r.dpEpsilon(),
+                r.value());
         if (node.services.net().recordOutcome(c)) {
             node.log.info("computation " + m.computation() + ": " + r.status() + " (outcome from heavy node 1, "
                     + m.from() + ")");

@@ -32,8 +32,12 @@ public final class Bodies {
      * {@link io.formix.mpc.VectorShare} (every component the scheme gives that heavy node), in base64.
      */
     public record Share(byte[] encoded) {
-        /** Longest encoded share accepted, in base64 characters (a scalar share is 32). */
-        static final int MAX_CHARS = 4_096;
+        /**
+         * Longest encoded share accepted, in base64 characters: a share of the longest query vector
+         * ({@link MessageLimits#MAX_CELLS}); the heavy node holds each share to its computation's
+         * own bound ({@link MessageLimits#shareBytes}) before decoding it.
+         */
+        static final int MAX_CHARS = (int) MessageLimits.base64(MessageLimits.shareBytes(MessageLimits.MAX_CELLS));
 
         public JsonNode toJson() {
             return Envelope.JSON
@@ -114,6 +118,10 @@ public final class Bodies {
      * Heavy node 1's outcome of a computation, for hosts that do not share its {@code network.db}:
      * status, total (revealed only), counts, reason (failed only) and the computation's public
      * facts. No prompt: every receiver already holds it (its own node.db, or the proposal it made).
+     * A query computation's outcome carries its canonical {@code query}, its {@code dpEpsilon} and,
+     * once revealed, its typed {@code value} (JSON text, exact decimals) instead of {@code result};
+     * the value is left out for a receiver whose bound it would exceed (a light node that only took
+     * part), never for heavy nodes.
      */
     public record Result(
             String status,
@@ -129,62 +137,74 @@ public final class Bodies {
             long graceMs,
             List<PartyId> heavy,
             long createdAt,
-            long endedAt) {
+            long endedAt,
+            String value,
+            String query,
+            java.math.BigDecimal dpEpsilon) {
         public JsonNode toJson() {
-            ObjectNode o = Envelope.JSON.createObjectNode();
-            o.put("status", status);
-            if (result >= 0) {
-                o.put("result", result);
-            }
-            o.put("participants", participants);
-            o.put("invited", invited);
-            o.put("answers", answers);
-            o.put("late", late);
-            if (reason != null) {
-                o.put("reason", reason);
-            }
-            o.set("schema", schema.toJson());
-            o.put("threshold", threshold);
-            o.put("deadline", deadline);
-            o.put("graceMs", graceMs);
-            o.set("heavy", ids(heavy));
-            o.put("createdAt", createdAt);
-            o.put("endedAt", endedAt);
-            return o;
+            return Results.toJson(this);
         }
 
-        public static Result parse(JsonNode b) throws ProtocolException {
-            String status = Envelope.text(b, "status");
-            if (!status.equals("revealed") && !status.equals("failed")) {
-                throw new ProtocolException("a result's status is revealed or failed");
-            }
-            long result = status.equals("revealed") ? longField(b, "result", 0, 0xffff_ffffL) : -1;
-            String reason = b.has("reason") ? reasonField(b) : null;
-            ResponseSchema schema;
-            try {
-                schema = ResponseSchema.parse(b.get("schema"));
-            } catch (IllegalArgumentException e) {
-                throw new ProtocolException("bad schema: " + e.getMessage());
-            }
-            List<PartyId> heavy = idList(b, "heavy", 3);
-            if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
-                throw new ProtocolException("'heavy' must name three distinct heavy nodes");
-            }
+        /** The outcome of a computation without a query. */
+        public Result(
+                String status,
+                long result,
+                int participants,
+                int invited,
+                int answers,
+                int late,
+                String reason,
+                ResponseSchema schema,
+                int threshold,
+                long deadline,
+                long graceMs,
+                List<PartyId> heavy,
+                long createdAt,
+                long endedAt) {
+            this(
+                    status,
+                    result,
+                    participants,
+                    invited,
+                    answers,
+                    late,
+                    reason,
+                    schema,
+                    threshold,
+                    deadline,
+                    graceMs,
+                    heavy,
+                    createdAt,
+                    endedAt,
+                    null,
+                    null,
+                    null);
+        }
+
+        /** This outcome without its value (and query), for a receiver with a small bound. */
+        public Result withoutValue() {
             return new Result(
                     status,
                     result,
-                    (int) longField(b, "participants", -1, MAX_LIGHTS),
-                    (int) longField(b, "invited", 0, MAX_LIGHTS),
-                    (int) longField(b, "answers", 0, MAX_LIGHTS),
-                    (int) longField(b, "late", 0, Integer.MAX_VALUE),
+                    participants,
+                    invited,
+                    answers,
+                    late,
                     reason,
                     schema,
-                    (int) longField(b, "threshold", 1, MAX_LIGHTS),
-                    longField(b, "deadline", 0, Long.MAX_VALUE),
-                    longField(b, "graceMs", 0, 3_600_000),
+                    threshold,
+                    deadline,
+                    graceMs,
                     heavy,
-                    longField(b, "createdAt", 0, Long.MAX_VALUE),
-                    longField(b, "endedAt", 0, Long.MAX_VALUE));
+                    createdAt,
+                    endedAt,
+                    null,
+                    null,
+                    dpEpsilon);
+        }
+
+        public static Result parse(JsonNode b) throws ProtocolException {
+            return Results.parse(b);
         }
     }
 

@@ -89,6 +89,22 @@ public record ComputeBody(
         }
         String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : Bodies.DEFAULT_SCHEME;
         Schemes.check(scheme, heavy.size());
+        ComputeBody q = queryFacts(b);
+        return new ComputeBody(
+                prompt,
+                schema,
+                scheme,
+                threshold,
+                deadline,
+                grace,
+                heavy,
+                Bodies.idList(b, "invited", Bodies.MAX_LIGHTS),
+                q.query(),
+                q.dpEpsilon());
+    }
+
+    /** The {@code query} and {@code dpEpsilon} fields of {@code b} (each may be absent), checked; only those two set. */
+    static ComputeBody queryFacts(JsonNode b) throws ProtocolException {
         String query = null;
         if (b.has("query")) {
             query = Envelope.text(b, "query");
@@ -108,16 +124,6 @@ public record ComputeBody(
                 throw new ProtocolException("'dpEpsilon' must be a positive decimal number");
             }
         }
-        return new ComputeBody(
-                prompt,
-                schema,
-                scheme,
-                threshold,
-                deadline,
-                grace,
-                heavy,
-                Bodies.idList(b, "invited", Bodies.MAX_LIGHTS),
-                query,
-                epsilon);
+        return new ComputeBody(null, null, null, 0, 0, 0, List.of(), List.of(), query, epsilon);
     }
 }

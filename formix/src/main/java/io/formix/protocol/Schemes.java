@@ -24,12 +24,13 @@ final class Schemes {
         return s;
     }
 
-    /** {@code bytes} if they are one encoded scalar share (a {@link io.formix.mpc.VectorShare} of length 1). */
+    /**
+     * {@code bytes} if they are one encoded share of at most {@link MessageLimits#MAX_CELLS}
+     * elements; its length and ring are checked against its computation where it is taken.
+     */
     static byte[] shareBytes(byte[] bytes) throws ProtocolException {
         try {
-            if (ShareCodec.decodeShare(bytes, 1).length() != 1) {
-                throw new ProtocolException("field 'share' is not a scalar share");
-            }
+            ShareCodec.decodeShare(bytes, MessageLimits.MAX_CELLS);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("field 'share' is not an encoded share: " + e.getMessage());
         }

@@ -17,6 +17,10 @@ class MessageLimitsTest {
     static final PartyId H2 = PartyId.of("i".repeat(63));
     static final PartyId H3 = PartyId.of("j".repeat(63));
     static final String COMP = "c".repeat(63);
+    /** A query text of the longest length, every character written as a 6-byte escape. */
+    static final String LONGEST_QUERY = "\u0001".repeat(ComputeBody.MAX_QUERY_CHARS);
+    /** An ε of 40 characters, the longest a compute body takes. */
+    static final java.math.BigDecimal LONGEST_EPSILON = new java.math.BigDecimal("0." + "1".repeat(38));
 
     /** 100 000 distinct ids of the longest length a party id may have. */
     static List<PartyId> longestIds() {
@@ -50,7 +54,9 @@ class MessageLimitsTest {
                                 Long.MAX_VALUE,
                                 3_600_000,
                                 List.of(H1, H2, H3),
-                                ids)
+                                ids,
+                                LONGEST_QUERY,
+                                LONGEST_EPSILON)
                         .toJson());
         byte[] received = encode(MessageType.RECEIVED, H1, new Bodies.Received(set, Integer.MAX_VALUE).toJson());
         byte[] aggregate = encode(MessageType.AGGREGATE, H2, new Bodies.Aggregate(set).toJson());
@@ -90,12 +96,31 @@ class MessageLimitsTest {
                                 Long.MAX_VALUE,
                                 3_600_000,
                                 List.of(H1, H2, H3),
-                                List.of())
+                                List.of(),
+                                LONGEST_QUERY,
+                                LONGEST_EPSILON)
                         .toJson());
         assertTrue(compute.length <= MessageLimits.LIGHT_SUM, compute.length + " > " + MessageLimits.LIGHT_SUM);
         assertTrue(compute.length <= MessageLimits.MAX_TO_LIGHT);
         // What a light node sends (a decline with the longest reason) fits its own bound too.
         byte[] decline = encode(MessageType.DECLINE, H1, new Bodies.Decline("\u0001".repeat(Bodies.MAX_TEXT)).toJson());
         assertTrue(decline.length <= MessageLimits.MAX_TO_LIGHT, decline.length + "");
+    }
+
+    @Test
+    void vectorMessagesToHeavyNodesFollowTheirCellCountAndTheLongestQueryVectorFits() {
+        // a 1,000,000-element share: the one explicit component, 8 bytes an element, in base64
+        long share = MessageLimits.shareMessageBytes(1_000_000);
+        assertTrue(share > 8_000_000L * 4 / 3, share + "");
+        assertTrue(share <= MessageLimits.MAX_TO_HEAVY);
+        assertTrue(MessageLimits.shareMessageBytes(MessageLimits.MAX_CELLS) <= MessageLimits.MAX_TO_HEAVY);
+        assertTrue(MessageLimits.VECTOR_SUM <= MessageLimits.MAX_TO_HEAVY);
+        assertTrue(MessageLimits.VECTOR_SUM > MessageLimits.MAX_TO_HEAVY * 0.99, "the bound is the sum rounded up");
+        assertEquals(
+                MessageLimits.base64(MessageLimits.shareBytes(MessageLimits.MAX_CELLS)),
+                (long) Bodies.Share.MAX_CHARS,
+                "a share message's field takes the longest vector's share");
+        // a light node's bound stays small: no share or partial sum is ever sent to it
+        assertTrue(MessageLimits.MAX_TO_LIGHT <= 128 * 1024);
     }
 }
