@@ -1,5 +1,6 @@
 package io.formix.node;
 
+import io.formix.dp.NoiseSpec;
 import io.formix.mpc.PartialSum;
 import io.formix.mpc.ShareAccumulator;
 import io.formix.mpc.ShareCodec;
@@ -9,17 +10,20 @@ import io.formix.mpc.VectorShare;
 import io.formix.node.Effect.Effects;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageLimits;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.HeavyStore.Entry;
 import io.formix.state.HeavyStore.Report;
 import io.formix.state.HeavyStore.State;
 import io.formix.transport.PartyId;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,6 +38,9 @@ final class AgreementSteps {
 
     final HeavyCore core;
     private final Map<String, SharingScheme> schemes = new HashMap<>();
+    final QueryFacts queries = new QueryFacts();
+    /** Where the noise of differential privacy is drawn ({@link SecureRandom}; tests fix it). */
+    Random noise = new SecureRandom();
 
     AgreementSteps(HeavyCore core) {
         this.core = core;
@@ -43,9 +50,28 @@ final class AgreementSteps {
         return schemes.computeIfAbsent(e.scheme(), SharingSchemes::forId);
     }
 
-    /** Refuses a share that is not for this heavy node's components of the computation's scheme. */
+    /**
+     * Refuses a share that is not for this heavy node's components of the computation's scheme, of
+     * its ring and of its length (the query's cell count; 1 without a query), held to that length's
+     * bound before it is decoded.
+     */
     void checkShare(Entry e, byte[] encoded) throws ProtocolException {
-        VectorShare s = ShareCodec.decodeShare(encoded, 1);
+        int cells = queries.cells(e);
+        if (encoded.length > MessageLimits.shareBytes(cells)) {
+            throw new ProtocolException("share of " + encoded.length + " bytes for " + e.id() + ", whose answers have "
+                    + cells + " cell(s) (at most " + MessageLimits.shareBytes(cells) + " bytes)");
+        }
+        VectorShare s;
+        try {
+            s = ShareCodec.decodeShare(encoded, cells, scheme(e).ringBits());
+        } catch (IllegalArgumentException ex) {
+            throw new ProtocolException("share refused for " + e.id() + " (" + cells + " cell(s) mod 2^"
+                    + scheme(e).ringBits() + "): " + ex.getMessage());
+        }
+        if (s.length() != cells) {
+            throw new ProtocolException("share of " + s.length() + " element(s) for " + e.id() + ", whose answers have "
+                    + cells + " cell(s)");
+        }
         int party = e.myIndex() - 1;
         if (s.party() != party || !Arrays.equals(s.componentIndices(), scheme(e).componentsHeldBy(party))) {
             throw new ProtocolException("share for party " + s.party() + " components "
@@ -81,22 +107,30 @@ final class AgreementSteps {
     PartialSum partial(Entry e, Set<PartyId> set) {
         Set<String> ids = new TreeSet<>();
         set.forEach(p -> ids.add(p.value()));
-        ShareAccumulator acc = ShareAccumulator.forContributors(scheme(e), e.myIndex() - 1, 1, ids);
-        Map<PartyId, byte[]> shares = core.store.shares(e.id());
-        int missing = 0;
-        for (PartyId light : set) {
-            byte[] b = shares.get(light);
-            if (b == null) {
-                missing++;
-            } else {
-                acc.add(light.value(), ShareCodec.decodeShare(b, 1));
+        int cells = queries.cells(e);
+        int ring = scheme(e).ringBits();
+        ShareAccumulator acc = ShareAccumulator.forContributors(scheme(e), e.myIndex() - 1, cells, ids);
+        // one share decoded at a time: memory O(cells), whatever the number of light nodes
+        core.store.forEachShare(e.id(), (light, b) -> {
+            if (set.contains(light)) {
+                acc.add(light.value(), ShareCodec.decodeShare(b, cells, ring));
             }
+        });
+        if (!acc.isComplete()) {
+            throw new IllegalStateException("final set of " + e.id() + " names "
+                    + acc.missing().size() + " light node(s) without a share here");
         }
-        if (missing > 0) {
-            throw new IllegalStateException(
-                    "final set of " + e.id() + " names " + missing + " light node(s) without a share here");
+        PartialSum sum = acc.partialSum();
+        NoiseSpec spec = queries.noise(e);
+        if (spec == null) {
+            return sum;
         }
-        return acc.partialSum();
+        // differential privacy: this node's own noise on its partial sum, before it leaves (additive only)
+        long[][] sums = new long[sum.componentIndices().length][];
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] = k == 0 ? spec.addNoise(sum.sumLongs(k), noise) : sum.sumLongs(k);
+        }
+        return new PartialSum(sum.party(), sum.componentIndices(), sums, sum.contributors());
     }
 
     /**
@@ -118,8 +152,24 @@ final class AgreementSteps {
         fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to " + to);
     }
 
+    /**
+     * The total of {@code sums} in {@code e}'s ring ({@code scheme.reveal} or {@code revealLongs}, which
+     * check the contributor digests): a 32-bit total, or the typed value of a query's 64-bit total.
+     *
+     * @throws IllegalArgumentException if the partial sums do not agree or do not fit the query
+     */
+    Total open(Entry e, List<PartialSum> sums, int participants) {
+        if (scheme(e).ringBits() == 64) {
+            return new Total(-1, queries.value(e, scheme(e).revealLongs(sums), participants));
+        }
+        return new Total(Integer.toUnsignedLong(scheme(e).reveal(sums)[0]), null);
+    }
+
+    /** A revealed total: {@code total32} for a computation without a query, else the typed {@code value}. */
+    record Total(long total32, String value) {}
+
     /** Ends {@code e} as revealed with {@code total} (unless it already ended): the result and the outcome. */
-    void revealed(Entry e, int[] total, int participants, long now, Effects fx) {
+    void revealed(Entry e, Total total, int participants, long now, Effects fx) {
         int late = core.store.lateCount(e.id());
         for (Report r : core.store.reports(e.id()).values()) {
             late += r.late();
@@ -127,7 +177,7 @@ final class AgreementSteps {
         if (!core.store.finish(e.id(), State.REVEALED, null)) {
             return;
         }
-        fx.add(new Effect.Reveal(e.id(), Integer.toUnsignedLong(total[0]), participants, late, now, null));
+        fx.add(new Effect.Reveal(e.id(), total.total32(), participants, late, now, total.value()));
         fx.info("computation " + e.id() + ": revealed the total over " + participants + " light nodes");
         fx.add(new Effect.Outcome(e.id(), e.invited(), e.heavy()));
     }

@@ -160,13 +160,14 @@ final class CoordinatorAgreement {
             }
             return;
         }
-        int[] total;
+        AgreementSteps.Total total;
+        int participants = e.finalSet() == null ? 0 : e.finalSet().size();
         try {
             List<PartialSum> sums = new ArrayList<>();
             for (String s : stored.values()) {
                 sums.add(PartialSums.decode(s));
             }
-            total = steps.scheme(e).reveal(sums);
+            total = steps.open(e, sums, participants);
         } catch (ProtocolException | IllegalArgumentException ex) {
             steps.fail(
                     e,
@@ -175,6 +176,6 @@ final class CoordinatorAgreement {
                     fx);
             return;
         }
-        steps.revealed(e, total, e.finalSet() == null ? 0 : e.finalSet().size(), now, fx);
+        steps.revealed(e, total, participants, now, fx);
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class HeavyAgreement {
 
-    private final AgreementSteps steps;
+    final AgreementSteps steps;
     private final CoordinatorAgreement coordinator;
     private final ReplicatedTakeover takeover;
     private final AgreementMessages messages;
@@ -100,5 +100,34 @@ final class HeavyAgreement {
                         + " ms after the deadline — check it is running",
                 now,
                 fx);
+    }
+
+    /** Refuses an announcement whose query (or its absence) does not fit its scheme, ε and invited nodes. */
+    void checkQuery(String id, io.formix.protocol.ComputeBody c) throws ProtocolException {
+        String problem = HeavyAnnouncement.queryProblem(
+                new io.formix.state.ComputationRecord(
+                                id,
+                                c.prompt(),
+                                "",
+                                c.threshold(),
+                                c.deadline(),
+                                c.graceMs(),
+                                c.heavy(),
+                                io.formix.state.ComputationRecord.Status.PROPOSED,
+                                0,
+                                0,
+                                0,
+                                -1,
+                                null,
+                                0,
+                                0,
+                                0,
+                                c.scheme())
+                        .withQuery(c.query(), c.dpEpsilon()),
+                c.scheme(),
+                c.invited().size());
+        if (problem != null) {
+            throw new ProtocolException("computation " + id + " refused: " + problem);
+        }
     }
 }

@@ -221,6 +221,11 @@ final class HeavyCore {
         }
     }
 
+    /** Draws the noise of differential privacy from {@code r} (tests fix it; a {@code SecureRandom} otherwise). */
+    void noiseFrom(java.util.Random r) {
+        agreement.steps.noise = r;
+    }
+
     /** Refuses a share that is not for this heavy node's components of the computation's scheme. */
     void checkShare(Entry e, byte[] encoded) throws ProtocolException {
         agreement.checkShare(e, encoded);
@@ -268,6 +273,7 @@ final class HeavyCore {
         if (!c.heavy().get(0).equals(m.from())) {
             throw new ProtocolException("computation announced by " + m.from() + ", not by its heavy node 1");
         }
+        agreement.checkQuery(m.computation(), c);
         Entry e = new Entry(
                 m.computation(),
                 index + 1,

@@ -154,7 +154,7 @@ final class ReplicatedTakeover {
         if (third == null) {
             return;
         }
-        int[] total;
+        AgreementSteps.Total total;
         Set<PartyId> set = new TreeSet<>();
         try {
             PartialSum p3 = PartialSums.decode(third);
@@ -175,7 +175,7 @@ final class ReplicatedTakeover {
                 return; // heavy node 3 summed heavy node 1's set, which this node cannot: heavy node 1 may still reveal
             }
             PartialSum mine = steps.partial(e, set);
-            total = steps.scheme(e).reveal(List.of(mine, p3));
+            total = steps.open(e, List.of(mine, p3), set.size());
         } catch (ProtocolException | IllegalArgumentException | IllegalStateException ex) {
             steps.fail(
                     e,
