@@ -123,4 +123,67 @@ class MessageLimitsTest {
         // a light node's bound stays small: no share or partial sum is ever sent to it
         assertTrue(MessageLimits.MAX_TO_LIGHT <= 128 * 1024);
     }
+
+    @Test
+    void aMillionElementSeedCompressedShareFitsAHeavyNodesBoundAndParses() throws Exception {
+        long[] v = new long[1_000_000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 7_919L - 3_000_000_000L;
+        }
+        io.formix.mpc.VectorShare[] shares =
+                io.formix.mpc.SharingSchemes.forId("additive-3-z64").shareCompressed(v);
+        for (io.formix.mpc.VectorShare share : shares) {
+            byte[] m = encode(MessageType.SHARE, H2, new Bodies.Share(io.formix.mpc.ShareCodec.encode(share)).toJson());
+            assertTrue(m.length <= MessageLimits.shareMessageBytes(v.length), m.length + " bytes");
+            assertTrue(m.length <= MessageLimits.MAX_TO_HEAVY);
+            Bodies.Share back = Bodies.Share.parse(Envelope.decode(m).body());
+            assertTrue(io.formix.mpc.ShareCodec.encode(share).length <= MessageLimits.shareBytes(v.length));
+            assertEquals(
+                    v.length,
+                    io.formix.mpc.ShareCodec.decodeShare(back.encoded(), v.length, 64)
+                            .length());
+        }
+        // the largest of the three (the explicit component) is close to the arithmetic: within 1 %
+        byte[] explicit =
+                encode(MessageType.SHARE, H3, new Bodies.Share(io.formix.mpc.ShareCodec.encode(shares[2])).toJson());
+        assertTrue(explicit.length > MessageLimits.shareMessageBytes(v.length) * 0.99, explicit.length + "");
+    }
+
+    @Test
+    void aResultCarriesAQueryComputationsValueQueryAndEpsilonAndCanLeaveTheValueOut() throws Exception {
+        List<PartyId> heavy = List.of(H1, H2, H3);
+        Bodies.Result r = new Bodies.Result(
+                "revealed",
+                -1,
+                3,
+                3,
+                3,
+                0,
+                null,
+                ResponseSchema.DEFAULT,
+                3,
+                5,
+                5,
+                heavy,
+                1,
+                2,
+                "{\"sum\":200.00,\"count\":6,\"mean\":33.33}",
+                "{\"dataset\":\"d\"}",
+                new java.math.BigDecimal("0.50"));
+        Bodies.Result back = Bodies.Result.parse(
+                Envelope.decode(encode(MessageType.RESULT, H2, r.toJson())).body());
+        assertEquals(r, back);
+        assertEquals("{\"sum\":200.00,\"count\":6,\"mean\":33.33}", back.value(), "decimals exact");
+        Bodies.Result small = Bodies.Result.parse(r.withoutValue().toJson());
+        assertEquals(null, small.value());
+        assertEquals(null, small.query());
+        assertEquals(-1, small.result());
+        assertEquals("revealed", small.status());
+        var bad = (com.fasterxml.jackson.databind.node.ObjectNode) r.toJson();
+        bad.put("value", "{not json");
+        assertEquals(
+                "field 'value' is not JSON",
+                org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class, () -> Bodies.Result.parse(bad))
+                        .getMessage());
+    }
 }
