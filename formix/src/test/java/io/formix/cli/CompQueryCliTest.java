@@ -166,5 +166,9 @@ class CompQueryCliTest {
         assertTrue(show.out().contains("\"value\" : 200.00"), show.out());
         assertFalse(show.out().contains("\"dp\""), show.out());
         assertTrue(CliRun.run(home, "comp", "show", id).out().contains("value:        200.00"));
+        assertTrue(CliRun.run(home, "comp", "list").out().contains(" 200.00 "), "comp list shows a one-line value");
+        CliRun watch = CliRun.run(home, "comp", "watch", id);
+        assertTrue(watch.out().contains("revealed from 3 light nodes (threshold 3):"), watch.out());
+        assertTrue(watch.out().contains("  200.00"), watch.out());
     }
 }

@@ -5,6 +5,7 @@ import io.formix.cli.JsonOption;
 import io.formix.cli.Main;
 import io.formix.cli.Table;
 import io.formix.service.ComputationView;
+import io.formix.service.QueryViews;
 import io.formix.service.TerminalText;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +31,7 @@ final class ListCommand implements Callable<Integer> {
                 t.row(
                         TerminalText.safe(c.id()),
                         main.paint(c.status(), c.status()),
-                        c.result() != null ? c.result() : "-",
+                        c.result() != null ? c.result() : value(c),
                         c.answers() + "/" + c.invited(),
                         c.threshold(),
                         c.createdAt(),
@@ -39,6 +40,15 @@ final class ListCommand implements Callable<Integer> {
             t.print(out, "no computations — propose one: formix comp propose --prompt \"...\" --wait");
         });
         return ExitCodes.OK;
+    }
+
+    /** A query's value when it is one line (a count, a sum), else a pointer to {@code comp show}. */
+    private static String value(ComputationView c) {
+        List<String> lines = QueryViews.lines(c);
+        if (lines.isEmpty()) {
+            return "-";
+        }
+        return lines.size() == 1 && lines.get(0).length() <= 24 ? lines.get(0) : "(comp show)";
     }
 
     static String clip(String s) {
