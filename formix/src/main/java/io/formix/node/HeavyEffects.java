@@ -5,7 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Applies the effects of a {@link HeavyCore} call, in order, once its transaction has committed:
- * sends (a local failure is retried, see {@link SendRetries}), broadcasts (off the mailbox, see
+ * sends (in order per peer, retried while they fail for a local reason or the peer is away, see
+ * {@link SendRetries}), broadcasts (off the mailbox, see
  * {@link Broadcaster}; their end comes back as an event), log lines, and {@code network.db}
  * ({@link HeavyNetwork}). Mailbox thread only.
  */
@@ -16,9 +17,15 @@ final class HeavyEffects {
     private final Broadcaster broadcaster;
     private final HeavyNetwork network;
 
-    HeavyEffects(Node node, HeavyNetwork network) {
+    /**
+     * @param mailbox posts work to the node's mailbox: where the outcome of a send attempt made off
+     *     the mailbox comes back (a transport that is not durable may wait for a connection)
+     */
+    HeavyEffects(Node node, HeavyNetwork network, Consumer<Runnable> mailbox) {
         this.node = node;
-        this.retries = new SendRetries(node);
+        this.retries = node.transport.isDurable()
+                ? new SendRetries(node)
+                : new SendRetries(node, node.services.senders(), mailbox);
         this.broadcaster = new Broadcaster(node, node.services.senders());
         this.network = network;
     }
@@ -42,7 +49,7 @@ final class HeavyEffects {
         }
     }
 
-    /** Tries again the sends that failed for a local reason and whose wait is over. */
+    /** Tries again the sends whose wait is over. */
     void retry(long now) {
         retries.retry(now);
     }

@@ -43,9 +43,9 @@ final class HeavyNode extends Node {
                 services.registry()::role,
                 id -> services.net().computation(id).map(ComputationRecord::status));
         this.network = new HeavyNetwork(this);
-        this.effects = new HeavyEffects(this, network);
-        this.failures = new FailureBackoff("tick", log::warn);
         this.mailbox = new Mailbox(uid);
+        this.effects = new HeavyEffects(this, network, mailbox::post);
+        this.failures = new FailureBackoff("tick", log::warn);
     }
 
     /** One event through the core, in one transaction, then its effects. */

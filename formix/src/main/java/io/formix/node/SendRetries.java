@@ -1,54 +1,107 @@
 package io.formix.node;
 
 import io.formix.protocol.Envelope;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import io.formix.transport.PartyId;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Single sends of a heavy node to the other heavy nodes of a computation (announcements, reports,
- * partial sums, aborts) that failed for a local reason or because the peer is away (a heavy node
- * restarting over TCP comes back): tried again from the node's ticks after {@link FailureBackoff#INITIAL}
- * doubling to {@link FailureBackoff#MAX}, until the computation's last timeout. The failure is logged
- * once per reason by {@link Node#attempt}. Confined to the node's mailbox thread.
+ * partial sums, aborts), in order per peer. A send that fails for a local reason, or because the
+ * peer is away (a heavy node restarting over TCP comes back), is tried again after
+ * {@link FailureBackoff#INITIAL} doubling to {@link FailureBackoff#MAX}, until its computation's last
+ * timeout; the messages queued behind it for the same peer wait, so a peer never gets a report
+ * before the announcement it follows. The failure is logged once per reason by {@link Node#attempt}.
+ *
+ * <p>Attempts run on {@code attempts} and their outcome comes back through {@code mailbox}: for a
+ * transport whose send may wait for a connection (TCP waits up to its connect timeout), a pool and
+ * the node's mailbox, so that a peer that is down never stalls the node; for a durable (file)
+ * transport, whose send is a local write, both run inline. State is confined to the mailbox thread.
  */
 final class SendRetries {
 
-    private record Retry(Envelope message, long until, long at, long delay) {}
+    private record Pending(Envelope message, long until) {}
+
+    /** The queue of one peer, and when its head may be tried next. */
+    private static final class Peer {
+        final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        boolean inFlight;
+        long at;
+        long delay;
+    }
 
     private final Node node;
-    private final List<Retry> pending = new ArrayList<>();
+    private final Executor attempts;
+    private final Consumer<Runnable> mailbox;
+    private final Map<PartyId, Peer> peers = new LinkedHashMap<>();
 
+    /** Sends inline (tests, and nodes whose transport is durable). */
     SendRetries(Node node) {
-        this.node = node;
+        this(node, Runnable::run, Runnable::run);
     }
 
-    /** Sends {@code e}; on a local failure, keeps it for a retry until {@code until}. */
+    SendRetries(Node node, Executor attempts, Consumer<Runnable> mailbox) {
+        this.node = node;
+        this.attempts = attempts;
+        this.mailbox = mailbox;
+    }
+
+    /** Queues {@code e} for its peer and sends it when its turn comes, retrying until {@code until}. */
     void send(Envelope e, long until, long now) {
-        SendFailure f = node.attempt(e);
-        if (f != null && worthRetrying(f) && now < until) {
-            pending.add(
-                    new Retry(e, until, now + FailureBackoff.INITIAL.toMillis(), FailureBackoff.INITIAL.toMillis()));
+        Peer p = peers.computeIfAbsent(e.to(), to -> new Peer());
+        p.queue.add(new Pending(e, until));
+        pump(p, now);
+    }
+
+    /** Tries again the sends whose wait is over (called from the node's ticks). */
+    void retry(long now) {
+        for (Peer p : peers.values()) {
+            pump(p, now);
         }
     }
 
-    /** Tries again the sends whose wait is over. */
-    void retry(long now) {
-        List<Retry> again = new ArrayList<>();
-        for (Iterator<Retry> it = pending.iterator(); it.hasNext(); ) {
-            Retry r = it.next();
-            if (now >= r.until()) {
-                it.remove(); // the deadline passed: given up (its failure was logged)
-            } else if (now >= r.at()) {
-                it.remove();
-                SendFailure f = node.attempt(r.message());
-                long delay = Math.min(r.delay() * 2, FailureBackoff.MAX.toMillis());
-                if (f != null && worthRetrying(f)) {
-                    again.add(new Retry(r.message(), r.until(), now + delay, delay));
-                }
+    private void pump(Peer p, long now) {
+        while (!p.inFlight && !p.queue.isEmpty()) {
+            Pending head = p.queue.peek();
+            if (now >= head.until()) {
+                p.queue.poll(); // its computation's last timeout passed: given up (its failure was logged)
+                p.delay = 0;
+                continue;
+            }
+            if (now < p.at) {
+                return;
+            }
+            p.inFlight = true;
+            try {
+                attempts.execute(() -> {
+                    SendFailure f = node.attempt(head.message());
+                    mailbox.accept(() -> done(p, f, now));
+                });
+            } catch (RejectedExecutionException ex) {
+                p.inFlight = false; // the host is closing; a restart sends again what is persisted
+                return;
             }
         }
-        pending.addAll(again);
+    }
+
+    private void done(Peer p, SendFailure f, long startedAt) {
+        p.inFlight = false;
+        long now = Math.max(startedAt, node.services.now());
+        if (f == null || !worthRetrying(f)) {
+            p.queue.poll();
+            p.delay = 0;
+            p.at = 0;
+        } else {
+            p.delay = p.delay == 0
+                    ? FailureBackoff.INITIAL.toMillis()
+                    : Math.min(p.delay * 2, FailureBackoff.MAX.toMillis());
+            p.at = now + p.delay;
+        }
+        pump(p, now);
     }
 
     /** A heavy node of the computation is needed by it: one that is away may come back in time. */
@@ -56,7 +109,8 @@ final class SendRetries {
         return f.local() || f.peerAway();
     }
 
+    /** Messages not yet sent (waiting for a retry, queued behind one, or being tried). */
     int size() {
-        return pending.size();
+        return peers.values().stream().mapToInt(p -> p.queue.size()).sum();
     }
 }

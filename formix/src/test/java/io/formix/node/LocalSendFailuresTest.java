@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ class LocalSendFailuresTest {
     /** Fails the first {@code localFailures} sends to BUSY for a local reason; GONE is always unreachable. */
     static final class FlakyTransport implements Transport {
         final Map<PartyId, Integer> attempts = new HashMap<>();
+        final List<byte[]> delivered = new ArrayList<>();
         final int localFailures;
 
         FlakyTransport(int localFailures) {
@@ -73,6 +75,7 @@ class LocalSendFailuresTest {
             if (to.equals(BUSY) && n <= localFailures) {
                 throw new FileSystemException("light-0001_to_x", null, "Too many open files");
             }
+            delivered.add(payload);
         }
 
         synchronized int attempts(PartyId to) {
@@ -159,6 +162,51 @@ class LocalSendFailuresTest {
             assertEquals(0, until.size(), "given up at the deadline");
             assertEquals(2, always.attempts(BUSY));
         }
+    }
+
+    @Test
+    void offTheMailboxSendsToOnePeerStayInOrderOneAtATime() throws Exception {
+        Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+        FlakyTransport t = new FlakyTransport(1);
+        try (NodeLog log = new NodeLog(dir.resolve("node.log"), clock)) {
+            PlainNode node = new PlainNode(log, t, new HostServices(null, null, null, clock, null, null));
+            List<Runnable> pool = new ArrayList<>();
+            List<Runnable> mailbox = new ArrayList<>();
+            SendRetries retries = new SendRetries(node, pool::add, mailbox::add);
+            retries.send(Envelope.of(MessageType.ABORT, SELF, BUSY, "c1", new Bodies.Abort("x").toJson()), 10_000, 0);
+            retries.send(Envelope.of(MessageType.ABORT, SELF, BUSY, "c2", new Bodies.Abort("x").toJson()), 10_000, 0);
+            assertEquals(0, t.attempts(BUSY), "nothing is sent on the caller's (mailbox) thread");
+            assertEquals(1, pool.size(), "one attempt per peer at a time");
+            runAll(pool);
+            assertEquals(1, mailbox.size(), "the outcome comes back through the mailbox");
+            runAll(mailbox);
+            assertTrue(pool.isEmpty(), "the second message waits behind the failed first");
+            retries.retry(49);
+            assertTrue(pool.isEmpty(), "not before the wait");
+            retries.retry(50);
+            runAll(pool);
+            runAll(mailbox);
+            runAll(pool);
+            runAll(mailbox);
+            assertEquals(0, retries.size());
+            assertEquals(
+                    List.of("c1", "c2"),
+                    t.delivered.stream()
+                            .map(b -> {
+                                try {
+                                    return Envelope.decode(b).computation();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            })
+                            .toList());
+        }
+    }
+
+    private static void runAll(List<Runnable> work) {
+        List<Runnable> now = new ArrayList<>(work);
+        work.clear();
+        now.forEach(Runnable::run);
     }
 
     @Test
