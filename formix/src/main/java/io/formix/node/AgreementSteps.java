@@ -12,6 +12,7 @@ import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageLimits;
 import io.formix.protocol.MessageType;
+import io.formix.protocol.PartialSums;
 import io.formix.protocol.ProtocolException;
 import io.formix.state.HeavyStore.Entry;
 import io.formix.state.HeavyStore.Report;
@@ -140,8 +141,14 @@ final class AgreementSteps {
     void sendPartial(Entry e, Set<PartyId> finalSet, PartyId to, Effects fx) {
         PartialSum p;
         try {
-            p = partial(e, finalSet);
-        } catch (IllegalArgumentException | IllegalStateException ex) {
+            p = noisedBefore(e);
+            if (p == null) {
+                p = partial(e, finalSet);
+                if (queries.noise(e) != null) { // kept, so a resend never draws the noise again
+                    core.store.addPartial(e.id(), core.uid, PartialSums.encode(p));
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | ProtocolException ex) {
             fx.warn("computation " + e.id() + ": " + ex.getMessage());
             return;
         }
@@ -150,6 +157,17 @@ final class AgreementSteps {
                 Envelope.of(MessageType.PARTIAL, core.uid, to, e.id(), new Bodies.Partial(p).toJson()),
                 lastTimeout(e)));
         fx.info("computation " + e.id() + ": partial sum over " + finalSet.size() + " light nodes sent to " + to);
+    }
+
+    /**
+     * The noised partial sum this node sent before for {@code e}, or null. With differential privacy
+     * a heavy node sends one draw only: two draws of the same sum would let the receiver average
+     * the noise down.
+     */
+    private PartialSum noisedBefore(Entry e) throws ProtocolException {
+        String kept =
+                queries.noise(e) == null ? null : core.store.partials(e.id()).get(core.uid);
+        return kept == null ? null : PartialSums.decode(kept);
     }
 
     /**

@@ -216,6 +216,21 @@ class QueryCoreTest {
         answer(c, LIGHTS.get(1), new long[] {2});
         answer(c, LIGHTS.get(2), new long[] {0});
         assertEquals(42 + noise, value(c).asLong(), "the total moved by exactly the three draws");
+        // heavy node 2 restarts while aggregating: it sends the same noised partial sum, not a new draw
+        String first = c.stores.get(H1).partials(ID).get(H2);
+        c.cores.get(H2).noiseFrom(new Random(seed + 1_000));
+        List<Effect> again = c.run(H2, new HeavyCore.Resume(), T0 + 5);
+        Effect.Send resent = again.stream()
+                .filter(e -> e instanceof Effect.Send)
+                .map(Effect.Send.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                first,
+                io.formix.protocol.PartialSums.encode(
+                        io.formix.protocol.Bodies.Partial.parse(resent.message().body())
+                                .sum()),
+                "one draw per heavy node");
         assertNull(c.outside(Effect.Fail.class).stream().findFirst().orElse(null));
     }
 }
