@@ -190,6 +190,34 @@ class NetworkDbTest {
             assertEquals(-1, c2.result(), "no 32-bit result for a query");
             assertEquals("{\"dataset\":\"d\"}", c2.query());
             assertEquals(new java.math.BigDecimal("2"), c2.dpEpsilon());
+            // an outcome from heavy node 1 of another host: the row, its query, ε and value in one write
+            assertTrue(db.recordOutcome(new ComputationRecord(
+                    "c3",
+                    "q",
+                    "{}",
+                    1,
+                    5,
+                    5,
+                    heavy,
+                    Status.REVEALED,
+                    4,
+                    4,
+                    4,
+                    -1,
+                    null,
+                    0,
+                    2,
+                    9,
+                    "additive-3-z64",
+                    "{\"dataset\":\"d\"}",
+                    new java.math.BigDecimal("0.5"),
+                    "{\"sum\":200.00,\"count\":6,\"mean\":33.33}")));
+            ComputationRecord c3 = db.computation("c3").orElseThrow();
+            assertEquals(Status.REVEALED, c3.status());
+            assertEquals("{\"sum\":200.00,\"count\":6,\"mean\":33.33}", c3.value());
+            assertEquals("{\"dataset\":\"d\"}", c3.query());
+            assertEquals(new java.math.BigDecimal("0.5"), c3.dpEpsilon());
+            assertEquals(-1, c3.result());
         }
     }
 }
