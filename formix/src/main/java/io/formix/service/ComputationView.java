@@ -21,7 +21,8 @@ import java.util.Map;
  * @param dp the differential privacy the heavy nodes added ({@code NoiseSpec.toJson}), if any
  * @param query the computation's query in canonical form, if it has one
  * @param reason why it failed, if it did
- * @param schema the answer's JSON Schema as JSON (its text if it is not JSON)
+ * @param schema the answer's JSON Schema as JSON (its text if it is not JSON); absent for a query
+ *     computation, whose answers the query types
  * @param heavy the heavy nodes, heavy node 1 first
  * @param scheme the sharing scheme ({@code additive-3} or {@code replicated-2of3})
  * @param deadline ISO-8601
@@ -47,7 +48,7 @@ public record ComputationView(
         int answers,
         int late,
         String prompt,
-        Object schema,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Object schema,
 
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue
         String query,
@@ -88,7 +89,7 @@ public record ComputationView(
                 c.answers(),
                 c.late(),
                 c.prompt(),
-                schema,
+                c.query() == null ? schema : null,
                 QueryViews.json(c.query()),
                 heavy,
                 c.scheme(),

@@ -126,6 +126,7 @@ class CompQueryCliTest {
         assertEquals("discrete-laplace", c.get("dp").get("mechanism").asText());
         assertEquals(1, c.get("dp").get("scale").asInt());
         assertEquals("additive-3-z64", c.get("scheme").asText());
+        assertFalse(c.has("schema"), "a query types its answers: no schema");
 
         CliRun human = CliRun.run(home, "comp", "show", id);
         assertTrue(human.out().contains("value:        < 0"), human.out());
