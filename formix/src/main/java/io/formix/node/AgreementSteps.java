@@ -85,10 +85,26 @@ final class AgreementSteps {
         return HeavyAgreement.tolerant(scheme(e));
     }
 
-    /** The invited lights whose share this node holds (the set it reports). */
+    /**
+     * The invited lights whose share this node holds (the set it reports). A share stored before
+     * the computation was known here is checked now; one of the wrong ring or length is left out.
+     */
     Set<PartyId> heldInvited(Entry e) {
         Set<PartyId> held = core.store.shareHolders(e.id());
         held.retainAll(e.invited());
+        Set<PartyId> early = new TreeSet<>(core.intake.early(e.id()));
+        early.retainAll(held);
+        if (!early.isEmpty()) {
+            core.store.forEachShare(e.id(), (light, b) -> {
+                try {
+                    if (early.contains(light)) {
+                        checkShare(e, b);
+                    }
+                } catch (ProtocolException ex) {
+                    held.remove(light);
+                }
+            });
+        }
         return held;
     }
 

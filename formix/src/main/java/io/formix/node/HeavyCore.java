@@ -122,7 +122,7 @@ final class HeavyCore {
     final Ends ends;
     private final HeavyAnnouncement announcement;
     private final HeavyAgreement agreement;
-    private final HeavyIntake intake;
+    final HeavyIntake intake;
     private long nextProgress;
 
     HeavyCore(PartyId uid, HeavyStore store, Roles roles) {

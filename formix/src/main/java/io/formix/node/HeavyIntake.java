@@ -33,6 +33,11 @@ final class HeavyIntake {
     private final Map<String, Entry> facts = new HashMap<>();
     /** Heavy node 1's responses so far, by computation, not yet published. */
     private final Map<String, Integer> progress = new HashMap<>();
+    /**
+     * Lights whose share was stored before this node knew the computation (so before its ring and
+     * length could be checked), by computation: checked when the set of held shares is taken.
+     */
+    private final Map<String, Set<PartyId>> early = new HashMap<>();
 
     HeavyIntake(HeavyCore core) {
         this.core = core;
@@ -107,12 +112,23 @@ final class HeavyIntake {
         }
     }
 
+    /** The lights of {@code id} whose share was stored before the computation was known here. */
+    Set<PartyId> early(String id) {
+        return early.getOrDefault(id, Set.of());
+    }
+
     void onShare(Envelope m, Bodies.Share share, long now, Effects fx) throws ProtocolException {
         Optional<Entry> e = lightMessage(m);
         if (e.isPresent()) {
             core.checkShare(e.get(), share.encoded());
         }
         Intake intake = core.store.addShare(m.computation(), m.from(), share.encoded(), now);
+        if (e.isEmpty() && intake == Intake.ACCEPTED) {
+            if (early.size() > 10_000) {
+                early.clear(); // bounded: only shares for computations not yet announced land here
+            }
+            early.computeIfAbsent(m.computation(), k -> new HashSet<>()).add(m.from());
+        }
         switch (intake) {
             case ACCEPTED -> responded(e, m.from(), now, fx);
             case DUPLICATE ->

@@ -48,12 +48,16 @@ class QueryCoreTest {
     }
 
     static void propose(Cluster c, String query, BigDecimal epsilon, String scheme) throws Exception {
+        propose(c, query, epsilon, scheme, 3);
+    }
+
+    static void propose(Cluster c, String query, BigDecimal epsilon, String scheme, int threshold) throws Exception {
         c.scheme = scheme;
         ComputationRecord r = new ComputationRecord(
                         ID,
                         "q",
                         ResponseSchema.DEFAULT.toJsonText(),
-                        3,
+                        threshold,
                         DEADLINE,
                         GRACE,
                         HEAVY,
@@ -232,5 +236,37 @@ class QueryCoreTest {
                                 .sum()),
                 "one draw per heavy node");
         assertNull(c.outside(Effect.Fail.class).stream().findFirst().orElse(null));
+    }
+
+    @Test
+    void aShareStoredBeforeTheComputationWasKnownIsCheckedAtTheCloseAndLeftOutIfWrong() throws Exception {
+        Cluster c = new Cluster();
+        c.down.add(H2); // heavy node 2 gets compute late
+        propose(c, "{\"dataset\":\"d\",\"aggregate\":{\"type\":\"count\"}}", null, Z64, 2);
+        c.down.remove(H2);
+        VectorShare[] two = SharingSchemes.forId(Z64).share(new long[] {1, 2});
+        c.deliver(HeavyCoreTest.share(LIGHTS.get(0), H2, two[1]), T0 + 1); // unknown there yet: stored unchecked
+        assertEquals(1, c.stores.get(H2).shareHolders(ID).size());
+        var compute = new io.formix.protocol.ComputeBody(
+                "q",
+                ResponseSchema.DEFAULT,
+                Z64,
+                2,
+                DEADLINE,
+                GRACE,
+                HEAVY,
+                LIGHTS,
+                canonical("{\"dataset\":\"d\",\"aggregate\":{\"type\":\"count\"}}"),
+                null);
+        c.deliver(
+                io.formix.protocol.Envelope.of(io.formix.protocol.MessageType.COMPUTE, H1, H2, ID, compute.toJson()),
+                T0 + 2);
+        answer(c, LIGHTS.get(0), new long[] {5}); // its good share reaches heavy node 2 as a duplicate
+        answer(c, LIGHTS.get(1), new long[] {7});
+        answer(c, LIGHTS.get(2), new long[] {11});
+        List<Effect.Reveal> r = c.outside(Effect.Reveal.class);
+        assertEquals(1, r.size(), c.outside.toString());
+        assertEquals(2, r.get(0).participants(), "light-0001's share at heavy node 2 was of the wrong length");
+        assertEquals("18", r.get(0).value());
     }
 }
