@@ -44,7 +44,12 @@ public final class PolicyStore implements AutoCloseable {
               at          INTEGER NOT NULL,
               PRIMARY KEY (dataset, computation)
             );
-            CREATE INDEX IF NOT EXISTS policy_ledger_day ON policy_ledger(dataset, day)
+            CREATE INDEX IF NOT EXISTS policy_ledger_day ON policy_ledger(dataset, day);
+            CREATE TABLE IF NOT EXISTS approval_mode (
+              id         INTEGER PRIMARY KEY CHECK (id = 1),
+              mode       TEXT NOT NULL,
+              updated_at INTEGER NOT NULL
+            )
             """;
 
     private final Sqlite db;
@@ -72,6 +77,29 @@ public final class PolicyStore implements AutoCloseable {
                 "INSERT INTO disclosure_policy(id, policy, updated_at) VALUES (1, ?, ?) "
                         + "ON CONFLICT(id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at",
                 p.toJson(),
+                now.toEpochMilli());
+    }
+
+    /** How the node approves query computations; {@link ApprovalMode#MANUAL} until its owner sets it. */
+    public ApprovalMode approval() {
+        return db.query("SELECT mode FROM approval_mode WHERE id = 1", rs -> rs.getString(1)).stream()
+                .findFirst()
+                .map(m -> {
+                    try {
+                        return ApprovalMode.parse(m);
+                    } catch (PolicyException e) {
+                        return ApprovalMode.MANUAL; // an unreadable mode never approves anything
+                    }
+                })
+                .orElse(ApprovalMode.MANUAL);
+    }
+
+    /** Sets how the node approves query computations. */
+    public void setApproval(ApprovalMode mode, Instant now) {
+        db.update(
+                "INSERT INTO approval_mode(id, mode, updated_at) VALUES (1, ?, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET mode = excluded.mode, updated_at = excluded.updated_at",
+                mode.label(),
                 now.toEpochMilli());
     }
 

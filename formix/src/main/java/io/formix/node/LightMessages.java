@@ -1,0 +1,50 @@
+package io.formix.node;
+
+import io.formix.mpc.ShareCodec;
+import io.formix.mpc.SharingScheme;
+import io.formix.mpc.VectorShare;
+import io.formix.protocol.Bodies;
+import io.formix.protocol.Envelope;
+import io.formix.protocol.MessageType;
+import io.formix.state.LightStore.Entry;
+import io.formix.transport.PartyId;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The messages a light node sends for one computation: its shares, or its declines. */
+final class LightMessages {
+
+    private LightMessages() {}
+
+    /** Shares {@code value} with {@code scheme} (mpc draws the randomness); element i goes to heavy node i. */
+    static List<byte[]> encode(SharingScheme scheme, int value) {
+        List<byte[]> out = new ArrayList<>();
+        for (VectorShare s : scheme.share(new int[] {value})) {
+            out.add(ShareCodec.encode(s));
+        }
+        return out;
+    }
+
+    /** The share messages of an answered computation, share i to heavy node i. */
+    static Effect.SendAll shares(PartyId uid, Entry en) {
+        List<Envelope> out = new ArrayList<>();
+        for (int i = 0; i < en.heavy().size(); i++) {
+            out.add(Envelope.of(
+                    MessageType.SHARE,
+                    uid,
+                    en.heavy().get(i),
+                    en.id(),
+                    new Bodies.Share(en.encodedShares().get(i)).toJson()));
+        }
+        return new Effect.SendAll(en.id(), out, true);
+    }
+
+    /** The decline messages of a refused computation, one to each heavy node. */
+    static Effect.SendAll declines(PartyId uid, Entry en, String reason) {
+        List<Envelope> out = new ArrayList<>();
+        for (PartyId h : en.heavy()) {
+            out.add(Envelope.of(MessageType.DECLINE, uid, h, en.id(), new Bodies.Decline(reason).toJson()));
+        }
+        return new Effect.SendAll(en.id(), out, false);
+    }
+}
