@@ -102,7 +102,15 @@ final class LightCore {
             boolean auto,
             SecureRandom random,
             Function<String, SharingScheme> schemes) {
-        this(uid, store, roles, auto, random, schemes, LightData.NONE, QueryShares::share);
+        this(
+                uid,
+                store,
+                roles,
+                auto,
+                random,
+                schemes,
+                LightData.NONE,
+                (s, c) -> QueryShares.share(schemes.apply(s), c));
     }
 
     LightCore(

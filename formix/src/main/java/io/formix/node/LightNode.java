@@ -44,7 +44,7 @@ final class LightNode extends Node {
                 services.random(),
                 services::scheme,
                 LightData.of(services.home(), uid),
-                QueryShares::share);
+                (scheme, cells) -> QueryShares.share(services.scheme(scheme), cells));
     }
 
     @Override

@@ -63,6 +63,10 @@ final class LightQueries {
             detail = "arrived after the deadline";
         } else {
             try {
+                if (!QueryShares.z64(c.scheme())) {
+                    throw new QueryException(
+                            "a query's answer is shared over Z/2^64; scheme " + c.scheme() + " is not");
+                }
                 q = QueryParser.parse(c.query());
                 spec = source(q);
                 Evaluator.check(q, DataSources.open(spec));
@@ -197,7 +201,13 @@ final class LightQueries {
             refuse(en, v.ownerReason(), fx);
             return;
         }
-        List<byte[]> shares = sharer.share(en.scheme(), answer.cells());
+        List<byte[]> shares;
+        try {
+            shares = sharer.share(en.scheme(), answer.cells());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            refuse(en, "cannot share the answer: " + e.getMessage(), fx);
+            return;
+        }
         if (!store.answerCells(en.id(), answer.cells(), shares, now)) {
             return; // answered before: keep the first answer
         }

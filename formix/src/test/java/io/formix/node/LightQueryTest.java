@@ -12,6 +12,9 @@ import io.formix.data.CsvSource;
 import io.formix.data.DataSourceStore;
 import io.formix.data.ManualSource;
 import io.formix.data.SourceSpec;
+import io.formix.mpc.ShareCodec;
+import io.formix.mpc.SharingSchemes;
+import io.formix.mpc.VectorShare;
 import io.formix.policy.ApprovalMode;
 import io.formix.policy.DisclosurePolicy;
 import io.formix.policy.PolicyStore;
@@ -56,6 +59,8 @@ class LightQueryTest {
             "{\"dataset\":\"patients\",\"where\":[{\"column\":\"age\",\"op\":\">=\",\"value\":65}],"
                     + "\"aggregate\":{\"type\":\"count\"}}";
 
+    static final String Z64 = "additive-3-z64";
+
     @TempDir
     Path dir;
 
@@ -85,11 +90,11 @@ class LightQueryTest {
                 HeavyCoreTest.ROLES,
                 true,
                 new SecureRandom(),
-                id -> null,
+                SharingSchemes::forId,
                 LightData.of(home, LightCoreTest.ME),
                 (scheme, cells) -> {
                     shared.add(cells.clone());
-                    return List.of(new byte[] {1}, new byte[] {2}, new byte[] {3});
+                    return QueryShares.share(SharingSchemes.forId(scheme), cells);
                 });
     }
 
@@ -102,7 +107,7 @@ class LightQueryTest {
                 new ComputeBody(
                                 "how many?",
                                 ResponseSchema.DEFAULT,
-                                Bodies.DEFAULT_SCHEME,
+                                Z64,
                                 threshold,
                                 DEADLINE,
                                 2_000,
@@ -135,6 +140,20 @@ class LightQueryTest {
         return LightCoreTest.sendAll(fx);
     }
 
+    /** The answer the three shares of {@code send} add up to, in Z/2^64. */
+    static long[] reconstruct(Effect.SendAll send) throws Exception {
+        List<VectorShare> shares = new ArrayList<>();
+        for (Envelope m : send.messages()) {
+            shares.add(ShareCodec.decodeShare(encoded(m), 1 << 24));
+        }
+        return SharingSchemes.forId(Z64).reconstructLongs(shares);
+    }
+
+    /** The share bytes of a share message (heavy nodes bound their length by the query; not checked here). */
+    static byte[] encoded(Envelope m) {
+        return java.util.Base64.getDecoder().decode(m.body().get("share").asText());
+    }
+
     static String hash(LightStore.Entry en) {
         Query q = QueryParser.parse(en.asked().query());
         return LightQueries.hash(en, q);
@@ -157,6 +176,7 @@ class LightQueryTest {
                 HeavyCoreTest.HEAVY, send.messages().stream().map(Envelope::to).toList());
         assertEquals(1, shared.size());
         assertArrayEquals(new long[] {3}, shared.get(0), "ages 70, 65 and 81 are ≥ 65");
+        assertArrayEquals(new long[] {3}, reconstruct(send), "the three shares reconstruct the answer mod 2^64");
         LightStore.Entry answered = store.entry(ID).orElseThrow();
         assertEquals(State.ANSWERED, answered.state());
         assertArrayEquals(new long[] {3}, answered.asked().cells());
@@ -269,6 +289,37 @@ class LightQueryTest {
                             .compareTo(p.usage("patients", Instant.ofEpochMilli(T0))
                                     .epsilonSpent()));
         }
+    }
+
+    @Test
+    void aLongHistogramIsSharedSeedCompressedAndReconstructsExactly() throws Exception {
+        policy(DisclosurePolicy.OFF, ApprovalMode.POLICY);
+        StringBuilder edges = new StringBuilder();
+        for (int e = 0; e <= 90; e += 5) {
+            edges.append(e == 0 ? "" : ",").append(e);
+        }
+        String q = "{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"histogram\",\"column\":\"age\"," + "\"edges\":["
+                + edges + "]}}";
+        Effect.SendAll send = sendAll(drive(core.handle(new LightCore.Announced(compute(ID, q, 1, null)), T0), T0 + 1));
+        long[] cells = shared.get(0);
+        assertTrue(cells.length > QueryShares.COMPRESS_ABOVE, "" + cells.length);
+        assertArrayEquals(cells, reconstruct(send));
+        assertEquals(5, java.util.Arrays.stream(cells).sum(), "every row in one cell");
+        int first = encoded(send.messages().get(0)).length;
+        int last = encoded(send.messages().get(2)).length;
+        assertTrue(
+                first < last, "a seed for heavy node 1 (" + first + " bytes), the vector for the last (" + last + ")");
+    }
+
+    @Test
+    void aQueryOnA32BitSchemeIsDeclined() throws Exception {
+        policy(DisclosurePolicy.OFF, ApprovalMode.POLICY);
+        Envelope e = compute(ID, COUNT_65, 1, null);
+        com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) e.body();
+        body.put("scheme", Bodies.DEFAULT_SCHEME);
+        Envelope e32 = Envelope.of(MessageType.COMPUTE, e.from(), e.to(), ID, body);
+        assertFalse(sendAll(core.handle(new LightCore.Announced(e32), T0)).shares());
+        assertTrue(store.entry(ID).orElseThrow().asked().detail().contains("Z/2^64"));
     }
 
     @Test
