@@ -206,7 +206,7 @@ final class LightCore {
      * in one insert, send. False when no answer fits the schema (then it is declined the long way).
      */
     private boolean answerAtOnce(Envelope e, ComputeBody c, long now, Effects fx) {
-        Integer value = draw(c.schema());
+        Integer value = LightMessages.draw(c.schema(), random);
         if (value == null) {
             return false;
         }
@@ -255,23 +255,9 @@ final class LightCore {
         }
     }
 
-    /** A uniform integer of 0..100 within the schema's bounds, or null if none fits. */
-    private Integer draw(ResponseSchema schema) {
-        long lo = schema.lowestInteger(ANSWER_MIN);
-        long hi = schema.highestInteger(ANSWER_MAX);
-        if (lo > hi) {
-            return null;
-        }
-        int value = (int) (lo + random.nextInt((int) (hi - lo + 1)));
-        if (!schema.accepts(value)) {
-            throw new IllegalStateException("a drawn answer fell outside the schema");
-        }
-        return value;
-    }
-
     /** Draws the answer, persists it with its shares, then sends the shares. */
     private void answer(Entry en, long now, Effects fx) {
-        Integer value = draw(ResponseSchema.parse(en.schema()));
+        Integer value = LightMessages.draw(ResponseSchema.parse(en.schema()), random);
         if (value == null) {
             if (store.refuse(en.id(), "no integer in " + ANSWER_MIN + ".." + ANSWER_MAX + " satisfies the schema")) {
                 store.entry(en.id()).ifPresent(x -> fx.add(LightMessages.declines(uid, x, x.reason())));

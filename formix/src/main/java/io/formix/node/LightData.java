@@ -11,8 +11,11 @@ import io.formix.policy.Verdict;
 import io.formix.query.Answer;
 import io.formix.query.Query;
 import io.formix.state.FormixHome;
+import io.formix.state.LightStore;
+import io.formix.state.Sqlite;
 import io.formix.transport.PartyId;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a light node's core needs of its owner's data and policy, all in the node's own {@code
@@ -57,36 +60,80 @@ interface LightData {
         }
     };
 
-    /** The sources and policy of light node {@code uid} of {@code home}. */
+    /**
+     * The sources and policy of light node {@code uid} of {@code home}, each call opening the
+     * node's {@code node.db} (tests, tools: outside a host's resource bounds).
+     */
     static LightData of(FormixHome home, PartyId uid) {
-        return new LightData() {
+        return new Tables() {
             @Override
-            public Optional<SourceSpec> source(String dataset) {
+            <T> T sources(Function<DataSourceStore, T> work) {
                 try (DataSourceStore s = DataSourceStore.open(home, uid)) {
-                    return s.get(dataset).map(DataSourceStore.Entry::spec);
+                    return work.apply(s);
                 }
             }
 
             @Override
-            public ApprovalMode approval() {
+            <T> T policy(Function<PolicyStore, T> work) {
                 try (PolicyStore p = PolicyStore.open(home, uid)) {
-                    return p.approval();
-                }
-            }
-
-            @Override
-            public Verdict beforeAnswer(Query q, ProposalFacts f) {
-                try (PolicyStore p = PolicyStore.open(home, uid)) {
-                    return PolicyCheck.beforeAnswer(p.policy(), q, f, p.usage(q.dataset(), f.now()));
-                }
-            }
-
-            @Override
-            public Verdict decide(Query q, ProposalFacts f, Answer answer, SourceKind kind) {
-                try (PolicyStore p = PolicyStore.open(home, uid)) {
-                    return p.decide(q, f, answer, kind);
+                    return work.apply(p);
                 }
             }
         };
+    }
+
+    /**
+     * The sources and policy in the {@code node.db} of {@code store} (a host's pooled store),
+     * through the store's own connection: no connection beyond the pool's bound. The tables are
+     * created on first use.
+     */
+    static LightData of(LightStore store) {
+        return new Tables() {
+            private boolean created;
+
+            private <T> T on(java.util.function.BiFunction<Sqlite, Boolean, T> work) {
+                T out = store.onDatabase(db -> work.apply(db, !created));
+                created = true;
+                return out;
+            }
+
+            @Override
+            <T> T sources(Function<DataSourceStore, T> work) {
+                return on((db, create) -> work.apply(DataSourceStore.over(db, create)));
+            }
+
+            @Override
+            <T> T policy(Function<PolicyStore, T> work) {
+                return on((db, create) -> work.apply(PolicyStore.over(db, create)));
+            }
+        };
+    }
+
+    /** {@link LightData} over the node's tables, however they are reached. */
+    abstract class Tables implements LightData {
+
+        abstract <T> T sources(Function<DataSourceStore, T> work);
+
+        abstract <T> T policy(Function<PolicyStore, T> work);
+
+        @Override
+        public Optional<SourceSpec> source(String dataset) {
+            return sources(s -> s.get(dataset).map(DataSourceStore.Entry::spec));
+        }
+
+        @Override
+        public ApprovalMode approval() {
+            return policy(PolicyStore::approval);
+        }
+
+        @Override
+        public Verdict beforeAnswer(Query q, ProposalFacts f) {
+            return policy(p -> PolicyCheck.beforeAnswer(p.policy(), q, f, p.usage(q.dataset(), f.now())));
+        }
+
+        @Override
+        public Verdict decide(Query q, ProposalFacts f, Answer answer, SourceKind kind) {
+            return policy(p -> p.decide(q, f, answer, kind));
+        }
     }
 }

@@ -6,15 +6,30 @@ import io.formix.mpc.VectorShare;
 import io.formix.protocol.Bodies;
 import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
+import io.formix.protocol.ResponseSchema;
 import io.formix.state.LightStore.Entry;
 import io.formix.transport.PartyId;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The messages a light node sends for one computation: its shares, or its declines. */
+/** A light node's answer without a query (a draw within the schema, shared), and the messages it sends: shares or declines. */
 final class LightMessages {
 
     private LightMessages() {}
+
+    /** A uniform integer of 0..100 within the schema's bounds, or null if none fits. */
+    static Integer draw(ResponseSchema schema, java.security.SecureRandom random) {
+        long lo = schema.lowestInteger(LightCore.ANSWER_MIN);
+        long hi = schema.highestInteger(LightCore.ANSWER_MAX);
+        if (lo > hi) {
+            return null;
+        }
+        int value = (int) (lo + random.nextInt((int) (hi - lo + 1)));
+        if (!schema.accepts(value)) {
+            throw new IllegalStateException("a drawn answer fell outside the schema");
+        }
+        return value;
+    }
 
     /** Shares {@code value} with {@code scheme} (mpc draws the randomness); element i goes to heavy node i. */
     static List<byte[]> encode(SharingScheme scheme, int value) {

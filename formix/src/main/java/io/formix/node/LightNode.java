@@ -43,7 +43,7 @@ final class LightNode extends Node {
                 approval == Approval.AUTO,
                 services.random(),
                 services::scheme,
-                LightData.of(services.home(), uid),
+                LightData.of(store),
                 (scheme, cells) -> QueryShares.share(services.scheme(scheme), cells));
     }
 

@@ -53,9 +53,36 @@ public final class PolicyStore implements AutoCloseable {
             """;
 
     private final Sqlite db;
+    /** Whether {@link #close()} closes {@link #db} (false when it was lent, {@link #over}). */
+    private final boolean owned;
 
     private PolicyStore(Sqlite db) {
+        this(db, true);
+    }
+
+    private PolicyStore(Sqlite db, boolean owned) {
         this.db = db;
+        this.owned = owned;
+    }
+
+    /**
+     * This node's {@code node.db} through a connection someone else owns and closes (a light node's
+     * pooled store): {@link #close()} leaves it open. With {@code create}, creates the tables first.
+     */
+    public static PolicyStore over(Sqlite db, boolean create) {
+        if (create) {
+            db.write(c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    for (String stmt : SCHEMA.split(";")) {
+                        if (!stmt.isBlank()) {
+                            s.executeUpdate(stmt);
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return new PolicyStore(db, false);
     }
 
     /** Opens (creating its tables if needed) the {@code node.db} of light node {@code uid}. */
@@ -212,6 +239,8 @@ public final class PolicyStore implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        if (owned) {
+            db.close();
+        }
     }
 }

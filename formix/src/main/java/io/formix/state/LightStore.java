@@ -257,6 +257,15 @@ public interface LightStore extends AutoCloseable {
      */
     boolean refuse(String id, String reason, String detail);
 
+    /**
+     * Runs {@code work} on this store's own connection to the node's {@code node.db}, for the
+     * node's other tables (sources, policy, ledger), within the store's resource bounds (a pooled
+     * store opens it under a pool permit). An in-memory store has none: {@link UnsupportedOperationException}.
+     */
+    default <T> T onDatabase(java.util.function.Function<Sqlite, T> work) {
+        throw new UnsupportedOperationException("a store in memory has no database");
+    }
+
     Optional<Entry> entry(String id);
 
     /** Entries in {@code state}, oldest first. */

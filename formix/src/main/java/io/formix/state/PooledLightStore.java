@@ -230,6 +230,11 @@ final class PooledLightStore implements LightStore {
     }
 
     @Override
+    public <T> T onDatabase(Function<Sqlite, T> work) {
+        return use(s -> s.onDatabase(work));
+    }
+
+    @Override
     public Optional<Entry> entry(String id) {
         return use(s -> s.entry(id));
     }

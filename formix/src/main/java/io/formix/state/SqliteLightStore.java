@@ -279,6 +279,11 @@ final class SqliteLightStore implements LightStore {
     }
 
     @Override
+    public <T> T onDatabase(java.util.function.Function<Sqlite, T> work) {
+        return work.apply(db);
+    }
+
+    @Override
     public void close() {
         db.close();
     }

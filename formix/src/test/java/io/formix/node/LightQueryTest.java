@@ -323,6 +323,25 @@ class LightQueryTest {
     }
 
     @Test
+    void aPooledNodeReadsItsSourcesAndPolicyThroughItsOwnConnectionWithinThePoolsBound() {
+        policy(DisclosurePolicy.OFF, ApprovalMode.POLICY);
+        try (io.formix.state.LightStorePool pool = io.formix.state.LightStorePool.sqlite(1, 60_000, () -> T0)) {
+            LightStore mine = pool.store(home, LightCoreTest.ME);
+            LightStore other = pool.store(home, io.formix.transport.PartyId.of("light-0002"));
+            LightData data = LightData.of(mine);
+            assertEquals(ApprovalMode.POLICY, data.approval());
+            assertEquals(1, pool.openCount());
+            other.all(); // takes the only permit: mine is closed
+            assertEquals(
+                    io.formix.data.SourceKind.CSV,
+                    data.source("patients").orElseThrow().kind(),
+                    "reopened under a permit");
+            assertTrue(data.source("nosuch").isEmpty());
+            assertEquals(1, pool.openCount(), "never more connections than the pool allows");
+        }
+    }
+
+    @Test
     void anEvaluationThatCouldNotRunIsAskedAgainFromTheNextTicks() throws Exception {
         policy(DisclosurePolicy.OFF, ApprovalMode.POLICY);
         core.handle(new LightCore.Announced(compute(ID, COUNT_65, 1, null)), T0);
