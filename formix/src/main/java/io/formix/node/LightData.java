@@ -12,7 +12,6 @@ import io.formix.query.Answer;
 import io.formix.query.Query;
 import io.formix.state.FormixHome;
 import io.formix.state.LightStore;
-import io.formix.state.Sqlite;
 import io.formix.transport.PartyId;
 import java.util.Optional;
 import java.util.function.Function;
@@ -89,22 +88,21 @@ interface LightData {
      */
     static LightData of(LightStore store) {
         return new Tables() {
-            private boolean created;
+            /** Whether the sources' and the policy's tables were created (each on first use). */
+            private boolean sourcesReady, policyReady;
 
-            private <T> T on(java.util.function.BiFunction<Sqlite, Boolean, T> work) {
-                T out = store.onDatabase(db -> work.apply(db, !created));
-                created = true;
+            @Override
+            <T> T sources(Function<DataSourceStore, T> work) {
+                T out = store.onDatabase(db -> work.apply(DataSourceStore.over(db, !sourcesReady)));
+                sourcesReady = true;
                 return out;
             }
 
             @Override
-            <T> T sources(Function<DataSourceStore, T> work) {
-                return on((db, create) -> work.apply(DataSourceStore.over(db, create)));
-            }
-
-            @Override
             <T> T policy(Function<PolicyStore, T> work) {
-                return on((db, create) -> work.apply(PolicyStore.over(db, create)));
+                T out = store.onDatabase(db -> work.apply(PolicyStore.over(db, !policyReady)));
+                policyReady = true;
+                return out;
             }
         };
     }

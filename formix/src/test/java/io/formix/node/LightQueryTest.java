@@ -338,6 +338,9 @@ class LightQueryTest {
                     "reopened under a permit");
             assertTrue(data.source("nosuch").isEmpty());
             assertEquals(1, pool.openCount(), "never more connections than the pool allows");
+            LightData fresh = LightData.of(pool.store(home, io.formix.transport.PartyId.of("light-0003")));
+            assertTrue(fresh.source("patients").isEmpty(), "a node.db without sources yet");
+            assertEquals(ApprovalMode.MANUAL, fresh.approval(), "each table group is created on its first use");
         }
     }
 
