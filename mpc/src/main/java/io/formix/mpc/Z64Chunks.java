@@ -1,13 +1,12 @@
 package io.formix.mpc;
 
-import java.util.Arrays;
-
 /**
  * The chunk loops of sharing and seed accumulation over Z/2^64: {@code long} arithmetic, which wraps
- * mod 2^64 by itself. Like {@link ScalarChunkKernel}, every loop indexes its arrays alike so that C2
- * vectorises it: where the caller's array sits at a chunk's offset and the key stream at 0, the caller's
- * slice goes through a scratch chunk (memcpy-fast, in L1/L2). The scratch chunk is zeroed after every
- * call. Stateless; the streams are the caller's.
+ * mod 2^64 by itself. Compressed sharing and accumulation go through this JVM's {@link ChunkKernel}
+ * ({@link ChunkKernel#shareLongs}, {@link ChunkKernel#accumulateLongs}: SIMD or scalar, as for Z/2^32),
+ * wiped after every call. Full-size sharing has the cipher's output copied into each random component
+ * ({@link KeyStream#writeLongs}) and computes the last component with loops that index every array alike,
+ * which C2 vectorises. Stateless; the streams are the caller's.
  */
 final class Z64Chunks {
 
@@ -23,25 +22,19 @@ final class Z64Chunks {
      */
     static void share(KeyStream[] streams, long[] secret, long[][] random, long[] last) {
         int length = secret.length;
-        long[] t = new long[Math.min(CHUNK, length)];
+        if (random != null) {
+            for (int off = 0; off < length; off += CHUNK) {
+                shareFull(streams, secret, off, Math.min(CHUNK, length - off), random, last);
+            }
+            return;
+        }
+        ChunkKernel kernel = ChunkKernels.create();
         try {
             for (int off = 0; off < length; off += CHUNK) {
-                int n = Math.min(CHUNK, length - off);
-                if (random != null) {
-                    shareFull(streams, secret, off, n, random, last);
-                } else {
-                    System.arraycopy(secret, off, t, 0, n);
-                    for (KeyStream s : streams) {
-                        long[] k = s.nextLongs(n);
-                        for (int i = 0; i < n; i++) {
-                            t[i] -= k[i];
-                        }
-                    }
-                    System.arraycopy(t, 0, last, off, n);
-                }
+                kernel.shareLongs(streams, secret, off, Math.min(CHUNK, length - off), last);
             }
         } finally {
-            Arrays.fill(t, 0L);
+            kernel.wipe();
         }
     }
 
@@ -64,19 +57,13 @@ final class Z64Chunks {
 
     /** {@code dst[j] += stream[j]} (mod 2^64) for every {@code j < dst.length}; the stream is keyed. */
     static void accumulate(KeyStream stream, long[] dst) {
-        long[] t = new long[Math.min(CHUNK, dst.length)];
+        ChunkKernel kernel = ChunkKernels.create();
         try {
             for (int off = 0; off < dst.length; off += CHUNK) {
-                int n = Math.min(CHUNK, dst.length - off);
-                long[] k = stream.nextLongs(n);
-                System.arraycopy(dst, off, t, 0, n);
-                for (int i = 0; i < n; i++) {
-                    t[i] += k[i];
-                }
-                System.arraycopy(t, 0, dst, off, n);
+                kernel.accumulateLongs(stream, dst, off, Math.min(CHUNK, dst.length - off));
             }
         } finally {
-            Arrays.fill(t, 0L);
+            kernel.wipe();
         }
     }
 }
