@@ -12,6 +12,7 @@ import io.formix.service.HomeService;
 import io.formix.service.HostService;
 import io.formix.service.NetworkService;
 import io.formix.service.NodeService;
+import io.formix.service.OwnerService;
 import io.formix.service.Pause;
 import io.formix.service.PolicyService;
 import io.formix.service.ServiceException;
@@ -216,6 +217,10 @@ public final class Main {
 
     public ComputationService computations() {
         return new ComputationService(home(), Clock.systemUTC(), Pause.REAL, this::notice);
+    }
+
+    public OwnerService owners() {
+        return new OwnerService(home(), Clock.systemUTC());
     }
 
     public HostService hosts() {

@@ -29,9 +29,36 @@ public final class DataSourceStore implements AutoCloseable {
     public record Entry(SourceSpec spec, long addedAt) {}
 
     private final Sqlite db;
+    /** Whether {@link #close()} closes {@link #db} (false when it was lent, {@link #over}). */
+    private final boolean owned;
 
     private DataSourceStore(Sqlite db) {
+        this(db, true);
+    }
+
+    private DataSourceStore(Sqlite db, boolean owned) {
         this.db = db;
+        this.owned = owned;
+    }
+
+    /**
+     * This node's {@code node.db} through a connection someone else owns and closes (a light node's
+     * pooled store): {@link #close()} leaves it open. With {@code create}, creates the tables first.
+     */
+    public static DataSourceStore over(Sqlite db, boolean create) {
+        if (create) {
+            db.write(c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    for (String stmt : SCHEMA.split(";")) {
+                        if (!stmt.isBlank()) {
+                            s.executeUpdate(stmt);
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return new DataSourceStore(db, false);
     }
 
     /** Opens (creating the table if needed) the {@code node.db} of light node {@code uid}. */
@@ -76,6 +103,8 @@ public final class DataSourceStore implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        if (owned) {
+            db.close();
+        }
     }
 }

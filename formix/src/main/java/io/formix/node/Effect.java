@@ -54,6 +54,10 @@ sealed interface Effect {
     /** One line for the node's log (ids, counts, reasons; never a share or an answer). */
     record Log(boolean warning, String text) implements Effect {}
 
+    /** Evaluate a light node's query over its source, off the node's lock (bounded by the query's maxRows/maxTime). */
+    record Evaluate(String computation, io.formix.query.Query query, io.formix.data.SourceSpec spec)
+            implements Effect {}
+
     /** The effects of one event, in order. */
     final class Effects {
         private final List<Effect> list = new ArrayList<>();

@@ -1,13 +1,9 @@
 package io.formix.node;
 
-import io.formix.mpc.ShareCodec;
 import io.formix.mpc.SharingScheme;
-import io.formix.mpc.VectorShare;
 import io.formix.node.Effect.Effects;
-import io.formix.protocol.Bodies;
 import io.formix.protocol.ComputeBody;
 import io.formix.protocol.Envelope;
-import io.formix.protocol.MessageType;
 import io.formix.protocol.ProtocolException;
 import io.formix.protocol.ResponseSchema;
 import io.formix.state.LightStore;
@@ -16,7 +12,6 @@ import io.formix.state.LightStore.State;
 import io.formix.state.NodeRecord.Role;
 import io.formix.transport.PartyId;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -39,6 +34,18 @@ import java.util.function.Function;
  * <tr><td>answered</td><td>{@link Tick}, {@link Resume}</td><td></td><td>answered</td><td>SendAll the stored shares again</td></tr>
  * <tr><td>refused</td><td>{@link Delivered} (all)</td><td></td><td>declined</td><td>Log</td></tr>
  * <tr><td>refused</td><td>{@link Tick}, {@link Resume}</td><td></td><td>refused</td><td>SendAll declines again</td></tr>
+ * <tr><td>—</td><td>{@code compute} with a query</td><td>unparsable, unknown dataset, unfit, may wrap, a
+ *     data-free control fails</td><td>refused</td><td>SendAll declines (generic reason; the precise one stored)</td></tr>
+ * <tr><td>—</td><td>{@code compute} with a query</td><td>{@code --approval policy}, not a manual source</td>
+ *     <td>approved</td><td>Evaluate</td></tr>
+ * <tr><td>—</td><td>{@code compute} with a query</td><td>otherwise</td><td>pending</td><td>Log (waits for
+ *     {@code comp review}/{@code approve}/{@code answer})</td></tr>
+ * <tr><td>approved (query)</td><td>{@link Tick}, {@link Resume}</td><td>no evaluation in flight</td><td>approved</td>
+ *     <td>Evaluate (or, with the owner's answer, as {@link Evaluated})</td></tr>
+ * <tr><td>approved (query)</td><td>{@link Evaluated}</td><td>before the deadline, same hash, every control
+ *     passes (ledger recorded)</td><td>answered</td><td>SendAll shares of the cells</td></tr>
+ * <tr><td>approved (query)</td><td>{@link Evaluated}</td><td>failed, late or a control fails</td><td>refused</td>
+ *     <td>SendAll declines (generic reason)</td></tr>
  * </table>
  *
  * <p>{@code pending} → {@code approved}/{@code refused} is the owner's ({@code comp approve} writes
@@ -47,9 +54,8 @@ import java.util.function.Function;
 final class LightCore {
 
     /** The range of the first version's answers. */
-    static final int ANSWER_MIN = 0;
+    static final int ANSWER_MIN = 0, ANSWER_MAX = 100;
 
-    static final int ANSWER_MAX = 100;
     static final long RETRY_MS = 1_000;
     static final long POLL_MS = 200;
 
@@ -68,12 +74,24 @@ final class LightCore {
     /** The messages of a {@link Effect.SendAll} were handed to the transport ({@code all}) or not. */
     record Delivered(String computation, boolean shares, boolean all) implements Event {}
 
+    /**
+     * An {@link Effect.Evaluate} came back: the {@code answer}, or why it {@code failure}d; both null
+     * when it could not run now (the evaluations are busy: it is asked again from the next ticks).
+     */
+    record Evaluated(String computation, io.formix.query.Answer answer, String failure) implements Event {}
+
+    /** Shares a query's answer cells with a 64-bit scheme: one {@code ShareCodec} encoding per heavy node. */
+    interface Sharer {
+        List<byte[]> share(String scheme, long[] cells);
+    }
+
     private final PartyId uid;
     private final LightStore store;
     private final HeavyCore.Roles roles;
     private final boolean auto;
     private final SecureRandom random;
     private final Function<String, SharingScheme> schemes;
+    private final LightQueries queries;
     private boolean watching;
     private long nextPoll;
 
@@ -84,12 +102,33 @@ final class LightCore {
             boolean auto,
             SecureRandom random,
             Function<String, SharingScheme> schemes) {
+        this(
+                uid,
+                store,
+                roles,
+                auto,
+                random,
+                schemes,
+                LightData.NONE,
+                (s, c) -> QueryShares.share(schemes.apply(s), c));
+    }
+
+    LightCore(
+            PartyId uid,
+            LightStore store,
+            HeavyCore.Roles roles,
+            boolean auto,
+            SecureRandom random,
+            Function<String, SharingScheme> schemes,
+            LightData data,
+            Sharer sharer) {
         this.uid = uid;
         this.store = store;
         this.roles = roles;
         this.auto = auto;
         this.random = random;
         this.schemes = schemes;
+        this.queries = new LightQueries(uid, store, data, sharer);
     }
 
     /** Whether a {@link Tick} has work at {@code now} (cheap: read by the host's ticker). */
@@ -110,6 +149,9 @@ final class LightCore {
             resume(now, fx);
         } else if (event instanceof Delivered d) {
             delivered(d, now, fx);
+        } else if (event instanceof Evaluated v && !queries.evaluated(v, now, fx)) {
+            watching = true;
+            nextPoll = now + RETRY_MS;
         }
         return fx.list();
     }
@@ -122,6 +164,10 @@ final class LightCore {
         }
         if (roles.role(e.from()).orElse(null) != Role.HEAVY) {
             throw new ProtocolException("announcer " + e.from() + " is not a registered heavy node");
+        }
+        if (c.query() != null) {
+            watching |= queries.onCompute(e, c, now, fx);
+            return;
         }
         boolean expired = now >= c.deadline();
         if (!expired && auto && answerAtOnce(e, c, now, fx)) {
@@ -149,7 +195,9 @@ final class LightCore {
                 fx.info("computation " + e.computation() + " waits for approval: formix comp approve " + e.computation()
                         + " --node " + uid);
             }
-            default -> store.entry(e.computation()).ifPresent(x -> declines(x, "arrived after the deadline", fx));
+            default ->
+                store.entry(e.computation())
+                        .ifPresent(x -> fx.add(LightMessages.declines(uid, x, "arrived after the deadline")));
         }
     }
 
@@ -158,11 +206,11 @@ final class LightCore {
      * in one insert, send. False when no answer fits the schema (then it is declined the long way).
      */
     private boolean answerAtOnce(Envelope e, ComputeBody c, long now, Effects fx) {
-        Integer value = draw(c.schema());
+        Integer value = LightMessages.draw(c.schema(), random);
         if (value == null) {
             return false;
         }
-        List<byte[]> shares = share(c.scheme(), value);
+        List<byte[]> shares = LightMessages.encode(schemes.apply(c.scheme()), value);
         if (!store.receiveAnswered(
                 e.computation(),
                 c.prompt(),
@@ -178,7 +226,7 @@ final class LightCore {
         }
         fx.info("received computation " + e.computation() + " from " + e.from() + " (deadline in "
                 + (c.deadline() - now) + " ms); answered, sending " + shares.size() + " shares");
-        store.entry(e.computation()).ifPresent(x -> sendShares(x, fx));
+        store.entry(e.computation()).ifPresent(x -> fx.add(LightMessages.shares(uid, x)));
         return true;
     }
 
@@ -186,9 +234,17 @@ final class LightCore {
         boolean more = false;
         for (Entry en : store.all()) {
             switch (en.state()) {
-                case APPROVED -> answer(en, now, fx);
-                case ANSWERED -> sendShares(en, fx);
-                case REFUSED -> declines(en, en.reason() == null ? "declined by the owner" : en.reason(), fx);
+                case APPROVED -> {
+                    if (en.asked() != null) {
+                        queries.approved(en, now, fx);
+                    } else {
+                        answer(en, now, fx);
+                    }
+                }
+                case ANSWERED -> fx.add(LightMessages.shares(uid, en));
+                case REFUSED ->
+                    fx.add(LightMessages.declines(
+                            uid, en, en.reason() == null ? "declined by the owner" : en.reason()));
                 case PENDING -> more |= en.deadline() > now;
                 default -> {}
             }
@@ -199,65 +255,21 @@ final class LightCore {
         }
     }
 
-    /** A uniform integer of 0..100 within the schema's bounds, or null if none fits. */
-    private Integer draw(ResponseSchema schema) {
-        long lo = schema.lowestInteger(ANSWER_MIN);
-        long hi = schema.highestInteger(ANSWER_MAX);
-        if (lo > hi) {
-            return null;
-        }
-        int value = (int) (lo + random.nextInt((int) (hi - lo + 1)));
-        if (!schema.accepts(value)) {
-            throw new IllegalStateException("a drawn answer fell outside the schema");
-        }
-        return value;
-    }
-
-    /** Shares {@code value} with the scheme (mpc draws the randomness); element i goes to heavy node i. */
-    private List<byte[]> share(String scheme, int value) {
-        List<byte[]> out = new ArrayList<>();
-        for (VectorShare s : schemes.apply(scheme).share(new int[] {value})) {
-            out.add(ShareCodec.encode(s));
-        }
-        return out;
-    }
-
     /** Draws the answer, persists it with its shares, then sends the shares. */
     private void answer(Entry en, long now, Effects fx) {
-        Integer value = draw(ResponseSchema.parse(en.schema()));
+        Integer value = LightMessages.draw(ResponseSchema.parse(en.schema()), random);
         if (value == null) {
             if (store.refuse(en.id(), "no integer in " + ANSWER_MIN + ".." + ANSWER_MAX + " satisfies the schema")) {
-                store.entry(en.id()).ifPresent(x -> declines(x, x.reason(), fx));
+                store.entry(en.id()).ifPresent(x -> fx.add(LightMessages.declines(uid, x, x.reason())));
             }
             return;
         }
-        List<byte[]> shares = share(en.scheme(), value);
+        List<byte[]> shares = LightMessages.encode(schemes.apply(en.scheme()), value);
         if (!store.answer(en.id(), value, shares, now)) {
             return; // answered before (a duplicate announcement or a race with resume): keep the first
         }
         fx.info("answered computation " + en.id() + "; sending " + shares.size() + " shares");
-        store.entry(en.id()).ifPresent(x -> sendShares(x, fx));
-    }
-
-    private void sendShares(Entry en, Effects fx) {
-        List<Envelope> out = new ArrayList<>();
-        for (int i = 0; i < en.heavy().size(); i++) {
-            out.add(Envelope.of(
-                    MessageType.SHARE,
-                    uid,
-                    en.heavy().get(i),
-                    en.id(),
-                    new Bodies.Share(en.encodedShares().get(i)).toJson()));
-        }
-        fx.add(new Effect.SendAll(en.id(), out, true));
-    }
-
-    private void declines(Entry en, String reason, Effects fx) {
-        List<Envelope> out = new ArrayList<>();
-        for (PartyId h : en.heavy()) {
-            out.add(Envelope.of(MessageType.DECLINE, uid, h, en.id(), new Bodies.Decline(reason).toJson()));
-        }
-        fx.add(new Effect.SendAll(en.id(), out, false));
+        store.entry(en.id()).ifPresent(x -> fx.add(LightMessages.shares(uid, x)));
     }
 
     private void delivered(Delivered d, long now, Effects fx) {

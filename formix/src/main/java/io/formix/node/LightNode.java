@@ -37,7 +37,14 @@ final class LightNode extends Node {
         super(uid, log, transport, services);
         this.store = store;
         this.core = new LightCore(
-                uid, store, services.registry()::role, approval == Approval.AUTO, services.random(), services::scheme);
+                uid,
+                store,
+                services.registry()::role,
+                approval == Approval.AUTO,
+                services.random(),
+                services::scheme,
+                LightData.of(store),
+                (scheme, cells) -> QueryShares.share(services.scheme(scheme), cells));
     }
 
     @Override
@@ -101,11 +108,26 @@ final class LightNode extends Node {
                     all &= send(m);
                 }
                 run(new LightCore.Delivered(s.computation(), s.shares(), all));
+            } else if (fx instanceof Effect.Evaluate ev) {
+                Evaluations.submit(ev, this::evaluated);
             } else if (fx instanceof Effect.Log l) {
                 if (l.warning()) {
                     log.warn(l.text());
                 } else {
                     log.info(l.text());
+                }
+            }
+        }
+    }
+
+    /** An evaluation came back (on the evaluation pool's thread, or at once when it is full). */
+    private void evaluated(LightCore.Evaluated outcome) {
+        synchronized (this) {
+            if (!stopping) {
+                try {
+                    runQuietly(outcome);
+                } catch (RuntimeException e) {
+                    log.warn("computation " + outcome.computation() + ": " + e.getMessage());
                 }
             }
         }

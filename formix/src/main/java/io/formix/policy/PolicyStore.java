@@ -44,13 +44,45 @@ public final class PolicyStore implements AutoCloseable {
               at          INTEGER NOT NULL,
               PRIMARY KEY (dataset, computation)
             );
-            CREATE INDEX IF NOT EXISTS policy_ledger_day ON policy_ledger(dataset, day)
+            CREATE INDEX IF NOT EXISTS policy_ledger_day ON policy_ledger(dataset, day);
+            CREATE TABLE IF NOT EXISTS approval_mode (
+              id         INTEGER PRIMARY KEY CHECK (id = 1),
+              mode       TEXT NOT NULL,
+              updated_at INTEGER NOT NULL
+            )
             """;
 
     private final Sqlite db;
+    /** Whether {@link #close()} closes {@link #db} (false when it was lent, {@link #over}). */
+    private final boolean owned;
 
     private PolicyStore(Sqlite db) {
+        this(db, true);
+    }
+
+    private PolicyStore(Sqlite db, boolean owned) {
         this.db = db;
+        this.owned = owned;
+    }
+
+    /**
+     * This node's {@code node.db} through a connection someone else owns and closes (a light node's
+     * pooled store): {@link #close()} leaves it open. With {@code create}, creates the tables first.
+     */
+    public static PolicyStore over(Sqlite db, boolean create) {
+        if (create) {
+            db.write(c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    for (String stmt : SCHEMA.split(";")) {
+                        if (!stmt.isBlank()) {
+                            s.executeUpdate(stmt);
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return new PolicyStore(db, false);
     }
 
     /** Opens (creating its tables if needed) the {@code node.db} of light node {@code uid}. */
@@ -72,6 +104,29 @@ public final class PolicyStore implements AutoCloseable {
                 "INSERT INTO disclosure_policy(id, policy, updated_at) VALUES (1, ?, ?) "
                         + "ON CONFLICT(id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at",
                 p.toJson(),
+                now.toEpochMilli());
+    }
+
+    /** How the node approves query computations; {@link ApprovalMode#MANUAL} until its owner sets it. */
+    public ApprovalMode approval() {
+        return db.query("SELECT mode FROM approval_mode WHERE id = 1", rs -> rs.getString(1)).stream()
+                .findFirst()
+                .map(m -> {
+                    try {
+                        return ApprovalMode.parse(m);
+                    } catch (PolicyException e) {
+                        return ApprovalMode.MANUAL; // an unreadable mode never approves anything
+                    }
+                })
+                .orElse(ApprovalMode.MANUAL);
+    }
+
+    /** Sets how the node approves query computations. */
+    public void setApproval(ApprovalMode mode, Instant now) {
+        db.update(
+                "INSERT INTO approval_mode(id, mode, updated_at) VALUES (1, ?, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET mode = excluded.mode, updated_at = excluded.updated_at",
+                mode.label(),
                 now.toEpochMilli());
     }
 
@@ -184,6 +239,8 @@ public final class PolicyStore implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        if (owned) {
+            db.close();
+        }
     }
 }

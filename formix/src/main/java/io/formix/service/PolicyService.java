@@ -5,6 +5,7 @@ import io.formix.data.DataSource;
 import io.formix.data.DataSourceStore;
 import io.formix.data.DataSources;
 import io.formix.dp.NoiseSpec;
+import io.formix.policy.ApprovalMode;
 import io.formix.policy.Control;
 import io.formix.policy.DisclosurePolicy;
 import io.formix.policy.PolicyException;
@@ -48,19 +49,27 @@ public final class PolicyService {
      * A change to a policy: start from the node's policy, apply the recommended set when
      * {@code recommended}, then every control {@code set} sets, then turn off the controls in {@code off}.
      */
-    public record Change(boolean recommended, DisclosurePolicy set, List<String> off) {
+    public record Change(boolean recommended, DisclosurePolicy set, List<String> off, ApprovalMode approval) {
         public Change {
             off = off == null ? List.of() : List.copyOf(off);
         }
 
+        /** A change of the controls only. */
+        public Change(boolean recommended, DisclosurePolicy set, List<String> off) {
+            this(recommended, set, off, null);
+        }
+
         /** Whether it changes anything at all (else: show the policy). */
         public boolean empty() {
-            return !recommended && set.off().size() == Control.values().length && off.isEmpty();
+            return !recommended && set.off().size() == Control.values().length && off.isEmpty() && approval == null;
         }
     }
 
-    /** The policy of a light node and what its ledger holds. */
-    public record PolicyView(String node, DisclosurePolicy policy, Map<String, Usage> usage) {
+    /**
+     * The policy of a light node, how it approves query computations ({@code manual}: by its owner;
+     * {@code policy}: automatically when every control passes) and what its ledger holds.
+     */
+    public record PolicyView(String node, DisclosurePolicy policy, Map<String, Usage> usage, ApprovalMode approval) {
 
         /** The controls that are off, by name. */
         public List<String> off() {
@@ -77,6 +86,7 @@ public final class PolicyService {
             }
             m.put("controls", c);
             m.put("off", off());
+            m.put("approval", approval.label());
             List<Map<String, Object>> u = new ArrayList<>();
             usage.forEach((d, x) -> {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -93,7 +103,8 @@ public final class PolicyService {
     /** The policy of the local light node {@code uid}. */
     public PolicyView show(String uid) {
         PartyId id = localLightNode(uid);
-        return withStore(id, s -> new PolicyView(id.value(), s.policy(), s.usageByDataset(clock.instant())));
+        return withStore(
+                id, s -> new PolicyView(id.value(), s.policy(), s.usageByDataset(clock.instant()), s.approval()));
     }
 
     /**
@@ -126,7 +137,10 @@ public final class PolicyService {
                 p = p.with(c, null);
             }
             s.set(p, clock.instant());
-            return new PolicyView(id.value(), p, s.usageByDataset(clock.instant()));
+            if (change.approval() != null) {
+                s.setApproval(change.approval(), clock.instant());
+            }
+            return new PolicyView(id.value(), p, s.usageByDataset(clock.instant()), s.approval());
         });
     }
 

@@ -93,7 +93,8 @@ final class InMemoryLightStore implements LightStore {
                         answer == null ? e.answer() : answer,
                         shares == null ? e.encodedShares() : copy(shares),
                         setReason ? reason : e.reason(),
-                        e.receivedAt()));
+                        e.receivedAt(),
+                        e.asked()));
         return true;
     }
 
@@ -120,6 +121,84 @@ final class InMemoryLightStore implements LightStore {
     @Override
     public boolean markSent(String id) {
         return move(id, Set.of(State.ANSWERED), State.SENT, null, null, null, false);
+    }
+
+    @Override
+    public boolean receiveQuery(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            Asked asked,
+            State initial,
+            String reason,
+            long now) {
+        return rows.putIfAbsent(
+                        id,
+                        new Entry(
+                                id,
+                                prompt,
+                                schema,
+                                scheme,
+                                deadline,
+                                List.copyOf(heavy),
+                                initial,
+                                null,
+                                List.of(),
+                                reason,
+                                now,
+                                asked))
+                == null;
+    }
+
+    @Override
+    public boolean reviewed(String id, String hash) {
+        Entry e = rows.get(id);
+        if (e == null || e.asked() == null || e.state() != State.PENDING) {
+            return false;
+        }
+        rows.put(id, e.with(e.state(), null, null, null, e.asked().withReviewed(hash)));
+        return true;
+    }
+
+    @Override
+    public boolean approveQuery(String id, String hash, long[] cells) {
+        Entry e = rows.get(id);
+        if (e == null || e.asked() == null || e.state() != State.PENDING) {
+            return false;
+        }
+        Asked a = e.asked().withApproved(hash);
+        rows.put(id, e.with(State.APPROVED, null, null, null, cells == null ? a : a.withCells(cells.clone())));
+        return true;
+    }
+
+    @Override
+    public boolean answerCells(String id, long[] cells, List<byte[]> shares, long now) {
+        Entry e = rows.get(id);
+        if (e == null || e.asked() == null || e.state() != State.APPROVED) {
+            return false;
+        }
+        rows.put(id, e.with(State.ANSWERED, null, copy(shares), null, e.asked().withCells(cells.clone())));
+        return true;
+    }
+
+    @Override
+    public boolean refuse(String id, String reason, String detail) {
+        Entry e = rows.get(id);
+        if (e == null || (e.state() != State.PENDING && e.state() != State.APPROVED)) {
+            return false;
+        }
+        rows.put(
+                id,
+                e.with(
+                        State.REFUSED,
+                        null,
+                        null,
+                        reason,
+                        e.asked() == null ? null : e.asked().withDetail(detail)));
+        return true;
     }
 
     @Override

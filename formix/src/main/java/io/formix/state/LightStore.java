@@ -59,7 +59,41 @@ public interface LightStore extends AutoCloseable {
             Integer answer,
             List<byte[]> encodedShares,
             String reason,
-            long receivedAt) {
+            long receivedAt,
+            Asked asked) {
+
+        /** An entry of a computation without a query. */
+        public Entry(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                State state,
+                Integer answer,
+                List<byte[]> encodedShares,
+                String reason,
+                long receivedAt) {
+            this(id, prompt, schema, scheme, deadline, heavy, state, answer, encodedShares, reason, receivedAt, null);
+        }
+
+        /** This entry in {@code to}, with the fields given (null keeps the current one). */
+        Entry with(State to, Integer answer, List<byte[]> shares, String reason, Asked asked) {
+            return new Entry(
+                    id,
+                    prompt,
+                    schema,
+                    scheme,
+                    deadline,
+                    heavy,
+                    to,
+                    answer == null ? this.answer : answer,
+                    shares == null ? encodedShares : shares,
+                    reason == null ? this.reason : reason,
+                    receivedAt,
+                    asked == null ? this.asked : asked);
+        }
 
         /** The share values, heavy node by heavy node (for the owner's view and tests). */
         public int[] shares() {
@@ -76,6 +110,50 @@ public interface LightStore extends AutoCloseable {
                 }
             }
             return out.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /**
+     * What a computation that carries a query adds to its entry ({@code asked}, null for the others).
+     *
+     * @param query        the canonical query JSON text, as announced
+     * @param dpEpsilon    the ε of the differential privacy the proposal asks for, or null
+     * @param threshold    the proposal's threshold
+     * @param cells        the answer (the cells shared, mod 2^64): given by the owner ({@code comp
+     *                     answer}) or computed; null before
+     * @param detail       the precise reason of a refusal, for the owner only (the wire carries a generic one)
+     * @param reviewedHash the proposal hash the owner's last {@code comp review} showed, or null
+     * @param approvedHash the proposal hash the owner approved ({@code comp approve/answer}), or null
+     *                     (approved by the node's policy, or not approved)
+     */
+    record Asked(
+            String query,
+            java.math.BigDecimal dpEpsilon,
+            int threshold,
+            long[] cells,
+            String detail,
+            String reviewedHash,
+            String approvedHash) {
+
+        /** A query as announced: nothing decided yet. */
+        public static Asked of(String query, java.math.BigDecimal dpEpsilon, int threshold) {
+            return new Asked(query, dpEpsilon, threshold, null, null, null, null);
+        }
+
+        public Asked withCells(long[] c) {
+            return new Asked(query, dpEpsilon, threshold, c, detail, reviewedHash, approvedHash);
+        }
+
+        public Asked withDetail(String d) {
+            return new Asked(query, dpEpsilon, threshold, cells, d, reviewedHash, approvedHash);
+        }
+
+        public Asked withReviewed(String h) {
+            return new Asked(query, dpEpsilon, threshold, cells, detail, h, approvedHash);
+        }
+
+        public Asked withApproved(String h) {
+            return new Asked(query, dpEpsilon, threshold, cells, detail, reviewedHash, h);
         }
     }
 
@@ -139,6 +217,54 @@ public interface LightStore extends AutoCloseable {
 
     /** Marks all shares as handed to the transport: {@code answered} → {@code sent}. */
     boolean markSent(String id);
+
+    /**
+     * Records a newly received computation that carries a query ({@code asked}), in {@code
+     * initial} ({@code refused} with the wire {@code reason} when it was refused at once, the
+     * precise reason in {@code asked.detail()}); false if it was already known.
+     */
+    boolean receiveQuery(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            Asked asked,
+            State initial,
+            String reason,
+            long now);
+
+    /** Records the proposal hash the owner's review showed; false if the computation is not a pending query. */
+    boolean reviewed(String id, String hash);
+
+    /**
+     * The owner approves a pending query computation bound to {@code hash} ({@code null}: approved
+     * by the node's policy), with the answer {@code cells} the owner typed (or null: the node
+     * computes it): {@code pending} → {@code approved}; false if not pending.
+     */
+    boolean approveQuery(String id, String hash, long[] cells);
+
+    /**
+     * Persists a query computation's answer cells and their encoded shares: {@code approved} →
+     * {@code answered}; false if not approved (the first answer stands).
+     */
+    boolean answerCells(String id, long[] cells, List<byte[]> shares, long now);
+
+    /**
+     * Refuses from {@code pending} or {@code approved}, telling the heavy nodes {@code reason} and
+     * keeping {@code detail} for the owner only.
+     */
+    boolean refuse(String id, String reason, String detail);
+
+    /**
+     * Runs {@code work} on this store's own connection to the node's {@code node.db}, for the
+     * node's other tables (sources, policy, ledger), within the store's resource bounds (a pooled
+     * store opens it under a pool permit). An in-memory store has none: {@link UnsupportedOperationException}.
+     */
+    default <T> T onDatabase(java.util.function.Function<Sqlite, T> work) {
+        throw new UnsupportedOperationException("a store in memory has no database");
+    }
 
     Optional<Entry> entry(String id);
 

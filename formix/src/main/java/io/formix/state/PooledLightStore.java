@@ -195,6 +195,46 @@ final class PooledLightStore implements LightStore {
     }
 
     @Override
+    public boolean receiveQuery(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            Asked asked,
+            State initial,
+            String reason,
+            long now) {
+        return use(s -> s.receiveQuery(id, prompt, schema, scheme, deadline, heavy, asked, initial, reason, now));
+    }
+
+    @Override
+    public boolean reviewed(String id, String hash) {
+        return use(s -> s.reviewed(id, hash));
+    }
+
+    @Override
+    public boolean approveQuery(String id, String hash, long[] cells) {
+        return use(s -> s.approveQuery(id, hash, cells));
+    }
+
+    @Override
+    public boolean answerCells(String id, long[] cells, List<byte[]> shares, long now) {
+        return use(s -> s.answerCells(id, cells, shares, now));
+    }
+
+    @Override
+    public boolean refuse(String id, String reason, String detail) {
+        return use(s -> s.refuse(id, reason, detail));
+    }
+
+    @Override
+    public <T> T onDatabase(Function<Sqlite, T> work) {
+        return use(s -> s.onDatabase(work));
+    }
+
+    @Override
     public Optional<Entry> entry(String id) {
         return use(s -> s.entry(id));
     }

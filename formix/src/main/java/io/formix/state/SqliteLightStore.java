@@ -1,12 +1,7 @@
 package io.formix.state;
 
 import io.formix.transport.PartyId;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** {@link LightStore} in a light node's private {@code node.db}. */
@@ -25,7 +20,14 @@ final class SqliteLightStore implements LightStore {
               shares      TEXT,
               reason      TEXT,
               received_at INTEGER NOT NULL,
-              answered_at INTEGER NOT NULL DEFAULT 0
+              answered_at INTEGER NOT NULL DEFAULT 0,
+              query       TEXT,
+              dp_epsilon  TEXT,
+              threshold   INTEGER,
+              cells       BLOB,
+              detail      TEXT,
+              reviewed_hash TEXT,
+              approved_hash TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_state ON computations(state)
             """;
@@ -37,8 +39,14 @@ final class SqliteLightStore implements LightStore {
     }
 
     static SqliteLightStore open(java.nio.file.Path file) {
-        return new SqliteLightStore(
-                StoreFiles.open(file, SCHEMA, "SELECT scheme, heavies, shares FROM computations LIMIT 0"));
+        Sqlite db = StoreFiles.open(file, SCHEMA, "SELECT scheme, heavies, shares FROM computations LIMIT 0");
+        try {
+            LightRows.addQueryColumns(db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new SqliteLightStore(db);
     }
 
     /**
@@ -101,7 +109,7 @@ final class SqliteLightStore implements LightStore {
                         StoreFiles.join(heavy),
                         State.ANSWERED.label(),
                         answer,
-                        encode(shares),
+                        LightRows.encode(shares),
                         now,
                         now)
                 == 1;
@@ -130,7 +138,7 @@ final class SqliteLightStore implements LightStore {
                                 + "WHERE id = ? AND state = ?",
                         State.ANSWERED.label(),
                         answer,
-                        encode(shares),
+                        LightRows.encode(shares),
                         now,
                         id,
                         State.APPROVED.label())
@@ -185,46 +193,94 @@ final class SqliteLightStore implements LightStore {
     }
 
     private List<Entry> entries(String where, Object... args) {
-        return db.query(
-                "SELECT id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
-                        + "received_at FROM computations " + where,
-                SqliteLightStore::readEntry,
-                args);
+        return db.query("SELECT " + LightRows.COLUMNS + " FROM computations " + where, LightRows::read, args);
     }
 
-    private static Entry readEntry(ResultSet rs) throws SQLException {
-        int a = rs.getInt(8);
-        Integer answer = rs.wasNull() ? null : a;
-        return new Entry(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getLong(5),
-                List.copyOf(StoreFiles.split(rs.getString(6))),
-                State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
-                answer,
-                decode(rs.getString(9)),
-                rs.getString(10),
-                rs.getLong(11));
+    @Override
+    public boolean receiveQuery(
+            String id,
+            String prompt,
+            String schema,
+            String scheme,
+            long deadline,
+            List<PartyId> heavy,
+            Asked asked,
+            State initial,
+            String reason,
+            long now) {
+        return db.update(
+                        "INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
+                                + "reason, received_at, query, dp_epsilon, threshold, detail) "
+                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        id,
+                        prompt,
+                        schema,
+                        scheme,
+                        deadline,
+                        StoreFiles.join(heavy),
+                        initial.label(),
+                        reason,
+                        now,
+                        asked.query(),
+                        asked.dpEpsilon() == null ? null : asked.dpEpsilon().toPlainString(),
+                        asked.threshold(),
+                        asked.detail())
+                == 1;
     }
 
-    private static String encode(List<byte[]> shares) {
-        StringBuilder b = new StringBuilder();
-        for (byte[] s : shares) {
-            b.append(b.length() == 0 ? "" : ",").append(Base64.getEncoder().encodeToString(s));
-        }
-        return b.toString();
+    @Override
+    public boolean reviewed(String id, String hash) {
+        return db.update(
+                        "UPDATE computations SET reviewed_hash = ? WHERE id = ? AND state = ? AND query IS NOT NULL",
+                        hash,
+                        id,
+                        State.PENDING.label())
+                == 1;
     }
 
-    private static List<byte[]> decode(String s) {
-        List<byte[]> out = new ArrayList<>();
-        if (s != null && !s.isEmpty()) {
-            for (String p : s.split(",")) {
-                out.add(Base64.getDecoder().decode(p));
-            }
-        }
-        return List.copyOf(out);
+    @Override
+    public boolean approveQuery(String id, String hash, long[] cells) {
+        return db.update(
+                        "UPDATE computations SET state = ?, approved_hash = ?, cells = ? "
+                                + "WHERE id = ? AND state = ? AND query IS NOT NULL",
+                        State.APPROVED.label(),
+                        hash,
+                        cells == null ? null : LightRows.cells(cells),
+                        id,
+                        State.PENDING.label())
+                == 1;
+    }
+
+    @Override
+    public boolean answerCells(String id, long[] cells, List<byte[]> shares, long now) {
+        return db.update(
+                        "UPDATE computations SET state = ?, cells = ?, shares = ?, answered_at = ? "
+                                + "WHERE id = ? AND state = ? AND query IS NOT NULL",
+                        State.ANSWERED.label(),
+                        LightRows.cells(cells),
+                        LightRows.encode(shares),
+                        now,
+                        id,
+                        State.APPROVED.label())
+                == 1;
+    }
+
+    @Override
+    public boolean refuse(String id, String reason, String detail) {
+        return db.update(
+                        "UPDATE computations SET state = ?, reason = ?, detail = ? WHERE id = ? AND state IN (?,?)",
+                        State.REFUSED.label(),
+                        reason,
+                        detail,
+                        id,
+                        State.PENDING.label(),
+                        State.APPROVED.label())
+                == 1;
+    }
+
+    @Override
+    public <T> T onDatabase(java.util.function.Function<Sqlite, T> work) {
+        return work.apply(db);
     }
 
     @Override

@@ -106,6 +106,41 @@ class LightStorePoolTest {
         }
 
         @Override
+        public boolean receiveQuery(
+                String id,
+                String prompt,
+                String schema,
+                String scheme,
+                long deadline,
+                List<PartyId> heavy,
+                Asked asked,
+                State initial,
+                String reason,
+                long now) {
+            return s.receiveQuery(id, prompt, schema, scheme, deadline, heavy, asked, initial, reason, now);
+        }
+
+        @Override
+        public boolean reviewed(String id, String hash) {
+            return s.reviewed(id, hash);
+        }
+
+        @Override
+        public boolean approveQuery(String id, String hash, long[] cells) {
+            return s.approveQuery(id, hash, cells);
+        }
+
+        @Override
+        public boolean answerCells(String id, long[] cells, List<byte[]> shares, long now) {
+            return s.answerCells(id, cells, shares, now);
+        }
+
+        @Override
+        public boolean refuse(String id, String reason, String detail) {
+            return s.refuse(id, reason, detail);
+        }
+
+        @Override
         public java.util.Optional<Entry> entry(String id) {
             return s.entry(id);
         }

@@ -21,8 +21,11 @@ import picocli.CommandLine.ParentCommand;
             ListCommand.class,
             ShowCommand.class,
             WatchCommand.class,
+            InboxCommand.class,
+            ReviewCommand.class,
             ApproveCommand.class,
-            DeclineCommand.class
+            DeclineCommand.class,
+            AnswerCommand.class
         })
 public final class CompCommand {
 

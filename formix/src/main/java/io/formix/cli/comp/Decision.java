@@ -1,13 +1,15 @@
 package io.formix.cli.comp;
 
-import io.formix.cli.ExitCodes;
-import io.formix.cli.Main;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** The arguments of approve and decline: the owner of a light node decides on a pending computation. */
+/**
+ * The arguments of the owner's commands on one computation a light node received (approve,
+ * decline, answer, review): the computation and the light node. The decision is written to the
+ * node's own {@code node.db}; the running node carries it out at its next tick.
+ */
 abstract class Decision implements Callable<Integer> {
     @ParentCommand
     CompCommand parent;
@@ -17,17 +19,4 @@ abstract class Decision implements Callable<Integer> {
 
     @Option(names = "--node", required = true, description = "the light node")
     String node;
-
-    abstract boolean approve();
-
-    @Override
-    public Integer call() {
-        Main main = parent.main;
-        main.computations().decide(id, node, approve());
-        main.out()
-                .println((approve() ? "approved " : "declined ") + id + " on " + node
-                        + (approve() ? ": the node answers within a second if it is running" : ""));
-        main.out().flush();
-        return ExitCodes.OK;
-    }
 }

@@ -3,6 +3,7 @@ package io.formix.cli.node;
 import io.formix.cli.CliException;
 import io.formix.cli.ExitCodes;
 import io.formix.cli.JsonOption;
+import io.formix.policy.ApprovalMode;
 import io.formix.policy.Control;
 import io.formix.policy.DisclosurePolicy;
 import io.formix.policy.PolicyException;
@@ -88,13 +89,22 @@ final class PolicyCommand implements Callable<Integer> {
     @Option(names = "--off", split = ",", paramLabel = "NAME", description = "turn these controls off (repeatable)")
     List<String> off;
 
+    @Option(
+            names = "--approval",
+            paramLabel = "MODE",
+            description = "how query computations are approved: manual (the default: you review and approve each "
+                    + "one, formix comp inbox) or policy (automatically when every control passes)")
+    String approval;
+
     @Mixin
     JsonOption output;
 
     @Override
     public Integer call() {
         DisclosurePolicy set;
+        ApprovalMode mode;
         try {
+            mode = approval == null ? null : ApprovalMode.parse(approval);
             set = DisclosurePolicy.OFF
                     .with(Control.MIN_THRESHOLD, minThreshold)
                     .with(Control.MIN_ROWS, minRows)
@@ -107,7 +117,7 @@ final class PolicyCommand implements Callable<Integer> {
         } catch (PolicyException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
-        PolicyService.Change change = new PolicyService.Change(recommended, set, off);
+        PolicyService.Change change = new PolicyService.Change(recommended, set, off, mode);
         boolean updating = !change.empty();
         PolicyService.PolicyView view = updating
                 ? parent.main.policies().update(uid, change)
@@ -134,6 +144,11 @@ final class PolicyCommand implements Callable<Integer> {
                 out.println("off: " + String.join(", ", view.off()) + " (set one with formix node policy " + view.node()
                         + " --NAME VALUE, or --recommended)");
             }
+            out.println("approval: " + view.approval().label()
+                    + (view.approval() == ApprovalMode.POLICY
+                            ? " (a query computation is approved when every control passes)"
+                            : " (you review and approve each query computation: formix comp inbox --node " + view.node()
+                                    + ")"));
             for (Map.Entry<String, Usage> e : view.usage().entrySet()) {
                 out.println("ledger: " + TerminalText.safe(e.getKey()) + ": "
                         + e.getValue().answeredToday() + " computation(s) today, ε "

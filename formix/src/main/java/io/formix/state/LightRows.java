@@ -1,0 +1,120 @@
+package io.formix.state;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The rows of a light node's {@code computations} table: reading an {@link LightStore.Entry},
+ * encoding shares (base64 {@code ShareCodec} bytes, comma-separated) and answer cells (8 bytes
+ * little-endian each), and adding the columns of query computations to a {@code node.db} made
+ * before they existed.
+ */
+final class LightRows {
+
+    static final String COLUMNS = "id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
+            + "received_at, query, dp_epsilon, threshold, cells, detail, reviewed_hash, approved_hash";
+
+    /** The columns a query computation adds, with their types. */
+    private static final String[][] QUERY_COLUMNS = {
+        {"query", "TEXT"},
+        {"dp_epsilon", "TEXT"},
+        {"threshold", "INTEGER"},
+        {"cells", "BLOB"},
+        {"detail", "TEXT"},
+        {"reviewed_hash", "TEXT"},
+        {"approved_hash", "TEXT"}
+    };
+
+    private LightRows() {}
+
+    /** Adds the query columns a table made by an earlier version lacks (no data changes). */
+    static void addQueryColumns(Sqlite db) {
+        Set<String> have = new HashSet<>(db.query("PRAGMA table_info(computations)", rs -> rs.getString("name")));
+        for (String[] c : QUERY_COLUMNS) {
+            if (!have.contains(c[0])) {
+                db.update("ALTER TABLE computations ADD COLUMN " + c[0] + " " + c[1]);
+            }
+        }
+    }
+
+    static LightStore.Entry read(ResultSet rs) throws SQLException {
+        int a = rs.getInt(8);
+        Integer answer = rs.wasNull() ? null : a;
+        String query = rs.getString(12);
+        LightStore.Asked asked = null;
+        if (query != null) {
+            String eps = rs.getString(13);
+            asked = new LightStore.Asked(
+                    query,
+                    eps == null ? null : new BigDecimal(eps),
+                    rs.getInt(14),
+                    cells(rs.getBytes(15)),
+                    rs.getString(16),
+                    rs.getString(17),
+                    rs.getString(18));
+        }
+        return new LightStore.Entry(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                List.copyOf(StoreFiles.split(rs.getString(6))),
+                LightStore.State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
+                answer,
+                decode(rs.getString(9)),
+                rs.getString(10),
+                rs.getLong(11),
+                asked);
+    }
+
+    static byte[] cells(long[] cells) {
+        ByteBuffer b = ByteBuffer.allocate(cells.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long c : cells) {
+            b.putLong(c);
+        }
+        return b.array();
+    }
+
+    static long[] cells(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length % 8 != 0) {
+            throw new StateException("an answer in node.db has " + bytes.length + " bytes, not a multiple of 8");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long[] out = new long[bytes.length / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getLong();
+        }
+        return out;
+    }
+
+    static String encode(List<byte[]> shares) {
+        StringBuilder b = new StringBuilder();
+        for (byte[] s : shares) {
+            b.append(b.length() == 0 ? "" : ",").append(Base64.getEncoder().encodeToString(s));
+        }
+        return b.toString();
+    }
+
+    static List<byte[]> decode(String s) {
+        List<byte[]> out = new ArrayList<>();
+        if (s != null && !s.isEmpty()) {
+            for (String p : s.split(",")) {
+                out.add(Base64.getDecoder().decode(p));
+            }
+        }
+        return List.copyOf(out);
+    }
+}
