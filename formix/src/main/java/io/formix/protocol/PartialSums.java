@@ -11,9 +11,12 @@ import java.util.List;
 
 /**
  * The JSON form of a {@link PartialSum}, the body of {@code partial}:
- * {@code {"party":1,"components":[1],"sums":["<base64 ShareCodec vector>"],"contributors":[…],"digest":"…"}}.
- * The digest is checked against the contributors on parsing, so a partial sum that names a set
- * other than the one it claims is refused.
+ * {@code {"party":1,"components":[1],"sums":["<base64 ShareCodec vector>"],"contributors":[…],"digest":"…"}}
+ * for a scalar sum over Z/2^32 (the computations without a query), and
+ * {@code {"party":1,"ring":64,"components":[1],"sums":["<base64 ShareCodec long vector>"],…}} for a sum
+ * over Z/2^64 ({@link PartialSum#ringBits()} 64; a vector of up to {@link #MAX_LONG_SUM_LENGTH} cells).
+ * A body without {@code ring} is over Z/2^32. The digest is checked against the contributors on
+ * parsing, so a partial sum that names a set other than the one it claims is refused.
  */
 public final class PartialSums {
 
@@ -21,19 +24,27 @@ public final class PartialSums {
     static final int MAX_COMPONENTS = 8;
     /** Longest base64 sum accepted (scalars: 12 characters). */
     static final int MAX_SUM_CHARS = 64;
+    /** Longest sum over Z/2^64 accepted, in elements: {@code ShareCodec.DEFAULT_MAX_LENGTH}. */
+    static final int MAX_LONG_SUM_LENGTH = ShareCodec.DEFAULT_MAX_LENGTH;
+    /** Its base64 length: the {@code ShareCodec} long vector of that many elements. */
+    private static final int MAX_LONG_SUM_CHARS = (int) (4 * ((4 + 8L * MAX_LONG_SUM_LENGTH + 2) / 3));
 
     private PartialSums() {}
 
     public static ObjectNode toJson(PartialSum p) {
         ObjectNode o = Envelope.JSON.createObjectNode();
         o.put("party", p.party());
+        if (p.ringBits() == 64) {
+            o.put("ring", 64);
+        }
         ArrayNode comps = o.putArray("components");
         for (int c : p.componentIndices()) {
             comps.add(c);
         }
         ArrayNode sums = o.putArray("sums");
         for (int k = 0; k < p.componentIndices().length; k++) {
-            sums.add(Base64.getEncoder().encodeToString(ShareCodec.encodeVector(p.sum(k))));
+            byte[] v = p.ringBits() == 64 ? ShareCodec.encodeVector(p.sumLongs(k)) : ShareCodec.encodeVector(p.sum(k));
+            sums.add(Base64.getEncoder().encodeToString(v));
         }
         ArrayNode who = o.putArray("contributors");
         p.contributors().forEach(who::add);
@@ -59,6 +70,10 @@ public final class PartialSums {
 
     public static PartialSum parse(JsonNode b) throws ProtocolException {
         int party = (int) Bodies.longField(b, "party", 0, 63);
+        int ring = b.has("ring") ? (int) Bodies.longField(b, "ring", 32, 64) : 32;
+        if (ring != 32 && ring != 64) {
+            throw new ProtocolException("field 'ring' must be 32 or 64");
+        }
         JsonNode comps = b.get("components");
         JsonNode sums = b.get("sums");
         if (comps == null
@@ -73,6 +88,7 @@ public final class PartialSums {
         }
         int[] indices = new int[comps.size()];
         int[][] values = new int[comps.size()][];
+        long[][] longValues = new long[comps.size()][];
         for (int k = 0; k < indices.length; k++) {
             if (!comps.get(k).isInt()
                     || comps.get(k).intValue() < 0
@@ -81,6 +97,15 @@ public final class PartialSums {
             }
             indices[k] = comps.get(k).intValue();
             ObjectNode one = Envelope.JSON.createObjectNode().set("sum", sums.get(k));
+            if (ring == 64) {
+                try {
+                    longValues[k] = ShareCodec.decodeLongVector(
+                            Bodies.base64Field(one, "sum", MAX_LONG_SUM_CHARS), MAX_LONG_SUM_LENGTH);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException("field 'sums' holds a bad vector: " + e.getMessage());
+                }
+                continue;
+            }
             try {
                 values[k] = ShareCodec.decodeVector(Bodies.base64Field(one, "sum", MAX_SUM_CHARS), 1);
             } catch (IllegalArgumentException e) {
@@ -94,7 +119,9 @@ public final class PartialSums {
         Bodies.idList(b, "contributors", Bodies.MAX_LIGHTS).forEach(id -> who.add(id.value()));
         PartialSum p;
         try {
-            p = new PartialSum(party, indices, values, who);
+            p = ring == 64
+                    ? new PartialSum(party, indices, longValues, who)
+                    : new PartialSum(party, indices, values, who);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("bad partial sum: " + e.getMessage());
         }

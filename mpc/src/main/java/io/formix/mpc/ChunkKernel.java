@@ -37,6 +37,35 @@ interface ChunkKernel {
     void shareBytes(
             KeyStream[] streams, int[] secret, int off, int n, byte[][] randomComponents, byte[] last, int byteOffset);
 
+    /**
+     * Z/2^64: advances every stream by {@code n <= KeyStream.CHUNK_LONGS} elements of 8 bytes (as
+     * {@link KeyStream#nextLongs}) and sets {@code last[off+i] = secret[off+i] - stream_0[i] - … -
+     * stream_{k-1}[i]} (mod 2^64), {@code k = streams.length >= 1}. {@code last} may be {@code secret} (in
+     * place). The caller has checked every bound.
+     *
+     * <p>The default is plain loops, correct for any kernel; both kernels override it with faster ones.
+     */
+    default void shareLongs(KeyStream[] streams, long[] secret, int off, int n, long[] last) {
+        for (int c = 0; c < streams.length; c++) {
+            long[] k = streams[c].nextLongs(n);
+            long[] from = c == 0 ? secret : last;
+            for (int i = 0; i < n; i++) {
+                last[off + i] = from[off + i] - k[i];
+            }
+        }
+    }
+
+    /**
+     * Z/2^64: advances {@code stream} by {@code n <= KeyStream.CHUNK_LONGS} elements and adds them to
+     * {@code dst[off .. off+n)} (mod 2^64). The default is a plain loop; both kernels override it.
+     */
+    default void accumulateLongs(KeyStream stream, long[] dst, int off, int n) {
+        long[] k = stream.nextLongs(n);
+        for (int i = 0; i < n; i++) {
+            dst[off + i] += k[i];
+        }
+    }
+
     /** Advances {@code stream} by {@code n} elements and adds them to ({@code subtract}: subtracts them from) {@code dst[off .. off+n)}. */
     void accumulate(KeyStream stream, int[] dst, int off, int n, boolean subtract);
 

@@ -99,7 +99,8 @@ final class ChunkKernels {
     /**
      * Whether {@code candidate} computes what {@code reference} does on every path: shares with one, two
      * and three streams, full-size and compressed, in place and into the encoding layout, and both
-     * accumulations, at an offset and with a length that leaves a partial vector at the end.
+     * accumulations, at an offset and with a length that leaves a partial vector at the end; and the
+     * same over Z/2^64.
      */
     static boolean agrees(ChunkKernel candidate, ChunkKernel reference) {
         Random random = new Random(20261121);
@@ -137,7 +138,42 @@ final class ChunkKernels {
                 return false;
             }
         }
-        return true;
+        return agreesOverZ64(candidate, reference, random);
+    }
+
+    /** As {@link #agrees}, for the Z/2^64 paths: sharing with one to three streams, in place or not, and accumulation. */
+    private static boolean agreesOverZ64(ChunkKernel candidate, ChunkKernel reference, Random random) {
+        int off = 3;
+        int n = 509;
+        int length = off + n + 5;
+        for (int streams = 1; streams <= 3; streams++) {
+            long[] secret = random.longs(length).toArray();
+            for (boolean inPlace : new boolean[] {false, true}) {
+                if (!Arrays.equals(
+                        shareLongsChunk(reference, streams, secret, off, n, inPlace),
+                        shareLongsChunk(candidate, streams, secret, off, n, inPlace))) {
+                    return false;
+                }
+            }
+        }
+        long[] expected = random.longs(length).toArray();
+        long[] actual = expected.clone();
+        reference.accumulateLongs(new KeyStream(testSeed(0)), expected, off, n);
+        candidate.accumulateLongs(new KeyStream(testSeed(0)), actual, off, n);
+        return Arrays.equals(expected, actual);
+    }
+
+    /** The last component one kernel's {@code shareLongs} wrote. */
+    private static long[] shareLongsChunk(
+            ChunkKernel kernel, int streams, long[] secret, int off, int n, boolean inPlace) {
+        KeyStream[] keyStreams = new KeyStream[streams];
+        for (int c = 0; c < streams; c++) {
+            keyStreams[c] = new KeyStream(testSeed(c));
+        }
+        long[] in = secret.clone();
+        long[] last = inPlace ? in : new long[secret.length];
+        kernel.shareLongs(keyStreams, in, off, n, last);
+        return last;
     }
 
     /** Every array one kernel's {@code share} wrote (random components first, the last component at the end). */

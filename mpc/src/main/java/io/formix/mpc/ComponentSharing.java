@@ -14,7 +14,9 @@ import java.util.TreeSet;
 
 /**
  * The one implementation behind every {@link SharingScheme}: m additive components, party p holds
- * the components {@code held[p]}. Additive n-of-n and replicated 2-of-3 differ only in {@code held}.
+ * the components {@code held[p]}. Additive n-of-n and replicated 2-of-3 differ only in {@code held};
+ * the ring (Z/2^32 in {@code int}s or Z/2^64 in {@code long}s) only in which methods work and the
+ * element type. Z/2^64 vectors are shared by {@link Z64Chunks}.
  */
 final class ComponentSharing implements SharingScheme {
 
@@ -26,10 +28,13 @@ final class ComponentSharing implements SharingScheme {
     private final int components;
     private final int[][] held;
     private final SecureRandom random;
+    private final int ringBits;
 
-    ComponentSharing(String id, String name, int parties, int[][] held, SecureRandom random) {
+    /** A scheme over Z/2^{@code ringBits}; {@code name} gets " over Z/2^64" appended for the 64-bit ring. */
+    ComponentSharing(String id, String name, int parties, int[][] held, SecureRandom random, int ringBits) {
+        this.ringBits = Rings.check(ringBits);
         this.id = id;
-        this.name = name;
+        this.name = ringBits == 32 ? name : name + " over " + Rings.name(ringBits);
         this.parties = parties;
         this.held = held;
         this.random = random;
@@ -45,6 +50,27 @@ final class ComponentSharing implements SharingScheme {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public int ringBits() {
+        return ringBits;
+    }
+
+    /** Refuses a call of the other ring's methods: {@code method} names it. */
+    private void requireRing(int required, String method) {
+        if (ringBits != required) {
+            throw new IllegalStateException(id + " shares over " + Rings.name(ringBits) + ": " + method + " is for "
+                    + Rings.name(required) + " schemes; use the " + (ringBits == 64 ? "long" : "int") + " methods");
+        }
+    }
+
+    /** Refuses a share or partial sum of the other ring, as bad input. */
+    private void requireInput(int inputRing, String what) {
+        if (inputRing != ringBits) {
+            throw new IllegalArgumentException(what + " over " + Rings.name(inputRing) + " offered to " + id
+                    + ", a scheme over " + Rings.name(ringBits));
+        }
     }
 
     @Override
@@ -89,6 +115,7 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public int[][] share(int secret) {
+        requireRing(32, "share(int)");
         int[] comp = new int[components];
         int last = secret;
         for (int c = 0; c < components - 1; c++) {
@@ -109,11 +136,13 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public VectorSharer vectorSharer() {
+        requireRing(32, "vectorSharer()");
         return new ChunkedVectorSharer(this, random);
     }
 
     @Override
     public VectorShare[] share(int[] secret) {
+        requireRing(32, "share(int[])");
         checkLength(secret); // before allocating
         int[][] comp = new int[components][secret.length];
         vectorSharer().shareInto(secret, comp);
@@ -126,6 +155,7 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public VectorShare[] shareCompressed(int[] secret) {
+        requireRing(32, "shareCompressed(int[])");
         checkLength(secret); // before cloning
         byte[][] seeds = new byte[components - 1][AesCtrPrg.SEED_BYTES];
         int[] last = secret.clone(); // shared in place: a clone skips zeroing a new array
@@ -140,9 +170,69 @@ final class ComponentSharing implements SharingScheme {
     }
 
     static void checkLength(int[] secret) {
-        if (secret.length > VectorShare.MAX_LENGTH) {
-            throw new IllegalArgumentException(
-                    "vector of " + secret.length + " elements exceeds " + VectorShare.MAX_LENGTH);
+        checkLength(secret.length);
+    }
+
+    private static void checkLength(int length) {
+        if (length > VectorShare.MAX_LENGTH) {
+            throw new IllegalArgumentException("vector of " + length + " elements exceeds " + VectorShare.MAX_LENGTH);
+        }
+    }
+
+    @Override
+    public VectorShare[] share(long[] secret) {
+        requireRing(64, "share(long[])");
+        checkLength(secret.length); // before allocating
+        long[][] comp = new long[components][secret.length];
+        shareLongs(secret, comp, null, comp[components - 1]);
+        ShareComponent[] wrapped = new ShareComponent[components];
+        for (int c = 0; c < components; c++) {
+            wrapped[c] = ExplicitComponent.wrap(c, comp[c]);
+        }
+        return distribute(wrapped, secret.length);
+    }
+
+    @Override
+    public VectorShare[] shareCompressed(long[] secret) {
+        requireRing(64, "shareCompressed(long[])");
+        checkLength(secret.length); // before cloning
+        byte[][] seeds = new byte[components - 1][AesCtrPrg.SEED_BYTES];
+        long[] last = secret.clone(); // shared in place
+        shareLongs(last, null, seeds, last);
+        ShareComponent[] comp = new ShareComponent[components];
+        for (int c = 0; c < components - 1; c++) {
+            comp[c] = new SeededComponent(c, secret.length, seeds[c], 64);
+            Arrays.fill(seeds[c], (byte) 0);
+        }
+        comp[components - 1] = ExplicitComponent.wrap(components - 1, last);
+        return distribute(comp, secret.length);
+    }
+
+    /**
+     * Draws a fresh seed per random component (in component order), expands each with AES-256-CTR into
+     * {@code random[c]} (if given) and sets {@code last = secret - Σ expansions} mod 2^64; copies the
+     * seeds into {@code seedsOut} if given. Wipes the key streams whatever happens.
+     */
+    private void shareLongs(long[] secret, long[][] randomOut, byte[][] seedsOut, long[] last) {
+        KeyStream[] streams = new KeyStream[components - 1];
+        byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
+        try {
+            for (int c = 0; c < streams.length; c++) {
+                random.nextBytes(seed);
+                streams[c] = new KeyStream(seed);
+                if (seedsOut != null) {
+                    System.arraycopy(seed, 0, seedsOut[c], 0, seed.length);
+                }
+            }
+            Arrays.fill(seed, (byte) 0);
+            Z64Chunks.share(streams, secret, randomOut, last);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+            for (KeyStream stream : streams) {
+                if (stream != null) {
+                    stream.wipe();
+                }
+            }
         }
     }
 
@@ -162,7 +252,8 @@ final class ComponentSharing implements SharingScheme {
 
     @Override
     public int reconstruct(Map<Integer, int[]> values) {
-        Map<Integer, int[][]> asVectors = new HashMap<>();
+        requireRing(32, "reconstruct(Map<Integer, int[]>)");
+        Map<Integer, Object[]> asVectors = new HashMap<>();
         for (Map.Entry<Integer, int[]> e : values.entrySet()) {
             int[] v = e.getValue();
             int[][] rows = new int[v.length][];
@@ -171,41 +262,74 @@ final class ComponentSharing implements SharingScheme {
             }
             asVectors.put(e.getKey(), rows);
         }
-        return combine(asVectors, 1)[0];
+        return sumInts(pick(asVectors, 1), 1)[0];
     }
 
     @Override
     public int[] reconstruct(Collection<VectorShare> shares) {
+        requireRing(32, "reconstruct(Collection<VectorShare>)");
+        return sumInts(pickShares(shares), lengthOf(shares));
+    }
+
+    @Override
+    public long[] reconstructLongs(Collection<VectorShare> shares) {
+        requireRing(64, "reconstructLongs");
+        return sumLongs(pickShares(shares), lengthOf(shares));
+    }
+
+    private int lengthOf(Collection<VectorShare> shares) {
         if (shares.isEmpty()) {
             throw new NotAQuorumException("no shares: " + name + " needs a quorum");
         }
-        int length = shares.iterator().next().length();
-        Map<Integer, int[][]> byParty = new HashMap<>();
+        return shares.iterator().next().length();
+    }
+
+    /** One copy of every component's values from the shares of a quorum. */
+    private Object[] pickShares(Collection<VectorShare> shares) {
+        int length = lengthOf(shares);
+        Map<Integer, Object[]> byParty = new HashMap<>();
         for (VectorShare s : shares) {
             checkHeld(s.party(), s.componentIndices());
+            requireInput(s.ringBits(), "share for party " + s.party());
             if (s.length() != length) {
                 throw new IllegalArgumentException("shares of lengths " + length + " and " + s.length());
             }
-            int[][] rows = new int[s.components().size()][];
+            Object[] rows = new Object[s.components().size()];
             for (int k = 0; k < rows.length; k++) {
-                rows[k] = s.components().get(k).toArray();
+                ShareComponent c = s.components().get(k);
+                rows[k] = ringBits == 32 ? c.toArray() : c.toLongArray();
             }
             if (byParty.put(s.party(), rows) != null) {
                 throw new IllegalArgumentException("two shares for party " + s.party());
             }
         }
-        return combine(byParty, length);
+        return pick(byParty, length);
     }
 
     @Override
     public int[] reveal(Collection<PartialSum> partialSums) {
+        requireRing(32, "reveal");
+        return sumInts(
+                pickPartialSums(partialSums), partialSums.iterator().next().length());
+    }
+
+    @Override
+    public long[] revealLongs(Collection<PartialSum> partialSums) {
+        requireRing(64, "revealLongs");
+        return sumLongs(
+                pickPartialSums(partialSums), partialSums.iterator().next().length());
+    }
+
+    /** One copy of every component's sum from the partial sums of a quorum over one contributor set. */
+    private Object[] pickPartialSums(Collection<PartialSum> partialSums) {
         if (partialSums.isEmpty()) {
             throw new NotAQuorumException("no partial sums: " + name + " needs a quorum");
         }
         PartialSum first = partialSums.iterator().next();
-        Map<Integer, int[][]> byParty = new HashMap<>();
+        Map<Integer, Object[]> byParty = new HashMap<>();
         for (PartialSum s : partialSums) {
             checkHeld(s.party(), s.componentIndices());
+            requireInput(s.ringBits(), "partial sum of party " + s.party());
             if (!s.contributorDigest().equals(first.contributorDigest())) {
                 throw new InconsistentSharesException("partial sums cover different contributor sets: party "
                         + first.party() + " summed " + first.contributors().size() + " contributors (digest "
@@ -215,11 +339,12 @@ final class ComponentSharing implements SharingScheme {
             if (s.length() != first.length()) {
                 throw new IllegalArgumentException("partial sums of lengths " + first.length() + " and " + s.length());
             }
-            if (byParty.put(s.party(), s.sums()) != null) {
+            Object[] rows = ringBits == 32 ? s.sums() : s.longSums();
+            if (byParty.put(s.party(), rows) != null) {
                 throw new IllegalArgumentException("two partial sums from party " + s.party());
             }
         }
-        return combine(byParty, first.length());
+        return pick(byParty, first.length());
     }
 
     private void checkHeld(int party, int[] indices) {
@@ -231,29 +356,30 @@ final class ComponentSharing implements SharingScheme {
     }
 
     /**
-     * Sums one copy of every component; {@code byParty.get(p)[k]} is party p's k-th held component.
-     * Components supplied twice must agree.
+     * One copy of every component; {@code byParty.get(p)[k]} is party p's k-th held component, an
+     * {@code int[]} or a {@code long[]} as the ring says. Components supplied twice must agree.
      */
-    private int[] combine(Map<Integer, int[][]> byParty, int length) {
-        int[][] byComponent = new int[components][];
+    private Object[] pick(Map<Integer, Object[]> byParty, int length) {
+        Object[] byComponent = new Object[components];
         int[] source = new int[components];
-        for (Map.Entry<Integer, int[][]> e : byParty.entrySet()) {
+        for (Map.Entry<Integer, Object[]> e : byParty.entrySet()) {
             int p = checkParty(e.getKey());
-            int[][] rows = e.getValue();
+            Object[] rows = e.getValue();
             if (rows.length != held[p].length) {
                 throw new IllegalArgumentException(
                         "party " + p + " of " + name + " holds " + held[p].length + " components, got " + rows.length);
             }
             for (int k = 0; k < rows.length; k++) {
                 int c = held[p][k];
-                if (rows[k].length != length) {
-                    throw new IllegalArgumentException("party " + p + " component " + c + " has " + rows[k].length
-                            + " elements, expected " + length);
+                int rowLength = rows[k] instanceof long[] l ? l.length : ((int[]) rows[k]).length;
+                if (rowLength != length) {
+                    throw new IllegalArgumentException(
+                            "party " + p + " component " + c + " has " + rowLength + " elements, expected " + length);
                 }
                 if (byComponent[c] == null) {
                     byComponent[c] = rows[k];
                     source[c] = p;
-                } else if (!Arrays.equals(byComponent[c], rows[k])) {
+                } else if (!Arrays.deepEquals(new Object[] {byComponent[c]}, new Object[] {rows[k]})) {
                     throw new InconsistentSharesException(
                             "parties " + source[c] + " and " + p + " disagree on component " + c + " of " + name);
                 }
@@ -265,9 +391,26 @@ final class ComponentSharing implements SharingScheme {
                         + ": they are not a quorum of " + name);
             }
         }
-        int[] sum = byComponent[0].clone();
-        for (int c = 1; c < components; c++) {
-            int[] v = byComponent[c];
+        return byComponent;
+    }
+
+    /** The sum mod 2^32 of the components {@link #pick} chose. */
+    private static int[] sumInts(Object[] byComponent, int length) {
+        int[] sum = ((int[]) byComponent[0]).clone();
+        for (int c = 1; c < byComponent.length; c++) {
+            int[] v = (int[]) byComponent[c];
+            for (int j = 0; j < length; j++) {
+                sum[j] += v[j];
+            }
+        }
+        return sum;
+    }
+
+    /** The sum mod 2^64 of the components {@link #pick} chose. */
+    private static long[] sumLongs(Object[] byComponent, int length) {
+        long[] sum = ((long[]) byComponent[0]).clone();
+        for (int c = 1; c < byComponent.length; c++) {
+            long[] v = (long[]) byComponent[c];
             for (int j = 0; j < length; j++) {
                 sum[j] += v[j];
             }

@@ -3,6 +3,7 @@ package io.formix.mpc;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -14,7 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link #CHUNK_INTS} elements: as little-endian bytes in a chunk buffer ({@link #nextBytes(int)}) or
  * written by the cipher into the caller's byte array ({@link #writeBytes}), as {@code int}s in a chunk
  * buffer ({@link #next(int)}) or copied into the caller's array ({@link #write}). A
- * {@link ChunkKernel} combines the chunks with the caller's arrays. Not thread-safe.
+ * {@link ChunkKernel} combines the chunks with the caller's arrays. The Z/2^64 expansion is the same
+ * byte stream read as little-endian {@code long}s ({@link #nextLongs(int)}, {@link #writeLongs}): a
+ * {@code long} element is two consecutive {@code int} elements, the first one the low half. Not
+ * thread-safe.
  */
 final class KeyStream {
 
@@ -30,6 +34,13 @@ final class KeyStream {
     private final IntBuffer bytesAsInts =
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
     private final int[] ints = new int[CHUNK_INTS];
+    /** Z/2^64 chunk buffers, allocated on first use (streams of Z/2^32 never need them). */
+    private LongBuffer bytesAsLongs;
+
+    private long[] longs;
+
+    /** Z/2^64 elements per chunk: the same 32 KiB of key stream. */
+    static final int CHUNK_LONGS = CHUNK_INTS / 2;
 
     /** An unkeyed stream: call {@link #reseed(byte[])} before generating. */
     KeyStream() {
@@ -69,6 +80,9 @@ final class KeyStream {
     void wipe() {
         Arrays.fill(bytes, (byte) 0);
         Arrays.fill(ints, 0);
+        if (longs != null) {
+            Arrays.fill(longs, 0L);
+        }
         reseed(DUMMY_KEY);
     }
 
@@ -83,6 +97,29 @@ final class KeyStream {
     void write(int[] dst, int off, int count) {
         nextBytes(count);
         bytesAsInts.get(0, dst, off, count);
+    }
+
+    /**
+     * Generates the next {@code count <= CHUNK_LONGS} Z/2^64 elements (8 bytes of key stream each) into the
+     * chunk buffer of {@code long}s and returns it.
+     */
+    long[] nextLongs(int count) {
+        nextBytes(2 * count);
+        if (longs == null) {
+            longs = new long[CHUNK_LONGS];
+            bytesAsLongs = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        }
+        bytesAsLongs.get(0, longs, 0, count);
+        return longs;
+    }
+
+    /** {@code dst[off .. off+count) = next count Z/2^64 elements}, {@code count <= CHUNK_LONGS}. */
+    void writeLongs(long[] dst, int off, int count) {
+        nextBytes(2 * count);
+        ByteBuffer.wrap(bytes, 0, 8 * count)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer()
+                .get(dst, off, count);
     }
 
     /**

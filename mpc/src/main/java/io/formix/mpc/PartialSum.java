@@ -9,18 +9,21 @@ import java.util.TreeSet;
 /**
  * One party's sum of the components it holds over an exact set of contributors, tied to that set by
  * {@link #contributorDigest()}: two parties that summed the same set report the same digest, so
- * {@link SharingScheme#reveal} refuses partial sums over different sets. Immutable.
+ * {@link SharingScheme#reveal} and {@link SharingScheme#revealLongs} refuse partial sums over different
+ * sets. The sums are in the ring of the scheme, {@link #ringBits()}: {@code int}s mod 2^32 (read with
+ * {@link #sum(int)}) or {@code long}s mod 2^64 (read with {@link #sumLongs(int)}). Immutable.
  */
 public final class PartialSum {
 
     private final int party;
     private final int[] componentIndices;
-    private final int[][] sums;
+    private final int[][] sums; // Z/2^32, or null
+    private final long[][] longSums; // Z/2^64, or null
     private final SortedSet<String> contributors;
     private final String digest;
 
     /**
-     * Builds a partial sum received from another party; copies everything.
+     * Builds a partial sum over Z/2^32 received from another party; copies everything.
      *
      * @param componentIndices the components summed, in the scheme's order for {@code party}
      * @param sums {@code sums[k]} is the sum of component {@code componentIndices[k]}; all the same length
@@ -28,37 +31,66 @@ public final class PartialSum {
      * @throws IllegalArgumentException if shapes disagree, an id is invalid or appears twice
      */
     public PartialSum(int party, int[] componentIndices, int[][] sums, Collection<String> contributors) {
-        this(sortedDistinct(contributors), party, componentIndices.clone(), deepCopy(sums));
+        this(sortedDistinct(contributors), party, componentIndices.clone(), deepCopy(sums), null);
+    }
+
+    /**
+     * Builds a partial sum over Z/2^64 received from another party; copies everything.
+     *
+     * @param componentIndices the components summed, in the scheme's order for {@code party}
+     * @param sums {@code sums[k]} is the sum mod 2^64 of component {@code componentIndices[k]}; all the
+     *     same length
+     * @param contributors the contributors summed; ids as {@link ShareAccumulator} accepts them, no duplicates
+     * @throws IllegalArgumentException if shapes disagree, an id is invalid or appears twice
+     */
+    public PartialSum(int party, int[] componentIndices, long[][] sums, Collection<String> contributors) {
+        this(sortedDistinct(contributors), party, componentIndices.clone(), null, deepCopy(sums));
     }
 
     /** Takes ownership of the arrays and the set (already validated ids) without copying. */
     static PartialSum owned(int party, int[] componentIndices, int[][] sums, SortedSet<String> contributors) {
-        return new PartialSum(contributors, party, componentIndices, sums);
+        return new PartialSum(contributors, party, componentIndices, sums, null);
     }
 
-    private PartialSum(SortedSet<String> contributors, int party, int[] componentIndices, int[][] sums) {
+    /** Takes ownership of the Z/2^64 arrays and the set (already validated ids) without copying. */
+    static PartialSum owned(int party, int[] componentIndices, long[][] sums, SortedSet<String> contributors) {
+        return new PartialSum(contributors, party, componentIndices, null, sums);
+    }
+
+    private PartialSum(
+            SortedSet<String> contributors, int party, int[] componentIndices, int[][] sums, long[][] longSums) {
         if (party < 0) {
             throw new IllegalArgumentException("party must be >= 0, got " + party);
         }
-        if (componentIndices.length == 0 || componentIndices.length != sums.length) {
-            throw new IllegalArgumentException(
-                    componentIndices.length + " component indices for " + sums.length + " sums");
+        int rows = sums != null ? sums.length : longSums.length;
+        if (componentIndices.length == 0 || componentIndices.length != rows) {
+            throw new IllegalArgumentException(componentIndices.length + " component indices for " + rows + " sums");
         }
-        for (int[] s : sums) {
-            if (s.length != sums[0].length) {
-                throw new IllegalArgumentException(
-                        "component sums of different lengths: " + s.length + " and " + sums[0].length);
+        for (int k = 0; k < rows; k++) {
+            int length = sums != null ? sums[k].length : longSums[k].length;
+            int first = sums != null ? sums[0].length : longSums[0].length;
+            if (length != first) {
+                throw new IllegalArgumentException("component sums of different lengths: " + length + " and " + first);
             }
         }
         this.party = party;
         this.componentIndices = componentIndices;
         this.sums = sums;
+        this.longSums = longSums;
         this.contributors = Collections.unmodifiableSortedSet(contributors);
         this.digest = ContributorIds.hex(ContributorIds.digest(contributors));
     }
 
     private static int[][] deepCopy(int[][] sums) {
         int[][] copy = new int[sums.length][];
+        for (int k = 0; k < sums.length; k++) {
+            copy[k] = sums[k].clone();
+        }
+        return copy;
+    }
+
+    private static long[][] deepCopy(long[][] sums) {
+        long[][] copy = new long[sums.length][];
         for (int k = 0; k < sums.length; k++) {
             copy[k] = sums[k].clone();
         }
@@ -85,19 +117,44 @@ public final class PartialSum {
         return componentIndices.clone();
     }
 
-    /** Elements per component. */
+    /** Elements per component (of {@link #ringBits()} bits each). */
     public int length() {
-        return sums[0].length;
+        return sums != null ? sums[0].length : longSums[0].length;
     }
 
-    /** The sum of the {@code k}-th held component (not component index {@code k}). Fresh array. */
+    /** The ring of the sums: 32 for Z/2^32 ({@link #sum(int)}), 64 for Z/2^64 ({@link #sumLongs(int)}). */
+    public int ringBits() {
+        return sums != null ? 32 : 64;
+    }
+
+    /**
+     * The sum mod 2^32 of the {@code k}-th held component (not component index {@code k}). Fresh array.
+     *
+     * @throws IllegalStateException if the sum is over Z/2^64
+     */
     public int[] sum(int k) {
-        return sums[k].clone();
+        return sums()[k].clone();
     }
 
-    /** Backing arrays, read only. */
+    /**
+     * The sum mod 2^64 of the {@code k}-th held component (not component index {@code k}). Fresh array.
+     *
+     * @throws IllegalStateException if the sum is over Z/2^32
+     */
+    public long[] sumLongs(int k) {
+        return longSums()[k].clone();
+    }
+
+    /** Backing arrays of a Z/2^32 sum, read only. */
     int[][] sums() {
+        Rings.require(ringBits(), 32, "the partial sum of party " + party);
         return sums;
+    }
+
+    /** Backing arrays of a Z/2^64 sum, read only. */
+    long[][] longSums() {
+        Rings.require(ringBits(), 64, "the partial sum of party " + party);
+        return longSums;
     }
 
     /** The contributors this sum covers, sorted. Unmodifiable. */
@@ -119,6 +176,7 @@ public final class PartialSum {
                 && other.party == party
                 && Arrays.equals(other.componentIndices, componentIndices)
                 && Arrays.deepEquals(other.sums, sums)
+                && Arrays.deepEquals(other.longSums, longSums)
                 && other.contributors.equals(contributors);
     }
 
@@ -130,6 +188,7 @@ public final class PartialSum {
     @Override
     public String toString() {
         return "PartialSum[party=" + party + ", components=" + Arrays.toString(componentIndices) + ", length="
-                + length() + ", contributors=" + contributors.size() + ", digest=" + digest + "]";
+                + length() + (sums != null ? "" : ", ring=Z/2^64") + ", contributors=" + contributors.size()
+                + ", digest=" + digest + "]";
     }
 }

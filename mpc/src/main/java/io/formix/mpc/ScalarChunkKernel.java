@@ -16,6 +16,9 @@ final class ScalarChunkKernel implements ChunkKernel {
     // package-private so that tests can check wipe()
     final int[] scratch = new int[KeyStream.CHUNK_INTS];
     final int[] keyStream = new int[KeyStream.CHUNK_INTS];
+    /** The Z/2^64 scratch chunk, allocated on first use. */
+    long[] longScratch;
+
     private final String why;
 
     /** A scalar kernel with no stated reason (tests, and explicit use). */
@@ -135,6 +138,46 @@ final class ScalarChunkKernel implements ChunkKernel {
         System.arraycopy(t, 0, dst, off, n);
     }
 
+    /** As {@link #shareCompressed}, over Z/2^64: the secret's chunk goes through the {@code long} scratch chunk. */
+    @Override
+    public void shareLongs(KeyStream[] streams, long[] secret, int off, int n, long[] last) {
+        long[] t = longScratch();
+        System.arraycopy(secret, off, t, 0, n);
+        if (streams.length == 2) {
+            long[] k0 = streams[0].nextLongs(n);
+            long[] k1 = streams[1].nextLongs(n);
+            for (int i = 0; i < n; i++) {
+                t[i] = t[i] - k0[i] - k1[i];
+            }
+        } else {
+            for (KeyStream s : streams) {
+                long[] k = s.nextLongs(n);
+                for (int i = 0; i < n; i++) {
+                    t[i] -= k[i];
+                }
+            }
+        }
+        System.arraycopy(t, 0, last, off, n);
+    }
+
+    @Override
+    public void accumulateLongs(KeyStream stream, long[] dst, int off, int n) {
+        long[] k = stream.nextLongs(n);
+        long[] t = longScratch();
+        System.arraycopy(dst, off, t, 0, n);
+        for (int i = 0; i < n; i++) {
+            t[i] += k[i];
+        }
+        System.arraycopy(t, 0, dst, off, n);
+    }
+
+    private long[] longScratch() {
+        if (longScratch == null) {
+            longScratch = new long[KeyStream.CHUNK_LONGS];
+        }
+        return longScratch;
+    }
+
     /** 16 KiB of key stream per call either way: large enough to amortise a cipher call, small enough for L1/L2. */
     @Override
     public int preferredChunk(boolean fullSizeInts) {
@@ -145,6 +188,9 @@ final class ScalarChunkKernel implements ChunkKernel {
     public void wipe() {
         Arrays.fill(scratch, 0);
         Arrays.fill(keyStream, 0);
+        if (longScratch != null) {
+            Arrays.fill(longScratch, 0L);
+        }
     }
 
     @Override

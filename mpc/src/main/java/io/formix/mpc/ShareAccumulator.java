@@ -9,7 +9,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * A party's running sum of the shares it receives, over an explicit set of contributors.
+ * A party's running sum of the shares it receives, over an explicit set of contributors, in the ring of
+ * its scheme ({@link SharingScheme#ringBits()}): mod 2^32 in {@code int}s or mod 2^64 in {@code long}s.
+ * A share of the other ring ({@link VectorShare#ringBits()}) is refused where it is added; the
+ * {@code int[]} adds ({@link #add(String, int[][])}, {@link #addScalar}) are for Z/2^32 schemes only.
  *
  * <p>Memory is O(held components × length) plus the contributor ids, never O(contributors × length):
  * each share is added into the sum as it arrives (seeded components are expanded chunk by chunk).
@@ -24,7 +27,10 @@ public final class ShareAccumulator {
     private final SharingScheme scheme;
     private final int party;
     private final int[] heldComponents;
-    private final int[][] sums;
+    private final int ringBits;
+    private final int length;
+    private final int[][] sums; // Z/2^32, or null
+    private final long[][] longSums; // Z/2^64, or null
     private final Set<String> allowed;
     private final SortedSet<String> added = new TreeSet<>();
 
@@ -35,13 +41,16 @@ public final class ShareAccumulator {
         this.scheme = scheme;
         this.party = party;
         this.heldComponents = scheme.componentsHeldBy(party);
-        this.sums = new int[heldComponents.length][length];
+        this.ringBits = scheme.ringBits();
+        this.length = length;
+        this.sums = ringBits == 32 ? new int[heldComponents.length][length] : null;
+        this.longSums = ringBits == 64 ? new long[heldComponents.length][length] : null;
         this.allowed = allowed;
     }
 
     /**
      * An accumulator for party {@code party} of {@code scheme} over vectors of {@code length} elements
-     * (1 for scalars) that accepts exactly the contributors in {@code contributors};
+     * (1 for scalars) of the scheme's ring (Z/2^32 or Z/2^64) that accepts exactly the contributors in {@code contributors};
      * {@link #partialSum()} is available once all of them have been added.
      *
      * @throws IllegalArgumentException if the party is not in the scheme, the length is out of range,
@@ -58,7 +67,7 @@ public final class ShareAccumulator {
 
     /**
      * An accumulator that accepts any valid contributor id once; {@link #partialSum()} covers whoever
-     * has been added.
+     * has been added. Sums in the ring of {@code scheme}, as {@link #forContributors}.
      */
     public static ShareAccumulator open(SharingScheme scheme, int party, int length) {
         return new ShareAccumulator(scheme, party, length, null);
@@ -68,7 +77,8 @@ public final class ShareAccumulator {
      * An open accumulator that carries on from {@code saved} (for instance a partial sum persisted
      * before a restart): same party, length, sums and contributors.
      *
-     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme}
+     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme} (party, components,
+     *     ring)
      */
     public static ShareAccumulator resumeOpen(SharingScheme scheme, PartialSum saved) {
         return resume(ShareAccumulator.open(scheme, saved.party(), saved.length()), saved);
@@ -78,8 +88,8 @@ public final class ShareAccumulator {
      * An accumulator over {@code contributors} that carries on from {@code saved}, whose
      * contributors must all belong to that set.
      *
-     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme} or names a
-     *     contributor outside the set
+     * @throws IllegalArgumentException if {@code saved} does not fit {@code scheme} (party, components,
+     *     ring) or names a contributor outside the set
      */
     public static ShareAccumulator resumeForContributors(
             SharingScheme scheme, PartialSum saved, Set<String> contributors) {
@@ -91,25 +101,33 @@ public final class ShareAccumulator {
             throw new IllegalArgumentException("saved sum holds components " + Arrays.toString(saved.componentIndices())
                     + ", party " + acc.party + " of " + acc.scheme + " holds " + Arrays.toString(acc.heldComponents));
         }
+        if (saved.ringBits() != acc.ringBits) {
+            throw new IllegalArgumentException("saved sum is over " + Rings.name(saved.ringBits()) + ", " + acc.scheme
+                    + " over " + Rings.name(acc.ringBits));
+        }
         for (String id : saved.contributors()) {
             if (acc.allowed != null && !acc.allowed.contains(id)) {
                 throw new IllegalArgumentException(
                         "saved sum includes contributor " + id + ", outside the set of " + acc.allowed.size());
             }
         }
-        for (int k = 0; k < acc.sums.length; k++) {
-            System.arraycopy(saved.sums()[k], 0, acc.sums[k], 0, acc.sums[k].length);
+        for (int k = 0; k < acc.heldComponents.length; k++) {
+            if (acc.ringBits == 32) {
+                System.arraycopy(saved.sums()[k], 0, acc.sums[k], 0, acc.length);
+            } else {
+                System.arraycopy(saved.longSums()[k], 0, acc.longSums[k], 0, acc.length);
+            }
         }
         acc.added.addAll(saved.contributors());
         return acc;
     }
 
     /**
-     * Adds the share {@code contributor} sent to this party.
+     * Adds the share {@code contributor} sent to this party, mod 2^32 or mod 2^64 as the scheme's ring.
      *
      * @throws DuplicateContributionException if {@code contributor} was already added
      * @throws IllegalArgumentException if the id is invalid or not in the set, or the share is for
-     *     another party, other components or another length
+     *     another party, other components, another length or the other ring
      */
     public void add(String contributor, VectorShare share) {
         checkContributor(contributor);
@@ -118,9 +136,17 @@ public final class ShareAccumulator {
                     + Arrays.toString(share.componentIndices()) + " offered to the accumulator of party " + party
                     + " components " + Arrays.toString(heldComponents));
         }
+        if (share.ringBits() != ringBits) {
+            throw new IllegalArgumentException("share over " + Rings.name(share.ringBits()) + " offered to the "
+                    + "accumulator of party " + party + " of " + scheme + ", over " + Rings.name(ringBits));
+        }
         checkLength(share.length());
-        for (int k = 0; k < sums.length; k++) {
-            share.components().get(k).addTo(sums[k]);
+        for (int k = 0; k < heldComponents.length; k++) {
+            if (ringBits == 32) {
+                share.components().get(k).addTo(sums[k]);
+            } else {
+                share.components().get(k).addTo(longSums[k]);
+            }
         }
         added.add(contributor);
     }
@@ -131,8 +157,10 @@ public final class ShareAccumulator {
      *
      * @throws DuplicateContributionException if {@code contributor} was already added
      * @throws IllegalArgumentException if the id is invalid or not in the set, or shapes differ
+     * @throws IllegalStateException if the scheme is over Z/2^64
      */
     public void add(String contributor, int[][] held) {
+        Rings.require(ringBits, 32, scheme.id());
         checkContributor(contributor);
         if (held.length != sums.length) {
             throw new IllegalArgumentException(
@@ -157,8 +185,10 @@ public final class ShareAccumulator {
      *
      * @throws DuplicateContributionException if {@code contributor} was already added
      * @throws IllegalArgumentException if the id is invalid or not in the set, or shapes differ
+     * @throws IllegalStateException if the scheme is over Z/2^64
      */
     public void addScalar(String contributor, int... held) {
+        Rings.require(ringBits, 32, scheme.id());
         checkContributor(contributor);
         checkLength(1);
         if (held.length != sums.length) {
@@ -183,9 +213,9 @@ public final class ShareAccumulator {
         }
     }
 
-    private void checkLength(int length) {
-        if (length != sums[0].length) {
-            throw new IllegalArgumentException("share of " + length + " elements, the sum has " + sums[0].length);
+    private void checkLength(int shareLength) {
+        if (shareLength != length) {
+            throw new IllegalArgumentException("share of " + shareLength + " elements, the sum has " + length);
         }
     }
 
@@ -210,7 +240,8 @@ public final class ShareAccumulator {
     }
 
     /**
-     * The sum so far, as a snapshot tied to the contributors added.
+     * The sum so far, as a snapshot tied to the contributors added, in the scheme's ring
+     * ({@link PartialSum#ringBits()}).
      *
      * @throws IllegalStateException if this accumulator is over an explicit set and some of it is missing
      */
@@ -218,6 +249,13 @@ public final class ShareAccumulator {
         if (!isComplete()) {
             throw new IllegalStateException((allowed.size() - added.size()) + " of " + allowed.size()
                     + " contributors have not been added to party " + party + "'s sum");
+        }
+        if (ringBits == 64) {
+            long[][] copy = new long[longSums.length][];
+            for (int k = 0; k < longSums.length; k++) {
+                copy[k] = longSums[k].clone();
+            }
+            return PartialSum.owned(party, heldComponents.clone(), copy, new TreeSet<>(added));
         }
         int[][] copy = new int[sums.length][];
         for (int k = 0; k < sums.length; k++) {
@@ -228,7 +266,7 @@ public final class ShareAccumulator {
 
     @Override
     public String toString() {
-        return "ShareAccumulator[" + scheme + ", party=" + party + ", length=" + sums[0].length + ", contributors="
+        return "ShareAccumulator[" + scheme + ", party=" + party + ", length=" + length + ", contributors="
                 + added.size() + "]";
     }
 }

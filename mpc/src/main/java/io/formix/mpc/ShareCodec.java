@@ -11,16 +11,21 @@ import java.util.List;
  * Compact binary encodings, all little-endian.
  *
  * <pre>
- * vector       := n:int32 element:int32{n}                         (4 + 4n bytes)
- * vector share := 'F' 'X' 'S' version=1:u8 party:int32 length:int32 k:u8 component{k}
- * component    := kind:u8 index:int32 ( kind=0: element:int32{length} | kind=1: seed:u8{32} )
+ * vector       := n:int32 element:int32{n}                         (4 + 4n bytes; Z/2^32)
+ * long vector  := n:int32 element:int64{n}                         (4 + 8n bytes; Z/2^64)
+ * vector share := 'F' 'X' 'S' ring:u8 party:int32 length:int32 k:u8 component{k}
+ * component    := kind:u8 index:int32 ( kind=0: element{length} | kind=1: seed:u8{32} )
  * </pre>
+ *
+ * <p>The {@code ring} byte of a share says its ring and so the width of its elements: {@code 0x01}
+ * (version 1, the original encoding) for Z/2^32 with {@code int32} elements, {@code 0x40} (64) for
+ * Z/2^64 with {@code int64} elements. Lengths count elements of the share's ring, never bytes.
  *
  * <p>Decoders take the largest vector length the caller accepts, check every length against it and
  * against the bytes actually present <em>before</em> allocating, and reject trailing bytes: anything
  * else is a {@link MalformedEncodingException}. A 3-party compressed share of a 1M-element vector
- * costs 4 000 018 bytes for the full component's holder and 50 bytes for each seed holder.
- * Stateless and thread-safe.
+ * costs 4 000 018 bytes (8 000 018 over Z/2^64) for the full component's holder and 50 bytes for each
+ * seed holder. Stateless and thread-safe.
  */
 public final class ShareCodec {
 
@@ -28,6 +33,9 @@ public final class ShareCodec {
     public static final int DEFAULT_MAX_LENGTH = 1 << 24;
 
     private static final byte[] MAGIC = {'F', 'X', 'S', 1};
+    /** The ring byte of a share over Z/2^64, in place of {@code MAGIC[3]}. */
+    private static final byte RING_64 = 0x40;
+
     private static final int MAGIC_BYTES = 4;
     private static final byte KIND_VALUES = 0;
     private static final byte KIND_SEED = 1;
@@ -75,19 +83,52 @@ public final class ShareCodec {
         return v;
     }
 
+    // ---------------------------------------------------------------- long[]
+
+    /** Encodes a vector of Z/2^64 as {@code n} then the elements as {@code int64}s. */
+    public static byte[] encodeVector(long[] v) {
+        long size = 4 + 8L * v.length;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("vector of " + v.length + " longs does not fit one byte array");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(v.length);
+        putLongs(b, v);
+        return b.array();
+    }
+
+    /**
+     * Decodes exactly one vector of Z/2^64 ({@link #encodeVector(long[])}) occupying all of {@code bytes}.
+     *
+     * @throws MalformedEncodingException if truncated, longer than {@code maxLength} elements, or followed
+     *     by bytes
+     */
+    public static long[] decodeLongVector(byte[] bytes, int maxLength) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int n = readLength(b, maxLength, "long vector");
+        long[] v = readLongs(b, n, "long vector");
+        requireEnd(b, "long vector");
+        return v;
+    }
+
     // ---------------------------------------------------------------- VectorShare
 
-    /** Encodes a share for the wire; seeded components cost 37 bytes whatever the length. */
+    /**
+     * Encodes a share for the wire, in its ring ({@link VectorShare#ringBits()}: {@code int32} or
+     * {@code int64} elements, said by the header); seeded components cost 37 bytes whatever the length.
+     */
     public static byte[] encode(VectorShare share) {
+        int elementBytes = share.ringBits() / 8;
         long size = MAGIC.length + 4 + 4 + 1;
         for (ShareComponent c : share.components()) {
-            size += 1 + 4 + (c instanceof SeededComponent ? AesCtrPrg.SEED_BYTES : 4L * c.length());
+            size += 1 + 4 + (c instanceof SeededComponent ? AesCtrPrg.SEED_BYTES : (long) elementBytes * c.length());
         }
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("share of " + size + " bytes does not fit one byte array");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(share.party()).putInt(share.length()).put((byte)
+        b.put(MAGIC, 0, 3).put(share.ringBits() == 64 ? RING_64 : MAGIC[3]);
+        b.putInt(share.party()).putInt(share.length()).put((byte)
                 share.components().size());
         for (ShareComponent c : share.components()) {
             if (c instanceof SeededComponent s) {
@@ -95,7 +136,11 @@ public final class ShareCodec {
             } else {
                 ExplicitComponent e = (ExplicitComponent) c;
                 b.put(KIND_VALUES).putInt(e.index());
-                putInts(b, e.values());
+                if (elementBytes == 8) {
+                    putLongs(b, e.longValues());
+                } else {
+                    putInts(b, e.values());
+                }
             }
         }
         return b.array();
@@ -148,18 +193,46 @@ public final class ShareCodec {
     }
 
     /**
-     * Decodes one share occupying all of {@code bytes}.
+     * Decodes one share occupying all of {@code bytes}, over the ring its header says (Z/2^32 or
+     * Z/2^64: see {@link VectorShare#ringBits()}); {@code maxLength} counts elements of that ring.
      *
      * @throws MalformedEncodingException on a wrong header, unknown kind, bad counts or indices,
      *     truncation, a length above {@code maxLength}, or trailing bytes
      */
     public static VectorShare decodeShare(byte[] bytes, int maxLength) {
+        return decodeShareOfRing(bytes, maxLength, 0);
+    }
+
+    /**
+     * As {@link #decodeShare(byte[], int)}, accepting only a share over Z/2^{@code ringBits} (32 or 64,
+     * the ring of the scheme the caller expects): a share of the other ring is refused from its header,
+     * before anything is allocated.
+     *
+     * @throws MalformedEncodingException as {@link #decodeShare(byte[], int)}, or if the share is over the
+     *     other ring
+     * @throws IllegalArgumentException if {@code ringBits} is neither 32 nor 64
+     */
+    public static VectorShare decodeShare(byte[] bytes, int maxLength, int ringBits) {
+        return decodeShareOfRing(bytes, maxLength, Rings.check(ringBits));
+    }
+
+    /** {@code ringBits} 0: either ring. */
+    private static VectorShare decodeShareOfRing(byte[] bytes, int maxLength, int expectedRing) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            for (byte m : MAGIC) {
-                if (b.get() != m) {
-                    throw new MalformedEncodingException("not a version-1 vector share (bad header)");
+            for (int i = 0; i < 3; i++) {
+                if (b.get() != MAGIC[i]) {
+                    throw new MalformedEncodingException("not a vector share (bad header)");
                 }
+            }
+            byte ringByte = b.get();
+            int ring = ringByte == MAGIC[3] ? 32 : ringByte == RING_64 ? 64 : 0;
+            if (ring == 0) {
+                throw new MalformedEncodingException("not a vector share over Z/2^32 or Z/2^64 (bad header)");
+            }
+            if (expectedRing != 0 && ring != expectedRing) {
+                throw new MalformedEncodingException("a share over " + Rings.name(ring) + " where one over "
+                        + Rings.name(expectedRing) + " is expected");
             }
             int party = b.getInt();
             if (party < 0) {
@@ -180,11 +253,14 @@ public final class ShareCodec {
                 }
                 seen[index] = true;
                 if (kind == KIND_VALUES) {
-                    components.add(ExplicitComponent.wrap(index, readInts(b, length, "component " + index)));
+                    components.add(
+                            ring == 32
+                                    ? ExplicitComponent.wrap(index, readInts(b, length, "component " + index))
+                                    : ExplicitComponent.wrap(index, readLongs(b, length, "component " + index)));
                 } else if (kind == KIND_SEED) {
                     byte[] seed = new byte[AesCtrPrg.SEED_BYTES];
                     b.get(seed);
-                    components.add(new SeededComponent(index, length, seed));
+                    components.add(new SeededComponent(index, length, seed, ring));
                 } else {
                     throw new MalformedEncodingException("unknown component kind " + kind);
                 }
@@ -219,6 +295,22 @@ public final class ShareCodec {
         b.asIntBuffer().get(v);
         b.position(b.position() + 4 * n);
         return v;
+    }
+
+    private static long[] readLongs(ByteBuffer b, int n, String what) {
+        if (b.remaining() / 8 < n) {
+            throw new MalformedEncodingException(
+                    "truncated " + what + ": " + n + " elements announced, " + b.remaining() + " bytes left");
+        }
+        long[] v = new long[n];
+        b.asLongBuffer().get(v);
+        b.position(b.position() + 8 * n);
+        return v;
+    }
+
+    private static void putLongs(ByteBuffer b, long[] v) {
+        b.asLongBuffer().put(v);
+        b.position(b.position() + 8 * v.length);
     }
 
     private static void putInts(ByteBuffer b, int[] v) {

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +28,10 @@ final class SimdChunkKernel implements ChunkKernel {
     private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, INTS.vectorShape());
     private static final int LANES = INTS.length();
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, INTS.vectorShape());
+    private static final int LONG_LANES = LONGS.length();
+    private static final VarHandle LE_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Where each stream's chunk lies during {@link #shareBytes}; references only, reused across calls.
@@ -174,6 +179,69 @@ final class SimdChunkKernel implements ChunkKernel {
                 random[off + i] = key;
             }
             out[off + i] = from[off + i] - key;
+        }
+    }
+
+    /** The {@code LONG_LANES} little-endian {@code long}s at bytes {@code [at, at + 8 * LONG_LANES)}. */
+    private static LongVector longs(byte[] bytes, int at) {
+        return (LongVector) ByteVector.fromArray(BYTES, bytes, at).reinterpretAsLongs();
+    }
+
+    /**
+     * Over Z/2^64: every stream's chunk is generated into its buffer, then {@code last = secret - Σ k_c}
+     * in one pass, the key streams read as {@code long} lanes where they lie.
+     */
+    @Override
+    public void shareLongs(KeyStream[] streams, long[] secret, int off, int n, long[] last) {
+        if (sources.length != streams.length) {
+            sources = new byte[streams.length][];
+        }
+        for (int c = 0; c < streams.length; c++) {
+            sources[c] = streams[c].nextBytes(2 * n);
+        }
+        int bound = LONGS.loopBound(n);
+        int i = 0;
+        if (sources.length == 2) {
+            byte[] s0 = sources[0];
+            byte[] s1 = sources[1];
+            for (; i < bound; i += LONG_LANES) {
+                int b = i * Long.BYTES;
+                LongVector.fromArray(LONGS, secret, off + i)
+                        .sub(longs(s0, b))
+                        .sub(longs(s1, b))
+                        .intoArray(last, off + i);
+            }
+        } else {
+            for (; i < bound; i += LONG_LANES) {
+                int b = i * Long.BYTES;
+                LongVector x = LongVector.fromArray(LONGS, secret, off + i);
+                for (byte[] source : sources) {
+                    x = x.sub(longs(source, b));
+                }
+                x.intoArray(last, off + i);
+            }
+        }
+        for (; i < n; i++) {
+            long x = secret[off + i];
+            for (byte[] source : sources) {
+                x -= (long) LE_LONG.get(source, i * Long.BYTES);
+            }
+            last[off + i] = x;
+        }
+    }
+
+    @Override
+    public void accumulateLongs(KeyStream stream, long[] dst, int off, int n) {
+        byte[] k = stream.nextBytes(2 * n);
+        int bound = LONGS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LONG_LANES) {
+            LongVector.fromArray(LONGS, dst, off + i)
+                    .add(longs(k, i * Long.BYTES))
+                    .intoArray(dst, off + i);
+        }
+        for (; i < n; i++) {
+            dst[off + i] += (long) LE_LONG.get(k, i * Long.BYTES);
         }
     }
 

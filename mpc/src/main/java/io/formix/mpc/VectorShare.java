@@ -6,11 +6,14 @@ import java.util.List;
 
 /**
  * The message one party receives for one shared vector: the components it holds, all of the same
- * length. Immutable.
+ * length and in the same ring, {@link #ringBits()} (Z/2^32 or Z/2^64). Immutable.
  */
 public final class VectorShare {
 
-    /** Largest vector length accepted anywhere in this module (2^26 elements, 256 MiB). */
+    /**
+     * Largest vector length accepted anywhere in this module, in elements of either ring: 2^26 elements,
+     * 256 MiB over Z/2^32, 512 MiB over Z/2^64.
+     */
     public static final int MAX_LENGTH = 1 << 26;
 
     private final int party;
@@ -20,7 +23,7 @@ public final class VectorShare {
     /**
      * @param party the receiving party, {@code >= 0}
      * @param length the vector length, {@code 0..MAX_LENGTH}
-     * @param components at least one, distinct indices, each of {@code length} elements
+     * @param components at least one, distinct indices, each of {@code length} elements, all over the same ring
      * @throws IllegalArgumentException if any of the above does not hold
      */
     public VectorShare(int party, int length, List<ShareComponent> components) {
@@ -34,7 +37,12 @@ public final class VectorShare {
             throw new IllegalArgumentException("a share holds at least one component");
         }
         BitSet seen = new BitSet();
+        int ring = components.get(0).ringBits();
         for (ShareComponent c : components) {
+            if (c.ringBits() != ring) {
+                throw new IllegalArgumentException(
+                        "components over " + Rings.name(ring) + " and " + Rings.name(c.ringBits()) + " in one share");
+            }
             if (c.length() != length) {
                 throw new IllegalArgumentException(
                         "component " + c.index() + " has " + c.length() + " elements, the share " + length);
@@ -54,9 +62,14 @@ public final class VectorShare {
         return party;
     }
 
-    /** Elements per component. */
+    /** Elements per component (of {@link #ringBits()} bits each). */
     public int length() {
         return length;
+    }
+
+    /** The ring of every component: 32 for Z/2^32, 64 for Z/2^64. */
+    public int ringBits() {
+        return components.get(0).ringBits();
     }
 
     /** The components, in the order the scheme lists them for this party. Unmodifiable. */

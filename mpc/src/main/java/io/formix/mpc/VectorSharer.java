@@ -18,6 +18,10 @@ package io.formix.mpc;
  * outputs must be distinct arrays. Arguments are checked before anything is drawn or written, so a
  * refused call changes nothing.
  *
+ * <p>Z/2^32 only: a scheme over Z/2^64 has no vector sharer ({@link SharingScheme#vectorSharer()} throws
+ * {@link IllegalStateException}); share {@code long[]} vectors with {@link SharingScheme#share(long[])}
+ * and {@link SharingScheme#shareCompressed(long[])}.
+ *
  * <p>Not thread-safe: it holds cipher state and chunk buffers (about 100 KiB per random component);
  * use one per thread.
  */
