@@ -379,7 +379,7 @@ final class ComponentSharing implements SharingScheme {
                 if (byComponent[c] == null) {
                     byComponent[c] = rows[k];
                     source[c] = p;
-                } else if (!Arrays.deepEquals(new Object[] {byComponent[c]}, new Object[] {rows[k]})) {
+                } else if (!sameValues(byComponent[c], rows[k])) {
                     throw new InconsistentSharesException(
                             "parties " + source[c] + " and " + p + " disagree on component " + c + " of " + name);
                 }
@@ -392,6 +392,14 @@ final class ComponentSharing implements SharingScheme {
             }
         }
         return byComponent;
+    }
+
+    /** Whether two {@code int[]}s, or two {@code long[]}s, hold the same values. */
+    private static boolean sameValues(Object a, Object b) {
+        if (a instanceof long[] x && b instanceof long[] y) {
+            return Arrays.equals(x, y);
+        }
+        return a instanceof int[] x && b instanceof int[] y && Arrays.equals(x, y);
     }
 
     /** The sum mod 2^32 of the components {@link #pick} chose. */

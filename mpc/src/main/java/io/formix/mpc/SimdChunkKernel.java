@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * order), so the cipher's output is read once, where it lies; and explicit vectors need no alias
  * analysis, so the caller's arrays are read and written at {@code off} directly. Compared with
  * {@link ScalarChunkKernel} this removes the byte→int copy of every key stream and the two scratch
- * copies per chunk. Elements past the last whole vector are done one at a time.
+ * copies per chunk. Elements past the last whole vector are done one at a time. Over Z/2^64
+ * ({@link #shareLongs}, {@link #accumulateLongs}) the same, with {@code long} lanes of the same shape.
  *
  * <p>Loaded only by {@link ChunkKernels}, reflectively, after it has found the module; no other main
  * code may name this class, so that JVMs without the module never link it (tests name it: their JVM
