@@ -1,6 +1,5 @@
 package io.formix.bench.formix;
 
-import io.formix.cli.Main;
 import io.formix.state.ComputationRecord;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
@@ -9,8 +8,6 @@ import io.formix.transport.Transport;
 import io.formix.transport.file.FileTransport;
 import io.formix.transport.tcp.TcpOptions;
 import io.formix.transport.tcp.TcpTransport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /**
  * The whole product, measured: for each N, {@code formix network up --heavy 3 --light N} (a real
@@ -153,23 +149,23 @@ public final class FormixBenchmark {
     private static long runOnce(int n, String sealing, Path dir, String transport) throws Exception {
         boolean allMet = true;
         Path home = dir.toAbsolutePath().resolve("n" + n + "-" + sealing);
-        delete(home);
+        BenchSupport.delete(home);
         long upFloor = jvmStartMs() + fileFloorMs(home.resolve("floor"), n);
         long msgFloor = messageFloorMs(home.resolve("floor-channels"), n, transport);
-        delete(home.resolve("floor"));
-        delete(home.resolve("floor-channels"));
+        BenchSupport.delete(home.resolve("floor"));
+        BenchSupport.delete(home.resolve("floor-channels"));
         Map<String, String> env = new HashMap<>();
         env.put("FORMIX_HOME", home.toString());
         env.put("FORMIX_TRANSPORT", transport);
         env.put("NO_COLOR", "1");
-        String loadBefore = load();
+        String loadBefore = BenchSupport.load();
         HostSampler sampler = HostSampler.start();
         try {
             long t0 = System.nanoTime();
-            run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+            BenchSupport.run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
             long upMs = (System.nanoTime() - t0) / 1_000_000;
             long t1 = System.nanoTime();
-            run(
+            BenchSupport.run(
                     env,
                     "comp",
                     "propose",
@@ -191,17 +187,18 @@ public final class FormixBenchmark {
                 }
                 h1Ms = c.endedAt() - c.createdAt();
                 long pid = net.nodes(null).get(0).pid();
-                peakKb = peakRssKb(pid);
+                peakKb = BenchSupport.peakRssKb(pid);
             }
             long restartMs = -1;
             long restartPeakKb = -1;
             if (restart) {
-                run(env, "network", "down");
+                BenchSupport.run(env, "network", "down");
                 long t2 = System.nanoTime();
-                run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+                BenchSupport.run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
                 restartMs = (System.nanoTime() - t2) / 1_000_000;
                 try (NetworkDb net = NetworkDb.open(FormixHome.of(home))) {
-                    restartPeakKb = peakRssKb(net.nodes(null).get(0).pid());
+                    restartPeakKb =
+                            BenchSupport.peakRssKb(net.nodes(null).get(0).pid());
                 }
             }
             StringBuilder targets = new StringBuilder();
@@ -232,23 +229,16 @@ public final class FormixBenchmark {
                     sampler.peakFds(),
                     sampler.peakThreads(),
                     restart ? Long.toString(restartMs) : "-",
-                    loadBefore + "->" + load(),
+                    loadBefore + "->" + BenchSupport.load(),
                     targets.length() == 0 ? "-" : targets);
             return allMet ? revealMs : -revealMs;
         } finally {
             sampler.stop();
-            run(env, "network", "down");
+            BenchSupport.run(env, "network", "down");
         }
     }
 
     /** The 1-minute load average, from /proc/loadavg. */
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (Exception e) {
-            return "?";
-        }
-    }
 
     /**
      * Samples the open files ({@code /proc/<pid>/fd}) and threads of this JVM's child processes
@@ -312,18 +302,6 @@ public final class FormixBenchmark {
     private static boolean check(StringBuilder b, String name, boolean ok) {
         b.append(b.length() == 0 ? "" : " ").append(name).append(ok ? " met" : " MISSED");
         return ok;
-    }
-
-    private static void run(Map<String, String> env, String... args) {
-        CommandLine cl = Main.commandLine(env);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        if (code != 0) {
-            throw new IllegalStateException("formix " + String.join(" ", args) + " exited " + code + ": " + err + out);
-        }
     }
 
     /** A bare JVM start, what any background process costs. */
@@ -428,29 +406,6 @@ public final class FormixBenchmark {
     @FunctionalInterface
     private interface ThrowingOpen {
         Transport open(PartyId self) throws Exception;
-    }
-
-    private static long peakRssKb(long pid) throws Exception {
-        Path status = Path.of("/proc", Long.toString(pid), "status");
-        if (!Files.exists(status)) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
-    }
-
-    private static void delete(Path p) throws Exception {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-                    .forEach(x -> x.toFile().delete());
-        }
     }
 
     private FormixBenchmark() {}
