@@ -26,8 +26,11 @@ final class TcpTransports {
 
     private TcpTransports() {}
 
-    /** {@code maxBytes}: the largest message each node's endpoint sends or accepts. */
-    static TransportFactory factory(NetworkDb net, ToIntFunction<PartyId> maxBytes) {
+    /**
+     * {@code sendBytes}: the largest message any node sends (what a heavy node accepts);
+     * {@code receiveBytes}: the largest message each node's endpoint accepts.
+     */
+    static TransportFactory factory(NetworkDb net, int sendBytes, ToIntFunction<PartyId> receiveBytes) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Function<PartyId, InetSocketAddress> resolver = peer -> net.node(peer)
                 .filter(r -> r.tcpPort() > 0)
@@ -41,7 +44,7 @@ final class TcpTransports {
                         self,
                         new InetSocketAddress(loopback, 0),
                         resolver,
-                        options.withMaxMessageBytes(maxBytes.applyAsInt(self)));
+                        options.withMaxMessageBytes(sendBytes).withMaxReceiveBytes(receiveBytes.applyAsInt(self)));
             }
 
             @Override

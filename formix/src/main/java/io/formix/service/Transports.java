@@ -152,12 +152,15 @@ final class Transports {
                 heavy.add(r.uid());
             }
         });
-        ToIntFunction<PartyId> maxBytes = self -> sealed
+        // Every node sends up to what a heavy node accepts (a light node's share of a long vector);
+        // a light node accepts only what the protocol ever sends it.
+        ToIntFunction<PartyId> receiveBytes = self -> sealed
                 ? MessageLimits.sealedMaxMessageBytes(heavy.contains(self))
                 : MessageLimits.maxMessageBytes(heavy.contains(self));
+        int sendBytes = sealed ? MessageLimits.sealedMaxMessageBytes(true) : MessageLimits.maxMessageBytes(true);
         String name = home.transport();
         if (name.equals("tcp")) {
-            return TcpTransports.factory(net, maxBytes);
+            return TcpTransports.factory(net, sendBytes, receiveBytes);
         }
         Path root = home.dataDir();
         Duration rescan = Duration.ofMillis(Math.max(1_000, Math.min(60_000, hosted.size() * 60L)));
@@ -171,7 +174,8 @@ final class Transports {
                 // was planted and must not take the number of the sender's real message.
                 FileTransport.Builder b = FileTransport.builder(root, self)
                         .rescanInterval(rescan)
-                        .maxMessageBytes(maxBytes.applyAsInt(self))
+                        .maxMessageBytes(sendBytes)
+                        .maxReceiveBytes(receiveBytes.applyAsInt(self))
                         .corruptKeepsNumber(sealed)
                         .stateDir(home.files().nodeDir(self).resolve("transport"));
                 if (syftbox != null) {

@@ -73,7 +73,8 @@ class SealedTransportsTest {
             List<String> heavyLog = new CopyOnWriteArrayList<>();
             try (Transport heavy = f.open(HEAVY, heavyLog::add);
                     Transport light = f.open(LIGHT, text -> {})) {
-                assertTrue(light.maxMessageBytes() >= MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes() + "");
+                assertTrue(light.maxReceiveBytes() >= MessageLimits.MAX_TO_LIGHT, light.maxReceiveBytes() + "");
+                assertTrue(light.maxMessageBytes() >= MessageLimits.MAX_TO_HEAVY, light.maxMessageBytes() + "");
                 assertTrue(heavy.maxMessageBytes() >= MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes() + "");
 
                 byte[] largest = new byte[MessageLimits.MAX_TO_LIGHT];

@@ -58,8 +58,12 @@ class TransportBoundsTest {
         writeHeaderOnly(HEAVY.uid(), LIGHT.uid(), MessageLimits.MAX_TO_LIGHT + 1L);
         try (Transport heavy = f.open(HEAVY.uid());
                 Transport light = f.open(LIGHT.uid())) {
-            assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes());
-            assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes());
+            assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxReceiveBytes());
+            assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxReceiveBytes());
+            assertEquals(
+                    MessageLimits.MAX_TO_HEAVY,
+                    light.maxMessageBytes(),
+                    "a light node sends what a heavy node accepts");
             CorruptMessageException h =
                     assertThrows(CorruptMessageException.class, () -> heavy.receiveAny(Duration.ofSeconds(5)));
             assertTrue(h.getMessage().contains("exceeds the maximum of " + MessageLimits.MAX_TO_HEAVY), h.getMessage());
@@ -76,8 +80,9 @@ class TransportBoundsTest {
         TransportFactory f = Transports.factory(main("tcp"), null, List.of(HEAVY, LIGHT));
         try (Transport heavy = f.open(HEAVY.uid());
                 Transport light = f.open(LIGHT.uid())) {
-            assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxMessageBytes());
-            assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxMessageBytes());
+            assertEquals(MessageLimits.MAX_TO_HEAVY, heavy.maxReceiveBytes());
+            assertEquals(MessageLimits.MAX_TO_LIGHT, light.maxReceiveBytes());
+            assertEquals(MessageLimits.MAX_TO_HEAVY, light.maxMessageBytes());
         }
     }
 }

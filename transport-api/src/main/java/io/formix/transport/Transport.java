@@ -54,8 +54,8 @@ import java.util.Optional;
  *
  * <h2>Size</h2>
  * Payloads hold 0 to {@link #maxMessageBytes()} bytes. A larger send fails with
- * {@link MessageTooLargeException} before anything is written; an incoming length above the bound
- * is rejected before anything is allocated.
+ * {@link MessageTooLargeException} before anything is written; an incoming length above
+ * {@link #maxReceiveBytes()} (by default the same bound) is rejected before anything is allocated.
  *
  * <h2>Threads</h2>
  * All methods are thread-safe. Concurrent {@code send}s to the same party are serialised; each is
@@ -112,8 +112,17 @@ public interface Transport extends AutoCloseable {
      */
     Optional<Message> receiveAny(Duration timeout) throws IOException, InterruptedException;
 
-    /** The largest payload, in bytes, this transport sends or accepts. */
+    /** The largest payload, in bytes, this transport sends (and accepts, unless {@link #maxReceiveBytes} is smaller). */
     int maxMessageBytes();
+
+    /**
+     * The largest payload, in bytes, this transport accepts: an incoming length above it is rejected
+     * before anything is allocated. By default {@link #maxMessageBytes()}; smaller for a party that
+     * sends large messages but must only ever receive small ones.
+     */
+    default int maxReceiveBytes() {
+        return maxMessageBytes();
+    }
 
     /** Whether messages survive a restart of either side (see the class documentation). */
     boolean isDurable();

@@ -77,6 +77,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     private final StateDir stateDir;
     private final PartyId self;
     private final int maxMessageBytes;
+    private final int maxReceiveBytes;
     private final boolean durable;
     private final FileOps ops;
     private final StateFiles state;
@@ -102,6 +103,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         this.stateDir = stateDir;
         this.self = b.self;
         this.maxMessageBytes = b.maxMessageBytes;
+        this.maxReceiveBytes = b.maxReceiveBytes < 0 ? b.maxMessageBytes : b.maxReceiveBytes;
         this.durable = b.durable;
         this.ops = b.ops;
         this.state = new StateFiles(b.durable);
@@ -130,7 +132,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
                 root,
                 b.layout,
                 self,
-                new InboundChannel.Settings(b.maxMessageBytes, b.clock, b.stableWindow, b.corruptKeepsNumber),
+                new InboundChannel.Settings(maxReceiveBytes, b.clock, b.stableWindow, b.corruptKeepsNumber),
                 state,
                 stateDir,
                 stats,
@@ -150,6 +152,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         private final Path root;
         private final PartyId self;
         private int maxMessageBytes = FrameCodec.DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxReceiveBytes = -1;
         private boolean durable;
         private Duration rescanInterval = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
@@ -165,12 +168,27 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             this.self = Objects.requireNonNull(self, "self");
         }
 
-        /** Largest payload sent or accepted; default {@link FrameCodec#DEFAULT_MAX_MESSAGE_BYTES}. */
+        /**
+         * Largest payload sent, and accepted unless {@link #maxReceiveBytes} is set; default
+         * {@link FrameCodec#DEFAULT_MAX_MESSAGE_BYTES}.
+         */
         public Builder maxMessageBytes(int max) {
             if (max < 0) {
                 throw new IllegalArgumentException("maxMessageBytes must be >= 0, got " + max);
             }
             this.maxMessageBytes = max;
+            return this;
+        }
+
+        /**
+         * Largest payload accepted, when it differs from the largest sent (a party that sends large
+         * messages but must only ever receive small ones); default: {@link #maxMessageBytes}.
+         */
+        public Builder maxReceiveBytes(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxReceiveBytes must be >= 0, got " + max);
+            }
+            this.maxReceiveBytes = max;
             return this;
         }
 
@@ -363,6 +381,11 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
     @Override
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    @Override
+    public int maxReceiveBytes() {
+        return maxReceiveBytes;
     }
 
     /** Always true: messages and numbering survive restarts (see {@link Builder#durable} for power loss). */

@@ -166,6 +166,24 @@ class SenderTest extends JimfsChannelFixture {
         assertEquals(FrameCodec.HEADER_BYTES, 8);
     }
 
+    @Test
+    void aPartyMaySendMoreThanItAccepts() throws Exception {
+        FileTransport a =
+                open(FileTransport.builder(root, A).maxMessageBytes(64).maxReceiveBytes(16));
+        assertEquals(64, a.maxMessageBytes());
+        assertEquals(16, a.maxReceiveBytes());
+        a.send(B, new byte[64]);
+        assertEquals(8 + 64, Files.size(ab.resolve("00000000.msg")));
+        FileTransport b = open(FileTransport.builder(root, B).maxMessageBytes(64));
+        b.send(A, new byte[17]);
+        io.formix.transport.CorruptMessageException e = assertThrows(
+                io.formix.transport.CorruptMessageException.class, () -> a.receive(B, Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("exceeds the maximum of 16"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FileTransport.builder(root, A).maxReceiveBytes(-1));
+    }
+
     /** Real operations, except where a test plants a failure. */
     static final class FailingOps implements FileOps {
         volatile IOException failWrite;

@@ -129,6 +129,7 @@ public final class SealingTransport implements Transport {
     private final RejectionListener listener;
     private final int replayMemory;
     private final int maxMessageBytes;
+    private final int maxReceiveBytes;
     private final ConcurrentHashMap<PartyId, SendChannel> sending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PartyId, ReentrantLock> receiving = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PartyId, ReplayState> replay = new ConcurrentHashMap<>();
@@ -152,7 +153,7 @@ public final class SealingTransport implements Transport {
         this.listener = b.listener;
         this.replayMemory = b.replayMemory;
         this.sealer = new Sealer(b.network, self, b.keys.identity(), b.directory, b.clock, b.padTo);
-        this.opener = new Opener(b.network, self, b.keys, b.directory, b.clock, b.keyGrace, b.inner.maxMessageBytes());
+        this.opener = new Opener(b.network, self, b.keys, b.directory, b.clock, b.keyGrace, b.inner.maxReceiveBytes());
         long room = (long) b.inner.maxMessageBytes() - Envelope.MAX_OVERHEAD;
         long max = (b.padTo > 0 ? room / b.padTo * b.padTo : room) - Padding.PREFIX;
         if (max < 0) {
@@ -160,6 +161,7 @@ public final class SealingTransport implements Transport {
                     + " bytes leaves no room for a sealed message");
         }
         this.maxMessageBytes = (int) max;
+        this.maxReceiveBytes = (int) Math.max(0, Math.min(max, (long) b.inner.maxReceiveBytes() - MAX_OVERHEAD_BYTES));
     }
 
     /**
@@ -432,6 +434,12 @@ public final class SealingTransport implements Transport {
     @Override
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /** The largest payload accepted: the wrapped transport's less {@link #MAX_OVERHEAD_BYTES}. */
+    @Override
+    public int maxReceiveBytes() {
+        return maxReceiveBytes;
     }
 
     @Override

@@ -250,7 +250,7 @@ final class DirectoryConnector implements Connector {
             }
             done();
             c.writeControl(Hello.accept(), null);
-            c.setFrameLimit(owner.options().maxMessageBytes());
+            c.setFrameLimit(owner.options().maxReceiveBytes());
             Link link = owner.link(hello.from());
             AckChannel ack = new AckChannel(c, owner.loop());
             ackChannels.add(ack);

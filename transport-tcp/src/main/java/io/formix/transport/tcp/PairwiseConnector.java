@@ -132,7 +132,7 @@ final class PairwiseConnector implements Connector {
             }
             FramedConnection c;
             try {
-                c = new FramedConnection(owner.loop(), s, owner.options().maxMessageBytes());
+                c = new FramedConnection(owner.loop(), s, owner.options().maxReceiveBytes());
                 owner.track(c);
             } catch (IOException e) {
                 Dialer.closeQuietly(s);
@@ -242,7 +242,7 @@ final class PairwiseConnector implements Connector {
             attempts = 0;
             backoff.reset();
             FramedConnection c =
-                    new FramedConnection(owner.loop(), ch, owner.options().maxMessageBytes());
+                    new FramedConnection(owner.loop(), ch, owner.options().maxReceiveBytes());
             owner.track(c);
             read(link, c, () -> {
                 if (!owner.isClosed()) {

@@ -9,8 +9,9 @@ import java.util.Objects;
  * need with the {@code with*} methods.
  *
  * <ul>
- *   <li>{@code maxMessageBytes} (64 MiB): largest payload sent or accepted; a longer incoming
- *       length prefix closes that connection before anything is allocated.
+ *   <li>{@code maxMessageBytes} (64 MiB): largest payload sent, and accepted unless
+ *       {@code maxReceiveBytes} says otherwise; a longer incoming length prefix closes that
+ *       connection before anything is allocated.
  *   <li>{@code connectTimeout} (30 s): how long a {@code send} waits for a connection to its peer
  *       before it fails with {@link io.formix.transport.PeerUnavailableException}.
  *   <li>{@code backoffInitial} (10 ms) and {@code backoffMax} (1 s): the delay between connection
@@ -35,6 +36,7 @@ public final class TcpOptions {
     private final long inboxBytesPerPeer;
     private final Duration helloTimeout;
     private final int maxInboundConnections;
+    private final int maxReceiveBytes;
 
     private TcpOptions(
             int maxMessageBytes,
@@ -43,9 +45,10 @@ public final class TcpOptions {
             Duration backoffMax,
             long inboxBytesPerPeer,
             Duration helloTimeout,
-            int maxInboundConnections) {
-        if (maxMessageBytes < 0) {
-            throw new IllegalArgumentException("maxMessageBytes must be >= 0");
+            int maxInboundConnections,
+            int maxReceiveBytes) {
+        if (maxMessageBytes < 0 || maxReceiveBytes < 0) {
+            throw new IllegalArgumentException("maxMessageBytes and maxReceiveBytes must be >= 0");
         }
         if (maxInboundConnections < 1) {
             throw new IllegalArgumentException("maxInboundConnections must be >= 1");
@@ -67,6 +70,7 @@ public final class TcpOptions {
         this.inboxBytesPerPeer = inboxBytesPerPeer;
         this.helloTimeout = helloTimeout;
         this.maxInboundConnections = maxInboundConnections;
+        this.maxReceiveBytes = maxReceiveBytes;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -85,27 +89,78 @@ public final class TcpOptions {
                 Duration.ofSeconds(1),
                 16L * 1024 * 1024,
                 Duration.ofSeconds(10),
-                4096);
+                4096,
+                FrameCodec.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
+    /** Sets the largest payload sent, and the largest accepted too (set that apart with {@link #withMaxReceiveBytes}). */
     public TcpOptions withMaxMessageBytes(int v) {
         return new TcpOptions(
-                v, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+                v,
+                connectTimeout,
+                backoffInitial,
+                backoffMax,
+                inboxBytesPerPeer,
+                helloTimeout,
+                maxInboundConnections,
+                v);
+    }
+
+    /**
+     * Sets the largest payload accepted, when it differs from the largest sent (a party that sends
+     * large messages but must only ever receive small ones). Set it after {@link #withMaxMessageBytes}.
+     */
+    public TcpOptions withMaxReceiveBytes(int v) {
+        return new TcpOptions(
+                maxMessageBytes,
+                connectTimeout,
+                backoffInitial,
+                backoffMax,
+                inboxBytesPerPeer,
+                helloTimeout,
+                maxInboundConnections,
+                v);
+    }
+
+    /** The largest payload accepted: a longer incoming length prefix closes the connection. */
+    public int maxReceiveBytes() {
+        return maxReceiveBytes;
     }
 
     public TcpOptions withConnectTimeout(Duration v) {
         return new TcpOptions(
-                maxMessageBytes, v, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+                maxMessageBytes,
+                v,
+                backoffInitial,
+                backoffMax,
+                inboxBytesPerPeer,
+                helloTimeout,
+                maxInboundConnections,
+                maxReceiveBytes);
     }
 
     public TcpOptions withBackoff(Duration initial, Duration max) {
         return new TcpOptions(
-                maxMessageBytes, connectTimeout, initial, max, inboxBytesPerPeer, helloTimeout, maxInboundConnections);
+                maxMessageBytes,
+                connectTimeout,
+                initial,
+                max,
+                inboxBytesPerPeer,
+                helloTimeout,
+                maxInboundConnections,
+                maxReceiveBytes);
     }
 
     public TcpOptions withInboxBytesPerPeer(long v) {
         return new TcpOptions(
-                maxMessageBytes, connectTimeout, backoffInitial, backoffMax, v, helloTimeout, maxInboundConnections);
+                maxMessageBytes,
+                connectTimeout,
+                backoffInitial,
+                backoffMax,
+                v,
+                helloTimeout,
+                maxInboundConnections,
+                maxReceiveBytes);
     }
 
     public TcpOptions withHelloTimeout(Duration v) {
@@ -116,13 +171,21 @@ public final class TcpOptions {
                 backoffMax,
                 inboxBytesPerPeer,
                 v,
-                maxInboundConnections);
+                maxInboundConnections,
+                maxReceiveBytes);
     }
 
     /** Directory mode: the most inbound connections established at once; see the class documentation. */
     public TcpOptions withMaxInboundConnections(int v) {
         return new TcpOptions(
-                maxMessageBytes, connectTimeout, backoffInitial, backoffMax, inboxBytesPerPeer, helloTimeout, v);
+                maxMessageBytes,
+                connectTimeout,
+                backoffInitial,
+                backoffMax,
+                inboxBytesPerPeer,
+                helloTimeout,
+                v,
+                maxReceiveBytes);
     }
 
     public int maxInboundConnections() {

@@ -257,6 +257,11 @@ public final class TcpTransport implements Transport {
         return options.maxMessageBytes();
     }
 
+    @Override
+    public int maxReceiveBytes() {
+        return options.maxReceiveBytes();
+    }
+
     /** Always false: see the class documentation for what survives a restart. */
     @Override
     public boolean isDurable() {
