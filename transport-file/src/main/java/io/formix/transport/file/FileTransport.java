@@ -474,7 +474,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             try {
                 ch.reject(m.sequence(), reason);
             } finally {
-                ch.dirty.set(true); // look again at the same number at the next receive
+                inbound.markDirty(ch); // look again at the same number at the next receive
             }
         } finally {
             lifecycle.readLock().unlock();
