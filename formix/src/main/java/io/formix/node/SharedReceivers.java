@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * The receive path of a host's light nodes: a fixed number of worker threads and one dispatcher
  * thread serve every node whose transport says when a message may have arrived ({@link
  * TransportFactory.Arrivals}), however many nodes the host runs, instead of a receiver thread per
- * node (ten thousand threads waking together, and every garbage collection walking their stacks).
+ * node (ten thousand threads waking together, every garbage collection walking their stacks).
  *
  * <ul>
  *   <li><b>Signals.</b> The transport's arrival listener (on the shared file watcher's thread), the
@@ -32,19 +32,17 @@ import java.util.function.Consumer;
  *   <li><b>Turns.</b> A worker takes the next ready node and, under the node's serving lock,
  *       receives without waiting ({@code receiveAny(ZERO)}) and hands each message to the node
  *       (which handles it under its own lock), at most {@link #BATCH} per turn. A node with more
- *       goes to the back of the queue: no node waits behind another's backlog for more than one
- *       batch per node ahead of it.
+ *       goes to the back of the queue: no node waits for more than one batch per node ahead of it.
  *   <li><b>No lost wake-up.</b> A turn clears the node's pending flag before its first receive, and
  *       after the turn the node queues again if the flag was set meanwhile: a signal during a turn
  *       is either seen by that turn's receives or gives the node another turn.
- *   <li><b>Back-pressure.</b> A message is read only when a worker is free; until then it waits in
- *       the transport (a file), never in a queue of ours.
+ *   <li><b>Back-pressure.</b> A message is read only when a worker is free: it waits in its file.
  *   <li><b>Failures.</b> A receive that fails (a folder where a message file belongs, a vanished
  *       data dir) is logged once per distinct reason and the node is not served again until its
  *       wait is over ({@link FailureBackoff}, 50 ms doubling to 5 s); then the dispatcher signals it.
  *   <li><b>Safety net.</b> Every {@code sweep} every node is signalled: one non-blocking receive
  *       each, in which the file transport runs its periodic rescan, so a message whose event was
- *       lost is still read. Its cost is one receive per node per sweep, nothing when idle between.
+ *       lost is still read (one cheap receive per node per sweep).
  * </ul>
  *
  * <p>Thread-safe. With {@code workers} 0 no thread is started: a test drives the turns with {@link
@@ -68,7 +66,6 @@ final class SharedReceivers implements AutoCloseable {
     private final LinkedBlockingQueue<Member> ready = new LinkedBlockingQueue<>();
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private final Set<Member> backingOff = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean started = new AtomicBoolean();
     private final List<Thread> running = new ArrayList<>();
     private final Object wake = new Object();
     private volatile boolean closed;
@@ -111,7 +108,7 @@ final class SharedReceivers implements AutoCloseable {
         }
     }
 
-    /** Serves the next ready node on the calling thread; false if none was ready. For tests. */
+    /** Serves the next ready node on the calling thread; false if none was ready (tests). */
     boolean serveNext() {
         Member m = ready.poll();
         if (m == null) {
@@ -199,7 +196,7 @@ final class SharedReceivers implements AutoCloseable {
     }
 
     private synchronized void startThreads() {
-        if (workers == 0 || closed || !started.compareAndSet(false, true)) {
+        if (workers == 0 || closed || !running.isEmpty()) {
             return;
         }
         for (int i = 0; i < workers; i++) {
@@ -209,6 +206,7 @@ final class SharedReceivers implements AutoCloseable {
         running.forEach(Thread::start);
     }
 
+    /** A worker: never ends before {@link #close()} (a dead worker would leave the others to do its share). */
     private void work() {
         while (!closed) {
             try {
@@ -217,7 +215,9 @@ final class SharedReceivers implements AutoCloseable {
                     serve(m);
                 }
             } catch (InterruptedException e) {
-                return;
+                // never interrupted on purpose: close() ends the loop
+            } catch (RuntimeException | Error e) {
+                System.err.println("formix host: a shared receiver's turn failed: " + e);
             }
         }
     }
