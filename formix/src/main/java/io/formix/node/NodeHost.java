@@ -53,7 +53,9 @@ public final class NodeHost implements AutoCloseable {
     }
 
     private static final long RECEIVER_STACK = 256 * 1024;
-    private static final int STARTERS = 8;
+    /** Nodes opened at once ({@code -Dformix.host.starters=N}): opening is mostly waiting for the disk. */
+    private static final int STARTERS = Math.max(1, Integer.getInteger("formix.host.starters", 8));
+
     private static final int SENDERS = 8;
 
     private final HostServices services;
