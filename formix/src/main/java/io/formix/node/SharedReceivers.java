@@ -57,7 +57,7 @@ final class SharedReceivers implements AutoCloseable {
     private static final long RETRY_CHECK_MS = 50;
 
     /** Worker threads of a host unless {@code -Dformix.host.receivers=N} says otherwise. */
-    static final int DEFAULT_WORKERS = 4;
+    static final int DEFAULT_WORKERS = 16;
 
     private final int workers;
     private final Clock clock;
@@ -78,7 +78,7 @@ final class SharedReceivers implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** The number of workers configured for this process ({@code -Dformix.host.receivers}, default 4). */
+    /** The number of workers configured for this process ({@code -Dformix.host.receivers}, default 16). */
     static int configuredWorkers() {
         return Math.max(1, Integer.getInteger("formix.host.receivers", DEFAULT_WORKERS));
     }
