@@ -23,9 +23,11 @@ import java.util.concurrent.Future;
 
 /**
  * Runs one or many nodes in this process. Each hosted node keeps its own identity, transport
- * endpoint, {@code node.db} and {@code node.log}; the host gives each a receiver thread (small
- * stack) and drives all of them from one shared ticker thread ({@link HostTicker}: deadlines,
- * proposals, approvals).
+ * endpoint, {@code node.db} and {@code node.log}. Light nodes whose transport says when a message
+ * arrives (files) are served by a fixed number of shared receiver threads ({@link SharedReceivers}),
+ * however many the host runs; a heavy node, or a node over a transport that cannot say (tcp,
+ * memory), gets a receiver thread of its own (small stack). One shared ticker thread drives them all
+ * ({@link HostTicker}: deadlines, proposals, approvals).
  * The host records its pid and start time for its nodes in {@code network.db} and clears them on
  * close; a {@code node stop} of some of its nodes is noticed through {@code stop_requested}.
  *
@@ -51,7 +53,9 @@ public final class NodeHost implements AutoCloseable {
     }
 
     private static final long RECEIVER_STACK = 256 * 1024;
-    private static final int STARTERS = 8;
+    /** Nodes opened at once ({@code -Dformix.host.starters=N}): opening is mostly waiting for the disk. */
+    private static final int STARTERS = Math.max(1, Integer.getInteger("formix.host.starters", 8));
+
     private static final int SENDERS = 8;
 
     private final HostServices services;
@@ -68,8 +72,11 @@ public final class NodeHost implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** A hosted node and its receiver thread. */
-    record Running(Node node, Thread receiver) {}
+    /** The shared receive path of the light nodes (threads started with the first node it serves). */
+    private final SharedReceivers receivers;
+
+    /** A hosted node and what receives its messages. */
+    record Running(Node node, NodeReceiver receiver) {}
 
     private NodeHost(HostServices services, TransportFactory transports, Settings settings) {
         this.services = services;
@@ -80,6 +87,11 @@ public final class NodeHost implements AutoCloseable {
                 settings.openLightStores(), LightStorePool.DEFAULT_IDLE_MS, services.clock()::millis);
         this.ticker = new HostTicker(
                 services, nodes, stops, lightStores, daemon("formix-ticker"), daemon("formix-light-ticks"));
+        this.receivers = new SharedReceivers(
+                SharedReceivers.configuredWorkers(),
+                services.clock(),
+                settings.receivePoll(),
+                daemon("formix-receiver"));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -193,15 +205,22 @@ public final class NodeHost implements AutoCloseable {
             throw e;
         }
         Node node = opened;
-        ReceiveLoop loop = new ReceiveLoop(
-                node,
-                node.receivePoll(settings.receivePoll()),
-                services.clock(),
-                node::deliver,
-                node.log::warn,
-                node::awaitStop);
-        Thread receiver = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
-        receiver.setDaemon(true);
+        TransportFactory.Arrivals arrivals = node instanceof LightNode ? transports.arrivals(r.uid(), t) : null;
+        NodeReceiver receiver;
+        if (arrivals != null) {
+            receiver = receivers.member(node, arrivals, node::deliver, node.log::warn);
+        } else {
+            ReceiveLoop loop = new ReceiveLoop(
+                    node,
+                    node.receivePoll(settings.receivePoll()),
+                    services.clock(),
+                    node::deliver,
+                    node.log::warn,
+                    node::awaitStop);
+            Thread thread = new Thread(null, loop, "node-" + r.uid(), RECEIVER_STACK);
+            thread.setDaemon(true);
+            receiver = NodeReceiver.of(thread);
+        }
         nodes.put(r.uid(), new Running(node, receiver));
     }
 
@@ -255,6 +274,7 @@ public final class NodeHost implements AutoCloseable {
         }
         stopping.forEach(stops::joinReceiver);
         stopping.forEach(HostStops::closeNode);
+        receivers.close();
         services.senders().shutdownNow();
         ticker.shutdownLightTicks();
         lightStores.close();

@@ -41,6 +41,28 @@ public interface TransportFactory {
         return open(self);
     }
 
+    /**
+     * How the host hears that the endpoint {@code opened} of {@code self} may have a message to
+     * receive, so that a few shared threads serve all its light nodes ({@link SharedReceivers})
+     * instead of a receiver thread each; null when the backend cannot tell (the node then gets a
+     * receiver thread of its own). The file backend tells.
+     */
+    default Arrivals arrivals(PartyId self, Transport opened) {
+        return null;
+    }
+
+    /** Where an endpoint signals that a message may have arrived. */
+    @FunctionalInterface
+    interface Arrivals {
+        /**
+         * Calls {@code listener} (which never blocks) whenever a message may have become
+         * receivable, until replaced; null stops it. Calls may be spurious, and a message the
+         * backend only finds by its periodic rescan may come without one: the rescan runs in a
+         * receive, so the host also receives from every node at least once per receive poll.
+         */
+        void listen(Runnable listener);
+    }
+
     /** Called once after {@link #open} for a node, so backends can publish an address. */
     default void opened(PartyId self, Transport transport) {}
 

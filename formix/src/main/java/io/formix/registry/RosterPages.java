@@ -170,13 +170,28 @@ public final class RosterPages {
     Optional<NodeDescriptor> verify(byte[] doc, NetworkDescriptor nd, PartyId uid, long lastSeq)
             throws DocumentRejectedException {
         Integer p = pageOf.get(uid);
+        String digest = DescriptorCache.digest(doc);
+        if (network.equals(nd.networkId())) {
+            Optional<NodeDescriptor> known = DescriptorCache.known(digest, network, entry(uid), uid, lastSeq);
+            if (known.isPresent()) {
+                return known; // these bytes verified before, and still match the roster's entry
+            }
+        }
         Roster page = pages.get(p == null ? 0 : p);
-        return NodeDescriptor.verify(doc, nd, page, lastSeq).filter(d -> d.uid().equals(uid) && p != null);
+        Optional<NodeDescriptor> d = NodeDescriptor.verify(doc, nd, page, lastSeq)
+                .filter(x -> x.uid().equals(uid) && p != null);
+        d.ifPresent(x -> DescriptorCache.verified(digest, x));
+        return d;
     }
 
     /** Whether a descriptor is validly self-signed for this network (whether or not it is admitted). */
     static boolean selfSigned(byte[] doc, NetworkDescriptor nd, RosterPages roster) throws DocumentRejectedException {
+        String digest = DescriptorCache.digest(doc);
+        if (DescriptorCache.knownSelfSigned(digest, nd.networkId())) {
+            return true;
+        }
         NodeDescriptor.verify(doc, nd, roster.pages.get(0), -1);
+        DescriptorCache.selfSigned(digest, nd.networkId());
         return true;
     }
 }

@@ -138,6 +138,11 @@ final class Transports {
             }
 
             @Override
+            public TransportFactory.Arrivals arrivals(PartyId self, Transport opened) {
+                return plain.arrivals(self, inner.getOrDefault(self, opened));
+            }
+
+            @Override
             public void prepare(Collection<NodeRecord> nodes, Collection<NodeRecord> all) throws IOException {
                 plain.prepare(nodes, all);
             }
@@ -182,6 +187,11 @@ final class Transports {
                     b.layout(syftbox.layout(net.nodes(null), self)); // the nodes known now
                 }
                 return b.open();
+            }
+
+            @Override
+            public TransportFactory.Arrivals arrivals(PartyId self, Transport opened) {
+                return opened instanceof FileTransport f ? f::onArrival : null;
             }
 
             @Override

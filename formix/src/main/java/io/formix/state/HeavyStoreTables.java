@@ -86,6 +86,25 @@ final class HeavyStoreTables {
     /** Reads column 1 as a node uid. */
     static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
 
+    /** The invited list last parsed, and its set: every share reads its computation's row again. */
+    private record Parsed(String text, java.util.SortedSet<PartyId> set) {}
+
+    private static volatile Parsed lastInvited;
+
+    /**
+     * The invited lights of {@code text} as a new sorted set. Parsing ten thousand uids per share
+     * (10,000 shares per computation) cost seconds of a heavy node's time; the same text as last
+     * time is copied from the set parsed then (a sorted copy, no comparison).
+     */
+    static TreeSet<PartyId> invited(String text) {
+        Parsed p = lastInvited;
+        if (p == null || !p.text().equals(text)) {
+            p = new Parsed(text, java.util.Collections.unmodifiableSortedSet(new TreeSet<>(StoreFiles.split(text))));
+            lastInvited = p;
+        }
+        return new TreeSet<>(p.set());
+    }
+
     /** Reads a row of {@link #COLUMNS} into an entry. */
     static Entry readEntry(ResultSet rs) throws SQLException {
         String fin = rs.getString(12);
@@ -99,7 +118,7 @@ final class HeavyStoreTables {
                 rs.getLong(7),
                 rs.getLong(8),
                 List.copyOf(StoreFiles.split(rs.getString(9))),
-                new TreeSet<>(StoreFiles.split(rs.getString(10))),
+                invited(rs.getString(10)),
                 State.parse(rs.getString(11)),
                 fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
                 rs.getString(13),

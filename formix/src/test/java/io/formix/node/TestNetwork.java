@@ -46,6 +46,13 @@ final class TestNetwork implements AutoCloseable {
         return h;
     }
 
+    /** Starts {@code nodes} in one host whose light nodes share its receiver threads. */
+    NodeHost startShared(List<NodeRecord> nodes) throws IOException {
+        NodeHost h = NodeHost.start(home, hostDb, new SignallingMemory(memory), Clock.systemUTC(), nodes, FAST);
+        hosts.add(h);
+        return h;
+    }
+
     NodeHost startAll() throws IOException {
         return start(cliDb.nodes(null));
     }

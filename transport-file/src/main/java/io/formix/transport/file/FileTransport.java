@@ -497,11 +497,26 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
             try {
                 ch.reject(m.sequence(), reason);
             } finally {
-                ch.dirty.set(true); // look again at the same number at the next receive
+                inbound.markDirty(ch); // look again at the same number at the next receive
             }
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /**
+     * Calls {@code listener} each time a message may have become receivable: a file-system event in
+     * an inbound channel or in the root that concerns this party, or events lost (an overflow). It
+     * runs on the shared watcher's thread and must only set flags or enqueue, never block or call
+     * back into this transport. Spurious calls happen; so may a missing one when no event came (a
+     * channel whose watch could not be registered, a folder on a file system without events):
+     * such messages are found by the periodic rescan, which runs inside {@code receive}, so a
+     * caller serving the transport this way still calls {@code receiveAny(Duration.ZERO)} at least
+     * once per {@link Builder#rescanInterval rescan interval}. One listener at a time (a later call
+     * replaces it; null removes it); none after {@link #close()}.
+     */
+    public void onArrival(Runnable listener) {
+        doorbell.listen(listener);
     }
 
     @Override

@@ -56,6 +56,9 @@ final class InboundChannel {
     /** Set by watch events and rescans; cleared before a poll so no event is lost. */
     final AtomicBoolean dirty = new AtomicBoolean(true);
 
+    /** Whether the channel is on its transport's queue of channels to look at ({@code InboundChannels}). */
+    final AtomicBoolean queued = new AtomicBoolean();
+
     final PartyId from;
     final Path dir;
     private final String name;

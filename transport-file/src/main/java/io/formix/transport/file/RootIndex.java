@@ -63,8 +63,12 @@ final class RootIndex {
 
     /** Receiver → its subscribers (normally one transport per party per JVM). */
     private final Map<PartyId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
-    /** Names reported by events since the last refresh, re-read one by one. */
-    private final Set<String> changed = ConcurrentHashMap.newKeySet();
+    /**
+     * Names reported by events since the last refresh, re-read one by one (a queue, drained by each
+     * refresh: a set that once held a burst of thousands kept its capacity, and every refresh of
+     * every transport walked it).
+     */
+    private final java.util.Queue<String> changed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Overflows and ends of the root watch so far. */
     private final AtomicLong gaps = new AtomicLong();
 
@@ -179,8 +183,11 @@ final class RootIndex {
         if (!listed || gap || age > maxAgeNanos || (unwatched && age > unwatchedMaxAgeNanos)) {
             list();
         }
-        for (String name : changed) {
-            changed.remove(name);
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String name = changed.poll(); name != null; name = changed.poll()) {
+            names.add(name);
+        }
+        for (String name : names) {
             String[] p = parse(name);
             if (Files.exists(root.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
                 put(p[0], p[1]);

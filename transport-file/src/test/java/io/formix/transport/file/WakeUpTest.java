@@ -46,6 +46,31 @@ class WakeUpTest {
     }
 
     @Test
+    void anArrivalListenerHearsOfEachMessageSoNoReceiveNeedsToWait(@TempDir Path root) throws Exception {
+        FileTransport a =
+                later(FileTransport.builder(root, A).rescanInterval(NEVER).open());
+        FileTransport b =
+                later(FileTransport.builder(root, B).rescanInterval(NEVER).open());
+        java.util.concurrent.Semaphore rings = new java.util.concurrent.Semaphore(0);
+        b.onArrival(rings::release);
+        for (int i = 0; i < 3; i++) {
+            a.send(B, numbered(i, 8));
+            // Only ever non-blocking receives, each after a ring: the message is found that way.
+            Message m = null;
+            while (m == null) {
+                assertTrue(rings.tryAcquire(20, TimeUnit.SECONDS), "no ring for message " + i);
+                m = b.receiveAny(Duration.ZERO).orElse(null);
+            }
+            assertEquals(i, number(m.payload()));
+        }
+        b.onArrival(null);
+        rings.drainPermits();
+        a.send(B, numbered(3, 8));
+        assertEquals(3, number(b.receiveAny(WAIT).orElseThrow().payload()));
+        assertEquals(0, rings.availablePermits(), "a removed listener hears nothing");
+    }
+
+    @Test
     void allTransportsOnAFileSystemShareOneWatcher() throws Exception {
         FileSystem fs = later(TestFiles.jimfs());
         Path root = fs.getPath("/r");
