@@ -104,7 +104,9 @@ final class HeavyIntake {
         if (facts.get().myIndex() == 1) {
             progress.put(facts.get().id(), r.size());
         }
-        if (r.containsAll(facts.get().invited())) {
+        // the size test first: containsAll over every invited light on every share is O(N²) per computation
+        if (r.size() >= facts.get().invited().size()
+                && r.containsAll(facts.get().invited())) {
             core.store
                     .entry(facts.get().id())
                     .filter(x -> x.state() == State.COLLECTING)
