@@ -94,31 +94,16 @@ public record ComputationRecord(
 
     /** This computation with a query and the ε of its differential privacy (null: none). */
     public ComputationRecord withQuery(String query, java.math.BigDecimal dpEpsilon) {
-        return new ComputationRecord(
-                id,
-                prompt,
-                schema,
-                threshold,
-                deadline,
-                graceMs,
-                heavy,
-                status,
-                invited,
-                answers,
-                participants,
-                result,
-                reason,
-                late,
-                createdAt,
-                endedAt,
-                scheme,
-                query,
-                dpEpsilon,
-                value);
+        return with(query, dpEpsilon, value);
     }
 
     /** This computation with the typed value of its total. */
     public ComputationRecord withValue(String value) {
+        return with(query, dpEpsilon, value);
+    }
+
+    /** This computation with the given query fields, everything else the same. */
+    private ComputationRecord with(String query, java.math.BigDecimal dpEpsilon, String value) {
         return new ComputationRecord(
                 id,
                 prompt,
