@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,10 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * a peer that comes up late, a restart on the same port. Ports are drawn below the kernel's
  * ephemeral range: a port in that range can be taken as the local port of any outgoing connection
  * the moment it is released, and a restarting listener would then fail to bind it.
+ *
+ * <p>Ports handed out once are never handed out again by this JVM: a test that draws several
+ * bases (one per party) must not get overlapping runs, which a free-now check alone cannot
+ * exclude while the first run is still unbound.
  */
 public final class FreePorts {
 
     private static final int LOWEST = 10_000;
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private FreePorts() {}
 
@@ -29,11 +36,14 @@ public final class FreePorts {
     }
 
     /** A base whose ports {@code base+1 .. base+span} were all free a moment ago. */
-    public static int base(int span) {
+    public static synchronized int base(int span) {
         int highest = ephemeralStart() - span - 1;
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(LOWEST, highest);
-            if (allFree(first, span)) {
+            if (notHandedOut(first, span) && allFree(first, span)) {
+                for (int p = first; p < first + span; p++) {
+                    HANDED_OUT.add(p);
+                }
                 return first - 1;
             }
         }
@@ -61,6 +71,15 @@ public final class FreePorts {
         } catch (IOException | RuntimeException e) {
             return 32_768; // Linux default
         }
+    }
+
+    private static boolean notHandedOut(int first, int count) {
+        for (int p = first; p < first + count; p++) {
+            if (HANDED_OUT.contains(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFree(int first, int count) {
