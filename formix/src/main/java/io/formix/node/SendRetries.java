@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Single sends of a heavy node to the other heavy nodes of a computation (announcements, reports,
  * partial sums, aborts), in order per peer. A send that fails for a local reason, or because the
  * peer is away (a heavy node restarting over TCP comes back), is tried again after
- * {@link FailureBackoff#INITIAL} doubling to {@link FailureBackoff#MAX}, until its computation's last
+ * {@link FailureBackoff#INITIAL} doubling to {@link #MAX_DELAY_MS}, until its computation's last
  * timeout; the messages queued behind it for the same peer wait, so a peer never gets a report
  * before the announcement it follows. The failure is logged once per reason by {@link Node#attempt}.
  *
@@ -23,6 +23,14 @@ import java.util.function.Consumer;
  * transport, whose send is a local write, both run inline. State is confined to the mailbox thread.
  */
 final class SendRetries {
+
+    /**
+     * The longest wait between two attempts. Shorter than {@link FailureBackoff#MAX}: there are only
+     * two peers, a refused connection costs nothing, and a heavy node back from a restart must get
+     * the announcement it missed within a second, not up to five seconds later, with the deadline
+     * running.
+     */
+    static final long MAX_DELAY_MS = 1_000;
 
     private record Pending(Envelope message, long until) {}
 
@@ -96,9 +104,7 @@ final class SendRetries {
             p.delay = 0;
             p.at = 0;
         } else {
-            p.delay = p.delay == 0
-                    ? FailureBackoff.INITIAL.toMillis()
-                    : Math.min(p.delay * 2, FailureBackoff.MAX.toMillis());
+            p.delay = p.delay == 0 ? FailureBackoff.INITIAL.toMillis() : Math.min(p.delay * 2, MAX_DELAY_MS);
             p.at = now + p.delay;
         }
         pump(p, now);

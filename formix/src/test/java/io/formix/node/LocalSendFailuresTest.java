@@ -165,6 +165,29 @@ class LocalSendFailuresTest {
     }
 
     @Test
+    void aPeerThatStaysAwayIsTriedAtLeastOnceASecond() {
+        Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+        FlakyTransport always = new FlakyTransport(Integer.MAX_VALUE);
+        try (NodeLog log = new NodeLog(dir.resolve("node.log"), clock)) {
+            PlainNode node = new PlainNode(log, always, new HostServices(null, null, null, clock, null, null));
+            SendRetries retries = new SendRetries(node);
+            retries.send(compute(GONE), 60_000, 0);
+            long at = 0;
+            for (long wait = 50; wait < SendRetries.MAX_DELAY_MS; wait *= 2) {
+                at += wait; // 50, 100, ... 800: doubling below the cap
+                retries.retry(at);
+            }
+            int beforeTheCap = always.attempts(GONE);
+            retries.retry(at + SendRetries.MAX_DELAY_MS - 1);
+            assertEquals(beforeTheCap, always.attempts(GONE), "not before the capped wait");
+            retries.retry(at + SendRetries.MAX_DELAY_MS);
+            assertEquals(beforeTheCap + 1, always.attempts(GONE), "the wait stopped doubling at the cap");
+            retries.retry(at + 2 * SendRetries.MAX_DELAY_MS);
+            assertEquals(beforeTheCap + 2, always.attempts(GONE), "and stays there");
+        }
+    }
+
+    @Test
     void offTheMailboxSendsToOnePeerStayInOrderOneAtATime() throws Exception {
         Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
         FlakyTransport t = new FlakyTransport(1);
