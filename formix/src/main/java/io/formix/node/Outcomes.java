@@ -16,7 +16,11 @@ final class Outcomes {
 
     private Outcomes() {}
 
-    /** Records {@code r}; {@code prompt} is the receiver's own copy (results carry none). */
+    /**
+     * Records {@code r}; {@code prompt} is the receiver's own copy (results carry none). A row this
+     * host did not have yet takes the result's scheme (an older result without one: a query's is
+     * taken as {@code additive-3-z64}, another's as {@code additive-3}); a row it had keeps its own.
+     */
     static void record(Node node, Envelope m, Bodies.Result r, String prompt) throws ProtocolException {
         if (!r.heavy().get(0).equals(m.from())) {
             throw new ProtocolException("result of " + m.computation() + " sent by " + m.from()
@@ -42,7 +46,7 @@ final class Outcomes {
                 r.late(),
                 r.createdAt(),
                 r.endedAt(),
-                r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
+                r.scheme() != null ? r.scheme() : r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
                 r.query(),
                 r.dpEpsilon(),
                 r.value());

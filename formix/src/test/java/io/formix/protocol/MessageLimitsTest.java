@@ -169,7 +169,8 @@ class MessageLimitsTest {
                 2,
                 "{\"sum\":200.00,\"count\":6,\"mean\":33.33}",
                 "{\"dataset\":\"d\"}",
-                new java.math.BigDecimal("0.50"));
+                new java.math.BigDecimal("0.50"),
+                "additive-3-z64");
         Bodies.Result back = Bodies.Result.parse(
                 Envelope.decode(encode(MessageType.RESULT, H2, r.toJson())).body());
         assertEquals(r, back);
