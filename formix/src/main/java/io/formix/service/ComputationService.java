@@ -139,6 +139,10 @@ public final class ComputationService {
      * this home (else not found, or refused for a node of another host or one not admitted).
      */
     private static PartyId proposerNode(NetworkDb net, String uid) {
+        if (!PartyId.isValid(uid.strip())) {
+            throw new ServiceException(
+                    Kind.USAGE, "--from: '" + TerminalText.safe(uid) + "' is not a node uid (e.g. light-0001)");
+        }
         NodeRecord r = NodeLookup.find(net, uid.strip());
         if (!r.local()) {
             throw new ServiceException(

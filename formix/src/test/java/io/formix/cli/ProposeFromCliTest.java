@@ -46,7 +46,7 @@ class ProposeFromCliTest {
                         Clock.systemUTC(),
                         net.nodes(null),
                         new NodeHost.Settings(Duration.ofMillis(20), Duration.ofMillis(100)))) {
-            refused(2, "'Light 2' is not a node uid", propose("--from", "Light 2"));
+            refused(2, "--from: 'Light 2' is not a node uid", propose("--from", "Light 2"));
             refused(3, "no node light-0009", propose("--from", "light-0009"));
             assertEquals(0, net.computations().size(), "nothing recorded for a refused --from");
 
