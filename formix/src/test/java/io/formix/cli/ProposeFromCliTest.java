@@ -58,11 +58,15 @@ class ProposeFromCliTest {
                     PartyId.of("light-0002"),
                     net.computation(c.get("id").asText()).orElseThrow().proposer(),
                     "network.db's proposer column");
+            assertEquals("light-0002", c.get("proposer").asText(), "comp show --json names it");
+            assertTrue(
+                    CliRun.run(home, "comp", "show", c.get("id").asText()).out().contains("proposer:     light-0002"));
 
             CliRun plain = propose("--json");
             assertEquals(0, plain.code(), plain.toString());
             String id = Main.JSON.readTree(plain.out()).get("id").asText();
             assertNull(net.computation(id).orElseThrow().proposer(), "no --from, on one host: unknown as before");
+            assertTrue(!Main.JSON.readTree(plain.out()).has("proposer"), "left out when unknown");
             assertTrue(net.proposer(id).isEmpty());
         }
     }
