@@ -86,14 +86,18 @@ final class HeavyAnnouncement {
                 null,
                 null,
                 r.query(),
-                r.dpEpsilon());
+                r.dpEpsilon(),
+                r.proposer());
         core.store.create(e, now);
         fx.add(new Effect.Advance(r.id(), Status.BROADCAST, p.lights().size()));
         fx.info("computation " + r.id() + ": broadcasting to " + p.lights().size() + " light nodes");
         core.store.entry(r.id()).ifPresent(x -> core.advance(x, now, fx));
     }
 
-    /** Heavy nodes 2, 3 get the invited list; light nodes an empty one. Idempotent (announcements are). */
+    /**
+     * Heavy nodes 2, 3 get the invited list; light nodes an empty one. Both name the proposer heavy
+     * node 1 recorded (null: unknown). Idempotent (announcements are).
+     */
     void broadcast(Entry e, Effects fx) {
         if (!inFlight.add(e.id())) {
             return;
@@ -109,7 +113,8 @@ final class HeavyAnnouncement {
                 e.heavy(),
                 new ArrayList<>(e.invited()),
                 e.query(),
-                e.dpEpsilon());
+                e.dpEpsilon(),
+                e.proposer());
         ComputeBody forLights = forHeavies.inviting(List.of());
         List<Envelope> out = new ArrayList<>();
         for (PartyId h : e.heavy().subList(1, e.heavy().size())) {

@@ -175,7 +175,8 @@ final class HeavyNetwork {
                 c.endedAt(),
                 c.value(),
                 c.query(),
-                c.dpEpsilon());
+                c.dpEpsilon(),
+                c.scheme());
         JsonNode full = result.toJson();
         JsonNode small = result.withoutValue().toJson();
         boolean fitsLights =

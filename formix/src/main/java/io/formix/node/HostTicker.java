@@ -113,10 +113,9 @@ final class HostTicker {
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
             try {
-                forwarder.forward(
-                        nodes.isEmpty()
-                                ? null
-                                : nodes.values().iterator().next().node());
+                Map<PartyId, Node> running = new java.util.LinkedHashMap<>();
+                nodes.forEach((uid, r) -> running.put(uid, r.node()));
+                forwarder.forward(running);
             } catch (RuntimeException e) {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }

@@ -56,6 +56,8 @@ final class LightQueries {
     /** A {@code compute} carrying a query; returns whether the computation now waits for its owner. */
     boolean onCompute(Envelope e, ComputeBody c, long now, Effects fx) {
         String id = e.computation();
+        // named by heavy node 1 in the compute it signed; null when it knows no proposer
+        String proposer = c.proposer() == null ? null : c.proposer().value();
         Query q = null;
         SourceSpec spec = null;
         String detail;
@@ -72,7 +74,7 @@ final class LightQueries {
                 Evaluator.check(q, DataSources.open(spec));
                 WrapGuard.check(q, Math.max(c.threshold(), c.invited().size()));
                 Verdict v = data.beforeAnswer(
-                        q, new ProposalFacts(id, null, c.threshold(), c.dpEpsilon(), Instant.ofEpochMilli(now)));
+                        q, new ProposalFacts(id, proposer, c.threshold(), c.dpEpsilon(), Instant.ofEpochMilli(now)));
                 detail = v.approved() ? null : v.ownerReason();
             } catch (QueryException | DataException | PolicyException ex) {
                 detail = ex.getMessage();
@@ -82,7 +84,9 @@ final class LightQueries {
         State initial = detail != null
                 ? State.REFUSED
                 : !manualSource && data.approval() == ApprovalMode.POLICY ? State.APPROVED : State.PENDING;
-        Asked asked = Asked.of(c.query(), c.dpEpsilon(), c.threshold()).withDetail(detail);
+        Asked asked = Asked.of(c.query(), c.dpEpsilon(), c.threshold())
+                .withDetail(detail)
+                .withProposer(proposer);
         String wire = detail == null ? null : now >= c.deadline() ? detail : Verdict.GENERIC;
         if (!store.receiveQuery(
                 id,
@@ -98,7 +102,8 @@ final class LightQueries {
             fx.info("computation " + id + " announced again: already handled");
             return false;
         }
-        fx.info("received query computation " + id + " from " + e.from() + " (deadline in "
+        fx.info("received query computation " + id + " from " + e.from() + ", proposed by "
+                + (proposer == null ? "an unknown node" : proposer) + " (deadline in "
                 + Math.max(0, c.deadline() - now) + " ms)");
         Entry en = store.entry(id).orElseThrow();
         switch (initial) {
@@ -190,7 +195,7 @@ final class LightQueries {
             }
             v = data.decide(
                     q,
-                    new ProposalFacts(en.id(), null, a.threshold(), a.dpEpsilon(), Instant.ofEpochMilli(now)),
+                    new ProposalFacts(en.id(), a.proposer(), a.threshold(), a.dpEpsilon(), Instant.ofEpochMilli(now)),
                     answer,
                     source(q).kind());
         } catch (QueryException | DataException | PolicyException e) {

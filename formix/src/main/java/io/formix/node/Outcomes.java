@@ -16,7 +16,10 @@ final class Outcomes {
 
     private Outcomes() {}
 
-    /** Records {@code r}; {@code prompt} is the receiver's own copy (results carry none). */
+    /**
+     * Records {@code r}; {@code prompt} is the receiver's own copy (results carry none). A row it
+     * had keeps its own scheme ({@link #row}).
+     */
     static void record(Node node, Envelope m, Bodies.Result r, String prompt) throws ProtocolException {
         if (!r.heavy().get(0).equals(m.from())) {
             throw new ProtocolException("result of " + m.computation() + " sent by " + m.from()
@@ -25,8 +28,21 @@ final class Outcomes {
         if (node.services.registry().role(m.from()).orElse(null) != Role.HEAVY) {
             throw new ProtocolException("result from " + m.from() + ", which is not a registered heavy node");
         }
-        ComputationRecord c = new ComputationRecord(
-                m.computation(),
+        ComputationRecord c = row(m.computation(), r, prompt);
+        if (node.services.net().recordOutcome(c)) {
+            node.log.info("computation " + m.computation() + ": " + r.status() + " (outcome from heavy node 1, "
+                    + m.from() + ")");
+        }
+    }
+
+    /**
+     * The {@code network.db} row of result {@code r} of computation {@code id}. A row this host did
+     * not have yet takes the result's scheme; an older result without one: a query's is taken as
+     * {@code additive-3-z64}, another's as {@code additive-3}.
+     */
+    static ComputationRecord row(String id, Bodies.Result r, String prompt) {
+        return new ComputationRecord(
+                id,
                 prompt,
                 r.schema().toJsonText(),
                 r.threshold(),
@@ -42,13 +58,9 @@ final class Outcomes {
                 r.late(),
                 r.createdAt(),
                 r.endedAt(),
-                r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
+                r.scheme() != null ? r.scheme() : r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
                 r.query(),
                 r.dpEpsilon(),
                 r.value());
-        if (node.services.net().recordOutcome(c)) {
-            node.log.info("computation " + m.computation() + ": " + r.status() + " (outcome from heavy node 1, "
-                    + m.from() + ")");
-        }
     }
 }

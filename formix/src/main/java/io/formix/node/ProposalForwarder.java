@@ -5,8 +5,10 @@ import io.formix.protocol.Envelope;
 import io.formix.protocol.MessageType;
 import io.formix.protocol.ResponseSchema;
 import io.formix.state.ComputationRecord;
+import io.formix.transport.PartyId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,10 +25,14 @@ final class ProposalForwarder {
 
     /**
      * Proposals made in this home whose heavy node 1 runs on another host travel to it as a sealed
-     * {@code propose} message from any node running here; once sent, the computation is
-     * {@code broadcast} here (handed on) until heavy node 1's {@code result} comes back.
+     * {@code propose} message: a proposal that names its proposer ({@code comp propose --from}) from
+     * that node, and only when it runs on this host (heavy node 1 records the signed sender as the
+     * proposer); any other from any node running here. Once sent, the computation is {@code
+     * broadcast} here (handed on) until heavy node 1's {@code result} comes back.
+     *
+     * @param running the nodes running on this host, by uid
      */
-    void forward(Node carrier) {
+    void forward(Map<PartyId, Node> running) {
         List<ComputationRecord> proposed = new ArrayList<>();
         for (ComputationRecord c : services.net().openComputations()) {
             if (c.status() == ComputationRecord.Status.PROPOSED
@@ -35,10 +41,15 @@ final class ProposalForwarder {
                 proposed.add(c);
             }
         }
-        if (proposed.isEmpty() || carrier == null) {
+        if (proposed.isEmpty() || running.isEmpty()) {
             return;
         }
+        Node any = running.values().iterator().next();
         for (ComputationRecord c : proposed) {
+            Node carrier = c.proposer() == null ? any : running.get(c.proposer());
+            if (carrier == null) {
+                continue; // its proposer runs on no node of this host (maybe another host of this home)
+            }
             forwarding.add(c.id());
             try {
                 services.senders().execute(() -> {

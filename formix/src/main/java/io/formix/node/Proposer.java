@@ -41,6 +41,8 @@ public final class Proposer {
      *
      * @param scheme the sharing scheme: {@code additive} ({@code additive-3}, the default) or
      *               {@code replicated} ({@code replicated-2of3})
+     * @param from   the node of this home that proposes ({@code --from}, recorded as the proposer
+     *               and named to the light nodes), or null: unknown
      */
     public record Request(
             String prompt,
@@ -51,7 +53,21 @@ public final class Proposer {
             Duration grace,
             String scheme,
             String query,
-            java.math.BigDecimal dpEpsilon) {
+            java.math.BigDecimal dpEpsilon,
+            PartyId from) {
+
+        public Request(
+                String prompt,
+                String schemaJson,
+                Integer threshold,
+                Duration deadline,
+                List<PartyId> heavy,
+                Duration grace,
+                String scheme,
+                String query,
+                java.math.BigDecimal dpEpsilon) {
+            this(prompt, schemaJson, threshold, deadline, heavy, grace, scheme, query, dpEpsilon, null);
+        }
 
         public Request(
                 String prompt,
@@ -182,7 +198,8 @@ public final class Proposer {
                 scheme,
                 query,
                 query == null ? null : req.dpEpsilon(),
-                null);
+                null,
+                req.from());
         net.insertComputation(r);
         return r;
     }

@@ -121,7 +121,8 @@ public final class Bodies {
      * A query computation's outcome carries its canonical {@code query}, its {@code dpEpsilon} and,
      * once revealed, its typed {@code value} (JSON text, exact decimals) instead of {@code result};
      * the value is left out for a receiver whose bound it would exceed (a light node that only took
-     * part), never for heavy nodes.
+     * part), never for heavy nodes. {@code scheme} is the computation's sharing scheme (null in an
+     * older message without it).
      */
     public record Result(
             String status,
@@ -140,7 +141,8 @@ public final class Bodies {
             long endedAt,
             String value,
             String query,
-            java.math.BigDecimal dpEpsilon) {
+            java.math.BigDecimal dpEpsilon,
+            String scheme) {
         public JsonNode toJson() {
             return Results.toJson(this);
         }
@@ -178,6 +180,7 @@ public final class Bodies {
                     endedAt,
                     null,
                     null,
+                    null,
                     null);
         }
 
@@ -200,7 +203,8 @@ public final class Bodies {
                     endedAt,
                     null,
                     null,
-                    dpEpsilon);
+                    dpEpsilon,
+                    scheme);
         }
 
         public static Result parse(JsonNode b) throws ProtocolException {

@@ -14,7 +14,10 @@ import java.util.TreeSet;
  * <p>{@code query} is the canonical JSON text of the computation's query ({@code io.formix.query}
  * parses and checks it; this class bounds its length only), or null for a computation answered
  * with a number within {@code schema}. {@code dpEpsilon} is the ε of the differential privacy the
- * heavy nodes add to the total, or null for none.
+ * heavy nodes add to the total, or null for none. {@code proposer} is the party heavy node 1 has
+ * recorded as the computation's proposer (the sender of a {@code propose} message, or the node a
+ * {@code comp propose --from} named in heavy node 1's home), or null when it does not know one; it
+ * is signed as part of heavy node 1's message, and an older message without it parses as null.
  */
 public record ComputeBody(
         String prompt,
@@ -26,7 +29,8 @@ public record ComputeBody(
         List<PartyId> heavy,
         List<PartyId> invited,
         String query,
-        BigDecimal dpEpsilon) {
+        BigDecimal dpEpsilon,
+        PartyId proposer) {
 
     /** Longest query text accepted, in characters. */
     public static final int MAX_QUERY_CHARS = 16_384;
@@ -44,9 +48,25 @@ public record ComputeBody(
         this(prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, null, null);
     }
 
+    /** An announcement that names no proposer. */
+    public ComputeBody(
+            String prompt,
+            ResponseSchema schema,
+            String scheme,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            List<PartyId> invited,
+            String query,
+            BigDecimal dpEpsilon) {
+        this(prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, query, dpEpsilon, null);
+    }
+
     /** The same announcement for {@code others} (light nodes get an empty list). */
     public ComputeBody inviting(List<PartyId> others) {
-        return new ComputeBody(prompt, schema, scheme, threshold, deadline, graceMs, heavy, others, query, dpEpsilon);
+        return new ComputeBody(
+                prompt, schema, scheme, threshold, deadline, graceMs, heavy, others, query, dpEpsilon, proposer);
     }
 
     public JsonNode toJson() {
@@ -64,6 +84,9 @@ public record ComputeBody(
         }
         if (dpEpsilon != null) {
             o.put("dpEpsilon", dpEpsilon.toPlainString());
+        }
+        if (proposer != null) {
+            o.put("proposer", proposer.value());
         }
         return o;
     }
@@ -100,7 +123,20 @@ public record ComputeBody(
                 heavy,
                 Bodies.idList(b, "invited", Bodies.MAX_LIGHTS),
                 q.query(),
-                q.dpEpsilon());
+                q.dpEpsilon(),
+                proposer(b));
+    }
+
+    /** The optional {@code proposer} field of {@code b}: a party uid, or null when absent. */
+    static PartyId proposer(JsonNode b) throws ProtocolException {
+        if (!b.has("proposer")) {
+            return null;
+        }
+        JsonNode f = b.get("proposer");
+        if (!f.isTextual() || !PartyId.isValid(f.textValue())) {
+            throw new ProtocolException("field 'proposer' is not a party id");
+        }
+        return PartyId.of(f.textValue());
     }
 
     /** The {@code query} and {@code dpEpsilon} fields of {@code b} (each may be absent), checked; only those two set. */

@@ -16,14 +16,15 @@ package io.formix.protocol;
  *  text (prompt, reason) ≤ 4 096 chars × 6                          TEXT_BYTES = 24 576
  *  schema {"type":"integer","minimum":m,"maximum":M}, each double ≤ 24 chars   SCHEMA_BYTES = 128
  *  query ≤ 16 384 chars × 6, plus ,"query":"" and ,"dpEpsilon":"&lt;≤ 40 chars&gt;"   QUERY_BYTES = 98 368
+ *  ,"proposer":"&lt;≤ 63 chars&gt;" (13 + 63 + 1 = 77)                                PROPOSER_BYTES = 80
  *  compute body: keys and punctuation ≤ 128, threshold/deadline/graceMs ≤ 6 + 19 + 7 = 32,
- *            TEXT + SCHEMA + QUERY + heavy 3 × ID + invited (n × ID)
+ *            TEXT + SCHEMA + QUERY + PROPOSER + heavy 3 × ID + invited (n × ID)
  *  received body: keys ≤ 32, late ≤ 10 digits, lights n × ID
  *
  *  to a light node (only compute, invited empty):
- *    1 024 + 128 + 32 + 24 576 + 128 + 98 368 + 3 × 66               = 124 454 → LIGHT = 128 KiB
+ *    1 024 + 128 + 32 + 24 576 + 128 + 98 368 + 80 + 3 × 66          = 124 534 → LIGHT = 128 KiB
  *  announcements to a heavy node (compute with 100 000 invited, or received/aggregate with 100 000 lights):
- *    124 454 + 100 000 × 66                                        = 6 724 454 (HEAVY_SUM)
+ *    124 534 + 100 000 × 66                                        = 6 724 534 (HEAVY_SUM)
  * </pre>
  * A query computation's shares and partial sums are vectors of 64-bit elements, one per cell of
  * the query's answer (at most {@link #MAX_CELLS}, a vector query of 2^24 elements). Their size
@@ -50,12 +51,14 @@ public final class MessageLimits {
     static final int SCHEMA_BYTES = 128;
     static final int QUERY_BYTES = ComputeBody.MAX_QUERY_CHARS * BYTES_PER_CHAR + 64;
     static final int FIELDS_BYTES = 128 + 32;
+    static final int PROPOSER_BYTES = 80;
 
     /** The most cells a query's answer has (a vector of 2^24 elements; {@code io.formix.query.Aggregate#MAX_VECTOR}). */
     public static final int MAX_CELLS = 1 << 24;
 
     /** The largest message a light node is ever sent (a {@code compute} without the invited list). */
-    static final int LIGHT_SUM = ENVELOPE_BYTES + FIELDS_BYTES + TEXT_BYTES + SCHEMA_BYTES + QUERY_BYTES + 3 * ID_BYTES;
+    static final int LIGHT_SUM =
+            ENVELOPE_BYTES + FIELDS_BYTES + TEXT_BYTES + SCHEMA_BYTES + QUERY_BYTES + PROPOSER_BYTES + 3 * ID_BYTES;
     /** The largest announcement a heavy node is sent (a {@code compute} naming 100 000 invited lights). */
     static final int HEAVY_SUM = LIGHT_SUM + Bodies.MAX_LIGHTS * ID_BYTES;
     /** The largest vector message a heavy node is sent (a replicated partial sum of {@link #MAX_CELLS} cells). */

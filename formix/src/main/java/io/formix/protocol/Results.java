@@ -47,6 +47,9 @@ final class Results {
         if (r.dpEpsilon() != null) {
             o.put("dpEpsilon", r.dpEpsilon().toPlainString());
         }
+        if (r.scheme() != null) {
+            o.put("scheme", r.scheme());
+        }
         return o;
     }
 
@@ -76,6 +79,10 @@ final class Results {
         if (heavy.size() != 3 || new TreeSet<>(heavy).size() != 3) {
             throw new ProtocolException("'heavy' must name three distinct heavy nodes");
         }
+        String scheme = b.has("scheme") ? Envelope.text(b, "scheme") : null;
+        if (scheme != null) {
+            Schemes.check(scheme, heavy.size());
+        }
         return new Bodies.Result(
                 status,
                 result,
@@ -93,6 +100,7 @@ final class Results {
                 longField(b, "endedAt", 0, Long.MAX_VALUE),
                 value,
                 facts == null ? null : facts.query(),
-                facts == null ? null : facts.dpEpsilon());
+                facts == null ? null : facts.dpEpsilon(),
+                scheme);
     }
 }

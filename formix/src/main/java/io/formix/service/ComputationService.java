@@ -37,7 +37,22 @@ public final class ComputationService {
             Duration grace,
             String scheme,
             String query,
-            String dpEpsilon) {
+            String dpEpsilon,
+            String from) {
+
+        /** A proposal that names no proposer. */
+        public Proposal(
+                String prompt,
+                String schema,
+                Integer threshold,
+                Duration deadline,
+                List<String> heavy,
+                Duration grace,
+                String scheme,
+                String query,
+                String dpEpsilon) {
+            this(prompt, schema, threshold, deadline, heavy, grace, scheme, query, dpEpsilon, null);
+        }
 
         /** A proposal without a query. */
         public Proposal(
@@ -93,6 +108,7 @@ public final class ComputationService {
                     heavies.add(NodeLookup.uid(h.strip()));
                 }
             }
+            PartyId from = p.from() == null ? null : proposerNode(net, p.from());
             ComputationRecord c;
             try {
                 c = Proposer.propose(
@@ -107,7 +123,8 @@ public final class ComputationService {
                                 p.grace(),
                                 p.scheme(),
                                 p.query(),
-                                epsilon(p.dpEpsilon())),
+                                epsilon(p.dpEpsilon()),
+                                from),
                         r -> !r.local() || HostProcesses.isRunning(r));
             } catch (ProposalException e) {
                 throw new ServiceException(Kind.REFUSED, e.getMessage());
@@ -115,6 +132,29 @@ public final class ComputationService {
             checkCarrier(net, c);
             return ComputationView.of(c);
         }
+    }
+
+    /**
+     * The node {@code --from} names: a well-formed uid (else a usage error) of an admitted node of
+     * this home (else not found, or refused for a node of another host or one not admitted).
+     */
+    private static PartyId proposerNode(NetworkDb net, String uid) {
+        if (!PartyId.isValid(uid.strip())) {
+            throw new ServiceException(
+                    Kind.USAGE, "--from: '" + TerminalText.safe(uid) + "' is not a node uid (e.g. light-0001)");
+        }
+        NodeRecord r = NodeLookup.find(net, uid.strip());
+        if (!r.local()) {
+            throw new ServiceException(
+                    Kind.REFUSED,
+                    "--from " + r.uid() + ": that node runs on another host (its key is not in this home) — propose "
+                            + "from a node of this home, or from that host");
+        }
+        if (!r.admitted()) {
+            throw new ServiceException(
+                    Kind.REFUSED, "--from " + r.uid() + ": that node is not admitted to the network yet");
+        }
+        return r.uid();
     }
 
     /** The ε of {@code --dp-epsilon}, or null; a value that is not a decimal number is refused. */
@@ -135,7 +175,8 @@ public final class ComputationService {
 
     /**
      * A proposal whose heavy node 1 runs on another host travels there as a message from a node
-     * running in this home; without one it would wait in vain, so it fails at once with what to do.
+     * running in this home (the {@code --from} node when one is named); without one it would wait in
+     * vain, so it fails at once with what to do.
      */
     private void checkCarrier(NetworkDb net, ComputationRecord c) {
         PartyId heavy1 = ComputationView.heavy1(c);
@@ -143,13 +184,24 @@ public final class ComputationService {
         if (!remote) {
             return;
         }
-        for (NodeRecord r : net.localNodes(null)) {
-            if (r.admitted() && HostProcesses.isRunning(r)) {
+        String reason;
+        if (c.proposer() != null) {
+            // the proposer's own node signs the proposal it carries to heavy node 1
+            if (net.node(c.proposer()).filter(HostProcesses::isRunning).isPresent()) {
                 return;
             }
+            reason = "heavy node 1 (" + heavy1 + ") runs on another host, and the proposal --from " + c.proposer()
+                    + " travels there as a message from that node, which does not run — start it: formix node start "
+                    + c.proposer();
+        } else {
+            for (NodeRecord r : net.localNodes(null)) {
+                if (r.admitted() && HostProcesses.isRunning(r)) {
+                    return;
+                }
+            }
+            reason = "heavy node 1 (" + heavy1 + ") runs on another host, and no node of this home runs to "
+                    + "carry the proposal there — start one: formix node start --all";
         }
-        String reason = "heavy node 1 (" + heavy1 + ") runs on another host, and no node of this home runs to "
-                + "carry the proposal there — start one: formix node start --all";
         net.fail(c.id(), reason, 0, 0, clock.millis());
         throw new ServiceException(Kind.REFUSED, reason);
     }

@@ -25,6 +25,8 @@ import java.util.Map;
  *     computation, whose answers the query types
  * @param heavy the heavy nodes, heavy node 1 first
  * @param scheme the sharing scheme ({@code additive-3} or {@code replicated-2of3})
+ * @param proposer the node recorded as its proposer ({@code comp propose --from}, or the sender of a
+ *     proposal from another host), left out when unknown
  * @param deadline ISO-8601
  * @param endedAt ISO-8601, or null while it runs
  * @param undelivered invited light nodes heavy node 1 could not reach, by reason (left out when
@@ -55,6 +57,7 @@ public record ComputationView(
 
         List<String> heavy,
         String scheme,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String proposer,
         String deadline,
         String createdAt,
         String endedAt,
@@ -93,6 +96,7 @@ public record ComputationView(
                 QueryViews.json(c.query()),
                 heavy,
                 c.scheme(),
+                c.proposer() == null ? null : c.proposer().value(),
                 Instant.ofEpochMilli(c.deadline()).toString(),
                 Instant.ofEpochMilli(c.createdAt()).toString(),
                 c.endedAt() == 0 ? null : Instant.ofEpochMilli(c.endedAt()).toString(),

@@ -47,6 +47,9 @@ final class NodeStores {
             for (LightStore.Entry e : s.all()) {
                 if (e.answer() != null) {
                     answers.add(new NodeDetail.Answer(e.id(), e.answer()));
+                } else if (e.asked() != null && e.asked().cells() != null) {
+                    answers.add(NodeDetail.Answer.ofQuery(
+                            e.id(), e.asked().query(), e.asked().cells()));
                 }
                 computations.add(new NodeDetail.LightEntry(e.id(), e.state().label(), e.prompt()));
             }

@@ -68,7 +68,8 @@ public final class OwnerService {
                         needs,
                         e.asked() != null && e.asked().reviewedHash() != null,
                         e.deadline(),
-                        e.deadline() - now));
+                        e.deadline() - now,
+                        e.asked() == null ? null : e.asked().proposer()));
             }
             return out;
         });
@@ -95,7 +96,7 @@ public final class OwnerService {
                                 e.asked().query(),
                                 e.asked().threshold(),
                                 e.heavy().stream().map(PartyId::value).toList(),
-                                null,
+                                e.asked().proposer(),
                                 e.asked().dpEpsilon()));
         withStore(uid, s -> s.reviewed(id, view.proposalHash()));
         String approval;

@@ -18,9 +18,17 @@ public final class OwnerViews {
      * @param reviewed   whether a {@code comp review} recorded the hash an approval binds to
      * @param deadline   when it closes (epoch ms)
      * @param leftMillis how long is left
+     * @param proposer   the proposer heavy node 1 named, or {@code null}: unknown
      */
     public record InboxItem(
-            String id, String prompt, String dataset, String needs, boolean reviewed, long deadline, long leftMillis) {}
+            String id,
+            String prompt,
+            String dataset,
+            String needs,
+            boolean reviewed,
+            long deadline,
+            long leftMillis,
+            String proposer) {}
 
     /**
      * The review of one computation a light node received: its state, how the node approves, and

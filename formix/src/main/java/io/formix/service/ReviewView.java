@@ -45,6 +45,8 @@ import java.util.Map;
  * @param passed        what each control that is on found
  * @param off           the controls that are off
  * @param proposalHash  the SHA-256 an approval binds to ({@link ProposalHash})
+ * @param proposer      the proposer the policy checks (as heavy node 1 named it; for a dry run, as
+ *                      given), or {@code null}: unknown
  */
 public record ReviewView(
         String node,
@@ -67,7 +69,8 @@ public record ReviewView(
         String wireReason,
         List<String> passed,
         List<String> off,
-        String proposalHash) {
+        String proposalHash,
+        String proposer) {
 
     public ReviewView {
         heavy = List.copyOf(heavy);
@@ -128,7 +131,8 @@ public record ReviewView(
                 wire,
                 v.passed(),
                 policy.off().stream().map(Control::label).toList(),
-                hash);
+                hash,
+                facts.proposer());
     }
 
     /** The review for people, one line per item (not yet made terminal-safe: the caller does that). */
@@ -168,6 +172,7 @@ public record ReviewView(
                 "Answer     " + answerText,
                 "Policy     " + policy,
                 "Off        " + offText,
-                "Hash       " + proposalHash + "  (an approval binds to it: a changed proposal needs a new review)");
+                "Hash       " + proposalHash + "  (an approval binds to it: a changed proposal needs a new review)",
+                "Proposer   " + (proposer == null ? "unknown (heavy node 1 named none)" : proposer));
     }
 }

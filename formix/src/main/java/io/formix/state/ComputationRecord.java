@@ -20,6 +20,8 @@ import java.util.List;
  * @param dpEpsilon the ε of the differential privacy the heavy nodes add, or null for none
  * @param value the typed value of the revealed total ({@code io.formix.query.Decoder}'s JSON text),
  *     or null (not revealed, or not a query)
+ * @param proposer the node that proposed it, or null when unknown: the sender of a {@code propose}
+ *     message heavy node 1 received, or the node of this home a {@code comp propose --from} named
  */
 public record ComputationRecord(
         String id,
@@ -41,13 +43,60 @@ public record ComputationRecord(
         String scheme,
         String query,
         java.math.BigDecimal dpEpsilon,
-        String value) {
+        String value,
+        PartyId proposer) {
 
     /** The additive 3-of-3 scheme, the default. */
     public static final String DEFAULT_SCHEME = "additive-3";
 
     public ComputationRecord {
         scheme = scheme == null || scheme.isEmpty() ? DEFAULT_SCHEME : scheme;
+    }
+
+    /** A computation whose proposer is not known. */
+    public ComputationRecord(
+            String id,
+            String prompt,
+            String schema,
+            int threshold,
+            long deadline,
+            long graceMs,
+            List<PartyId> heavy,
+            Status status,
+            int invited,
+            int answers,
+            int participants,
+            long result,
+            String reason,
+            int late,
+            long createdAt,
+            long endedAt,
+            String scheme,
+            String query,
+            java.math.BigDecimal dpEpsilon,
+            String value) {
+        this(
+                id,
+                prompt,
+                schema,
+                threshold,
+                deadline,
+                graceMs,
+                heavy,
+                status,
+                invited,
+                answers,
+                participants,
+                result,
+                reason,
+                late,
+                createdAt,
+                endedAt,
+                scheme,
+                query,
+                dpEpsilon,
+                value,
+                null);
     }
 
     /** A computation without a query (answered with a number within {@code schema}). */
@@ -94,16 +143,21 @@ public record ComputationRecord(
 
     /** This computation with a query and the ε of its differential privacy (null: none). */
     public ComputationRecord withQuery(String query, java.math.BigDecimal dpEpsilon) {
-        return with(query, dpEpsilon, value);
+        return with(query, dpEpsilon, value, proposer);
     }
 
     /** This computation with the typed value of its total. */
     public ComputationRecord withValue(String value) {
-        return with(query, dpEpsilon, value);
+        return with(query, dpEpsilon, value, proposer);
     }
 
-    /** This computation with the given query fields, everything else the same. */
-    private ComputationRecord with(String query, java.math.BigDecimal dpEpsilon, String value) {
+    /** This computation proposed by {@code proposer} (null: unknown). */
+    public ComputationRecord withProposer(PartyId proposer) {
+        return with(query, dpEpsilon, value, proposer);
+    }
+
+    /** This computation with the given fields, everything else the same. */
+    private ComputationRecord with(String query, java.math.BigDecimal dpEpsilon, String value, PartyId proposer) {
         return new ComputationRecord(
                 id,
                 prompt,
@@ -124,7 +178,8 @@ public record ComputationRecord(
                 scheme,
                 query,
                 dpEpsilon,
-                value);
+                value,
+                proposer);
     }
 
     /** A computation shared with the default scheme ({@value #DEFAULT_SCHEME}). */

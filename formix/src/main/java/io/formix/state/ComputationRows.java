@@ -44,7 +44,8 @@ final class ComputationRows {
     }
 
     static final String COMP_COLUMNS = "id, prompt, schema, threshold, deadline, grace_ms, heavies, status, invited, "
-            + "answers, participants, result, reason, late, created_at, ended_at, scheme, query, dp_epsilon, value";
+            + "answers, participants, result, reason, late, created_at, ended_at, scheme, query, dp_epsilon, value, "
+            + "proposer";
 
     private final Sqlite db;
 
@@ -75,9 +76,9 @@ final class ComputationRows {
         };
     }
 
-    /** Inserts a new computation in status {@code proposed}. */
+    /** Inserts a new computation in status {@code proposed}, with its proposer if it names one. */
     public void insertComputation(ComputationRecord r) {
-        db.update("INSERT INTO " + PROPOSAL_ROW, proposalRow(r, null));
+        db.update("INSERT INTO " + PROPOSAL_ROW, proposalRow(r, r.proposer()));
     }
 
     /**
@@ -88,7 +89,10 @@ final class ComputationRows {
         return db.update("INSERT OR IGNORE INTO " + PROPOSAL_ROW, proposalRow(r, proposer)) == 1;
     }
 
-    /** The node that sent the proposal {@code id} to heavy node 1, if it came as a message. */
+    /**
+     * The proposer of computation {@code id}, if known: the node that sent the proposal to heavy
+     * node 1 as a message, or the node of this home a {@code comp propose --from} named.
+     */
     public Optional<PartyId> proposer(String id) {
         return db
                 .query(
@@ -263,6 +267,12 @@ final class ComputationRows {
                 rs.getString(17),
                 rs.getString(18),
                 rs.getString(19) == null ? null : new java.math.BigDecimal(rs.getString(19)),
-                rs.getString(20));
+                rs.getString(20),
+                proposerCell(rs.getString(21)));
+    }
+
+    /** A {@code proposer} cell as a uid; null when empty or not a uid (an edited file is not trusted). */
+    private static PartyId proposerCell(String cell) {
+        return cell != null && PartyId.isValid(cell) ? PartyId.of(cell) : null;
     }
 }

@@ -71,6 +71,8 @@ public interface HeavyStore extends AutoCloseable {
      * @param heavy   the ordered heavy nodes; party {@code i} of the scheme is {@code heavy.get(i)}
      * @param query   the canonical JSON text of the computation's query, or null (a schema-only computation)
      * @param dpEpsilon the ε of the noise this node adds to its partial sum, or null for none
+     * @param proposer  the computation's proposer as heavy node 1 recorded it (it names it in its
+     *     {@code compute}), or null when unknown
      */
     record Entry(
             String id,
@@ -87,7 +89,30 @@ public interface HeavyStore extends AutoCloseable {
             Set<PartyId> finalSet,
             String reason,
             String query,
-            java.math.BigDecimal dpEpsilon) {
+            java.math.BigDecimal dpEpsilon,
+            PartyId proposer) {
+
+        /** A computation whose proposer is not known. */
+        public Entry(
+                String id,
+                int myIndex,
+                String prompt,
+                String schema,
+                String scheme,
+                int threshold,
+                long deadline,
+                long graceMs,
+                List<PartyId> heavy,
+                Set<PartyId> invited,
+                State state,
+                Set<PartyId> finalSet,
+                String reason,
+                String query,
+                java.math.BigDecimal dpEpsilon) {
+            this(
+                    id, myIndex, prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, state, finalSet,
+                    reason, query, dpEpsilon, null);
+        }
 
         /** A computation without a query. */
         public Entry(
@@ -113,7 +138,7 @@ public interface HeavyStore extends AutoCloseable {
         public Entry with(State s, Set<PartyId> finalSet, String reason) {
             return new Entry(
                     id, myIndex, prompt, schema, scheme, threshold, deadline, graceMs, heavy, invited, s, finalSet,
-                    reason, query, dpEpsilon);
+                    reason, query, dpEpsilon, proposer);
         }
     }
 

@@ -38,7 +38,8 @@ final class HeavyStoreTables {
               created_at  INTEGER NOT NULL,
               closed_at   INTEGER NOT NULL DEFAULT 0,
               query       TEXT,
-              dp_epsilon  TEXT
+              dp_epsilon  TEXT,
+              proposer    TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_state ON computations(state);
             CREATE TABLE IF NOT EXISTS shares (
@@ -81,7 +82,7 @@ final class HeavyStoreTables {
 
     /** The columns of {@code computations} that {@link #readEntry} reads, in its order. */
     static final String COLUMNS = "id, my_index, prompt, schema, scheme, threshold, deadline, grace_ms, "
-            + "heavies, invited, state, final_set, reason, query, dp_epsilon";
+            + "heavies, invited, state, final_set, reason, query, dp_epsilon, proposer";
 
     /** Reads column 1 as a node uid. */
     static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
@@ -123,11 +124,12 @@ final class HeavyStoreTables {
                 fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
                 rs.getString(13),
                 rs.getString(14),
-                rs.getString(15) == null ? null : new java.math.BigDecimal(rs.getString(15)));
+                rs.getString(15) == null ? null : new java.math.BigDecimal(rs.getString(15)),
+                rs.getString(16) != null && PartyId.isValid(rs.getString(16)) ? PartyId.of(rs.getString(16)) : null);
     }
 
     /** Columns added after the first layout; a {@code node.db} without them gets them in place. */
-    private static final String[] ADDED = {"query", "dp_epsilon"};
+    private static final String[] ADDED = {"query", "dp_epsilon", "proposer"};
 
     /** Opens {@code file}, refusing the oldest layout and adding the {@link #ADDED} columns an older one lacks. */
     static Sqlite open(java.nio.file.Path file) {

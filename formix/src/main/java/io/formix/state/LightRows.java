@@ -21,7 +21,7 @@ import java.util.Set;
 final class LightRows {
 
     static final String COLUMNS = "id, prompt, schema, scheme, deadline, heavies, state, answer, shares, reason, "
-            + "received_at, query, dp_epsilon, threshold, cells, detail, reviewed_hash, approved_hash";
+            + "received_at, query, dp_epsilon, threshold, cells, detail, reviewed_hash, approved_hash, proposer";
 
     /** The columns a query computation adds, with their types. */
     private static final String[][] QUERY_COLUMNS = {
@@ -31,7 +31,8 @@ final class LightRows {
         {"cells", "BLOB"},
         {"detail", "TEXT"},
         {"reviewed_hash", "TEXT"},
-        {"approved_hash", "TEXT"}
+        {"approved_hash", "TEXT"},
+        {"proposer", "TEXT"}
     };
 
     private LightRows() {}
@@ -60,7 +61,8 @@ final class LightRows {
                     cells(rs.getBytes(15)),
                     rs.getString(16),
                     rs.getString(17),
-                    rs.getString(18));
+                    rs.getString(18),
+                    rs.getString(19));
         }
         return new LightStore.Entry(
                 rs.getString(1),

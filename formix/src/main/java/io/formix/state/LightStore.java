@@ -125,6 +125,7 @@ public interface LightStore extends AutoCloseable {
      * @param reviewedHash the proposal hash the owner's last {@code comp review} showed, or null
      * @param approvedHash the proposal hash the owner approved ({@code comp approve/answer}), or null
      *                     (approved by the node's policy, or not approved)
+     * @param proposer     the proposer heavy node 1 named in its {@code compute} (a party uid), or null: unknown
      */
     record Asked(
             String query,
@@ -133,27 +134,33 @@ public interface LightStore extends AutoCloseable {
             long[] cells,
             String detail,
             String reviewedHash,
-            String approvedHash) {
+            String approvedHash,
+            String proposer) {
 
-        /** A query as announced: nothing decided yet. */
+        /** A query as announced: nothing decided yet, no proposer named. */
         public static Asked of(String query, java.math.BigDecimal dpEpsilon, int threshold) {
-            return new Asked(query, dpEpsilon, threshold, null, null, null, null);
+            return new Asked(query, dpEpsilon, threshold, null, null, null, null, null);
         }
 
         public Asked withCells(long[] c) {
-            return new Asked(query, dpEpsilon, threshold, c, detail, reviewedHash, approvedHash);
+            return new Asked(query, dpEpsilon, threshold, c, detail, reviewedHash, approvedHash, proposer);
         }
 
         public Asked withDetail(String d) {
-            return new Asked(query, dpEpsilon, threshold, cells, d, reviewedHash, approvedHash);
+            return new Asked(query, dpEpsilon, threshold, cells, d, reviewedHash, approvedHash, proposer);
         }
 
         public Asked withReviewed(String h) {
-            return new Asked(query, dpEpsilon, threshold, cells, detail, h, approvedHash);
+            return new Asked(query, dpEpsilon, threshold, cells, detail, h, approvedHash, proposer);
         }
 
         public Asked withApproved(String h) {
-            return new Asked(query, dpEpsilon, threshold, cells, detail, reviewedHash, h);
+            return new Asked(query, dpEpsilon, threshold, cells, detail, reviewedHash, h, proposer);
+        }
+
+        /** This query as proposed by {@code p} (a party uid; null: unknown). */
+        public Asked withProposer(String p) {
+            return new Asked(query, dpEpsilon, threshold, cells, detail, reviewedHash, approvedHash, p);
         }
     }
 

@@ -75,8 +75,8 @@ final class SqliteHeavyStore implements HeavyStore {
     public boolean create(Entry e, long now) {
         return change(
                         "INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
-                                + "grace_ms, heavies, invited, state, created_at, query, dp_epsilon) "
-                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                + "grace_ms, heavies, invited, state, created_at, query, dp_epsilon, proposer) "
+                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         e.id(),
                         e.myIndex(),
                         e.prompt(),
@@ -90,7 +90,8 @@ final class SqliteHeavyStore implements HeavyStore {
                         e.state().label(),
                         now,
                         e.query(),
-                        e.dpEpsilon() == null ? null : e.dpEpsilon().toPlainString())
+                        e.dpEpsilon() == null ? null : e.dpEpsilon().toPlainString(),
+                        e.proposer() == null ? null : e.proposer().value())
                 == 1;
     }
 

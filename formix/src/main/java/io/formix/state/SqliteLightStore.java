@@ -27,7 +27,8 @@ final class SqliteLightStore implements LightStore {
               cells       BLOB,
               detail      TEXT,
               reviewed_hash TEXT,
-              approved_hash TEXT
+              approved_hash TEXT,
+              proposer    TEXT
             );
             CREATE INDEX IF NOT EXISTS computations_state ON computations(state)
             """;
@@ -210,8 +211,8 @@ final class SqliteLightStore implements LightStore {
             long now) {
         return db.update(
                         "INSERT OR IGNORE INTO computations(id, prompt, schema, scheme, deadline, heavies, state, "
-                                + "reason, received_at, query, dp_epsilon, threshold, detail) "
-                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                + "reason, received_at, query, dp_epsilon, threshold, detail, proposer) "
+                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         id,
                         prompt,
                         schema,
@@ -224,7 +225,8 @@ final class SqliteLightStore implements LightStore {
                         asked.query(),
                         asked.dpEpsilon() == null ? null : asked.dpEpsilon().toPlainString(),
                         asked.threshold(),
-                        asked.detail())
+                        asked.detail(),
+                        asked.proposer())
                 == 1;
     }
 

@@ -199,10 +199,23 @@ class MultiHostTest {
         }
         assertFalse(Files.exists(planted), "the forgery was taken out of the channel");
 
-        // B proposes; B runs no heavy node, so the proposal travels as a message.
+        // B proposes; B runs no heavy node, so the proposal travels as a message, sent by the --from node.
         String prompt = "Secret prompt 7f3a: how many cups of coffee today?";
+        String from = lights.get(lights.size() - 1).get("uid").asText();
         CliRun p = on(
-                b, "comp", "propose", "--prompt", prompt, "--threshold", "3", "--deadline", "40s", "--wait", "--json");
+                b,
+                "comp",
+                "propose",
+                "--prompt",
+                prompt,
+                "--threshold",
+                "3",
+                "--deadline",
+                "40s",
+                "--from",
+                from,
+                "--wait",
+                "--json");
         assertEquals(0, p.code(), p.toString());
         JsonNode onB = Main.JSON.readTree(p.out());
         String id = onB.get("id").asText();
@@ -232,7 +245,10 @@ class MultiHostTest {
         }
         assertEquals(sum, onB.get("result").asLong(), "the total is the sum of B's light nodes' own answers");
 
-        // A, which runs heavy node 1, shows the same outcome.
+        // A, which runs heavy node 1, shows the same outcome, and recorded the signed sender as the proposer.
+        try (io.formix.state.NetworkDb netA = io.formix.state.NetworkDb.open(new FormixHome(a, data))) {
+            assertEquals(PartyId.of(from), netA.proposer(id).orElseThrow(), "the --from node sent the proposal");
+        }
         JsonNode onA = json(a, "comp", "show", id, "--json");
         assertEquals("revealed", onA.get("status").asText());
         assertEquals(sum, onA.get("result").asLong());

@@ -89,6 +89,47 @@ class OwnerCliTest {
         }
     }
 
+    /** As {@link #received}, for a query computation whose compute named {@code proposer} (null: none). */
+    void receivedFrom(String id, String proposer) {
+        try (LightStore s = LightStore.open(FormixHome.of(home), LIGHT)) {
+            s.receiveQuery(
+                    id,
+                    "how many?",
+                    "{\"type\":\"integer\"}",
+                    "additive-3-z64",
+                    later(),
+                    HEAVY,
+                    Asked.of(Canonical.json(QueryParser.parse(COUNT_65)), null, 3)
+                            .withProposer(proposer),
+                    State.PENDING,
+                    null,
+                    1);
+        }
+    }
+
+    @Test
+    void theInboxAndTheReviewShowTheProposerAndTheReviewChecksItAgainstTheList() throws Exception {
+        receivedFrom("c00000001", "light-0002");
+        receivedFrom("c00000002", null);
+        assertEquals(
+                0,
+                CliRun.run(home, "node", "policy", "light-0001", "--proposers", "light-0002")
+                        .code());
+        CliRun inbox = CliRun.run(home, "comp", "inbox", "--node", "light-0001");
+        assertTrue(inbox.out().contains("from light-0002"), inbox.out());
+        assertTrue(inbox.out().contains("from unknown"), inbox.out());
+        JsonNode j = json(CliRun.run(home, "comp", "inbox", "--node", "light-0001", "--json"));
+        assertEquals("light-0002", j.get(0).get("proposer").asText());
+        assertTrue(j.get(1).get("proposer").isNull(), j.toString());
+
+        CliRun listed = CliRun.run(home, "comp", "review", "c00000001", "--node", "light-0001");
+        assertTrue(listed.out().contains("Proposer   light-0002"), listed.out());
+        assertTrue(listed.out().contains("Policy     passes (proposer light-0002 allowed"), listed.out());
+        CliRun unknown = CliRun.run(home, "comp", "review", "c00000002", "--node", "light-0001");
+        assertTrue(unknown.out().contains("Proposer   unknown"), unknown.out());
+        assertTrue(unknown.out().contains("declines: proposers: proposer unknown is not in your list"), unknown.out());
+    }
+
     LightStore.Entry entry(String id) {
         try (LightStore s = LightStore.open(FormixHome.of(home), LIGHT)) {
             return s.entry(id).orElseThrow();

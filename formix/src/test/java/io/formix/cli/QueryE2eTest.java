@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every expected value is computed by this test from the rows it wrote (plain Java loops, not
  * Formix's evaluator): a count with a filter, a clamped sum with blanks, an exact mean in cents, a
  * histogram with missing values, a SQLite view, a 64-bit sum above 2^32, a fixed-point vector, a
- * disclosure rule that makes one node decline, manual choices with one decline, and a DP count
- * within a tolerance.
+ * disclosure rule that makes one node decline, manual choices with one decline, a DP count within
+ * a tolerance, and a proposal {@code --from} a node that one light node's proposers list admits and
+ * another's excludes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -388,5 +389,36 @@ class QueryE2eTest {
         // probability below 3·e^-10
         assertTrue(Math.abs(noisy - expected) <= 30, noisy + " vs " + expected);
         assertEquals("discrete-laplace", c.path("dp").path("mechanism").asText(), c.toString());
+    }
+
+    @Test
+    @Order(11)
+    void aListedProposerIsAnsweredAndAnUnlistedOneDeclined() throws Exception {
+        ok("node", "policy", uid(3), "--proposers", uid(1));
+        ok("node", "policy", uid(4), "--proposers", uid(2));
+        try {
+            long expected = 0;
+            for (int n = 1; n <= 3; n++) {
+                expected += rows.get(n - 1).size();
+            }
+            JsonNode c = ask("{\"dataset\":\"patients\",\"aggregate\":{\"type\":\"count\"}}", 3, "--from", uid(1));
+            assertEquals(3, c.path("participants").asInt(), "light-0004's list excludes light-0001: " + c);
+            assertEquals(expected, c.path("value").asLong(), c.toString());
+            String id = c.path("id").asText();
+            JsonNode shown =
+                    Main.JSON.readTree(ok("node", "show", uid(3), "--json").out());
+            boolean found = false;
+            for (JsonNode a : shown.path("answers")) {
+                if (id.equals(a.path("computation").asText())) {
+                    found = true;
+                    assertEquals("count", a.path("type").asText(), a.toString());
+                    assertEquals(rows.get(2).size(), a.path("value").asLong(), "its own count, shown to its owner");
+                }
+            }
+            assertTrue(found, "node show lists the query answer: " + shown);
+        } finally {
+            ok("node", "policy", uid(3), "--off", "proposers");
+            ok("node", "policy", uid(4), "--off", "proposers");
+        }
     }
 }

@@ -356,4 +356,76 @@ class LightQueryTest {
                 .findFirst()
                 .orElse(null));
     }
+
+    /** A count announced by heavy node 1 naming {@code proposer} (null: none, as an older heavy node 1 sends). */
+    static Envelope computeFrom(String id, String proposer) throws Exception {
+        ComputeBody c = ComputeBody.parse(compute(id, COUNT_65, 1, null).body());
+        return Envelope.of(
+                MessageType.COMPUTE,
+                HeavyCoreTest.H1,
+                LightCoreTest.ME,
+                id,
+                new ComputeBody(
+                                c.prompt(),
+                                c.schema(),
+                                c.scheme(),
+                                c.threshold(),
+                                c.deadline(),
+                                c.graceMs(),
+                                c.heavy(),
+                                c.invited(),
+                                c.query(),
+                                c.dpEpsilon(),
+                                proposer == null ? null : io.formix.transport.PartyId.of(proposer))
+                        .toJson());
+    }
+
+    @Test
+    void aProposerOnTheOwnersListIsAnsweredAndAnUnlistedOrUnknownOneDeclined() throws Exception {
+        policy(
+                DisclosurePolicy.OFF.with(io.formix.policy.Control.PROPOSERS, List.of("light-0002")),
+                ApprovalMode.POLICY);
+        Effect.SendAll listed =
+                sendAll(drive(core.handle(new LightCore.Announced(computeFrom("c1", "light-0002")), T0), T0));
+        assertTrue(listed.shares(), "light-0002 is on the list: answered");
+        assertArrayEquals(new long[] {3}, shared.get(0));
+        assertEquals("light-0002", store.entry("c1").orElseThrow().asked().proposer(), "kept in the store");
+
+        Effect.SendAll unlisted = sendAll(core.handle(new LightCore.Announced(computeFrom("c2", "light-0003")), T0));
+        assertFalse(unlisted.shares());
+        assertEquals(
+                Verdict.GENERIC,
+                Bodies.Decline.parse(unlisted.messages().get(0).body()).reason());
+        assertEquals(
+                "proposers: proposer light-0003 is not in your list",
+                store.entry("c2").orElseThrow().asked().detail());
+
+        Effect.SendAll unknown = sendAll(core.handle(new LightCore.Announced(computeFrom("c3", null)), T0));
+        assertFalse(unknown.shares());
+        assertEquals(
+                "proposers: proposer unknown is not in your list",
+                store.entry("c3").orElseThrow().asked().detail());
+        assertNull(store.entry("c3").orElseThrow().asked().proposer());
+        assertEquals(1, shared.size(), "only the listed proposer's computation was evaluated and shared");
+    }
+
+    @Test
+    void anOwnersApprovalIsCheckedAgainAgainstTheProposerTheComputeNamed() throws Exception {
+        policy(
+                DisclosurePolicy.OFF.with(io.formix.policy.Control.PROPOSERS, List.of("light-0002")),
+                ApprovalMode.MANUAL);
+        core.handle(new LightCore.Announced(computeFrom(ID, "light-0002")), T0);
+        LightStore.Entry pending = store.entry(ID).orElseThrow();
+        assertEquals(State.PENDING, pending.state());
+        assertTrue(store.approveQuery(ID, hash(pending), null));
+        long t = T0 + LightCore.RETRY_MS;
+        Effect.SendAll send = sendAll(drive(core.handle(new LightCore.Tick(), t), t));
+        assertTrue(send.shares(), "the controls run again on the answer, with the stored proposer: it passes");
+
+        policy(
+                DisclosurePolicy.OFF.with(io.formix.policy.Control.PROPOSERS, List.of("light-0009")),
+                ApprovalMode.MANUAL);
+        core.handle(new LightCore.Announced(computeFrom("c2", "light-0002")), t);
+        assertEquals(State.REFUSED, store.entry("c2").orElseThrow().state(), "no longer listed: declined on arrival");
+    }
 }

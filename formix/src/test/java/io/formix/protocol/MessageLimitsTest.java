@@ -56,7 +56,8 @@ class MessageLimitsTest {
                                 List.of(H1, H2, H3),
                                 ids,
                                 LONGEST_QUERY,
-                                LONGEST_EPSILON)
+                                LONGEST_EPSILON,
+                                PartyId.of("p".repeat(63)))
                         .toJson());
         byte[] received = encode(MessageType.RECEIVED, H1, new Bodies.Received(set, Integer.MAX_VALUE).toJson());
         byte[] aggregate = encode(MessageType.AGGREGATE, H2, new Bodies.Aggregate(set).toJson());
@@ -98,7 +99,8 @@ class MessageLimitsTest {
                                 List.of(H1, H2, H3),
                                 List.of(),
                                 LONGEST_QUERY,
-                                LONGEST_EPSILON)
+                                LONGEST_EPSILON,
+                                PartyId.of("p".repeat(63)))
                         .toJson());
         assertTrue(compute.length <= MessageLimits.LIGHT_SUM, compute.length + " > " + MessageLimits.LIGHT_SUM);
         assertTrue(compute.length <= MessageLimits.MAX_TO_LIGHT);
@@ -169,7 +171,8 @@ class MessageLimitsTest {
                 2,
                 "{\"sum\":200.00,\"count\":6,\"mean\":33.33}",
                 "{\"dataset\":\"d\"}",
-                new java.math.BigDecimal("0.50"));
+                new java.math.BigDecimal("0.50"),
+                "additive-3-z64");
         Bodies.Result back = Bodies.Result.parse(
                 Envelope.decode(encode(MessageType.RESULT, H2, r.toJson())).body());
         assertEquals(r, back);

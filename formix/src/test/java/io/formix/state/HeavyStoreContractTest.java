@@ -99,6 +99,37 @@ class HeavyStoreContractTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theProposerHeavyNode1RecordedIsKeptAcrossTransitions(String kind) {
+        try (HeavyStore s = open(kind)) {
+            Entry plain = entry(State.BROADCASTING);
+            Entry named = new Entry(
+                    "c8",
+                    1,
+                    "q",
+                    "{\"type\":\"integer\"}",
+                    "additive-3",
+                    1,
+                    1000,
+                    50,
+                    HEAVY,
+                    Set.of(L1, L2),
+                    State.BROADCASTING,
+                    null,
+                    null,
+                    null,
+                    null,
+                    PartyId.of("light-0007"));
+            assertTrue(s.create(plain, 1));
+            assertTrue(s.create(named, 1));
+            assertEquals(PartyId.of("light-0007"), s.entry("c8").orElseThrow().proposer());
+            assertEquals(null, s.entry("c1").orElseThrow().proposer(), "unknown stays unknown");
+            assertTrue(s.transition("c8", State.BROADCASTING, State.COLLECTING, 2));
+            assertEquals(PartyId.of("light-0007"), s.entry("c8").orElseThrow().proposer());
+        }
+    }
+
     @Test
     void aNodeDbWithoutTheQueryColumnsGetsThemInPlace(@TempDir Path home) throws Exception {
         Path file = FormixHome.of(home).nodeDb(HEAVY.get(1));

@@ -28,7 +28,7 @@ class LightStoreQueryTest {
 
     void lifecycle(Supplier<LightStore> open) {
         try (LightStore s = open.get()) {
-            Asked a = Asked.of("{\"dataset\":\"d\"}", new BigDecimal("0.5"), 3);
+            Asked a = Asked.of("{\"dataset\":\"d\"}", new BigDecimal("0.5"), 3).withProposer("light-0002");
             assertTrue(s.receiveQuery("c1", "p", "{}", "additive-3-z64", 100, HEAVY, a, State.PENDING, null, 1));
             assertFalse(s.receiveQuery("c1", "p", "{}", "additive-3-z64", 100, HEAVY, a, State.PENDING, null, 2));
             assertTrue(s.reviewed("c1", "h1"));
@@ -49,6 +49,7 @@ class LightStoreQueryTest {
             assertArrayEquals(new long[] {Long.MIN_VALUE, 7}, e.asked().cells());
             assertEquals("h1", e.asked().reviewedHash());
             assertEquals("h1", e.asked().approvedHash());
+            assertEquals("light-0002", e.asked().proposer(), "the proposer the compute named, kept");
             assertArrayEquals(new byte[] {1, 2}, e.encodedShares().get(0));
             assertNull(e.answer(), "no integer answer");
             LightStore.Entry r = s.entry("c2").orElseThrow();

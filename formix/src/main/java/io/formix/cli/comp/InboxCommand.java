@@ -47,7 +47,8 @@ final class InboxCommand implements Callable<Integer> {
                     default -> "formix comp approve " + i.id() + " --node " + node;
                 };
                 out.println(TerminalText.safe(i.id()) + "  " + TimeText.human(i.leftMillis()) + " left  "
-                        + (i.dataset() == null ? "(no query)" : "on " + TerminalText.safe(i.dataset())) + "  "
+                        + (i.dataset() == null ? "(no query)" : "on " + TerminalText.safe(i.dataset())) + "  from "
+                        + (i.proposer() == null ? "unknown" : TerminalText.safe(i.proposer())) + "  "
                         + TerminalText.safe(clip(i.prompt())));
                 out.println("    " + next);
             }

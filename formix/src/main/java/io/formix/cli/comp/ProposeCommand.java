@@ -88,6 +88,14 @@ final class ProposeCommand implements Callable<Integer> {
                     + "discrete Laplace noise to its partial sum); needs --query and --scheme additive")
     String dpEpsilon;
 
+    @Option(
+            names = "--from",
+            paramLabel = "UID",
+            description = "the node of this home that proposes: recorded as the proposer, carries the proposal to "
+                    + "heavy node 1 on another host (it must run), and is named to the light nodes, whose "
+                    + "'node policy --proposers' list may admit it (default: none named, any running node carries it)")
+    String from;
+
     @Option(names = "--wait", description = "wait for the result, showing progress")
     boolean await;
 
@@ -110,7 +118,8 @@ final class ProposeCommand implements Callable<Integer> {
                         grace,
                         scheme,
                         query == null ? null : AtFile.read("--query", query),
-                        dpEpsilon));
+                        dpEpsilon,
+                        from));
         if (!await) {
             main.print(
                     json,

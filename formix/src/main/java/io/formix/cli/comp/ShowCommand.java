@@ -59,6 +59,9 @@ final class ShowCommand implements Callable<Integer> {
         }
         out.println("heavy nodes:  " + TerminalText.safe(c.heavy()));
         out.println("scheme:       " + TerminalText.safe(c.scheme()));
+        if (c.proposer() != null) {
+            out.println("proposer:     " + TerminalText.safe(c.proposer()));
+        }
         out.println("threshold:    " + c.threshold());
         out.println("answers:      " + c.answers() + "/" + c.invited() + " light nodes");
         c.undelivered()

@@ -72,9 +72,9 @@ final class ShowCommand implements Callable<Integer> {
             Table t = new Table("COMPUTATION", "STATE", "ANSWER", "PROMPT");
             for (Object o : d.computations()) {
                 NodeDetail.LightEntry c = (NodeDetail.LightEntry) o;
-                Object value = d.answers().stream()
+                String value = d.answers().stream()
                         .filter(a -> a.computation().equals(c.computation()))
-                        .map(a -> (Object) a.value())
+                        .map(ShowCommand::answer)
                         .findFirst()
                         .orElse("-");
                 t.row(TerminalText.safe(c.computation()), c.state(), value, TerminalText.safe(c.prompt()));
@@ -82,5 +82,21 @@ final class ShowCommand implements Callable<Integer> {
             out.println();
             t.print(out);
         }
+    }
+
+    /**
+     * An answer in one short cell: a number as it is; a query's as its type and value (cut at 60
+     * characters), or its type and size when it is too long to decode here. Escaped: a query's
+     * categories come from the proposer.
+     */
+    static String answer(NodeDetail.Answer a) {
+        if (a.type() == null) {
+            return String.valueOf(a.value());
+        }
+        if (a.value() == null) {
+            return TerminalText.safe(a.type()) + " (" + a.cells() + " number" + (a.cells() == 1 ? "" : "s") + ")";
+        }
+        String v = a.value().toString();
+        return TerminalText.safe(a.type() + " " + (v.length() > 60 ? v.substring(0, 60) + "…" : v));
     }
 }
