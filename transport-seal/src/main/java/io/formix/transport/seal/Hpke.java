@@ -8,7 +8,8 @@ import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 
 /**
  * The one HPKE suite Formix uses, base mode (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
- * AES-128-GCM, the suite IETF DAP requires. A thin wrapper over BouncyCastle; no cryptography here.
+ * AES-128-GCM, the suite IETF DAP requires. A thin wrapper over BouncyCastle; large messages go
+ * through {@link JdkHpke} (the JDK's AES-GCM, the same bytes) when C2 runs.
  */
 final class Hpke {
 
@@ -51,8 +52,18 @@ final class Hpke {
         return ((X25519PrivateKeyParameters) pair.getPrivate()).getEncoded();
     }
 
+    /**
+     * Messages at least this long are sealed and opened by {@link JdkHpke} (the same bytes, with the
+     * JDK's AES-GCM) when this JVM has C2 and the AES intrinsics; shorter ones, or without C2, by
+     * BouncyCastle.
+     */
+    static final int JDK_AEAD_FROM_BYTES = 64 * 1024;
+
     /** SealBase to {@code recipient}: returns {@code {enc, ct}}. */
     static byte[][] seal(byte[] recipient, byte[] info, byte[] aad, byte[] pt) {
+        if (pt.length >= JDK_AEAD_FROM_BYTES && JdkHpke.worthIt()) {
+            return JdkHpke.seal(recipient, generate(), info, aad, pt);
+        }
         try {
             byte[][] ctEnc = SUITE_INSTANCE
                     .get()
@@ -71,6 +82,9 @@ final class Hpke {
      */
     static byte[] open(AsymmetricCipherKeyPair recipient, byte[] enc, byte[] info, byte[] aad, byte[] ct)
             throws InvalidCipherTextException {
+        if (ct.length >= JDK_AEAD_FROM_BYTES + TAG_BYTES && JdkHpke.worthIt()) {
+            return JdkHpke.open(recipient, enc, info, aad, ct);
+        }
         return SUITE_INSTANCE.get().open(enc, recipient, info, aad, ct, null, null, null);
     }
 }

@@ -86,6 +86,59 @@ class HpkeKnownAnswerTest {
         assertThrows(InvalidCipherTextException.class, () -> Hpke.open(other, encCt[0], INFO, AAD0, encCt[1]));
     }
 
+    @Test
+    void theJdkAeadPathGivesTheRfcCiphertextAndOpensIt() throws Exception {
+        HPKE hpke = Hpke.newSuite();
+        byte[][] encCt = JdkHpke.seal(PK_RM, hpke.deriveKeyPair(IKM_E), INFO, AAD0, PT);
+        assertArrayEquals(PK_EM, encCt[0]);
+        assertArrayEquals(CT0, encCt[1]);
+        AsymmetricCipherKeyPair r = Hpke.fromPrivate(SK_RM);
+        assertArrayEquals(PT, JdkHpke.open(r, PK_EM, INFO, AAD0, CT0));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, PK_EM, INFO, AAD0, flip(CT0, 3)));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, PK_EM, INFO, AAD0, flip(CT0, 40)));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, PK_EM, INFO, flip(AAD0, 0), CT0));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, PK_EM, flip(INFO, 0), AAD0, CT0));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, PK_EM, INFO, AAD0, new byte[15]));
+        assertThrows(InvalidCipherTextException.class, () -> JdkHpke.open(r, new byte[31], INFO, AAD0, CT0));
+        assertThrows(IllegalStateException.class, () -> JdkHpke.open(r, new byte[32], INFO, AAD0, CT0));
+    }
+
+    @Test
+    void largeMessagesOnTheJdkPathInteroperateWithBouncyCastle() throws Exception {
+        AsymmetricCipherKeyPair r = Hpke.generate();
+        HPKE hpke = Hpke.newSuite();
+        for (int size : new int[] {0, 1, 16, JdkHpke.CHUNK - 1, JdkHpke.CHUNK, 3 * JdkHpke.CHUNK + 5, 200_001}) {
+            byte[] msg = new byte[size];
+            new java.util.Random(size).nextBytes(msg);
+            // The same ephemeral key gives the same bytes on both paths.
+            AsymmetricCipherKeyPair e = Hpke.generate();
+            byte[] bc = hpke.setupBaseS(r.getPublic(), INFO, e).seal(AAD0, msg);
+            byte[][] jdk = JdkHpke.seal(Hpke.publicKey(r), e, INFO, AAD0, msg);
+            assertArrayEquals(bc, jdk[1], "size " + size);
+            // Sealed by the JDK path, opened by BouncyCastle, and the reverse.
+            assertArrayEquals(msg, hpke.open(jdk[0], r, INFO, AAD0, jdk[1], null, null, null));
+            byte[][] bcCtEnc = hpke.seal(r.getPublic(), INFO, AAD0, msg, null, null, null);
+            assertArrayEquals(msg, JdkHpke.open(r, bcCtEnc[1], INFO, AAD0, bcCtEnc[0]));
+            if (size > 0) {
+                assertThrows(
+                        InvalidCipherTextException.class,
+                        () -> JdkHpke.open(r, jdk[0], INFO, AAD0, flip(jdk[1], size - 1)));
+            }
+            assertThrows(
+                    InvalidCipherTextException.class,
+                    () -> JdkHpke.open(r, jdk[0], INFO, AAD0, flip(jdk[1], jdk[1].length - 1)));
+            assertThrows(
+                    InvalidCipherTextException.class, () -> JdkHpke.open(Hpke.generate(), jdk[0], INFO, AAD0, jdk[1]));
+        }
+        // Through Hpke, whichever path this JVM takes at this size.
+        byte[] big = new byte[Hpke.JDK_AEAD_FROM_BYTES + 12_345];
+        byte[][] encCt = Hpke.seal(Hpke.publicKey(r), INFO, AAD0, big);
+        assertArrayEquals(big, hpke.open(encCt[0], r, INFO, AAD0, encCt[1], null, null, null));
+        assertArrayEquals(big, Hpke.open(r, encCt[0], INFO, AAD0, encCt[1]));
+        assertThrows(
+                InvalidCipherTextException.class, () -> Hpke.open(r, encCt[0], INFO, AAD0, flip(encCt[1], 70_000)));
+    }
+
     static byte[] flip(byte[] b, int i) {
         byte[] c = b.clone();
         c[i] ^= 1;
