@@ -3,6 +3,7 @@
 # from a command source (seed-compressed shares over Z/2^64); propose->reveal time and the host's
 # peak memory at two N, beside the same arithmetic through mpc alone.
 #   scripts/bench-vector.sh [--lights 100] [--length 1000000] [--compare 25] [--deadline 120s] [--dir DIR]
+#     [--no-fast-kernels]   (hosts run with network up --fast-kernels unless this is given)
 set -euo pipefail
 source "$(dirname "$0")/lib/build.sh"
 build_module benchmarks

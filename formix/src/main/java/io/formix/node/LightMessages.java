@@ -40,16 +40,27 @@ final class LightMessages {
         return out;
     }
 
-    /** The share messages of an answered computation, share i to heavy node i. */
+    /**
+     * The share messages of an answered computation, share i to heavy node i: a computation with a
+     * query sends the binary form (its vector shares can be megabytes: no base64), one without the
+     * JSON form every version reads.
+     */
     static Effect.SendAll shares(PartyId uid, Entry en) {
+        return shares(uid, en, en.encodedShares());
+    }
+
+    /** {@link #shares(PartyId, Entry)} with the shares just stored for {@code en} (not read back). */
+    static Effect.SendAll shares(PartyId uid, Entry en, List<byte[]> encodedShares) {
+        boolean binary = en.asked() != null;
         List<Envelope> out = new ArrayList<>();
         for (int i = 0; i < en.heavy().size(); i++) {
+            Bodies.Share share = new Bodies.Share(encodedShares.get(i));
             out.add(Envelope.of(
                     MessageType.SHARE,
                     uid,
                     en.heavy().get(i),
                     en.id(),
-                    new Bodies.Share(en.encodedShares().get(i)).toJson()));
+                    binary ? share.toBinaryJson() : share.toJson()));
         }
         return new Effect.SendAll(en.id(), out, true);
     }

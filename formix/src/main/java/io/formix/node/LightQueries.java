@@ -217,7 +217,7 @@ final class LightQueries {
             return; // answered before: keep the first answer
         }
         fx.info("answered computation " + en.id() + " (" + v.ownerReason() + "); sending " + shares.size() + " shares");
-        store.entry(en.id()).ifPresent(x -> fx.add(LightMessages.shares(uid, x)));
+        fx.add(LightMessages.shares(uid, en, shares));
     }
 
     private void refuse(Entry en, String detail, Effects fx) {

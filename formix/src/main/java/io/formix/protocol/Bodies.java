@@ -2,6 +2,7 @@ package io.formix.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.formix.mpc.PartialSum;
 import io.formix.transport.PartyId;
@@ -38,15 +39,32 @@ public final class Bodies {
          * own bound ({@link MessageLimits#shareBytes}) before decoding it.
          */
         static final int MAX_CHARS = (int) MessageLimits.base64(MessageLimits.shareBytes(MessageLimits.MAX_CELLS));
+        /** Longest encoded share accepted, in bytes (the binary form's bound; {@link #MAX_CHARS} decoded). */
+        static final int MAX_BYTES = (int) MessageLimits.shareBytes(MessageLimits.MAX_CELLS);
 
+        static final String FIELD = "share";
+
+        /** The JSON form's body: {@code {"share": base64}}. */
         public JsonNode toJson() {
             return Envelope.JSON
                     .createObjectNode()
-                    .put("share", Base64.getEncoder().encodeToString(encoded));
+                    .put(FIELD, Base64.getEncoder().encodeToString(encoded));
+        }
+
+        /**
+         * A body holding the bytes themselves: {@link Envelope#encode} sends it in the binary form
+         * ({@link BinaryForm}), which heavy nodes of this version read beside the JSON form.
+         */
+        public JsonNode toBinaryJson() {
+            return Envelope.JSON.createObjectNode().set(FIELD, BinaryNode.valueOf(encoded));
         }
 
         public static Share parse(JsonNode b) throws ProtocolException {
-            return new Share(Schemes.shareBytes(base64Field(b, "share", MAX_CHARS)));
+            byte[] raw = BinaryForm.bytes(b);
+            if (raw != null && raw.length > MAX_BYTES) {
+                throw new ProtocolException("field 'share' holds " + raw.length + " bytes, at most " + MAX_BYTES);
+            }
+            return new Share(Schemes.shareBytes(raw != null ? raw : base64Field(b, FIELD, MAX_CHARS)));
         }
     }
 

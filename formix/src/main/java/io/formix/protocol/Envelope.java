@@ -38,8 +38,20 @@ public record Envelope(
         return new Envelope(VERSION, type, UUID.randomUUID().toString(), from, to, computation, body);
     }
 
-    /** Serialises to UTF-8 JSON. */
+    /**
+     * Serialises to UTF-8 JSON; a {@code share} whose body holds its bytes ({@link
+     * Bodies.Share#toBinaryJson}) to the binary form ({@link BinaryForm}: the envelope as JSON, then
+     * the share's bytes as they are).
+     */
     public byte[] encode() {
+        if (BinaryForm.carries(this)) {
+            return BinaryForm.encode(this);
+        }
+        return json(body);
+    }
+
+    /** This envelope with {@code body} instead of its own, as UTF-8 JSON. */
+    byte[] json(JsonNode body) {
         ObjectNode o = JSON.createObjectNode();
         o.put("v", v);
         o.put("type", type.wire());
@@ -61,11 +73,19 @@ public record Envelope(
      * @throws ProtocolException with the reason when anything is off
      */
     public static Envelope decode(byte[] bytes) throws ProtocolException {
+        if (BinaryForm.is(bytes)) {
+            return BinaryForm.decode(bytes);
+        }
+        return decodeJson(bytes, 0, bytes.length);
+    }
+
+    /** {@link #decode} of the JSON envelope in {@code bytes[offset, offset + length)}. */
+    static Envelope decodeJson(byte[] bytes, int offset, int length) throws ProtocolException {
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = JSON.readTree(bytes, offset, length);
         } catch (IOException e) {
-            throw new ProtocolException("not JSON (" + bytes.length + " bytes)");
+            throw new ProtocolException("not JSON (" + length + " bytes)");
         }
         if (n == null || !n.isObject()) {
             throw new ProtocolException("envelope is not a JSON object");

@@ -18,10 +18,12 @@ public final class WrapGuard {
     /** The largest number of nodes whose total cannot wrap (at least 0; capped at {@link Integer#MAX_VALUE}). */
     public static long maxNodes(BigInteger[] cellBounds) {
         BigInteger best = BigInteger.valueOf(Integer.MAX_VALUE);
+        BigInteger last = null;
         for (BigInteger b : cellBounds) {
-            if (b.signum() > 0) {
+            if (b != last && b.signum() > 0) { // a vector's cells share one bound: divide once
                 best = best.min(LIMIT.divide(b));
             }
+            last = b;
         }
         return best.longValueExact();
     }

@@ -93,10 +93,22 @@ public final class NetworkService {
      * not running. {@code progress} gets the summary line before the start, which may take a while.
      */
     public NodeService.Started up(int heavy, int light, String approval, Consumer<String> progress) throws IOException {
+        return up(heavy, light, approval, null, progress);
+    }
+
+    /**
+     * {@link #up(int, int, String, Consumer)}, first recording whether this home's hosts use the fast
+     * kernels ({@code fastKernels}; null keeps the home's setting): hosts started later keep it.
+     */
+    public NodeService.Started up(int heavy, int light, String approval, Boolean fastKernels, Consumer<String> progress)
+            throws IOException {
         if (heavy < 0 || light < 0 || heavy > 1000 || light > 100_000) {
             throw new ServiceException(Kind.USAGE, "--heavy must be 0..1000 and --light 0..100000");
         }
         try (NetworkDb net = home.initAndOpen()) {
+            if (fastKernels != null) {
+                HostJit.store(home.files(), fastKernels);
+            }
             NetworkPin pin = registry.ensure(net);
             registry.sync(net);
             int haveHeavy = net.localNodes(Role.HEAVY).size();
@@ -133,7 +145,8 @@ public final class NetworkService {
             }
             List<NodeRecord> all = nodes.runnable(net, net.localNodes(null));
             progress.accept("network at " + home.home() + ": " + Math.max(heavy, haveHeavy) + " heavy, "
-                    + Math.max(light, haveLight) + " light (transport " + home.transport() + ")");
+                    + Math.max(light, haveLight) + " light (transport " + home.transport()
+                    + (HostJit.flag(home.files()).equals(HostJit.FAST) ? ", fast kernels" : "") + ")");
             return nodes.startMissing(net, all);
         }
     }

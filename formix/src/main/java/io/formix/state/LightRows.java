@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * The rows of a light node's {@code computations} table: reading an {@link LightStore.Entry},
- * encoding shares (base64 {@code ShareCodec} bytes, comma-separated) and answer cells (8 bytes
+ * encoding shares (base64 {@code ShareCodec} bytes, comma-separated; a query computation's in one
+ * BLOB, {@link #blob}) and answer cells (8 bytes
  * little-endian each), and adding the columns of query computations to a {@code node.db} made
  * before they existed.
  */
@@ -34,6 +35,9 @@ final class LightRows {
         {"approved_hash", "TEXT"},
         {"proposer", "TEXT"}
     };
+
+    /** More shares than heavy nodes a computation can name: a damaged row. */
+    private static final int MAX_SHARES = 16;
 
     private LightRows() {}
 
@@ -73,7 +77,7 @@ final class LightRows {
                 List.copyOf(StoreFiles.split(rs.getString(6))),
                 LightStore.State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)),
                 answer,
-                decode(rs.getString(9)),
+                shares(rs.getObject(9)),
                 rs.getString(10),
                 rs.getLong(11),
                 asked);
@@ -108,6 +112,47 @@ final class LightRows {
             b.append(b.length() == 0 ? "" : ",").append(Base64.getEncoder().encodeToString(s));
         }
         return b.toString();
+    }
+
+    /**
+     * The shares of a query computation as one BLOB: per share a 4-byte big-endian length, then its
+     * {@code ShareCodec} bytes (a vector's shares are megabytes: no base64 on the way in or out).
+     */
+    static byte[] blob(List<byte[]> shares) {
+        int total = 0;
+        for (byte[] s : shares) {
+            total = Math.addExact(total, Math.addExact(4, s.length));
+        }
+        ByteBuffer b = ByteBuffer.allocate(total);
+        shares.forEach(s -> b.putInt(s.length).put(s));
+        return b.array();
+    }
+
+    /** The shares column as written by {@link #encode} (text) or {@link #blob} (bytes); null when empty. */
+    static List<byte[]> shares(Object column) {
+        if (column instanceof byte[] bytes) {
+            return unblob(bytes);
+        }
+        return decode(column == null ? null : column.toString());
+    }
+
+    static List<byte[]> unblob(byte[] bytes) {
+        List<byte[]> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            if (b.remaining() < 4 || out.size() >= MAX_SHARES) {
+                throw new StateException("the shares in node.db are damaged (" + bytes.length + " bytes)");
+            }
+            int n = b.getInt();
+            if (n < 0 || n > b.remaining()) {
+                throw new StateException("the shares in node.db are damaged: a share of " + n + " bytes in "
+                        + b.remaining() + " remaining");
+            }
+            byte[] s = new byte[n];
+            b.get(s);
+            out.add(s);
+        }
+        return List.copyOf(out);
     }
 
     static List<byte[]> decode(String s) {

@@ -260,7 +260,7 @@ final class SqliteLightStore implements LightStore {
                                 + "WHERE id = ? AND state = ? AND query IS NOT NULL",
                         State.ANSWERED.label(),
                         LightRows.cells(cells),
-                        LightRows.encode(shares),
+                        LightRows.blob(shares),
                         now,
                         id,
                         State.APPROVED.label())

@@ -104,4 +104,19 @@ class NetworkServiceTest {
         assertEquals("--heavy must be 0..1000 and --light 0..100000", e.getMessage());
         assertTrue(!a.resolve("network.db").toFile().exists());
     }
+
+    @Test
+    void upKeepsTheFastKernelsChoiceForLaterStarts() throws Exception {
+        Home home = new Home(a, data, () -> "file");
+        List<String> lines = new ArrayList<>();
+        network(home).up(0, 0, "auto", true, lines::add);
+        assertTrue(HostJit.stored(home.files()));
+        assertEquals(HostJit.FAST, HostJit.flag(home.files()));
+        assertTrue(lines.get(0).endsWith("(transport file, fast kernels)"), lines.get(0));
+        network(home).up(0, 0, "auto", lines::add); // no option: the setting stays
+        assertEquals(HostJit.FAST, HostJit.flag(home.files()));
+        network(home).up(0, 0, "auto", false, lines::add);
+        assertEquals(HostJit.QUICK, HostJit.flag(home.files()));
+        assertTrue(lines.get(2).endsWith("(transport file)"), lines.get(2));
+    }
 }

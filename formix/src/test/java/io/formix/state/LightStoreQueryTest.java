@@ -86,6 +86,51 @@ class LightStoreQueryTest {
         }
     }
 
+    @Test
+    void aQueryAnswersSharesAreOneBlobAndTextRowsStillRead() {
+        Path file = dir.resolve("node.db");
+        byte[] big = new byte[300_000];
+        big[299_999] = 9;
+        List<byte[]> shares = List.of(new byte[] {1}, new byte[0], big);
+        try (LightStore s = SqliteLightStore.open(file)) {
+            Asked a = Asked.of("{\"dataset\":\"d\"}", null, 3);
+            assertTrue(s.receiveQuery("c1", "p", "{}", "additive-3-z64", 100, HEAVY, a, State.APPROVED, null, 1));
+            assertTrue(s.answerCells("c1", new long[] {5}, shares, 2));
+            assertTrue(s.receive("c2", "p", "{}", "additive-3", 100, HEAVY, State.APPROVED, 3));
+            assertTrue(s.answer("c2", 7, List.of(new byte[] {4, 5}, new byte[] {6}), 4));
+        }
+        try (Sqlite db = Sqlite.open(file, SqliteLightStore.SCHEMA)) {
+            assertEquals(
+                    List.of("blob", "text"),
+                    db.query("SELECT typeof(shares) FROM computations ORDER BY id", rs -> rs.getString(1)));
+        }
+        try (LightStore s = SqliteLightStore.open(file)) {
+            List<byte[]> back = s.entry("c1").orElseThrow().encodedShares();
+            assertEquals(3, back.size());
+            assertArrayEquals(new byte[] {1}, back.get(0));
+            assertArrayEquals(new byte[0], back.get(1));
+            assertArrayEquals(big, back.get(2));
+            assertArrayEquals(
+                    new byte[] {6}, s.entry("c2").orElseThrow().encodedShares().get(1));
+        }
+    }
+
+    @Test
+    void damagedShareBlobsAreRefusedWithTheReason() {
+        assertEquals(List.of(), LightRows.shares(new byte[0]));
+        assertEquals(List.of(), LightRows.shares(null));
+        byte[] ok = LightRows.blob(List.of(new byte[] {1, 2, 3}));
+        assertArrayEquals(new byte[] {0, 0, 0, 3, 1, 2, 3}, ok);
+        StateException beyond = org.junit.jupiter.api.Assertions.assertThrows(
+                StateException.class, () -> LightRows.unblob(new byte[] {0, 0, 0, 9, 1, 2}));
+        assertTrue(beyond.getMessage().contains("a share of 9 bytes in 2 remaining"), beyond.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(
+                StateException.class, () -> LightRows.unblob(new byte[] {(byte) 0xff, 0, 0, 0}));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                StateException.class, () -> LightRows.unblob(new byte[] {0, 0, 0, 0, 0, 0}));
+        org.junit.jupiter.api.Assertions.assertThrows(StateException.class, () -> LightRows.unblob(new byte[17 * 4]));
+    }
+
     /** A store whose close does nothing (the in-memory store is its own data). */
     private record Unclosed(LightStore s) implements LightStore {
         @Override

@@ -37,8 +37,11 @@ import java.util.TreeSet;
  *
  * <pre>
  * java ... io.formix.bench.formix.VectorBenchmark [--lights 100] [--length 1000000] [--compare 25]
- *     [--deadline 120s] [--dir DIR]
+ *     [--deadline 120s] [--dir DIR] [--no-fast-kernels]
  * </pre>
+ *
+ * Hosts run with {@code network up --fast-kernels} (C2 and the SIMD kernel, what a network sharing
+ * vectors should use); {@code --no-fast-kernels} measures the hosts' quick-start default (C1).
  *
  * Targets (issue 12): N = 100, L = 1,000,000: propose→reveal ≤ 60 s; host peak at N no more than
  * {@value #PEAK_GROWTH_TARGET}× the peak at {@code --compare}. Exit code 0 when met, 1 otherwise.
@@ -54,6 +57,7 @@ public final class VectorBenchmark {
         int compare = 25;
         String deadline = "120s";
         Path dir = Path.of("sandbox", "bench-vector");
+        boolean fastKernels = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--lights" -> lights = Integer.parseInt(args[++i]);
@@ -61,9 +65,10 @@ public final class VectorBenchmark {
                 case "--compare" -> compare = Integer.parseInt(args[++i]);
                 case "--deadline" -> deadline = args[++i];
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--no-fast-kernels" -> fastKernels = false;
                 default -> {
                     System.err.println("usage: VectorBenchmark [--lights 100] [--length 1000000] [--compare 25]"
-                            + " [--deadline 120s] [--dir DIR]");
+                            + " [--deadline 120s] [--dir DIR] [--no-fast-kernels]");
                     System.exit(2);
                 }
             }
@@ -73,9 +78,10 @@ public final class VectorBenchmark {
         Path gen = writeGenerator(dir);
         System.out.printf(
                 Locale.ROOT,
-                "Vector answers end to end (file transport, %d cores, L = %,d, %s)%n",
+                "Vector answers end to end (file transport, %d cores, L = %,d, hosts %s, %s)%n",
                 Runtime.getRuntime().availableProcessors(),
                 length,
+                fastKernels ? "--fast-kernels (C2)" : "--no-fast-kernels (C1)",
                 dir);
         System.out.printf(
                 Locale.ROOT,
@@ -91,7 +97,7 @@ public final class VectorBenchmark {
         boolean met = true;
         for (int n : compare > 0 && compare < lights ? List.of(compare, lights) : List.of(lights)) {
             long floor = mpcFloorMs(n, length);
-            Result r = runOnce(dir, gen, n, length, deadline);
+            Result r = runOnce(dir, gen, n, length, deadline, fastKernels);
             System.out.printf(
                     Locale.ROOT,
                     "%6d  %12d  %12d  %8.1f  %8d MiB  %12s  %8s%n",
@@ -129,7 +135,8 @@ public final class VectorBenchmark {
 
     private record Result(long revealMs, long peakKb, boolean checked, String load) {}
 
-    private static Result runOnce(Path dir, Path gen, int n, int length, String deadline) throws Exception {
+    private static Result runOnce(Path dir, Path gen, int n, int length, String deadline, boolean fastKernels)
+            throws Exception {
         Path home = dir.resolve("n" + n);
         BenchSupport.delete(home);
         Map<String, String> env = new HashMap<>();
@@ -137,7 +144,15 @@ public final class VectorBenchmark {
         env.put("FORMIX_TRANSPORT", "file");
         env.put("NO_COLOR", "1");
         String loadBefore = BenchSupport.load();
-        BenchSupport.run(env, "network", "up", "--heavy", "3", "--light", Integer.toString(n));
+        BenchSupport.run(
+                env,
+                "network",
+                "up",
+                "--heavy",
+                "3",
+                "--light",
+                Integer.toString(n),
+                fastKernels ? "--fast-kernels" : "--no-fast-kernels");
         try {
             List<String> uids = lightUids(home);
             for (int s = 1; s <= uids.size(); s++) {

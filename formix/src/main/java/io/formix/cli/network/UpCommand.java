@@ -32,11 +32,18 @@ final class UpCommand implements Callable<Integer> {
             description = "approval of new light nodes (auto|manual)")
     String approval;
 
+    @Option(
+            names = "--fast-kernels",
+            negatable = true,
+            description = "run this home's node hosts with C2 and the SIMD kernels (for vector answers; kept for"
+                    + " later 'network up' and 'node start'; --no-fast-kernels returns to the quick-start default)")
+    Boolean fastKernels;
+
     @Override
     public Integer call() throws IOException {
         Main main = parent.main;
         PrintWriter out = main.out();
-        NodeService.Started s = main.network().up(heavy, light, approval, line -> {
+        NodeService.Started s = main.network().up(heavy, light, approval, fastKernels, line -> {
             out.println(line);
             out.flush();
         });
