@@ -12,6 +12,7 @@ import io.formix.transport.seal.Role;
 import io.formix.transport.seal.Sealer;
 import io.formix.transport.seal.VerifiedEnvelope;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Rate of sealing+signing and of verifying+opening one 64-byte message with transport-seal's
@@ -32,6 +34,11 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * HKDF-SHA256, AES-128-GCM) plus Ed25519 sign; Ed25519 verify plus HPKE open. The bare side uses
  * the same message, associated data and info lengths as a sealed envelope.
  *
+ * <p>Then the same for one 8 MiB message, which the sealer sends as a bulk envelope (version 2):
+ * its floor is a bare HPKE seal with ChaCha20-Poly1305 plus an Ed25519ph signature (JDK SHA-512,
+ * BouncyCastle Ed25519ph), and back. For comparison, the version 1 primitives on the same 8 MiB are
+ * timed too (informational, no target).
+ *
  * <pre>scripts/bench-seal.sh [--quick]</pre>
  *
  * Target: each rate at least 80 % of its bare primitives. Exit code 0 if both are met, 1 otherwise.
@@ -39,6 +46,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 public final class SealBenchmark {
 
     private static final int MESSAGE_BYTES = 64;
+    private static final int BULK_BYTES = 8 << 20;
     private static final double TARGET = 0.80;
 
     private SealBenchmark() {}
@@ -99,7 +107,55 @@ public final class SealBenchmark {
                 envelope.length, MESSAGE_BYTES, envelope.length - MESSAGE_BYTES);
         boolean ok = report("seal+sign  ", "bare HPKE seal + Ed25519 sign  ", seal);
         ok &= report("verify+open", "bare Ed25519 verify + HPKE open", open);
+        ok &= bulk(quick, net, a, b, ka, kb, dir, clock);
         System.exit(ok ? 0 : 1);
+    }
+
+    /** The 8 MiB rows: a bulk envelope beside its bare primitives, and the version 1 primitives. */
+    private static boolean bulk(
+            boolean quick, NetworkId net, PartyId a, PartyId b, NodeKeys ka, NodeKeys kb, KeyDirectory dir, Clock clock)
+            throws Exception {
+        Sealer sealer = new Sealer(net, a, ka.identity(), dir, clock, 0);
+        Opener opener = new Opener(net, b, kb, dir, clock, Duration.ZERO, 2 * BULK_BYTES);
+        byte[] message = new byte[BULK_BYTES];
+        new SecureRandom().nextBytes(message);
+        byte[] envelope = sealer.seal(b, 1, message);
+        int aadBytes = 58 + a.value().length() + b.value().length();
+        Bare bare = new Bare(aadBytes, BULK_BYTES, true);
+        byte[][] bareSealed = bare.sealAndSign(message);
+        Bare v1 = new Bare(aadBytes, BULK_BYTES, false);
+        byte[][] v1Sealed = v1.sealAndSign(message);
+        Measure measure = new Measure(quick ? 2 : 4, quick ? 3 : 9);
+        Comparison seal = measure.compare(1, () -> bare.sealAndSign(message)[2][0], () -> {
+            try {
+                return sealer.seal(b, 1, message)[100];
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Comparison open = measure.compare(1, () -> bare.verifyAndOpen(bareSealed)[0], () -> {
+            try {
+                VerifiedEnvelope v = opener.verify(envelope, a);
+                return opener.open(v)[0];
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Comparison v1Seal = measure.compare(1, () -> v1.sealAndSign(message)[2][0], () -> v1.seal(message)[1][0]);
+        Comparison v1Open = measure.compare(1, () -> v1.verifyAndOpen(v1Sealed)[0], () -> v1.verify(v1Sealed));
+        System.out.printf(
+                "%nbulk envelope (version %d): %d bytes for a %d-byte message%n",
+                envelope[4], envelope.length, BULK_BYTES);
+        boolean ok = report("seal+sign   8 MiB", "bare HPKE ChaCha20 seal + Ed25519ph sign  ", seal);
+        ok &= report("verify+open 8 MiB", "bare Ed25519ph verify + HPKE ChaCha20 open", open);
+        System.out.printf(
+                "version 1 primitives on 8 MiB (no target): HPKE AES-GCM seal %.1f ms + Ed25519 sign %.1f ms;"
+                        + " Ed25519 verify %.1f ms + HPKE AES-GCM open %.1f ms%n",
+                v1Seal.seconds() * 1e3,
+                (v1Seal.floorSeconds() - v1Seal.seconds()) * 1e3,
+                v1Open.seconds() * 1e3,
+                (v1Open.floorSeconds() - v1Open.seconds()) * 1e3);
+        return ok;
     }
 
     private static boolean report(String what, String floorName, Comparison c) {
@@ -116,18 +172,32 @@ public final class SealBenchmark {
         return c.floorOverOp() >= TARGET;
     }
 
-    /** BouncyCastle alone: what any sealed-and-signed message costs at least. */
+    /**
+     * BouncyCastle alone: what any sealed-and-signed message costs at least. With {@code bulk}, the
+     * version 2 primitives: ChaCha20-Poly1305 and Ed25519ph over a JDK SHA-512.
+     */
     static final class Bare {
-        private final HPKE hpke =
-                new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM128);
+        private final boolean bulk;
+        private final HPKE hpke;
         private final AsymmetricCipherKeyPair recipient;
         private final Ed25519PrivateKeyParameters signing;
         private final Ed25519PublicKeyParameters verifying;
         private final byte[] aad;
-        private final byte[] info = ("formix/2 msg" + "0123456789abcdef").getBytes(StandardCharsets.US_ASCII);
+        private final byte[] info;
         private final byte[] label = "formix/2 sig".getBytes(StandardCharsets.US_ASCII);
 
         Bare(int aadBytes, int messageBytes) {
+            this(aadBytes, messageBytes, false);
+        }
+
+        Bare(int aadBytes, int messageBytes, boolean bulk) {
+            this.bulk = bulk;
+            info = ((bulk ? "formix/2 bulk" : "formix/2 msg") + "0123456789abcdef").getBytes(StandardCharsets.US_ASCII);
+            hpke = new HPKE(
+                    HPKE.mode_base,
+                    HPKE.kem_X25519_SHA256,
+                    HPKE.kdf_HKDF_SHA256,
+                    bulk ? HPKE.aead_CHACHA20_POLY1305 : HPKE.aead_AES_GCM128);
             SecureRandom rnd = new SecureRandom();
             X25519PrivateKeyParameters sk = new X25519PrivateKeyParameters(rnd);
             recipient = new AsymmetricCipherKeyPair(sk.generatePublicKey(), sk);
@@ -137,10 +207,67 @@ public final class SealBenchmark {
             rnd.nextBytes(aad);
         }
 
+        /** {ct, enc}, unsigned. */
+        byte[][] seal(byte[] message) {
+            try {
+                return hpke.seal(recipient.getPublic(), info, aad, message, null, null, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Verifies the signature alone; 1 if it holds. */
+        int verify(byte[][] sealed) {
+            if (bulk) {
+                return verifying.verify(
+                                Ed25519.Algorithm.Ed25519ph,
+                                new byte[0],
+                                prehash(sealed[0], sealed[1]),
+                                0,
+                                Ed25519.PREHASH_SIZE,
+                                sealed[2],
+                                0)
+                        ? 1
+                        : 0;
+            }
+            Ed25519Signer v = new Ed25519Signer();
+            v.init(false, verifying);
+            v.update(label, 0, label.length);
+            v.update(aad, 0, aad.length);
+            v.update(sealed[0], 0, sealed[0].length);
+            v.update(sealed[1], 0, sealed[1].length);
+            return v.verifySignature(sealed[2]) ? 1 : 0;
+        }
+
+        private byte[] prehash(byte[] enc, byte[] ct) {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-512");
+                md.update(label);
+                md.update(aad);
+                md.update(enc);
+                md.update(ct);
+                return md.digest();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** {enc, ct, sig}. */
         byte[][] sealAndSign(byte[] message) {
             try {
                 byte[][] ctEnc = hpke.seal(recipient.getPublic(), info, aad, message, null, null, null);
+                if (bulk) {
+                    byte[] sig = new byte[64];
+                    signing.sign(
+                            Ed25519.Algorithm.Ed25519ph,
+                            new byte[0],
+                            prehash(ctEnc[1], ctEnc[0]),
+                            0,
+                            Ed25519.PREHASH_SIZE,
+                            sig,
+                            0);
+                    return new byte[][] {ctEnc[1], ctEnc[0], sig};
+                }
                 Ed25519Signer s = new Ed25519Signer();
                 s.init(true, signing);
                 s.update(label, 0, label.length);
@@ -154,13 +281,7 @@ public final class SealBenchmark {
         }
 
         byte[] verifyAndOpen(byte[][] sealed) {
-            Ed25519Signer v = new Ed25519Signer();
-            v.init(false, verifying);
-            v.update(label, 0, label.length);
-            v.update(aad, 0, aad.length);
-            v.update(sealed[0], 0, sealed[0].length);
-            v.update(sealed[1], 0, sealed[1].length);
-            if (!v.verifySignature(sealed[2])) {
+            if (verify(sealed) != 1) {
                 throw new IllegalStateException("bare signature does not verify");
             }
             try {

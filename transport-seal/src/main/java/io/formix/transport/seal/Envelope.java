@@ -7,17 +7,26 @@ import java.util.Arrays;
 /**
  * Envelope v2, the payload of every sealed message (all integers big-endian):
  * <pre>
- * "FXS2" | ver u8 = 1 | hdr_len u16 | hdr | enc[32] | ct_len u32 | ct | sig[64]
+ * "FXS2" | ver u8 = 1 or 2 | hdr_len u16 | hdr | enc[32] | ct_len u32 | ct | sig[64]
  * </pre>
- * {@link #parse} checks every length against hard bounds and against the bytes present before it
+ * Version 1 seals with AES-128-GCM under {@code info = "formix/2 msg" || net} and signs with pure
+ * Ed25519; version 2 ("bulk", for padded plaintexts of {@link #BULK_MIN_PLAINTEXT} bytes or more)
+ * seals with ChaCha20-Poly1305 under {@code info = "formix/2 bulk" || net} and signs the same parts
+ * with Ed25519ph. {@link #parse} checks every length against hard bounds and against the bytes present before it
  * copies anything, and refuses trailing bytes. A parsed envelope refers to the received array.
  */
 final class Envelope {
 
     static final byte[] MAGIC = "FXS2".getBytes(StandardCharsets.US_ASCII);
     static final byte VERSION = 1;
+    /** The bulk envelope: ChaCha20-Poly1305 and Ed25519ph. */
+    static final byte VERSION_BULK = 2;
+    /** The smallest padded plaintext sealed as a bulk envelope (64 KiB). */
+    static final int BULK_MIN_PLAINTEXT = 64 * 1024;
+
     static final byte[] SIG_LABEL = "formix/2 sig".getBytes(StandardCharsets.US_ASCII);
     static final byte[] INFO_LABEL = "formix/2 msg".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] BULK_INFO_LABEL = "formix/2 bulk".getBytes(StandardCharsets.US_ASCII);
     /** Every byte but the header and the ciphertext. */
     static final int FIXED = MAGIC.length + 1 + 2 + Hpke.ENC_BYTES + 4 + IdentityKey.SIGNATURE_BYTES;
     /** The most an envelope adds to its plaintext (longest header plus the AEAD tag). */
@@ -26,6 +35,7 @@ final class Envelope {
     static final int MIN_BYTES = FIXED + Header.MIN_BYTES + Hpke.TAG_BYTES + Padding.PREFIX;
 
     final byte[] buf;
+    final byte version;
     final Header header;
     final int hdrOff;
     final int hdrLen;
@@ -34,8 +44,9 @@ final class Envelope {
     final int ctLen;
     final int sigOff;
 
-    private Envelope(byte[] buf, Header header, int hdrLen, int ctLen) {
+    private Envelope(byte[] buf, byte version, Header header, int hdrLen, int ctLen) {
         this.buf = buf;
+        this.version = version;
         this.header = header;
         this.hdrOff = MAGIC.length + 1 + 2;
         this.hdrLen = hdrLen;
@@ -46,9 +57,13 @@ final class Envelope {
     }
 
     static byte[] encode(byte[] hdr, byte[] enc, byte[] ct, byte[] sig) {
+        return encode(VERSION, hdr, enc, ct, sig);
+    }
+
+    static byte[] encode(byte version, byte[] hdr, byte[] enc, byte[] ct, byte[] sig) {
         ByteBuffer b = ByteBuffer.allocate(FIXED + hdr.length + ct.length);
         b.put(MAGIC)
-                .put(VERSION)
+                .put(version)
                 .putShort((short) hdr.length)
                 .put(hdr)
                 .put(enc)
@@ -75,7 +90,8 @@ final class Envelope {
         if (!Arrays.equals(buf, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new EnvelopeRejectedException(Step.PARSE, "not a sealed envelope (magic)");
         }
-        if (buf[MAGIC.length] != VERSION) {
+        byte version = buf[MAGIC.length];
+        if (version != VERSION && version != VERSION_BULK) {
             throw new EnvelopeRejectedException(
                     Step.PARSE, "unsupported envelope version " + (buf[MAGIC.length] & 0xff));
         }
@@ -99,7 +115,7 @@ final class Envelope {
             throw new EnvelopeRejectedException(Step.PARSE, "ciphertext of " + ctLen + " bytes is too short");
         }
         Header h = Header.decode(buf, MAGIC.length + 1 + 2, hdrLen);
-        return new Envelope(buf, h, hdrLen, (int) ctLen);
+        return new Envelope(buf, version, h, hdrLen, (int) ctLen);
     }
 
     byte[] headerBytes() {
@@ -108,6 +124,10 @@ final class Envelope {
 
     byte[] enc() {
         return Arrays.copyOfRange(buf, encOff, encOff + Hpke.ENC_BYTES);
+    }
+
+    boolean bulk() {
+        return version == VERSION_BULK;
     }
 
     byte[] ciphertext() {
@@ -124,9 +144,19 @@ final class Envelope {
         };
     }
 
+    /** The HPKE info of version 1. */
     static byte[] info(NetworkId net) {
-        byte[] out = Arrays.copyOf(INFO_LABEL, INFO_LABEL.length + NetworkId.BYTES);
-        System.arraycopy(net.raw(), 0, out, INFO_LABEL.length, NetworkId.BYTES);
+        return info(INFO_LABEL, net);
+    }
+
+    /** The HPKE info of the bulk version. */
+    static byte[] bulkInfo(NetworkId net) {
+        return info(BULK_INFO_LABEL, net);
+    }
+
+    private static byte[] info(byte[] label, NetworkId net) {
+        byte[] out = Arrays.copyOf(label, label.length + NetworkId.BYTES);
+        System.arraycopy(net.raw(), 0, out, label.length, NetworkId.BYTES);
         return out;
     }
 }

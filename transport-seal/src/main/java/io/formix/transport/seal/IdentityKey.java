@@ -1,11 +1,16 @@
 package io.formix.transport.seal;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * An Ed25519 signing key pair (RFC 8032): a node's identity key, or a network admin's key. The
+ * An Ed25519 signing key pair (RFC 8032): a node's identity key, or a network admin's key. It signs
+ * with pure Ed25519, and bulk envelopes with Ed25519ph (RFC 8032 section 5.1: the same key over the
+ * SHA-512 of the message, with the empty context), whose SHA-512 the JDK computes. The
  * private half never leaves this object except to {@link NodeKeys}' key file; {@link #toString()}
  * shows the fingerprint only. Thread-safe.
  */
@@ -58,6 +63,41 @@ public final class IdentityKey {
             signer.update(p, 0, p.length);
         }
         return signer.generateSignature();
+    }
+
+    /**
+     * The Ed25519ph context (RFC 8032 section 5.1): empty. Ed25519ph's dom2 prefix (phflag 1)
+     * already keeps its signatures apart from pure Ed25519 ones made by the same key.
+     */
+    static final byte[] PH_CONTEXT = new byte[0];
+
+    /** Signs the concatenation of {@code parts} with Ed25519ph (pre-hashed with SHA-512). */
+    byte[] signPrehash(Slice... parts) {
+        byte[] sig = new byte[SIGNATURE_BYTES];
+        privateKey.sign(Ed25519.Algorithm.Ed25519ph, PH_CONTEXT, sha512(parts), 0, Ed25519.PREHASH_SIZE, sig, 0);
+        return sig;
+    }
+
+    /**
+     * Whether {@code signature} at {@code sigOff} is {@code key}'s Ed25519ph signature of the
+     * concatenated slices.
+     */
+    static boolean verifyPrehash(Ed25519PublicKeyParameters key, byte[] signature, int sigOff, Slice... parts) {
+        return key.verify(
+                Ed25519.Algorithm.Ed25519ph, PH_CONTEXT, sha512(parts), 0, Ed25519.PREHASH_SIZE, signature, sigOff);
+    }
+
+    private static byte[] sha512(Slice... parts) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-512", e);
+        }
+        for (Slice s : parts) {
+            md.update(s.buf(), s.off(), s.len());
+        }
+        return md.digest();
     }
 
     /** The verifier's form of a raw public key; decoding it once saves work on every verify. */

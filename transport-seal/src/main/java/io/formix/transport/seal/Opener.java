@@ -27,6 +27,7 @@ public final class Opener {
     private final Duration keyGrace;
     private final int maxEnvelopeBytes;
     private final byte[] info;
+    private final byte[] bulkInfo;
 
     /**
      * @param keyGrace how long after its expiry a key still opens messages sealed to it
@@ -51,6 +52,7 @@ public final class Opener {
         }
         this.maxEnvelopeBytes = maxEnvelopeBytes;
         this.info = Envelope.info(network);
+        this.bulkInfo = Envelope.bulkInfo(network);
     }
 
     /**
@@ -66,7 +68,12 @@ public final class Opener {
                 .lookup(h.from())
                 .orElseThrow(
                         () -> new EnvelopeRejectedException(Step.SENDER, h.from() + " is not in the key directory"));
-        if (!IdentityKey.verify(sender.identityParameters(), e.buf, e.sigOff, e.signedParts())) {
+        // Version 1 is signed with pure Ed25519, version 2 with Ed25519ph: a signature of one never
+        // verifies as the other, so a flipped version byte fails here.
+        boolean signed = e.bulk()
+                ? IdentityKey.verifyPrehash(sender.identityParameters(), e.buf, e.sigOff, e.signedParts())
+                : IdentityKey.verify(sender.identityParameters(), e.buf, e.sigOff, e.signedParts());
+        if (!signed) {
             throw new EnvelopeRejectedException(Step.SIGNATURE, "not signed by the identity key of " + h.from());
         }
         if (!h.net().equals(network)) {
@@ -108,7 +115,15 @@ public final class Opener {
         }
         byte[] padded;
         try {
-            padded = Hpke.open(key.pair(), e.enc(), info, e.headerBytes(), e.ciphertext());
+            padded = Hpke.open(
+                    e.bulk(),
+                    key.pair(),
+                    e.enc(),
+                    e.bulk() ? bulkInfo : info,
+                    e.headerBytes(),
+                    e.buf,
+                    e.ctOff,
+                    e.ctLen);
         } catch (InvalidCipherTextException | RuntimeException ex) {
             // BC reports a bad tag as InvalidCipherTextException and a degenerate enc (a low-order
             // point, all-zero shared secret) as an unchecked exception: both mean "does not open".

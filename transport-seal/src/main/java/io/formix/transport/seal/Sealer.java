@@ -9,10 +9,15 @@ import java.util.Objects;
  * Seals and signs messages from one node: HPKE base mode to the recipient's current encryption key
  * ({@code info = "formix/2 msg" || network id}, {@code aad =} the header), then an Ed25519
  * signature by the sender's identity key over {@code "formix/2 sig" || header || enc || ct}
- * (encrypt, then sign). Stateless apart from its configuration; thread-safe. The channel counter
+ * (encrypt, then sign): envelope version 1. A padded plaintext of {@link #BULK_MIN_PLAINTEXT} bytes
+ * or more is sealed as version 2 instead: ChaCha20-Poly1305 under {@code info = "formix/2 bulk" ||
+ * network id}, and an Ed25519ph signature over the same parts. Stateless apart from its configuration; thread-safe. The channel counter
  * is the caller's ({@link SealingTransport} keeps one per recipient).
  */
 public final class Sealer {
+
+    /** The smallest padded plaintext (payload, 4-byte length prefix and padding) sealed as version 2. */
+    public static final int BULK_MIN_PLAINTEXT = Envelope.BULK_MIN_PLAINTEXT;
 
     private final NetworkId network;
     private final PartyId self;
@@ -21,6 +26,7 @@ public final class Sealer {
     private final Clock clock;
     private final int padTo;
     private final byte[] info;
+    private final byte[] bulkInfo;
 
     /**
      * @param padTo pad every plaintext (with its 4-byte length prefix) up to a multiple of this many
@@ -38,6 +44,7 @@ public final class Sealer {
         }
         this.padTo = padTo;
         this.info = Envelope.info(network);
+        this.bulkInfo = Envelope.bulkInfo(network);
     }
 
     /**
@@ -62,15 +69,25 @@ public final class Sealer {
                 .orElseThrow(() -> new SealException("no encryption key of " + to + " is valid at " + now));
         Header h = new Header(network, self, to, seq, key.kid(), Bytes.random(Header.MID_BYTES), now.getEpochSecond());
         byte[] hdr = h.encode();
+        byte[] padded = Padding.pad(payload, padTo);
+        boolean bulk = padded.length >= BULK_MIN_PLAINTEXT;
         byte[][] encCt;
         try {
-            encCt = Hpke.seal(key.raw(), info, hdr, Padding.pad(payload, padTo));
+            encCt = Hpke.seal(bulk, key.raw(), bulk ? bulkInfo : info, hdr, padded);
         } catch (IllegalStateException e) {
             // A published key that is a low-order point gives no shared secret: refuse, never send.
             throw new SealException(
                     "encryption key " + key.kid() + " of " + to + " is unusable (" + e.getMessage() + ")");
         }
-        byte[] sig = identity.sign(Envelope.SIG_LABEL, hdr, encCt[0], encCt[1]);
-        return Envelope.encode(hdr, encCt[0], encCt[1], sig);
+        if (!bulk) {
+            byte[] sig = identity.sign(Envelope.SIG_LABEL, hdr, encCt[0], encCt[1]);
+            return Envelope.encode(hdr, encCt[0], encCt[1], sig);
+        }
+        byte[] sig = identity.signPrehash(
+                IdentityKey.Slice.of(Envelope.SIG_LABEL),
+                IdentityKey.Slice.of(hdr),
+                IdentityKey.Slice.of(encCt[0]),
+                IdentityKey.Slice.of(encCt[1]));
+        return Envelope.encode(Envelope.VERSION_BULK, hdr, encCt[0], encCt[1], sig);
     }
 }

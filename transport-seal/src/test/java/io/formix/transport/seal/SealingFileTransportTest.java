@@ -83,6 +83,26 @@ class SealingFileTransportTest {
         assertEquals(1, rejections.get(0).sequence());
     }
 
+    @Test
+    void aLargeMessageTravelsAsABulkEnvelopeAndASmallOneAsVersionOne() throws Exception {
+        SealingTransport a = open(A);
+        SealingTransport b = open(B);
+        byte[] big = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(big);
+        byte[] small = "decline".getBytes(StandardCharsets.UTF_8);
+        a.send(B, big);
+        a.send(B, small);
+        Path channel = root.resolve("a_to_b");
+        // The frame holds the envelope after its 8-byte frame header; byte 4 of the envelope is its version.
+        assertEquals(Envelope.VERSION_BULK, Files.readAllBytes(channel.resolve("00000000.msg"))[8 + 4]);
+        assertEquals(Envelope.VERSION, Files.readAllBytes(channel.resolve("00000001.msg"))[8 + 4]);
+        assertArrayEquals(
+                big, b.receive(A, Duration.ofSeconds(20)).orElseThrow().payload());
+        assertArrayEquals(
+                small, b.receive(A, Duration.ofSeconds(20)).orElseThrow().payload());
+        assertTrue(rejections.isEmpty(), rejections.toString());
+    }
+
     /** The whole contract, durable cases included, over files on disk. */
     @Nested
     class Contract extends TransportContractTest {
