@@ -173,7 +173,7 @@ public final class RegistrySync {
         } catch (IOException e) {
             b.append("unlisted;");
         }
-        files.sort(null);
+        files.sort(java.util.Comparator.comparing(Path::toString)); // a String compares faster than a Path
         for (Path f : files) {
             try {
                 var a = Files.readAttributes(
