@@ -28,9 +28,6 @@ import java.util.Set;
  */
 final class HostProcesses {
 
-    /** {@code -Dformix.host.fastKernels=true} on the CLI's JVM: spawn hosts with C2 and the SIMD kernels. */
-    static final String FAST_KERNELS_PROPERTY = "formix.host.fastKernels";
-
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** The command line's entry point, which runs {@code formix host} (named, not imported: cli sits above this layer). */
     static final String MAIN_CLASS = "io.formix.cli.Main";
@@ -108,15 +105,8 @@ final class HostProcesses {
         if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
             cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
         }
-        // Hosts share scalars today, where a quick start beats C2; vectors want the fast kernels
-        // (C2 and the Vector API: docs/BENCHMARKS.md, "Node hosts and the fast kernels").
-        String jit = Boolean.getBoolean(FAST_KERNELS_PROPERTY)
-                ? "--add-modules=jdk.incubator.vector"
-                : "-XX:TieredStopAtLevel=1";
+        cmd.addAll(HostJvm.options(System.getProperties())); // the compilers: docs/BENCHMARKS.md
         cmd.addAll(List.of(
-                "-XX:+UseSerialGC",
-                jit,
-                "-Xss512k",
                 "-cp",
                 System.getProperty("java.class.path"),
                 MAIN_CLASS,
