@@ -204,7 +204,7 @@ final class HeavyCore {
         switch (e.state()) {
             case BROADCASTING -> announcement.broadcast(e, fx);
             case COLLECTING -> {
-                if (intake.responded(e).containsAll(e.invited())) {
+                if (intake.allResponded(e)) {
                     close(e, "every light node answered or declined", now, fx);
                 }
             }

@@ -82,6 +82,15 @@ final class HeavyIntake {
         });
     }
 
+    /**
+     * Whether every invited light of {@code e} answered or declined here. The size test comes first:
+     * it is asked on every share and every tick, and containsAll walks every invited light.
+     */
+    boolean allResponded(Entry e) {
+        Set<PartyId> r = responded(e);
+        return r.size() >= e.invited().size() && r.containsAll(e.invited());
+    }
+
     private Optional<Entry> lightMessage(Envelope m) throws ProtocolException {
         if (core.roles.role(m.from()).orElse(null) != Role.LIGHT) {
             throw new ProtocolException(
@@ -104,9 +113,7 @@ final class HeavyIntake {
         if (facts.get().myIndex() == 1) {
             progress.put(facts.get().id(), r.size());
         }
-        // the size test first: containsAll over every invited light on every share is O(N²) per computation
-        if (r.size() >= facts.get().invited().size()
-                && r.containsAll(facts.get().invited())) {
+        if (allResponded(facts.get())) {
             core.store
                     .entry(facts.get().id())
                     .filter(x -> x.state() == State.COLLECTING)

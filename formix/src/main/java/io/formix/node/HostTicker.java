@@ -143,7 +143,9 @@ final class HostTicker {
     }
 
     private void tickNode(Node node, long now) {
-        node.rejections.publish(services.home().nodeDir(node.uid), node.log); // a no-op unless one came
+        if (node.rejections.changed()) { // every node, every tick: nothing more unless one came
+            node.rejections.publish(services.home().nodeDir(node.uid), node.log);
+        }
         if (node instanceof HeavyNode) {
             node.tickOnce(now);
         } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {

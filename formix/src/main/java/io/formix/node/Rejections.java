@@ -44,7 +44,8 @@ public final class Rejections {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private boolean changed;
+    /** Written under this object's lock; read without it by {@link #changed()}. */
+    private volatile boolean changed;
 
     /** Counts one refused message; never blocks on I/O. */
     synchronized void record(PartyId from, String kind, String reason, Instant at) {
@@ -91,6 +92,11 @@ public final class Rejections {
                 record(from, "seal", reason, clock.instant());
             }
         };
+    }
+
+    /** Whether something was refused since the last publication: the host's tick asks every node. */
+    boolean changed() {
+        return changed;
     }
 
     /** {@link #publish}, telling {@code log} if it cannot (the counts stay, the next pass retries). */

@@ -173,7 +173,7 @@ public final class RegistrySync {
         } catch (IOException e) {
             b.append("unlisted;");
         }
-        files.sort(null);
+        files.sort(java.util.Comparator.comparing(Path::toString)); // a String compares faster than a Path
         for (Path f : files) {
             try {
                 var a = Files.readAttributes(
@@ -208,14 +208,15 @@ public final class RegistrySync {
     public static Map<PartyId, NodeDescriptor> descriptors(NetworkDb net, NetworkDescriptor nd) {
         long stamp = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
         RosterPages roster = current(net, nd.networkId(), stamp);
-        Map<PartyId, NodeDescriptor> out = new HashMap<>();
-        for (Map.Entry<PartyId, byte[]> e : net.descriptors().entrySet()) {
+        // On every core: the first sync of a process verifies every member's signature (10,000 at a host's start).
+        Map<PartyId, NodeDescriptor> out = new java.util.concurrent.ConcurrentHashMap<>();
+        net.descriptors().entrySet().parallelStream().forEach(e -> {
             try {
                 roster.verify(e.getValue(), nd, e.getKey(), -1).ifPresent(d -> out.put(d.uid(), d));
             } catch (DocumentRejectedException ignored) {
                 // accepted once, but no longer matching its row: not usable
             }
-        }
+        });
         return out;
     }
 

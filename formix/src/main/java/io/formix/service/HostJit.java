@@ -23,7 +23,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class HostJit {
 
     /** {@code -Dformix.host.fastKernels=true} on the CLI's JVM: spawn hosts with C2 and the SIMD kernels. */
-    static final String PROPERTY = "formix.host.fastKernels";
+    static final String PROPERTY = HostJvm.FAST_KERNELS_PROPERTY;
 
     static final String FAST = "--add-modules=jdk.incubator.vector";
     static final String QUICK = "-XX:TieredStopAtLevel=1";

@@ -105,12 +105,9 @@ final class HostProcesses {
         if (Boolean.getBoolean(Transports.PLAINTEXT_PROPERTY)) {
             cmd.add("-D" + Transports.PLAINTEXT_PROPERTY + "=true"); // benchmarks only: the host says so in its log
         }
-        // A quick start (C1) unless the home or the CLI asks for the fast kernels (HostJit).
-        String jit = HostJit.flag(files);
+        // the compilers (docs/BENCHMARKS.md): C1 unless the home or the CLI asks for C2 or the fast kernels
+        cmd.addAll(HostJvm.options(System.getProperties(), HostJit.stored(files)));
         cmd.addAll(List.of(
-                "-XX:+UseSerialGC",
-                jit,
-                "-Xss512k",
                 "-cp",
                 System.getProperty("java.class.path"),
                 MAIN_CLASS,
@@ -140,17 +137,17 @@ final class HostProcesses {
     private void awaitRunning(NetworkDb net, Process p, List<PartyId> uids, Duration timeout, Path log) {
         long end = clock.millis() + timeout.toMillis();
         Set<PartyId> want = new HashSet<>(uids);
+        Long seen = null; // the rows (10,000 for a big host) are read again only after someone committed
         while (true) {
-            int up = 0;
-            java.util.function.Predicate<NodeRecord> running = runningOnce();
-            for (NodeRecord r : net.nodes(null)) {
-                if (want.contains(r.uid()) && r.pid() != 0 && running.test(r)) {
-                    up++;
-                }
-            }
-            if (up == want.size()) {
+            long version = net.dataVersion();
+            if (!Long.valueOf(version).equals(seen) // runningOnce: false while the pid is 0
+                    && net.nodes(null).stream()
+                                    .filter(runningOnce().and(r -> want.contains(r.uid())))
+                                    .count()
+                            == want.size()) {
                 return;
             }
+            seen = version;
             if (!p.isAlive()) {
                 throw new ServiceException(
                         Kind.ERROR,

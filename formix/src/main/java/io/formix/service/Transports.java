@@ -200,13 +200,21 @@ final class Transports {
                     return; // each sender creates its channel folders in its datasite
                 }
                 Files.createDirectories(root);
+                // A heavy node talks with everyone, a light node with the heavy nodes only: O(N·heavy)
+                // pairs, each folder looked at once (a heavy node here and a light node here name the
+                // same pair twice).
+                List<NodeRecord> heavies = new ArrayList<>();
+                all.forEach(r -> {
+                    if (r.isHeavy()) {
+                        heavies.add(r);
+                    }
+                });
+                Set<String> seen = new HashSet<>();
                 for (NodeRecord n : nodes) {
-                    for (NodeRecord peer : all) {
-                        if (peer.isHeavy() || n.isHeavy()) {
-                            if (!peer.uid().equals(n.uid())) {
-                                channel(root, n.uid(), peer.uid());
-                                channel(root, peer.uid(), n.uid());
-                            }
+                    for (NodeRecord peer : n.isHeavy() ? all : heavies) {
+                        if (!peer.uid().equals(n.uid())) {
+                            channel(root, n.uid(), peer.uid(), seen);
+                            channel(root, peer.uid(), n.uid(), seen);
                         }
                     }
                 }
@@ -214,8 +222,12 @@ final class Transports {
         };
     }
 
-    private static void channel(Path root, PartyId from, PartyId to) throws IOException {
-        Path dir = root.resolve(ChannelNames.channel(from, to));
+    private static void channel(Path root, PartyId from, PartyId to, Set<String> seen) throws IOException {
+        String name = ChannelNames.channel(from, to);
+        if (!seen.add(name)) {
+            return;
+        }
+        Path dir = root.resolve(name);
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             // A folder already, or something else under that name (a file, FIFO or link someone
             // put): the transport ignores it and says so; it must not keep the host from starting.

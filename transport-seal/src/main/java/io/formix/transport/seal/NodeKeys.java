@@ -88,6 +88,15 @@ public final class NodeKeys {
      * @throws IOException if a key file is missing or malformed (the message names it)
      */
     public static NodeKeys load(Path dir) throws IOException {
+        return load(dir, null);
+    }
+
+    /**
+     * {@link #load}; a key whose file holds the same private key as one of {@code known}'s is taken
+     * from {@code known} without deriving its public half again (a scalar multiplication per key:
+     * a host of 10,000 nodes reads every node's keys after each registry sync).
+     */
+    private static NodeKeys load(Path dir, NodeKeys known) throws IOException {
         Objects.requireNonNull(dir, "dir");
         KeyFiles.checkDirectory(dir);
         Path idFile = dir.resolve(IDENTITY_FILE);
@@ -98,7 +107,10 @@ public final class NodeKeys {
         try {
             JsonNode o = Json.parseObject(KeyFiles.readPrivate(idFile));
             Json.expectType(o, "formix/identity-key");
-            identity = IdentityKey.fromSeed(Json.b64(o, "sk", IdentityKey.KEY_BYTES));
+            byte[] seed = Json.b64(o, "sk", IdentityKey.KEY_BYTES);
+            identity = known != null && Bytes.same(seed, known.identity.seed())
+                    ? known.identity
+                    : IdentityKey.fromSeed(seed);
         } catch (IllegalArgumentException e) {
             throw new IOException("malformed key file " + idFile + ": " + e.getMessage());
         }
@@ -112,7 +124,7 @@ public final class NodeKeys {
                 if (keys.size() >= MAX_KEYS) {
                     throw new IOException("more than " + MAX_KEYS + " encryption keys in " + dir);
                 }
-                Private p = readEncryptionKey(f);
+                Private p = readEncryptionKey(f, known == null ? Map.of() : known.keys);
                 if (!p.key().kid().equals(m.group(1))) {
                     throw new IOException(
                             "key file " + f + " holds kid " + p.key().kid() + ", not the kid in its name");
@@ -139,12 +151,16 @@ public final class NodeKeys {
         return keys;
     }
 
-    private static Private readEncryptionKey(Path f) throws IOException {
+    /** Reads one encryption key file; a private key already in {@code known} under its kid is not derived again. */
+    private static Private readEncryptionKey(Path f, Map<String, Private> known) throws IOException {
         try {
             JsonNode o = Json.parseObject(KeyFiles.readPrivate(f));
             Json.expectType(o, "formix/encryption-key");
             String kid = Json.text(o, "kid");
-            AsymmetricCipherKeyPair pair = Hpke.fromPrivate(Json.b64(o, "sk", Hpke.KEY_BYTES));
+            byte[] sk = Json.b64(o, "sk", Hpke.KEY_BYTES);
+            Private had = known.get(kid);
+            AsymmetricCipherKeyPair pair =
+                    had != null && Bytes.same(sk, Hpke.privateKey(had.pair())) ? had.pair() : Hpke.fromPrivate(sk);
             EncryptionKey key = new EncryptionKey(
                     kid,
                     Hpke.publicKey(pair),
@@ -221,7 +237,7 @@ public final class NodeKeys {
         if (dir == null) {
             return false;
         }
-        NodeKeys now = load(dir);
+        NodeKeys now = load(dir, this);
         if (!Bytes.same(now.identity.publicKey(), identity.publicKey())) {
             throw new IOException("the identity key in " + dir + " changed; restart the node to use it");
         }

@@ -4,6 +4,7 @@ import static io.formix.transport.seal.Fixture.T0;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,43 @@ class NodeKeysTest {
         assertEquals(added, running.privateKey(added.kid()).orElseThrow().key());
         assertFalse(running.reload(), "nothing new the second time");
         assertThrows(IllegalArgumentException.class, () -> writer.expireEncryptionKey("0badc0de", cut));
+    }
+
+    @Test
+    void aReloadKeepsTheKeysItHasAndTakesAKeyWhoseFileChanged() throws Exception {
+        Path dir = tmp.resolve("keys");
+        NodeKeys writer = NodeKeys.create(dir, NBF, EXP);
+        NodeKeys running = NodeKeys.load(dir);
+        String kid = writer.encryptionKeys().get(0).kid();
+        NodeKeys.Private before = running.privateKey(kid).orElseThrow();
+
+        assertFalse(running.reload());
+        assertSame(before.pair(), running.privateKey(kid).orElseThrow().pair(), "not derived again");
+
+        Instant cut = NBF.plus(Duration.ofDays(3));
+        writer.expireEncryptionKey(kid, cut);
+        assertTrue(running.reload());
+        NodeKeys.Private after = running.privateKey(kid).orElseThrow();
+        assertEquals(cut, after.key().expiresAt());
+        assertSame(before.pair(), after.pair(), "same private key: same pair");
+
+        // Another private key under the same kid (a file replaced by hand): its own public key.
+        NodeKeys other = NodeKeys.inMemory(NBF, EXP);
+        EncryptionKey foreign = other.encryptionKeys().get(0);
+        KeyFiles.replace(
+                dir.resolve("enc-" + kid + ".key"),
+                ("{\"type\":\"formix/encryption-key\",\"v\":1,\"kid\":\"" + kid + "\",\"sk\":\""
+                                + Bytes.b64(Hpke.privateKey(other.privateKey(foreign.kid())
+                                        .orElseThrow()
+                                        .pair()))
+                                + "\",\"nbf\":" + NBF.getEpochSecond() + ",\"exp\":" + EXP.getEpochSecond() + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertTrue(running.reload());
+        assertArrayEquals(
+                foreign.publicKey(), running.privateKey(kid).orElseThrow().key().publicKey());
+        assertArrayEquals(
+                foreign.publicKey(),
+                NodeKeys.load(dir).privateKey(kid).orElseThrow().key().publicKey());
     }
 
     @Test
