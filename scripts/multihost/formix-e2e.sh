@@ -142,14 +142,16 @@ fx() {
 
 # until_ok SECONDS WHAT CMD...: runs CMD every 0.5 s until it succeeds; false after SECONDS
 until_ok() {
-  local limit=$((SECONDS + $1)) what="$2"; shift 2
+  local secs="$1" what="$2"; shift 2
+  local limit=$((SECONDS + secs))
   until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $limit ]; then say "gave up waiting ($1 s) for: $what"; return 1; fi
+    if [ $SECONDS -ge $limit ]; then say "gave up waiting ($secs s) for: $what"; return 1; fi
     sleep 0.5
   done
 }
 
 now_ms() { date +%s%3N; }
+has_files() { find "$1" -type f 2>/dev/null | grep -q .; }
 iso_ms() { date -d "$1" +%s%3N; }
 
 # answer_of HOST LIGHT COMP: a light node's own answer, from its own node.db
@@ -316,7 +318,8 @@ EOF
   until_ok 20 "the forgery gone from h${HOST_OF[$FORGE_FROM]}" \
     test ! -e "$(data "${HOST_OF[$FORGE_FROM]}")/$CH/$(printf %08d "$NEXT").msg" \
     || say "check 3: note: the forged file is still in h${HOST_OF[$FORGE_FROM]}'s folder"
-  find "$(home "$H1_HOST")/nodes/$H1/transport/quarantine" -type f 2>/dev/null | grep -q . \
+  # The rejection is logged just before the file is moved: wait for the move too.
+  until_ok 20 "the forgery in $H1's quarantine" has_files "$(home "$H1_HOST")/nodes/$H1/transport/quarantine" \
     || bad 3 "nothing in $H1's quarantine"
 else
   bad 3 "no receive cursor at $CURSOR_FILE"
