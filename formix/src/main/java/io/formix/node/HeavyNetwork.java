@@ -108,26 +108,24 @@ final class HeavyNetwork {
                     "proposal " + m.computation() + " names " + c.heavy().get(0) + " as heavy node 1, not " + node.uid);
         }
         ComputationRecord r = new ComputationRecord(
-                m.computation(),
-                c.prompt(),
-                c.schema().toJsonText(),
-                c.threshold(),
-                c.deadline(),
-                c.graceMs(),
-                c.heavy(),
-                Status.PROPOSED,
-                0,
-                0,
-                0,
-                -1,
-                null,
-                0,
-                node.services.now(),
-                0,
-                c.scheme(),
-                c.query(),
-                c.dpEpsilon(),
-                null);
+                        m.computation(),
+                        c.prompt(),
+                        c.schema().toJsonText(),
+                        c.threshold(),
+                        c.deadline(),
+                        c.graceMs(),
+                        c.heavy(),
+                        Status.PROPOSED,
+                        0,
+                        0,
+                        0,
+                        -1,
+                        null,
+                        0,
+                        node.services.now(),
+                        0,
+                        c.scheme())
+                .withQuery(c.query(), c.dpEpsilon());
         if (node.services.net().insertProposal(r, m.from())) {
             node.log.info("computation " + m.computation() + ": proposed by " + m.from() + " on another host");
             return true;

@@ -42,25 +42,24 @@ final class Outcomes {
      */
     static ComputationRecord row(String id, Bodies.Result r, String prompt) {
         return new ComputationRecord(
-                id,
-                prompt,
-                r.schema().toJsonText(),
-                r.threshold(),
-                r.deadline(),
-                r.graceMs(),
-                r.heavy(),
-                ComputationRecord.Status.parse(r.status()),
-                r.invited(),
-                r.answers(),
-                Math.max(0, r.participants()),
-                r.result(),
-                r.reason(),
-                r.late(),
-                r.createdAt(),
-                r.endedAt(),
-                r.scheme() != null ? r.scheme() : r.query() != null ? QueryProposal.ADDITIVE_Z64 : null,
-                r.query(),
-                r.dpEpsilon(),
-                r.value());
+                        id,
+                        prompt,
+                        r.schema().toJsonText(),
+                        r.threshold(),
+                        r.deadline(),
+                        r.graceMs(),
+                        r.heavy(),
+                        ComputationRecord.Status.parse(r.status()),
+                        r.invited(),
+                        r.answers(),
+                        Math.max(0, r.participants()),
+                        r.result(),
+                        r.reason(),
+                        r.late(),
+                        r.createdAt(),
+                        r.endedAt(),
+                        r.scheme() != null ? r.scheme() : r.query() != null ? QueryProposal.ADDITIVE_Z64 : null)
+                .withQuery(r.query(), r.dpEpsilon())
+                .withValue(r.value());
     }
 }

@@ -53,52 +53,6 @@ public record ComputationRecord(
         scheme = scheme == null || scheme.isEmpty() ? DEFAULT_SCHEME : scheme;
     }
 
-    /** A computation whose proposer is not known. */
-    public ComputationRecord(
-            String id,
-            String prompt,
-            String schema,
-            int threshold,
-            long deadline,
-            long graceMs,
-            List<PartyId> heavy,
-            Status status,
-            int invited,
-            int answers,
-            int participants,
-            long result,
-            String reason,
-            int late,
-            long createdAt,
-            long endedAt,
-            String scheme,
-            String query,
-            java.math.BigDecimal dpEpsilon,
-            String value) {
-        this(
-                id,
-                prompt,
-                schema,
-                threshold,
-                deadline,
-                graceMs,
-                heavy,
-                status,
-                invited,
-                answers,
-                participants,
-                result,
-                reason,
-                late,
-                createdAt,
-                endedAt,
-                scheme,
-                query,
-                dpEpsilon,
-                value,
-                null);
-    }
-
     /** A computation without a query (answered with a number within {@code schema}). */
     public ComputationRecord(
             String id,
@@ -136,6 +90,7 @@ public record ComputationRecord(
                 createdAt,
                 endedAt,
                 scheme,
+                null,
                 null,
                 null,
                 null);

@@ -192,26 +192,25 @@ class NetworkDbTest {
             assertEquals(new java.math.BigDecimal("2"), c2.dpEpsilon());
             // an outcome from heavy node 1 of another host: the row, its query, ε and value in one write
             assertTrue(db.recordOutcome(new ComputationRecord(
-                    "c3",
-                    "q",
-                    "{}",
-                    1,
-                    5,
-                    5,
-                    heavy,
-                    Status.REVEALED,
-                    4,
-                    4,
-                    4,
-                    -1,
-                    null,
-                    0,
-                    2,
-                    9,
-                    "additive-3-z64",
-                    "{\"dataset\":\"d\"}",
-                    new java.math.BigDecimal("0.5"),
-                    "{\"sum\":200.00,\"count\":6,\"mean\":33.33}")));
+                            "c3",
+                            "q",
+                            "{}",
+                            1,
+                            5,
+                            5,
+                            heavy,
+                            Status.REVEALED,
+                            4,
+                            4,
+                            4,
+                            -1,
+                            null,
+                            0,
+                            2,
+                            9,
+                            "additive-3-z64")
+                    .withQuery("{\"dataset\":\"d\"}", new java.math.BigDecimal("0.5"))
+                    .withValue("{\"sum\":200.00,\"count\":6,\"mean\":33.33}")));
             ComputationRecord c3 = db.computation("c3").orElseThrow();
             assertEquals(Status.REVEALED, c3.status());
             assertEquals("{\"sum\":200.00,\"count\":6,\"mean\":33.33}", c3.value());
