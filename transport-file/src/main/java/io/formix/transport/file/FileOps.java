@@ -30,6 +30,14 @@ interface FileOps {
     void createEmpty(Path file) throws IOException;
 
     /**
+     * Creates {@code link} as a hard link to the file {@code existing} (not followed if a link);
+     * fails with {@link FileAlreadyExistsException} if {@code link} exists.
+     */
+    default void createLink(Path link, Path existing) throws IOException {
+        Files.createLink(link, existing);
+    }
+
+    /**
      * Creates the marker {@code file} holding {@code content} (empty for wire format v1); fails if
      * it exists. A non-empty marker is written by one write of a few dozen bytes; a reader that
      * sees it short waits for it.

@@ -105,7 +105,7 @@ public final class FileTransport implements RejectingTransport, NumberedTranspor
         this.maxMessageBytes = b.maxMessageBytes;
         this.maxReceiveBytes = b.maxReceiveBytes < 0 ? b.maxMessageBytes : b.maxReceiveBytes;
         this.durable = b.durable;
-        this.ops = b.ops;
+        this.ops = new LinkedMarkers(b.ops, stateDir.markerTemplate());
         this.state = new StateFiles(b.durable);
         this.lock = lock;
         this.watcher = watcher;

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * The party's own host-local bookkeeping folder, outside what other parties write: receiver
  * cursors ({@code <from>_to_<self>.cursor}), sender records ({@code <self>_to_<to>.next}), the
- * quarantine ({@code quarantine/<channel>/}) and the party lock ({@code party.lock}). Flat, two
+ * quarantine ({@code quarantine/<channel>/}), the party lock ({@code party.lock}) and the empty file its
+ * markers are hard links to ({@code marker.template}). Flat, two
  * small files per channel at most. Neither the folder nor its quarantine may be a symbolic link.
  */
 final class StateDir {
@@ -20,6 +21,7 @@ final class StateDir {
     static final String LOCK = "party.lock";
     static final String CURSOR = ".cursor";
     static final String NEXT = ".next";
+    static final String MARKER_TEMPLATE = "marker.template";
 
     final Path dir;
     private final Path quarantine;
@@ -74,6 +76,11 @@ final class StateDir {
         Path q = quarantine.resolve(channel);
         SafeFiles.requireRealDirectory(q, "quarantine folder");
         return q;
+    }
+
+    /** The empty file this party's empty markers are hard links to ({@link LinkedMarkers}). */
+    Path markerTemplate() {
+        return dir.resolve(MARKER_TEMPLATE);
     }
 
     /** The party lock file. */

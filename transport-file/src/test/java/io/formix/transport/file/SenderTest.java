@@ -216,6 +216,14 @@ class SenderTest extends JimfsChannelFixture {
         }
 
         @Override
+        public void createLink(Path link, Path existing) throws IOException {
+            if (failCreate != null) {
+                throw failCreate; // a marker is a link to the party's empty template: it fails the same way
+            }
+            REAL.createLink(link, existing);
+        }
+
+        @Override
         public void forceDirectory(Path dir) throws IOException {
             REAL.forceDirectory(dir);
         }

@@ -81,7 +81,7 @@ class StateDirTest {
         }
         assertEquals(List.of("a_to_b"), TestFiles.names(root), "no lock, cursor or quarantine in the root");
         assertEquals(List.of(), TestFiles.names(root.resolve("a_to_b")));
-        assertEquals(List.of("a_to_b.next", "party.lock", "quarantine"), TestFiles.names(sa));
+        assertEquals(List.of("a_to_b.next", "marker.template", "party.lock", "quarantine"), TestFiles.names(sa));
         assertEquals(List.of("a_to_b.cursor", "party.lock", "quarantine"), TestFiles.names(sb));
         assertEquals(2, StateFiles.read(sa.resolve("a_to_b.next")).getAsLong());
         assertEquals(2, StateFiles.read(sb.resolve("a_to_b.cursor")).getAsLong());
