@@ -149,6 +149,16 @@ final class RosterRows {
         db.update("UPDATE nodes SET idk = ? WHERE uid = ?", fingerprint, uid.value());
     }
 
+    /** The identity fingerprints recorded, by uid, in one query. */
+    public java.util.Map<PartyId, String> identities() {
+        java.util.Map<PartyId, String> out = new java.util.HashMap<>();
+        for (String[] row : db.query("SELECT uid, idk FROM nodes WHERE idk IS NOT NULL", rs ->
+                new String[] {rs.getString(1), rs.getString(2)})) {
+            out.put(PartyId.of(row[0]), row[1]);
+        }
+        return out;
+    }
+
     /** The identity fingerprint recorded for {@code uid}, if any. */
     public Optional<String> identity(PartyId uid) {
         return db
