@@ -123,7 +123,7 @@ public final class RegistrySync {
             Path file = SharedFiles.node(home, e.uid());
             byte[] old = held.get(e.uid());
             try {
-                Optional<byte[]> doc = SharedFiles.read(file);
+                Optional<byte[]> doc = KnownFiles.read(file); // not read again while unchanged
                 if (doc.isPresent()) {
                     // A descriptor older than the one accepted (a replayed copy) is refused; the
                     // very bytes accepted are not older than themselves.
