@@ -35,6 +35,8 @@ final class RegistryWatch implements Runnable {
     private String lastStamp;
 
     private long lastFull;
+    /** Syncs made so far (tests count them). */
+    int syncs;
 
     RegistryWatch(FormixHome home, NetworkDb net, RegistryKeys keys, Clock clock, PrintWriter out) {
         this.home = home;
@@ -53,6 +55,7 @@ final class RegistryWatch implements Runnable {
         }
         lastStamp = stamp;
         lastFull = now;
+        syncs++;
         try {
             RegistrySync.Result r = RegistrySync.sync(home, net);
             keys.use(r);
