@@ -45,6 +45,11 @@ final class NodeSettings {
 
     /** The settings written when the node was made; null if there are none (an older home). */
     static LocalSettings of(FormixHome home, PartyId uid) {
+        return of(home, uid, System.currentTimeMillis());
+    }
+
+    /** {@link #of(FormixHome, PartyId)} at wall-clock time {@code now} (ms), the time compared with the file's. */
+    static LocalSettings of(FormixHome home, PartyId uid, long now) {
         Path f = file(home, uid);
         try {
             BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -64,7 +69,7 @@ final class NodeSettings {
             LocalSettings s = new LocalSettings(
                     NodeRecord.Approval.parse(n.path("approval").asText("auto")),
                     n.path("createdAt").asLong(0));
-            if (a.fileKey() != null && modified < System.currentTimeMillis() - RACY_MS) {
+            if (a.fileKey() != null && modified < now - RACY_MS) {
                 if (READ.size() >= MAX_ENTRIES) {
                     READ.clear();
                 }
