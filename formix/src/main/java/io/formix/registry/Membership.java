@@ -158,35 +158,12 @@ public final class Membership {
         NodeDescriptor d = NodeDescriptor.of(
                 NetworkId.fromHex(pin.networkId()), node.uid(), node.isHeavy() ? Role.HEAVY : Role.LIGHT, 0, keys);
         SharedFiles.write(SharedFiles.node(home, node.uid()), d.sign(keys.identity()));
-        if (!Files.exists(settingsFile(home, node.uid()), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(NodeSettings.file(home, node.uid()), LinkOption.NOFOLLOW_LINKS)) {
             String json = "{\"approval\":\"" + node.approval().label() + "\",\"createdAt\":" + node.createdAt() + "}";
-            SharedFiles.write(settingsFile(home, node.uid()), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            SharedFiles.write(
+                    NodeSettings.file(home, node.uid()), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         net.setIdentity(node.uid(), d.identityFingerprint());
-    }
-
-    /** What only the home of a node knows about it, kept beside its keys so its row can be rebuilt. */
-    record LocalSettings(NodeRecord.Approval approval, long createdAt) {}
-
-    private static java.nio.file.Path settingsFile(FormixHome home, PartyId uid) {
-        return home.nodeDir(uid).resolve("node.json");
-    }
-
-    /** The settings written when the node was made; null if there are none (an older home). */
-    static LocalSettings settings(FormixHome home, PartyId uid) {
-        java.nio.file.Path f = settingsFile(home, uid);
-        try {
-            byte[] doc = SharedFiles.read(f).orElse(null);
-            if (doc == null) {
-                return null;
-            }
-            var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(doc);
-            return new LocalSettings(
-                    NodeRecord.Approval.parse(n.path("approval").asText("auto")),
-                    n.path("createdAt").asLong(0));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     /** A local node's keys. */

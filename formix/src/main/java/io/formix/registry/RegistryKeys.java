@@ -10,12 +10,21 @@ import java.util.Optional;
 
 /**
  * The {@link KeyDirectory} of a host: the descriptors of the admitted nodes as the verified
- * registry holds them, checked again against it on every {@link #refresh}. Thread-safe; a refresh
- * replaces the whole map at once.
+ * registry holds them, taken from each sync ({@link #use}) or read back from {@code network.db} and
+ * checked again against its roster ({@link #refresh}). Thread-safe; either replaces the whole map
+ * at once.
  */
 public final class RegistryKeys implements KeyDirectory {
 
     private volatile Map<PartyId, NodeDescriptor> byUid = Map.of();
+
+    /**
+     * The descriptors a sync found in force ({@link RegistrySync.Result#keys}), verified by that sync:
+     * nothing is verified again.
+     */
+    public void use(RegistrySync.Result synced) {
+        byUid = Map.copyOf(synced.keys());
+    }
 
     /** Reloads the directory from {@code net}. */
     public void refresh(NetworkDb net, NetworkDescriptor network) {

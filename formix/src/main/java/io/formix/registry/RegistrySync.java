@@ -1,14 +1,11 @@
 package io.formix.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.formix.state.FormixHome;
 import io.formix.state.NetworkDb;
 import io.formix.state.NetworkPin;
 import io.formix.state.NodeRecord;
 import io.formix.transport.PartyId;
 import io.formix.transport.seal.DocumentRejectedException;
-import io.formix.transport.seal.Fingerprint;
 import io.formix.transport.seal.NetworkDescriptor;
 import io.formix.transport.seal.NetworkId;
 import io.formix.transport.seal.NodeDescriptor;
@@ -20,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +41,8 @@ import java.util.TreeSet;
  */
 public final class RegistrySync {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Descriptors of nodes not yet admitted read at most per sync (a host runs 10,000 nodes and more). */
-    private static final int MAX_PENDING_FILES = 100_000;
+    private static final int MAX_PENDING_FILES = VerifiedDocuments.MAX_PENDING;
 
     /** A node descriptor seen in the folder, validly self-signed for this network, not yet admitted. */
     public record Candidate(PartyId uid, Role role, String fingerprint) {}
@@ -58,11 +54,17 @@ public final class RegistrySync {
      * @param roster the roster now in force (the folder's, or the last accepted one if the folder's was refused)
      * @param pending candidates for admission, sorted by uid
      * @param problems documents refused, one line each
+     * @param keys the verified descriptors of the members now in force, by uid: what {@link
+     *     #descriptors} would read back from {@code network.db}, without verifying them again
      */
     public record Result(
-            NetworkDescriptor network, RosterPages roster, List<Candidate> pending, List<String> problems) {
+            NetworkDescriptor network,
+            RosterPages roster,
+            List<Candidate> pending,
+            List<String> problems,
+            Map<PartyId, NodeDescriptor> keys) {
         /** Nothing synced: a home without a network, or one that cannot be written. */
-        public static final Result NONE = new Result(null, null, List.of(), List.of());
+        public static final Result NONE = new Result(null, null, List.of(), List.of(), Map.of());
     }
 
     private RegistrySync() {}
@@ -80,7 +82,7 @@ public final class RegistrySync {
         }
         NetworkDescriptor nd;
         try {
-            nd = NetworkDescriptor.verify(doc, pin.adminFingerprint());
+            nd = VerifiedDocuments.network(doc, pin.adminFingerprint());
         } catch (DocumentRejectedException e) {
             throw new RegistryException(file + " refused: " + e.getMessage());
         }
@@ -109,35 +111,44 @@ public final class RegistrySync {
         if (roster == null) {
             // Nothing new to apply: the registry stays as last accepted.
             RosterPages current = current(net, nd.networkId(), pin.rosterVersion());
-            return new Result(nd, current, pending(home, nd, current, problems), problems);
+            return new Result(
+                    nd, current, pending(home, nd, current, problems), problems, descriptors(net, nd, current));
         }
+        // What network.db holds, and the roster it was accepted under (rebuilt only if a file differs).
+        Map<PartyId, byte[]> held = net.descriptors();
+        RosterPages[] before = new RosterPages[1];
         Map<PartyId, byte[]> verified = new HashMap<>();
-        Map<PartyId, NodeDescriptor> accepted = descriptors(net, nd);
+        Map<PartyId, NodeDescriptor> keys = new HashMap<>();
         for (Roster.Entry e : roster.entries()) {
             Path file = SharedFiles.node(home, e.uid());
+            byte[] old = held.get(e.uid());
             try {
-                Optional<byte[]> doc = SharedFiles.read(file);
-                if (doc.isEmpty()) {
-                    continue;
-                }
-                // A descriptor older than the one accepted (a replayed copy) is refused.
-                long lastSeq =
-                        accepted.containsKey(e.uid()) ? accepted.get(e.uid()).seq() : -1;
-                Optional<NodeDescriptor> d = roster.verify(doc.get(), nd, e.uid(), lastSeq);
-                if (d.isPresent()) {
-                    verified.put(e.uid(), doc.get());
-                } else {
-                    problems.add(file + " refused: it does not describe " + e.uid());
+                Optional<byte[]> doc = KnownFiles.read(file); // not read again while unchanged
+                if (doc.isPresent()) {
+                    // A descriptor older than the one accepted (a replayed copy) is refused; the
+                    // very bytes accepted are not older than themselves.
+                    long lastSeq = Arrays.equals(doc.get(), old) ? -1 : lastSeq(net, nd, pin, before, e.uid(), old);
+                    Optional<NodeDescriptor> d = roster.verify(doc.get(), nd, e.uid(), lastSeq);
+                    if (d.isPresent()) {
+                        verified.put(e.uid(), doc.get());
+                        keys.put(e.uid(), d.get());
+                    } else {
+                        problems.add(file + " refused: it does not describe " + e.uid());
+                    }
                 }
             } catch (DocumentRejectedException | IOException ex) {
                 problems.add(file + " refused: " + ex.getMessage());
+            }
+            if (!keys.containsKey(e.uid()) && old != null) {
+                // The row keeps the descriptor accepted before: in force if it matches the roster now.
+                inForce(roster, nd, e.uid(), old).ifPresent(d -> keys.put(e.uid(), d));
             }
         }
         List<NetworkDb.Member> members = new ArrayList<>();
         long pos = 0;
         for (Roster.Entry e : roster.entries()) {
             boolean local = Files.exists(home.nodeKeysDir(e.uid()).resolve("identity.key"), LinkOption.NOFOLLOW_LINKS);
-            Membership.LocalSettings own = local ? Membership.settings(home, e.uid()) : null;
+            NodeSettings.LocalSettings own = local ? NodeSettings.of(home, e.uid()) : null;
             members.add(new NetworkDb.Member(
                     e.uid(),
                     e.role() == Role.HEAVY ? NodeRecord.Role.HEAVY : NodeRecord.Role.LIGHT,
@@ -149,57 +160,38 @@ public final class RegistrySync {
                     own == null ? 0 : own.createdAt()));
         }
         net.applyRoster(roster.stamp(), members, System.currentTimeMillis());
-        return new Result(nd, roster, pending(home, nd, roster, problems), problems);
+        return new Result(nd, roster, pending(home, nd, roster, problems), problems, Map.copyOf(keys));
     }
 
-    /**
-     * A cheap summary of the folder's documents (names, sizes, modification times), so a host can
-     * skip a sync when nothing changed; it proves nothing, {@link #sync} still verifies everything.
-     */
-    public static String stamp(FormixHome home) {
-        StringBuilder b = new StringBuilder();
-        List<Path> files = new ArrayList<>(List.of(SharedFiles.network(home)));
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(home.sharedDir(), "roster*.json")) {
-            for (Path f : s) {
-                files.add(f);
-            }
-        } catch (IOException e) {
-            b.append("unlisted;");
+    /** The sequence of the descriptor {@code net} holds for {@code uid}, if it verifies against the roster it was accepted under. */
+    private static long lastSeq(
+            NetworkDb net, NetworkDescriptor nd, NetworkPin pin, RosterPages[] before, PartyId uid, byte[] held) {
+        if (held == null) {
+            return -1;
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(SharedFiles.nodesDir(home), "*.json")) {
-            for (Path f : s) {
-                files.add(f);
-            }
-        } catch (IOException e) {
-            b.append("unlisted;");
+        if (before[0] == null) {
+            before[0] = current(net, nd.networkId(), pin.rosterVersion());
         }
-        files.sort(java.util.Comparator.comparing(Path::toString)); // a String compares faster than a Path
-        for (Path f : files) {
-            try {
-                var a = Files.readAttributes(
-                        f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                b.append(f.getFileName())
-                        .append(':')
-                        .append(a.size())
-                        .append(':')
-                        .append(a.lastModifiedTime().toMillis())
-                        .append(':')
-                        .append(a.fileKey())
-                        .append(';');
-            } catch (IOException e) {
-                b.append(f.getFileName()).append(":-;");
-            }
+        return inForce(before[0], nd, uid, held).map(NodeDescriptor::seq).orElse(-1L);
+    }
+
+    private static Optional<NodeDescriptor> inForce(RosterPages roster, NetworkDescriptor nd, PartyId uid, byte[] doc) {
+        try {
+            return roster.verify(doc, nd, uid, -1);
+        } catch (DocumentRejectedException ignored) {
+            return Optional.empty(); // accepted once, but no longer matching the roster: not usable
         }
-        return b.toString();
     }
 
     /** The roster last accepted into {@code net}, rebuilt from its rows. */
     static RosterPages current(NetworkDb net, NetworkId id, long stamp) {
         List<Roster.Entry> entries = new ArrayList<>();
+        Map<PartyId, String> identities = net.identities();
         for (NodeRecord r : net.members(null)) {
-            net.identity(r.uid())
-                    .ifPresent(
-                            fpr -> entries.add(new Roster.Entry(r.uid(), r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr)));
+            String fpr = identities.get(r.uid());
+            if (fpr != null) {
+                entries.add(new Roster.Entry(r.uid(), r.isHeavy() ? Role.HEAVY : Role.LIGHT, fpr));
+            }
         }
         return RosterPages.of(id, Math.max(0, stamp) / RosterPages.RADIX, entries);
     }
@@ -207,16 +199,15 @@ public final class RegistrySync {
     /** The members' verified descriptors as {@code network.db} holds them, checked again against its roster. */
     public static Map<PartyId, NodeDescriptor> descriptors(NetworkDb net, NetworkDescriptor nd) {
         long stamp = net.pin().map(NetworkPin::rosterVersion).orElse(0L);
-        RosterPages roster = current(net, nd.networkId(), stamp);
-        // On every core: the first sync of a process verifies every member's signature (10,000 at a host's start).
+        return descriptors(net, nd, current(net, nd.networkId(), stamp));
+    }
+
+    private static Map<PartyId, NodeDescriptor> descriptors(NetworkDb net, NetworkDescriptor nd, RosterPages roster) {
+        // On every core: the first sync of a process verifies every member's signature (10,000 at a
+        // host's start); later ones find the same bytes in VerifiedDocuments and verify none.
         Map<PartyId, NodeDescriptor> out = new java.util.concurrent.ConcurrentHashMap<>();
-        net.descriptors().entrySet().parallelStream().forEach(e -> {
-            try {
-                roster.verify(e.getValue(), nd, e.getKey(), -1).ifPresent(d -> out.put(d.uid(), d));
-            } catch (DocumentRejectedException ignored) {
-                // accepted once, but no longer matching its row: not usable
-            }
-        });
+        net.descriptors().entrySet().parallelStream()
+                .forEach(e -> inForce(roster, nd, e.getKey(), e.getValue()).ifPresent(d -> out.put(d.uid(), d)));
         return out;
     }
 
@@ -255,18 +246,12 @@ public final class RegistrySync {
             Path f = dir.resolve(name);
             try {
                 byte[] doc = SharedFiles.read(f).orElseThrow(() -> new IOException("vanished while read"));
-                RosterPages.selfSigned(doc, nd, roster);
-                // Signature and network checked by verify; read what the signed payload claims.
-                JsonNode payload = JSON.readTree(Base64.getUrlDecoder()
-                        .decode(JSON.readTree(doc).get("payload").asText()));
-                String claimed = payload.path("uid").asText("");
-                if (!claimed.equals(uid)) {
+                VerifiedDocuments.Claim claimed = RosterPages.selfSigned(doc, nd, roster, PartyId.of(uid));
+                if (!claimed.uid().equals(uid)) {
                     problems.add(f + " refused: it describes another uid, not " + uid);
                     continue;
                 }
-                Role role = "heavy".equals(payload.path("role").asText()) ? Role.HEAVY : Role.LIGHT;
-                byte[] idk = Base64.getUrlDecoder().decode(payload.path("idk").asText());
-                out.add(new Candidate(PartyId.of(uid), role, Fingerprint.of(idk)));
+                out.add(new Candidate(PartyId.of(uid), claimed.role(), claimed.fingerprint()));
             } catch (DocumentRejectedException | IOException | RuntimeException e) {
                 problems.add(f + " refused: " + e.getMessage());
             }

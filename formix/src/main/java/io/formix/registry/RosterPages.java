@@ -43,6 +43,7 @@ public final class RosterPages {
     private final List<Roster> pages;
     private final List<Roster.Entry> entries;
     private final Map<PartyId, Integer> pageOf = new HashMap<>();
+    private final Map<PartyId, Roster.Entry> byUid = new HashMap<>();
 
     private RosterPages(NetworkId network, long stamp, List<Roster> pages) {
         this.network = network;
@@ -51,6 +52,7 @@ public final class RosterPages {
         List<Roster.Entry> all = new ArrayList<>();
         for (int i = 0; i < pages.size(); i++) {
             for (Roster.Entry e : pages.get(i).entries()) {
+                byUid.put(e.uid(), e);
                 if (pageOf.put(e.uid(), i) != null) {
                     throw new IllegalArgumentException("uid " + e.uid() + " is listed twice");
                 }
@@ -118,7 +120,9 @@ public final class RosterPages {
         Path f = file(home, i);
         try {
             Optional<byte[]> doc = SharedFiles.read(f);
-            return doc.isEmpty() ? Optional.empty() : Optional.of(Roster.verify(doc.get(), nd, lastStamp));
+            return doc.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(VerifiedDocuments.rosterPage(doc.get(), nd, i, lastStamp));
         } catch (DocumentRejectedException | IOException e) {
             throw new RegistryException(f + " refused: " + e.getMessage());
         }
@@ -159,8 +163,7 @@ public final class RosterPages {
     }
 
     public Optional<Roster.Entry> entry(PartyId uid) {
-        Integer p = pageOf.get(uid);
-        return p == null ? Optional.empty() : pages.get(p).entry(uid);
+        return Optional.ofNullable(byUid.get(uid));
     }
 
     /**
@@ -170,28 +173,16 @@ public final class RosterPages {
     Optional<NodeDescriptor> verify(byte[] doc, NetworkDescriptor nd, PartyId uid, long lastSeq)
             throws DocumentRejectedException {
         Integer p = pageOf.get(uid);
-        String digest = DescriptorCache.digest(doc);
-        if (network.equals(nd.networkId())) {
-            Optional<NodeDescriptor> known = DescriptorCache.known(digest, network, entry(uid), uid, lastSeq);
-            if (known.isPresent()) {
-                return known; // these bytes verified before, and still match the roster's entry
-            }
-        }
         Roster page = pages.get(p == null ? 0 : p);
-        Optional<NodeDescriptor> d = NodeDescriptor.verify(doc, nd, page, lastSeq)
-                .filter(x -> x.uid().equals(uid) && p != null);
-        d.ifPresent(x -> DescriptorCache.verified(digest, x));
-        return d;
+        return VerifiedDocuments.member(doc, nd, page, entry(uid), uid, lastSeq);
     }
 
-    /** Whether a descriptor is validly self-signed for this network (whether or not it is admitted). */
-    static boolean selfSigned(byte[] doc, NetworkDescriptor nd, RosterPages roster) throws DocumentRejectedException {
-        String digest = DescriptorCache.digest(doc);
-        if (DescriptorCache.knownSelfSigned(digest, nd.networkId())) {
-            return true;
-        }
-        NodeDescriptor.verify(doc, nd, roster.pages.get(0), -1);
-        DescriptorCache.selfSigned(digest, nd.networkId());
-        return true;
+    /**
+     * What a descriptor found in {@code uid}'s file claims, if it is validly self-signed for this
+     * network (whether or not it is admitted).
+     */
+    static VerifiedDocuments.Claim selfSigned(byte[] doc, NetworkDescriptor nd, RosterPages roster, PartyId uid)
+            throws DocumentRejectedException, IOException {
+        return VerifiedDocuments.selfSigned(doc, nd, roster.pages.get(0), uid);
     }
 }

@@ -1,5 +1,6 @@
 package io.formix.service;
 
+import io.formix.registry.FolderStamp;
 import io.formix.registry.RegistryException;
 import io.formix.registry.RegistryKeys;
 import io.formix.registry.RegistrySync;
@@ -14,7 +15,11 @@ import java.util.List;
  * the folder. Refused documents are printed (to the host's log) when they change, not every time.
  */
 final class RegistryWatch implements Runnable {
-    /** A sync is skipped while the folder's stamp stays the same, but made at least this often (ms). */
+    /**
+     * A sync is skipped while the folder's stamp stays the same ({@link FolderStamp}), but made at
+     * least this often (ms): it also catches a descriptor rewritten in place, which the stamp does
+     * not see. A sync that finds the same bytes as the last one verifies no signature.
+     */
     private static final long FULL_EVERY = 30_000;
 
     private final FormixHome home;
@@ -30,6 +35,8 @@ final class RegistryWatch implements Runnable {
     private String lastStamp;
 
     private long lastFull;
+    /** Syncs made so far (tests count them). */
+    int syncs;
 
     RegistryWatch(FormixHome home, NetworkDb net, RegistryKeys keys, Clock clock, PrintWriter out) {
         this.home = home;
@@ -41,16 +48,17 @@ final class RegistryWatch implements Runnable {
 
     @Override
     public synchronized void run() {
-        String stamp = RegistrySync.stamp(home);
+        String stamp = FolderStamp.of(home);
         long now = clock.millis();
         if (failure == null && stamp.equals(lastStamp) && now - lastFull < FULL_EVERY) {
             return;
         }
         lastStamp = stamp;
         lastFull = now;
+        syncs++;
         try {
             RegistrySync.Result r = RegistrySync.sync(home, net);
-            keys.refresh(net, r.network());
+            keys.use(r);
             report(r.problems());
             failure = null;
             // A rotation republishes the node's descriptor, which changes the stamp: its new

@@ -174,6 +174,11 @@ public final class NetworkDb implements AutoCloseable {
         rosterRows.setIdentity(uid, fingerprint);
     }
 
+    /** The identity fingerprints recorded, by uid (one query). */
+    public java.util.Map<PartyId, String> identities() {
+        return rosterRows.identities();
+    }
+
     /** The identity fingerprint recorded for {@code uid}, if any. */
     public Optional<String> identity(PartyId uid) {
         return rosterRows.identity(uid);

@@ -10,6 +10,19 @@ final class RosterRows {
 
     private final Sqlite db;
 
+    /** What {@link #applyRoster} compares of a row. */
+    private record Row(String uid, int admitted, Long rosterPos, String idk, int local, byte[] descriptor) {
+        /** Whether applying {@code m} would change nothing (the negation of the UPDATE's condition). */
+        boolean matches(NetworkDb.Member m) {
+            return admitted == 1
+                    && rosterPos != null
+                    && rosterPos == m.position()
+                    && java.util.Objects.equals(idk, m.identityFingerprint())
+                    && local == (m.local() ? 1 : 0)
+                    && (m.descriptor() == null || java.util.Arrays.equals(descriptor, m.descriptor()));
+        }
+    }
+
     RosterRows(Sqlite db) {
         this.db = db;
     }
@@ -67,16 +80,29 @@ final class RosterRows {
      */
     public void applyRoster(long rosterVersion, List<NetworkDb.Member> members, long now) {
         db.write(c -> {
+            // The rows as they are, read once: only what differs is written (a sync that finds
+            // nothing new executes one query, not two statements per member, and writes nothing).
+            java.util.Map<String, Row> rows = new java.util.HashMap<>();
+            for (Row r : Sqlite.query(
+                    c,
+                    "SELECT uid, admitted, roster_pos, idk, local, descriptor FROM nodes",
+                    rs -> new Row(
+                            rs.getString(1),
+                            rs.getInt(2),
+                            rs.getObject(3) == null ? null : rs.getLong(3),
+                            rs.getString(4),
+                            rs.getInt(5),
+                            rs.getBytes(6)))) {
+                rows.put(r.uid(), r);
+            }
             java.util.Set<String> listed = new java.util.HashSet<>();
             for (NetworkDb.Member m : members) {
                 listed.add(m.uid().value());
-                boolean exists = !Sqlite.query(
-                                c,
-                                "SELECT 1 FROM nodes WHERE uid = ?",
-                                rs -> 1,
-                                m.uid().value())
-                        .isEmpty();
-                if (exists) {
+                Row have = rows.get(m.uid().value());
+                if (have != null && have.matches(m)) {
+                    continue;
+                }
+                if (have != null) {
                     // Conditional: a sync that finds nothing new writes nothing (no data_version change).
                     Sqlite.update(
                             c,
@@ -109,19 +135,16 @@ final class RosterRows {
                             m.descriptor());
                 }
             }
-            for (Object[] row : Sqlite.query(
-                    c, "SELECT uid, local FROM nodes", rs -> new Object[] {rs.getString(1), rs.getInt(2) != 0})) {
-                if (listed.contains((String) row[0])) {
+            for (Row row : rows.values()) {
+                if (listed.contains(row.uid())) {
                     continue;
                 }
-                if ((Boolean) row[1]) {
-                    Sqlite.update(
-                            c,
-                            "UPDATE nodes SET admitted = 0, roster_pos = NULL WHERE uid = ? "
-                                    + "AND (admitted = 1 OR roster_pos IS NOT NULL)",
-                            row[0]);
+                if (row.local() != 0) {
+                    if (row.admitted() == 1 || row.rosterPos() != null) {
+                        Sqlite.update(c, "UPDATE nodes SET admitted = 0, roster_pos = NULL WHERE uid = ?", row.uid());
+                    }
                 } else {
-                    Sqlite.update(c, "DELETE FROM nodes WHERE uid = ?", row[0]);
+                    Sqlite.update(c, "DELETE FROM nodes WHERE uid = ?", row.uid());
                 }
             }
             Sqlite.update(
@@ -147,6 +170,16 @@ final class RosterRows {
     /** Records a local node's identity fingerprint (set when its keys are made). */
     public void setIdentity(PartyId uid, String fingerprint) {
         db.update("UPDATE nodes SET idk = ? WHERE uid = ?", fingerprint, uid.value());
+    }
+
+    /** The identity fingerprints recorded, by uid, in one query. */
+    public java.util.Map<PartyId, String> identities() {
+        java.util.Map<PartyId, String> out = new java.util.HashMap<>();
+        for (String[] row : db.query("SELECT uid, idk FROM nodes WHERE idk IS NOT NULL", rs ->
+                new String[] {rs.getString(1), rs.getString(2)})) {
+            out.put(PartyId.of(row[0]), row[1]);
+        }
+        return out;
     }
 
     /** The identity fingerprint recorded for {@code uid}, if any. */

@@ -65,6 +65,56 @@ class NetworkDbTest {
     }
 
     @Test
+    void applyingTheSameRosterAgainWritesNothingAndAChangeIsWritten() {
+        try (NetworkDb a = NetworkDb.open(FormixHome.of(home));
+                NetworkDb b = NetworkDb.open(FormixHome.of(home))) {
+            a.pin(new NetworkPin("00112233445566778899aabbccddeeff", "fpr", 0, null), 1);
+            a.createNodes(Role.LIGHT, 1, Approval.MANUAL, 1); // light-0001: local, not yet admitted
+            PartyId local = PartyId.of("light-0001");
+            PartyId remote = PartyId.of("light-r-0001");
+            PartyId gone = PartyId.of("light-r-0002");
+            byte[] d1 = {1, 2, 3};
+            List<NetworkDb.Member> members = List.of(
+                    new NetworkDb.Member(local, Role.LIGHT, 0, "fa", d1, true, Approval.MANUAL, 1),
+                    new NetworkDb.Member(remote, Role.LIGHT, 1, "fb", new byte[] {4}, false, null, 0),
+                    new NetworkDb.Member(gone, Role.LIGHT, 2, "fc", new byte[] {5}, false, null, 0));
+            a.applyRoster(1001, members, 2);
+            assertEquals(3, a.members(null).size());
+            long v = b.dataVersion();
+            // The same members again (descriptor arrays equal, not the same): nothing written.
+            a.applyRoster(
+                    1001,
+                    List.of(
+                            new NetworkDb.Member(local, Role.LIGHT, 0, "fa", d1.clone(), true, null, 0),
+                            new NetworkDb.Member(remote, Role.LIGHT, 1, "fb", null, false, null, 0),
+                            new NetworkDb.Member(gone, Role.LIGHT, 2, "fc", new byte[] {5}, false, null, 0)),
+                    3);
+            assertEquals(v, b.dataVersion(), "no commit that changed anything");
+            assertEquals(Approval.MANUAL, a.node(local).orElseThrow().approval());
+            // A new descriptor, a new position, one node dropped and the local one dropped too.
+            a.applyRoster(
+                    2001,
+                    List.of(new NetworkDb.Member(remote, Role.LIGHT, 0, "fb", new byte[] {6}, false, null, 0)),
+                    4);
+            assertTrue(b.dataVersion() != v);
+            assertEquals(
+                    List.of(remote),
+                    a.members(null).stream().map(NodeRecord::uid).toList());
+            assertEquals(0, a.members(null).get(0).rosterPos());
+            assertEquals(6, a.descriptors().get(remote)[0]);
+            assertFalse(a.node(gone).isPresent(), "a remote node no longer listed goes");
+            NodeRecord kept = a.node(local).orElseThrow();
+            assertFalse(kept.admitted(), "a local node no longer listed stays, not admitted");
+            assertEquals(2001, a.pin().orElseThrow().rosterVersion());
+            // A row changed behind the sync's back is repaired by the next apply of the same roster.
+            b.setIdentity(remote, "tampered");
+            a.applyRoster(2001, List.of(new NetworkDb.Member(remote, Role.LIGHT, 0, "fb", null, false, null, 0)), 5);
+            assertEquals("fb", a.identity(remote).orElseThrow());
+            assertEquals(6, a.descriptors().get(remote)[0], "no new descriptor keeps the accepted one");
+        }
+    }
+
+    @Test
     void aNetworkDbWithOneColumnPerHeavyNodeIsMigratedToTheHeaviesColumn() throws Exception {
         java.nio.file.Path file = FormixHome.of(home).networkDb();
         java.nio.file.Files.createDirectories(file.getParent());

@@ -39,11 +39,19 @@ public final class DocumentFiles {
         if (a.size() > MAX_BYTES) {
             throw new IOException("document " + file + " holds " + a.size() + " bytes, more than " + MAX_BYTES);
         }
-        ByteBuffer buf = ByteBuffer.allocate(MAX_BYTES + 1);
+        // Sized as the file was a moment ago (a registry sync reads 10,000 small documents): one
+        // byte more shows whether it grew since, and then the bound's buffer takes the rest.
+        ByteBuffer buf = ByteBuffer.allocate((int) a.size() + 1);
         try (SeekableByteChannel ch =
                 Files.newByteChannel(file, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // to the end, or one byte past the bound
+            while (ch.read(buf) >= 0) {
+                if (!buf.hasRemaining()) {
+                    if (buf.capacity() > MAX_BYTES) {
+                        break; // one byte past the bound
+                    }
+                    ByteBuffer larger = ByteBuffer.allocate(MAX_BYTES + 1);
+                    buf = larger.put(buf.flip());
+                }
             }
         }
         if (buf.position() > MAX_BYTES) {

@@ -51,4 +51,19 @@ class DocumentFilesTest {
         assertThrows(IOException.class, () -> DocumentFiles.read(tmp));
         assertArrayEquals("{}".getBytes(), DocumentFiles.read(target));
     }
+
+    @Test
+    void documentsOfEverySizeUpToTheBoundReadBackWhole() throws Exception {
+        // The read buffer is sized as the file: the edges of that sizing read back byte for byte.
+        for (int size : new int[] {0, 1, 700, DocumentFiles.MAX_BYTES - 1, DocumentFiles.MAX_BYTES}) {
+            byte[] doc = new byte[size];
+            java.util.Arrays.fill(doc, (byte) 'x');
+            if (size > 0) {
+                doc[size - 1] = 'y';
+            }
+            Path f = tmp.resolve("doc-" + size + ".json");
+            Files.write(f, doc);
+            assertArrayEquals(doc, DocumentFiles.read(f), size + " bytes");
+        }
+    }
 }
