@@ -74,9 +74,8 @@ final class LightNode extends Node {
     }
 
     /**
-     * Looks, while the host opens its nodes (its store is open then anyway), whether {@link #resume}
-     * has anything to do: a restarted host then opens no database again for the light nodes that
-     * have nothing pending.
+     * Looks whether {@link #resume} has anything to do, just before it (both by {@link LightRecovery},
+     * once the node runs): a light node with nothing pending reads its database once, not twice.
      */
     @Override
     void prepare() {

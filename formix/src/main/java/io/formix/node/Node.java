@@ -101,7 +101,10 @@ abstract class Node implements AutoCloseable {
     /** Picks up persisted work after a (re)start. */
     abstract void resume();
 
-    /** Called by the host right after the node was opened, before any message or {@link #resume}. */
+    /**
+     * Called by the host before {@link #resume}: for a heavy node right after it was opened, before
+     * any message; for a light node once it runs ({@link LightRecovery}), under its lock.
+     */
     void prepare() {}
 
     /** Failed sends per peer, so a retried failure is logged once with a count. */

@@ -163,7 +163,12 @@ public final class NodeHost implements AutoCloseable {
             host.close();
             throw e;
         }
+        List<Node> lights = new ArrayList<>();
         for (Running r : host.nodes.values()) {
+            if (r.node() instanceof LightNode) {
+                lights.add(r.node()); // once running: LightRecovery
+                continue;
+            }
             synchronized (r.node()) {
                 r.node().resume();
             }
@@ -179,6 +184,7 @@ public final class NodeHost implements AutoCloseable {
         // Only now are the nodes "running" for everyone else: receivers and ticker are live.
         List<PartyId> uids = new ArrayList<>(host.nodes.keySet());
         net.markStarted(uids, host.pid, host.pidStart, clock.millis());
+        LightRecovery.start(lights, host.nodes::containsKey);
         return host;
     }
 
@@ -195,7 +201,9 @@ public final class NodeHost implements AutoCloseable {
                     : new LightNode(
                             r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
             opened.rejections = rejections;
-            opened.prepare();
+            if (!(opened instanceof LightNode)) {
+                opened.prepare(); // a light node's, once it runs (LightRecovery)
+            }
             transports.opened(r.uid(), t);
         } catch (RuntimeException e) {
             if (opened != null) {
