@@ -10,13 +10,16 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A host's periodic work, run on one ticker thread every {@code tick}: it notices a changed
  * {@code network.db} (a {@code node stop} of some hosted nodes, through {@link HostStops}), asks
  * the transports for stalled channels every {@value #HEALTH_EVERY_MS} ms, closes the idle light
  * stores every {@value #IDLE_STORES_EVERY_MS} ms, forwards proposals every {@value
- * #FORWARD_EVERY_MS} ms, and ticks every node (deadlines, retries, approvals). A heavy node ticks
+ * #FORWARD_EVERY_MS} ms, and ticks every node (deadlines, retries, approvals); it publishes a
+ * node's refused messages on the tick after they came, and looks for them only then (a host of
+ * 10,000 nodes walks them every tick, so the walk reads little of each). A heavy node ticks
  * on the ticker thread; a light node's tick, which may block on a send, runs on a small pool so
  * that it never delays the heavy nodes' deadlines.
  *
@@ -46,6 +49,9 @@ final class HostTicker {
     private final FailureBackoff registryFailures =
             new FailureBackoff("reading network.db", text -> System.err.println("formix host: " + text));
 
+    /** Set when some node's {@link Rejections} has something new to publish (see {@link #rejections}). */
+    private final AtomicBoolean refused = new AtomicBoolean();
+
     private volatile boolean stopped;
     private volatile long seenVersion = Long.MIN_VALUE;
     /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
@@ -68,6 +74,14 @@ final class HostTicker {
         this.forwarder = new ProposalForwarder(services);
         this.ticker = Executors.newSingleThreadScheduledExecutor(tickerThread);
         this.lightTicks = Executors.newFixedThreadPool(4, lightTickThreads);
+    }
+
+    /**
+     * The refusal counts of a node of this host: a tick looks at every node's only after one of
+     * them had something new, not at 10,000 nodes every 50 ms.
+     */
+    Rejections rejections() {
+        return new Rejections(() -> refused.set(true));
     }
 
     /** Runs {@link #tick()} now and then {@code every} after the end of each tick. */
@@ -113,15 +127,14 @@ final class HostTicker {
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
             try {
-                Map<PartyId, Node> running = new java.util.LinkedHashMap<>();
-                nodes.forEach((uid, r) -> running.put(uid, r.node()));
-                forwarder.forward(running);
+                forwarder.forward(nodes); // no copy of every node every 500 ms: read only to forward
             } catch (RuntimeException e) {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }
         }
+        boolean publish = refused.getAndSet(false); // before the walk: a refusal during it sets it again
         for (NodeHost.Running r : nodes.values()) {
-            tickNode(r.node(), now);
+            tickNode(r.node(), now, publish);
         }
     }
 
@@ -142,8 +155,8 @@ final class HostTicker {
         }
     }
 
-    private void tickNode(Node node, long now) {
-        if (node.rejections.changed()) { // every node, every tick: nothing more unless one came
+    private void tickNode(Node node, long now, boolean publish) {
+        if (publish && node.rejections.changed()) { // the path only when there is something to publish
             node.rejections.publish(services.home().nodeDir(node.uid), node.log);
         }
         if (node instanceof HeavyNode) {

@@ -31,6 +31,11 @@ final class LightNode extends Node {
     private final LightCore core;
     /** False once {@link #prepare} found nothing to resume (every computation sent or declined). */
     private boolean resumeNeeded = true;
+    /**
+     * {@link LightCore#nextTick} after the core's last event: the host's ticker asks every light
+     * node every tick, and reads this one field instead of the core's.
+     */
+    private volatile long tickAt = Long.MAX_VALUE;
 
     LightNode(
             PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store, Approval approval) {
@@ -65,7 +70,7 @@ final class LightNode extends Node {
 
     @Override
     boolean wantsTick(long now) {
-        return core.wantsTick(now);
+        return now >= tickAt;
     }
 
     @Override
@@ -100,7 +105,12 @@ final class LightNode extends Node {
 
     private void run(LightCore.Event event) throws ProtocolException {
         long now = services.now();
-        List<Effect> effects = core.handle(event, now);
+        List<Effect> effects;
+        try {
+            effects = core.handle(event, now);
+        } finally {
+            tickAt = core.nextTick(); // the only place the core changes
+        }
         for (Effect fx : effects) {
             if (fx instanceof Effect.SendAll s) {
                 boolean all = true;

@@ -185,7 +185,7 @@ public final class NodeHost implements AutoCloseable {
     private void startNode(NodeRecord r) throws IOException {
         services.registry().remember(r);
         NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock(), r.isHeavy());
-        Rejections rejections = new Rejections();
+        Rejections rejections = ticker.rejections();
         Rejections.clear(services.home().nodeDir(r.uid()));
         Transport t = transports.open(r.uid(), rejections.events(log, services.clock()));
         Node opened = null;
