@@ -23,7 +23,7 @@ final class FixedSets {
      * copy, so an entry rebuilt from another costs nothing); any other set is copied.
      */
     static Set<PartyId> of(Set<PartyId> ids) {
-        if (ids.getClass() == FIXED) {
+        if (java.util.Objects.requireNonNull(ids, "a set of node uids").getClass() == FIXED) {
             return ids;
         }
         return Collections.unmodifiableSortedSet(new TreeSet<>(ids));
