@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code network.db} (a {@code node stop} of some hosted nodes, through {@link HostStops}), asks
  * the transports for stalled channels every {@value #HEALTH_EVERY_MS} ms, closes the idle light
  * stores every {@value #IDLE_STORES_EVERY_MS} ms, forwards proposals every {@value
- * #FORWARD_EVERY_MS} ms, and ticks every node (deadlines, retries, approvals); it publishes a
- * node's refused messages on the tick after they came, and looks for them only then (a host of
- * 10,000 nodes walks them every tick, so the walk reads little of each). A heavy node ticks
+ * #FORWARD_EVERY_MS} ms, and ticks every heavy node and each light node whose core may want a tick
+ * (deadlines, retries, approvals); it publishes a node's refused messages on the tick after they
+ * came. A host of 10,000 light nodes thus walks all of them only when one refused something, not
+ * every 50 ms. A heavy node ticks
  * on the ticker thread; a light node's tick, which may block on a send, runs on a small pool so
  * that it never delays the heavy nodes' deadlines.
  *
@@ -48,6 +49,13 @@ final class HostTicker {
     private final ExecutorService lightTicks;
     private final FailureBackoff registryFailures =
             new FailureBackoff("reading network.db", text -> System.err.println("formix host: " + text));
+
+    /**
+     * The nodes a tick asks for work: every heavy node, and the light nodes whose core may want a
+     * tick ({@link Node#mayWantTick}), each added by {@link Node#tickWanted} and dropped once it no
+     * longer may or it stops. A host of 10,000 light nodes with nothing pending walks none of them.
+     */
+    private final java.util.Set<Node> tickable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Set when some node's {@link Rejections} has something new to publish (see {@link #rejections}). */
     private final AtomicBoolean refused = new AtomicBoolean();
@@ -82,6 +90,11 @@ final class HostTicker {
      */
     Rejections rejections() {
         return new Rejections(() -> refused.set(true));
+    }
+
+    /** What {@code node} runs to be asked for ticks ({@link Node#tickWanted}). */
+    Runnable tickWanted(Node node) {
+        return () -> tickable.add(node);
     }
 
     /** Runs {@link #tick()} now and then {@code every} after the end of each tick. */
@@ -132,9 +145,20 @@ final class HostTicker {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }
         }
-        boolean publish = refused.getAndSet(false); // before the walk: a refusal during it sets it again
-        for (NodeHost.Running r : nodes.values()) {
-            tickNode(r.node(), now, publish);
+        if (refused.getAndSet(false)) { // before the walk: a refusal during it sets it again
+            for (NodeHost.Running r : nodes.values()) {
+                Node node = r.node();
+                if (node.rejections.changed()) { // the path only when there is something to publish
+                    node.rejections.publish(services.home().nodeDir(node.uid), node.log);
+                }
+            }
+        }
+        for (Node node : tickable) {
+            if (node.stopping) {
+                tickable.remove(node);
+            } else {
+                tickNode(node, now);
+            }
         }
     }
 
@@ -155,12 +179,14 @@ final class HostTicker {
         }
     }
 
-    private void tickNode(Node node, long now, boolean publish) {
-        if (publish && node.rejections.changed()) { // the path only when there is something to publish
-            node.rejections.publish(services.home().nodeDir(node.uid), node.log);
-        }
+    private void tickNode(Node node, long now) {
         if (node instanceof HeavyNode) {
             node.tickOnce(now);
+        } else if (!node.mayWantTick()) {
+            tickable.remove(node);
+            if (node.mayWantTick()) {
+                tickable.add(node); // it asked again meanwhile (it writes first, then adds)
+            }
         } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
             // A light node's tick may block on a send (a retry to a heavy node that is down, over
             // tcp): never on the ticker thread that drives the heavy nodes' deadlines.

@@ -74,6 +74,11 @@ final class LightNode extends Node {
     }
 
     @Override
+    boolean mayWantTick() {
+        return tickAt != Long.MAX_VALUE;
+    }
+
+    @Override
     void tick() {
         runQuietly(new LightCore.Tick());
     }
@@ -109,7 +114,11 @@ final class LightNode extends Node {
         try {
             effects = core.handle(event, now);
         } finally {
-            tickAt = core.nextTick(); // the only place the core changes
+            long at = core.nextTick(); // the only place the core changes
+            tickAt = at;
+            if (at != Long.MAX_VALUE) {
+                tickWanted.run(); // written first: the ticker that drops this node reads it again after
+            }
         }
         for (Effect fx : effects) {
             if (fx instanceof Effect.SendAll s) {

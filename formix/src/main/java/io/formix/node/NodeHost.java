@@ -195,6 +195,7 @@ public final class NodeHost implements AutoCloseable {
                     : new LightNode(
                             r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
             opened.rejections = rejections;
+            opened.tickWanted = ticker.tickWanted(opened);
             opened.prepare();
             transports.opened(r.uid(), t);
         } catch (RuntimeException e) {
@@ -222,6 +223,9 @@ public final class NodeHost implements AutoCloseable {
             receiver = NodeReceiver.of(thread);
         }
         nodes.put(r.uid(), new Running(node, receiver));
+        if (node instanceof HeavyNode) {
+            node.tickWanted.run(); // ticked always; a light node asks when its core wants ticks
+        }
     }
 
     /** The nodes currently running here. */

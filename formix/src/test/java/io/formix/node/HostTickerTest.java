@@ -8,6 +8,7 @@ import io.formix.protocol.Envelope;
 import io.formix.state.FormixHome;
 import io.formix.state.LightStorePool;
 import io.formix.state.NetworkDb;
+import io.formix.state.NodeRecord.Approval;
 import io.formix.transport.InMemoryNetwork;
 import io.formix.transport.PartyId;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The host's ticker, one tick at a time: a node's refused messages are published on the tick after
- * they came (and looked for only then), and a light node is ticked exactly when it wants a tick.
+ * they came (and looked for only then), and a light node is asked for ticks only from when it said
+ * it may want one until it no longer may, and ticked exactly when it wants a tick.
  */
 @Timeout(30)
 class HostTickerTest {
@@ -42,8 +44,10 @@ class HostTickerTest {
     /** A light-like node that counts its ticks and wants one when told. */
     static final class Probe extends Node {
         final AtomicInteger ticks = new AtomicInteger();
+        final AtomicInteger asked = new AtomicInteger();
         volatile CountDownLatch ticked = new CountDownLatch(1);
         volatile boolean wants;
+        volatile boolean may = true;
 
         Probe(PartyId uid, NodeLog log, HostServices services) throws Exception {
             super(uid, log, new InMemoryNetwork().open(uid), services);
@@ -60,7 +64,13 @@ class HostTickerTest {
 
         @Override
         boolean wantsTick(long now) {
+            asked.incrementAndGet();
             return wants;
+        }
+
+        @Override
+        boolean mayWantTick() {
+            return may;
         }
 
         @Override
@@ -117,12 +127,67 @@ class HostTickerTest {
 
                 probe.wants = true;
                 ticker.tick();
+                assertEquals(0, probe.asked.get() + quiet.asked.get(), "no light said it may want ticks: none asked");
+                probe.tickWanted = ticker.tickWanted(probe);
+                quiet.tickWanted = ticker.tickWanted(quiet);
+                probe.tickWanted.run();
+                quiet.tickWanted.run();
+                ticker.tick();
                 assertTrue(probe.ticked.await(10, TimeUnit.SECONDS), "a light that wants a tick gets one");
                 assertEquals(0, quiet.ticks.get(), "one that does not, none");
+                assertEquals(1, quiet.asked.get());
+
+                quiet.may = false;
+                ticker.tick();
+                ticker.tick();
+                assertEquals(1, quiet.asked.get(), "no longer asked once it may not want a tick");
+                quiet.may = true;
+                quiet.tickWanted.run();
+                ticker.tick();
+                assertEquals(2, quiet.asked.get(), "asked again once it says so");
+
+                int asked = probe.asked.get();
+                probe.requestStop();
+                ticker.tick();
+                ticker.tick();
+                assertEquals(asked, probe.asked.get(), "a stopping node is no longer asked");
             } finally {
                 ticker.stop();
                 ticker.shutdownLightTicks();
             }
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLightNodeAsksForTicksWhenItsCoreStartsWatching() throws Exception {
+        FormixHome home = FormixHome.of(dir);
+        ExecutorService senders = Executors.newSingleThreadExecutor();
+        try (NetworkDb net = NetworkDb.open(home)) {
+            net.createNodes(io.formix.state.NodeRecord.Role.HEAVY, 3, Approval.AUTO, 1);
+            HostServices services =
+                    new HostServices(home, net, new Registry(net), Clock.systemUTC(), new SecureRandom(), senders);
+            PartyId me = LightCoreTest.ME;
+            LightNode light = new LightNode(
+                    me,
+                    new NodeLog(dir.resolve("light.log"), services.clock()),
+                    new InMemoryNetwork().open(me),
+                    services,
+                    io.formix.state.LightStore.inMemory(),
+                    Approval.MANUAL);
+            AtomicInteger told = new AtomicInteger();
+            light.tickWanted = told::incrementAndGet;
+            assertFalse(light.mayWantTick(), "nothing pending: no tick wanted");
+            synchronized (light) {
+                light.onMessage(LightCoreTest.compute(
+                        HeavyCoreTest.H1,
+                        io.formix.protocol.ResponseSchema.DEFAULT,
+                        System.currentTimeMillis() + 60_000));
+            }
+            assertTrue(light.mayWantTick(), "waiting for its owner: it polls from its ticks");
+            assertTrue(told.get() >= 1, "and told the host so");
+            light.closeStore();
         } finally {
             senders.shutdownNow();
         }
