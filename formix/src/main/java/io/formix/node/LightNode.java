@@ -32,8 +32,8 @@ final class LightNode extends Node {
     /** False once {@link #prepare} found nothing to resume (every computation sent or declined). */
     private boolean resumeNeeded = true;
     /**
-     * {@link LightCore#nextTick} after the core's last event: the host's ticker asks every light
-     * node every tick, and reads this one field instead of the core's.
+     * {@link LightCore#nextTick} after the core's last event: what the host's ticker reads, without
+     * the node's lock, of a light node it asks for ticks ({@link #wantsTick}, {@link #mayWantTick}).
      */
     private volatile long tickAt = Long.MAX_VALUE;
 
