@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The part of {@link HeavyCore} that takes shares and declines from light nodes: checks the sender
@@ -75,7 +74,8 @@ final class HeavyIntake {
 
     Set<PartyId> responded(Entry e) {
         return responded.computeIfAbsent(e.id(), id -> {
-            Set<PartyId> s = new TreeSet<>(core.store.shareHolders(id));
+            // Hashed: added to on every share, and only its size and membership are asked.
+            Set<PartyId> s = new HashSet<>(core.store.shareHolders(id));
             s.addAll(core.store.decliners(id));
             s.retainAll(e.invited());
             return s;

@@ -51,11 +51,19 @@ final class HeavyNode extends Node {
     /** One event through the core, in one transaction, then its effects. */
     private void run(HeavyCore.Event event) throws ProtocolException {
         long now = services.now();
+        // A share never moves a deadline: no query per share. Any other event reads the deadlines in
+        // its own transaction (not in one more, as every 50 ms per heavy node the tick would).
+        boolean deadlines =
+                !(event instanceof HeavyCore.Message m) || m.envelope().type() == MessageType.COMPUTE;
         List<Effect> fx;
         try {
             fx = store.inTransaction(() -> {
                 try {
-                    return core.handle(event, now);
+                    List<Effect> out = core.handle(event, now);
+                    if (deadlines) {
+                        nextDeadline = core.nextDeadline();
+                    }
+                    return out;
                 } catch (ProtocolException e) {
                     throw new Refused(e); // rolls the transaction back
                 }
@@ -64,9 +72,6 @@ final class HeavyNode extends Node {
             throw r.reason;
         }
         effects.apply(fx, now, later -> mailbox.post(() -> runQuietly(later)));
-        if (!(event instanceof HeavyCore.Message m) || m.envelope().type() == MessageType.COMPUTE) {
-            nextDeadline = core.nextDeadline(); // a share never moves a deadline: no query per share
-        }
     }
 
     /** Carries a refusal out of the transaction, which it rolls back. */

@@ -10,13 +10,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A host's periodic work, run on one ticker thread every {@code tick}: it notices a changed
  * {@code network.db} (a {@code node stop} of some hosted nodes, through {@link HostStops}), asks
  * the transports for stalled channels every {@value #HEALTH_EVERY_MS} ms, closes the idle light
  * stores every {@value #IDLE_STORES_EVERY_MS} ms, forwards proposals every {@value
- * #FORWARD_EVERY_MS} ms, and ticks every node (deadlines, retries, approvals). A heavy node ticks
+ * #FORWARD_EVERY_MS} ms, and ticks every heavy node and each light node whose core may want a tick
+ * (deadlines, retries, approvals); it publishes a node's refused messages on the tick after they
+ * came. A host of 10,000 light nodes thus walks all of them only when one refused something, not
+ * every 50 ms. A heavy node ticks
  * on the ticker thread; a light node's tick, which may block on a send, runs on a small pool so
  * that it never delays the heavy nodes' deadlines.
  *
@@ -46,6 +50,16 @@ final class HostTicker {
     private final FailureBackoff registryFailures =
             new FailureBackoff("reading network.db", text -> System.err.println("formix host: " + text));
 
+    /**
+     * The nodes a tick asks for work: every heavy node, and the light nodes whose core may want a
+     * tick ({@link Node#mayWantTick}), each added by {@link Node#tickWanted} and dropped once it no
+     * longer may or it stops. A host of 10,000 light nodes with nothing pending walks none of them.
+     */
+    private final java.util.Set<Node> tickable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Set when some node's {@link Rejections} has something new to publish (see {@link #rejections}). */
+    private final AtomicBoolean refused = new AtomicBoolean();
+
     private volatile boolean stopped;
     private volatile long seenVersion = Long.MIN_VALUE;
     /** When the ticker last looked for stalled channels (every {@link #HEALTH_EVERY_MS}). */
@@ -68,6 +82,19 @@ final class HostTicker {
         this.forwarder = new ProposalForwarder(services);
         this.ticker = Executors.newSingleThreadScheduledExecutor(tickerThread);
         this.lightTicks = Executors.newFixedThreadPool(4, lightTickThreads);
+    }
+
+    /**
+     * The refusal counts of a node of this host: a tick looks at every node's only after one of
+     * them had something new, not at 10,000 nodes every 50 ms.
+     */
+    Rejections rejections() {
+        return new Rejections(() -> refused.set(true));
+    }
+
+    /** What {@code node} runs to be asked for ticks ({@link Node#tickWanted}). */
+    Runnable tickWanted(Node node) {
+        return () -> tickable.add(node);
     }
 
     /** Runs {@link #tick()} now and then {@code every} after the end of each tick. */
@@ -113,15 +140,25 @@ final class HostTicker {
         if (now >= nextForward) {
             nextForward = now + FORWARD_EVERY_MS;
             try {
-                Map<PartyId, Node> running = new java.util.LinkedHashMap<>();
-                nodes.forEach((uid, r) -> running.put(uid, r.node()));
-                forwarder.forward(running);
+                forwarder.forward(nodes); // no copy of every node every 500 ms: read only to forward
             } catch (RuntimeException e) {
                 registryFailures.failed("forwarding proposals: " + e.getMessage(), now);
             }
         }
-        for (NodeHost.Running r : nodes.values()) {
-            tickNode(r.node(), now);
+        if (refused.getAndSet(false)) { // before the walk: a refusal during it sets it again
+            for (NodeHost.Running r : nodes.values()) {
+                Node node = r.node();
+                if (node.rejections.changed()) { // the path only when there is something to publish
+                    node.rejections.publish(services.home().nodeDir(node.uid), node.log);
+                }
+            }
+        }
+        for (Node node : tickable) {
+            if (node.stopping) {
+                tickable.remove(node);
+            } else {
+                tickNode(node, now);
+            }
         }
     }
 
@@ -143,11 +180,13 @@ final class HostTicker {
     }
 
     private void tickNode(Node node, long now) {
-        if (node.rejections.changed()) { // every node, every tick: nothing more unless one came
-            node.rejections.publish(services.home().nodeDir(node.uid), node.log);
-        }
         if (node instanceof HeavyNode) {
             node.tickOnce(now);
+        } else if (!node.mayWantTick()) {
+            tickable.remove(node);
+            if (node.mayWantTick()) {
+                tickable.add(node); // it asked again meanwhile (it writes first, then adds)
+            }
         } else if (node.wantsTick(now) && node.ticking.compareAndSet(false, true)) {
             // A light node's tick may block on a send (a retry to a heavy node that is down, over
             // tcp): never on the ticker thread that drives the heavy nodes' deadlines.

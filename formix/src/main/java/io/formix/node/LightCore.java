@@ -133,7 +133,12 @@ final class LightCore {
 
     /** Whether a {@link Tick} has work at {@code now} (cheap: read by the host's ticker). */
     boolean wantsTick(long now) {
-        return watching && now >= nextPoll;
+        return now >= nextTick();
+    }
+
+    /** When a {@link Tick} next has work ({@code Long.MAX_VALUE}: not before another event). */
+    long nextTick() {
+        return watching ? nextPoll : Long.MAX_VALUE;
     }
 
     List<Effect> handle(Event event, long now) throws ProtocolException {

@@ -31,6 +31,11 @@ final class LightNode extends Node {
     private final LightCore core;
     /** False once {@link #prepare} found nothing to resume (every computation sent or declined). */
     private boolean resumeNeeded = true;
+    /**
+     * {@link LightCore#nextTick} after the core's last event: what the host's ticker reads, without
+     * the node's lock, of a light node it asks for ticks ({@link #wantsTick}, {@link #mayWantTick}).
+     */
+    private volatile long tickAt = Long.MAX_VALUE;
 
     LightNode(
             PartyId uid, NodeLog log, Transport transport, HostServices services, LightStore store, Approval approval) {
@@ -65,7 +70,12 @@ final class LightNode extends Node {
 
     @Override
     boolean wantsTick(long now) {
-        return core.wantsTick(now);
+        return now >= tickAt;
+    }
+
+    @Override
+    boolean mayWantTick() {
+        return tickAt != Long.MAX_VALUE;
     }
 
     @Override
@@ -99,7 +109,16 @@ final class LightNode extends Node {
 
     private void run(LightCore.Event event) throws ProtocolException {
         long now = services.now();
-        List<Effect> effects = core.handle(event, now);
+        List<Effect> effects;
+        try {
+            effects = core.handle(event, now);
+        } finally {
+            long at = core.nextTick(); // the only place the core changes
+            tickAt = at;
+            if (at != Long.MAX_VALUE) {
+                tickWanted.run(); // written first: the ticker that drops this node reads it again after
+            }
+        }
         for (Effect fx : effects) {
             if (fx instanceof Effect.SendAll s) {
                 boolean all = true;

@@ -78,6 +78,20 @@ abstract class Node implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether {@link #tick} may have work later without another event first; false lets the host's
+     * ticker stop asking until {@link #tickWanted} is run again. Read without the node's lock.
+     */
+    boolean mayWantTick() {
+        return true;
+    }
+
+    /**
+     * Tells the host's ticker to ask this node for ticks ({@link #wantsTick}) from now on, until
+     * {@link #mayWantTick} says no more; the host sets it before the node starts.
+     */
+    Runnable tickWanted = () -> {};
+
     /** Set while a tick of this node runs on a pool thread, so ticks never pile up. */
     final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
 

@@ -191,7 +191,7 @@ public final class NodeHost implements AutoCloseable {
     private void startNode(NodeRecord r) throws IOException {
         services.registry().remember(r);
         NodeLog log = new NodeLog(services.home().nodeLog(r.uid()), services.clock(), r.isHeavy());
-        Rejections rejections = new Rejections();
+        Rejections rejections = ticker.rejections();
         Rejections.clear(services.home().nodeDir(r.uid()));
         Transport t = transports.open(r.uid(), rejections.events(log, services.clock()));
         Node opened = null;
@@ -201,6 +201,7 @@ public final class NodeHost implements AutoCloseable {
                     : new LightNode(
                             r.uid(), log, t, services, lightStores.store(services.home(), r.uid()), r.approval());
             opened.rejections = rejections;
+            opened.tickWanted = ticker.tickWanted(opened);
             if (!(opened instanceof LightNode)) {
                 opened.prepare(); // a light node's, once it runs (LightRecovery)
             }
@@ -230,6 +231,9 @@ public final class NodeHost implements AutoCloseable {
             receiver = NodeReceiver.of(thread);
         }
         nodes.put(r.uid(), new Running(node, receiver));
+        if (node instanceof HeavyNode) {
+            node.tickWanted.run(); // ticked always; a light node asks when its core wants ticks
+        }
     }
 
     /** The nodes currently running here. */

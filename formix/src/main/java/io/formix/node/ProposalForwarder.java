@@ -30,9 +30,9 @@ final class ProposalForwarder {
      * proposer); any other from any node running here. Once sent, the computation is {@code
      * broadcast} here (handed on) until heavy node 1's {@code result} comes back.
      *
-     * @param running the nodes running on this host, by uid
+     * @param running the nodes running on this host, by uid (only looked into when there is a proposal to forward)
      */
-    void forward(Map<PartyId, Node> running) {
+    void forward(Map<PartyId, NodeHost.Running> running) {
         List<ComputationRecord> proposed = new ArrayList<>();
         for (ComputationRecord c : services.net().openComputations()) {
             if (c.status() == ComputationRecord.Status.PROPOSED
@@ -44,9 +44,10 @@ final class ProposalForwarder {
         if (proposed.isEmpty() || running.isEmpty()) {
             return;
         }
-        Node any = running.values().iterator().next();
+        Node any = running.values().iterator().next().node();
         for (ComputationRecord c : proposed) {
-            Node carrier = c.proposer() == null ? any : running.get(c.proposer());
+            NodeHost.Running proposer = c.proposer() == null ? null : running.get(c.proposer());
+            Node carrier = c.proposer() == null ? any : proposer == null ? null : proposer.node();
             if (carrier == null) {
                 continue; // its proposer runs on no node of this host (maybe another host of this home)
             }

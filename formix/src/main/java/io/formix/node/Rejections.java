@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code protocol} (a valid envelope the protocol refused) and {@code error} (handling it failed).
  *
  * <p>Published by the host's tick into {@code nodes/<uid>/rejections.json} when something changed,
- * not per message, so a flood of forgeries costs at most one file write per tick. At most
+ * not per message, so a flood of forgeries costs at most one file write per tick; the host is told
+ * when there is something new, so its tick looks at no node's counts otherwise. At most
  * {@link #MAX_ENTRIES} sender/kind pairs are kept; later pairs are folded into one {@code others}
  * entry. Reasons are cut to {@link #MAX_REASON} characters; they come from our own checks, but name
  * what the sender sent, so readers still pass them through {@code TerminalText}.
@@ -46,6 +47,18 @@ public final class Rejections {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     /** Written under this object's lock; read without it by {@link #changed()}. */
     private volatile boolean changed;
+    /** Told after {@link #changed} became true: the host then looks for what to publish. */
+    private final Runnable onChange;
+
+    /** Counts that no one is told of (a node's before its host sets its own). */
+    public Rejections() {
+        this(() -> {});
+    }
+
+    /** Counts that run {@code onChange} whenever they have something new to publish. */
+    Rejections(Runnable onChange) {
+        this.onChange = onChange;
+    }
 
     /** Counts one refused message; never blocks on I/O. */
     synchronized void record(PartyId from, String kind, String reason, Instant at) {
@@ -65,6 +78,7 @@ public final class Rejections {
         e.lastReason = r.length() > MAX_REASON ? r.substring(0, MAX_REASON) + "…" : r;
         e.last = at;
         changed = true;
+        onChange.run();
     }
 
     /** Total refused since start. */
@@ -107,6 +121,7 @@ public final class Rejections {
             synchronized (this) {
                 changed = true;
             }
+            onChange.run();
             log.warn("cannot publish the refused messages to " + nodeDir.resolve(FILE) + ": " + e.getMessage());
         }
     }

@@ -69,6 +69,9 @@ public interface HeavyStore extends AutoCloseable {
      * @param myIndex this node's position in {@code heavy}, 1-based
      * @param scheme  the sharing scheme id ({@code additive-3}, later {@code replicated-2of3})
      * @param heavy   the ordered heavy nodes; party {@code i} of the scheme is {@code heavy.get(i)}
+     * @param invited the invited light nodes, sorted; unmodifiable (fixed when the computation is
+     *     recorded, and shared by every entry the store reads of it)
+     * @param finalSet the agreed set of light nodes once fixed, sorted and unmodifiable; else null
      * @param query   the canonical JSON text of the computation's query, or null (a schema-only computation)
      * @param dpEpsilon the ε of the noise this node adds to its partial sum, or null for none
      * @param proposer  the computation's proposer as heavy node 1 recorded it (it names it in its
@@ -91,6 +94,15 @@ public interface HeavyStore extends AutoCloseable {
             String query,
             java.math.BigDecimal dpEpsilon,
             PartyId proposer) {
+
+        /**
+         * Keeps {@code invited} and {@code finalSet} as sorted unmodifiable sets (a copy unless they
+         * are already one), so a store may share them between the entries it reads.
+         */
+        public Entry {
+            invited = FixedSets.of(invited);
+            finalSet = finalSet == null ? null : FixedSets.of(finalSet);
+        }
 
         /** A computation whose proposer is not known. */
         public Entry(

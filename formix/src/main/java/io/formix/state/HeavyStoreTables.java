@@ -1,11 +1,12 @@
 package io.formix.state;
 
-import io.formix.state.HeavyStore.Entry;
-import io.formix.state.HeavyStore.State;
+import io.formix.state.HeavyStore.Report;
 import io.formix.transport.PartyId;
-import java.sql.ResultSet;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -13,7 +14,8 @@ import java.util.TreeSet;
  * row per computation in {@code computations} (its heavy nodes and invited lights as joined lists),
  * and one table per kind of arrival ({@code shares}, {@code declines}, {@code late}, {@code reports},
  * {@code partials}, {@code undelivered}), each keyed by computation and sender so that an insert is
- * idempotent. Shares and partial sums are stored encoded, as they came.
+ * idempotent. Shares and partial sums are stored encoded, as they came. The rows of
+ * {@code computations} are read by {@link HeavyEntries}.
  */
 final class HeavyStoreTables {
 
@@ -80,52 +82,47 @@ final class HeavyStoreTables {
             )
             """;
 
-    /** The columns of {@code computations} that {@link #readEntry} reads, in its order. */
-    static final String COLUMNS = "id, my_index, prompt, schema, scheme, threshold, deadline, grace_ms, "
-            + "heavies, invited, state, final_set, reason, query, dp_epsilon, proposer";
-
     /** Reads column 1 as a node uid. */
     static final Sqlite.Row<PartyId> LIGHT = rs -> PartyId.of(rs.getString(1));
 
-    /** The invited list last parsed, and its set: every share reads its computation's row again. */
-    private record Parsed(String text, java.util.SortedSet<PartyId> set) {}
-
-    private static volatile Parsed lastInvited;
-
-    /**
-     * The invited lights of {@code text} as a new sorted set. Parsing ten thousand uids per share
-     * (10,000 shares per computation) cost seconds of a heavy node's time; the same text as last
-     * time is copied from the set parsed then (a sorted copy, no comparison).
-     */
-    static TreeSet<PartyId> invited(String text) {
-        Parsed p = lastInvited;
-        if (p == null || !p.text().equals(text)) {
-            p = new Parsed(text, java.util.Collections.unmodifiableSortedSet(new TreeSet<>(StoreFiles.split(text))));
-            lastInvited = p;
+    /** The reports stored for computation {@code id}, by heavy node in order. */
+    static Map<PartyId, Report> reports(Connection c, String id) throws SQLException {
+        Map<PartyId, Report> out = new LinkedHashMap<>();
+        for (Report r : Sqlite.query(
+                c,
+                "SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
+                rs -> new Report(
+                        PartyId.of(rs.getString(1)), new TreeSet<>(StoreFiles.split(rs.getString(2))), rs.getInt(3)),
+                id)) {
+            out.put(r.heavy(), r);
         }
-        return new TreeSet<>(p.set());
+        return out;
     }
 
-    /** Reads a row of {@link #COLUMNS} into an entry. */
-    static Entry readEntry(ResultSet rs) throws SQLException {
-        String fin = rs.getString(12);
-        return new Entry(
-                rs.getString(1),
-                rs.getInt(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getInt(6),
-                rs.getLong(7),
-                rs.getLong(8),
-                List.copyOf(StoreFiles.split(rs.getString(9))),
-                invited(rs.getString(10)),
-                State.parse(rs.getString(11)),
-                fin == null ? null : new TreeSet<>(StoreFiles.split(fin)),
-                rs.getString(13),
-                rs.getString(14),
-                rs.getString(15) == null ? null : new java.math.BigDecimal(rs.getString(15)),
-                rs.getString(16) != null && PartyId.isValid(rs.getString(16)) ? PartyId.of(rs.getString(16)) : null);
+    /** The encoded partial sums stored for computation {@code id}, by heavy node. */
+    static Map<PartyId, String> partials(Connection c, String id) throws SQLException {
+        Map<PartyId, String> out = new TreeMap<>();
+        for (Map.Entry<PartyId, String> p : Sqlite.query(
+                c,
+                "SELECT heavy, encoded FROM partials WHERE computation = ?",
+                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getString(2)),
+                id)) {
+            out.put(p.getKey(), p.getValue());
+        }
+        return out;
+    }
+
+    /** How many invited lights never got computation {@code id}, by reason. */
+    static Map<String, Integer> undelivered(Connection c, String id) throws SQLException {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : Sqlite.query(
+                c,
+                "SELECT reason, COUNT(*) FROM undelivered WHERE computation = ? GROUP BY reason",
+                rs -> Map.entry(rs.getString(1), rs.getInt(2)),
+                id)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** Columns added after the first layout; a {@code node.db} without them gets them in place. */

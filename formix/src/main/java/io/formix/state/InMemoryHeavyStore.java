@@ -121,7 +121,7 @@ final class InMemoryHeavyStore implements HeavyStore {
         return update(
                 id,
                 e -> e.state() == State.CLOSED,
-                e -> with(e, State.AGGREGATING, new TreeSet<>(finalSet), e.reason()));
+                e -> with(e, State.AGGREGATING, finalSet, e.reason())); // Entry keeps its own copy
     }
 
     @Override

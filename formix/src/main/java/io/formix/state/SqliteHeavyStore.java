@@ -7,12 +7,10 @@ import io.formix.transport.PartyId;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -26,6 +24,8 @@ import java.util.function.Supplier;
 final class SqliteHeavyStore implements HeavyStore {
 
     private final Sqlite db;
+    /** Reads the computation rows, keeping each open computation's invited lights parsed once. */
+    private final HeavyEntries entries = new HeavyEntries();
     /** The connection of the transaction {@link #inTransaction} runs, if any (same thread only). */
     private Connection current;
 
@@ -73,7 +73,7 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean create(Entry e, long now) {
-        return change(
+        boolean created = change(
                         "INSERT OR IGNORE INTO computations(id, my_index, prompt, schema, scheme, threshold, deadline, "
                                 + "grace_ms, heavies, invited, state, created_at, query, dp_epsilon, proposer) "
                                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -93,6 +93,10 @@ final class SqliteHeavyStore implements HeavyStore {
                         e.dpEpsilon() == null ? null : e.dpEpsilon().toPlainString(),
                         e.proposer() == null ? null : e.proposer().value())
                 == 1;
+        if (created) {
+            entries.forget(e.id()); // a set kept from a row that a rolled-back transaction had
+        }
+        return created;
     }
 
     @Override
@@ -126,13 +130,17 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public boolean fixFinalSet(String id, Set<PartyId> finalSet) {
-        return change(
+        boolean fixed = change(
                         "UPDATE computations SET state = ?, final_set = ? WHERE id = ? AND state = ?",
                         State.AGGREGATING.label(),
                         StoreFiles.join(finalSet),
                         id,
                         State.CLOSED.label())
                 == 1;
+        if (fixed) {
+            entries.forgetFinalSet(id);
+        }
+        return fixed;
     }
 
     @Override
@@ -229,15 +237,7 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public Map<PartyId, Report> reports(String id) {
-        Map<PartyId, Report> out = new LinkedHashMap<>();
-        for (Report r : select(
-                "SELECT heavy, lights, late FROM reports WHERE computation = ? ORDER BY heavy",
-                rs -> new Report(
-                        PartyId.of(rs.getString(1)), new TreeSet<>(StoreFiles.split(rs.getString(2))), rs.getInt(3)),
-                id)) {
-            out.put(r.heavy(), r);
-        }
-        return out;
+        return write(c -> HeavyStoreTables.reports(c, id));
     }
 
     @Override
@@ -252,14 +252,7 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public Map<PartyId, String> partials(String id) {
-        Map<PartyId, String> out = new TreeMap<>();
-        for (Map.Entry<PartyId, String> p : select(
-                "SELECT heavy, encoded FROM partials WHERE computation = ?",
-                rs -> Map.entry(PartyId.of(rs.getString(1)), rs.getString(2)),
-                id)) {
-            out.put(p.getKey(), p.getValue());
-        }
-        return out;
+        return write(c -> HeavyStoreTables.partials(c, id));
     }
 
     @Override
@@ -274,21 +267,16 @@ final class SqliteHeavyStore implements HeavyStore {
 
     @Override
     public Map<String, Integer> undelivered(String id) {
-        Map<String, Integer> out = new TreeMap<>();
-        for (Map.Entry<String, Integer> e : select(
-                "SELECT reason, COUNT(*) FROM undelivered WHERE computation = ? " + "GROUP BY reason",
-                rs -> Map.entry(rs.getString(1), rs.getInt(2)),
-                id)) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
+        return write(c -> HeavyStoreTables.undelivered(c, id));
     }
 
     private List<Entry> entries(String where, Object... args) {
-        return select(
-                "SELECT " + HeavyStoreTables.COLUMNS + " FROM computations " + where,
-                HeavyStoreTables::readEntry,
-                args);
+        return write(c -> entries.read(c, where, args));
+    }
+
+    /** How many invited lists and final sets this store parsed from their rows (tests). */
+    long parsedSets() {
+        return entries.parsed();
     }
 
     @Override

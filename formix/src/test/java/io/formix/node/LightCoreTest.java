@@ -76,6 +76,7 @@ class LightCoreTest {
         core.handle(new LightCore.Delivered(ID, true, true), T0 + 1);
         assertEquals(State.SENT, store.entry(ID).orElseThrow().state());
         assertFalse(core.wantsTick(T0 + 10 * LightCore.RETRY_MS));
+        assertEquals(Long.MAX_VALUE, core.nextTick(), "no tick wanted before another event");
     }
 
     @Test
@@ -87,6 +88,7 @@ class LightCoreTest {
         core.handle(new LightCore.Delivered(ID, true, false), T0 + 1);
         assertFalse(core.wantsTick(T0 + LightCore.RETRY_MS), "not before the retry interval");
         assertTrue(core.wantsTick(T0 + 1 + LightCore.RETRY_MS));
+        assertEquals(T0 + 1 + LightCore.RETRY_MS, core.nextTick(), "what the host's ticker reads of a light node");
         Effect.SendAll again = sendAll(core.handle(new LightCore.Tick(), T0 + 1 + LightCore.RETRY_MS));
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(

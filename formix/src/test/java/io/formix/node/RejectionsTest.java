@@ -78,4 +78,21 @@ class RejectionsTest {
         Files.writeString(dir.resolve("elsewhere.json"), "[{\"from\":\"x\"}]");
         assertEquals(List.of(), Rejections.read(dir), "a link is not followed");
     }
+
+    @Test
+    void theHostIsToldOfEveryRefusalAndOfAPublicationThatFailed(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        Rejections r = new Rejections(told::incrementAndGet);
+        NodeLog log = new NodeLog(dir.resolve("node.log"), java.time.Clock.systemUTC());
+        r.record(PartyId.of("intruder"), "seal", "bad signature", T0);
+        assertEquals(1, told.get());
+        Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+        r.publish(notAFolder, log);
+        assertTrue(r.changed(), "kept for the next pass");
+        assertEquals(2, told.get(), "and the host told again, so that it comes back");
+        r.publish(dir, log);
+        assertFalse(r.changed());
+        assertEquals(1, Rejections.read(dir).size());
+        assertEquals(2, told.get(), "a publication that worked tells nothing");
+    }
 }
