@@ -14,10 +14,6 @@ import io.formix.transport.PartyId;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -92,13 +88,7 @@ class HeavyNodeTickTest {
                 NOW);
         ExecutorService senders = Executors.newSingleThreadExecutor();
         try (NetworkDb net = NetworkDb.open(home)) {
-            HostServices services = new HostServices(
-                    home,
-                    net,
-                    new Registry(net),
-                    Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
-                    new SecureRandom(),
-                    senders);
+            HostServices services = TestHostServices.fixedAt(home, net, NOW, senders);
             HeavyNode node = new HeavyNode(
                     HEAVY.get(1),
                     new NodeLog(dir.resolve("node.log"), services.clock()),

@@ -85,13 +85,7 @@ class HostTickerTest {
         FormixHome home = FormixHome.of(dir);
         ExecutorService senders = Executors.newSingleThreadExecutor();
         try (NetworkDb net = NetworkDb.open(home)) {
-            HostServices services = new HostServices(
-                    home,
-                    net,
-                    new Registry(net),
-                    Clock.fixed(T0, java.time.ZoneOffset.UTC),
-                    new SecureRandom(),
-                    senders);
+            HostServices services = TestHostServices.fixedAt(home, net, T0.toEpochMilli(), senders);
             Map<PartyId, NodeHost.Running> nodes = new ConcurrentHashMap<>();
             HostTicker ticker = new HostTicker(
                     services,

@@ -15,10 +15,6 @@ import io.formix.transport.PartyId;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,13 +72,7 @@ class LimitRetryTest {
         FormixHome home = FormixHome.of(dir);
         ExecutorService senders = Executors.newSingleThreadExecutor();
         try (NetworkDb net = NetworkDb.open(home)) {
-            HostServices services = new HostServices(
-                    home,
-                    net,
-                    new Registry(net),
-                    Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
-                    new SecureRandom(),
-                    senders);
+            HostServices services = TestHostServices.fixedAt(home, net, 1_000, senders);
             Path logFile = dir.resolve("node.log");
             NodeLog log = new NodeLog(logFile, services.clock(), false);
             Flaky node = new Flaky(log, services, 3, outOfDescriptors());
