@@ -113,16 +113,32 @@ final class ComponentSharing implements SharingScheme {
 
     // ---------------------------------------------------------------- sharing
 
+    /**
+     * Secrets of at most this many elements are split with {@code random} directly, as a scalar is:
+     * a vector sharer's key streams (two 32 KiB buffers, an AES key schedule, all wiped after) cost
+     * a light node far more than its one-element answer.
+     */
+    static final int DIRECT_MAX = 64;
+
+    /** Draws the components of {@code value} into {@code comp[..][i]}: uniform, summing to it. */
+    private void split(int value, int[][] comp, int i) {
+        int last = value;
+        for (int c = 0; c < components - 1; c++) {
+            comp[c][i] = random.nextInt();
+            last -= comp[c][i];
+        }
+        comp[components - 1][i] = last;
+    }
+
     @Override
     public int[][] share(int secret) {
         requireRing(32, "share(int)");
+        int[][] one = new int[components][1];
+        split(secret, one, 0);
         int[] comp = new int[components];
-        int last = secret;
-        for (int c = 0; c < components - 1; c++) {
-            comp[c] = random.nextInt();
-            last -= comp[c];
+        for (int c = 0; c < components; c++) {
+            comp[c] = one[c][0];
         }
-        comp[components - 1] = last;
         int[][] messages = new int[parties][];
         for (int p = 0; p < parties; p++) {
             int[] h = held[p];
@@ -145,7 +161,13 @@ final class ComponentSharing implements SharingScheme {
         requireRing(32, "share(int[])");
         checkLength(secret); // before allocating
         int[][] comp = new int[components][secret.length];
-        vectorSharer().shareInto(secret, comp);
+        if (secret.length <= DIRECT_MAX) {
+            for (int i = 0; i < secret.length; i++) {
+                split(secret[i], comp, i);
+            }
+        } else {
+            vectorSharer().shareInto(secret, comp);
+        }
         ShareComponent[] wrapped = new ShareComponent[components];
         for (int c = 0; c < components; c++) {
             wrapped[c] = ExplicitComponent.wrap(c, comp[c]);

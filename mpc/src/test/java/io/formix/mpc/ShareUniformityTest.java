@@ -30,6 +30,15 @@ class ShareUniformityTest {
     }
 
     @Test
+    void aShortVectorSplitDirectlyIsUniformAndIndependentOfTheSecret() {
+        SharingScheme scheme = SharingSchemes.additive(3, Schemes.seeded(3));
+        assertScalarShareUniform(secret ->
+                scheme.share(new int[] {secret})[2].components().get(0).toArray()[0]);
+        assertScalarShareUniform(secret ->
+                scheme.share(new int[] {7, secret})[1].components().get(0).toArray()[1]);
+    }
+
+    @Test
     void replicatedPartyViewIsUniformAndIndependentOfTheSecret() {
         SharingScheme scheme = SharingSchemes.replicated2of3(Schemes.seeded(2));
         // party 1 holds components 1 and 2; component 2 = secret − c0 − c1

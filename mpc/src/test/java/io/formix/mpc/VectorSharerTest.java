@@ -183,7 +183,8 @@ class VectorSharerTest {
     void messagesInTheEncodingLayoutAreExactlyWhatEncodeWrites() {
         int header = ShareCodec.SINGLE_COMPONENT_HEADER_BYTES;
         for (int parties : new int[] {2, 3, 5}) {
-            for (int length : new int[] {0, 1, 17, 8193}) {
+            // share(int[]) splits secrets of at most DIRECT_MAX elements without the vector sharer
+            for (int length : new int[] {0, ComponentSharing.DIRECT_MAX + 1, 8193}) {
                 int[] secret = new Random(length).ints(length).toArray();
                 long seed = 42 + length + parties;
                 VectorShare[] shares =
