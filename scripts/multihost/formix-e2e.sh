@@ -496,6 +496,8 @@ find "$DIR"/h*/data "$SNAP" -type f ! -name '.stignore' -print0 2>/dev/null >"$D
 NFILES="$(tr -cd '\0' <"$DIR/files.lst" | wc -c)"
 # One grep over every file for every secret; the file names and what they hold on a hit.
 while IFS= read -r hit; do
+  # Check 3's planted forgery is plaintext by design (and refused): the snapshots may catch it.
+  grep -qaF "forged-" "${hit%%:*}" 2>/dev/null && continue
   bad 2 "${hit#"$DIR"/} (a secret in a synced file)"
 done < <(xargs -0 -r grep -oaF -f "$DIR/secrets.txt" -- <"$DIR/files.lst" | sort -u | head -20)
 # Every channel message's payload (after the 8-byte length) is not JSON; the planted forgery is.
