@@ -24,14 +24,13 @@ import org.slf4j.LoggerFactory;
  * template is made by this party in its own state folder, which only it writes; one that is not an
  * empty regular file (a link, a FIFO, a file with content) is replaced, never linked to.
  *
- * <p>Every other operation is the wrapped one's. Thread-safe: markers of one party's channels are
+ * <p>Every other operation is the wrapped one's ({@link ForwardingFileOps}). Thread-safe: markers of one party's channels are
  * created by many threads at once.
  */
-final class LinkedMarkers implements FileOps {
+final class LinkedMarkers extends ForwardingFileOps {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkedMarkers.class);
 
-    private final FileOps ops;
     private final Path template;
     /** Guarded by {@code this}. */
     private boolean templateChecked;
@@ -39,7 +38,7 @@ final class LinkedMarkers implements FileOps {
     private volatile boolean linking = true;
 
     LinkedMarkers(FileOps ops, Path template) {
-        this.ops = ops;
+        super(ops);
         this.template = template;
     }
 
@@ -98,26 +97,6 @@ final class LinkedMarkers implements FileOps {
         Files.deleteIfExists(next); // a leftover: removed itself, never followed
         ops.createEmpty(next);
         ops.moveAtomic(next, template);
-    }
-
-    @Override
-    public void createLink(Path link, Path existing) throws IOException {
-        ops.createLink(link, existing);
-    }
-
-    @Override
-    public void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException {
-        ops.write(file, header, payload, force);
-    }
-
-    @Override
-    public void moveAtomic(Path from, Path to) throws IOException {
-        ops.moveAtomic(from, to);
-    }
-
-    @Override
-    public void forceDirectory(Path dir) throws IOException {
-        ops.forceDirectory(dir);
     }
 
     /** Whether markers are still made as links (false after a fallback to new files). */

@@ -97,11 +97,12 @@ class LinkedMarkersTest {
     }
 
     /** Real operations whose links fail as planned: {@code linkFailures} times, or always if negative. */
-    private static final class LinkLimit implements FileOps {
+    private static final class LinkLimit extends ForwardingFileOps {
         int linkFailures;
         final List<String> calls = new ArrayList<>();
 
         LinkLimit(int linkFailures) {
+            super(REAL);
             this.linkFailures = linkFailures;
         }
 
@@ -112,28 +113,13 @@ class LinkedMarkersTest {
                 linkFailures--;
                 throw new FileSystemException(link.toString(), existing.toString(), "Too many links");
             }
-            REAL.createLink(link, existing);
-        }
-
-        @Override
-        public void write(Path file, byte[] header, byte[] payload, boolean force) throws IOException {
-            REAL.write(file, header, payload, force);
-        }
-
-        @Override
-        public void moveAtomic(Path from, Path to) throws IOException {
-            REAL.moveAtomic(from, to);
+            super.createLink(link, existing);
         }
 
         @Override
         public void createEmpty(Path file) throws IOException {
             calls.add("create " + file.getFileName());
-            REAL.createEmpty(file);
-        }
-
-        @Override
-        public void forceDirectory(Path dir) throws IOException {
-            REAL.forceDirectory(dir);
+            super.createEmpty(file);
         }
     }
 
