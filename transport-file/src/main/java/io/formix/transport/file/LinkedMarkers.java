@@ -32,8 +32,8 @@ final class LinkedMarkers extends ForwardingFileOps {
     private static final Logger LOG = LoggerFactory.getLogger(LinkedMarkers.class);
 
     private final Path template;
-    /** Guarded by {@code this}. */
-    private boolean templateChecked;
+    /** Set under {@code this}; read without it, so a checked template costs a marker no lock. */
+    private volatile boolean templateChecked;
     /** False once a link failed twice where a new file could be made: markers are then new files. */
     private volatile boolean linking = true;
 
@@ -74,7 +74,11 @@ final class LinkedMarkers extends ForwardingFileOps {
     }
 
     /** The template, made (or remade) an empty regular file on first use. */
-    private synchronized Path checkedTemplate() throws IOException {
+    private Path checkedTemplate() throws IOException {
+        return templateChecked ? template : checkTemplate();
+    }
+
+    private synchronized Path checkTemplate() throws IOException {
         if (!templateChecked) {
             BasicFileAttributes a = SafeFiles.lstat(template);
             if (a == null || !a.isRegularFile() || a.size() != 0) {
